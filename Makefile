@@ -1,0 +1,104 @@
+# dropscope — see README.md. `make` builds ./dropscope; `make check` tests;
+# `make bench` measures. Every target that needs packages installs them first.
+
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+OUT     := build
+
+# Debian package sets: what building, testing and benchmarking need.
+DEPS_BUILD := make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev libpcap-dev \
+	libmicrohttpd-dev bpftool
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark
+DEPS_BENCH := bpftrace linux-perf
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)
+LIBS    := -lbpf -lelf -lz -lpcap -lmicrohttpd
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+# libmicrohttpd.a pulls in gnutls; a static build leaves the exporter out.
+LIBS    := -lbpf -lelf -lz -lpcap
+CFLAGS  += -DDROPSCOPE_NO_HTTP
+endif
+
+BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Isrc
+
+BPF_SRCS  := $(wildcard src/*.bpf.c)
+BPF_OBJS  := $(patsubst src/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst src/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+USER_SRCS := $(filter-out src/main.c $(BPF_SRCS),$(wildcard src/*.c))
+USER_OBJS := $(patsubst src/%.c,$(OUT)/%.o,$(USER_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/%,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all deps deps-test deps-bench run check unit integration bench format clean
+all: dropscope
+
+# Install only what is missing; a machine that has everything pays one dpkg call.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+		|| { echo "apt-get install$$missing failed" >&2; exit 1; }; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(DEPS_BUILD))
+deps-test: deps
+	$(call apt_install,$(DEPS_TEST))
+deps-bench: deps-test
+	$(call apt_install,$(DEPS_BENCH))
+
+$(OUT) $(OUT)/tools $(OUT)/bench:
+	@mkdir -p $@
+
+$(OUT)/%.bpf.o: src/%.bpf.c src/dropscope.h src/vmlinux_min.h | $(OUT)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(OUT)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+dropscope: $(OUT)/main.o $(USER_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(OUT)/test_%: tests/unit/test_%.c $(USER_OBJS) | $(OUT)
+	$(CC) $(CFLAGS) -Itests/unit $< $(USER_OBJS) $(LIBS) -lcmocka -o $@
+
+$(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
+	$(CC) $(CFLAGS) $< -o $@
+
+$(OUT)/bench/%: bench/%.c | $(OUT)/bench
+	$(CC) $(CFLAGS) $< -o $@ -lm
+
+run: deps dropscope
+	./dropscope
+
+check: deps-test dropscope $(UNIT_BINS) $(TOOL_BINS)
+	@bash tests/run.sh
+
+unit: deps-test $(UNIT_BINS)
+	@bash tests/run.sh --unit
+
+integration: deps-test dropscope $(TOOL_BINS)
+	@bash tests/run.sh --integration
+
+bench: deps-bench dropscope $(BENCH_BINS)
+	@bash bench/run.sh
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/tools/*.c bench/*.c
+
+clean:
+	rm -rf $(OUT) dropscope

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands; main.c dispatches argv[1] through a table of these. */
+#ifndef DROPSCOPE_COMMANDS_H
+#define DROPSCOPE_COMMANDS_H
+
+#include <string.h>
+#include "options.h"
+
+int cmd_summary(struct config *cfg);
+int cmd_events(struct config *cfg);
+
+#endif /* DROPSCOPE_COMMANDS_H */

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "counts.h"
+
+/*
+ * Previous totals live in an open-addressing table twice the size of the
+ * kernel's, so it never fills: rows are never deleted on either side.
+ */
+struct slot {
+	struct drop_key key;
+	__u64 total;
+	bool used;
+};
+
+struct counts {
+	int drops_fd, stats_fd, prog_fd;
+	int ncpus;
+	size_t nslots;
+	struct slot *slots;
+	__u64 *percpu;           /* one lookup's worth of per-CPU values */
+	struct drop_delta *rows; /* this poll's result */
+	size_t max_rows;
+	__u64 stats_prev[STAT_MAX];
+	__u64 missed_prev;
+};
+
+static size_t key_hash(const struct drop_key *k)
+{
+	__u64 h = k->location * 0x9e3779b97f4a7c15ULL;
+
+	h ^= ((__u64)k->reason << 16 | k->protocol) * 0xc2b2ae3d27d4eb4fULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct slot *slot_of(struct counts *c, const struct drop_key *k)
+{
+	size_t i = key_hash(k) & (c->nslots - 1);
+
+	while (c->slots[i].used && memcmp(&c->slots[i].key, k, sizeof(*k)))
+		i = (i + 1) & (c->nslots - 1);
+	return &c->slots[i];
+}
+
+struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_keys)
+{
+	struct counts *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->drops_fd = drops_fd;
+	c->stats_fd = stats_fd;
+	c->prog_fd = prog_fd;
+	c->ncpus = libbpf_num_possible_cpus();
+	if (c->ncpus <= 0)
+		goto fail;
+	c->nslots = 16;
+	while (c->nslots < 2 * max_keys)
+		c->nslots <<= 1;
+	c->max_rows = max_keys;
+	c->slots = calloc(c->nslots, sizeof(*c->slots));
+	c->percpu = calloc(c->ncpus, sizeof(*c->percpu));
+	c->rows = calloc(c->max_rows, sizeof(*c->rows));
+	if (!c->slots || !c->percpu || !c->rows)
+		goto fail;
+	return c;
+fail:
+	counts__free(c);
+	return NULL;
+}
+
+void counts__free(struct counts *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	free(c->percpu);
+	free(c->rows);
+	free(c);
+}
+
+static __u64 sum_percpu(const struct counts *c)
+{
+	__u64 sum = 0;
+
+	for (int i = 0; i < c->ncpus; i++)
+		sum += c->percpu[i];
+	return sum;
+}
+
+static void poll_stats(struct counts *c, struct interval_stats *st)
+{
+	__u64 now[STAT_MAX] = {};
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	for (__u32 i = 0; i < STAT_MAX; i++)
+		if (!bpf_map_lookup_elem(c->stats_fd, &i, c->percpu))
+			now[i] = sum_percpu(c);
+	st->overflow = now[STAT_OVERFLOW] - c->stats_prev[STAT_OVERFLOW];
+	st->filtered = now[STAT_FILTERED] - c->stats_prev[STAT_FILTERED];
+	memcpy(c->stats_prev, now, sizeof(now));
+
+	/* Runs the kernel skipped because the program was already active on
+	 * that CPU are drops we never saw: report them, never hide them. */
+	st->missed = 0;
+	if (!bpf_obj_get_info_by_fd(c->prog_fd, &info, &len)) {
+		st->missed = info.recursion_misses - c->missed_prev;
+		c->missed_prev = info.recursion_misses;
+	}
+}
+
+int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st)
+{
+	struct drop_key key, next;
+	struct drop_key *prev = NULL;
+	size_t n = 0;
+	int err;
+
+	/*
+	 * Rows are never deleted, so walking with get_next_key cannot skip or
+	 * repeat one; a row inserted during the walk may be missed this time
+	 * and is then seen, with its full total, at the next poll.
+	 */
+	while (!(err = bpf_map_get_next_key(c->drops_fd, prev, &next))) {
+		struct slot *s;
+		__u64 total;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
+			continue;
+		total = sum_percpu(c);
+		s = slot_of(c, &key);
+		if (!s->used) {
+			s->used = true;
+			s->key = key;
+			s->total = 0;
+		}
+		if (total > s->total && n < c->max_rows) {
+			c->rows[n].key = key;
+			c->rows[n].count = total - s->total;
+			n++;
+			s->total = total;
+		}
+	}
+	if (err != -ENOENT)
+		return err;
+	poll_stats(c, st);
+	*rows = c->rows;
+	return (int)n;
+}

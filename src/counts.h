@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Turns the kernel's monotonic per-CPU totals into per-interval counts:
+ * each poll sums the CPUs of every row and reports what grew since the
+ * previous poll.
+ */
+#ifndef DROPSCOPE_COUNTS_H
+#define DROPSCOPE_COUNTS_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "dropscope.h"
+
+struct drop_delta {
+	struct drop_key key;
+	__u64 count;
+};
+
+struct interval_stats {
+	__u64 overflow; /* drops not attributed: the count table was full */
+	__u64 filtered; /* drops excluded by filters */
+	__u64 missed;   /* program runs the kernel skipped (recursion) */
+};
+
+struct counts;
+
+struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_keys);
+void counts__free(struct counts *c);
+
+/*
+ * Read the maps and return the rows that grew since the last call (only
+ * nonzero deltas), valid until the next call. Returns the number of rows
+ * or -errno.
+ */
+int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st);
+
+#endif /* DROPSCOPE_COUNTS_H */

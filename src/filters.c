@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filters.h"
+#include "ksyms.h"
+#include "netns.h"
+#include "reasons.h"
+
+static int parse_ethertype(const char *s, __u16 *et)
+{
+	static const struct {
+		const char *name;
+		__u16 type;
+	} names[] = { { "ipv4", 0x0800 }, { "ip", 0x0800 }, { "ipv6", 0x86dd },
+		      { "ip6", 0x86dd },  { "arp", 0x0806 } };
+	unsigned long v;
+	char *end;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(s, names[i].name)) {
+			*et = names[i].type;
+			return 0;
+		}
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || !v || v > 0xffff)
+		return -EINVAL;
+	*et = (__u16)v;
+	return 0;
+}
+
+static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out, int *n)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+	int cap = 1;
+
+	if (!copy)
+		return -ENOMEM;
+	for (const char *p = list; *p; p++)
+		cap += *p == ',';
+	*out = calloc(cap, sizeof(**out));
+	*n = 0;
+	if (!*out) {
+		free(copy);
+		return -ENOMEM;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (reasons__value(rs, tok, &(*out)[*n])) {
+			fprintf(stderr,
+				"dropscope: unknown drop reason '%s' (`dropscope reasons` lists this kernel's)\n",
+				tok);
+			free(copy);
+			return -EINVAL;
+		}
+		(*n)++;
+	}
+	free(copy);
+	return *n ? 0 : -EINVAL;
+}
+
+int filters_resolve(const struct config *cfg, const struct reasons *rs, const struct ksyms *ks,
+		    struct filters *f, __u32 **reason_buf)
+{
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	*reason_buf = NULL;
+	if (cfg->netns) {
+		rc = netns_resolve(cfg->netns, &f->netns);
+		if (rc) {
+			fprintf(stderr, "dropscope: --netns %s: %s\n", cfg->netns,
+				rc == -EINVAL ? "not a network namespace" : strerror(-rc));
+			return 2;
+		}
+	}
+	if (cfg->dev) {
+		rc = netns_ifindex(cfg->netns, cfg->dev);
+		if (rc < 0) {
+			fprintf(stderr, "dropscope: --dev %s: %s\n", cfg->dev,
+				rc == -ENODEV ? "no such device" : strerror(-rc));
+			return 2;
+		}
+		f->ifindex = rc;
+	}
+	if (cfg->proto && parse_ethertype(cfg->proto, &f->ethertype)) {
+		fprintf(stderr, "dropscope: --proto %s: expected ipv4, ipv6, arp or an ethertype\n",
+			cfg->proto);
+		return 2;
+	}
+	if (cfg->reasons) {
+		rc = parse_reasons(cfg->reasons, rs, reason_buf, &f->n_reasons);
+		if (rc == -ENOMEM)
+			return 1;
+		if (rc) {
+			free(*reason_buf);
+			*reason_buf = NULL;
+			return 2;
+		}
+		f->reasons = *reason_buf;
+	}
+	if (cfg->location) {
+		const struct ksym *s = ks ? ksyms__by_name(ks, cfg->location) : NULL;
+
+		if (!s || !s->size) {
+			fprintf(stderr, "dropscope: --location %s: no such kernel function\n",
+				cfg->location);
+			return 2;
+		}
+		f->loc_start = s->addr;
+		f->loc_end = s->addr + s->size;
+	}
+	return 0;
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dropscope.h"
+#include "dropscope.skel.h"
+#include "loader.h"
+#include "reasons.h"
+
+struct loader {
+	struct dropscope_bpf *skel;
+	struct bpf_link *link;
+	struct bpf_program *prog;
+	enum backend backend;
+	bool has_reason;
+};
+
+static const char *const backend_names[] = {
+	[BACKEND_AUTO] = "auto",
+	[BACKEND_TP_BTF] = "tp_btf",
+	[BACKEND_RAW_TP] = "raw_tp",
+	[BACKEND_TRACEPOINT] = "tracepoint",
+};
+
+enum backend backend_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(backend_names) / sizeof(backend_names[0]); i++)
+		if (!strcmp(name, backend_names[i]))
+			return (enum backend)i;
+	return (enum backend)-1;
+}
+
+const char *backend_name(enum backend b)
+{
+	return backend_names[b];
+}
+
+static struct bpf_program *backend_prog(struct dropscope_bpf *skel, enum backend b)
+{
+	switch (b) {
+	case BACKEND_TP_BTF:
+		return skel->progs.kfree_skb_btf;
+	case BACKEND_RAW_TP:
+		return skel->progs.kfree_skb_raw;
+	default:
+		return skel->progs.kfree_skb_tp;
+	}
+}
+
+static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
+{
+	skel->rodata->filter_netns = f->netns;
+	skel->rodata->filter_ifindex = f->ifindex;
+	skel->rodata->filter_ethertype = f->ethertype;
+	skel->rodata->filter_loc_start = f->loc_start;
+	skel->rodata->filter_loc_end = f->loc_end;
+	skel->rodata->filter_reasons = f->reasons != NULL;
+	if (f->n_reasons > (int)bpf_map__max_entries(skel->maps.reason_filter))
+		return -E2BIG;
+	return 0;
+}
+
+static int fill_reason_filter(struct dropscope_bpf *skel, const struct filters *f)
+{
+	int fd = bpf_map__fd(skel->maps.reason_filter);
+	__u8 yes = 1;
+
+	for (int i = 0; i < f->n_reasons; i++)
+		if (bpf_map_update_elem(fd, &f->reasons[i], &yes, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/*
+ * One attempt with one backend: a fresh skeleton each time, because an
+ * object whose load failed cannot be loaded again.
+ */
+static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b,
+		       bool has_reason)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
+	struct dropscope_bpf *skel;
+	struct bpf_program *prog;
+	int err;
+
+	skel = dropscope_bpf__open_opts(&oopts);
+	if (!skel)
+		return -errno;
+
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
+	prog = backend_prog(skel, b);
+	bpf_program__set_autoload(prog, true);
+
+	skel->rodata->has_reason = has_reason;
+	err = set_filters(skel, &opts->filters);
+	if (err)
+		goto fail;
+	if (opts->max_keys) {
+		err = bpf_map__set_max_entries(skel->maps.drops, opts->max_keys);
+		if (err)
+			goto fail;
+	}
+
+	err = dropscope_bpf__load(skel);
+	if (err)
+		goto fail;
+	err = fill_reason_filter(skel, &opts->filters);
+	if (err)
+		goto fail;
+
+	/* Counting starts here: the filters are in place before the first drop. */
+	l->link = bpf_program__attach(prog);
+	if (!l->link) {
+		err = -errno;
+		goto fail;
+	}
+	l->skel = skel;
+	l->prog = prog;
+	l->backend = b;
+	l->has_reason = has_reason;
+	return 0;
+fail:
+	dropscope_bpf__destroy(skel);
+	return err;
+}
+
+struct loader *loader__start(const struct loader_opts *opts, char *err, size_t errlen)
+{
+	static const enum backend order[] = { BACKEND_TP_BTF, BACKEND_RAW_TP, BACKEND_TRACEPOINT };
+	struct loader *l = calloc(1, sizeof(*l));
+	size_t used = 0;
+	int has_reason;
+
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/*
+	 * Whether the tracepoint passes a reason decides whether the program
+	 * may read its third argument; when neither BTF nor tracefs can tell,
+	 * try with the reason first, then without.
+	 */
+	has_reason = reasons__tracepoint_has_reason();
+
+	used = snprintf(err, errlen, "cannot attach to skb:kfree_skb:");
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum backend b = order[i];
+		int rc;
+
+		if (opts->backend != BACKEND_AUTO && opts->backend != b)
+			continue;
+		if (has_reason >= 0) {
+			rc = try_backend(l, opts, b, has_reason);
+		} else {
+			rc = try_backend(l, opts, b, true);
+			if (rc)
+				rc = try_backend(l, opts, b, false);
+		}
+		if (!rc)
+			return l;
+		if (used < errlen)
+			used += snprintf(err + used, errlen - used, " %s: %s;", backend_name(b),
+					 strerror(-rc));
+	}
+	if (used < errlen)
+		snprintf(err + used, errlen - used,
+			 " -- kernel too old, BPF disabled, or BTF missing (try --btf FILE)?");
+	free(l);
+	return NULL;
+}
+
+void loader__detach(struct loader *l)
+{
+	if (l && l->link) {
+		bpf_link__destroy(l->link);
+		l->link = NULL;
+	}
+}
+
+void loader__free(struct loader *l)
+{
+	if (!l)
+		return;
+	loader__detach(l);
+	dropscope_bpf__destroy(l->skel);
+	free(l);
+}
+
+const char *loader__backend(const struct loader *l)
+{
+	return backend_name(l->backend);
+}
+
+bool loader__has_reason(const struct loader *l)
+{
+	return l->has_reason;
+}
+
+int loader__drops_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.drops);
+}
+
+int loader__stats_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.stats);
+}
+
+int loader__prog_fd(const struct loader *l)
+{
+	return bpf_program__fd(l->prog);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BPF lifecycle: open the skeleton, set the filters in .rodata, load and
+ * attach, trying tp_btf, then raw_tp, then the classic tracepoint.
+ */
+#ifndef DROPSCOPE_LOADER_H
+#define DROPSCOPE_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+enum backend {
+	BACKEND_AUTO,
+	BACKEND_TP_BTF,
+	BACKEND_RAW_TP,
+	BACKEND_TRACEPOINT,
+};
+
+struct filters {
+	__u32 netns;     /* inode, 0 = any */
+	int ifindex;     /* 0 = any */
+	__u16 ethertype; /* host order, 0 = any */
+	__u64 loc_start; /* [start, end) address range, end 0 = any */
+	__u64 loc_end;
+	const __u32 *reasons; /* n_reasons values, NULL = any */
+	int n_reasons;
+};
+
+struct loader_opts {
+	enum backend backend;
+	struct filters filters;
+	__u32 max_keys; /* 0 = DEFAULT_MAX_KEYS */
+	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
+	bool verbose;
+};
+
+struct loader;
+
+/*
+ * Load and attach. On failure returns NULL and writes one line saying what
+ * was tried and why it failed into err.
+ */
+struct loader *loader__start(const struct loader_opts *opts, char *err, size_t errlen);
+
+/* Detach the program; the maps stay readable for a last read. */
+void loader__detach(struct loader *l);
+void loader__free(struct loader *l);
+
+const char *loader__backend(const struct loader *l);
+bool loader__has_reason(const struct loader *l);
+int loader__drops_fd(const struct loader *l);
+int loader__stats_fd(const struct loader *l);
+int loader__prog_fd(const struct loader *l);
+
+enum backend backend_parse(const char *name); /* -1 when unknown */
+const char *backend_name(enum backend b);
+
+#endif /* DROPSCOPE_LOADER_H */

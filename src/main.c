@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dropscope: where and why the kernel drops packets.
+ * Entry point: a table of subcommands, as bpftool has.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "ksyms.h"
+#include "monitor.h"
+#include "reasons.h"
+#include "symbols.h"
+
+#ifndef DROPSCOPE_VERSION
+#define DROPSCOPE_VERSION "0.1"
+#endif
+
+static double cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* Translate addresses, and time the symbol table (make bench uses --stats). */
+static int cmd_symbols(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "stats", no_argument, NULL, 's' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "kaslr-offset", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct symbols_opts so = {};
+	bool stats = false;
+	double t0, c0;
+	char note[768], buf[256];
+	struct ksyms *ks;
+	char *end;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			stats = true;
+			break;
+		case 'm':
+			so.system_map = optarg;
+			so.force_map = true;
+			break;
+		case 'k':
+			errno = 0;
+			so.kaslr_offset = (int64_t)strtoull(optarg, &end, 16);
+			if (errno || *end || end == optarg) {
+				fprintf(stderr, "dropscope: invalid --kaslr-offset '%s'\n", optarg);
+				return 2;
+			}
+			so.have_kaslr = true;
+			break;
+		case 'h':
+			printf("Usage: dropscope symbols [--stats] [--system-map FILE] [--kaslr-offset HEX] [ADDRESS...]\n"
+			       "Prints symdata (func+0xoff/0xsize [module]) for each address.\n");
+			return 0;
+		default:
+			fprintf(stderr, "Usage: dropscope symbols [--stats] [--system-map FILE] "
+					"[--kaslr-offset HEX] [ADDRESS...]\n");
+			return 2;
+		}
+	}
+	t0 = mono_now();
+	c0 = cpu_ms();
+	ks = symbols_load(&so, note, sizeof(note));
+	if (!ks) {
+		fprintf(stderr, "dropscope: %s\n", note[0] ? note : strerror(errno));
+		return 1;
+	}
+	if (note[0])
+		fprintf(stderr, "dropscope: %s\n", note);
+	if (stats)
+		printf("symbols: %zu from %s in %.3f ms (cpu %.3f ms)\n", ksyms__count(ks),
+		       ksyms__source(ks) == KSYMS_KALLSYMS ? "/proc/kallsyms" : "System.map",
+		       (mono_now() - t0) * 1e3, cpu_ms() - c0);
+	for (int i = optind; i < argc; i++) {
+		unsigned long long a;
+
+		errno = 0;
+		a = strtoull(argv[i], &end, 16);
+		if (errno || *end || end == argv[i]) {
+			fprintf(stderr, "dropscope: invalid address '%s'\n", argv[i]);
+			ksyms__free(ks);
+			return 2;
+		}
+		ksyms__symdata(ks, a, buf, sizeof(buf));
+		printf("%s\n", buf);
+	}
+	ksyms__free(ks);
+	return 0;
+}
+
+/* List this kernel's drop reasons: what --reason accepts. */
+static int cmd_reasons(int argc, char **argv)
+{
+	static const char *const src[] = { "none (kernel without drop reasons)", "BTF",
+					   "tracefs format" };
+	struct reasons *rs;
+	(void)argv;
+
+	if (argc > 1) {
+		fprintf(stderr, "Usage: dropscope reasons\n");
+		return 2;
+	}
+	rs = reasons__load(NULL);
+	if (!rs) {
+		fprintf(stderr, "dropscope: cannot read drop reasons: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("# drop reasons of the running kernel, from %s\n", src[reasons__source(rs)]);
+	/* Core reasons are small numbers; subsystem reasons carry their
+	 * subsystem id in the high bits and are listed by reasons__name too. */
+	for (unsigned v = 0; v < 0x10000; v++) {
+		const char *n = reasons__name(rs, v);
+
+		if (n)
+			printf("%u %s\n", v, n);
+	}
+	reasons__free(rs);
+	return 0;
+}
+
+static int run_monitor(int argc, char **argv, const char *cmd, int (*fn)(struct config *))
+{
+	struct config cfg = { .cmd = cmd, .interval = 5, .snaplen = 128 };
+	int rc = options_parse(argc, argv, &cfg);
+
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return rc;
+	return fn(&cfg);
+}
+
+static int do_summary(int argc, char **argv)
+{
+	return run_monitor(argc, argv, "summary", cmd_summary);
+}
+
+static int do_events(int argc, char **argv)
+{
+	return run_monitor(argc, argv, "events", cmd_events);
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+static int do_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("dropscope %s (libbpf %s)\n", DROPSCOPE_VERSION, libbpf_version_string());
+	return 0;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cmds[] = {
+	{ "summary", do_summary }, { "events", do_events }, { "symbols", cmd_symbols },
+	{ "reasons", cmd_reasons }, { "help", do_help },     { "version", do_version },
+};
+
+int main(int argc, char **argv)
+{
+	/* No command word, or an option first: the dropwatch-style summary. */
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && !strcmp(argv[1], "--version"))
+			return do_version(argc, argv);
+		return do_summary(argc, argv);
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "dropscope: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "filters.h"
+#include "ksyms.h"
+#include "monitor.h"
+#include "reasons.h"
+
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_PERFMON_BIT   38
+#define CAP_BPF_BIT       39
+
+static double clock_secs(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double mono_now(void)
+{
+	return clock_secs(CLOCK_MONOTONIC);
+}
+
+double wall_now(void)
+{
+	return clock_secs(CLOCK_REALTIME);
+}
+
+/* Name what is missing up front, instead of a bare EPERM from the loader. */
+static int check_privileges(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	if (eff & (1ULL << CAP_SYS_ADMIN_BIT))
+		return 0;
+	if ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)))
+		return 0;
+	fprintf(stderr, "dropscope: needs root, or CAP_BPF and CAP_PERFMON (missing:%s%s)\n",
+		eff & (1ULL << CAP_BPF_BIT) ? "" : " CAP_BPF",
+		eff & (1ULL << CAP_PERFMON_BIT) ? "" : " CAP_PERFMON");
+	return 1;
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int write_ready_file(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", getpid());
+	if (write(fd, buf, n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+static struct ksyms *load_symbols(const struct config *cfg)
+{
+	char note[768];
+	struct ksyms *ks = symbols_load(&cfg->syms, note, sizeof(note));
+
+	/* Say which source is in use when it is not kallsyms; without any,
+	 * the tool still counts and addresses print as 0x…. */
+	if (note[0])
+		fprintf(stderr, "dropscope: %s\n", note);
+	return ks;
+}
+
+int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
+{
+	char err[512];
+	sigset_t mask;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->cfg = cfg;
+	m->sigfd = -1;
+	libbpf_set_print(cfg->verbose ? verbose_print : quiet_print);
+
+	if (check_privileges())
+		return 1;
+
+	/* Signals arrive through a descriptor: no handler, no global state. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (m->sigfd < 0) {
+		fprintf(stderr, "dropscope: signalfd: %s\n", strerror(errno));
+		return 1;
+	}
+	/* A reader that goes away shows up as EPIPE on write, not death. */
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Only these filters need names before attaching. */
+	if (cfg->reasons) {
+		m->rs = reasons__load(NULL);
+		if (!m->rs) {
+			fprintf(stderr, "dropscope: --reason: cannot read drop reasons: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	}
+	if (cfg->location) {
+		m->ks = load_symbols(cfg);
+		m->last_reload = mono_now();
+	}
+	rc = filters_resolve(cfg, m->rs, m->ks, &lopts->filters, &m->reason_buf);
+	if (rc)
+		return rc;
+
+	lopts->backend = cfg->backend;
+	lopts->max_keys = cfg->max_keys;
+	lopts->btf_path = cfg->btf;
+	lopts->verbose = cfg->verbose;
+	m->loader = loader__start(lopts, err, sizeof(err));
+	if (!m->loader) {
+		fprintf(stderr, "dropscope: %s\n", err);
+		return 1;
+	}
+	if (cfg->verbose)
+		fprintf(stderr, "dropscope: attached with %s%s\n", loader__backend(m->loader),
+			loader__has_reason(m->loader) ? "" : " (kernel passes no drop reason)");
+	if (cfg->ready_file) {
+		rc = write_ready_file(cfg->ready_file);
+		if (rc) {
+			fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file,
+				strerror(-rc));
+			return 1;
+		}
+	}
+
+	if (!m->ks) {
+		m->ks = load_symbols(cfg);
+		m->last_reload = mono_now();
+	}
+	if (!m->rs) {
+		m->rs = reasons__load(NULL);
+		if (!m->rs && cfg->verbose)
+			fprintf(stderr, "dropscope: no drop-reason names: %s\n", strerror(errno));
+	}
+	return 0;
+}
+
+bool monitor_wait(struct monitor *m, double until, int extra_fd)
+{
+	struct pollfd pfd[2] = { { .fd = m->sigfd, .events = POLLIN },
+				 { .fd = extra_fd, .events = POLLIN } };
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		double left = until - mono_now();
+		int ms;
+
+		if (read(m->sigfd, &si, sizeof(si)) == sizeof(si))
+			return true;
+		if (left <= 0)
+			return false;
+		ms = (int)ceil(left * 1000);
+		if (poll(pfd, extra_fd >= 0 ? 2 : 1, ms) < 0 && errno != EINTR)
+			return false;
+		if (extra_fd >= 0 && (pfd[1].revents & POLLIN))
+			return false;
+	}
+}
+
+void monitor_check_symbols(struct monitor *m, __u64 addr)
+{
+	struct ksyms *fresh;
+	double now = mono_now();
+
+	if (m->ks && ksyms__find(m->ks, addr) && !ksyms__modules_changed(m->ks))
+		return;
+	/* A location without a symbol may be a module or BPF program loaded
+	 * since; but never re-read kallsyms more than every 2 s. */
+	if (now - m->last_reload < 2.0)
+		return;
+	m->last_reload = now;
+	fresh = load_symbols(m->cfg);
+	if (fresh) {
+		ksyms__free(m->ks);
+		m->ks = fresh;
+	}
+}
+
+void monitor_end(struct monitor *m)
+{
+	loader__free(m->loader);
+	ksyms__free(m->ks);
+	reasons__free(m->rs);
+	free(m->reason_buf);
+	if (m->sigfd >= 0)
+		close(m->sigfd);
+	memset(m, 0, sizeof(*m));
+	m->sigfd = -1;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every monitoring command shares: privilege check, signals as a file
+ * descriptor, filters, attaching, the ready file, symbols and reasons.
+ */
+#ifndef DROPSCOPE_MONITOR_H
+#define DROPSCOPE_MONITOR_H
+
+#include <stdbool.h>
+#include "loader.h"
+#include "options.h"
+
+struct ksyms;
+struct reasons;
+
+struct monitor {
+	const struct config *cfg;
+	struct loader *loader;
+	struct ksyms *ks;
+	struct reasons *rs;
+	__u32 *reason_buf;
+	int sigfd;
+	double last_reload; /* monotonic seconds of the last symbol reload */
+};
+
+/* Seconds on CLOCK_MONOTONIC / CLOCK_REALTIME. */
+double mono_now(void);
+double wall_now(void);
+
+/*
+ * Check privileges, resolve filters, attach, write the ready file, then
+ * load symbols and reasons (after attaching: counting must not wait for
+ * them). lopts carries command-specific loader settings; its backend,
+ * filters, max_keys, btf and verbose are filled from cfg. Returns 0 or an
+ * exit code (1 system error, 2 bad input) after printing one line.
+ */
+int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts);
+
+/*
+ * Sleep until the monotonic time `until` or a SIGINT/SIGTERM, whichever
+ * comes first. Returns true when a signal asked to stop.
+ */
+bool monitor_wait(struct monitor *m, double until, int extra_fd);
+
+/* Reload symbols when addr has none or the module list changed, at most every few seconds. */
+void monitor_check_symbols(struct monitor *m, __u64 addr);
+
+void monitor_end(struct monitor *m);
+
+#endif /* DROPSCOPE_MONITOR_H */

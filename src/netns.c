@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+
+#include "netns.h"
+
+static int parse_u32(const char *s, __u32 *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (errno || *end || n > 0xffffffffUL)
+		return -EINVAL;
+	*v = (__u32)n;
+	return 0;
+}
+
+int netns_resolve(const char *arg, __u32 *inode)
+{
+	struct stat st;
+	int fd, type;
+
+	if (!parse_u32(arg, inode))
+		return *inode ? 0 : -EINVAL;
+	fd = open(arg, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* A bind mount of anything else would give a meaningless inode. */
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0 || type != CLONE_NEWNET || fstat(fd, &st)) {
+		close(fd);
+		return -EINVAL;
+	}
+	close(fd);
+	*inode = (__u32)st.st_ino;
+	return 0;
+}
+
+int netns_ifindex(const char *netns_path, const char *dev)
+{
+	int self = -1, target = -1, idx = 0, err = 0;
+	__u32 n;
+
+	if (!parse_u32(dev, &n))
+		return n ? (int)n : -EINVAL;
+	if (!netns_path || !parse_u32(netns_path, &n)) {
+		/* An inode cannot be entered: names resolve in our namespace. */
+		idx = if_nametoindex(dev);
+		return idx ? idx : -ENODEV;
+	}
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	target = open(netns_path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
+		err = -errno;
+		goto out;
+	}
+	idx = if_nametoindex(dev);
+	if (!idx)
+		err = -ENODEV;
+	if (setns(self, CLONE_NEWNET))
+		err = -errno;
+out:
+	if (self >= 0)
+		close(self);
+	if (target >= 0)
+		close(target);
+	return err ? err : idx;
+}

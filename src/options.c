@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum {
+	OPT_SYMBOLS = 256,
+	OPT_JSON,
+	OPT_NETNS,
+	OPT_BACKEND,
+	OPT_SYSTEM_MAP,
+	OPT_KASLR,
+	OPT_READY,
+	OPT_MAX_KEYS,
+	OPT_BTF,
+	OPT_DEV,
+	OPT_PROTO,
+	OPT_REASON,
+	OPT_LOCATION,
+	OPT_SNAPLEN,
+	OPT_RATE,
+};
+
+void usage(FILE *out)
+{
+	fputs("Usage: dropscope [summary] [OPTIONS]\n"
+	      "       dropscope events [OPTIONS] [PCAP-FILTER]\n"
+	      "       dropscope symbols [--stats] [--system-map FILE] [ADDRESS...]\n"
+	      "       dropscope reasons\n"
+	      "       dropscope help | version\n"
+	      "\n"
+	      "Shows where (and why) the kernel drops packets: counts skb:kfree_skb hits\n"
+	      "in the kernel per code location and prints them every interval, most first.\n"
+	      "\n"
+	      "Report:\n"
+	      "  -i, --interval SEC       report every SEC seconds (default 5, fractions allowed)\n"
+	      "  -c, --count N            stop after N intervals\n"
+	      "  -d, --duration SEC       stop after SEC seconds\n"
+	      "  -t, --top N              show only the N locations with most drops\n"
+	      "  -r, --reasons            one line per (location, drop reason)\n"
+	      "      --symbols=STYLE      name (tcp_v4_rcv, default), data (tcp_v4_rcv+0xaa/0x8d0\n"
+	      "                           [kernel]), addr (0xffffffff814a104a), full (all three)\n"
+	      "      --json               one JSON object per interval (per event in events mode)\n"
+	      "\n"
+	      "Filters (in the kernel):\n"
+	      "      --netns PATH|INODE   only drops in this network namespace\n"
+	      "                           (/run/netns/NAME, /proc/PID/ns/net or its inode)\n"
+	      "      --dev NAME|IFINDEX   only drops of packets on this device (name looked up\n"
+	      "                           in --netns when given)\n"
+	      "      --proto PROTO        only this L3 protocol: ipv4, ipv6, arp or an ethertype\n"
+	      "      --reason NAME[,NAME] only these drop reasons (see `dropscope reasons`)\n"
+	      "      --location SYMBOL    only drops in this kernel function\n"
+	      "\n"
+	      "Kernel and symbols:\n"
+	      "      --backend=B          tp_btf, raw_tp or tracepoint (default: best that works)\n"
+	      "      --btf FILE           kernel BTF for kernels without /sys/kernel/btf/vmlinux\n"
+	      "      --max-keys N         size of the in-kernel count table (default 10240)\n"
+	      "      --system-map FILE    symbols from FILE instead of /proc/kallsyms\n"
+	      "      --kaslr-offset HEX   KASLR offset to add to System.map addresses\n"
+	      "      --ready-file FILE    create FILE once the program is attached\n"
+	      "  -v, --verbose            say what was chosen (backend, symbol source) on stderr\n"
+	      "  -h, --help               this text\n"
+	      "\n"
+	      "Events mode (one line per dropped packet):\n"
+	      "      --snaplen N          bytes of each packet to copy (default 128)\n"
+	      "      --rate N             at most N events per second (the rest is still counted)\n"
+	      "  -w, --write FILE         write the packets as pcapng (- = stdout)\n"
+	      "\n"
+	      "Needs root, or CAP_BPF and CAP_PERFMON.\n",
+	      out);
+}
+
+static int bad(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "dropscope: invalid %s '%s': %s\n", opt, val, why);
+	usage(stderr);
+	return 2;
+}
+
+static int parse_seconds(const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(*v) || *v <= 0 || *v > 1e7)
+		return -1;
+	return 0;
+}
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (*s == '-' || !*s)
+		return -1;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno || *end || *v == 0 || *v > max)
+		return -1;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct config *cfg)
+{
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "top", required_argument, NULL, 't' },
+		{ "reasons", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
+		{ "kaslr-offset", required_argument, NULL, OPT_KASLR },
+		{ "ready-file", required_argument, NULL, OPT_READY },
+		{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "dev", required_argument, NULL, OPT_DEV },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "location", required_argument, NULL, OPT_LOCATION },
+		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{},
+	};
+	bool events = !strcmp(cfg->cmd, "events");
+	unsigned long n;
+	char *end;
+	int c, v;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:c:d:t:rvhw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (parse_seconds(optarg, &cfg->interval))
+				return bad("--interval", optarg, "expected seconds > 0");
+			break;
+		case 'c':
+			if (parse_ulong(optarg, 1UL << 31, &n))
+				return bad("--count", optarg, "expected a positive integer");
+			cfg->count = (long)n;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &cfg->duration))
+				return bad("--duration", optarg, "expected seconds > 0");
+			break;
+		case 't':
+			if (parse_ulong(optarg, 1UL << 30, &n))
+				return bad("--top", optarg, "expected a positive integer");
+			cfg->top = (int)n;
+			break;
+		case 'r':
+			cfg->by_reason = true;
+			break;
+		case 'v':
+			cfg->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'w':
+			if (!events)
+				return bad("option", "-w", "only in events mode");
+			cfg->write = optarg;
+			break;
+		case OPT_SYMBOLS:
+			v = sym_style_parse(optarg);
+			if (v < 0)
+				return bad("--symbols", optarg, "expected name, data, addr or full");
+			cfg->sym = (enum sym_style)v;
+			break;
+		case OPT_JSON:
+			cfg->json = true;
+			break;
+		case OPT_NETNS:
+			cfg->netns = optarg;
+			break;
+		case OPT_BACKEND:
+			v = (int)backend_parse(optarg);
+			if (v < 0)
+				return bad("--backend", optarg, "expected tp_btf, raw_tp or tracepoint");
+			cfg->backend = (enum backend)v;
+			break;
+		case OPT_SYSTEM_MAP:
+			cfg->syms.system_map = optarg;
+			cfg->syms.force_map = true;
+			break;
+		case OPT_KASLR:
+			errno = 0;
+			cfg->syms.kaslr_offset = (int64_t)strtoull(optarg, &end, 16);
+			if (errno || end == optarg || *end)
+				return bad("--kaslr-offset", optarg, "expected a hex number");
+			cfg->syms.have_kaslr = true;
+			break;
+		case OPT_READY:
+			cfg->ready_file = optarg;
+			break;
+		case OPT_MAX_KEYS:
+			if (parse_ulong(optarg, 1UL << 24, &n))
+				return bad("--max-keys", optarg, "expected 1..16777216");
+			cfg->max_keys = (unsigned)n;
+			break;
+		case OPT_BTF:
+			cfg->btf = optarg;
+			break;
+		case OPT_DEV:
+			cfg->dev = optarg;
+			break;
+		case OPT_PROTO:
+			cfg->proto = optarg;
+			break;
+		case OPT_REASON:
+			cfg->reasons = optarg;
+			break;
+		case OPT_LOCATION:
+			cfg->location = optarg;
+			break;
+		case OPT_SNAPLEN:
+			if (!events || parse_ulong(optarg, 65535, &n))
+				return bad("--snaplen", optarg, "expected 1..65535, events mode only");
+			cfg->snaplen = (unsigned)n;
+			break;
+		case OPT_RATE:
+			if (!events || parse_ulong(optarg, 1UL << 30, &n))
+				return bad("--rate", optarg, "expected a positive integer, events mode only");
+			cfg->rate = (unsigned)n;
+			break;
+		case ':':
+			return bad("option", argv[optind - 1], "needs a value");
+		default:
+			return bad("option", argv[optind - 1], "unknown");
+		}
+	}
+	if (optind < argc) {
+		if (!events)
+			return bad("argument", argv[optind], "unexpected");
+		cfg->filter_expr = argv[optind++];
+		if (optind < argc)
+			return bad("argument", argv[optind],
+				   "unexpected (quote the filter expression as one argument)");
+	}
+	return 0;
+}

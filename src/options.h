@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line options shared by the monitoring commands. */
+#ifndef DROPSCOPE_OPTIONS_H
+#define DROPSCOPE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "loader.h"
+#include "report.h"
+#include "symbols.h"
+
+struct config {
+	const char *cmd; /* "summary", "events" */
+	double interval; /* seconds */
+	long count;      /* intervals, 0 = no limit */
+	double duration; /* seconds, 0 = no limit */
+	int top;
+	enum sym_style sym;
+	bool by_reason;
+	bool json;
+	bool verbose;
+	enum backend backend;
+	unsigned max_keys;
+	const char *btf;
+	const char *ready_file;
+	struct symbols_opts syms;
+	/* filters, resolved by filters_resolve() */
+	const char *netns;
+	const char *dev;
+	const char *proto;
+	const char *reasons;
+	const char *location;
+	/* events */
+	unsigned snaplen;
+	unsigned rate;
+	const char *write;
+	const char *filter_expr;
+};
+
+/*
+ * Parse argv (after the command word). Returns 0, or 2 after printing the
+ * error and usage (exit code for bad input), or 1 for --help (printed).
+ */
+int options_parse(int argc, char **argv, struct config *cfg);
+
+void usage(FILE *out);
+
+#endif /* DROPSCOPE_OPTIONS_H */

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "ksyms.h"
+#include "packet.h"
+#include "reasons.h"
+#include "report.h"
+
+struct line {
+	__u64 addr;
+	__u32 reason;
+	__u16 protocol;
+	__u64 count;
+	char name[128]; /* symname, the tie-breaker of the sort */
+};
+
+int sym_style_parse(const char *s)
+{
+	static const char *const names[] = { "name", "data", "addr", "full" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+const char *reason_name(const struct reasons *rs, __u32 reason)
+{
+	return rs ? reasons__name(rs, reason) : NULL;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	return (int)x->protocol - (int)y->protocol;
+}
+
+/* Most drops first; ties by name, then address, so output is stable. */
+static int by_count(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+	int c;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return by_key(a, b);
+}
+
+/*
+ * Fold rows into the lines a report shows: per address for the seed's
+ * output, per (address, reason) with -r, per whole key for JSON.
+ */
+static size_t fold(const struct report *r, const struct drop_delta *rows, size_t n,
+		   struct line *lines)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		lines[i] = (struct line){ .addr = rows[i].key.location, .count = rows[i].count };
+		if (r->by_reason || r->json)
+			lines[i].reason = rows[i].key.reason;
+		if (r->json)
+			lines[i].protocol = rows[i].key.protocol;
+	}
+	qsort(lines, n, sizeof(*lines), by_key);
+	for (size_t i = 0; i < n; i++) {
+		if (out && !by_key(&lines[out - 1], &lines[i]))
+			lines[out - 1].count += lines[i].count;
+		else
+			lines[out++] = lines[i];
+	}
+	for (size_t i = 0; i < out; i++)
+		ksyms__symname(r->ks, lines[i].addr, lines[i].name, sizeof(lines[i].name));
+	qsort(lines, out, sizeof(*lines), by_count);
+	return out;
+}
+
+static void print_location(const struct report *r, const struct line *l)
+{
+	char data[256];
+
+	switch (r->sym) {
+	case SYM_NAME:
+		fputs(l->name, r->out);
+		break;
+	case SYM_DATA:
+		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
+		fputs(data, r->out);
+		break;
+	case SYM_ADDR:
+		fprintf(r->out, "0x%llx", (unsigned long long)l->addr);
+		break;
+	case SYM_FULL:
+		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
+		fprintf(r->out, "0x%llx, %s, %s", (unsigned long long)l->addr, l->name, data);
+		break;
+	}
+}
+
+static void text_interval(const struct report *r, const struct line *lines, size_t n,
+			  const struct interval_stats *st)
+{
+	fputc('\n', r->out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(r->out, "%llu packets dropped at ", (unsigned long long)lines[i].count);
+		print_location(r, &lines[i]);
+		if (r->by_reason) {
+			const char *name = reason_name(r->rs, lines[i].reason);
+
+			if (name)
+				fprintf(r->out, " (%s)", name);
+			else
+				fprintf(r->out, " (reason %u)", lines[i].reason);
+		}
+		fputc('\n', r->out);
+	}
+	/* Loss is reported, never silent; absent when zero so the default
+	 * output stays the seed's. */
+	if (st->overflow)
+		fprintf(r->out, "%llu packets dropped at locations not counted (table full; raise --max-keys)\n",
+			(unsigned long long)st->overflow);
+	if (st->missed)
+		fprintf(r->out, "%llu drops missed (the kernel skipped the program: nested call)\n",
+			(unsigned long long)st->missed);
+}
+
+static void json_interval(const struct report *r, const struct line *lines, size_t n,
+			  const struct interval_stats *st, double ts, double interval)
+{
+	fprintf(r->out, "{\"timestamp\":%.6f,\"interval\":%.6f,\"entries\":[", ts, interval);
+	for (size_t i = 0; i < n; i++) {
+		const struct ksym *s = r->ks ? ksyms__find(r->ks, lines[i].addr) : NULL;
+		const char *proto = packet__ethertype_name(lines[i].protocol);
+		char buf[16];
+
+		fprintf(r->out, "%s{\"count\":%llu,\"address\":\"0x%llx\",", i ? "," : "",
+			(unsigned long long)lines[i].count, (unsigned long long)lines[i].addr);
+		if (s)
+			fprintf(r->out,
+				"\"symbol\":\"%s\",\"offset\":%llu,\"size\":%llu,\"module\":\"%s\",",
+				s->name, (unsigned long long)(lines[i].addr - s->addr),
+				(unsigned long long)s->size, s->module);
+		else
+			fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null,", r->out);
+		json_member_str(r->out, "reason", reason_name(r->rs, lines[i].reason));
+		fprintf(r->out, ",\"reason_code\":%u,", lines[i].reason);
+		if (!proto) {
+			snprintf(buf, sizeof(buf), "0x%04x", lines[i].protocol);
+			proto = buf;
+		}
+		json_member_str(r->out, "protocol", proto);
+		fputc('}', r->out);
+	}
+	fprintf(r->out, "],\"not_counted\":%llu,\"missed\":%llu,\"filtered\":%llu}\n",
+		(unsigned long long)st->overflow, (unsigned long long)st->missed,
+		(unsigned long long)st->filtered);
+}
+
+void report__start(const struct report *r)
+{
+	if (!r->json)
+		fputs("Monitoring for dropped packets\n", r->out);
+	fflush(r->out);
+}
+
+void report__interval(const struct report *r, const struct drop_delta *rows, size_t n,
+		      const struct interval_stats *st, double timestamp, double interval)
+{
+	struct line *lines = calloc(n ? n : 1, sizeof(*lines));
+	size_t shown;
+
+	if (!lines)
+		return;
+	shown = fold(r, rows, n, lines);
+	if (r->top > 0 && shown > (size_t)r->top)
+		shown = r->top;
+	if (r->json)
+		json_interval(r, lines, shown, st, timestamp, interval);
+	else
+		text_interval(r, lines, shown, st);
+	fflush(r->out);
+	free(lines);
+}
+
+void report__stop(const struct report *r)
+{
+	if (!r->json)
+		fputs("Stopping dropped packet monitor\n", r->out);
+	fflush(r->out);
+}

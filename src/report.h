@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Summary output: the dropwatch.stp text (byte for byte by default) or one
+ * JSON object per interval, from one path.
+ */
+#ifndef DROPSCOPE_REPORT_H
+#define DROPSCOPE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "counts.h"
+
+struct ksyms;
+struct reasons;
+
+enum sym_style {
+	SYM_NAME, /* symname(): tcp_v4_rcv */
+	SYM_DATA, /* symdata(): tcp_v4_rcv+0xaa/0x8d0 [kernel] */
+	SYM_ADDR, /* 0xffffffff814a104a */
+	SYM_FULL, /* address, symname, symdata */
+};
+
+struct report {
+	FILE *out;
+	const struct ksyms *ks; /* may be NULL while symbols load: addresses print raw */
+	const struct reasons *rs;
+	enum sym_style sym;
+	bool by_reason; /* -r: one line per (location, reason) */
+	bool json;
+	int top; /* 0 = all */
+};
+
+int sym_style_parse(const char *s); /* -1 when unknown */
+
+void report__start(const struct report *r);
+void report__interval(const struct report *r, const struct drop_delta *rows, size_t n,
+		      const struct interval_stats *st, double timestamp, double interval);
+void report__stop(const struct report *r);
+
+/* "NO_SOCKET", or NULL when the kernel gives no name for it. */
+const char *reason_name(const struct reasons *rs, __u32 reason);
+
+#endif /* DROPSCOPE_REPORT_H */

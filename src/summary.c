@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The default command: dropwatch.stp's loop. Every interval, read what
+ * the kernel counted since the last read and print it, most first.
+ */
+#include <stdio.h>
+
+#include "commands.h"
+#include "counts.h"
+#include "monitor.h"
+#include "report.h"
+
+static int report_rows(struct monitor *m, struct report *rep, struct counts *c, double interval)
+{
+	const struct drop_delta *rows;
+	struct interval_stats st;
+	int n = counts__poll(c, &rows, &st);
+
+	if (n < 0) {
+		fprintf(stderr, "dropscope: reading counts: %s\n", strerror(-n));
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		monitor_check_symbols(m, rows[i].key.location);
+	rep->ks = m->ks;
+	report__interval(rep, rows, n, &st, wall_now(), interval);
+	if (ferror(rep->out)) {
+		/* EPIPE from a closed reader: stop quietly, nothing to report to. */
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_summary(struct config *cfg)
+{
+	struct loader_opts lopts = {};
+	struct report rep = {};
+	struct counts *c = NULL;
+	struct monitor m;
+	double start, next, end, last;
+	long intervals = 0;
+	bool stopped = false;
+	int rc;
+
+	rc = monitor_start(&m, cfg, &lopts);
+	if (rc)
+		goto out;
+	c = counts__new(loader__drops_fd(m.loader), loader__stats_fd(m.loader),
+			loader__prog_fd(m.loader), cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
+	if (!c) {
+		fprintf(stderr, "dropscope: out of memory\n");
+		rc = 1;
+		goto out;
+	}
+
+	rep = (struct report){ .out = stdout, .ks = m.ks, .rs = m.rs, .sym = cfg->sym,
+			       .by_reason = cfg->by_reason, .json = cfg->json, .top = cfg->top };
+	report__start(&rep);
+
+	start = last = mono_now();
+	next = start + cfg->interval;
+	end = cfg->duration > 0 ? start + cfg->duration : 1e300;
+	while (!stopped) {
+		double until = next < end ? next : end;
+
+		stopped = monitor_wait(&m, until, -1);
+		if (stopped || mono_now() < next)
+			break; /* signal, or --duration ended mid-interval */
+		rc = report_rows(&m, &rep, c, mono_now() - last);
+		if (rc)
+			goto out;
+		last = mono_now();
+		next += cfg->interval;
+		if (cfg->count && ++intervals >= cfg->count)
+			goto done;
+		if (mono_now() >= end)
+			goto done;
+	}
+
+	/*
+	 * Detach before the last read: every drop the program saw is then in
+	 * the maps, and the partial interval is exact.
+	 */
+	loader__detach(m.loader);
+	if (mono_now() - last >= 0.001) {
+		rc = report_rows(&m, &rep, c, mono_now() - last);
+		if (rc)
+			goto out;
+	}
+done:
+	report__stop(&rep);
+	rc = 0;
+out:
+	counts__free(c);
+	monitor_end(&m);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where symbols come from: /proc/kallsyms, else a System.map with the
+ * KASLR offset found at run time (or given).
+ */
+#ifndef DROPSCOPE_SYMBOLS_H
+#define DROPSCOPE_SYMBOLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ksyms;
+
+struct symbols_opts {
+	const char *kallsyms;   /* NULL = /proc/kallsyms */
+	const char *system_map; /* NULL = /boot/System.map-$(uname -r) */
+	bool have_kaslr;
+	int64_t kaslr_offset;
+	bool force_map; /* --system-map given: skip kallsyms */
+};
+
+/*
+ * Load the best source. On success *note (if not NULL) says which source
+ * is in use when it is not /proc/kallsyms, else is empty. On failure
+ * returns NULL and *note says why.
+ */
+struct ksyms *symbols_load(const struct symbols_opts *o, char *note, size_t len);
+
+#endif /* DROPSCOPE_SYMBOLS_H */
