@@ -23,6 +23,21 @@ const volatile __u16 filter_ethertype = 0;
 const volatile __u64 filter_loc_start = 0; /* [start, end) of one function */
 const volatile __u64 filter_loc_end = 0;
 const volatile bool filter_reasons = false; /* only reasons in `reason_filter` */
+const volatile __s16 filter_ipproto = -1;   /* IPPROTO_* of IPv4/IPv6, -1 = any */
+const volatile bool events_enabled = false; /* events mode: copy each drop out */
+const volatile __u32 snaplen = 128;
+const volatile __u64 rate_per_sec = 0; /* events per second, 0 = no cap */
+
+/*
+ * --rate's token bucket, shared by all CPUs. Updates race between CPUs
+ * (tracing programs may not take a bpf_spin_lock), which can make the
+ * cap a little loose; the accounting stays exact because every drop is
+ * still counted once as sent, lost or rate-limited.
+ */
+struct {
+	__u64 last_ns;
+	__s64 tokens;
+} bucket;
 
 /*
  * Counts are monotonic: nothing ever resets or deletes a row. User space
@@ -53,6 +68,19 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } reason_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+/* A drop_event is too big for the 512-byte BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct drop_event);
+} scratch SEC(".maps");
 
 static __always_inline void stat_inc(__u32 idx)
 {
@@ -98,6 +126,25 @@ static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
 	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
+/* Protocol number of the IPv4/IPv6 header (IPv6: the first next header). */
+static __always_inline int skb_ipproto(struct sk_buff *skb, __u16 proto)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u8 p;
+
+	if (proto == 0x0800) {
+		if (bpf_probe_read_kernel(&p, 1, head + nh + 9))
+			return -1;
+	} else if (proto == 0x86dd) {
+		if (bpf_probe_read_kernel(&p, 1, head + nh + 6))
+			return -1;
+	} else {
+		return -1;
+	}
+	return p;
+}
+
 static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __u32 reason,
 					 __u16 proto, bool direct)
 {
@@ -111,7 +158,115 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 		return true;
 	if (filter_ifindex && skb_ifindex(skb, direct) != filter_ifindex)
 		return true;
+	if (filter_ipproto >= 0 && skb_ipproto(skb, proto) != filter_ipproto)
+		return true;
 	return false;
+}
+
+static __always_inline bool take_token(void)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u64 elapsed = now - bucket.last_ns;
+
+	/* Refill in whole milliseconds so the integer maths keeps up at low rates. */
+	if (elapsed >= 1000000) {
+		__s64 t = bucket.tokens + (__s64)(elapsed / 1000000 * rate_per_sec / 1000);
+
+		bucket.tokens = t > (__s64)rate_per_sec ? (__s64)rate_per_sec : t;
+		bucket.last_ns = now;
+	}
+	if (bucket.tokens <= 0)
+		return false;
+	__sync_fetch_and_add(&bucket.tokens, -1);
+	return true;
+}
+
+/*
+ * Where the copy starts: the MAC header when it is an Ethernet one, else
+ * the network header behind a made-up Ethernet header (TX path before
+ * dev_queue_xmit, tunnels, raw IP devices).
+ */
+static __always_inline void copy_packet(struct sk_buff *skb, struct drop_event *e, __u16 proto)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u32 len = BPF_CORE_READ(skb, len);
+	__u32 data_len = BPF_CORE_READ(skb, data_len);
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	unsigned short type = dev ? BPF_CORE_READ(dev, type) : 0;
+	unsigned char *start, *linear_end = data + (len - data_len), *end = data + len;
+	__u32 off = 0, cap, avail;
+
+	/* ARPHRD_ETHER (1) and ARPHRD_LOOPBACK (772) carry an Ethernet header. */
+	if (mac != (__u16)~0U && nh >= mac + ETH_HLEN_ && (type == 1 || type == 772)) {
+		start = head + mac;
+	} else {
+		start = nh ? head + nh : data;
+		__builtin_memset(e->data, 0, 12);
+		e->data[12] = proto >> 8;
+		e->data[13] = proto & 0xff;
+		off = ETH_HLEN_;
+		e->flags |= EV_SYNTH_ETH;
+	}
+	avail = linear_end > start ? linear_end - start : 0;
+	e->len = (end > start ? end - start : 0) + off;
+	if (data_len && e->len > avail + off)
+		e->flags |= EV_NONLINEAR;
+	cap = snaplen > off ? snaplen - off : 0;
+	if (cap > avail)
+		cap = avail;
+	if (cap > MAX_SNAPLEN - ETH_HLEN_)
+		cap = MAX_SNAPLEN - ETH_HLEN_;
+	/* Bounds the verifier can follow whatever the compiler made of the
+	 * comparisons above (data[] has room for off + a masked cap). */
+	barrier_var(cap);
+	cap &= MAX_SNAPLEN - 1;
+	if (off)
+		off = ETH_HLEN_;
+	if (bpf_probe_read_kernel(e->data + off, cap, start))
+		cap = 0;
+	e->caplen = cap + off;
+}
+
+static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u32 reason,
+				       __u16 proto, bool direct)
+{
+	struct net_device *dev;
+	struct drop_event *e;
+	__u32 zero = 0;
+	__u64 size;
+
+	if (rate_per_sec && !take_token()) {
+		stat_inc(STAT_EV_RATE);
+		return;
+	}
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->location = location;
+	e->reason = reason;
+	e->protocol = proto;
+	e->cpu = bpf_get_smp_processor_id();
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->netns = skb_netns(skb, direct);
+	e->flags = 0;
+	dev = BPF_CORE_READ(skb, dev);
+	e->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
+	if (!dev || bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name) < 0)
+		e->ifname[0] = 0;
+	copy_packet(skb, e, proto);
+
+	size = __builtin_offsetof(struct drop_event, data) + e->caplen;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	if (bpf_ringbuf_output(&events, e, size, 0))
+		stat_inc(STAT_EV_LOST);
+	else
+		stat_inc(STAT_EV_SENT);
 }
 
 static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32 reason,
@@ -141,16 +296,17 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 	val = bpf_map_lookup_elem(&drops, &key);
 	if (val) {
 		__sync_fetch_and_add(val, 1);
-		return 0;
+	} else if (bpf_map_update_elem(&drops, &key, &one, BPF_NOEXIST)) {
+		/* Full, or lost a race with an interrupting drop that
+		 * inserted the same key. */
+		val = bpf_map_lookup_elem(&drops, &key);
+		if (val)
+			__sync_fetch_and_add(val, 1);
+		else
+			stat_inc(STAT_OVERFLOW);
 	}
-	if (!bpf_map_update_elem(&drops, &key, &one, BPF_NOEXIST))
-		return 0;
-	/* Lost a race with an interrupting drop that inserted the same key. */
-	val = bpf_map_lookup_elem(&drops, &key);
-	if (val)
-		__sync_fetch_and_add(val, 1);
-	else
-		stat_inc(STAT_OVERFLOW);
+	if (events_enabled)
+		emit_event(skb, location, reason, proto, direct);
 	return 0;
 }
 

@@ -23,11 +23,45 @@ struct drop_key {
 	__u16 pad;
 };
 
-/* Slots of the per-CPU `stats` array: what did not make it into `drops`. */
+/* Slots of the per-CPU `stats` array: what did not make it into `drops`,
+ * and what became of each drop in events mode. */
 enum drop_stat {
 	STAT_OVERFLOW, /* drops counted here because `drops` was full */
 	STAT_FILTERED, /* drops seen but excluded by a filter */
+	STAT_EV_SENT,  /* events written to the ring buffer */
+	STAT_EV_LOST,  /* events the ring buffer had no room for */
+	STAT_EV_RATE,  /* events held back by --rate (still counted in `drops`) */
 	STAT_MAX,
+};
+
+/* Largest --snaplen: a power of two so the BPF side can bound copies. */
+#define MAX_SNAPLEN 1024
+#define ETH_HLEN_   14
+
+enum event_flags {
+	EV_SYNTH_ETH = 1 << 0, /* no usable MAC header: a zeroed one was made up */
+	EV_NONLINEAR = 1 << 1, /* the packet went on past the linear part: copy ends early */
+};
+
+/*
+ * One dropped packet, as the BPF side writes it to the ring buffer: the
+ * header, then caplen bytes of the packet from its Ethernet header.
+ */
+struct drop_event {
+	__u64 ts_ns;    /* bpf_ktime_get_ns() at the drop */
+	__u64 location;
+	__u32 reason;
+	__u32 netns;
+	__u32 ifindex;
+	__u32 pid;      /* tgid of the task the drop ran in, 0 = idle/softirq */
+	__u32 len;      /* the packet's length from its first copied byte */
+	__u16 caplen;   /* bytes in data[] */
+	__u16 protocol; /* skb->protocol, host order */
+	__u16 cpu;
+	__u16 flags;    /* enum event_flags */
+	char comm[16];
+	char ifname[16];
+	__u8 data[MAX_SNAPLEN + ETH_HLEN_]; /* room for a masked length after a made-up header */
 };
 
 #endif /* DROPSCOPE_H */

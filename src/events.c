@@ -1,12 +1,389 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-drop events: one line (or JSON object, or pcapng packet) per drop. */
+/*
+ * Events mode: one line (or JSON object, or pcapng packet) per dropped
+ * packet, read from the BPF ring buffer. Every drop the program saw ends
+ * up in exactly one of: printed, filtered by the pcap expression, held
+ * back by --rate, lost (ring buffer full) — and the totals say so.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "counts.h"
+#include "json.h"
+#include "ksyms.h"
+#include "monitor.h"
+#include "packet.h"
+#include "pcapng.h"
+#include "pktfilter.h"
+#include "reasons.h"
+#include "report.h"
+
+#define MAX_IFACES 256
+#define PCAP_ERRBUF_SIZE_ 512
+
+struct iface {
+	__u32 netns;
+	__u32 ifindex;
+	char name[16];
+	int id;
+};
+
+struct ev_ctx {
+	const struct config *cfg;
+	struct monitor *m;
+	FILE *out; /* NULL when the pcapng goes to stdout */
+	struct pcapng *pc;
+	struct pktfilter *filter;
+	__s64 wall_offset_ns; /* wall clock minus bpf_ktime_get_ns() */
+	__u64 printed, expr_filtered, malformed, limit;
+	struct iface ifaces[MAX_IFACES];
+	int n_ifaces;
+	time_t cached_sec; /* the last second formatted, and its text */
+	char cached_hms[16];
+	int write_err;
+	bool done; /* -c reached */
+};
+
+static __s64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__s64)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int iface_id(struct ev_ctx *x, const struct drop_event *e)
+{
+	struct iface *f;
+
+	for (int i = 0; i < x->n_ifaces; i++) {
+		f = &x->ifaces[i];
+		if (f->netns == e->netns && f->ifindex == e->ifindex &&
+		    !strncmp(f->name, e->ifname, sizeof(f->name)))
+			return f->id;
+	}
+	/* Past the table's size, packets share the last interface rather
+	 * than growing the file's interface list without bound. */
+	if (x->n_ifaces == MAX_IFACES)
+		return x->ifaces[MAX_IFACES - 1].id;
+	f = &x->ifaces[x->n_ifaces];
+	f->netns = e->netns;
+	f->ifindex = e->ifindex;
+	memcpy(f->name, e->ifname, sizeof(f->name));
+	f->name[sizeof(f->name) - 1] = 0;
+	f->id = pcapng__add_interface(x->pc, f->name[0] ? f->name : "-", x->cfg->snaplen);
+	if (f->id < 0)
+		return f->id;
+	x->n_ifaces++;
+	return f->id;
+}
+
+static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t len)
+{
+	const struct ksyms *ks = x->m->ks;
+	char data[256];
+	size_t n;
+
+	switch (x->cfg->sym) {
+	case SYM_NAME:
+		ksyms__symname(ks, addr, buf, len);
+		return;
+	case SYM_ADDR:
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+		return;
+	case SYM_FULL:
+		ksyms__symdata(ks, addr, data, sizeof(data));
+		snprintf(buf, len, "0x%llx %s", (unsigned long long)addr, data);
+		return;
+	case SYM_DATA:
+		ksyms__symdata(ks, addr, buf, len);
+		/* Events default to symdata without the "[kernel]" every core
+		 * location would carry; modules keep theirs. */
+		n = strlen(buf);
+		if (!x->cfg->sym_set && n > 9 && !strcmp(buf + n - 9, " [kernel]"))
+			buf[n - 9] = 0;
+		return;
+	}
+}
+
+static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, size_t len)
+{
+	const char *n = reason_name(x->m->rs, reason);
+
+	if (n)
+		return n;
+	if (!loader__has_reason(x->m->loader))
+		return "unknown";
+	snprintf(buf, len, "reason_%u", reason);
+	return buf;
+}
+
+static void time_text(struct ev_ctx *x, __s64 wall_ns, char *buf, size_t len)
+{
+	time_t sec = wall_ns / 1000000000LL;
+	struct tm tm;
+
+	/* localtime_r per event would dominate a flood's cost: once a second. */
+	if (sec != x->cached_sec) {
+		localtime_r(&sec, &tm);
+		strftime(x->cached_hms, sizeof(x->cached_hms), "%H:%M:%S", &tm);
+		x->cached_sec = sec;
+	}
+	snprintf(buf, len, "%s.%06lld", x->cached_hms, (long long)(wall_ns % 1000000000LL) / 1000);
+}
+
+static void print_text(struct ev_ctx *x, const struct drop_event *e, const struct pkt_info *p,
+		       __s64 wall_ns)
+{
+	char ts[32], pkt[PKT_FORMAT_MAX], loc[320], rbuf[32], who[40];
+
+	time_text(x, wall_ns, ts, sizeof(ts));
+	packet__format(p, pkt, sizeof(pkt));
+	location_text(x, e->location, loc, sizeof(loc));
+	/* Softirq work runs on whatever task it interrupted; pid 0 is idle. */
+	if (e->pid)
+		snprintf(who, sizeof(who), "%.16s/%u", e->comm, e->pid);
+	else
+		snprintf(who, sizeof(who), "-");
+	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
+		e->ifname[0] ? e->ifname : "-", pkt, e->len,
+		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
+		reason_text(x, e->reason, rbuf, sizeof(rbuf)), loc);
+}
+
+static void print_json(struct ev_ctx *x, const struct drop_event *e, const struct pkt_info *p,
+		       __s64 wall_ns)
+{
+	const struct ksym *s = x->m->ks ? ksyms__find(x->m->ks, e->location) : NULL;
+	char loc[320], rbuf[32];
+
+	location_text(x, e->location, loc, sizeof(loc));
+	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,", (long long)(wall_ns / 1000000000LL),
+		(long long)(wall_ns % 1000000000LL), e->cpu, e->pid);
+	json_member_str(x->out, "comm", e->pid ? e->comm : NULL);
+	fprintf(x->out, ",\"netns\":%u,\"ifindex\":%u,", e->netns, e->ifindex);
+	json_member_str(x->out, "dev", e->ifname[0] ? e->ifname : NULL);
+	fprintf(x->out, ",\"len\":%u,\"caplen\":%u,\"nonlinear\":%s,", e->len, e->caplen,
+		e->flags & EV_NONLINEAR ? "true" : "false");
+	json_member_str(x->out, "reason", reason_text(x, e->reason, rbuf, sizeof(rbuf)));
+	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
+		(unsigned long long)e->location);
+	json_member_str(x->out, "location", loc);
+	if (s)
+		fprintf(x->out, ",\"symbol\":\"%s\",\"offset\":%llu,\"size\":%llu,\"module\":\"%s\"",
+			s->name, (unsigned long long)(e->location - s->addr),
+			(unsigned long long)s->size, s->module);
+	fputc(',', x->out);
+	packet__json(p, x->out);
+	fputs("}\n", x->out);
+}
+
+static int write_pcapng(struct ev_ctx *x, const struct drop_event *e, __s64 wall_ns)
+{
+	char comment[512], loc[320], rbuf[32];
+	int id = iface_id(x, e);
+
+	if (id < 0)
+		return id;
+	location_text(x, e->location, loc, sizeof(loc));
+	snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s",
+		 reason_text(x, e->reason, rbuf, sizeof(rbuf)), loc, e->netns,
+		 e->pid ? e->comm : "-");
+	return pcapng__write_packet(x->pc, id, wall_ns, e->data, e->caplen, e->len, comment);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct ev_ctx *x = ctx;
+	const struct drop_event *e = data;
+	struct pkt_info p;
+	__s64 wall_ns;
+
+	if (x->done)
+		return 0;
+	/* The record's own length fields are trusted only within its size. */
+	if (size < offsetof(struct drop_event, data) ||
+	    e->caplen > size - offsetof(struct drop_event, data)) {
+		x->malformed++;
+		return 0;
+	}
+	if (x->filter && !pktfilter__match(x->filter, e->data, e->caplen, e->len)) {
+		x->expr_filtered++;
+		return 0;
+	}
+	wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
+	monitor_check_symbols(x->m, e->location);
+	packet__parse(e->data, e->caplen, e->len, &p);
+	if (x->pc) {
+		int err = write_pcapng(x, e, wall_ns);
+
+		if (err) {
+			x->write_err = err;
+			return err; /* stops ring_buffer__consume */
+		}
+	}
+	if (x->out) {
+		if (x->cfg->json)
+			print_json(x, e, &p, wall_ns);
+		else
+			print_text(x, e, &p, wall_ns);
+	}
+	x->printed++;
+	if (x->limit && x->printed >= x->limit)
+		x->done = true;
+	return 0;
+}
+
+static int compile_filter(struct ev_ctx *x)
+{
+	char err[PCAP_ERRBUF_SIZE_];
+
+	if (!x->cfg->filter_expr)
+		return 0;
+	x->filter = pktfilter__compile(x->cfg->filter_expr, err, sizeof(err));
+	if (!x->filter) {
+		fprintf(stderr, "dropscope: bad filter expression: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
+static void stats_now(struct monitor *m, __u64 out[STAT_MAX])
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *v = calloc(ncpus > 0 ? ncpus : 1, sizeof(*v));
+
+	memset(out, 0, STAT_MAX * sizeof(*out));
+	for (__u32 i = 0; v && i < STAT_MAX; i++)
+		if (!bpf_map_lookup_elem(loader__stats_fd(m->loader), &i, v))
+			for (int c = 0; c < ncpus; c++)
+				out[i] += v[c];
+	free(v);
+}
+
+/* Every drop the program counted, from the count table: the ground the
+ * event accounting must add up to. */
+static __u64 drops_counted(struct counts *c)
+{
+	const struct drop_delta *rows;
+	struct interval_stats st;
+	__u64 sum;
+	int n = counts__poll(c, &rows, &st);
+
+	sum = st.overflow;
+	for (int i = 0; i < n; i++)
+		sum += rows[i].count;
+	return sum;
+}
 
 int cmd_events(struct config *cfg)
 {
-	(void)cfg;
-	fprintf(stderr, "dropscope: events mode is not implemented yet\n");
-	return 1;
+	struct loader_opts lopts = {};
+	struct ring_buffer *rb = NULL;
+	struct counts *counts = NULL;
+	struct ev_ctx x = { .cfg = cfg };
+	__u64 st[STAT_MAX], lost_reported = 0, counted;
+	struct monitor m = { .sigfd = -1 };
+	double start, next_report, end;
+	int rc;
+
+	if (cfg->snaplen > MAX_SNAPLEN) {
+		fprintf(stderr, "dropscope: --snaplen %u: at most %d\n", cfg->snaplen, MAX_SNAPLEN);
+		return 2;
+	}
+	rc = compile_filter(&x);
+	if (rc)
+		return rc;
+	x.limit = cfg->count > 0 ? (__u64)cfg->count : 0;
+	if (cfg->write) {
+		x.pc = pcapng__open(cfg->write);
+		if (!x.pc) {
+			fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(errno));
+			rc = 1;
+			goto out;
+		}
+	}
+	/* With the capture on stdout, lines would corrupt it. */
+	x.out = cfg->write && !strcmp(cfg->write, "-") ? NULL : stdout;
+
+	lopts.events = (struct event_opts){ .enabled = true, .snaplen = cfg->snaplen,
+					    .rate = cfg->rate };
+	rc = monitor_start(&m, cfg, &lopts);
+	if (rc)
+		goto out;
+	x.m = &m;
+	x.wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	counts = counts__new(loader__drops_fd(m.loader), loader__stats_fd(m.loader),
+			     loader__prog_fd(m.loader), cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
+	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
+	if (!counts || !rb) {
+		fprintf(stderr, "dropscope: ring buffer: %s\n", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+
+	start = mono_now();
+	next_report = start + cfg->interval;
+	end = cfg->duration > 0 ? start + cfg->duration : 1e300;
+	for (;;) {
+		double until = next_report < end ? next_report : end;
+		bool stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
+
+		if (ring_buffer__consume(rb) < 0 && x.write_err)
+			break;
+		if (x.out)
+			fflush(x.out);
+		if (stop || x.done || mono_now() >= end || (x.out && ferror(x.out)))
+			break;
+		if (mono_now() >= next_report) {
+			/* Loss is said when it happens, not only at the end. */
+			stats_now(&m, st);
+			if (st[STAT_EV_LOST] > lost_reported) {
+				fprintf(stderr, "dropscope: %llu events lost (ring buffer full)\n",
+					(unsigned long long)(st[STAT_EV_LOST] - lost_reported));
+				lost_reported = st[STAT_EV_LOST];
+			}
+			next_report += cfg->interval;
+		}
+	}
+
+	/* Detach, then drain: every event the program wrote gets handled. */
+	loader__detach(m.loader);
+	if (!x.write_err && !x.done)
+		ring_buffer__consume(rb);
+	if (x.out)
+		fflush(x.out);
+	stats_now(&m, st);
+	counted = drops_counted(counts);
+	fprintf(stderr,
+		"dropscope: %llu drops counted: %llu events printed, %llu filtered by expression, "
+		"%llu over --rate, %llu lost%s\n",
+		(unsigned long long)counted, (unsigned long long)x.printed,
+		(unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
+		(unsigned long long)st[STAT_EV_LOST],
+		x.done ? " (stopped at --count; later events not read)" : "");
+	if (x.write_err) {
+		fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(-x.write_err));
+		rc = 1;
+	}
+out:
+	ring_buffer__free(rb);
+	counts__free(counts);
+	if (x.pc) {
+		int err = pcapng__close(x.pc);
+
+		if (err && !rc && err != -EPIPE) {
+			fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(-err));
+			rc = 1;
+		}
+	}
+	pktfilter__free(x.filter);
+	monitor_end(&m);
+	return rc;
 }

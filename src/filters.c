@@ -7,30 +7,8 @@
 #include "filters.h"
 #include "ksyms.h"
 #include "netns.h"
+#include "packet.h"
 #include "reasons.h"
-
-static int parse_ethertype(const char *s, __u16 *et)
-{
-	static const struct {
-		const char *name;
-		__u16 type;
-	} names[] = { { "ipv4", 0x0800 }, { "ip", 0x0800 }, { "ipv6", 0x86dd },
-		      { "ip6", 0x86dd },  { "arp", 0x0806 } };
-	unsigned long v;
-	char *end;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcasecmp(s, names[i].name)) {
-			*et = names[i].type;
-			return 0;
-		}
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || !v || v > 0xffff)
-		return -EINVAL;
-	*et = (__u16)v;
-	return 0;
-}
 
 static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out, int *n)
 {
@@ -67,6 +45,7 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	f->ipproto = -1;
 	*reason_buf = NULL;
 	if (cfg->netns) {
 		rc = netns_resolve(cfg->netns, &f->netns);
@@ -85,10 +64,16 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 		}
 		f->ifindex = rc;
 	}
-	if (cfg->proto && parse_ethertype(cfg->proto, &f->ethertype)) {
-		fprintf(stderr, "dropscope: --proto %s: expected ipv4, ipv6, arp or an ethertype\n",
-			cfg->proto);
-		return 2;
+	if (cfg->proto) {
+		struct pkt_proto pp;
+
+		if (packet__proto_parse(cfg->proto, &pp)) {
+			fprintf(stderr, "dropscope: --proto %s: expected one of %s\n", cfg->proto,
+				packet__proto_names());
+			return 2;
+		}
+		f->ethertype = pp.ethertype;
+		f->ipproto = pp.ip_proto;
 	}
 	if (cfg->reasons) {
 		rc = parse_reasons(cfg->reasons, rs, reason_buf, &f->n_reasons);

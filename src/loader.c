@@ -59,6 +59,7 @@ static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
 	skel->rodata->filter_loc_start = f->loc_start;
 	skel->rodata->filter_loc_end = f->loc_end;
 	skel->rodata->filter_reasons = f->reasons != NULL;
+	skel->rodata->filter_ipproto = (__s16)f->ipproto;
 	if (f->n_reasons > (int)bpf_map__max_entries(skel->maps.reason_filter))
 		return -E2BIG;
 	return 0;
@@ -104,6 +105,19 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		err = bpf_map__set_max_entries(skel->maps.drops, opts->max_keys);
 		if (err)
 			goto fail;
+	}
+
+	if (opts->events.enabled) {
+		skel->rodata->events_enabled = true;
+		skel->rodata->snaplen = opts->events.snaplen;
+		skel->rodata->rate_per_sec = opts->events.rate;
+		if (opts->events.ring_bytes)
+			bpf_map__set_max_entries(skel->maps.events, opts->events.ring_bytes);
+	} else {
+		/* Summary mode needs neither: kernels without ring buffers (< 5.8)
+		 * can still count. */
+		bpf_map__set_autocreate(skel->maps.events, false);
+		bpf_map__set_autocreate(skel->maps.scratch, false);
 	}
 
 	err = dropscope_bpf__load(skel);
@@ -209,6 +223,11 @@ int loader__drops_fd(const struct loader *l)
 int loader__stats_fd(const struct loader *l)
 {
 	return bpf_map__fd(l->skel->maps.stats);
+}
+
+int loader__events_fd(const struct loader *l)
+{
+	return l->skel->rodata->events_enabled ? bpf_map__fd(l->skel->maps.events) : -1;
 }
 
 int loader__prog_fd(const struct loader *l)

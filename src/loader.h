@@ -25,11 +25,20 @@ struct filters {
 	__u64 loc_end;
 	const __u32 *reasons; /* n_reasons values, NULL = any */
 	int n_reasons;
+	int ipproto; /* IPPROTO_* inside IPv4/IPv6, -1 = any */
+};
+
+struct event_opts {
+	bool enabled;
+	__u32 snaplen;
+	__u64 rate;        /* events per second, 0 = no cap */
+	__u32 ring_bytes;  /* ring buffer size, a power of two; 0 = default */
 };
 
 struct loader_opts {
 	enum backend backend;
 	struct filters filters;
+	struct event_opts events;
 	__u32 max_keys; /* 0 = DEFAULT_MAX_KEYS */
 	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
 	bool verbose;
@@ -52,6 +61,7 @@ bool loader__has_reason(const struct loader *l);
 int loader__drops_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
+int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
 
 enum backend backend_parse(const char *name); /* -1 when unknown */
 const char *backend_name(enum backend b);

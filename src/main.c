@@ -125,13 +125,12 @@ static int cmd_reasons(int argc, char **argv)
 		return 1;
 	}
 	printf("# drop reasons of the running kernel, from %s\n", src[reasons__source(rs)]);
-	/* Core reasons are small numbers; subsystem reasons carry their
-	 * subsystem id in the high bits and are listed by reasons__name too. */
-	for (unsigned v = 0; v < 0x10000; v++) {
-		const char *n = reasons__name(rs, v);
+	for (size_t i = 0; i < reasons__count(rs); i++) {
+		const char *name;
+		uint32_t v;
 
-		if (n)
-			printf("%u %s\n", v, n);
+		if (!reasons__entry(rs, i, &v, &name))
+			printf("%u %s\n", v, name);
 	}
 	reasons__free(rs);
 	return 0;
@@ -146,6 +145,9 @@ static int run_monitor(int argc, char **argv, const char *cmd, int (*fn)(struct 
 		return 0;
 	if (rc)
 		return rc;
+	/* An event is one packet at one place: its exact offset is the point. */
+	if (!strcmp(cmd, "events") && !cfg.sym_set)
+		cfg.sym = SYM_DATA;
 	return fn(&cfg);
 }
 

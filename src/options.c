@@ -39,7 +39,7 @@ void usage(FILE *out)
 	      "\n"
 	      "Report:\n"
 	      "  -i, --interval SEC       report every SEC seconds (default 5, fractions allowed)\n"
-	      "  -c, --count N            stop after N intervals\n"
+	      "  -c, --count N            stop after N intervals (events mode: N events)\n"
 	      "  -d, --duration SEC       stop after SEC seconds\n"
 	      "  -t, --top N              show only the N locations with most drops\n"
 	      "  -r, --reasons            one line per (location, drop reason)\n"
@@ -52,7 +52,8 @@ void usage(FILE *out)
 	      "                           (/run/netns/NAME, /proc/PID/ns/net or its inode)\n"
 	      "      --dev NAME|IFINDEX   only drops of packets on this device (name looked up\n"
 	      "                           in --netns when given)\n"
-	      "      --proto PROTO        only this L3 protocol: ipv4, ipv6, arp or an ethertype\n"
+	      "      --proto PROTO        only this protocol: ipv4, ipv6, arp, tcp, udp, icmp,\n"
+	      "                           icmp6, sctp, gre, ip:N (IP protocol N) or 0xETHERTYPE\n"
 	      "      --reason NAME[,NAME] only these drop reasons (see `dropscope reasons`)\n"
 	      "      --location SYMBOL    only drops in this kernel function\n"
 	      "\n"
@@ -180,6 +181,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			if (v < 0)
 				return bad("--symbols", optarg, "expected name, data, addr or full");
 			cfg->sym = (enum sym_style)v;
+			cfg->sym_set = true;
 			break;
 		case OPT_JSON:
 			cfg->json = true;

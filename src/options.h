@@ -16,6 +16,7 @@ struct config {
 	double duration; /* seconds, 0 = no limit */
 	int top;
 	enum sym_style sym;
+	bool sym_set; /* --symbols given: events mode then shows exactly that */
 	bool by_reason;
 	bool json;
 	bool verbose;

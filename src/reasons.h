@@ -16,7 +16,7 @@ struct btf;
 struct reasons;
 
 enum reasons_source {
-	REASONS_NONE,   /* kernel without drop reasons (< 5.17) */
+	REASONS_NONE, /* kernel without drop reasons (< 5.17) */
 	REASONS_BTF,
 	REASONS_TRACEFS,
 };

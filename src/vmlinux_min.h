@@ -61,6 +61,7 @@ typedef struct {
 struct net_device {
 	possible_net_t nd_net;
 	int ifindex;
+	unsigned short type;
 	char name[16];
 };
 

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcapng writer, see pcapng.h. Block layouts follow the pcapng draft
+ * (draft-ietf-opsawg-pcapng): every block is type, total length, body,
+ * total length again, with the body padded to 32 bits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pcapng.h"
+
+#define BT_SHB		  0x0a0d0d0a
+#define BT_IDB		  0x00000001
+#define BT_EPB		  0x00000006
+
+#define BYTE_ORDER_MAGIC  0x1a2b3c4d
+#define LINKTYPE_ETHERNET 1
+
+#define OPT_ENDOFOPT	  0
+#define OPT_COMMENT	  1
+#define SHB_USERAPPL	  4
+#define IF_NAME		  2
+#define IF_TSRESOL	  9
+#define TSRESOL_NSEC	  9 /* 10^-9 s */
+
+/* An option's length field is 16 bits; keep the padded length within it too. */
+#define OPT_MAX_LEN 65532
+
+/* Big enough that a burst of events costs few write(2) calls. */
+#define OUT_BUF_SIZE 65536
+
+struct pcapng {
+	int fd;
+	bool close_fd; /* false for standard output */
+	int err;       /* first write error, as -errno; sticky */
+	uint32_t n_ifaces;
+	size_t used;
+	uint8_t buf[OUT_BUF_SIZE];
+};
+
+static size_t pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int pcapng__flush(struct pcapng *pc)
+{
+	int err;
+
+	if (pc->err)
+		return pc->err;
+	err = write_all(pc->fd, pc->buf, pc->used);
+	pc->used = 0;
+	if (err)
+		pc->err = err;
+	return err;
+}
+
+static void put(struct pcapng *pc, const void *data, size_t n)
+{
+	const uint8_t *p = data;
+
+	while (n && !pc->err) {
+		size_t room = sizeof(pc->buf) - pc->used;
+		size_t k = n < room ? n : room;
+
+		memcpy(pc->buf + pc->used, p, k);
+		pc->used += k;
+		p += k;
+		n -= k;
+		if (pc->used == sizeof(pc->buf))
+			pcapng__flush(pc);
+	}
+}
+
+static void put32(struct pcapng *pc, uint32_t v)
+{
+	put(pc, &v, sizeof(v));
+}
+
+static void put_pad(struct pcapng *pc, size_t n)
+{
+	static const uint8_t zero[4];
+
+	put(pc, zero, pad4(n) - n);
+}
+
+/* Size an option takes in a block: header plus padded value. */
+static size_t opt_size(size_t len)
+{
+	return 4 + pad4(len);
+}
+
+static void put_opt(struct pcapng *pc, uint16_t code, const void *val, size_t len)
+{
+	uint16_t hdr[2] = {code, (uint16_t)len};
+
+	put(pc, hdr, sizeof(hdr));
+	put(pc, val, len);
+	put_pad(pc, len);
+}
+
+static void put_endofopt(struct pcapng *pc)
+{
+	put_opt(pc, OPT_ENDOFOPT, NULL, 0);
+}
+
+/* Cut a UTF-8 string to at most max bytes without splitting a character. */
+static size_t utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	/* Back off continuation bytes (10xxxxxx) to the start of a character. */
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+static int write_shb(struct pcapng *pc)
+{
+	static const char appl[] = "dropscope";
+	size_t applen = sizeof(appl) - 1;
+	uint32_t len = (uint32_t)(28 + opt_size(applen) + opt_size(0));
+	uint16_t version[2] = {1, 0};
+	int64_t section_len = -1; /* unknown: we stream */
+
+	put32(pc, BT_SHB);
+	put32(pc, len);
+	put32(pc, BYTE_ORDER_MAGIC);
+	put(pc, version, sizeof(version));
+	put(pc, &section_len, sizeof(section_len));
+	put_opt(pc, SHB_USERAPPL, appl, applen);
+	put_endofopt(pc);
+	put32(pc, len);
+	return pc->err;
+}
+
+struct pcapng *pcapng__open(const char *path)
+{
+	struct pcapng *pc;
+	struct stat st;
+	int fd, err;
+
+	if (!path || !*path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pc = calloc(1, sizeof(*pc));
+	if (!pc)
+		return NULL;
+
+	if (!strcmp(path, "-")) {
+		pc->fd = STDOUT_FILENO;
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			goto err_free;
+		/* open() keeps an existing file's mode; packets can hold secrets. */
+		if (fstat(fd, &st) ||
+		    (S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 && fchmod(fd, 0600))) {
+			err = errno;
+			close(fd);
+			errno = err;
+			goto err_free;
+		}
+		pc->fd = fd;
+		pc->close_fd = true;
+	}
+
+	err = write_shb(pc);
+	if (err) {
+		if (pc->close_fd)
+			close(pc->fd);
+		free(pc);
+		errno = -err;
+		return NULL;
+	}
+	return pc;
+
+err_free:
+	free(pc);
+	return NULL;
+}
+
+int pcapng__add_interface(struct pcapng *pc, const char *name, uint32_t snaplen)
+{
+	uint8_t tsresol = TSRESOL_NSEC;
+	uint16_t linktype[2] = {LINKTYPE_ETHERNET, 0};
+	size_t namelen = name ? utf8_cut(name, OPT_MAX_LEN) : 0;
+	uint32_t len;
+
+	if (pc->err)
+		return pc->err;
+	if (pc->n_ifaces >= INT32_MAX)
+		return -ENOSPC;
+
+	len = (uint32_t)(20 + (namelen ? opt_size(namelen) : 0) + opt_size(1) + opt_size(0));
+	put32(pc, BT_IDB);
+	put32(pc, len);
+	put(pc, linktype, sizeof(linktype));
+	put32(pc, snaplen);
+	if (namelen)
+		put_opt(pc, IF_NAME, name, namelen);
+	put_opt(pc, IF_TSRESOL, &tsresol, 1);
+	put_endofopt(pc);
+	put32(pc, len);
+	if (pc->err)
+		return pc->err;
+	return (int)pc->n_ifaces++;
+}
+
+int pcapng__write_packet(struct pcapng *pc, uint32_t if_id, uint64_t ts_ns, const void *data,
+			 uint32_t caplen, uint32_t origlen, const char *comment)
+{
+	size_t clen = comment ? utf8_cut(comment, OPT_MAX_LEN) : 0;
+	size_t len;
+
+	if (pc->err)
+		return pc->err;
+	if (if_id >= pc->n_ifaces || caplen > PCAPNG_MAX_CAPLEN || (!data && caplen))
+		return -EINVAL;
+	if (origlen < caplen)
+		origlen = caplen;
+
+	/* No options at all when there is no comment: endofopt alone is noise. */
+	len = 32 + pad4(caplen) + (clen ? opt_size(clen) + opt_size(0) : 0);
+	put32(pc, BT_EPB);
+	put32(pc, (uint32_t)len);
+	put32(pc, if_id);
+	put32(pc, (uint32_t)(ts_ns >> 32));
+	put32(pc, (uint32_t)ts_ns);
+	put32(pc, caplen);
+	put32(pc, origlen);
+	put(pc, data, caplen);
+	put_pad(pc, caplen);
+	if (clen) {
+		put_opt(pc, OPT_COMMENT, comment, clen);
+		put_endofopt(pc);
+	}
+	put32(pc, (uint32_t)len);
+	return pc->err;
+}
+
+int pcapng__close(struct pcapng *pc)
+{
+	int err;
+
+	if (!pc)
+		return 0;
+	err = pcapng__flush(pc);
+	if (pc->close_fd && close(pc->fd) && !err)
+		err = -errno;
+	free(pc);
+	return err;
+}

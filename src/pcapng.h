@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal pcapng writer for events mode: one section, Ethernet interfaces
+ * with nanosecond timestamps, Enhanced Packet Blocks with a comment (the
+ * drop reason and location). Blocks are written in host byte order, which
+ * the Section Header Block's byte-order magic announces to readers.
+ *
+ * Output is buffered in the writer and goes out with write(2), so a reader
+ * that went away shows up as -EPIPE from a call here (the caller ignores
+ * SIGPIPE). After the first write error every call returns that error.
+ */
+#ifndef DROPSCOPE_PCAPNG_H
+#define DROPSCOPE_PCAPNG_H
+
+#include <stdint.h>
+
+/* Largest caplen pcapng__write_packet() accepts: what Wireshark reads. */
+#define PCAPNG_MAX_CAPLEN 262144
+
+struct pcapng;
+
+/*
+ * Open `path` for writing and write the Section Header Block (version 1.0,
+ * section length unknown, shb_userappl "dropscope"). "-" writes to standard
+ * output, which must then not also be written through stdio.
+ *
+ * A new file is created with mode 0600; an existing one is truncated like
+ * tcpdump -w does, and a regular file is set to 0600 because dropped
+ * packets may carry payload other users should not read. Non-regular files
+ * (a FIFO, /dev/null) keep their mode.
+ *
+ * Returns NULL with errno set on failure.
+ */
+struct pcapng *pcapng__open(const char *path);
+
+/*
+ * Write an Interface Description Block: LINKTYPE_ETHERNET, `snaplen`,
+ * if_name `name` (may be NULL: no name), if_tsresol 9 (nanoseconds).
+ * Returns the interface id to pass to pcapng__write_packet(), or -errno.
+ */
+int pcapng__add_interface(struct pcapng *pc, const char *name, uint32_t snaplen);
+
+/*
+ * Write an Enhanced Packet Block. ts_ns is nanoseconds since the Unix
+ * epoch. origlen below caplen is raised to caplen. `comment` (may be NULL
+ * or "") becomes opt_comment, UTF-8, cut to 65532 bytes at a character
+ * boundary. Returns 0, -EINVAL (unknown if_id, caplen above
+ * PCAPNG_MAX_CAPLEN, data NULL with caplen) or -errno from writing.
+ */
+int pcapng__write_packet(struct pcapng *pc, uint32_t if_id, uint64_t ts_ns, const void *data,
+			 uint32_t caplen, uint32_t origlen, const char *comment);
+
+/* Write out what is buffered, so a live reader sees it. 0 or -errno. */
+int pcapng__flush(struct pcapng *pc);
+
+/*
+ * Flush, close (standard output is left open) and free. NULL is a no-op.
+ * Returns 0 or the first error of this writer's life, as -errno.
+ */
+int pcapng__close(struct pcapng *pc);
+
+#endif /* DROPSCOPE_PCAPNG_H */
