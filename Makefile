@@ -4,22 +4,25 @@
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
-OUT     := build
+# A static build keeps its objects apart, so switching never mixes them.
+OUT     := $(if $(filter 1,$(STATIC)),build-static,build)
+LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
-DEPS_BUILD := make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev libpcap-dev \
-	libmicrohttpd-dev bpftool
+DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool
 DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark
 DEPS_BENCH := bpftrace linux-perf
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)
-LIBS    := -lbpf -lelf -lz -lpcap -lmicrohttpd
-ifeq ($(STATIC),1)
-LDFLAGS += -static
-# libmicrohttpd.a pulls in gnutls; a static build leaves the exporter out.
 LIBS    := -lbpf -lelf -lz -lpcap
-CFLAGS  += -DDROPSCOPE_NO_HTTP
+ifeq ($(STATIC),1)
+# Self-contained: runs in a bare initramfs on other kernels (CO-RE).
+# Debian's libpcap.a needs libsystemd, which has no static library, so the
+# static build leaves pcap-filter expressions out (all else works).
+LDFLAGS += -static
+LIBS    := -lbpf -lelf -lz
+CFLAGS  += -DDROPSCOPE_NO_PCAP
 endif
 
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
@@ -70,8 +73,12 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 $(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(OUT)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-dropscope: $(OUT)/main.o $(USER_OBJS)
-	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+# ./dropscope is relinked whenever the last link was of the other kind.
+.link-$(LINK):
+	@rm -f .link-*; touch $@
+
+dropscope: $(OUT)/main.o $(USER_OBJS) .link-$(LINK)
+	$(CC) $(LDFLAGS) $(OUT)/main.o $(USER_OBJS) $(LIBS) -o $@
 
 $(OUT)/test_%: tests/unit/test_%.c $(USER_OBJS) | $(OUT)
 	$(CC) $(CFLAGS) -Itests/unit $< $(USER_OBJS) $(LIBS) -lcmocka -o $@
@@ -101,4 +108,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/tools/*.c bench/*.c
 
 clean:
-	rm -rf $(OUT) dropscope
+	rm -rf build build-static dropscope .link-*

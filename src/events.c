@@ -175,10 +175,13 @@ static void print_json(struct ev_ctx *x, const struct drop_event *e, const struc
 	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
 		(unsigned long long)e->location);
 	json_member_str(x->out, "location", loc);
-	if (s)
-		fprintf(x->out, ",\"symbol\":\"%s\",\"offset\":%llu,\"size\":%llu,\"module\":\"%s\"",
-			s->name, (unsigned long long)(e->location - s->addr),
-			(unsigned long long)s->size, s->module);
+	if (s) {
+		fputc(',', x->out);
+		json_member_str(x->out, "symbol", s->name);
+		fprintf(x->out, ",\"offset\":%llu,\"size\":%llu,",
+			(unsigned long long)(e->location - s->addr), (unsigned long long)s->size);
+		json_member_str(x->out, "module", s->module);
+	}
 	fputc(',', x->out);
 	packet__json(p, x->out);
 	fputs("}\n", x->out);

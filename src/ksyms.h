@@ -13,7 +13,7 @@
 
 struct ksym {
 	uint64_t addr;
-	uint64_t size;      /* distance to the next higher symbol, 0 for the last */
+	uint64_t size;      /* distance to the next higher symbol (see ksyms__find) */
 	const char *name;   /* e.g. "tcp_v4_rcv" */
 	const char *module; /* "kernel" for vmlinux, else the [module] text: "bpf", "nf_tables" */
 };
@@ -28,9 +28,26 @@ struct ksyms;
 /*
  * Parse a kallsyms-format file (path NULL = /proc/kallsyms). Returns NULL
  * with errno set on failure; errno = ENODATA when every address is zero
- * (kptr_restrict hides them), so the caller can fall back to a System.map.
+ * (kptr_restrict hides them) or there is no symbol at all, so the caller
+ * can fall back to a System.map.
  */
 struct ksyms *ksyms__load_kallsyms(const char *path);
+
+/*
+ * As ksyms__load_kallsyms(), recording the fingerprint of a /proc/modules-
+ * format file (modules_path NULL = /proc/modules) for
+ * ksyms__modules_changed().
+ */
+struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path);
+
+/*
+ * True when the module list differs from the one seen at load time (a
+ * module came, went or changed state), so the table should be reloaded.
+ * Cheap: reads /proc/modules, not kallsyms. New bpf programs do not show
+ * up here; a lookup miss is the signal for those. Always false for a
+ * System.map table.
+ */
+bool ksyms__modules_changed(const struct ksyms *ks);
 
 /*
  * Parse a System.map (vmlinux only, always [kernel]) and add kaslr_offset
@@ -46,11 +63,31 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset);
  */
 int ksyms__kaslr_offset(const char *system_map, int64_t *offset);
 
-/* The symbol containing addr (never a __pfx_ padding symbol), or NULL. */
+/*
+ * ksyms__kaslr_offset() with the kernel files named (NULL = /proc/kallsyms,
+ * /proc/kcore). _text (or _stext) from kallsyms wins when it is not zeroed;
+ * otherwise the kcore segment of the kernel image, which starts at _text.
+ */
+int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const char *kcore,
+			   int64_t *offset);
+
+/*
+ * The symbol containing addr, or NULL. Never a __pfx_/__cfi_ padding
+ * symbol: those are dropped after they have served as size boundaries, so
+ * an address inside the padding before a function finds nothing (the
+ * kernel's %pS would print "__pfx_func+0x4/0x10"). Of several symbols at
+ * one address the first one listed in the file wins, as in %pS. The last
+ * vmlinux symbol has size 0 and matches only its own address; the last
+ * symbol of a module, bpf program or trampoline reaches to the end of its
+ * page at most, since the end of module text is not in kallsyms.
+ */
 const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr);
 
 /* Find a symbol by name (first match); NULL if absent. */
 const struct ksym *ksyms__by_name(const struct ksyms *ks, const char *name);
+
+/* The i-th symbol in address order (padding symbols excluded), or NULL. */
+const struct ksym *ksyms__at(const struct ksyms *ks, size_t i);
 
 enum ksyms_source ksyms__source(const struct ksyms *ks);
 size_t ksyms__count(const struct ksyms *ks);

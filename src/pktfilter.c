@@ -1,9 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "pktfilter.h"
+
+#ifdef DROPSCOPE_NO_PCAP
+struct pktfilter *pktfilter__compile(const char *expr, char *err, size_t errlen)
+{
+	(void)expr;
+	snprintf(err, errlen,
+		 "this static build has no libpcap (its static library needs libsystemd); "
+		 "use --proto, --dev, --netns or a dynamic build");
+	return NULL;
+}
+
+bool pktfilter__match(const struct pktfilter *f, const void *data, uint32_t caplen, uint32_t len)
+{
+	(void)f;
+	(void)data;
+	(void)caplen;
+	(void)len;
+	return true;
+}
+
+void pktfilter__free(struct pktfilter *f)
+{
+	(void)f;
+}
+#else
+#include <pcap/pcap.h>
 
 struct pktfilter {
 	struct bpf_program prog;
@@ -50,3 +75,4 @@ void pktfilter__free(struct pktfilter *f)
 	pcap_freecode(&f->prog);
 	free(f);
 }
+#endif /* DROPSCOPE_NO_PCAP */

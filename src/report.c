@@ -145,12 +145,14 @@ static void json_interval(const struct report *r, const struct line *lines, size
 
 		fprintf(r->out, "%s{\"count\":%llu,\"address\":\"0x%llx\",", i ? "," : "",
 			(unsigned long long)lines[i].count, (unsigned long long)lines[i].addr);
-		if (s)
-			fprintf(r->out,
-				"\"symbol\":\"%s\",\"offset\":%llu,\"size\":%llu,\"module\":\"%s\",",
-				s->name, (unsigned long long)(lines[i].addr - s->addr),
-				(unsigned long long)s->size, s->module);
-		else
+		if (s) {
+			json_member_str(r->out, "symbol", s->name);
+			fprintf(r->out, ",\"offset\":%llu,\"size\":%llu,",
+				(unsigned long long)(lines[i].addr - s->addr),
+				(unsigned long long)s->size);
+			json_member_str(r->out, "module", s->module);
+			fputc(',', r->out);
+		} else
 			fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null,", r->out);
 		json_member_str(r->out, "reason", reason_name(r->rs, lines[i].reason));
 		fprintf(r->out, ",\"reason_code\":%u,", lines[i].reason);

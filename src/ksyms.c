@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel symbol table for turning drop locations into SystemTap-style
+ * "func+0xoff/0xsize [module]" text.
+ *
+ * Lookups must agree with the kernel's own %pS, because users compare our
+ * output with oopses, /proc/<pid>/stack and tracefs. Checked on 6.18:
+ *  - the size %pS prints is the distance to the next higher symbol, and
+ *    __pfx_ symbols count as that next symbol (proc_pid_stack is /0x150,
+ *    which is where __pfx_dname_to_vma_addr starts, not the function after);
+ *  - of several symbols at one address %pS names the first one listed in
+ *    /proc/kallsyms (__do_sys_fork, a local, beats __x64_sys_fork);
+ *  - an address in the 16 bytes of padding before a function comes out as
+ *    "__pfx_func+0x4/0x10". We never name a padding symbol: such an address
+ *    belongs to no function and prints as a bare 0x... address.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ksyms.h"
+
+#define KALLSYMS_PATH "/proc/kallsyms"
+#define MODULES_PATH  "/proc/modules"
+#define KCORE_PATH    "/proc/kcore"
+
+/* Module memory is handed out in whole pages; see sym_extent(). */
+#define MODULE_PAGE_SIZE 4096ULL
+
+/* _text is the third line of /proc/kallsyms; this is plenty. */
+#define KALLSYMS_HEAD_BYTES (64 * 1024)
+
+static const char kernel_module[] = "kernel";
+
+struct modules_fp {
+	bool present;
+	uint64_t lines;
+	uint64_t hash;
+};
+
+struct ksyms {
+	struct ksym *syms; /* sorted by address; aliases in file order */
+	size_t nr;
+	char *strings; /* the file's text: every name and module points in here */
+	enum ksyms_source source;
+	char *modules_path;
+	struct modules_fp modules_fp;
+};
+
+struct line {
+	uint64_t addr;
+	char type;
+	char *name;
+	char *module; /* NULL for vmlinux */
+};
+
+/*
+ * Read a file (at most limit bytes, 0 = all of it) with few, large read(2)
+ * calls. /proc files report size 0, so the buffer grows by doubling; one
+ * spare byte keeps the text NUL-terminated for the parser.
+ */
+static char *read_file(const char *path, size_t limit, size_t *lenp)
+{
+	size_t cap = 4 << 20, len = 0;
+	struct stat st;
+	char *buf, *nbuf;
+	int fd, err;
+
+	if (!limit)
+		limit = SIZE_MAX - 1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 2; /* + 1 to see EOF without growing */
+	if (cap > limit + 1)
+		cap = limit + 1;
+	buf = malloc(cap);
+	if (!buf)
+		goto fail;
+	while (len < limit) {
+		size_t want;
+		ssize_t n;
+
+		if (len + 1 == cap) {
+			nbuf = realloc(buf, cap * 2);
+			if (!nbuf)
+				goto fail;
+			buf = nbuf;
+			cap *= 2;
+		}
+		want = cap - 1 - len;
+		if (want > limit - len)
+			want = limit - len;
+		n = read(fd, buf + len, want);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+fail:
+	err = errno;
+	free(buf);
+	close(fd);
+	errno = err;
+	return NULL;
+}
+
+static inline int hex_digit(unsigned char c)
+{
+	if ((unsigned char)(c - '0') < 10)
+		return c - '0';
+	c |= 0x20;
+	if ((unsigned char)(c - 'a') < 6)
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Parse one "addr type name[\t[module]]" line in place: name and module get
+ * NUL-terminated inside the buffer so nothing is copied. Returns the start
+ * of the next line; out->name is NULL when the line is malformed, which the
+ * callers skip rather than give up on the whole file.
+ */
+static char *parse_line(char *p, char *end, struct line *out)
+{
+	char *eol = memchr(p, '\n', (size_t)(end - p));
+	char *next, *q;
+	uint64_t addr = 0;
+	int digits = 0, d;
+
+	if (!eol)
+		eol = end;
+	next = eol < end ? eol + 1 : end;
+	out->name = NULL;
+	out->module = NULL;
+
+	for (q = p; q < eol && (d = hex_digit((unsigned char)*q)) >= 0; q++, digits++)
+		addr = addr << 4 | (uint64_t)d;
+	if (digits == 0 || digits > 16 || eol - q < 4 || q[0] != ' ' || q[1] <= ' ' ||
+	    q[2] != ' ')
+		return next;
+	out->addr = addr;
+	out->type = q[1];
+	q += 3;
+	out->name = q;
+	while (q < eol && *q != '\t' && *q != ' ')
+		q++;
+	if (q == out->name)
+		goto bad;
+	if (q < eol) {
+		char *mod;
+
+		if (*q != '\t' || q + 1 >= eol || q[1] != '[')
+			goto bad;
+		*q = '\0';
+		mod = q + 2;
+		q = memchr(mod, ']', (size_t)(eol - mod));
+		/* A missing ']' means the line was cut short. */
+		if (!q || q == mod || q + 1 != eol)
+			goto bad;
+		*q = '\0';
+		out->module = mod;
+	} else {
+		*q = '\0';
+	}
+	return next;
+bad:
+	out->name = NULL;
+	return next;
+}
+
+static inline bool is_padding(const char *name)
+{
+	/* objtool's __pfx_ and clang kCFI's __cfi_ both label the 16 bytes
+	 * in front of a function; neither is a function of its own. x86's
+	 * early startup code repeats them with a __pi_ prefix. */
+	if (!strncmp(name, "__pi_", 5))
+		name += 5;
+	return name[0] == '_' && name[1] == '_' &&
+	       (!strncmp(name + 2, "pfx_", 4) || !strncmp(name + 2, "cfi_", 4));
+}
+
+static inline bool same_module(const char *a, const char *b)
+{
+	return a == b || !strcmp(a, b);
+}
+
+/*
+ * Stable merge: on equal addresses a's entries go first, which is what
+ * keeps "first listed alias wins" true after sorting.
+ */
+static void merge(const struct ksym *a, size_t na, const struct ksym *b, size_t nb,
+		  struct ksym *out)
+{
+	if (na && nb && a[na - 1].addr <= b[0].addr) {
+		memmove(out, a, na * sizeof(*a));
+		memmove(out + na, b, nb * sizeof(*b));
+		return;
+	}
+	while (na && nb) {
+		if (b->addr < a->addr) {
+			*out++ = *b++;
+			nb--;
+		} else {
+			*out++ = *a++;
+			na--;
+		}
+	}
+	memmove(out, a, na * sizeof(*a));
+	memmove(out + na, b, nb * sizeof(*b));
+}
+
+/* Bottom-up merge sort over tmp; insertion sort first does the small runs. */
+static void sort_stable(struct ksym *s, size_t n, struct ksym *tmp)
+{
+	const size_t run = 16;
+	struct ksym *src = s, *dst = tmp, *t;
+	size_t lo, w;
+
+	for (lo = 0; lo < n; lo += run) {
+		size_t hi = lo + run < n ? lo + run : n, i, j;
+
+		for (i = lo + 1; i < hi; i++) {
+			struct ksym k = s[i];
+
+			for (j = i; j > lo && s[j - 1].addr > k.addr; j--)
+				s[j] = s[j - 1];
+			s[j] = k;
+		}
+	}
+	for (w = run; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+
+			merge(src + lo, mid - lo, src + mid, hi - mid, dst + lo);
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != s)
+		memcpy(s, src, n * sizeof(*s));
+}
+
+/*
+ * /proc/kallsyms lists vmlinux in address order and then modules, bpf
+ * programs and trampolines, each in its own order. Sorting only what
+ * follows the sorted head and merging it back costs next to nothing when
+ * the tail is small or (as usual) lies entirely above vmlinux.
+ */
+static int sort_syms(struct ksym *s, size_t n)
+{
+	size_t head = 1, cut, lo, hi;
+	struct ksym *tmp;
+
+	if (n < 2)
+		return 0;
+	while (head < n && s[head - 1].addr <= s[head].addr)
+		head++;
+	if (head == n)
+		return 0;
+
+	tmp = malloc((n - head) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	sort_stable(s + head, n - head, tmp);
+
+	/* Head entries at or below the tail's lowest address stay put. */
+	lo = 0;
+	hi = head;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].addr <= s[head].addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	cut = lo;
+	if (cut < head) {
+		/* tmp holds n - head >= 1 entries; the moved head part may
+		 * be bigger. */
+		if (head - cut > n - head) {
+			struct ksym *big = realloc(tmp, (head - cut) * sizeof(*tmp));
+
+			if (!big) {
+				free(tmp);
+				return -ENOMEM;
+			}
+			tmp = big;
+		}
+		memcpy(tmp, s + cut, (head - cut) * sizeof(*s));
+		/* Writing from s + cut never overtakes the unread tail. */
+		merge(tmp, head - cut, s + head, n - head, s + cut);
+	}
+	free(tmp);
+	return 0;
+}
+
+/*
+ * How far a symbol reaches. Within vmlinux or one module that is the next
+ * higher symbol, padding symbols included, exactly as %pS computes it. The
+ * last symbol of a module, bpf program or trampoline has nothing after it
+ * in its own group; the kernel bounds it by the end of the module's text,
+ * which is page aligned, so the end of its page is the best guess we have.
+ * The last vmlinux symbol is a section marker (its size stays 0: it only
+ * matches its own address).
+ */
+static uint64_t sym_extent(const struct ksym *s, const struct ksym *next)
+{
+	uint64_t end;
+
+	if (next && same_module(s->module, next->module))
+		return next->addr - s->addr;
+	if (s->module == kernel_module || !strcmp(s->module, kernel_module))
+		return 0;
+	end = (s->addr | (MODULE_PAGE_SIZE - 1)) + 1;
+	if (end == 0)
+		end = UINT64_MAX;
+	if (next && next->addr < end)
+		end = next->addr;
+	return end - s->addr;
+}
+
+/* Sizes need the padding symbols as boundaries; afterwards they go. */
+static void finish_syms(struct ksyms *ks)
+{
+	struct ksym *s = ks->syms;
+	const struct ksym *next = NULL;
+	size_t i, out = 0;
+
+	for (i = ks->nr; i-- > 0;) {
+		if (i + 1 < ks->nr && s[i + 1].addr != s[i].addr)
+			next = &s[i + 1];
+		s[i].size = sym_extent(&s[i], next);
+	}
+	for (i = 0; i < ks->nr; i++) {
+		if (is_padding(s[i].name))
+			continue;
+		s[out++] = s[i];
+	}
+	ks->nr = out;
+}
+
+static struct ksyms *ksyms_new(enum ksyms_source source)
+{
+	struct ksyms *ks = calloc(1, sizeof(*ks));
+
+	if (ks)
+		ks->source = source;
+	return ks;
+}
+
+/* Newlines bound the number of symbols, so one allocation suffices. */
+static struct ksym *alloc_syms(const char *buf, size_t len)
+{
+	size_t lines = 1;
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	return malloc(lines * sizeof(struct ksym));
+}
+
+/*
+ * Line-oriented fingerprint of /proc/modules. Only name, size, state and
+ * address go in: the refcount and "used by" columns change whenever a
+ * module gains a user, and hashing them would make every check a reload.
+ */
+static struct modules_fp modules_fingerprint(const char *path)
+{
+	struct modules_fp fp = { .hash = 0xcbf29ce484222325ULL };
+	size_t len;
+	char *buf = read_file(path, 0, &len), *p, *end;
+
+	if (!buf)
+		return fp;
+	fp.present = true;
+	for (p = buf, end = buf + len; p < end;) {
+		char *eol = memchr(p, '\n', (size_t)(end - p));
+		int field = 0;
+
+		if (!eol)
+			eol = end;
+		for (; p < eol; p++) {
+			if (*p == ' ') {
+				field++;
+				continue;
+			}
+			/* Columns 0 name, 1 size, 4 state, 5 address. */
+			if (field == 0 || field == 1 || field == 4 || field == 5) {
+				fp.hash ^= (unsigned char)*p;
+				fp.hash *= 0x100000001b3ULL;
+			}
+		}
+		fp.hash ^= '\n';
+		fp.hash *= 0x100000001b3ULL;
+		fp.lines++;
+		p = eol + 1;
+	}
+	free(buf);
+	return fp;
+}
+
+struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path)
+{
+	const char *last_mod = kernel_module;
+	struct ksyms *ks;
+	char *p, *end;
+	size_t len;
+	int err;
+
+	ks = ksyms_new(KSYMS_KALLSYMS);
+	if (!ks)
+		return NULL;
+	ks->modules_path = strdup(modules_path ? modules_path : MODULES_PATH);
+	if (!ks->modules_path)
+		goto fail_errno;
+	/* Fingerprint first: a module loaded while kallsyms is being read then
+	 * shows up as a change on the next check instead of going unseen. */
+	ks->modules_fp = modules_fingerprint(ks->modules_path);
+
+	ks->strings = read_file(path ? path : KALLSYMS_PATH, 0, &len);
+	if (!ks->strings)
+		goto fail_errno;
+	ks->syms = alloc_syms(ks->strings, len);
+	if (!ks->syms)
+		goto fail_errno;
+
+	for (p = ks->strings, end = ks->strings + len; p < end;) {
+		struct line l;
+		struct ksym *s;
+
+		p = parse_line(p, end, &l);
+		/* Zero is what kptr_restrict shows; 'a' symbols are absolute
+		 * values (per-cpu offsets), not code. */
+		if (!l.name || !l.addr || l.type == 'a' || l.type == 'A' || l.type == 'U')
+			continue;
+		s = &ks->syms[ks->nr++];
+		s->addr = l.addr;
+		s->name = l.name;
+		if (!l.module) {
+			s->module = kernel_module;
+		} else {
+			/* One pointer per module run, so same_module() rarely
+			 * needs strcmp(). */
+			if (strcmp(l.module, last_mod))
+				last_mod = l.module;
+			s->module = last_mod;
+		}
+	}
+	if (!ks->nr) {
+		err = ENODATA;
+		goto fail;
+	}
+	err = -sort_syms(ks->syms, ks->nr);
+	if (err)
+		goto fail;
+	finish_syms(ks);
+	return ks;
+
+fail_errno:
+	err = errno;
+fail:
+	ksyms__free(ks);
+	errno = err;
+	return NULL;
+}
+
+struct ksyms *ksyms__load_kallsyms(const char *path)
+{
+	return ksyms__load_kallsyms_at(path, NULL);
+}
+
+static bool is_text_type(char type)
+{
+	switch (type) {
+	case 't':
+	case 'T':
+	case 'w':
+	case 'W':
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
+{
+	uint64_t text_start = UINT64_MAX;
+	struct ksyms *ks;
+	char *p, *end;
+	size_t len, i, out;
+	int err;
+
+	ks = ksyms_new(KSYMS_SYSTEM_MAP);
+	if (!ks)
+		return NULL;
+	ks->strings = read_file(path, 0, &len);
+	if (!ks->strings)
+		goto fail_errno;
+	ks->syms = alloc_syms(ks->strings, len);
+	if (!ks->syms)
+		goto fail_errno;
+
+	for (p = ks->strings, end = ks->strings + len; p < end;) {
+		struct line l;
+		struct ksym *s;
+
+		p = parse_line(p, end, &l);
+		if (!l.name || l.type == 'a' || l.type == 'A' || l.type == 'U' || l.type == 'N')
+			continue;
+		if (is_text_type(l.type) && l.addr < text_start)
+			text_start = l.addr;
+		s = &ks->syms[ks->nr++];
+		s->addr = l.addr;
+		s->name = l.name;
+		s->module = kernel_module;
+	}
+	/*
+	 * Per-cpu variables sit at small offsets below the kernel image and
+	 * are not moved by KASLR; /proc/kallsyms leaves them out too.
+	 */
+	for (i = 0, out = 0; i < ks->nr; i++) {
+		if (ks->syms[i].addr < text_start)
+			continue;
+		ks->syms[out] = ks->syms[i];
+		ks->syms[out++].addr += (uint64_t)kaslr_offset;
+	}
+	ks->nr = out;
+	if (!ks->nr) {
+		err = ENODATA;
+		goto fail;
+	}
+	err = -sort_syms(ks->syms, ks->nr);
+	if (err)
+		goto fail;
+	finish_syms(ks);
+	return ks;
+
+fail_errno:
+	err = errno;
+fail:
+	ksyms__free(ks);
+	errno = err;
+	return NULL;
+}
+
+void ksyms__free(struct ksyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->strings);
+	free(ks->modules_path);
+	free(ks);
+}
+
+bool ksyms__modules_changed(const struct ksyms *ks)
+{
+	struct modules_fp now;
+
+	/* A System.map never had module symbols to go stale. */
+	if (!ks || ks->source != KSYMS_KALLSYMS)
+		return false;
+	now = modules_fingerprint(ks->modules_path);
+	return now.present != ks->modules_fp.present || now.lines != ks->modules_fp.lines ||
+	       now.hash != ks->modules_fp.hash;
+}
+
+const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr)
+{
+	const struct ksym *s;
+	size_t lo = 0, hi;
+
+	if (!ks || !ks->nr)
+		return NULL;
+	hi = ks->nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	s = &ks->syms[lo - 1];
+	while (s > ks->syms && s[-1].addr == s->addr)
+		s--;
+	/* Past the end: padding before the next function, or a gap after a
+	 * module. A size of 0 matches the symbol's own address only. */
+	if (addr != s->addr && addr - s->addr >= s->size)
+		return NULL;
+	return s;
+}
+
+const struct ksym *ksyms__by_name(const struct ksyms *ks, const char *name)
+{
+	size_t i;
+
+	if (!ks || !name)
+		return NULL;
+	for (i = 0; i < ks->nr; i++) {
+		const char *n = ks->syms[i].name;
+
+		if (n[0] == name[0] && !strcmp(n, name))
+			return &ks->syms[i];
+	}
+	return NULL;
+}
+
+const struct ksym *ksyms__at(const struct ksyms *ks, size_t i)
+{
+	if (!ks || i >= ks->nr)
+		return NULL;
+	return &ks->syms[i];
+}
+
+enum ksyms_source ksyms__source(const struct ksyms *ks)
+{
+	return ks->source;
+}
+
+size_t ksyms__count(const struct ksyms *ks)
+{
+	return ks ? ks->nr : 0;
+}
+
+int ksyms__symname(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
+{
+	const struct ksym *s = ksyms__find(ks, addr);
+
+	if (!s)
+		return snprintf(buf, len, "0x%" PRIx64, addr);
+	return snprintf(buf, len, "%s", s->name);
+}
+
+int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
+{
+	const struct ksym *s = ksyms__find(ks, addr);
+
+	if (!s)
+		return snprintf(buf, len, "0x%" PRIx64, addr);
+	return snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", s->name, addr - s->addr,
+			s->size, s->module);
+}
+
+/* Looks up a few names in one pass; addrs[i] stays 0 when names[i] is absent. */
+static void scan_symbols(char *buf, size_t len, const char *const *names, uint64_t *addrs,
+			 size_t n)
+{
+	char *p = buf, *end = buf + len;
+	size_t i, found = 0;
+
+	while (p < end && found < n) {
+		struct line l;
+
+		p = parse_line(p, end, &l);
+		if (!l.name || l.module)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!addrs[i] && !strcmp(l.name, names[i]) && l.addr) {
+				addrs[i] = l.addr;
+				found++;
+			}
+		}
+	}
+}
+
+/*
+ * The kernel image's segment in /proc/kcore starts at the runtime _text and
+ * spans _end - _text. Only the ELF and program headers are read; the body
+ * of kcore is all of memory.
+ */
+static int kcore_text_addr(const char *path, uint64_t text_size, uint64_t map_text,
+			   uint64_t *addr)
+{
+	uint64_t best = UINT64_MAX, exact = 0;
+	Elf64_Phdr *ph = NULL;
+	Elf64_Ehdr eh;
+	size_t phnum, i;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr)) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	phnum = eh.e_phnum;
+	if (phnum == PN_XNUM) {
+		/* Too many segments for e_phnum: the count is in section 0. */
+		Elf64_Shdr sh;
+
+		if (!eh.e_shoff || pread(fd, &sh, sizeof(sh), (off_t)eh.e_shoff) !=
+					   (ssize_t)sizeof(sh)) {
+			err = -ENOEXEC;
+			goto out;
+		}
+		phnum = sh.sh_info;
+	}
+	if (!phnum || phnum > (1U << 20)) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	ph = malloc(phnum * sizeof(*ph));
+	if (!ph) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (pread(fd, ph, phnum * sizeof(*ph), (off_t)eh.e_phoff) != (ssize_t)(phnum * sizeof(*ph))) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	for (i = 0; i < phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (text_size && ph[i].p_memsz == text_size && !exact)
+			exact = ph[i].p_vaddr;
+		/* KASLR only moves the image up; everything else in kcore
+		 * (direct map, vmalloc, vmemmap) lies below it, modules above. */
+		if (ph[i].p_vaddr >= map_text && ph[i].p_vaddr < best)
+			best = ph[i].p_vaddr;
+	}
+	if (exact)
+		*addr = exact;
+	else if (best != UINT64_MAX)
+		*addr = best;
+	else
+		err = -ENODATA;
+out:
+	free(ph);
+	close(fd);
+	return err;
+}
+
+int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const char *kcore,
+			   int64_t *offset)
+{
+	static const char *const names[] = { "_text", "_stext", "_end" };
+	uint64_t map[3] = { 0 }, live[3] = { 0 }, vaddr = 0;
+	size_t len, i;
+	char *buf;
+	int err;
+
+	buf = read_file(system_map, 0, &len);
+	if (!buf)
+		return -errno;
+	scan_symbols(buf, len, names, map, 3);
+	free(buf);
+	if (!map[0] && !map[1])
+		return -ENODATA;
+
+	/* Readable kallsyms is authoritative and needs no privilege. */
+	buf = read_file(kallsyms ? kallsyms : KALLSYMS_PATH, KALLSYMS_HEAD_BYTES, &len);
+	if (buf) {
+		/* The read may stop mid-line; drop the partial last line. */
+		char *nl = memrchr(buf, '\n', len);
+
+		scan_symbols(buf, nl ? (size_t)(nl - buf) + 1 : 0, names, live, 2);
+		free(buf);
+		for (i = 0; i < 2; i++) {
+			if (map[i] && live[i]) {
+				*offset = (int64_t)(live[i] - map[i]);
+				return 0;
+			}
+		}
+	}
+
+	if (!map[0])
+		return -ENODATA;
+	err = kcore_text_addr(kcore ? kcore : KCORE_PATH, map[2] > map[0] ? map[2] - map[0] : 0,
+			      map[0], &vaddr);
+	if (err)
+		return err;
+	*offset = (int64_t)(vaddr - map[0]);
+	return 0;
+}
+
+int ksyms__kaslr_offset(const char *system_map, int64_t *offset)
+{
+	return ksyms__kaslr_offset_at(system_map, NULL, NULL, offset);
+}
