@@ -22,7 +22,7 @@ struct counts {
 	int ncpus;
 	size_t nslots;
 	struct slot *slots;
-	__u64 *percpu;           /* one lookup's worth of per-CPU values */
+	__u64 *percpu;		 /* one lookup's worth of per-CPU values */
 	struct drop_delta *rows; /* this poll's result */
 	size_t max_rows;
 	__u64 stats_prev[STAT_MAX];

@@ -19,7 +19,7 @@ struct drop_delta {
 struct interval_stats {
 	__u64 overflow; /* drops not attributed: the count table was full */
 	__u64 filtered; /* drops excluded by filters */
-	__u64 missed;   /* program runs the kernel skipped (recursion) */
+	__u64 missed;	/* program runs the kernel skipped (recursion) */
 };
 
 struct counts;

@@ -18,7 +18,7 @@
  */
 struct drop_key {
 	__u64 location; /* return address of the kfree_skb() caller */
-	__u32 reason;   /* enum skb_drop_reason, 0 where the kernel has none */
+	__u32 reason;	/* enum skb_drop_reason, 0 where the kernel has none */
 	__u16 protocol; /* skb->protocol in host order (ETH_P_*) */
 	__u16 pad;
 };
@@ -48,17 +48,17 @@ enum event_flags {
  * header, then caplen bytes of the packet from its Ethernet header.
  */
 struct drop_event {
-	__u64 ts_ns;    /* bpf_ktime_get_ns() at the drop */
+	__u64 ts_ns; /* bpf_ktime_get_ns() at the drop */
 	__u64 location;
 	__u32 reason;
 	__u32 netns;
 	__u32 ifindex;
-	__u32 pid;      /* tgid of the task the drop ran in, 0 = idle/softirq */
-	__u32 len;      /* the packet's length from its first copied byte */
-	__u16 caplen;   /* bytes in data[] */
+	__u32 pid;	/* tgid of the task the drop ran in, 0 = idle/softirq */
+	__u32 len;	/* the packet's length from its first copied byte */
+	__u16 caplen;	/* bytes in data[] */
 	__u16 protocol; /* skb->protocol, host order */
 	__u16 cpu;
-	__u16 flags;    /* enum event_flags */
+	__u16 flags; /* enum event_flags */
 	char comm[16];
 	char ifname[16];
 	__u8 data[MAX_SNAPLEN + ETH_HLEN_]; /* room for a masked length after a made-up header */

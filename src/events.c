@@ -24,7 +24,7 @@
 #include "reasons.h"
 #include "report.h"
 
-#define MAX_IFACES 256
+#define MAX_IFACES	  256
 #define PCAP_ERRBUF_SIZE_ 512
 
 struct iface {
@@ -164,8 +164,9 @@ static void print_json(struct ev_ctx *x, const struct drop_event *e, const struc
 	char loc[320], rbuf[32];
 
 	location_text(x, e->location, loc, sizeof(loc));
-	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,", (long long)(wall_ns / 1000000000LL),
-		(long long)(wall_ns % 1000000000LL), e->cpu, e->pid);
+	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,",
+		(long long)(wall_ns / 1000000000LL), (long long)(wall_ns % 1000000000LL), e->cpu,
+		e->pid);
 	json_member_str(x->out, "comm", e->pid ? e->comm : NULL);
 	fprintf(x->out, ",\"netns\":%u,\"ifindex\":%u,", e->netns, e->ifindex);
 	json_member_str(x->out, "dev", e->ifname[0] ? e->ifname : NULL);
@@ -315,15 +316,16 @@ int cmd_events(struct config *cfg)
 	/* With the capture on stdout, lines would corrupt it. */
 	x.out = cfg->write && !strcmp(cfg->write, "-") ? NULL : stdout;
 
-	lopts.events = (struct event_opts){ .enabled = true, .snaplen = cfg->snaplen,
-					    .rate = cfg->rate };
+	lopts.events =
+		(struct event_opts){ .enabled = true, .snaplen = cfg->snaplen, .rate = cfg->rate };
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;
 	x.m = &m;
 	x.wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	counts = counts__new(loader__drops_fd(m.loader), loader__stats_fd(m.loader),
-			     loader__prog_fd(m.loader), cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
+			     loader__prog_fd(m.loader),
+			     cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
 	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
 	if (!counts || !rb) {
 		fprintf(stderr, "dropscope: ring buffer: %s\n", strerror(errno));

@@ -28,7 +28,8 @@ static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (reasons__value(rs, tok, &(*out)[*n])) {
 			fprintf(stderr,
-				"dropscope: unknown drop reason '%s' (`dropscope reasons` lists this kernel's)\n",
+				"dropscope: unknown drop reason '%s' (`dropscope reasons` lists "
+				"this kernel's)\n",
 				tok);
 			free(copy);
 			return -EINVAL;

@@ -31,7 +31,7 @@ enum backend backend_parse(const char *name)
 	for (size_t i = 0; i < sizeof(backend_names) / sizeof(backend_names[0]); i++)
 		if (!strcmp(name, backend_names[i]))
 			return (enum backend)i;
-	return (enum backend)-1;
+	return (enum backend) - 1;
 }
 
 const char *backend_name(enum backend b)
@@ -92,7 +92,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	if (!skel)
 		return -errno;
 
-	bpf_object__for_each_program(prog, skel->obj)
+	bpf_object__for_each_program (prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
 	prog = backend_prog(skel, b);
 	bpf_program__set_autoload(prog, true);

@@ -18,8 +18,8 @@ enum backend {
 };
 
 struct filters {
-	__u32 netns;     /* inode, 0 = any */
-	int ifindex;     /* 0 = any */
+	__u32 netns;	 /* inode, 0 = any */
+	int ifindex;	 /* 0 = any */
 	__u16 ethertype; /* host order, 0 = any */
 	__u64 loc_start; /* [start, end) address range, end 0 = any */
 	__u64 loc_end;
@@ -31,15 +31,15 @@ struct filters {
 struct event_opts {
 	bool enabled;
 	__u32 snaplen;
-	__u64 rate;        /* events per second, 0 = no cap */
-	__u32 ring_bytes;  /* ring buffer size, a power of two; 0 = default */
+	__u64 rate;	  /* events per second, 0 = no cap */
+	__u32 ring_bytes; /* ring buffer size, a power of two; 0 = default */
 };
 
 struct loader_opts {
 	enum backend backend;
 	struct filters filters;
 	struct event_opts events;
-	__u32 max_keys; /* 0 = DEFAULT_MAX_KEYS */
+	__u32 max_keys;	      /* 0 = DEFAULT_MAX_KEYS */
 	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
 	bool verbose;
 };

@@ -68,7 +68,8 @@ static int cmd_symbols(int argc, char **argv)
 			so.have_kaslr = true;
 			break;
 		case 'h':
-			printf("Usage: dropscope symbols [--stats] [--system-map FILE] [--kaslr-offset HEX] [ADDRESS...]\n"
+			printf("Usage: dropscope symbols [--stats] [--system-map FILE] "
+			       "[--kaslr-offset HEX] [ADDRESS...]\n"
 			       "Prints symdata (func+0xoff/0xsize [module]) for each address.\n");
 			return 0;
 		default:
@@ -181,7 +182,7 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "summary", do_summary }, { "events", do_events }, { "symbols", cmd_symbols },
+	{ "summary", do_summary },  { "events", do_events }, { "symbols", cmd_symbols },
 	{ "reasons", cmd_reasons }, { "help", do_help },     { "version", do_version },
 };
 

@@ -18,8 +18,8 @@
 #include "reasons.h"
 
 #define CAP_SYS_ADMIN_BIT 21
-#define CAP_PERFMON_BIT   38
-#define CAP_BPF_BIT       39
+#define CAP_PERFMON_BIT	  38
+#define CAP_BPF_BIT	  39
 
 static double clock_secs(clockid_t id)
 {

@@ -179,7 +179,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		case OPT_SYMBOLS:
 			v = sym_style_parse(optarg);
 			if (v < 0)
-				return bad("--symbols", optarg, "expected name, data, addr or full");
+				return bad("--symbols", optarg,
+					   "expected name, data, addr or full");
 			cfg->sym = (enum sym_style)v;
 			cfg->sym_set = true;
 			break;
@@ -192,7 +193,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		case OPT_BACKEND:
 			v = (int)backend_parse(optarg);
 			if (v < 0)
-				return bad("--backend", optarg, "expected tp_btf, raw_tp or tracepoint");
+				return bad("--backend", optarg,
+					   "expected tp_btf, raw_tp or tracepoint");
 			cfg->backend = (enum backend)v;
 			break;
 		case OPT_SYSTEM_MAP:
@@ -231,12 +233,14 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_SNAPLEN:
 			if (!events || parse_ulong(optarg, 65535, &n))
-				return bad("--snaplen", optarg, "expected 1..65535, events mode only");
+				return bad("--snaplen", optarg,
+					   "expected 1..65535, events mode only");
 			cfg->snaplen = (unsigned)n;
 			break;
 		case OPT_RATE:
 			if (!events || parse_ulong(optarg, 1UL << 30, &n))
-				return bad("--rate", optarg, "expected a positive integer, events mode only");
+				return bad("--rate", optarg,
+					   "expected a positive integer, events mode only");
 			cfg->rate = (unsigned)n;
 			break;
 		case ':':

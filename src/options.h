@@ -12,7 +12,7 @@
 struct config {
 	const char *cmd; /* "summary", "events" */
 	double interval; /* seconds */
-	long count;      /* intervals, 0 = no limit */
+	long count;	 /* intervals, 0 = no limit */
 	double duration; /* seconds, 0 = no limit */
 	int top;
 	enum sym_style sym;

@@ -127,7 +127,9 @@ static void text_interval(const struct report *r, const struct line *lines, size
 	/* Loss is reported, never silent; absent when zero so the default
 	 * output stays the seed's. */
 	if (st->overflow)
-		fprintf(r->out, "%llu packets dropped at locations not counted (table full; raise --max-keys)\n",
+		fprintf(r->out,
+			"%llu packets dropped at locations not counted (table full; raise "
+			"--max-keys)\n",
 			(unsigned long long)st->overflow);
 	if (st->missed)
 		fprintf(r->out, "%llu drops missed (the kernel skipped the program: nested call)\n",
@@ -153,7 +155,8 @@ static void json_interval(const struct report *r, const struct line *lines, size
 			json_member_str(r->out, "module", s->module);
 			fputc(',', r->out);
 		} else
-			fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null,", r->out);
+			fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null,",
+			      r->out);
 		json_member_str(r->out, "reason", reason_name(r->rs, lines[i].reason));
 		fprintf(r->out, ",\"reason_code\":%u,", lines[i].reason);
 		if (!proto) {

@@ -46,15 +46,21 @@ int cmd_summary(struct config *cfg)
 	if (rc)
 		goto out;
 	c = counts__new(loader__drops_fd(m.loader), loader__stats_fd(m.loader),
-			loader__prog_fd(m.loader), cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
+			loader__prog_fd(m.loader),
+			cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
 	if (!c) {
 		fprintf(stderr, "dropscope: out of memory\n");
 		rc = 1;
 		goto out;
 	}
 
-	rep = (struct report){ .out = stdout, .ks = m.ks, .rs = m.rs, .sym = cfg->sym,
-			       .by_reason = cfg->by_reason, .json = cfg->json, .top = cfg->top };
+	rep = (struct report){ .out = stdout,
+			       .ks = m.ks,
+			       .rs = m.rs,
+			       .sym = cfg->sym,
+			       .by_reason = cfg->by_reason,
+			       .json = cfg->json,
+			       .top = cfg->top };
 	report__start(&rep);
 
 	start = last = mono_now();

@@ -33,9 +33,10 @@ struct ksyms *symbols_load(const struct symbols_opts *o, char *note, size_t len)
 		err = ksyms__kaslr_offset(map, &off);
 		if (err) {
 			snprintf(note, len,
-				 "no symbols: %s%s%s; KASLR offset for %s unknown (%s) -- pass --kaslr-offset?",
-				 kerr ? "/proc/kallsyms unusable (" : "", kerr ? strerror(kerr) : "",
-				 kerr ? ")" : "", map, strerror(-err));
+				 "no symbols: %s%s%s; KASLR offset for %s unknown (%s) -- pass "
+				 "--kaslr-offset?",
+				 kerr ? "/proc/kallsyms unusable (" : "",
+				 kerr ? strerror(kerr) : "", kerr ? ")" : "", map, strerror(-err));
 			errno = -err;
 			return NULL;
 		}
@@ -49,8 +50,7 @@ struct ksyms *symbols_load(const struct symbols_opts *o, char *note, size_t len)
 		errno = err;
 		return NULL;
 	}
-	snprintf(note, len, "symbols from %s, KASLR offset 0x%llx%s", map,
-		 (unsigned long long)off,
+	snprintf(note, len, "symbols from %s, KASLR offset 0x%llx%s", map, (unsigned long long)off,
 		 kerr == ENODATA ? " (/proc/kallsyms hides addresses: kptr_restrict)" : "");
 	return ks;
 }

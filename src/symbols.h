@@ -13,7 +13,7 @@
 struct ksyms;
 
 struct symbols_opts {
-	const char *kallsyms;   /* NULL = /proc/kallsyms */
+	const char *kallsyms;	/* NULL = /proc/kallsyms */
 	const char *system_map; /* NULL = /boot/System.map-$(uname -r) */
 	bool have_kaslr;
 	int64_t kaslr_offset;
