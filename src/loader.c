@@ -148,18 +148,11 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 	static const enum backend order[] = { BACKEND_TP_BTF, BACKEND_RAW_TP, BACKEND_TRACEPOINT };
 	struct loader *l = calloc(1, sizeof(*l));
 	size_t used = 0;
-	int has_reason;
 
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	/*
-	 * Whether the tracepoint passes a reason decides whether the program
-	 * may read its third argument; when neither BTF nor tracefs can tell,
-	 * try with the reason first, then without.
-	 */
-	has_reason = reasons__tracepoint_has_reason();
 
 	used = snprintf(err, errlen, "cannot attach to skb:kfree_skb:");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -168,15 +161,23 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
-		if (has_reason >= 0) {
-			rc = try_backend(l, opts, b, has_reason);
-		} else {
-			rc = try_backend(l, opts, b, true);
-			if (rc)
-				rc = try_backend(l, opts, b, false);
-		}
-		if (!rc)
+		/*
+		 * Whether the tracepoint passes a reason (5.17+) decides whether
+		 * the program may read its third argument. Probe by trying: the
+		 * kernel rejects the read at load (tp_btf) or attach (raw_tp)
+		 * where the argument does not exist. Asking BTF first would parse
+		 * it a second time before attaching; libbpf already does once.
+		 */
+		rc = try_backend(l, opts, b, true);
+		if (rc && b != BACKEND_TRACEPOINT)
+			rc = try_backend(l, opts, b, false);
+		if (!rc) {
+			/* The classic tracepoint finds the field by CO-RE; ask the
+			 * kernel only to say so, now that counting has started. */
+			if (b == BACKEND_TRACEPOINT)
+				l->has_reason = reasons__tracepoint_has_reason() > 0;
 			return l;
+		}
 		if (used < errlen)
 			used += snprintf(err + used, errlen - used, " %s: %s;", backend_name(b),
 					 strerror(-rc));
