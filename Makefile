@@ -40,7 +40,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps deps-test deps-bench run check unit integration bench format clean
+.PHONY: all deps deps-test deps-bench run check unit integration bench matrix format clean
 all: dropscope
 
 # Install only what is missing; a machine that has everything pays one dpkg call.
@@ -103,6 +103,10 @@ integration: deps-test dropscope $(TOOL_BINS)
 
 bench: deps-bench dropscope $(BENCH_BINS)
 	@bash bench/run.sh
+
+# Boots other Debian kernels under qemu with the static binary (slow: minutes).
+matrix: deps-test
+	@bash tests/matrix/run.sh
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/tools/*.c bench/*.c

@@ -47,7 +47,8 @@ struct ev_ctx {
 	time_t cached_sec; /* the last second formatted, and its text */
 	char cached_hms[16];
 	int write_err;
-	bool done; /* -c reached */
+	bool done;       /* -c reached */
+	bool sym_missed; /* a location had no symbol this interval */
 };
 
 static __s64 clock_ns(clockid_t id)
@@ -222,7 +223,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
-	monitor_check_symbols(x->m, e->location);
+	if (!ksyms__find(x->m->ks, e->location))
+		x->sym_missed = true;
 	packet__parse(e->data, e->caplen, e->len, &p);
 	if (x->pc) {
 		int err = write_pcapng(x, e, wall_ns);
@@ -347,6 +349,8 @@ int cmd_events(struct config *cfg)
 		if (stop || x.done || mono_now() >= end || (x.out && ferror(x.out)))
 			break;
 		if (mono_now() >= next_report) {
+			monitor_refresh_symbols(&m, x.sym_missed);
+			x.sym_missed = false;
 			/* Loss is said when it happens, not only at the end. */
 			stats_now(&m, st);
 			if (st[STAT_EV_LOST] > lost_reported) {

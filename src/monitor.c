@@ -206,16 +206,16 @@ bool monitor_wait(struct monitor *m, double until, int extra_fd)
 	}
 }
 
-void monitor_check_symbols(struct monitor *m, __u64 addr)
+void monitor_refresh_symbols(struct monitor *m, bool missed)
 {
 	struct ksyms *fresh;
 	double now = mono_now();
 
-	if (m->ks && ksyms__find(m->ks, addr) && !ksyms__modules_changed(m->ks))
-		return;
-	/* A location without a symbol may be a module or BPF program loaded
-	 * since; but never re-read kallsyms more than every 2 s. */
+	/* Never re-read kallsyms more than every 2 s: an address that has no
+	 * symbol at all would otherwise cost a full parse per interval. */
 	if (now - m->last_reload < 2.0)
+		return;
+	if (m->ks && !missed && !ksyms__modules_changed(m->ks))
 		return;
 	m->last_reload = now;
 	fresh = load_symbols(m->cfg);

@@ -42,8 +42,12 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
  */
 bool monitor_wait(struct monitor *m, double until, int extra_fd);
 
-/* Reload symbols when addr has none or the module list changed, at most every few seconds. */
-void monitor_check_symbols(struct monitor *m, __u64 addr);
+/*
+ * Reload symbols when a location had none (missed: a module or BPF program
+ * loaded since) or the module list changed. Call once per interval, not per
+ * drop: it reads /proc/modules.
+ */
+void monitor_refresh_symbols(struct monitor *m, bool missed);
 
 void monitor_end(struct monitor *m);
 

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "counts.h"
+#include "ksyms.h"
 #include "monitor.h"
 #include "report.h"
 
@@ -15,13 +16,15 @@ static int report_rows(struct monitor *m, struct report *rep, struct counts *c, 
 	const struct drop_delta *rows;
 	struct interval_stats st;
 	int n = counts__poll(c, &rows, &st);
+	bool missed = false;
 
 	if (n < 0) {
 		fprintf(stderr, "dropscope: reading counts: %s\n", strerror(-n));
 		return 1;
 	}
-	for (int i = 0; i < n; i++)
-		monitor_check_symbols(m, rows[i].key.location);
+	for (int i = 0; i < n && !missed; i++)
+		missed = !ksyms__find(m->ks, rows[i].key.location);
+	monitor_refresh_symbols(m, missed);
 	rep->ks = m->ks;
 	report__interval(rep, rows, n, &st, wall_now(), interval);
 	if (ferror(rep->out)) {
