@@ -140,13 +140,15 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	char *end;
 	int c, v;
 
-	optind = 1;
+	/* 0, not 1: a full reset of getopt's state, so parsing twice works. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:c:d:t:rvhw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (parse_seconds(optarg, &cfg->interval))
-				return bad("--interval", optarg, "expected seconds > 0");
+			/* Below 10 ms the report would be all reading, no counting. */
+			if (parse_seconds(optarg, &cfg->interval) || cfg->interval < 0.01)
+				return bad("--interval", optarg, "expected seconds >= 0.01");
 			break;
 		case 'c':
 			if (parse_ulong(optarg, 1UL << 31, &n))
@@ -245,8 +247,13 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case ':':
 			return bad("option", argv[optind - 1], "needs a value");
-		default:
-			return bad("option", argv[optind - 1], "unknown");
+		default: {
+			/* A short option inside a group (-xr) is named by optopt;
+			 * argv[optind - 1] may be another word then. */
+			char shortopt[3] = { '-', (char)optopt, 0 };
+
+			return bad("option", optopt ? shortopt : argv[optind - 1], "unknown");
+		}
 		}
 	}
 	if (optind < argc) {

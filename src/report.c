@@ -13,8 +13,21 @@ struct line {
 	__u32 reason;
 	__u16 protocol;
 	__u64 count;
-	char name[128]; /* symname, the tie-breaker of the sort */
+	const struct ksym *sym; /* NULL: no symbol, the address stands in */
 };
+
+/* symdata() of the longest name (KSYM_NAME_LEN, 512 since 6.1 for Rust)
+ * with offset, size and [module]. */
+#define SYMDATA_LEN 640
+
+/* symname(): the symbol's name, or the address as "0x..." in buf. */
+static const char *line_name(const struct line *l, char *buf, size_t len)
+{
+	if (l->sym)
+		return l->sym->name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)l->addr);
+	return buf;
+}
 
 int sym_style_parse(const char *s)
 {
@@ -46,11 +59,12 @@ static int by_key(const void *a, const void *b)
 static int by_count(const void *a, const void *b)
 {
 	const struct line *x = a, *y = b;
+	char xa[24], ya[24];
 	int c;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	c = strcmp(x->name, y->name);
+	c = strcmp(line_name(x, xa, sizeof(xa)), line_name(y, ya, sizeof(ya)));
 	if (c)
 		return c;
 	return by_key(a, b);
@@ -80,18 +94,18 @@ static size_t fold(const struct report *r, const struct drop_delta *rows, size_t
 			lines[out++] = lines[i];
 	}
 	for (size_t i = 0; i < out; i++)
-		ksyms__symname(r->ks, lines[i].addr, lines[i].name, sizeof(lines[i].name));
+		lines[i].sym = ksyms__find(r->ks, lines[i].addr);
 	qsort(lines, out, sizeof(*lines), by_count);
 	return out;
 }
 
 static void print_location(const struct report *r, const struct line *l)
 {
-	char data[256];
+	char data[SYMDATA_LEN], raw[24];
 
 	switch (r->sym) {
 	case SYM_NAME:
-		fputs(l->name, r->out);
+		fputs(line_name(l, raw, sizeof(raw)), r->out);
 		break;
 	case SYM_DATA:
 		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
@@ -102,7 +116,8 @@ static void print_location(const struct report *r, const struct line *l)
 		break;
 	case SYM_FULL:
 		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
-		fprintf(r->out, "0x%llx, %s, %s", (unsigned long long)l->addr, l->name, data);
+		fprintf(r->out, "0x%llx, %s, %s", (unsigned long long)l->addr,
+			line_name(l, raw, sizeof(raw)), data);
 		break;
 	}
 }
@@ -141,7 +156,7 @@ static void json_interval(const struct report *r, const struct line *lines, size
 {
 	fprintf(r->out, "{\"timestamp\":%.6f,\"interval\":%.6f,\"entries\":[", ts, interval);
 	for (size_t i = 0; i < n; i++) {
-		const struct ksym *s = r->ks ? ksyms__find(r->ks, lines[i].addr) : NULL;
+		const struct ksym *s = lines[i].sym;
 		const char *proto = packet__ethertype_name(lines[i].protocol);
 		char buf[16];
 
