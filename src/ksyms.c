@@ -67,7 +67,7 @@ struct line {
  */
 static char *read_file(const char *path, size_t limit, size_t *lenp)
 {
-	size_t cap = 4 << 20, len = 0;
+	size_t cap = 64 << 10, len = 0;
 	struct stat st;
 	char *buf, *nbuf;
 	int fd, err;
@@ -120,68 +120,75 @@ fail:
 	return NULL;
 }
 
-static inline int hex_digit(unsigned char c)
+/* Digit value + 1, so that 0 (and the buffer's final NUL) ends a number. */
+static const unsigned char hex_table[256] = {
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static char *skip_line(char *p, char *end)
 {
-	if ((unsigned char)(c - '0') < 10)
-		return c - '0';
-	c |= 0x20;
-	if ((unsigned char)(c - 'a') < 6)
-		return c - 'a' + 10;
-	return -1;
+	char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
 }
 
 /*
  * Parse one "addr type name[\t[module]]" line in place: name and module get
- * NUL-terminated inside the buffer so nothing is copied. Returns the start
- * of the next line; out->name is NULL when the line is malformed, which the
- * callers skip rather than give up on the whole file.
+ * NUL-terminated inside the buffer so nothing is copied. The buffer ends in
+ * a NUL, and no field may contain a byte <= ' ', so each field is a single
+ * scan without bounds checks; this loop is most of the load time. Returns
+ * the start of the next line; out->name is NULL when the line is
+ * malformed, which callers skip rather than give up on the whole file.
  */
 static char *parse_line(char *p, char *end, struct line *out)
 {
-	char *eol = memchr(p, '\n', (size_t)(end - p));
-	char *next, *q;
 	uint64_t addr = 0;
-	int digits = 0, d;
+	char *q, *name, *mod;
+	unsigned int d;
 
-	if (!eol)
-		eol = end;
-	next = eol < end ? eol + 1 : end;
 	out->name = NULL;
 	out->module = NULL;
-
-	for (q = p; q < eol && (d = hex_digit((unsigned char)*q)) >= 0; q++, digits++)
-		addr = addr << 4 | (uint64_t)d;
-	if (digits == 0 || digits > 16 || eol - q < 4 || q[0] != ' ' || q[1] <= ' ' ||
-	    q[2] != ' ')
-		return next;
-	out->addr = addr;
-	out->type = q[1];
-	q += 3;
-	out->name = q;
-	while (q < eol && *q != '\t' && *q != ' ')
-		q++;
-	if (q == out->name)
-		goto bad;
-	if (q < eol) {
-		char *mod;
-
-		if (*q != '\t' || q + 1 >= eol || q[1] != '[')
-			goto bad;
-		*q = '\0';
+	for (q = p; (d = hex_table[(unsigned char)*q]) != 0; q++)
+		addr = addr << 4 | (d - 1);
+	if (q == p || q - p > 16 || q[0] != ' ' || (unsigned char)q[1] <= ' ' || q[2] != ' ')
+		return skip_line(q, end);
+	name = q + 3;
+	for (q = name; (unsigned char)*q > ' '; q++)
+		;
+	if (q == name)
+		return skip_line(q, end);
+	switch (*q) {
+	case '\n':
+		*q++ = '\0';
+		break;
+	case '\0':
+		if (q != end)
+			return skip_line(q, end);
+		break;
+	case '\t':
+		if (q[1] != '[')
+			return skip_line(q, end);
 		mod = q + 2;
-		q = memchr(mod, ']', (size_t)(eol - mod));
+		*q = '\0';
+		for (q = mod; *q != ']' && (unsigned char)*q > ' '; q++)
+			;
 		/* A missing ']' means the line was cut short. */
-		if (!q || q == mod || q + 1 != eol)
-			goto bad;
+		if (*q != ']' || q == mod || (q[1] != '\n' && q + 1 != end))
+			return skip_line(q, end);
 		*q = '\0';
+		q = q + 1 < end ? q + 2 : end;
 		out->module = mod;
-	} else {
-		*q = '\0';
+		break;
+	default:
+		return skip_line(q, end);
 	}
-	return next;
-bad:
-	out->name = NULL;
-	return next;
+	out->addr = addr;
+	out->type = name[-2];
+	out->name = name;
+	return q;
 }
 
 static inline bool is_padding(const char *name)
@@ -189,10 +196,13 @@ static inline bool is_padding(const char *name)
 	/* objtool's __pfx_ and clang kCFI's __cfi_ both label the 16 bytes
 	 * in front of a function; neither is a function of its own. x86's
 	 * early startup code repeats them with a __pi_ prefix. */
-	if (!strncmp(name, "__pi_", 5))
+	if (name[0] != '_' || name[1] != '_')
+		return false;
+	if (name[2] == 'p' && name[3] == 'i' && name[4] == '_')
 		name += 5;
 	return name[0] == '_' && name[1] == '_' &&
-	       (!strncmp(name + 2, "pfx_", 4) || !strncmp(name + 2, "cfi_", 4));
+	       ((name[2] == 'p' && name[3] == 'f' && name[4] == 'x' && name[5] == '_') ||
+		(name[2] == 'c' && name[3] == 'f' && name[4] == 'i' && name[5] == '_'));
 }
 
 static inline bool same_module(const char *a, const char *b)
@@ -367,17 +377,24 @@ static struct ksyms *ksyms_new(enum ksyms_source source)
 	return ks;
 }
 
-/* Newlines bound the number of symbols, so one allocation suffices. */
-static struct ksym *alloc_syms(const char *buf, size_t len)
+/*
+ * Room for one more symbol. kallsyms lines average 40-odd bytes, so the
+ * first guess nearly always holds and no pass is spent counting lines.
+ */
+static int reserve_sym(struct ksyms *ks, size_t *cap, size_t text_len)
 {
-	size_t lines = 1;
-	const char *p = buf, *end = buf + len;
+	struct ksym *n;
+	size_t want;
 
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		lines++;
-		p++;
-	}
-	return malloc(lines * sizeof(struct ksym));
+	if (ks->nr < *cap)
+		return 0;
+	want = *cap ? *cap * 2 : text_len / 32 + 64;
+	n = realloc(ks->syms, want * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	ks->syms = n;
+	*cap = want;
+	return 0;
 }
 
 /*
@@ -425,7 +442,7 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 	const char *last_mod = kernel_module;
 	struct ksyms *ks;
 	char *p, *end;
-	size_t len;
+	size_t len, cap = 0;
 	int err;
 
 	ks = ksyms_new(KSYMS_KALLSYMS);
@@ -441,9 +458,6 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 	ks->strings = read_file(path ? path : KALLSYMS_PATH, 0, &len);
 	if (!ks->strings)
 		goto fail_errno;
-	ks->syms = alloc_syms(ks->strings, len);
-	if (!ks->syms)
-		goto fail_errno;
 
 	for (p = ks->strings, end = ks->strings + len; p < end;) {
 		struct line l;
@@ -454,6 +468,9 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 		 * values (per-cpu offsets), not code. */
 		if (!l.name || !l.addr || l.type == 'a' || l.type == 'A' || l.type == 'U')
 			continue;
+		err = -reserve_sym(ks, &cap, len);
+		if (err)
+			goto fail;
 		s = &ks->syms[ks->nr++];
 		s->addr = l.addr;
 		s->name = l.name;
@@ -508,7 +525,7 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 	uint64_t text_start = UINT64_MAX;
 	struct ksyms *ks;
 	char *p, *end;
-	size_t len, i, out;
+	size_t len, i, out, cap = 0;
 	int err;
 
 	ks = ksyms_new(KSYMS_SYSTEM_MAP);
@@ -516,9 +533,6 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 		return NULL;
 	ks->strings = read_file(path, 0, &len);
 	if (!ks->strings)
-		goto fail_errno;
-	ks->syms = alloc_syms(ks->strings, len);
-	if (!ks->syms)
 		goto fail_errno;
 
 	for (p = ks->strings, end = ks->strings + len; p < end;) {
@@ -530,6 +544,9 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 			continue;
 		if (is_text_type(l.type) && l.addr < text_start)
 			text_start = l.addr;
+		err = -reserve_sym(ks, &cap, len);
+		if (err)
+			goto fail;
 		s = &ks->syms[ks->nr++];
 		s->addr = l.addr;
 		s->name = l.name;
@@ -666,8 +683,7 @@ int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 }
 
 /* Looks up a few names in one pass; addrs[i] stays 0 when names[i] is absent. */
-static void scan_symbols(char *buf, size_t len, const char *const *names, uint64_t *addrs,
-			 size_t n)
+static void scan_symbols(char *buf, size_t len, const char *const *names, uint64_t *addrs, size_t n)
 {
 	char *p = buf, *end = buf + len;
 	size_t i, found = 0;
@@ -692,8 +708,7 @@ static void scan_symbols(char *buf, size_t len, const char *const *names, uint64
  * spans _end - _text. Only the ELF and program headers are read; the body
  * of kcore is all of memory.
  */
-static int kcore_text_addr(const char *path, uint64_t text_size, uint64_t map_text,
-			   uint64_t *addr)
+static int kcore_text_addr(const char *path, uint64_t text_size, uint64_t map_text, uint64_t *addr)
 {
 	uint64_t best = UINT64_MAX, exact = 0;
 	Elf64_Phdr *ph = NULL;
@@ -715,8 +730,8 @@ static int kcore_text_addr(const char *path, uint64_t text_size, uint64_t map_te
 		/* Too many segments for e_phnum: the count is in section 0. */
 		Elf64_Shdr sh;
 
-		if (!eh.e_shoff || pread(fd, &sh, sizeof(sh), (off_t)eh.e_shoff) !=
-					   (ssize_t)sizeof(sh)) {
+		if (!eh.e_shoff ||
+		    pread(fd, &sh, sizeof(sh), (off_t)eh.e_shoff) != (ssize_t)sizeof(sh)) {
 			err = -ENOEXEC;
 			goto out;
 		}
@@ -731,18 +746,21 @@ static int kcore_text_addr(const char *path, uint64_t text_size, uint64_t map_te
 		err = -ENOMEM;
 		goto out;
 	}
-	if (pread(fd, ph, phnum * sizeof(*ph), (off_t)eh.e_phoff) != (ssize_t)(phnum * sizeof(*ph))) {
+	if (pread(fd, ph, phnum * sizeof(*ph), (off_t)eh.e_phoff) !=
+	    (ssize_t)(phnum * sizeof(*ph))) {
 		err = -ENOEXEC;
 		goto out;
 	}
 	for (i = 0; i < phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		if (text_size && ph[i].p_memsz == text_size && !exact)
-			exact = ph[i].p_vaddr;
 		/* KASLR only moves the image up; everything else in kcore
 		 * (direct map, vmalloc, vmemmap) lies below it, modules above. */
-		if (ph[i].p_vaddr >= map_text && ph[i].p_vaddr < best)
+		if (ph[i].p_vaddr < map_text)
+			continue;
+		if (text_size && ph[i].p_memsz == text_size && !exact)
+			exact = ph[i].p_vaddr;
+		if (ph[i].p_vaddr < best)
 			best = ph[i].p_vaddr;
 	}
 	if (exact)
@@ -780,7 +798,9 @@ int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const c
 		/* The read may stop mid-line; drop the partial last line. */
 		char *nl = memrchr(buf, '\n', len);
 
-		scan_symbols(buf, nl ? (size_t)(nl - buf) + 1 : 0, names, live, 2);
+		len = nl ? (size_t)(nl - buf) + 1 : 0;
+		buf[len] = '\0';
+		scan_symbols(buf, len, names, live, 2);
 		free(buf);
 		for (i = 0; i < 2; i++) {
 			if (map[i] && live[i]) {

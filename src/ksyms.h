@@ -13,7 +13,7 @@
 
 struct ksym {
 	uint64_t addr;
-	uint64_t size;      /* distance to the next higher symbol (see ksyms__find) */
+	uint64_t size;	    /* distance to the next higher symbol (see ksyms__find) */
 	const char *name;   /* e.g. "tcp_v4_rcv" */
 	const char *module; /* "kernel" for vmlinux, else the [module] text: "bpf", "nf_tables" */
 };
@@ -51,7 +51,8 @@ bool ksyms__modules_changed(const struct ksyms *ks);
 
 /*
  * Parse a System.map (vmlinux only, always [kernel]) and add kaslr_offset
- * to every address.
+ * to every address. Absolute symbols and per-cpu variables (everything
+ * below the lowest text symbol) are left out, as kallsyms leaves them out.
  */
 struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset);
 
@@ -83,7 +84,7 @@ int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const c
  */
 const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr);
 
-/* Find a symbol by name (first match); NULL if absent. */
+/* Find a symbol by name (the lowest-addressed match); NULL if absent. */
 const struct ksym *ksyms__by_name(const struct ksyms *ks, const char *name);
 
 /* The i-th symbol in address order (padding symbols excluded), or NULL. */
