@@ -10,6 +10,7 @@
 #include "dropscope.skel.h"
 #include "loader.h"
 #include "reasons.h"
+#include "tracefs.h"
 
 struct loader {
 	struct dropscope_bpf *skel;
@@ -127,12 +128,27 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	if (err)
 		goto fail;
 
-	/* Counting starts here: the filters are in place before the first drop. */
-	l->link = bpf_program__attach(prog);
-	if (!l->link) {
-		err = -errno;
-		goto fail;
+	/*
+	 * Counting starts here: the filters are in place before the first drop.
+	 * The classic tracepoint is found by its id in tracefs; mount it only
+	 * for that, and leave the machine as it was once attached.
+	 */
+	if (b == BACKEND_TRACEPOINT) {
+		char dir[256];
+		bool mounted = false;
+
+		err = tracefs__dir(dir, sizeof(dir), &mounted);
+		if (err)
+			goto fail;
+		l->link = bpf_program__attach(prog);
+		err = l->link ? 0 : -errno;
+		tracefs__release(mounted);
+	} else {
+		l->link = bpf_program__attach(prog);
+		err = l->link ? 0 : -errno;
 	}
+	if (err)
+		goto fail;
 	l->skel = skel;
 	l->prog = prog;
 	l->backend = b;

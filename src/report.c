@@ -134,6 +134,8 @@ static void text_interval(const struct report *r, const struct line *lines, size
 
 			if (name)
 				fprintf(r->out, " (%s)", name);
+			else if (r->no_reasons)
+				fputs(" (unknown)", r->out);
 			else
 				fprintf(r->out, " (reason %u)", lines[i].reason);
 		}

@@ -25,7 +25,8 @@ struct report {
 	const struct ksyms *ks; /* may be NULL while symbols load: addresses print raw */
 	const struct reasons *rs;
 	enum sym_style sym;
-	bool by_reason; /* -r: one line per (location, reason) */
+	bool by_reason;	 /* -r: one line per (location, reason) */
+	bool no_reasons; /* the kernel passes no reason (< 5.17): print "unknown" */
 	bool json;
 	int top; /* 0 = all */
 };

@@ -62,6 +62,7 @@ int cmd_summary(struct config *cfg)
 			       .rs = m.rs,
 			       .sym = cfg->sym,
 			       .by_reason = cfg->by_reason,
+			       .no_reasons = !loader__has_reason(m.loader),
 			       .json = cfg->json,
 			       .top = cfg->top };
 	report__start(&rep);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# /init of the matrix initramfs (busybox sh). Runs dropscope once per
+# backend in /etc/matrix.conf, makes COUNT UDP drops to 127.0.0.1:PORT
+# while it is attached, prints everything between @@MATRIX markers on the
+# serial console for tests/matrix/run.sh to parse, then powers off.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mkdir -p /proc /sys /tmp /dev
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null && exec </dev/console >/dev/console 2>&1
+mount -t tmpfs tmpfs /tmp
+ip link set lo up
+. /etc/matrix.conf
+
+say()
+{
+	echo "@@MATRIX $*"
+}
+
+# run NAME [dropscope options...]
+run()
+{
+	name=$1
+	shift
+	rm -f /tmp/r /tmp/out /tmp/err /tmp/sent
+	/dropscope --ready-file /tmp/r -i 1 -c 3 -r --symbols=data -v "$@" \
+		>/tmp/out 2>/tmp/err &
+	pid=$!
+	ready=no
+	i=0
+	while [ $i -lt $((READY_WAIT * 10)) ]; do
+		[ -e /tmp/r ] && ready=yes && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ $ready = yes ] && /udpburst "$COUNT" "$PORT" >/tmp/sent 2>&1
+	if [ $ready = no ] && kill -0 $pid 2>/dev/null; then
+		kill $pid
+	fi
+	wait $pid
+	rc=$?
+	say "BEGIN $name"
+	say "rc=$rc ready=$ready $(cat /tmp/sent 2>/dev/null)"
+	sed 's/^/out: /' /tmp/out
+	sed 's/^/err: /' /tmp/err
+	say "END $name"
+}
+
+# The firmware's last line may lack its newline: start on a fresh one.
+echo
+say "uname $(uname -r)"
+say "btf $(ls /sys/kernel/btf/vmlinux 2>&1)"
+for b in $BACKENDS; do
+	case $b in
+	auto) run auto ;;
+	tracepoint+tracefs)
+		# The classic tracepoint again, with tracefs mounted as a
+		# normal system has it (the runs above had none).
+		mount -t tracefs tracefs /sys/kernel/tracing
+		run "$b" --backend=tracepoint
+		umount /sys/kernel/tracing
+		;;
+	*) run "$b" --backend="$b" ;;
+	esac
+done
+say DONE
+poweroff -f
