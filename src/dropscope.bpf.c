@@ -17,6 +17,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the loader before load; the verifier sees them as constants and
  * drops the code of every filter that is off. */
 const volatile bool has_reason = false; /* tracepoint passes a reason (>= 5.17) */
+const volatile bool has_rx_sk = false;	/* ... and the receiving socket (>= 6.11) */
 const volatile __u32 filter_netns = 0;	/* netns inode, 0 = any */
 const volatile __s32 filter_ifindex = 0;
 const volatile __u16 filter_ethertype = 0;
@@ -91,30 +92,36 @@ static __always_inline void stat_inc(__u32 idx)
 }
 
 /*
- * The namespace a drop belongs to: the socket's when the skb is owned by
- * one, else the device's. The socket comes first because once a socket
- * owns an skb, UDP reuses skb->dev's storage as scratch space
- * (dev_scratch), so the device pointer is then meaningless.
- * tp_btf programs may dereference the skb directly (BTF-typed pointer,
- * faults handled by the kernel); the others must use probe reads.
+ * The namespace a drop belongs to. First the receiving socket the
+ * tracepoint names (6.11+), which is the only reliable owner once a
+ * socket holds the skb: UDP then reuses skb->dev's storage as scratch
+ * space. Then the device the packet is on: skb->sk may still be the
+ * *sender's* socket from another namespace, since crossing a veth no
+ * longer orphans the skb. The socket last, for packets without a device
+ * (or whose device pointer was scratch and read as nothing).
+ * tp_btf programs may dereference pointers directly (BTF-typed, faults
+ * read as zero); the others must use probe reads.
  */
-static __always_inline __u32 skb_netns(struct sk_buff *skb, bool direct)
+static __always_inline __u32 skb_netns(struct sk_buff *skb, struct sock *rx_sk, bool direct)
 {
 	struct net_device *dev;
 	struct sock *sk;
+	__u32 inum;
 
-	if (direct) {
-		sk = skb->sk;
-		if (sk)
-			return sk->__sk_common.skc_net.net->ns.inum;
-		dev = skb->dev;
-		return dev ? dev->nd_net.net->ns.inum : 0;
+	/* rx_sk comes from an untyped argument slot: always probe-read. */
+	if (rx_sk)
+		return BPF_CORE_READ(rx_sk, __sk_common.skc_net.net, ns.inum);
+	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
+	if (dev) {
+		inum = direct ? dev->nd_net.net->ns.inum : BPF_CORE_READ(dev, nd_net.net, ns.inum);
+		if (inum)
+			return inum;
 	}
-	sk = BPF_CORE_READ(skb, sk);
-	if (sk)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	dev = BPF_CORE_READ(skb, dev);
-	return dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0;
+	sk = direct ? skb->sk : BPF_CORE_READ(skb, sk);
+	if (!sk)
+		return 0;
+	return direct ? sk->__sk_common.skc_net.net->ns.inum
+		      : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
 static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
@@ -146,7 +153,7 @@ static __always_inline int skb_ipproto(struct sk_buff *skb, __u16 proto)
 }
 
 static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __u32 reason,
-					 __u16 proto, bool direct)
+					 struct sock *rx_sk, __u16 proto, bool direct)
 {
 	if (filter_loc_end && (location < filter_loc_start || location >= filter_loc_end))
 		return true;
@@ -154,7 +161,7 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 		return true;
 	if (filter_reasons && !bpf_map_lookup_elem(&reason_filter, &reason))
 		return true;
-	if (filter_netns && skb_netns(skb, direct) != filter_netns)
+	if (filter_netns && skb_netns(skb, rx_sk, direct) != filter_netns)
 		return true;
 	if (filter_ifindex && skb_ifindex(skb, direct) != filter_ifindex)
 		return true;
@@ -231,7 +238,7 @@ static __always_inline void copy_packet(struct sk_buff *skb, struct drop_event *
 }
 
 static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u32 reason,
-				       __u16 proto, bool direct)
+				       struct sock *rx_sk, __u16 proto, bool direct)
 {
 	struct net_device *dev;
 	struct drop_event *e;
@@ -252,7 +259,7 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->netns = skb_netns(skb, direct);
+	e->netns = skb_netns(skb, rx_sk, direct);
 	e->flags = 0;
 	dev = BPF_CORE_READ(skb, dev);
 	e->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
@@ -270,7 +277,7 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 }
 
 static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32 reason,
-				      bool direct)
+				      struct sock *rx_sk, bool direct)
 {
 	struct drop_key key = {};
 	__u64 one = 1, *val;
@@ -279,7 +286,7 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 	if (!skb)
 		return 0;
 	proto = bpf_ntohs(direct ? skb->protocol : BPF_CORE_READ(skb, protocol));
-	if (filtered_out(skb, location, reason, proto, direct)) {
+	if (filtered_out(skb, location, reason, rx_sk, proto, direct)) {
 		stat_inc(STAT_FILTERED);
 		return 0;
 	}
@@ -306,37 +313,43 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 			stat_inc(STAT_OVERFLOW);
 	}
 	if (events_enabled)
-		emit_event(skb, location, reason, proto, direct);
+		emit_event(skb, location, reason, rx_sk, proto, direct);
 	return 0;
 }
+
+/*
+ * The tracepoint's arguments beyond (skb, location) depend on the kernel:
+ * reason since 5.17, rx_sk since 6.11. The verifier never sees a load of
+ * an argument the loader said is absent, so older kernels accept the
+ * program (the loader probes by trying).
+ */
+#define REASON_ARG(ctx) (has_reason ? (__u32)(ctx)[2] : 0)
+#define RX_SK_ARG(ctx)	(has_reason && has_rx_sk ? (struct sock *)(ctx)[3] : NULL)
 
 /* Kernel 5.5+ with BTF: arguments are typed, the skb can be read directly. */
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(kfree_skb_btf, struct sk_buff *skb, void *location)
 {
-	/* ctx[2] exists only on 5.17+; the verifier never sees this load
-	 * when has_reason is false, so older kernels accept the program. */
-	__u32 reason = has_reason ? (__u32)ctx[2] : 0;
-
-	return count_drop(skb, (__u64)location, reason, true);
+	return count_drop(skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), true);
 }
 
 /* Kernel 4.17+: untyped arguments, probe reads. */
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(kfree_skb_raw, struct sk_buff *skb, void *location)
 {
-	__u32 reason = has_reason ? (__u32)ctx[2] : 0;
-
-	return count_drop(skb, (__u64)location, reason, false);
+	return count_drop(skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), false);
 }
 
 /* Any kernel with tracepoints: the record the kernel formats for tracefs. */
 SEC("tracepoint/skb/kfree_skb")
 int kfree_skb_tp(struct trace_event_raw_kfree_skb *ctx)
 {
+	struct sock *rx_sk = NULL;
 	__u32 reason = 0;
 
 	if (bpf_core_field_exists(ctx->reason))
 		reason = ctx->reason;
-	return count_drop(ctx->skbaddr, (__u64)ctx->location, reason, false);
+	if (bpf_core_field_exists(ctx->rx_sk))
+		rx_sk = ctx->rx_sk;
+	return count_drop(ctx->skbaddr, (__u64)ctx->location, reason, rx_sk, false);
 }

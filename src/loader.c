@@ -82,7 +82,7 @@ static int fill_reason_filter(struct dropscope_bpf *skel, const struct filters *
  * object whose load failed cannot be loaded again.
  */
 static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b,
-		       bool has_reason)
+		       bool has_reason, bool has_rx_sk)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
 	struct dropscope_bpf *skel;
@@ -99,6 +99,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	bpf_program__set_autoload(prog, true);
 
 	skel->rodata->has_reason = has_reason;
+	skel->rodata->has_rx_sk = has_rx_sk;
 	err = set_filters(skel, &opts->filters);
 	if (err)
 		goto fail;
@@ -178,15 +179,18 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
 		/*
-		 * Whether the tracepoint passes a reason (5.17+) decides whether
-		 * the program may read its third argument. Probe by trying: the
-		 * kernel rejects the read at load (tp_btf) or attach (raw_tp)
-		 * where the argument does not exist. Asking BTF first would parse
-		 * it a second time before attaching; libbpf already does once.
+		 * Which arguments the tracepoint passes (reason since 5.17, rx_sk
+		 * since 6.11) decides which the program may read. Probe by
+		 * trying, newest first: the kernel rejects a read past the last
+		 * argument at load (tp_btf) or attach (raw_tp). Asking BTF first
+		 * would parse it a second time before attaching; libbpf already
+		 * does once. The classic tracepoint finds its fields by CO-RE.
 		 */
-		rc = try_backend(l, opts, b, true);
+		rc = try_backend(l, opts, b, true, true);
 		if (rc && b != BACKEND_TRACEPOINT)
-			rc = try_backend(l, opts, b, false);
+			rc = try_backend(l, opts, b, true, false);
+		if (rc && b != BACKEND_TRACEPOINT)
+			rc = try_backend(l, opts, b, false, false);
 		if (!rc) {
 			/* The classic tracepoint finds the field by CO-RE; ask the
 			 * kernel only to say so, now that counting has started. */

@@ -103,6 +103,7 @@ struct trace_event_raw_kfree_skb {
 	struct trace_entry ent;
 	void *skbaddr;
 	void *location;
+	void *rx_sk;
 	unsigned short protocol;
 	enum skb_drop_reason reason;
 };

@@ -1,0 +1,405 @@
+# shellcheck shell=bash
+# Shared helpers for the integration tests. Sourced by every
+# tests/integration/NN-name.sh, which the runner starts as
+#
+#   BACKEND=tp_btf|raw_tp|tracepoint DROPSCOPE=$PWD/dropscope \
+#   TOOLS=$PWD/build/tools bash tests/integration/NN-name.sh
+#
+# from the repository root. Exit status: 0 pass, 1 fail, 77 skip.
+#
+# Everything a test creates (network namespaces dstest-$$-*, processes it
+# started, a tracefs instance, a tracefs mount, temporary files) is
+# registered here and removed by the EXIT trap, also when the test fails
+# or is interrupted. Processes are only ever killed by their saved pid.
+
+set -u
+
+BACKEND=${BACKEND:-tp_btf}
+DROPSCOPE=${DROPSCOPE:-$PWD/dropscope}
+TOOLS=${TOOLS:-$PWD/build/tools}
+TEST_NAME=$(basename "$0" .sh)
+
+FAILS=0
+CHECKS=0
+NAMESPACES=()
+PIDS=()
+declare -A DSPID=() # tag -> pid of a running dropscope
+declare -A DSRC=()  # tag -> exit status once stopped
+TRACE_INSTANCE=""
+TRACEFS_MOUNTED=""
+TRACEFS=/sys/kernel/tracing
+DS_ENV=()
+if env --default-signal=INT true 2>/dev/null; then
+	DS_ENV=(env --default-signal=INT,QUIT)
+fi
+
+T=$(mktemp -d /tmp/dstest.XXXXXX) || exit 1
+
+log()
+{
+	printf '[%s/%s] %s\n' "$TEST_NAME" "$BACKEND" "$*"
+}
+
+skip()
+{
+	log "SKIP: $*"
+	exit 77
+}
+
+fail()
+{
+	FAILS=$((FAILS + 1))
+	log "FAIL: $*"
+}
+
+die()
+{
+	fail "$*"
+	exit 1
+}
+
+ok()
+{
+	log "ok: $*"
+}
+
+# End of a test: exit 0 when every check passed, 1 otherwise.
+finish()
+{
+	if ((FAILS)); then
+		log "FAILED: $FAILS of $CHECKS checks"
+		exit 1
+	fi
+	log "PASS: $CHECKS checks"
+	exit 0
+}
+
+# check_eq WHAT EXPECTED GOT
+check_eq()
+{
+	CHECKS=$((CHECKS + 1))
+	if [[ "$2" == "$3" ]]; then
+		ok "$1: $3"
+		return 0
+	fi
+	fail "$1: expected '$2', got '$3'"
+	return 1
+}
+
+# check_true WHAT COMMAND... (the command's status decides)
+check_true()
+{
+	local what=$1
+	shift
+	CHECKS=$((CHECKS + 1))
+	if "$@"; then
+		ok "$what"
+		return 0
+	fi
+	fail "$what"
+	return 1
+}
+
+# Show a file in the log, indented (for failure evidence).
+show()
+{
+	local f=$1 max=${2:-40}
+	log "--- $f (first $max lines)"
+	head -n "$max" "$f" | sed 's/^/    | /'
+}
+
+cleanup()
+{
+	local rc=$? pid i ns
+	trap - EXIT INT TERM
+	for pid in "${PIDS[@]}"; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null
+			for ((i = 0; i < 30; i++)); do
+				kill -0 "$pid" 2>/dev/null || break
+				sleep 0.1
+			done
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		fi
+	done
+	if [[ -n $TRACE_INSTANCE && -d $TRACE_INSTANCE ]]; then
+		echo 0 >"$TRACE_INSTANCE/events/skb/kfree_skb/enable" 2>/dev/null
+		rmdir "$TRACE_INSTANCE" 2>/dev/null || log "warning: could not remove $TRACE_INSTANCE"
+	fi
+	if [[ -n $TRACEFS_MOUNTED ]]; then
+		umount "$TRACEFS_MOUNTED" 2>/dev/null || log "warning: could not unmount $TRACEFS_MOUNTED"
+	fi
+	for ns in "${NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$T"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# Preconditions shared by all tests. Extra arguments are commands the test
+# needs; a missing one skips it.
+require()
+{
+	local c
+	[[ $(id -u) == 0 ]] || skip "needs root"
+	case $BACKEND in
+	tp_btf | raw_tp | tracepoint) ;;
+	*) die "unknown BACKEND '$BACKEND'" ;;
+	esac
+	[[ -x $DROPSCOPE ]] || die "DROPSCOPE=$DROPSCOPE is not an executable (run make first)"
+	for c in ip "$@"; do
+		command -v "$c" >/dev/null || skip "$c is not installed"
+	done
+}
+
+# tool NAME: path of a helper from tests/tools, or die.
+tool()
+{
+	[[ -x $TOOLS/$1 ]] || die "$TOOLS/$1 missing (make build/tools/$1)"
+	printf '%s\n' "$TOOLS/$1"
+}
+
+# ns_new SUFFIX: create namespace dstest-$$-SUFFIX with lo up; prints its name.
+# New interfaces in it start with IPv6 off (no DAD/RS/MLD noise on veths);
+# lo keeps ::1. Call as: NS=$(ns_new a) || exit 1 -- but a subshell cannot
+# register the cleanup, so use ns_add instead, which sets a variable.
+ns_add()
+{
+	local var=$1 name="dstest-$$-$2"
+	ip netns add "$name" || die "ip netns add $name failed"
+	NAMESPACES+=("$name")
+	ip -n "$name" link set lo up || die "lo up in $name failed"
+	ip netns exec "$name" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+		die "sysctl in $name failed"
+	printf -v "$var" '%s' "$name"
+}
+
+# nsx NS CMD...: run a command inside a namespace.
+nsx()
+{
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# veth_add NS1 IF1 NS2 IF2: a veth pair with IF1 in NS1, IF2 in NS2, both up.
+veth_add()
+{
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || die "veth $2/$4 failed"
+	ip -n "$1" link set "$2" up || die "link up $2 failed"
+	ip -n "$3" link set "$4" up || die "link up $4 failed"
+}
+
+# mac_of NS IF
+mac_of()
+{
+	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
+}
+
+# snmp NS COUNTER: absolute value of a /proc/net/{snmp,snmp6,netstat}
+# counter as nstat names it (UdpNoPorts, Udp6NoPorts, IpExtInCsumErrors...),
+# read inside the namespace, without touching nstat's history file.
+snmp()
+{
+	local v
+	v=$(ip netns exec "$1" nstat -asz "$2" 2>/dev/null | awk -v n="$2" '$1 == n { print $2 }')
+	printf '%s\n' "${v:-0}"
+}
+
+# ds_start TAG ARGS...: start dropscope --backend=$BACKEND ARGS, stdout to
+# $T/TAG.out, stderr to $T/TAG.err, and wait (10 s at most) until it has
+# written its ready file. Returns 1 (after recording a failure) if it exits
+# or does not get ready.
+ds_start()
+{
+	local tag=$1 ready=$T/$1.ready pid i rc
+	shift
+	rm -f "$ready"
+	# A background job of a script starts with SIGINT ignored; give it the
+	# default disposition, as a terminal would.
+	"${DS_ENV[@]}" "$DROPSCOPE" --backend="$BACKEND" --ready-file "$ready" "$@" \
+		>"$T/$tag.out" 2>"$T/$tag.err" &
+	pid=$!
+	PIDS+=("$pid")
+	DSPID[$tag]=$pid
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $ready ]] && return 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			rc=$?
+			DSRC[$tag]=$rc
+			fail "dropscope ($tag: ${*}) exited with $rc before it was ready"
+			show "$T/$tag.err" 20
+			return 1
+		fi
+		sleep 0.1
+	done
+	fail "dropscope ($tag: ${*}) not ready after 10 s"
+	show "$T/$tag.err" 20
+	return 1
+}
+
+# ds_stop TAG [SIGNAL]: send SIGNAL (default INT) to that dropscope and wait
+# at most 10 s for it to exit; its status goes to DSRC[TAG]. A dropscope
+# that does not exit is killed and counted as a failure.
+ds_stop()
+{
+	local tag=$1 sig=${2:-INT} pid=${DSPID[$1]:-} i rc
+	[[ -n $pid ]] || return 1
+	kill -"$sig" "$pid" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "dropscope ($tag) still running 10 s after SIG$sig; killing it"
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	rc=$?
+	DSRC[$tag]=$rc
+	return 0
+}
+
+# ds_wait_exit TAG SECONDS: wait for a dropscope that should exit by itself.
+# Returns 1 (and kills it) if it is still running after SECONDS.
+ds_wait_exit()
+{
+	local tag=$1 pid=${DSPID[$1]} i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid"
+		DSRC[$tag]=killed
+		return 1
+	fi
+	wait "$pid"
+	DSRC[$tag]=$?
+	return 0
+}
+
+# ds_check_stopped TAG: a dropscope stopped with SIGINT exited 0 and framed
+# its output with the header and the footer.
+ds_check_stopped()
+{
+	local tag=$1 out=$T/$1.out
+	check_eq "$tag: exit status after SIGINT" 0 "${DSRC[$tag]:-none}" || show "$T/$tag.err" 20
+	check_eq "$tag: first line" "Monitoring for dropped packets" "$(head -n 1 "$out")"
+	check_eq "$tag: last line" "Stopping dropped packet monitor" "$(tail -n 1 "$out")"
+}
+
+# ds_table FILE: the "N packets dropped at ..." lines of a text report as
+# tab-separated "count func reason text" (reason "-" when not printed; text
+# is everything after "at " without the reason). Understands every
+# --symbols form: name, data (func+0x1/0x2 [mod]), addr (0x...), full
+# (0x..., func, func+0x1/0x2 [mod]); for addr, func is the address.
+ds_table()
+{
+	awk '
+	/^[0-9]+ packets dropped at / {
+		n = $1
+		rest = substr($0, length($1) + length(" packets dropped at ") + 1)
+		reason = "-"
+		if (match(rest, / \([A-Za-z0-9_]+\)$/)) {
+			reason = substr(rest, RSTART + 2, RLENGTH - 3)
+			rest = substr(rest, 1, RSTART - 1)
+		}
+		sym = rest
+		if (sym ~ /^0x[0-9a-f]+, /) {
+			split(sym, a, ", ")
+			sym = a[2]
+		}
+		f = sym
+		sub(/\+.*/, "", f)
+		sub(/ .*/, "", f)
+		printf "%s\t%s\t%s\t%s\n", n, f, reason, rest
+	}' "$1"
+}
+
+# ds_sum FILE FUNCS REASON: total count of the lines whose function is one
+# of FUNCS (a |-separated list: kernels inline differently) and whose
+# reason is REASON ("-" = no reason printed, "*" = any).
+ds_sum()
+{
+	ds_table "$1" | awk -F'\t' -v funcs="$2" -v r="$3" '
+		BEGIN { n = split(funcs, l, "|"); for (i = 1; i <= n; i++) want[l[i]] = 1 }
+		($2 in want) && (r == "*" || $3 == r) { s += $1 }
+		END { print s + 0 }'
+}
+
+# ds_sum_reason FILE REASON: total count of the lines with that reason.
+ds_sum_reason()
+{
+	ds_table "$1" | awk -F'\t' -v r="$2" '$3 == r { s += $1 } END { print s + 0 }'
+}
+
+# ds_funcs FILE REASON: the distinct functions reported with REASON.
+ds_funcs()
+{
+	ds_table "$1" | awk -F'\t' -v r="$2" '$3 == r { print $2 }' | sort -u | paste -sd' '
+}
+
+# ds_total FILE: the sum of all counts.
+ds_total()
+{
+	ds_table "$1" | awk -F'\t' '{ s += $1 } END { print s + 0 }'
+}
+
+# check_only FILE EXPECTED_TOTAL: nothing but the expected drops was
+# counted (the namespaces are private, so anything else is a bug: a leak
+# through the netns filter or double counting).
+check_only()
+{
+	check_eq "$(basename "$1" .out): total of all lines" "$2" "$(ds_total "$1")" || show "$1"
+}
+
+# Reason number of a drop reason name, from the tracepoint's own format.
+reason_number()
+{
+	sed -n "s/.*{ \([0-9]*\), \"$1\" }.*/\1/p" "$TRACEFS/events/skb/kfree_skb/format" 2>/dev/null |
+		head -n 1
+}
+
+# Make sure tracefs is mounted (mounting it ourselves if needed) and create
+# a private instance with the kfree_skb event; prints nothing, sets
+# TRACE_INSTANCE. Optional filter expression as $1.
+trace_start()
+{
+	if [[ ! -e $TRACEFS/instances ]]; then
+		mount -t tracefs nodev "$TRACEFS" || skip "cannot mount tracefs at $TRACEFS"
+		TRACEFS_MOUNTED=$TRACEFS
+	fi
+	[[ -e $TRACEFS/events/skb/kfree_skb/format ]] || skip "no skb:kfree_skb event in tracefs"
+	TRACE_INSTANCE=$TRACEFS/instances/dropscope-test-$$
+	mkdir "$TRACE_INSTANCE" || die "cannot create $TRACE_INSTANCE"
+	echo 4096 >"$TRACE_INSTANCE/buffer_size_kb" 2>/dev/null
+	if [[ -n ${1:-} ]]; then
+		echo "$1" >"$TRACE_INSTANCE/events/skb/kfree_skb/filter" ||
+			die "cannot set filter '$1'"
+	fi
+	echo 1 >"$TRACE_INSTANCE/events/skb/kfree_skb/enable" || die "cannot enable kfree_skb"
+}
+
+trace_stop()
+{
+	echo 0 >"$TRACE_INSTANCE/events/skb/kfree_skb/enable"
+	cat "$TRACE_INSTANCE/trace" >"$T/trace.txt"
+}
+
+# Program ids the process holds (from /proc/PID/fdinfo: prog_id lines).
+prog_ids_of()
+{
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -un
+}
+
+# All loaded program ids.
+prog_ids_all()
+{
+	bpftool prog show -j 2>/dev/null | jq -r '.[].id' | sort -n
+}
