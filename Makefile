@@ -10,7 +10,7 @@ LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
 DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool
-DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace
 DEPS_BENCH := bpftrace linux-perf
 
 CFLAGS  ?= -O2 -g
@@ -40,6 +40,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
+.SECONDARY:
 .PHONY: all deps deps-test deps-bench run check unit integration bench matrix format clean
 all: dropscope
 
