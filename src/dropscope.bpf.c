@@ -243,7 +243,7 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	struct net_device *dev;
 	struct drop_event *e;
 	__u32 zero = 0;
-	__u64 size;
+	__u64 size, wake;
 
 	if (rate_per_sec && !take_token()) {
 		stat_inc(STAT_EV_RATE);
@@ -270,7 +270,10 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	size = __builtin_offsetof(struct drop_event, data) + e->caplen;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (bpf_ringbuf_output(&events, e, size, 0))
+	wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= EVENTS_WAKEUP_BYTES
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, size, wake))
 		stat_inc(STAT_EV_LOST);
 	else
 		stat_inc(STAT_EV_SENT);

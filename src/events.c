@@ -47,7 +47,7 @@ struct ev_ctx {
 	time_t cached_sec; /* the last second formatted, and its text */
 	char cached_hms[16];
 	int write_err;
-	bool done;       /* -c reached */
+	bool done;	 /* -c reached */
 	bool sym_missed; /* a location had no symbol this interval */
 };
 
@@ -340,6 +340,10 @@ int cmd_events(struct config *cfg)
 	end = cfg->duration > 0 ? start + cfg->duration : 1e300;
 	for (;;) {
 		double until = next_report < end ? next_report : end;
+
+		/* The kernel wakes us only for a batch: look anyway this often. */
+		if (until > mono_now() + EVENTS_POLL_MS / 1e3)
+			until = mono_now() + EVENTS_POLL_MS / 1e3;
 		bool stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
 
 		if (ring_buffer__consume(rb) < 0 && x.write_err)

@@ -172,14 +172,19 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		}
 	}
 
-	if (!m->ks) {
-		m->ks = load_symbols(cfg);
-		m->last_reload = mono_now();
-	}
+	/*
+	 * Reasons before symbols: parsing BTF briefly takes ~10 MB that is
+	 * given back once the names are copied out, so the peak stays lower
+	 * when the symbol table is not yet there.
+	 */
 	if (!m->rs) {
 		m->rs = reasons__load(NULL);
 		if (!m->rs && cfg->verbose)
 			fprintf(stderr, "dropscope: no drop-reason names: %s\n", strerror(errno));
+	}
+	if (!m->ks) {
+		m->ks = load_symbols(cfg);
+		m->last_reload = mono_now();
 	}
 	return 0;
 }

@@ -43,6 +43,13 @@ enum {
 enum {
 	BPF_F_NO_PREALLOC = 1U << 0,
 };
+enum {
+	BPF_RB_NO_WAKEUP = 1U << 0,
+	BPF_RB_FORCE_WAKEUP = 1U << 1,
+};
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+};
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
