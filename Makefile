@@ -81,10 +81,10 @@ $(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(OUT)
 dropscope: $(OUT)/main.o $(USER_OBJS) .link-$(LINK)
 	$(CC) $(LDFLAGS) $(OUT)/main.o $(USER_OBJS) $(LIBS) -o $@
 
-$(OUT)/test_%: tests/unit/test_%.c $(USER_OBJS) | $(OUT)
+$(OUT)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(USER_OBJS) | $(OUT)
 	$(CC) $(CFLAGS) -Itests/unit $< $(USER_OBJS) $(LIBS) -lcmocka -o $@
 
-$(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
+$(OUT)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h) | $(OUT)/tools
 	$(CC) $(CFLAGS) $< -o $@
 
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench

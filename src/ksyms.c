@@ -377,6 +377,31 @@ static struct ksyms *ksyms_new(enum ksyms_source source)
 	return ks;
 }
 
+/* A loader's failure: free KS, set errno to ERR and return NULL. */
+static struct ksyms *ksyms_fail(struct ksyms *ks, int err)
+{
+	ksyms__free(ks);
+	errno = err;
+	return NULL;
+}
+
+/*
+ * A loader's end, once every symbol is in: sort them and size them. Returns
+ * KS, or NULL with errno set (ENODATA when there are none) after freeing it.
+ */
+static struct ksyms *ksyms_done(struct ksyms *ks)
+{
+	int err;
+
+	if (!ks->nr)
+		return ksyms_fail(ks, ENODATA);
+	err = -sort_syms(ks->syms, ks->nr);
+	if (err)
+		return ksyms_fail(ks, err);
+	finish_syms(ks);
+	return ks;
+}
+
 /*
  * Room for one more symbol. kallsyms lines average 40-odd bytes, so the
  * first guess nearly always holds and no pass is spent counting lines.
@@ -395,6 +420,23 @@ static int reserve_sym(struct ksyms *ks, size_t *cap, size_t text_len)
 	ks->syms = n;
 	*cap = want;
 	return 0;
+}
+
+/*
+ * Append the symbol of line L (module: the kernel, for the caller to
+ * change); returns it, or NULL when there is no memory for it.
+ */
+static struct ksym *add_sym(struct ksyms *ks, size_t *cap, size_t text_len, const struct line *l)
+{
+	struct ksym *s;
+
+	if (reserve_sym(ks, cap, text_len))
+		return NULL;
+	s = &ks->syms[ks->nr++];
+	s->addr = l->addr;
+	s->name = l->name;
+	s->module = kernel_module;
+	return s;
 }
 
 /*
@@ -443,21 +485,20 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 	struct ksyms *ks;
 	char *p, *end;
 	size_t len, cap = 0;
-	int err;
 
 	ks = ksyms_new(KSYMS_KALLSYMS);
 	if (!ks)
 		return NULL;
 	ks->modules_path = strdup(modules_path ? modules_path : MODULES_PATH);
 	if (!ks->modules_path)
-		goto fail_errno;
+		return ksyms_fail(ks, errno);
 	/* Fingerprint first: a module loaded while kallsyms is being read then
 	 * shows up as a change on the next check instead of going unseen. */
 	ks->modules_fp = modules_fingerprint(ks->modules_path);
 
 	ks->strings = read_file(path ? path : KALLSYMS_PATH, 0, &len);
 	if (!ks->strings)
-		goto fail_errno;
+		return ksyms_fail(ks, errno);
 
 	for (p = ks->strings, end = ks->strings + len; p < end;) {
 		struct line l;
@@ -468,15 +509,10 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 		 * values (per-cpu offsets), not code. */
 		if (!l.name || !l.addr || l.type == 'a' || l.type == 'A' || l.type == 'U')
 			continue;
-		err = -reserve_sym(ks, &cap, len);
-		if (err)
-			goto fail;
-		s = &ks->syms[ks->nr++];
-		s->addr = l.addr;
-		s->name = l.name;
-		if (!l.module) {
-			s->module = kernel_module;
-		} else {
+		s = add_sym(ks, &cap, len, &l);
+		if (!s)
+			return ksyms_fail(ks, ENOMEM);
+		if (l.module) {
 			/* One pointer per module run, so same_module() rarely
 			 * needs strcmp(). */
 			if (strcmp(l.module, last_mod))
@@ -484,22 +520,7 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 			s->module = last_mod;
 		}
 	}
-	if (!ks->nr) {
-		err = ENODATA;
-		goto fail;
-	}
-	err = -sort_syms(ks->syms, ks->nr);
-	if (err)
-		goto fail;
-	finish_syms(ks);
-	return ks;
-
-fail_errno:
-	err = errno;
-fail:
-	ksyms__free(ks);
-	errno = err;
-	return NULL;
+	return ksyms_done(ks);
 }
 
 struct ksyms *ksyms__load_kallsyms(const char *path)
@@ -526,31 +547,24 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 	struct ksyms *ks;
 	char *p, *end;
 	size_t len, i, out, cap = 0;
-	int err;
 
 	ks = ksyms_new(KSYMS_SYSTEM_MAP);
 	if (!ks)
 		return NULL;
 	ks->strings = read_file(path, 0, &len);
 	if (!ks->strings)
-		goto fail_errno;
+		return ksyms_fail(ks, errno);
 
 	for (p = ks->strings, end = ks->strings + len; p < end;) {
 		struct line l;
-		struct ksym *s;
 
 		p = parse_line(p, end, &l);
 		if (!l.name || l.type == 'a' || l.type == 'A' || l.type == 'U' || l.type == 'N')
 			continue;
 		if (is_text_type(l.type) && l.addr < text_start)
 			text_start = l.addr;
-		err = -reserve_sym(ks, &cap, len);
-		if (err)
-			goto fail;
-		s = &ks->syms[ks->nr++];
-		s->addr = l.addr;
-		s->name = l.name;
-		s->module = kernel_module;
+		if (!add_sym(ks, &cap, len, &l))
+			return ksyms_fail(ks, ENOMEM);
 	}
 	/*
 	 * Per-cpu variables sit at small offsets below the kernel image and
@@ -563,22 +577,7 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 		ks->syms[out++].addr += (uint64_t)kaslr_offset;
 	}
 	ks->nr = out;
-	if (!ks->nr) {
-		err = ENODATA;
-		goto fail;
-	}
-	err = -sort_syms(ks->syms, ks->nr);
-	if (err)
-		goto fail;
-	finish_syms(ks);
-	return ks;
-
-fail_errno:
-	err = errno;
-fail:
-	ksyms__free(ks);
-	errno = err;
-	return NULL;
+	return ksyms_done(ks);
 }
 
 void ksyms__free(struct ksyms *ks)

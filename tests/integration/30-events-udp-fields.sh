@@ -77,16 +77,6 @@ fi
 # The kernel's own view, from the tracepoint in a private instance: the
 # events of the sender's pid at __udp4_lib_rcv / __udp6_lib_rcv, their
 # %pS location text and their CPU.
-for v in 4 6; do
-	pidv=P$v
-	pid=${!pidv}
-	nv=N$v
-	func=__udp${v}_lib_rcv
-	tlocs=$(ev_trace_locs "$func" "$pid")
-	dlocs=$(awk -v f="$func" 'index($NF, f "+") == 1 { print $NF }' "$OUT" | sort | uniq -c |
-		awk '{ print $2 " " $1 }')
-	check_true "IPv$v: tracefs has ${!nv} events of task $pid, all at one $func+off/size" \
-		grep -qxE "$func\\+$LOC ${!nv}" <<<"$tlocs" || show "$T/trace.txt" 20
-	check_eq "IPv$v: dropscope's location text (and count) = the tracepoint's %pS" "$tlocs" "$dlocs"
-done
+ev_check_locs IPv4 __udp4_lib_rcv "$P4" $N4 "$OUT"
+ev_check_locs IPv6 __udp6_lib_rcv "$P6" $N6 "$OUT"
 finish

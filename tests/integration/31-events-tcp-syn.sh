@@ -46,16 +46,7 @@ re6="^$TS cpu$CPU synsend/$P6 netns $NETNS_B $VB TCP $(ev_re "[$IP6A]:$TSPORT > 
 check_eq "IPv4 SYN lines with every field as sent" $N4 "$(ev_count "$OUT" "$re4")" || show "$OUT"
 check_eq "IPv6 SYN lines with every field as sent" $N6 "$(ev_count "$OUT" "$re6")" || show "$OUT"
 
-for v in 4 6; do
-	pidv=P$v
-	pid=${!pidv}
-	nv=N$v
-	func=tcp_v${v}_rcv
-	tlocs=$(ev_trace_locs "$func" "$pid")
-	dlocs=$(awk -v f="$func" 'index($NF, f "+") == 1 { print $NF }' "$OUT" | sort | uniq -c |
-		awk '{ print $2 " " $1 }')
-	check_true "IPv$v: tracefs has ${!nv} events of task $pid, all at one $func+off/size" \
-		grep -qxE "$func\\+$LOC ${!nv}" <<<"$tlocs" || show "$T/trace.txt" 20
-	check_eq "IPv$v: dropscope's location text (and count) = the tracepoint's %pS" "$tlocs" "$dlocs"
-done
+# The kernel's own view of the same SYNs (see 30-events-udp-fields.sh).
+ev_check_locs IPv4 tcp_v4_rcv "$P4" $N4 "$OUT"
+ev_check_locs IPv6 tcp_v6_rcv "$P6" $N6 "$OUT"
 finish

@@ -27,13 +27,7 @@ TSPORT=40124 # TCP source port (synsend)
 # off on interfaces created later; registered for the EXIT trap.
 ev_ns_add()
 {
-	local var=$1 name="dsev-$$-$2"
-	ip netns add "$name" || die "ip netns add $name failed"
-	NAMESPACES+=("$name")
-	ip -n "$name" link set lo up || die "lo up in $name failed"
-	ip netns exec "$name" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
-		die "sysctl in $name failed"
-	printf -v "$var" '%s' "$name"
+	ns_add_named "$1" "dsev-$$-$2"
 }
 
 # ev_quiet_ipv6 NS IF ADDR: IPv6 on IF with ADDR/64 only, and nothing sent
@@ -88,29 +82,9 @@ ev_pair()
 # Registered like ds_start's, so ds_stop / ds_wait_exit work on TAG.
 ev_start()
 {
-	local tag=$1 out=$2 ready=$T/$1.ready pid i rc
+	local tag=$1 out=$2
 	shift 2
-	rm -f "$ready"
-	"${DS_ENV[@]}" "$DROPSCOPE" events --backend="$BACKEND" --ready-file "$ready" "$@" \
-		>"$out" 2>"$T/$tag.err" &
-	pid=$!
-	PIDS+=("$pid")
-	DSPID[$tag]=$pid
-	for ((i = 0; i < 100; i++)); do
-		[[ -e $ready ]] && return 0
-		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid"
-			rc=$?
-			DSRC[$tag]=$rc
-			fail "dropscope events ($tag: ${*}) exited with $rc before it was ready"
-			show "$T/$tag.err" 20
-			return 1
-		fi
-		sleep 0.1
-	done
-	fail "dropscope events ($tag: ${*}) not ready after 10 s"
-	show "$T/$tag.err" 20
-	return 1
+	ds_launch "$tag" "$out" events "$@"
 }
 
 # ev_stop TAG: stop it with SIGINT and check it exited 0.
@@ -205,6 +179,22 @@ ev_trace_locs()
 				if (index(l, f "+") == 1) print l
 			}
 		}' "$T/trace.txt" | sort | uniq -c | awk '{ print $2 " " $1 }'
+}
+
+# ev_check_locs WHAT FUNC PID N OUT: two checks, named after WHAT, of the
+# events at FUNC against the kernel's own view (ev_trace_locs, after
+# trace_stop): tracefs has N events of task PID, all at one FUNC+off/size,
+# and the location texts at FUNC that dropscope printed (the last field of
+# each line of OUT), with their counts, are exactly the tracepoint's %pS.
+ev_check_locs()
+{
+	local what=$1 func=$2 pid=$3 n=$4 out=$5 loc='0x[0-9a-f]+/0x[0-9a-f]+' tlocs dlocs
+	tlocs=$(ev_trace_locs "$func" "$pid")
+	dlocs=$(awk -v f="$func" 'index($NF, f "+") == 1 { print $NF }' "$out" | sort | uniq -c |
+		awk '{ print $2 " " $1 }')
+	check_true "$what: tracefs has $n events of task $pid, all at one $func+off/size" \
+		grep -qxE "$func\\+$loc $n" <<<"$tlocs" || show "$T/trace.txt" 20
+	check_eq "$what: dropscope's location text (and count) = the tracepoint's %pS" "$tlocs" "$dlocs"
 }
 
 # ev_jq_ok FILE: every line of FILE parses as JSON (quietly).

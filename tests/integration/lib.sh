@@ -168,7 +168,15 @@ tool()
 # register the cleanup, so use ns_add instead, which sets a variable.
 ns_add()
 {
-	local var=$1 name="dstest-$$-$2"
+	ns_add_named "$1" "dstest-$$-$2"
+}
+
+# ns_add_named VAR NAME: ns_add with the namespace's whole NAME: create it
+# (lo up, IPv6 off on interfaces created later), register it for the EXIT
+# trap and set VAR to NAME.
+ns_add_named()
+{
+	local var=$1 name=$2
 	ip netns add "$name" || die "ip netns add $name failed"
 	NAMESPACES+=("$name")
 	ip -n "$name" link set lo up || die "lo up in $name failed"
@@ -215,13 +223,29 @@ snmp()
 # or does not get ready.
 ds_start()
 {
-	local tag=$1 ready=$T/$1.ready pid i rc
+	local tag=$1
 	shift
+	ds_launch "$tag" "$T/$tag.out" "" "$@"
+}
+
+# ds_launch TAG OUT MODE ARGS...: start `dropscope [MODE] --backend=$BACKEND
+# ARGS` (MODE "" for the summary mode, "events" for events mode) with
+# stdout to OUT and stderr to $T/TAG.err, register it as TAG for ds_stop /
+# ds_wait_exit and the EXIT trap, and wait (10 s at most) until it has
+# written its ready file. Returns 1 (after recording a failure) if it exits
+# or does not get ready. ds_start and ev_start (events_lib.sh) are the
+# callers.
+ds_launch()
+{
+	local tag=$1 out=$2 what="dropscope${3:+ $3}" ready=$T/$1.ready pid i rc
+	local cmd=("$DROPSCOPE")
+	[[ -n $3 ]] && cmd+=("$3")
+	shift 3
 	rm -f "$ready"
 	# A background job of a script starts with SIGINT ignored; give it the
 	# default disposition, as a terminal would.
-	"${DS_ENV[@]}" "$DROPSCOPE" --backend="$BACKEND" --ready-file "$ready" "$@" \
-		>"$T/$tag.out" 2>"$T/$tag.err" &
+	"${DS_ENV[@]}" "${cmd[@]}" --backend="$BACKEND" --ready-file "$ready" "$@" \
+		>"$out" 2>"$T/$tag.err" &
 	pid=$!
 	PIDS+=("$pid")
 	DSPID[$tag]=$pid
@@ -231,13 +255,13 @@ ds_start()
 			wait "$pid"
 			rc=$?
 			DSRC[$tag]=$rc
-			fail "dropscope ($tag: ${*}) exited with $rc before it was ready"
+			fail "$what ($tag: ${*}) exited with $rc before it was ready"
 			show "$T/$tag.err" 20
 			return 1
 		fi
 		sleep 0.1
 	done
-	fail "dropscope ($tag: ${*}) not ready after 10 s"
+	fail "$what ($tag: ${*}) not ready after 10 s"
 	show "$T/$tag.err" 20
 	return 1
 }

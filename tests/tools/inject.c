@@ -15,8 +15,6 @@
  * The socket's protocol is 0, so it never receives anything. Prints
  * "sent N" and exits 0 only when all COUNT frames were sent.
  */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -24,12 +22,10 @@
 #include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#define TOOL_NAME "inject"
+#include "tool.h"
 
 #define PAYLOAD 18
 
@@ -40,20 +36,6 @@ static void usage(void)
 	fprintf(stderr, "usage: inject -i IFNAME -m otherhost|badcsum|good [-6] [-n COUNT] "
 			"[-d DSTMAC] [-g GAP_US]\n");
 	exit(2);
-}
-
-static long num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "inject: bad number '%s' (%ld..%ld)\n", s, min, max);
-		exit(2);
-	}
-	return v;
 }
 
 static int parse_mac(const char *s, uint8_t *mac)

@@ -18,17 +18,10 @@
  * Prints "sent S received R dropped D sk_drops K" (D = S - R) and exits 0
  * when everything was sent and D == K.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+
+#define TOOL_NAME "rcvbuf"
+#include "tool.h"
 
 #define MAX_LEN 65000
 
@@ -37,28 +30,6 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: rcvbuf [-n COUNT] [-l LEN] [-b RCVBUF] [-t TIMEOUT_S] ADDR [PORT]\n");
 	exit(2);
-}
-
-static long num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "rcvbuf: bad number '%s' (%ld..%ld)\n", s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
@@ -94,7 +65,7 @@ static int recv_one(int fd, char *buf, int wait_ms, uint32_t *drops)
 
 int main(int argc, char **argv)
 {
-	long count = 100, len = 1000, rcvbuf = 1, timeout = 10, sent = 0, received = 0;
+	long count = 100, len = 1000, rcvbuf = 1, timeout = 10, sent, received = 0;
 	struct sockaddr_storage addr = { 0 };
 	socklen_t alen;
 	uint32_t drops = 0;
@@ -125,19 +96,8 @@ int main(int argc, char **argv)
 	if (argc - optind == 2)
 		port = num(argv[optind + 1], 0, 65535);
 
-	if (inet_pton(AF_INET, argv[optind], &((struct sockaddr_in *)&addr)->sin_addr) == 1) {
-		addr.ss_family = AF_INET;
-		((struct sockaddr_in *)&addr)->sin_port = htons(port);
-		alen = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, argv[optind], &((struct sockaddr_in6 *)&addr)->sin6_addr) ==
-		   1) {
-		addr.ss_family = AF_INET6;
-		((struct sockaddr_in6 *)&addr)->sin6_port = htons(port);
-		alen = sizeof(struct sockaddr_in6);
-	} else {
-		fprintf(stderr, "rcvbuf: bad address '%s'\n", argv[optind]);
-		return 2;
-	}
+	parse_addr(argv[optind], &addr, &alen);
+	set_port(&addr, port);
 
 	rx = socket(addr.ss_family, SOCK_DGRAM, 0);
 	tx = socket(addr.ss_family, SOCK_DGRAM, 0);
@@ -158,17 +118,7 @@ int main(int argc, char **argv)
 
 	memset(buf, 'r', sizeof(buf));
 	deadline = now() + timeout;
-	while (sent < count && now() < deadline) {
-		if (sendto(tx, buf, len, 0, (struct sockaddr *)&addr, alen) < 0) {
-			if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN) {
-				usleep(1000);
-				continue;
-			}
-			perror("rcvbuf: sendto");
-			break;
-		}
-		sent++;
-	}
+	sent = send_bounded(tx, buf, len, (struct sockaddr *)&addr, alen, count, 0, deadline);
 
 	/* Drain: the first read may wait a little for the softirq to finish. */
 	while ((r = recv_one(rx, buf, received ? 50 : 200, &drops)) == 1 && now() < deadline)

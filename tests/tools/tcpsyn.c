@@ -12,16 +12,8 @@
  * "attempts N refused R connected C timeout T other O" and exits 0 only when
  * every attempt was refused.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#define TOOL_NAME "tcpsyn"
+#include "tool.h"
 
 static void usage(void)
 {
@@ -29,70 +21,9 @@ static void usage(void)
 	exit(2);
 }
 
-static long num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "tcpsyn: bad number '%s' (%ld..%ld)\n", s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-/* One attempt: 0 refused, 1 connected, 2 timed out, 3 other error. */
-static int attempt(const struct sockaddr *dst, socklen_t alen, int timeout_ms)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	struct pollfd pfd;
-	socklen_t elen = sizeof(int);
-	int fd, err = 0, ret;
-
-	fd = socket(dst->sa_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		perror("tcpsyn: socket");
-		return 3;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	if (connect(fd, dst, alen) == 0) {
-		ret = 1;
-		goto out;
-	}
-	if (errno == ECONNREFUSED) {
-		ret = 0;
-		goto out;
-	}
-	if (errno != EINPROGRESS) {
-		perror("tcpsyn: connect");
-		ret = 3;
-		goto out;
-	}
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
-	if (poll(&pfd, 1, timeout_ms) <= 0) {
-		ret = 2;
-		goto out;
-	}
-	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-	if (err == 0)
-		ret = 1;
-	else if (err == ECONNREFUSED)
-		ret = 0;
-	else {
-		fprintf(stderr, "tcpsyn: connect: %s\n", strerror(err));
-		ret = 3;
-	}
-out:
-	close(fd);
-	return ret;
-}
-
 int main(int argc, char **argv)
 {
-	long count = 1, timeout = 1000, res[4] = { 0 }, i;
+	long count = 1, timeout = 1000;
 	struct sockaddr_storage dst = { 0 };
 	socklen_t alen;
 	int opt;
@@ -112,24 +43,7 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		usage();
 
-	if (inet_pton(AF_INET, argv[optind], &((struct sockaddr_in *)&dst)->sin_addr) == 1) {
-		dst.ss_family = AF_INET;
-		((struct sockaddr_in *)&dst)->sin_port = htons(num(argv[optind + 1], 1, 65535));
-		alen = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, argv[optind], &((struct sockaddr_in6 *)&dst)->sin6_addr) ==
-		   1) {
-		dst.ss_family = AF_INET6;
-		((struct sockaddr_in6 *)&dst)->sin6_port = htons(num(argv[optind + 1], 1, 65535));
-		alen = sizeof(struct sockaddr_in6);
-	} else {
-		fprintf(stderr, "tcpsyn: bad address '%s'\n", argv[optind]);
-		return 2;
-	}
+	parse_dst(argv[optind], argv[optind + 1], &dst, &alen);
 
-	for (i = 0; i < count; i++)
-		res[attempt((struct sockaddr *)&dst, alen, timeout)]++;
-
-	printf("attempts %ld refused %ld connected %ld timeout %ld other %ld\n", count, res[0],
-	       res[1], res[2], res[3]);
-	return res[0] == count ? 0 : 1;
+	return tcp_attempts((struct sockaddr *)&dst, NULL, alen, timeout, count);
 }

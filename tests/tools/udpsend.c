@@ -8,15 +8,8 @@
  * ICMP port-unreachable answers never turn into errors on later sends. Prints
  * "sent N" and exits 0 only when all COUNT datagrams were sent.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+#define TOOL_NAME "udpsend"
+#include "tool.h"
 
 #define MAX_COUNT 1000000
 #define MAX_LEN	  65000
@@ -29,36 +22,14 @@ static void usage(void)
 	exit(2);
 }
 
-static long num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "udpsend: bad number '%s' (%ld..%ld)\n", s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
-	long count = 1, len = 32, sport = 0, gap = 0, timeout = 10, sent = 0;
+	long count = 1, len = 32, sport = 0, gap = 0, timeout = 10, sent;
 	struct sockaddr_storage dst = { 0 }, src = { 0 };
 	socklen_t alen;
 	char buf[MAX_LEN];
 	double deadline;
-	int opt, fd, family;
+	int opt, fd;
 
 	while ((opt = getopt(argc, argv, "n:l:s:g:t:")) != -1) {
 		switch (opt) {
@@ -84,25 +55,11 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		usage();
 
-	if (inet_pton(AF_INET, argv[optind], &((struct sockaddr_in *)&dst)->sin_addr) == 1) {
-		family = AF_INET;
-		((struct sockaddr_in *)&dst)->sin_port = htons(num(argv[optind + 1], 1, 65535));
-		((struct sockaddr_in *)&src)->sin_port = htons(sport);
-		alen = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, argv[optind], &((struct sockaddr_in6 *)&dst)->sin6_addr) ==
-		   1) {
-		family = AF_INET6;
-		((struct sockaddr_in6 *)&dst)->sin6_port = htons(num(argv[optind + 1], 1, 65535));
-		((struct sockaddr_in6 *)&src)->sin6_port = htons(sport);
-		alen = sizeof(struct sockaddr_in6);
-	} else {
-		fprintf(stderr, "udpsend: bad address '%s'\n", argv[optind]);
-		return 2;
-	}
-	dst.ss_family = family;
-	src.ss_family = family;
+	parse_dst(argv[optind], argv[optind + 1], &dst, &alen);
+	src.ss_family = dst.ss_family;
+	set_port(&src, sport);
 
-	fd = socket(family, SOCK_DGRAM, 0);
+	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		perror("udpsend: socket");
 		return 1;
@@ -119,21 +76,7 @@ int main(int argc, char **argv)
 
 	memset(buf, 'x', sizeof(buf));
 	deadline = now() + timeout;
-	while (sent < count && now() < deadline) {
-		ssize_t n = sendto(fd, buf, len, 0, (struct sockaddr *)&dst, alen);
-
-		if (n < 0) {
-			if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN) {
-				usleep(1000);
-				continue;
-			}
-			perror("udpsend: sendto");
-			break;
-		}
-		sent++;
-		if (gap)
-			usleep(gap);
-	}
+	sent = send_bounded(fd, buf, len, (struct sockaddr *)&dst, alen, count, gap, deadline);
 	close(fd);
 	printf("sent %ld\n", sent);
 	return sent == count ? 0 : 1;

@@ -22,26 +22,12 @@
 #include "reasons.h"
 #include "tracefs.h"
 
+#include "fixture.h"
+
 #define FIXTURES "tests/unit/fixtures/reasons/"
 #define MASK	 0xffff0000u
 
 /* ------------------------------------------------------------ helpers */
-
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	size_t cap = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return NULL;
-	if (getdelim(&text, &cap, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	return text;
-}
 
 static struct reasons *from_fixture(const char *name)
 {
@@ -100,13 +86,13 @@ static int add_enum(struct btf *btf, const char *name, bool enum64, const struct
 }
 
 static const struct enum_val core_vals[] = {
-	{"SKB_NOT_DROPPED_YET", 0},
-	{"SKB_CONSUMED", 1},
-	{"SKB_DROP_REASON_NOT_SPECIFIED", 2},
-	{"SKB_DROP_REASON_NO_SOCKET", 3},
-	{"SKB_DROP_REASON_PKT_TOO_SMALL", 4},
-	{"SKB_DROP_REASON_MAX", 5},
-	{NULL, 0},
+	{ "SKB_NOT_DROPPED_YET", 0 },
+	{ "SKB_CONSUMED", 1 },
+	{ "SKB_DROP_REASON_NOT_SPECIFIED", 2 },
+	{ "SKB_DROP_REASON_NO_SOCKET", 3 },
+	{ "SKB_DROP_REASON_PKT_TOO_SMALL", 4 },
+	{ "SKB_DROP_REASON_MAX", 5 },
+	{ NULL, 0 },
 };
 
 /* A vmlinux-like BTF holding only enum skb_drop_reason, like 5.18..6.3. */
@@ -129,35 +115,35 @@ static struct btf *subsys_btf(uint32_t mask)
 	unsigned int shift = __builtin_ctz(mask);
 	struct btf *btf = btf__new_empty();
 	const struct enum_val core[] = {
-		{"SKB_NOT_DROPPED_YET", 0},
-		{"SKB_CONSUMED", 1},
-		{"SKB_DROP_REASON_NOT_SPECIFIED", 2},
-		{"SKB_DROP_REASON_NO_SOCKET", 3},
-		{"SKB_DROP_REASON_MAX", 4},
-		{"SKB_DROP_REASON_SUBSYS_MASK", mask},
-		{NULL, 0},
+		{ "SKB_NOT_DROPPED_YET", 0 },
+		{ "SKB_CONSUMED", 1 },
+		{ "SKB_DROP_REASON_NOT_SPECIFIED", 2 },
+		{ "SKB_DROP_REASON_NO_SOCKET", 3 },
+		{ "SKB_DROP_REASON_MAX", 4 },
+		{ "SKB_DROP_REASON_SUBSYS_MASK", mask },
+		{ NULL, 0 },
 	};
 	const struct enum_val subsys[] = {
-		{"SKB_DROP_REASON_SUBSYS_CORE", 0},
-		{"SKB_DROP_REASON_SUBSYS_MAC80211_UNUSABLE", 1},
-		{"SKB_DROP_REASON_SUBSYS_OPENVSWITCH", 2},
-		{"SKB_DROP_REASON_SUBSYS_NUM", 3},
-		{NULL, 0},
+		{ "SKB_DROP_REASON_SUBSYS_CORE", 0 },
+		{ "SKB_DROP_REASON_SUBSYS_MAC80211_UNUSABLE", 1 },
+		{ "SKB_DROP_REASON_SUBSYS_OPENVSWITCH", 2 },
+		{ "SKB_DROP_REASON_SUBSYS_NUM", 3 },
+		{ NULL, 0 },
 	};
 	const struct enum_val mac_helper[] = {
-		{"___RX_CONTINUE", 1},
-		{"___RX_QUEUED", 0},
-		{"___RX_DROP_UNUSABLE", 1ll << shift},
-		{"___RX_DROP_U_MIC_FAIL", (1ll << shift) + 1},
-		{"___RX_DROP_U_REPLAY", (1ll << shift) + 2},
-		{NULL, 0},
+		{ "___RX_CONTINUE", 1 },
+		{ "___RX_QUEUED", 0 },
+		{ "___RX_DROP_UNUSABLE", 1ll << shift },
+		{ "___RX_DROP_U_MIC_FAIL", (1ll << shift) + 1 },
+		{ "___RX_DROP_U_REPLAY", (1ll << shift) + 2 },
+		{ NULL, 0 },
 	};
 	const struct enum_val mac[] = {
-		{"RX_CONTINUE", 1},
-		{"RX_QUEUED", 0},
-		{"RX_DROP_U_MIC_FAIL", (1ll << shift) + 1},
-		{"RX_DROP_U_REPLAY", (1ll << shift) + 2},
-		{NULL, 0},
+		{ "RX_CONTINUE", 1 },
+		{ "RX_QUEUED", 0 },
+		{ "RX_DROP_U_MIC_FAIL", (1ll << shift) + 1 },
+		{ "RX_DROP_U_REPLAY", (1ll << shift) + 2 },
+		{ NULL, 0 },
 	};
 
 	assert_non_null(btf);
@@ -175,21 +161,21 @@ static struct btf *ovs_module_btf(struct btf *base, uint32_t mask)
 	unsigned int shift = __builtin_ctz(mask);
 	struct btf *btf = btf__new_empty_split(base);
 	const struct enum_val ovs[] = {
-		{"__OVS_DROP_REASON", 2ll << shift},
-		{"OVS_DROP_LAST_ACTION", (2ll << shift) + 1},
-		{"OVS_DROP_ACTION_ERROR", (2ll << shift) + 2},
-		{"OVS_DROP_MAX", (2ll << shift) + 3},
-		{NULL, 0},
+		{ "__OVS_DROP_REASON", 2ll << shift },
+		{ "OVS_DROP_LAST_ACTION", (2ll << shift) + 1 },
+		{ "OVS_DROP_ACTION_ERROR", (2ll << shift) + 2 },
+		{ "OVS_DROP_MAX", (2ll << shift) + 3 },
+		{ NULL, 0 },
 	};
 	/* Subsystem 5 is not declared by this kernel: not a reason. */
 	const struct enum_val stray[] = {
-		{"FOO_DROP_THING", (5ll << shift) + 1},
-		{NULL, 0},
+		{ "FOO_DROP_THING", (5ll << shift) + 1 },
+		{ NULL, 0 },
 	};
 	/* Not a *drop_reason* enum: ignored even with subsystem bits. */
 	const struct enum_val other[] = {
-		{"OTHER_THING", (2ll << shift) + 9},
-		{NULL, 0},
+		{ "OTHER_THING", (2ll << shift) + 9 },
+		{ NULL, 0 },
 	};
 
 	assert_non_null(btf);
@@ -269,7 +255,7 @@ static void test_btf_reverse_lookup(void **state)
 static void test_btf_missing_enum(void **state)
 {
 	struct btf *btf = btf__new_empty();
-	const struct enum_val other[] = {{"FOO", 1}, {NULL, 0}};
+	const struct enum_val other[] = { { "FOO", 1 }, { NULL, 0 } };
 
 	(void)state;
 	assert_non_null(btf);
@@ -289,7 +275,7 @@ static void check_subsystems(uint32_t mask)
 	unsigned int shift = __builtin_ctz(mask);
 	struct btf *vmlinux = subsys_btf(mask);
 	struct btf *ovs = ovs_module_btf(vmlinux, mask);
-	const struct btf *extra[] = {ovs};
+	const struct btf *extra[] = { ovs };
 	struct reasons *r;
 
 	/* Core, plus mac80211 built in; openvswitch is a module not given. */
@@ -344,11 +330,11 @@ static void test_btf_mask_without_subsys_enum(void **state)
 {
 	struct btf *btf = btf__new_empty();
 	const struct enum_val core[] = {
-		{"SKB_DROP_REASON_NOT_SPECIFIED", 2},
-		{"SKB_DROP_REASON_SUBSYS_MASK", MASK},
-		{NULL, 0},
+		{ "SKB_DROP_REASON_NOT_SPECIFIED", 2 },
+		{ "SKB_DROP_REASON_SUBSYS_MASK", MASK },
+		{ NULL, 0 },
 	};
-	const struct enum_val ovs[] = {{"OVS_DROP_LAST_ACTION", 0x20001}, {NULL, 0}};
+	const struct enum_val ovs[] = { { "OVS_DROP_LAST_ACTION", 0x20001 }, { NULL, 0 } };
 	struct reasons *r;
 
 	(void)state;

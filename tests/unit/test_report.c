@@ -22,6 +22,8 @@
 #include "reasons.h"
 #include "report.h"
 
+#include "fixture.h"
+
 #define KALLSYMS_FIXTURE "tests/unit/fixtures/report/kallsyms"
 #define REASONS_FIXTURE	 "tests/unit/fixtures/reasons/kfree_skb-6.1.format"
 
@@ -67,22 +69,6 @@ struct env {
 };
 
 static const struct interval_stats no_loss;
-
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	size_t cap = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return NULL;
-	if (getdelim(&text, &cap, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	return text;
-}
 
 static int setup(void **state)
 {
