@@ -10,7 +10,7 @@ LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
 DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool
-DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf
 DEPS_BENCH := bpftrace linux-perf
 
 CFLAGS  ?= -O2 -g

@@ -354,5 +354,8 @@ int kfree_skb_tp(struct trace_event_raw_kfree_skb *ctx)
 		reason = ctx->reason;
 	if (bpf_core_field_exists(ctx->rx_sk))
 		rx_sk = ctx->rx_sk;
-	return count_drop(ctx->skbaddr, (__u64)ctx->location, reason, rx_sk, false);
+	count_drop(ctx->skbaddr, (__u64)ctx->location, reason, rx_sk, false);
+	/* 1: the kernel goes on to feed perf's own users of this event (perf
+	 * stat, perf record); 0 would silently starve them. */
+	return 1;
 }

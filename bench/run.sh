@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: the cost per drop of dropscope beside what people use instead.
+#
+# For each repetition, for each flood (udp, otherhost), every configuration runs
+# once in turn (A B C ... A B C ...), so a slow minute of the VM hits all of them
+# alike. One run = harness starts the tool pinned to CPU 1, waits until it is
+# attached, runs build/bench/flood pinned to CPU 0 for BENCH_SECONDS, stops the
+# tool with SIGINT and reads its count. The flood's CPU is where the kernel-side
+# cost of every tool lands (tracepoint, BPF program, ring buffer), which is what
+# drops/s measures; each tool's user space runs on the other CPU and is reported
+# on its own as CPU seconds, so it neither hides in nor inflates the rate.
+#
+# Environment: BENCH_REPS (5), BENCH_SECONDS (3), BENCH_CONFIGS (all, space
+# separated names), BENCH_FLOODS ("udp otherhost"), BENCH_OUT (bench/results).
+# Results: $BENCH_OUT/latest.json (every run plus the summary) and latest.txt.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build/bench
+DS=$ROOT/dropscope
+REPS=${BENCH_REPS:-5}
+SECS=${BENCH_SECONDS:-3}
+read -r -a FLOODS <<<"${BENCH_FLOODS:-udp otherhost}"
+OUT=${BENCH_OUT:-$ROOT/bench/results}
+FLOOD_CPU=0
+TOOL_CPU=1
+NS=dsbench$$
+NSPATH=/run/netns/$NS
+RATE_LIMIT=10000 # events --rate: a typical "keep the terminal readable" setting
+
+BT_COUNT='tracepoint:skb:kfree_skb { @[args->location, args->reason] = count(); }'
+BT_KSTACK='tracepoint:skb:kfree_skb { @[args->location, args->reason, kstack] = count(); }'
+BT_EMPTY='tracepoint:skb:kfree_skb {}'
+
+log() { printf '%s\n' "$*" >&2; }
+die() {
+	log "bench: $*"
+	exit 1
+}
+
+WORK=
+HARNESS_PID=
+PROGS_BEFORE=
+cleanup() {
+	local rc=$?
+	# A reader that went away (| head) must not stop the clean-up half way.
+	trap '' PIPE
+	# Only what we started: the harness stops its own tool and load on SIGTERM.
+	if [[ -n $HARNESS_PID ]] && kill -0 "$HARNESS_PID" 2>/dev/null; then
+		kill -TERM "$HARNESS_PID" 2>/dev/null || true
+		wait "$HARNESS_PID" 2>/dev/null || true
+	fi
+	ip netns del "$NS" 2>/dev/null || true
+	[[ -z $WORK ]] || rm -rf "$WORK"
+	if [[ -n $PROGS_BEFORE ]] && command -v bpftool >/dev/null; then
+		local left
+		left=$(bpftool prog show -j 2>/dev/null |
+			jq -r --argjson before "$PROGS_BEFORE" \
+				'.[] | select(.type == "tracing" or .type == "tracepoint" or
+				.type == "raw_tracepoint") | select(.id as $i | $before | index($i) | not) |
+				"\(.id) \(.type) \(.name // "?") (held by \(.pids // [] | map("\(.comm)/\(.pid)") | join(",") | if . == "" then "no process: pinned or leaked" else . end))"' 2>/dev/null || true)
+		[[ -z $left ]] ||
+			log "bench: WARNING: tracing BPF programs appeared during the bench and are" \
+				"still loaded. Every tool we started has exited, so one held by a live" \
+				"process is someone else's; one held by none was left pinned or leaked:" \
+				"$left"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+trap 'exit 141' PIPE
+
+[[ $EUID -eq 0 ]] || die "needs root (BPF, namespaces)"
+for t in flood harness; do
+	[[ -x $B/$t ]] || die "$B/$t missing: run 'make bench'"
+done
+command -v jq >/dev/null || die "jq missing: run 'make bench' (it installs the test deps)"
+PROGS_BEFORE=$(bpftool prog show -j 2>/dev/null | jq -c '[.[].id]' 2>/dev/null || echo '[]')
+WORK=$(mktemp -d /tmp/dsbench.XXXXXX)
+mkdir -p "$OUT"
+
+# --- the sandbox: lo for udp, a veth pair for otherhost, IPv6 off so that no
+# router solicitation or MLD report adds frames of its own.
+ip netns add "$NS"
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1
+ip -n "$NS" link set lo up
+ip -n "$NS" link add fl0 type veth peer name fl1
+ip -n "$NS" link set fl0 up
+ip -n "$NS" link set fl1 up
+
+# --- configurations: name, then how to run it. ---------------------------------
+CONFIGS=(none ds ds-r)
+HAVE_EVENTS=0
+if [[ -x $DS ]] && "$DS" events --help >/dev/null 2>&1; then
+	HAVE_EVENTS=1
+	CONFIGS+=(ds-events ds-events-rate)
+fi
+CONFIGS+=(bt-count bt-kstack bt-empty perf)
+if [[ -n ${BENCH_CONFIGS:-} ]]; then
+	read -r -a CONFIGS <<<"$BENCH_CONFIGS"
+fi
+SKIPPED=()
+usable=()
+for c in "${CONFIGS[@]}"; do
+	case $c in
+	ds | ds-r) [[ -x $DS ]] || {
+		SKIPPED+=("$c: ./dropscope not built")
+		continue
+	} ;;
+	ds-events*) ((HAVE_EVENTS)) || {
+		SKIPPED+=("$c: no events mode yet ('dropscope events --help' fails)")
+		continue
+	} ;;
+	bt-*) command -v bpftrace >/dev/null || {
+		SKIPPED+=("$c: bpftrace not installed")
+		continue
+	} ;;
+	perf) command -v perf >/dev/null || {
+		SKIPPED+=("$c: perf not installed")
+		continue
+	} ;;
+	none) ;;
+	*) die "unknown configuration $c" ;;
+	esac
+	usable+=("$c")
+done
+CONFIGS=("${usable[@]}")
+
+describe() {
+	case $1 in
+	none) echo "no tool" ;;
+	ds) echo "dropscope (summary)" ;;
+	ds-r) echo "dropscope -r" ;;
+	ds-events) echo "dropscope events >/dev/null" ;;
+	ds-events-rate) echo "dropscope events --rate $RATE_LIMIT >/dev/null" ;;
+	bt-count) echo "bpftrace count[location,reason]" ;;
+	bt-kstack) echo "bpftrace count[location,reason,kstack]" ;;
+	bt-empty) echo "bpftrace empty program" ;;
+	perf) echo "perf stat -e skb:kfree_skb -a" ;;
+	esac
+}
+
+# Fill HARGS (harness options) and TOOL (argv) for configuration $1.
+setup_config() {
+	local ready=$WORK/ready
+	HARGS=(--cpu "$TOOL_CPU" --tool-out "$WORK/tool.out")
+	TOOL=()
+	case $1 in
+	none) HARGS=(--cpu "$TOOL_CPU") ;;
+	ds) TOOL=("$DS" --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-r) TOOL=("$DS" -r --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-events)
+		TOOL=("$DS" events --netns "$NSPATH" --ready-file "$ready")
+		HARGS+=(--tool-stdout /dev/null)
+		;;
+	ds-events-rate)
+		TOOL=("$DS" events --rate "$RATE_LIMIT" --netns "$NSPATH" --ready-file "$ready")
+		HARGS+=(--tool-stdout /dev/null)
+		;;
+	bt-count) TOOL=(bpftrace -e "$BT_COUNT") ;;
+	bt-kstack) TOOL=(bpftrace -e "$BT_KSTACK") ;;
+	bt-empty) TOOL=(bpftrace -e "$BT_EMPTY") ;;
+	perf) TOOL=(perf stat -x "," -e skb:kfree_skb -a) ;;
+	esac
+	case $1 in
+	ds*) HARGS+=(--ready-file "$ready") ;;
+	# bpftrace prints this just before it attaches; the settle time covers the rest.
+	bt-*) HARGS+=(--ready-line "Attaching ") ;;
+	# perf stat says nothing once counting: wait for its per-CPU event fds.
+	perf) HARGS+=(--ready-perf-fds "$(nproc)") ;;
+	esac
+}
+
+# The drop count the tool reported, from $WORK/tool.out; empty if it has none.
+tool_count() {
+	local f=$WORK/tool.out
+	case $1 in
+	ds | ds-r)
+		# One JSON object per interval; drops that overflowed the table count too.
+		grep -a '^{' "$f" | jq -s '[.[] | ([.entries[].count] | add // 0) +
+			(.not_counted // 0)] | add // 0' 2>/dev/null || true
+		;;
+	ds-events*)
+		# Final tally on stderr: "N events printed, M lost, K counted" (or JSON).
+		grep -aoE '[0-9]+ (drops )?counted' "$f" | tail -1 | grep -oE '^[0-9]+' || true
+		;;
+	bt-count | bt-kstack)
+		grep -aoE '\]: [0-9]+$' "$f" | awk '{ s += $2 } END { if (NR) print s }'
+		;;
+	perf) awk -F, '$3 == "skb:kfree_skb" && $1 ~ /^[0-9]+$/ { print $1 }' "$f" ;;
+	esac
+}
+
+# events mode: printed, lost and held back by --rate, as the tool reports them at exit
+# ("N drops counted: N events printed, N filtered by expression, N over --rate, N lost").
+events_tally() {
+	local f=$WORK/tool.out p l o
+	p=$(grep -aoE '[0-9]+ (events )?printed' "$f" | tail -1 | grep -oE '^[0-9]+' || true)
+	l=$(grep -aoE '[0-9]+ (events )?lost' "$f" | tail -1 | grep -oE '^[0-9]+' || true)
+	o=$(grep -aoE '[0-9]+ over --rate' "$f" | tail -1 | grep -oE '^[0-9]+' || true)
+	echo "${p:-null} ${l:-null} ${o:-null}"
+}
+
+# Probes on skb:kfree_skb that are not ours (someone else's bpftrace, perf or
+# dropscope): each adds its own per-drop cost to every configuration, "none"
+# included, so runs that had any are flagged. Called before our tool starts.
+foreign_probes() {
+	local tp links
+	tp=$({ bpftool perf show -j 2>/dev/null || true; } |
+		jq '[.[]? | select((.tracepoint // .tp_name // "") | test("kfree_skb"))] | length' \
+			2>/dev/null | head -1)
+	links=$({ bpftool link show -j 2>/dev/null || true; } |
+		jq '[.[]? | select(.type == "tracing" or .type == "raw_tracepoint")] | length' \
+			2>/dev/null | head -1)
+	[[ $tp =~ ^[0-9]+$ ]] || tp=0
+	[[ $links =~ ^[0-9]+$ ]] || links=0
+	echo $((tp + links))
+}
+
+RUNS=$WORK/runs.jsonl
+: >"$RUNS"
+
+# One measured run; appends a JSON record to $RUNS.
+run_one() {
+	local cfg=$1 flood=$2 rep=$3 line count p l o rc=0 foreign after
+	foreign=$(foreign_probes)
+	setup_config "$cfg"
+	HARGS+=(--stats "$WORK/stats.json")
+	rm -f "$WORK/stats.json" "$WORK/tool.out"
+	"$B/harness" "${HARGS[@]}" -- "${TOOL[@]}" :: \
+		"$B/flood" "$flood" --netns "$NS" --seconds "$SECS" --cpu "$FLOOD_CPU" \
+		>"$WORK/flood.out" 2>"$WORK/harness.err" &
+	HARNESS_PID=$!
+	wait "$HARNESS_PID" || rc=$?
+	HARNESS_PID=
+	# Someone's probe that came and went during the run would be missed by one look.
+	after=$(foreign_probes)
+	if ((after > foreign)); then foreign=$after; fi
+	line=$(grep -a '^mode=' "$WORK/flood.out" || true)
+	if ((rc)) || [[ -z $line ]]; then
+		log "bench: $cfg/$flood rep $rep failed (rc $rc):"
+		sed 's/^/    /' "$WORK/harness.err" "$WORK/flood.out" >&2 || true
+		[[ ! -f $WORK/tool.out ]] || tail -5 "$WORK/tool.out" | sed 's/^/    tool: /' >&2
+		jq -nc --arg c "$cfg" --arg f "$flood" --argjson r "$rep" \
+			'{config:$c, flood:$f, rep:$r, failed:true}' >>"$RUNS"
+		return 0
+	fi
+	count=$(tool_count "$cfg")
+	read -r p l o < <(if [[ $cfg == ds-events* ]]; then events_tally; else echo "null null null"; fi)
+	# key=value line to JSON; the harness's stats merge in as they are.
+	jq -nc --arg c "$cfg" --arg f "$flood" --argjson r "$rep" --arg line "$line" \
+		--arg count "$count" --argjson fp "$foreign" --argjson p "$p" --argjson l "$l" \
+		--argjson o "$o" --slurpfile st "$WORK/stats.json" '
+		($line | split(" ") | map(split("=") | {(.[0]): (.[1] | tonumber? // .)}) | add) as $kv |
+		{config:$c, flood:$f, rep:$r, sent:$kv.sent, seconds:$kv.seconds, rate:$kv.rate,
+		 cpu_rate:$kv.cpu_rate, flood_cpu_s:($kv.cpu_s + $kv.ksoftirqd_s),
+		 truth:$kv.truth, truth_name:$kv.truth_name,
+		 count:(if $count == "" then null else ($count | tonumber) end),
+		 events_printed:$p, events_lost:$l, events_over_rate:$o,
+		 foreign_probes:$fp} + $st[0]' >>"$RUNS"
+	local rec
+	rec=$(tail -1 "$RUNS")
+	log "$(printf "  %-15s %-9s rep %d: %8.0f drops/s  count %s / sent %s" "$cfg" "$flood" "$rep" \
+		"$(jq -r .rate <<<"$rec")" "${count:--}" "$(jq -r .sent <<<"$rec")")" \
+		"$( ((foreign == 0)) || echo "[$foreign other kfree_skb probes attached]")"
+}
+
+log "bench: ${#CONFIGS[@]} configurations (${CONFIGS[*]}) x floods (${FLOODS[*]}) x $REPS," \
+	"${SECS}s each; flood on CPU $FLOOD_CPU, tools on CPU $TOOL_CPU"
+for s in "${SKIPPED[@]+"${SKIPPED[@]}"}"; do log "bench: skipped $s"; done
+n=$(foreign_probes)
+((n == 0)) || log "bench: WARNING: $n other probe(s) on skb:kfree_skb are attached (see bpftool perf show;" \
+	"bpftool link show); they slow every configuration and skew the results"
+t_start=$(date +%s)
+
+# A short unrecorded flood of each kind first: page cache, slab and socket
+# lookup tables warm, CPU frequency settled.
+for flood in "${FLOODS[@]}"; do
+	w=$("$B/flood" "$flood" --netns "$NS" --seconds 1 --cpu "$FLOOD_CPU")
+	# Without contention the flood has its CPU to itself; much less means someone
+	# else is running there and every figure below will be noisy.
+	share=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%.0f", (v["cpu_s"] + v["ksoftirqd_s"]) / v["seconds"] * 100 }' <<<"$w")
+	log "bench: warm-up $flood: $(cut -d" " -f4 <<<"$w"), flood got $share% of CPU $FLOOD_CPU" \
+		"$( ((share >= 90)) || echo "(busy machine: expect noise)")"
+done
+
+for ((rep = 1; rep <= REPS; rep++)); do
+	for flood in "${FLOODS[@]}"; do
+		for cfg in "${CONFIGS[@]}"; do
+			run_one "$cfg" "$flood" "$rep"
+		done
+	done
+done
+
+# --- kallsyms: dropscope's symbol table vs. reading the file with cat. -------
+SYMS=$WORK/syms.jsonl
+: >"$SYMS"
+HAVE_SYMSTATS=0
+if [[ -x $DS ]] && "$DS" symbols --stats >"$WORK/symstats.out" 2>&1; then
+	HAVE_SYMSTATS=1
+fi
+for ((rep = 1; rep <= REPS; rep++)); do
+	"$B/harness" --stats "$WORK/cat.json" -- :: cat /proc/kallsyms >/dev/null
+	cat_s=$(jq .load_wall_s "$WORK/cat.json")
+	ds_s=null ds_self=null
+	if ((HAVE_SYMSTATS)); then
+		"$B/harness" --stats "$WORK/sym.json" -- :: "$DS" symbols --stats \
+			>"$WORK/symstats.out" 2>&1 || true
+		ds_s=$(jq .load_wall_s "$WORK/sym.json")
+		# The tool's own figure: the first "<number> ms" it prints.
+		ds_self=$(grep -aoE '[0-9]+(\.[0-9]+)? ?ms' "$WORK/symstats.out" | head -1 |
+			grep -oE '^[0-9.]+' || true)
+		ds_self=${ds_self:-null}
+	fi
+	jq -nc --argjson c "$cat_s" --argjson w "$ds_s" --argjson s "$ds_self" \
+		'{cat_ms:($c * 1e6 | round / 1e3), ds_wall_ms:(if $w then ($w * 1e6 | round / 1e3) else null end),
+		ds_self_ms:$s}' >>"$SYMS"
+done
+SYMSTATS_TEXT=""
+((HAVE_SYMSTATS)) && SYMSTATS_TEXT=$(head -c 2000 "$WORK/symstats.out")
+
+t_total=$(($(date +%s) - t_start))
+
+# --- summary --------------------------------------------------------------------
+FLOODS_JSON=$(printf "%s\n" "${FLOODS[@]}" | jq -R . | jq -sc .)
+ORDER=$(printf '%s\n' "${CONFIGS[@]}" | jq -R . | jq -sc .)
+DESCS=$(for c in "${CONFIGS[@]}"; do jq -nc --arg c "$c" --arg d "$(describe "$c")" '{($c):$d}'; done |
+	jq -sc 'add')
+SKIP_JSON=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}" | jq -R 'select(length > 0)' | jq -sc .)
+
+jq -n --slurpfile runs "$RUNS" --slurpfile syms "$SYMS" --argjson order "$ORDER" \
+	--argjson floods "$FLOODS_JSON" \
+	--argjson descs "$DESCS" --argjson skipped "$SKIP_JSON" --arg kernel "$(uname -r)" \
+	--arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
+	--argjson ncpu "$(nproc)" --argjson reps "$REPS" --argjson secs "$SECS" \
+	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson total "$t_total" \
+	--arg symtext "$SYMSTATS_TEXT" \
+	--arg btv "$(bpftrace --version 2>/dev/null || true)" \
+	--arg perfv "$(perf --version 2>/dev/null || true)" \
+	--arg dsv "$(if [[ -x $DS ]]; then "$DS" version 2>/dev/null | head -1; fi)" \
+	-f "$ROOT/bench/summary.jq" >"$OUT/latest.json"
+
+bash "$ROOT/bench/table.sh" "$OUT/latest.json" >"$OUT/latest.txt"
+cat "$OUT/latest.txt"
+log "bench: wrote $OUT/latest.json and $OUT/latest.txt (${t_total}s)"
