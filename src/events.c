@@ -88,7 +88,7 @@ static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t len)
 {
 	const struct ksyms *ks = x->m->ks;
-	char data[256];
+	char data[600]; /* symbol names reach 511 bytes (Rust) */
 	size_t n;
 
 	switch (x->cfg->sym) {
@@ -139,14 +139,24 @@ static void time_text(struct ev_ctx *x, __s64 wall_ns, char *buf, size_t len)
 	snprintf(buf, len, "%s.%06lld", x->cached_hms, (long long)(wall_ns % 1000000000LL) / 1000);
 }
 
-static void print_text(struct ev_ctx *x, const struct drop_event *e, const struct pkt_info *p,
-		       __s64 wall_ns)
-{
-	char ts[32], pkt[PKT_FORMAT_MAX], loc[320], rbuf[32], who[40];
+/* What every output of one event needs, worked out once per event. */
+struct ev_view {
+	const struct drop_event *e;
+	struct pkt_info p;
+	__s64 wall_ns;
+	const struct ksym *sym; /* NULL: no symbol for the location */
+	const char *reason;
+	char rbuf[32];
+	char loc[640];
+};
 
-	time_text(x, wall_ns, ts, sizeof(ts));
-	packet__format(p, pkt, sizeof(pkt));
-	location_text(x, e->location, loc, sizeof(loc));
+static void print_text(struct ev_ctx *x, const struct ev_view *v)
+{
+	const struct drop_event *e = v->e;
+	char ts[32], pkt[PKT_FORMAT_MAX], who[40];
+
+	time_text(x, v->wall_ns, ts, sizeof(ts));
+	packet__format(&v->p, pkt, sizeof(pkt));
 	/* Softirq work runs on whatever task it interrupted; pid 0 is idle. */
 	if (e->pid)
 		snprintf(who, sizeof(who), "%.16s/%u", e->comm, e->pid);
@@ -154,29 +164,26 @@ static void print_text(struct ev_ctx *x, const struct drop_event *e, const struc
 		snprintf(who, sizeof(who), "-");
 	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
 		e->ifname[0] ? e->ifname : "-", pkt, e->len,
-		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
-		reason_text(x, e->reason, rbuf, sizeof(rbuf)), loc);
+		e->flags & EV_NONLINEAR ? " (nonlinear)" : "", v->reason, v->loc);
 }
 
-static void print_json(struct ev_ctx *x, const struct drop_event *e, const struct pkt_info *p,
-		       __s64 wall_ns)
+static void print_json(struct ev_ctx *x, const struct ev_view *v)
 {
-	const struct ksym *s = x->m->ks ? ksyms__find(x->m->ks, e->location) : NULL;
-	char loc[320], rbuf[32];
+	const struct drop_event *e = v->e;
+	const struct ksym *s = v->sym;
 
-	location_text(x, e->location, loc, sizeof(loc));
 	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,",
-		(long long)(wall_ns / 1000000000LL), (long long)(wall_ns % 1000000000LL), e->cpu,
-		e->pid);
+		(long long)(v->wall_ns / 1000000000LL), (long long)(v->wall_ns % 1000000000LL),
+		e->cpu, e->pid);
 	json_member_str(x->out, "comm", e->pid ? e->comm : NULL);
 	fprintf(x->out, ",\"netns\":%u,\"ifindex\":%u,", e->netns, e->ifindex);
 	json_member_str(x->out, "dev", e->ifname[0] ? e->ifname : NULL);
 	fprintf(x->out, ",\"len\":%u,\"caplen\":%u,\"nonlinear\":%s,", e->len, e->caplen,
 		e->flags & EV_NONLINEAR ? "true" : "false");
-	json_member_str(x->out, "reason", reason_text(x, e->reason, rbuf, sizeof(rbuf)));
+	json_member_str(x->out, "reason", v->reason);
 	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
 		(unsigned long long)e->location);
-	json_member_str(x->out, "location", loc);
+	json_member_str(x->out, "location", v->loc);
 	if (s) {
 		fputc(',', x->out);
 		json_member_str(x->out, "symbol", s->name);
@@ -185,30 +192,28 @@ static void print_json(struct ev_ctx *x, const struct drop_event *e, const struc
 		json_member_str(x->out, "module", s->module);
 	}
 	fputc(',', x->out);
-	packet__json(p, x->out);
+	packet__json(&v->p, x->out);
 	fputs("}\n", x->out);
 }
 
-static int write_pcapng(struct ev_ctx *x, const struct drop_event *e, __s64 wall_ns)
+static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
-	char comment[512], loc[320], rbuf[32];
+	const struct drop_event *e = v->e;
+	char comment[768];
 	int id = iface_id(x, e);
 
 	if (id < 0)
 		return id;
-	location_text(x, e->location, loc, sizeof(loc));
-	snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s",
-		 reason_text(x, e->reason, rbuf, sizeof(rbuf)), loc, e->netns,
-		 e->pid ? e->comm : "-");
-	return pcapng__write_packet(x->pc, id, wall_ns, e->data, e->caplen, e->len, comment);
+	snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s", v->reason,
+		 v->loc, e->netns, e->pid ? e->comm : "-");
+	return pcapng__write_packet(x->pc, id, v->wall_ns, e->data, e->caplen, e->len, comment);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct ev_ctx *x = ctx;
 	const struct drop_event *e = data;
-	struct pkt_info p;
-	__s64 wall_ns;
+	struct ev_view v;
 
 	if (x->done)
 		return 0;
@@ -222,12 +227,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 		x->expr_filtered++;
 		return 0;
 	}
-	wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
-	if (!ksyms__find(x->m->ks, e->location))
+	v.e = e;
+	v.wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
+	v.sym = ksyms__find(x->m->ks, e->location);
+	if (!v.sym)
 		x->sym_missed = true;
-	packet__parse(e->data, e->caplen, e->len, &p);
+	v.reason = reason_text(x, e->reason, v.rbuf, sizeof(v.rbuf));
+	location_text(x, e->location, v.loc, sizeof(v.loc));
+	packet__parse(e->data, e->caplen, e->len, &v.p);
 	if (x->pc) {
-		int err = write_pcapng(x, e, wall_ns);
+		int err = write_pcapng(x, &v);
 
 		if (err) {
 			x->write_err = err;
@@ -236,9 +245,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	}
 	if (x->out) {
 		if (x->cfg->json)
-			print_json(x, e, &p, wall_ns);
+			print_json(x, &v);
 		else
-			print_text(x, e, &p, wall_ns);
+			print_text(x, &v);
 	}
 	x->printed++;
 	if (x->limit && x->printed >= x->limit)
@@ -381,6 +390,10 @@ int cmd_events(struct config *cfg)
 		(unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
 		(unsigned long long)st[STAT_EV_LOST],
 		x.done ? " (stopped at --count; later events not read)" : "");
+	if (x.malformed)
+		fprintf(stderr,
+			"dropscope: %llu events malformed (shorter than their header says)\n",
+			(unsigned long long)x.malformed);
 	if (x.write_err) {
 		fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(-x.write_err));
 		rc = 1;
