@@ -92,15 +92,19 @@ static __u64 sum_percpu(const struct counts *c)
 	return sum;
 }
 
+void counts__stat_totals(struct counts *c, __u64 totals[STAT_MAX])
+{
+	for (__u32 i = 0; i < STAT_MAX; i++)
+		totals[i] = bpf_map_lookup_elem(c->stats_fd, &i, c->percpu) ? 0 : sum_percpu(c);
+}
+
 static void poll_stats(struct counts *c, struct interval_stats *st)
 {
-	__u64 now[STAT_MAX] = {};
+	__u64 now[STAT_MAX];
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 
-	for (__u32 i = 0; i < STAT_MAX; i++)
-		if (!bpf_map_lookup_elem(c->stats_fd, &i, c->percpu))
-			now[i] = sum_percpu(c);
+	counts__stat_totals(c, now);
 	st->overflow = now[STAT_OVERFLOW] - c->stats_prev[STAT_OVERFLOW];
 	st->filtered = now[STAT_FILTERED] - c->stats_prev[STAT_FILTERED];
 	memcpy(c->stats_prev, now, sizeof(now));

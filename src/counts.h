@@ -34,4 +34,7 @@ void counts__free(struct counts *c);
  */
 int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st);
 
+/* Totals since start of the per-CPU `stats` slots (enum drop_stat). */
+void counts__stat_totals(struct counts *c, __u64 totals[STAT_MAX]);
+
 #endif /* DROPSCOPE_COUNTS_H */

@@ -174,13 +174,22 @@ static __always_inline bool take_token(void)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 elapsed = now - bucket.last_ns;
+	__u64 add;
 
-	/* Refill in whole milliseconds so the integer maths keeps up at low rates. */
-	if (elapsed >= 1000000) {
-		__s64 t = bucket.tokens + (__s64)(elapsed / 1000000 * rate_per_sec / 1000);
-
-		bucket.tokens = t > (__s64)rate_per_sec ? (__s64)rate_per_sec : t;
+	if (elapsed >= 1000000000ULL) {
+		/* A second or more idle: a full bucket (one second's burst). */
+		bucket.tokens = rate_per_sec;
 		bucket.last_ns = now;
+	} else {
+		/* Whole tokens only, and the clock advances by exactly what they
+		 * were worth: at low rates the remainder must not be lost. */
+		add = elapsed * rate_per_sec / 1000000000ULL;
+		if (add) {
+			__s64 t = bucket.tokens + (__s64)add;
+
+			bucket.tokens = t > (__s64)rate_per_sec ? (__s64)rate_per_sec : t;
+			bucket.last_ns += add * 1000000000ULL / rate_per_sec;
+		}
 	}
 	if (bucket.tokens <= 0)
 		return false;
@@ -224,12 +233,13 @@ static __always_inline void copy_packet(struct sk_buff *skb, struct drop_event *
 	cap = snaplen > off ? snaplen - off : 0;
 	if (cap > avail)
 		cap = avail;
-	if (cap > MAX_SNAPLEN - ETH_HLEN_)
-		cap = MAX_SNAPLEN - ETH_HLEN_;
+	if (cap > MAX_SNAPLEN)
+		cap = MAX_SNAPLEN;
 	/* Bounds the verifier can follow whatever the compiler made of the
-	 * comparisons above (data[] has room for off + a masked cap). */
+	 * comparisons above (it may test a copy of cap): a mask it cannot
+	 * drop, and data[] sized for off plus anything the mask lets by. */
 	barrier_var(cap);
-	cap &= MAX_SNAPLEN - 1;
+	cap &= 2 * MAX_SNAPLEN - 1;
 	if (off)
 		off = ETH_HLEN_;
 	if (bpf_probe_read_kernel(e->data + off, cap, start))
@@ -243,7 +253,7 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	struct net_device *dev;
 	struct drop_event *e;
 	__u32 zero = 0;
-	__u64 size, wake;
+	__u64 size, wake, avail;
 
 	if (rate_per_sec && !take_token()) {
 		stat_inc(STAT_EV_RATE);
@@ -270,7 +280,11 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	size = __builtin_offsetof(struct drop_event, data) + e->caplen;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= EVENTS_WAKEUP_BYTES
+	/* Wake the reader when this record makes the backlog cross the
+	 * threshold: once per batch, not per drop, and not again while it
+	 * stays above (the reader is then already awake and reading). */
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	wake = avail < EVENTS_WAKEUP_BYTES && avail + size >= EVENTS_WAKEUP_BYTES
 		       ? BPF_RB_FORCE_WAKEUP
 		       : BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_output(&events, e, size, wake))
@@ -322,12 +336,16 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 
 /*
  * The tracepoint's arguments beyond (skb, location) depend on the kernel:
- * reason since 5.17, rx_sk since 6.11. The verifier never sees a load of
- * an argument the loader said is absent, so older kernels accept the
- * program (the loader probes by trying).
+ * reason since 5.17, rx_sk since 6.11, each added together with the field
+ * of the same name in the tracepoint's record. So the record's fields,
+ * relocated against the running kernel's BTF, say which arguments exist:
+ * where one does not, the check is a constant 0 and the verifier never
+ * sees the load, so older kernels accept the program as it is.
  */
-#define REASON_ARG(ctx) (has_reason ? (__u32)(ctx)[2] : 0)
-#define RX_SK_ARG(ctx)	(has_reason && has_rx_sk ? (struct sock *)(ctx)[3] : NULL)
+#define HAS_REASON	bpf_core_field_exists(((struct trace_event_raw_kfree_skb *)0)->reason)
+#define HAS_RX_SK	bpf_core_field_exists(((struct trace_event_raw_kfree_skb *)0)->rx_sk)
+#define REASON_ARG(ctx) (HAS_REASON ? (__u32)(ctx)[2] : 0)
+#define RX_SK_ARG(ctx)	(HAS_RX_SK ? (struct sock *)(ctx)[3] : NULL)
 
 /* Kernel 5.5+ with BTF: arguments are typed, the skb can be read directly. */
 SEC("tp_btf/kfree_skb")

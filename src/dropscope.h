@@ -69,7 +69,9 @@ struct drop_event {
 	__u16 flags; /* enum event_flags */
 	char comm[16];
 	char ifname[16];
-	__u8 data[MAX_SNAPLEN + ETH_HLEN_]; /* room for a masked length after a made-up header */
+	/* caplen bytes are used; the rest is room the BPF side's masked
+	 * bounds need (see copy_packet()) */
+	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];
 };
 
 #endif /* DROPSCOPE_H */

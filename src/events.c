@@ -25,6 +25,9 @@
 #include "report.h"
 
 #define MAX_IFACES	  256
+#define LOC_CACHE	  64   /* a flood hits few locations: format each once */
+#define SYMDATA_MAX	  640  /* symdata of a 511-byte (Rust) name fits */
+#define LOC_LEN		  1280 /* --symbols=full: address, name and symdata */
 #define PCAP_ERRBUF_SIZE_ 512
 
 struct iface {
@@ -32,6 +35,13 @@ struct iface {
 	__u32 ifindex;
 	char name[16];
 	int id;
+};
+
+struct loc_slot {
+	__u64 addr;
+	unsigned gen; /* monitor's ks_gen when filled; 0 = empty */
+	const struct ksym *sym;
+	char text[LOC_LEN];
 };
 
 struct ev_ctx {
@@ -49,6 +59,7 @@ struct ev_ctx {
 	int write_err;
 	bool done;	 /* -c reached */
 	bool sym_missed; /* a location had no symbol this interval */
+	struct loc_slot locs[LOC_CACHE];
 };
 
 static __s64 clock_ns(clockid_t id)
@@ -88,7 +99,7 @@ static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t len)
 {
 	const struct ksyms *ks = x->m->ks;
-	char data[600]; /* symbol names reach 511 bytes (Rust) */
+	char name[512], data[SYMDATA_MAX];
 	size_t n;
 
 	switch (x->cfg->sym) {
@@ -99,8 +110,10 @@ static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t 
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 		return;
 	case SYM_FULL:
+		/* As summary mode prints it, the seed's modified script's form. */
+		ksyms__symname(ks, addr, name, sizeof(name));
 		ksyms__symdata(ks, addr, data, sizeof(data));
-		snprintf(buf, len, "0x%llx %s", (unsigned long long)addr, data);
+		snprintf(buf, len, "0x%llx, %s, %s", (unsigned long long)addr, name, data);
 		return;
 	case SYM_DATA:
 		ksyms__symdata(ks, addr, buf, len);
@@ -111,6 +124,21 @@ static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t 
 			buf[n - 9] = 0;
 		return;
 	}
+}
+
+/* The symbol and text of a location, from a small cache keyed by address. */
+static const struct loc_slot *location(struct ev_ctx *x, __u64 addr)
+{
+	struct loc_slot *l = &x->locs[(addr ^ addr >> 7) % LOC_CACHE];
+	unsigned gen = x->m->ks_gen + 1; /* never 0, the empty mark */
+
+	if (l->gen != gen || l->addr != addr) {
+		l->addr = addr;
+		l->gen = gen;
+		l->sym = ksyms__find(x->m->ks, addr);
+		location_text(x, addr, l->text, sizeof(l->text));
+	}
+	return l;
 }
 
 static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, size_t len)
@@ -147,7 +175,7 @@ struct ev_view {
 	const struct ksym *sym; /* NULL: no symbol for the location */
 	const char *reason;
 	char rbuf[32];
-	char loc[640];
+	const char *loc;
 };
 
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
@@ -170,7 +198,6 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 static void print_json(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	const struct ksym *s = v->sym;
 
 	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,",
 		(long long)(v->wall_ns / 1000000000LL), (long long)(v->wall_ns % 1000000000LL),
@@ -184,13 +211,8 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
 		(unsigned long long)e->location);
 	json_member_str(x->out, "location", v->loc);
-	if (s) {
-		fputc(',', x->out);
-		json_member_str(x->out, "symbol", s->name);
-		fprintf(x->out, ",\"offset\":%llu,\"size\":%llu,",
-			(unsigned long long)(e->location - s->addr), (unsigned long long)s->size);
-		json_member_str(x->out, "module", s->module);
-	}
+	fputc(',', x->out);
+	report__json_symbol(x->out, v->sym, e->location);
 	fputc(',', x->out);
 	packet__json(&v->p, x->out);
 	fputs("}\n", x->out);
@@ -213,6 +235,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct ev_ctx *x = ctx;
 	const struct drop_event *e = data;
+	const struct loc_slot *loc;
 	struct ev_view v;
 
 	if (x->done)
@@ -229,11 +252,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	}
 	v.e = e;
 	v.wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
-	v.sym = ksyms__find(x->m->ks, e->location);
+	loc = location(x, e->location);
+	v.sym = loc->sym;
+	v.loc = loc->text;
 	if (!v.sym)
 		x->sym_missed = true;
 	v.reason = reason_text(x, e->reason, v.rbuf, sizeof(v.rbuf));
-	location_text(x, e->location, v.loc, sizeof(v.loc));
 	packet__parse(e->data, e->caplen, e->len, &v.p);
 	if (x->pc) {
 		int err = write_pcapng(x, &v);
@@ -269,19 +293,6 @@ static int compile_filter(struct ev_ctx *x)
 	return 0;
 }
 
-static void stats_now(struct monitor *m, __u64 out[STAT_MAX])
-{
-	int ncpus = libbpf_num_possible_cpus();
-	__u64 *v = calloc(ncpus > 0 ? ncpus : 1, sizeof(*v));
-
-	memset(out, 0, STAT_MAX * sizeof(*out));
-	for (__u32 i = 0; v && i < STAT_MAX; i++)
-		if (!bpf_map_lookup_elem(loader__stats_fd(m->loader), &i, v))
-			for (int c = 0; c < ncpus; c++)
-				out[i] += v[c];
-	free(v);
-}
-
 /* Every drop the program counted, from the count table: the ground the
  * event accounting must add up to. */
 static __u64 drops_counted(struct counts *c)
@@ -301,17 +312,13 @@ int cmd_events(struct config *cfg)
 {
 	struct loader_opts lopts = {};
 	struct ring_buffer *rb = NULL;
-	struct counts *counts = NULL;
 	struct ev_ctx x = { .cfg = cfg };
-	__u64 st[STAT_MAX], lost_reported = 0, counted;
+	__u64 st[STAT_MAX], lost_reported = 0, counted, unread;
 	struct monitor m = { .sigfd = -1 };
 	double start, next_report, end;
+	bool stop;
 	int rc;
 
-	if (cfg->snaplen > MAX_SNAPLEN) {
-		fprintf(stderr, "dropscope: --snaplen %u: at most %d\n", cfg->snaplen, MAX_SNAPLEN);
-		return 2;
-	}
 	rc = compile_filter(&x);
 	if (rc)
 		return rc;
@@ -334,11 +341,8 @@ int cmd_events(struct config *cfg)
 		goto out;
 	x.m = &m;
 	x.wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
-	counts = counts__new(loader__drops_fd(m.loader), loader__stats_fd(m.loader),
-			     loader__prog_fd(m.loader),
-			     cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
 	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
-	if (!counts || !rb) {
+	if (!rb) {
 		fprintf(stderr, "dropscope: ring buffer: %s\n", strerror(errno));
 		rc = 1;
 		goto out;
@@ -353,7 +357,7 @@ int cmd_events(struct config *cfg)
 		/* The kernel wakes us only for a batch: look anyway this often. */
 		if (until > mono_now() + EVENTS_POLL_MS / 1e3)
 			until = mono_now() + EVENTS_POLL_MS / 1e3;
-		bool stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
+		stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
 
 		if (ring_buffer__consume(rb) < 0 && x.write_err)
 			break;
@@ -365,7 +369,7 @@ int cmd_events(struct config *cfg)
 			monitor_refresh_symbols(&m, x.sym_missed);
 			x.sym_missed = false;
 			/* Loss is said when it happens, not only at the end. */
-			stats_now(&m, st);
+			counts__stat_totals(m.counts, st);
 			if (st[STAT_EV_LOST] > lost_reported) {
 				fprintf(stderr, "dropscope: %llu events lost (ring buffer full)\n",
 					(unsigned long long)(st[STAT_EV_LOST] - lost_reported));
@@ -381,26 +385,31 @@ int cmd_events(struct config *cfg)
 		ring_buffer__consume(rb);
 	if (x.out)
 		fflush(x.out);
-	stats_now(&m, st);
-	counted = drops_counted(counts);
+	counts__stat_totals(m.counts, st);
+	counted = drops_counted(m.counts);
+	/* Events written but never handled: left in the ring after --count,
+	 * or after the reader of our output went away. */
+	unread = st[STAT_EV_SENT] - x.printed - x.expr_filtered - x.malformed;
 	fprintf(stderr,
 		"dropscope: %llu drops counted: %llu events printed, %llu filtered by expression, "
-		"%llu over --rate, %llu lost%s\n",
+		"%llu over --rate, %llu lost",
 		(unsigned long long)counted, (unsigned long long)x.printed,
 		(unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
-		(unsigned long long)st[STAT_EV_LOST],
-		x.done ? " (stopped at --count; later events not read)" : "");
+		(unsigned long long)st[STAT_EV_LOST]);
 	if (x.malformed)
-		fprintf(stderr,
-			"dropscope: %llu events malformed (shorter than their header says)\n",
-			(unsigned long long)x.malformed);
-	if (x.write_err) {
+		fprintf(stderr, ", %llu malformed", (unsigned long long)x.malformed);
+	if (unread)
+		fprintf(stderr, ", %llu not read%s", (unsigned long long)unread,
+			x.done ? " (stopped at --count)" : "");
+	fputc('\n', stderr);
+	/* A reader that went away (`| head`, tshark quitting) ends the run
+	 * quietly, as in summary mode. */
+	if (x.write_err && x.write_err != -EPIPE) {
 		fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(-x.write_err));
 		rc = 1;
 	}
 out:
 	ring_buffer__free(rb);
-	counts__free(counts);
 	if (x.pc) {
 		int err = pcapng__close(x.pc);
 

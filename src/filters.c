@@ -57,6 +57,15 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 		}
 	}
 	if (cfg->dev) {
+		/* An inode names a namespace but gives no way into it, so a
+		 * device name could only be looked up in ours: wrongly. */
+		if (cfg->netns && netns_is_inode(cfg->netns) && !netns_is_inode(cfg->dev)) {
+			fprintf(stderr,
+				"dropscope: --dev %s: a device name needs --netns PATH; with an "
+				"inode give the IFINDEX\n",
+				cfg->dev);
+			return 2;
+		}
 		rc = netns_ifindex(cfg->netns, cfg->dev);
 		if (rc < 0) {
 			fprintf(stderr, "dropscope: --dev %s: %s\n", cfg->dev,

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -81,8 +84,7 @@ static int fill_reason_filter(struct dropscope_bpf *skel, const struct filters *
  * One attempt with one backend: a fresh skeleton each time, because an
  * object whose load failed cannot be loaded again.
  */
-static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b,
-		       bool has_reason, bool has_rx_sk)
+static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
 	struct dropscope_bpf *skel;
@@ -98,8 +100,6 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	prog = backend_prog(skel, b);
 	bpf_program__set_autoload(prog, true);
 
-	skel->rodata->has_reason = has_reason;
-	skel->rodata->has_rx_sk = has_rx_sk;
 	err = set_filters(skel, &opts->filters);
 	if (err)
 		goto fail;
@@ -113,8 +113,11 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		skel->rodata->events_enabled = true;
 		skel->rodata->snaplen = opts->events.snaplen;
 		skel->rodata->rate_per_sec = opts->events.rate;
-		if (opts->events.ring_bytes)
-			bpf_map__set_max_entries(skel->maps.events, opts->events.ring_bytes);
+		if (opts->events.ring_bytes) {
+			err = bpf_map__set_max_entries(skel->maps.events, opts->events.ring_bytes);
+			if (err)
+				goto fail;
+		}
 	} else {
 		/* Summary mode needs neither: kernels without ring buffers (< 5.8)
 		 * can still count. */
@@ -153,7 +156,6 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	l->skel = skel;
 	l->prog = prog;
 	l->backend = b;
-	l->has_reason = has_reason;
 	return 0;
 fail:
 	dropscope_bpf__destroy(skel);
@@ -178,24 +180,11 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
-		/*
-		 * Which arguments the tracepoint passes (reason since 5.17, rx_sk
-		 * since 6.11) decides which the program may read. Probe by
-		 * trying, newest first: the kernel rejects a read past the last
-		 * argument at load (tp_btf) or attach (raw_tp). Asking BTF first
-		 * would parse it a second time before attaching; libbpf already
-		 * does once. The classic tracepoint finds its fields by CO-RE.
-		 */
-		rc = try_backend(l, opts, b, true, true);
-		if (rc && b != BACKEND_TRACEPOINT)
-			rc = try_backend(l, opts, b, true, false);
-		if (rc && b != BACKEND_TRACEPOINT)
-			rc = try_backend(l, opts, b, false, false);
+		rc = try_backend(l, opts, b);
 		if (!rc) {
-			/* The classic tracepoint finds the field by CO-RE; ask the
-			 * kernel only to say so, now that counting has started. */
-			if (b == BACKEND_TRACEPOINT)
-				l->has_reason = reasons__tracepoint_has_reason() > 0;
+			/* Only for saying "unknown" rather than a number: asked
+			 * once counting has started, as it parses BTF. */
+			l->has_reason = reasons__tracepoint_has_reason() != 0;
 			return l;
 		}
 		if (used < errlen)
@@ -211,10 +200,19 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 
 void loader__detach(struct loader *l)
 {
-	if (l && l->link) {
-		bpf_link__destroy(l->link);
-		l->link = NULL;
-	}
+	if (!l || !l->link)
+		return;
+	bpf_link__destroy(l->link);
+	l->link = NULL;
+	/*
+	 * Unregistering the probe does not wait for runs already under way on
+	 * other CPUs; they finish within an RCU grace period. membarrier's
+	 * global command waits for one (synchronize_rcu), so the caller's last
+	 * read sees every drop the program counted. Where it is refused
+	 * (nohz_full CPUs), a short sleep outlasts any single run.
+	 */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(10000);
 }
 
 void loader__free(struct loader *l)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "counts.h"
 #include "filters.h"
 #include "ksyms.h"
 #include "monitor.h"
@@ -160,6 +161,13 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		fprintf(stderr, "dropscope: %s\n", err);
 		return 1;
 	}
+	m->counts = counts__new(loader__drops_fd(m->loader), loader__stats_fd(m->loader),
+				loader__prog_fd(m->loader),
+				cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
+	if (!m->counts) {
+		fprintf(stderr, "dropscope: out of memory\n");
+		return 1;
+	}
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s%s\n", loader__backend(m->loader),
 			loader__has_reason(m->loader) ? "" : " (kernel passes no drop reason)");
@@ -227,11 +235,13 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	if (fresh) {
 		ksyms__free(m->ks);
 		m->ks = fresh;
+		m->ks_gen++;
 	}
 }
 
 void monitor_end(struct monitor *m)
 {
+	counts__free(m->counts);
 	loader__free(m->loader);
 	ksyms__free(m->ks);
 	reasons__free(m->rs);

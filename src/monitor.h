@@ -10,13 +10,16 @@
 #include "loader.h"
 #include "options.h"
 
+struct counts;
 struct ksyms;
 struct reasons;
 
 struct monitor {
 	const struct config *cfg;
 	struct loader *loader;
+	struct counts *counts; /* the kernel's counts, per interval */
 	struct ksyms *ks;
+	unsigned ks_gen; /* bumped at every symbol reload: caches key on it */
 	struct reasons *rs;
 	__u32 *reason_buf;
 	int sigfd;

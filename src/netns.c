@@ -26,6 +26,13 @@ static int parse_u32(const char *s, __u32 *v)
 	return 0;
 }
 
+bool netns_is_inode(const char *arg)
+{
+	__u32 v;
+
+	return !parse_u32(arg, &v);
+}
+
 int netns_resolve(const char *arg, __u32 *inode)
 {
 	struct stat st;

@@ -3,6 +3,7 @@
 #ifndef DROPSCOPE_NETNS_H
 #define DROPSCOPE_NETNS_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 
 /*
@@ -10,6 +11,9 @@
  * net->ns.inum. Returns 0 or -errno (-EINVAL: not a network namespace).
  */
 int netns_resolve(const char *arg, __u32 *inode);
+
+/* Is arg a number (an inode or an ifindex) rather than a path or a name? */
+bool netns_is_inode(const char *arg);
 
 /*
  * if_nametoindex() inside the namespace at path (NULL = our own), or a

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/types.h>
+
+#include "dropscope.h"
 #include "options.h"
 
 enum {
@@ -44,7 +47,8 @@ void usage(FILE *out)
 	      "  -t, --top N              show only the N locations with most drops\n"
 	      "  -r, --reasons            one line per (location, drop reason)\n"
 	      "      --symbols=STYLE      name (tcp_v4_rcv, default), data (tcp_v4_rcv+0xaa/0x8d0\n"
-	      "                           [kernel]), addr (0xffffffff814a104a), full (all three)\n"
+	      "                           [kernel]), addr (0xffffffff814a104a), full (all three);\n"
+	      "                           events mode defaults to data without \"[kernel]\"\n"
 	      "      --json               one JSON object per interval (per event in events mode)\n"
 	      "\n"
 	      "Filters (in the kernel):\n"
@@ -68,7 +72,7 @@ void usage(FILE *out)
 	      "  -h, --help               this text\n"
 	      "\n"
 	      "Events mode (one line per dropped packet):\n"
-	      "      --snaplen N          bytes of each packet to copy (default 128)\n"
+	      "      --snaplen N          bytes of each packet to copy (default 128, max 1024)\n"
 	      "      --rate N             at most N events per second (the rest is still counted)\n"
 	      "  -w, --write FILE         write the packets as pcapng (- = stdout)\n"
 	      "\n"
@@ -234,9 +238,9 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			cfg->location = optarg;
 			break;
 		case OPT_SNAPLEN:
-			if (!events || parse_ulong(optarg, 65535, &n))
+			if (!events || parse_ulong(optarg, MAX_SNAPLEN, &n))
 				return bad("--snaplen", optarg,
-					   "expected 1..65535, events mode only");
+					   "expected 1..1024, events mode only");
 			cfg->snaplen = (unsigned)n;
 			break;
 		case OPT_RATE:

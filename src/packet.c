@@ -356,8 +356,9 @@ static void tcp_flags_str(uint8_t f, char *buf)
 		uint8_t bit;
 		char c;
 	} letters[] = {
-		{PKT_TCP_SYN, 'S'}, {PKT_TCP_FIN, 'F'}, {PKT_TCP_RST, 'R'}, {PKT_TCP_PSH, 'P'},
-		{PKT_TCP_ACK, '.'}, {PKT_TCP_URG, 'U'}, {PKT_TCP_ECE, 'E'}, {PKT_TCP_CWR, 'W'},
+		{ PKT_TCP_SYN, 'S' }, { PKT_TCP_FIN, 'F' }, { PKT_TCP_RST, 'R' },
+		{ PKT_TCP_PSH, 'P' }, { PKT_TCP_ACK, '.' }, { PKT_TCP_URG, 'U' },
+		{ PKT_TCP_ECE, 'E' }, { PKT_TCP_CWR, 'W' },
 	};
 	size_t i, n = 0;
 
@@ -472,7 +473,7 @@ static void format_arp(const struct pkt_info *p, struct sbuf *s)
 
 int packet__format(const struct pkt_info *p, char *buf, size_t len)
 {
-	struct sbuf s = {.buf = buf, .len = len};
+	struct sbuf s = { .buf = buf, .len = len };
 	unsigned int i;
 
 	if (buf && len)
@@ -615,7 +616,7 @@ static const char *l4_name(enum pkt_l4 l4)
 
 int packet__json(const struct pkt_info *p, FILE *out)
 {
-	struct jw w = {.out = out, .first = true};
+	struct jw w = { .out = out, .first = true };
 	char buf[INET6_ADDRSTRLEN];
 	bool ip = p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6;
 	unsigned int i;
@@ -684,21 +685,21 @@ static const struct {
 	const char *name;
 	struct pkt_proto proto;
 } proto_table[] = {
-	{"tcp", {0, IPPROTO_TCP}},
-	{"udp", {0, IPPROTO_UDP}},
-	{"icmp", {PKT_ETH_P_IPV4, IPPROTO_ICMP}},
-	{"icmp6", {PKT_ETH_P_IPV6, IPPROTO_ICMPV6}},
-	{"icmpv6", {PKT_ETH_P_IPV6, IPPROTO_ICMPV6}},
-	{"sctp", {0, 132}},
-	{"gre", {0, 47}},
-	{"esp", {0, 50}},
-	{"ah", {0, IPPROTO_AH}},
-	{"udplite", {0, 136}},
-	{"ipv4", {PKT_ETH_P_IPV4, -1}},
-	{"ip", {PKT_ETH_P_IPV4, -1}},
-	{"ipv6", {PKT_ETH_P_IPV6, -1}},
-	{"ip6", {PKT_ETH_P_IPV6, -1}},
-	{"arp", {PKT_ETH_P_ARP, -1}},
+	{ "tcp", { 0, IPPROTO_TCP } },
+	{ "udp", { 0, IPPROTO_UDP } },
+	{ "icmp", { PKT_ETH_P_IPV4, IPPROTO_ICMP } },
+	{ "icmp6", { PKT_ETH_P_IPV6, IPPROTO_ICMPV6 } },
+	{ "icmpv6", { PKT_ETH_P_IPV6, IPPROTO_ICMPV6 } },
+	{ "sctp", { 0, 132 } },
+	{ "gre", { 0, 47 } },
+	{ "esp", { 0, 50 } },
+	{ "ah", { 0, IPPROTO_AH } },
+	{ "udplite", { 0, 136 } },
+	{ "ipv4", { PKT_ETH_P_IPV4, -1 } },
+	{ "ip", { PKT_ETH_P_IPV4, -1 } },
+	{ "ipv6", { PKT_ETH_P_IPV6, -1 } },
+	{ "ip6", { PKT_ETH_P_IPV6, -1 } },
+	{ "arp", { PKT_ETH_P_ARP, -1 } },
 };
 
 const char *packet__proto_names(void)

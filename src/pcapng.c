@@ -116,7 +116,7 @@ static size_t opt_size(size_t len)
 
 static void put_opt(struct pcapng *pc, uint16_t code, const void *val, size_t len)
 {
-	uint16_t hdr[2] = {code, (uint16_t)len};
+	uint16_t hdr[2] = { code, (uint16_t)len };
 
 	put(pc, hdr, sizeof(hdr));
 	put(pc, val, len);
@@ -147,7 +147,7 @@ static int write_shb(struct pcapng *pc)
 	static const char appl[] = "dropscope";
 	size_t applen = sizeof(appl) - 1;
 	uint32_t len = (uint32_t)(28 + opt_size(applen) + opt_size(0));
-	uint16_t version[2] = {1, 0};
+	uint16_t version[2] = { 1, 0 };
 	int64_t section_len = -1; /* unknown: we stream */
 
 	put32(pc, BT_SHB);
@@ -211,7 +211,7 @@ err_free:
 int pcapng__add_interface(struct pcapng *pc, const char *name, uint32_t snaplen)
 {
 	uint8_t tsresol = TSRESOL_NSEC;
-	uint16_t linktype[2] = {LINKTYPE_ETHERNET, 0};
+	uint16_t linktype[2] = { LINKTYPE_ETHERNET, 0 };
 	size_t namelen = name ? utf8_cut(name, OPT_MAX_LEN) : 0;
 	uint32_t len;
 

@@ -368,7 +368,7 @@ static struct reasons *build_from_btf(const struct btf *vmlinux, const struct bt
 				      int n_extra, bool *missing)
 {
 	const struct btf_type *core;
-	struct subsys ss = {0};
+	struct subsys ss = { 0 };
 	struct reasons *r;
 	uint32_t seen = 0;
 	int i, err;

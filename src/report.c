@@ -145,8 +145,8 @@ static void text_interval(const struct report *r, const struct line *lines, size
 	 * output stays the seed's. */
 	if (st->overflow)
 		fprintf(r->out,
-			"%llu packets dropped at locations not counted (table full; raise "
-			"--max-keys)\n",
+			"%llu packets dropped at locations not counted (count table full or busy; "
+			"raise --max-keys)\n",
 			(unsigned long long)st->overflow);
 	if (st->missed)
 		fprintf(r->out, "%llu drops missed (the kernel skipped the program: nested call)\n",
@@ -164,16 +164,8 @@ static void json_interval(const struct report *r, const struct line *lines, size
 
 		fprintf(r->out, "%s{\"count\":%llu,\"address\":\"0x%llx\",", i ? "," : "",
 			(unsigned long long)lines[i].count, (unsigned long long)lines[i].addr);
-		if (s) {
-			json_member_str(r->out, "symbol", s->name);
-			fprintf(r->out, ",\"offset\":%llu,\"size\":%llu,",
-				(unsigned long long)(lines[i].addr - s->addr),
-				(unsigned long long)s->size);
-			json_member_str(r->out, "module", s->module);
-			fputc(',', r->out);
-		} else
-			fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null,",
-			      r->out);
+		report__json_symbol(r->out, s, lines[i].addr);
+		fputc(',', r->out);
 		json_member_str(r->out, "reason", reason_name(r->rs, lines[i].reason));
 		fprintf(r->out, ",\"reason_code\":%u,", lines[i].reason);
 		if (!proto) {
@@ -186,6 +178,18 @@ static void json_interval(const struct report *r, const struct line *lines, size
 	fprintf(r->out, "],\"not_counted\":%llu,\"missed\":%llu,\"filtered\":%llu}\n",
 		(unsigned long long)st->overflow, (unsigned long long)st->missed,
 		(unsigned long long)st->filtered);
+}
+
+void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr)
+{
+	if (!s) {
+		fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null", out);
+		return;
+	}
+	json_member_str(out, "symbol", s->name);
+	fprintf(out, ",\"offset\":%llu,\"size\":%llu,", (unsigned long long)(addr - s->addr),
+		(unsigned long long)s->size);
+	json_member_str(out, "module", s->module);
 }
 
 void report__start(const struct report *r)

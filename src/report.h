@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "counts.h"
 
+struct ksym;
 struct ksyms;
 struct reasons;
 
@@ -37,6 +38,9 @@ void report__start(const struct report *r);
 void report__interval(const struct report *r, const struct drop_delta *rows, size_t n,
 		      const struct interval_stats *st, double timestamp, double interval);
 void report__stop(const struct report *r);
+
+/* "symbol","offset","size","module" members for addr (nulls without a symbol). */
+void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr);
 
 /* "NO_SOCKET", or NULL when the kernel gives no name for it. */
 const char *reason_name(const struct reasons *rs, __u32 reason);

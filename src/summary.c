@@ -11,11 +11,12 @@
 #include "monitor.h"
 #include "report.h"
 
-static int report_rows(struct monitor *m, struct report *rep, struct counts *c, double interval)
+/* 0 on success, 1 on a read error, -1 when the reader of our output went away. */
+static int report_rows(struct monitor *m, struct report *rep, double interval)
 {
 	const struct drop_delta *rows;
 	struct interval_stats st;
-	int n = counts__poll(c, &rows, &st);
+	int n = counts__poll(m->counts, &rows, &st);
 	bool missed = false;
 
 	if (n < 0) {
@@ -27,18 +28,14 @@ static int report_rows(struct monitor *m, struct report *rep, struct counts *c, 
 	monitor_refresh_symbols(m, missed);
 	rep->ks = m->ks;
 	report__interval(rep, rows, n, &st, wall_now(), interval);
-	if (ferror(rep->out)) {
-		/* EPIPE from a closed reader: stop quietly, nothing to report to. */
-		return 1;
-	}
-	return 0;
+	/* EPIPE from a closed reader (`| head`): stop quietly, as events do. */
+	return ferror(rep->out) ? -1 : 0;
 }
 
 int cmd_summary(struct config *cfg)
 {
 	struct loader_opts lopts = {};
 	struct report rep = {};
-	struct counts *c = NULL;
 	struct monitor m;
 	double start, next, end, last;
 	long intervals = 0;
@@ -48,14 +45,6 @@ int cmd_summary(struct config *cfg)
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;
-	c = counts__new(loader__drops_fd(m.loader), loader__stats_fd(m.loader),
-			loader__prog_fd(m.loader),
-			cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
-	if (!c) {
-		fprintf(stderr, "dropscope: out of memory\n");
-		rc = 1;
-		goto out;
-	}
 
 	rep = (struct report){ .out = stdout,
 			       .ks = m.ks,
@@ -76,7 +65,7 @@ int cmd_summary(struct config *cfg)
 		stopped = monitor_wait(&m, until, -1);
 		if (stopped || mono_now() < next)
 			break; /* signal, or --duration ended mid-interval */
-		rc = report_rows(&m, &rep, c, mono_now() - last);
+		rc = report_rows(&m, &rep, mono_now() - last);
 		if (rc)
 			goto out;
 		last = mono_now();
@@ -93,7 +82,7 @@ int cmd_summary(struct config *cfg)
 	 */
 	loader__detach(m.loader);
 	if (mono_now() - last >= 0.001) {
-		rc = report_rows(&m, &rep, c, mono_now() - last);
+		rc = report_rows(&m, &rep, mono_now() - last);
 		if (rc)
 			goto out;
 	}
@@ -101,7 +90,6 @@ done:
 	report__stop(&rep);
 	rc = 0;
 out:
-	counts__free(c);
 	monitor_end(&m);
-	return rc;
+	return rc < 0 ? 0 : rc;
 }

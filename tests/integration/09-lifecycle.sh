@@ -69,8 +69,15 @@ fi
 before=$(prog_ids_all)
 timeout 10 "$DROPSCOPE" --backend="$BACKEND" --netns /nonexistent -i 1 -c 1 >"$T/nn.out" 2>"$T/nn.err"
 rc=$?
-check_true "--netns /nonexistent: fails (exit status $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+check_eq "--netns /nonexistent: exit status (bad input)" 2 "$rc"
 check_true "--netns /nonexistent: the message names the path" grep -q /nonexistent "$T/nn.err" ||
 	show "$T/nn.err" 5
 log "--netns /nonexistent says: $(head -n 1 "$T/nn.err")"
+
+# An inode gives no way into the namespace, so a device *name* cannot be
+# looked up there: refused as bad input rather than resolved in ours.
+ino=$(stat -L -c %i /proc/self/ns/net)
+timeout 10 "$DROPSCOPE" --backend="$BACKEND" --netns "$ino" --dev lo -i 1 -c 1 >"$T/nd.out" 2>"$T/nd.err"
+check_eq "--netns INODE --dev NAME: exit status" 2 "$?" || show "$T/nd.err" 5
+check_true "--netns INODE --dev NAME: says why" grep -q 'needs --netns PATH' "$T/nd.err"
 finish

@@ -59,4 +59,16 @@ check_eq "--snaplen $SNAP: IPv4 text lines with len $L4" 4 "$(ev_count "$T/snap.
 check_eq "--snaplen $SNAP: IPv6 text lines with len $L6" 3 "$(ev_count "$T/snap.out" \
 	" udpsend/$P6 netns $NETNS_B $VB UDP $(ev_re "[$IP6A]:$SPORT > [$IP6B]:9") len $L6 NO_SOCKET __udp6_lib_rcv\+")"
 ev_check_accounting snap 7 7 0 0 0
+
+# --snaplen at its maximum: a frame longer than that is cut at exactly it,
+# from the Ethernet header on (no room lost to the made-up header's slot).
+MAXSNAP=1024
+BIG=1200
+ev_start max "$T/max.out" --netns "/run/netns/$NSB" --snaplen $MAXSNAP --json || finish
+ev_send PM "$NSA" "$UDPSEND" -n 2 -l $BIG -s $SPORT -g 1000 $IPB 9
+ev_settle
+ev_stop max
+check_eq "--snaplen $MAXSNAP: caplen and len of both events" \
+	"$(printf '%s\n%s' "$MAXSNAP $((14 + 20 + 8 + BIG))" "$MAXSNAP $((14 + 20 + 8 + BIG))")" \
+	"$(jq -r '"\(.caplen) \(.len)"' "$T/max.out")" || show "$T/max.out"
 finish

@@ -78,6 +78,39 @@ static void check_symname(const struct ksyms *ks, uint64_t addr, const char *wan
 	assert_int_equal(n, (int)strlen(want));
 }
 
+/* An address in a fixture and what one lookup must make of it. */
+struct lookup {
+	uint64_t addr;
+	const char *symdata; /* ksyms__symdata() */
+	const char *symname; /* ksyms__symname() */
+	bool not_found;	     /* ksyms__find() finds no symbol */
+};
+
+/* A braced initializer: the macros below stay one line each under clang-format. */
+#define INIT(...)                                                                                  \
+	{                                                                                          \
+		__VA_ARGS__                                                                        \
+	}
+#define SYMDATA(a, want) INIT(.addr = (a), .symdata = (want))
+#define SYMNAME(a, want) INIT(.addr = (a), .symname = (want))
+#define NOT_FOUND(a)	 INIT(.addr = (a), .not_found = true)
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+
+static void check_lookups(void **state, const char *fixture, const struct lookup *l, size_t n)
+{
+	struct ksyms *ks = load_fx(state, fixture);
+
+	for (size_t i = 0; i < n; i++) {
+		if (l[i].symdata)
+			check_symdata(ks, l[i].addr, l[i].symdata);
+		if (l[i].symname)
+			check_symname(ks, l[i].addr, l[i].symname);
+		if (l[i].not_found)
+			assert_null(ksyms__find(ks, l[i].addr));
+	}
+	ksyms__free(ks);
+}
+
 static void check_sorted(const struct ksyms *ks)
 {
 	size_t i;
@@ -108,16 +141,19 @@ static void test_symdata_format(void **state)
 {
 	struct ksyms *ks = load_fx(state, "kallsyms_modules");
 	const struct ksym *s = ksyms__by_name(ks, "tcp_v4_rcv");
+	static const struct lookup lookups[] = {
+		SYMDATA(0xffffffff82033a6aULL, "tcp_v4_rcv+0xaa/0x8d0 [kernel]"),
+		SYMNAME(0xffffffff82033a6aULL, "tcp_v4_rcv"),
+		SYMDATA(0xffffffff820339c0ULL, "tcp_v4_rcv+0x0/0x8d0 [kernel]"),
+		SYMDATA(0xffffffff8203428fULL, "tcp_v4_rcv+0x8cf/0x8d0 [kernel]"),
+	};
 
 	assert_non_null(s);
 	assert_int_equal(s->addr, 0xffffffff820339c0ULL);
 	assert_int_equal(s->size, 0x8d0);
 	assert_string_equal(s->module, "kernel");
-	check_symdata(ks, 0xffffffff82033a6aULL, "tcp_v4_rcv+0xaa/0x8d0 [kernel]");
-	check_symname(ks, 0xffffffff82033a6aULL, "tcp_v4_rcv");
-	check_symdata(ks, 0xffffffff820339c0ULL, "tcp_v4_rcv+0x0/0x8d0 [kernel]");
-	check_symdata(ks, 0xffffffff8203428fULL, "tcp_v4_rcv+0x8cf/0x8d0 [kernel]");
 	ksyms__free(ks);
+	check_lookups(state, "kallsyms_modules", lookups, ARRAY_SIZE(lookups));
 }
 
 /*
@@ -126,21 +162,22 @@ static void test_symdata_format(void **state)
  */
 static void test_pfx_padding(void **state)
 {
-	struct ksyms *ks = load_fx(state, "kallsyms_modules");
+	static const struct lookup lookups[] = {
+		SYMDATA(0xffffffff820339afULL, "ip_rcv+0x1af/0x1b0 [kernel]"),
+		NOT_FOUND(0xffffffff820339b0ULL),
+		NOT_FOUND(0xffffffff820339b4ULL),
+		NOT_FOUND(0xffffffff820339bfULL),
+		SYMDATA(0xffffffff820339b4ULL, "0xffffffff820339b4"),
+		SYMNAME(0xffffffff820339b4ULL, "0xffffffff820339b4"),
+		/* The end of tcp_v4_rcv is the start of the next padding. */
+		NOT_FOUND(0xffffffff82034290ULL),
+		SYMDATA(0xffffffff820342a0ULL, "tcp_v4_early_demux+0x0/0x160 [kernel]"),
+		/* Same in a module. */
+		NOT_FOUND(0xffffffffc0a01008ULL),
+		SYMDATA(0xffffffffc0a01010ULL, "nft_do_chain+0x0/0xff0 [nf_tables]"),
+	};
 
-	check_symdata(ks, 0xffffffff820339afULL, "ip_rcv+0x1af/0x1b0 [kernel]");
-	assert_null(ksyms__find(ks, 0xffffffff820339b0ULL));
-	assert_null(ksyms__find(ks, 0xffffffff820339b4ULL));
-	assert_null(ksyms__find(ks, 0xffffffff820339bfULL));
-	check_symdata(ks, 0xffffffff820339b4ULL, "0xffffffff820339b4");
-	check_symname(ks, 0xffffffff820339b4ULL, "0xffffffff820339b4");
-	/* The end of tcp_v4_rcv is the start of the next padding. */
-	assert_null(ksyms__find(ks, 0xffffffff82034290ULL));
-	check_symdata(ks, 0xffffffff820342a0ULL, "tcp_v4_early_demux+0x0/0x160 [kernel]");
-	/* Same in a module. */
-	assert_null(ksyms__find(ks, 0xffffffffc0a01008ULL));
-	check_symdata(ks, 0xffffffffc0a01010ULL, "nft_do_chain+0x0/0xff0 [nf_tables]");
-	ksyms__free(ks);
+	check_lookups(state, "kallsyms_modules", lookups, ARRAY_SIZE(lookups));
 }
 
 /* Aliases: the first one listed wins, as in %pS (not the global one). */
@@ -164,47 +201,49 @@ static void test_aliases(void **state)
 
 static void test_modules_symbols(void **state)
 {
-	struct ksyms *ks = load_fx(state, "kallsyms_modules");
+	static const struct lookup lookups[] = {
+		SYMDATA(0xffffffffc0a01020ULL, "nft_do_chain+0x10/0xff0 [nf_tables]"),
+		SYMDATA(0xffffffffc0a02004ULL, "nft_lookup_eval+0x4/0x40 [nf_tables]"),
+		/* A module's last symbol reaches to the end of its page. */
+		SYMDATA(0xffffffffc0a02048ULL, "nft_do_chain_exit+0x8/0xfc0 [nf_tables]"),
+		SYMDATA(0xffffffffc0900010ULL, "br_handle_frame+0x10/0x200 [bridge]"),
+		SYMDATA(0xffffffffc0900fffULL, "br_dev_xmit+0xdff/0xe00 [bridge]"),
+		/* Between bridge and nf_tables there is nothing. */
+		SYMDATA(0xffffffffc0901000ULL, "0xffffffffc0901000"),
+		SYMNAME(0xffffffffc0a02048ULL, "nft_do_chain_exit"),
+	};
 
-	check_symdata(ks, 0xffffffffc0a01020ULL, "nft_do_chain+0x10/0xff0 [nf_tables]");
-	check_symdata(ks, 0xffffffffc0a02004ULL, "nft_lookup_eval+0x4/0x40 [nf_tables]");
-	/* A module's last symbol reaches to the end of its page. */
-	check_symdata(ks, 0xffffffffc0a02048ULL, "nft_do_chain_exit+0x8/0xfc0 [nf_tables]");
-	check_symdata(ks, 0xffffffffc0900010ULL, "br_handle_frame+0x10/0x200 [bridge]");
-	check_symdata(ks, 0xffffffffc0900fffULL, "br_dev_xmit+0xdff/0xe00 [bridge]");
-	/* Between bridge and nf_tables there is nothing. */
-	check_symdata(ks, 0xffffffffc0901000ULL, "0xffffffffc0901000");
-	check_symname(ks, 0xffffffffc0a02048ULL, "nft_do_chain_exit");
-	ksyms__free(ks);
+	check_lookups(state, "kallsyms_modules", lookups, ARRAY_SIZE(lookups));
 }
 
 static void test_bpf_and_trampoline(void **state)
 {
-	struct ksyms *ks = load_fx(state, "kallsyms_modules");
+	static const struct lookup lookups[] = {
+		SYMDATA(0xffffffffc0a03042ULL,
+			"bpf_prog_6deef7357e7b4530_sd_fw_ingress+0x42/0x100 [bpf]"),
+		SYMDATA(0xffffffffc0a03100ULL,
+			"bpf_prog_ab12cd34ef567890_xdp_drop+0x0/0xf00 [bpf]"),
+		SYMDATA(0xffffffffc0a04000ULL, "0xffffffffc0a04000"),
+		SYMDATA(0xffffffffc0201010ULL, "ftrace_trampoline+0x10/0x1000 [__builtin__ftrace]"),
+		SYMDATA(0xffffffffc0202000ULL, "0xffffffffc0202000"),
+	};
 
-	check_symdata(ks, 0xffffffffc0a03042ULL,
-		      "bpf_prog_6deef7357e7b4530_sd_fw_ingress+0x42/0x100 [bpf]");
-	check_symdata(ks, 0xffffffffc0a03100ULL,
-		      "bpf_prog_ab12cd34ef567890_xdp_drop+0x0/0xf00 [bpf]");
-	check_symdata(ks, 0xffffffffc0a04000ULL, "0xffffffffc0a04000");
-	check_symdata(ks, 0xffffffffc0201010ULL,
-		      "ftrace_trampoline+0x10/0x1000 [__builtin__ftrace]");
-	check_symdata(ks, 0xffffffffc0202000ULL, "0xffffffffc0202000");
-	ksyms__free(ks);
+	check_lookups(state, "kallsyms_modules", lookups, ARRAY_SIZE(lookups));
 }
 
 static void test_below_first_and_last(void **state)
 {
-	struct ksyms *ks = load_fx(state, "kallsyms_modules");
+	static const struct lookup lookups[] = {
+		SYMDATA(0xffffffff80ffffffULL, "0xffffffff80ffffff"),
+		SYMNAME(0xffffffff80ffffffULL, "0xffffffff80ffffff"),
+		SYMDATA(0, "0x0"),
+		/* The last vmlinux symbol is a marker of unknown size. */
+		SYMDATA(0xffffffff82034400ULL, "_etext+0x0/0x0 [kernel]"),
+		SYMDATA(0xffffffff82034401ULL, "0xffffffff82034401"),
+		SYMDATA(UINT64_MAX, "0xffffffffffffffff"),
+	};
 
-	check_symdata(ks, 0xffffffff80ffffffULL, "0xffffffff80ffffff");
-	check_symname(ks, 0xffffffff80ffffffULL, "0xffffffff80ffffff");
-	check_symdata(ks, 0, "0x0");
-	/* The last vmlinux symbol is a marker of unknown size. */
-	check_symdata(ks, 0xffffffff82034400ULL, "_etext+0x0/0x0 [kernel]");
-	check_symdata(ks, 0xffffffff82034401ULL, "0xffffffff82034401");
-	check_symdata(ks, UINT64_MAX, "0xffffffffffffffff");
-	ksyms__free(ks);
+	check_lookups(state, "kallsyms_modules", lookups, ARRAY_SIZE(lookups));
 }
 
 static void test_zero_addresses(void **state)
@@ -342,19 +381,22 @@ static void test_sort_matches_reference(void **state)
 static void test_padding_alias_and_cfi(void **state)
 {
 	struct ksyms *ks = load_fx(state, "kallsyms_padding_alias");
+	static const struct lookup lookups[] = {
+		SYMDATA(0xffffffff810000efULL, "_text+0xef/0xf0 [kernel]"),
+		SYMDATA(0xffffffff810000f4ULL, "0xffffffff810000f4"),
+		SYMDATA(0xffffffff81000104ULL, "foo+0x4/0x80 [kernel]"),
+		/* A real symbol sharing the padding's address still names it. */
+		SYMDATA(0xffffffff81000184ULL, "__split_text_end+0x4/0x10 [kernel]"),
+		SYMDATA(0xffffffff81000190ULL, "run_init_process+0x0/0x70 [kernel]"),
+		SYMDATA(0xffffffff81000208ULL, "0xffffffff81000208"),
+		SYMDATA(0xffffffff81000218ULL, "__pi_startup_64_load_idt+0x8/0x70 [kernel]"),
+	};
 
 	assert_int_equal(ksyms__count(ks), 6);
 	assert_null(ksyms__by_name(ks, "__cfi_foo"));
 	assert_null(ksyms__by_name(ks, "__pi___pfx_startup_64_load_idt"));
-	check_symdata(ks, 0xffffffff810000efULL, "_text+0xef/0xf0 [kernel]");
-	check_symdata(ks, 0xffffffff810000f4ULL, "0xffffffff810000f4");
-	check_symdata(ks, 0xffffffff81000104ULL, "foo+0x4/0x80 [kernel]");
-	/* A real symbol sharing the padding's address still names it. */
-	check_symdata(ks, 0xffffffff81000184ULL, "__split_text_end+0x4/0x10 [kernel]");
-	check_symdata(ks, 0xffffffff81000190ULL, "run_init_process+0x0/0x70 [kernel]");
-	check_symdata(ks, 0xffffffff81000208ULL, "0xffffffff81000208");
-	check_symdata(ks, 0xffffffff81000218ULL, "__pi_startup_64_load_idt+0x8/0x70 [kernel]");
 	ksyms__free(ks);
+	check_lookups(state, "kallsyms_padding_alias", lookups, ARRAY_SIZE(lookups));
 }
 
 static void test_truncated_output(void **state)

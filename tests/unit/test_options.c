@@ -413,7 +413,7 @@ static void test_events_options(void **state)
 	exp.rate = 100;
 	assert_config(&cfg, &exp);
 
-	parse_ok(&cfg, "events", "--write=-", "--snaplen=65535", "--snaplen", "1", NULL);
+	parse_ok(&cfg, "events", "--write=-", "--snaplen=1024", "--snaplen", "1", NULL);
 	assert_string_equal(cfg.write, "-");
 	defaults(&exp, "events");
 	exp.write = cfg.write;
@@ -477,7 +477,7 @@ static void test_bad_values(void **state)
 	parse_bad("summary", "--max-keys", "0", NULL);
 	parse_bad("summary", "--max-keys", "16777217", NULL);
 	parse_bad("events", "--snaplen", "0", NULL);
-	parse_bad("events", "--snaplen", "65536", NULL);
+	parse_bad("events", "--snaplen", "1025", NULL);
 	parse_bad("events", "--rate", "0", NULL);
 	parse_bad("events", "--rate", "-5", NULL);
 }
