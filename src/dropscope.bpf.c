@@ -16,9 +16,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load; the verifier sees them as constants and
  * drops the code of every filter that is off. */
-const volatile bool has_reason = false; /* tracepoint passes a reason (>= 5.17) */
-const volatile bool has_rx_sk = false;	/* ... and the receiving socket (>= 6.11) */
-const volatile __u32 filter_netns = 0;	/* netns inode, 0 = any */
+const volatile __u32 filter_netns = 0; /* netns inode, 0 = any */
 const volatile __s32 filter_ifindex = 0;
 const volatile __u16 filter_ethertype = 0;
 const volatile __u64 filter_loc_start = 0; /* [start, end) of one function */

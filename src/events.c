@@ -147,7 +147,7 @@ static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, 
 
 	if (n)
 		return n;
-	if (!loader__has_reason(x->m->loader))
+	if (!monitor_has_reasons(x->m))
 		return "unknown";
 	snprintf(buf, len, "reason_%u", reason);
 	return buf;

@@ -20,7 +20,6 @@ struct loader {
 	struct bpf_link *link;
 	struct bpf_program *prog;
 	enum backend backend;
-	bool has_reason;
 };
 
 static const char *const backend_names[] = {
@@ -181,12 +180,8 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
 		rc = try_backend(l, opts, b);
-		if (!rc) {
-			/* Only for saying "unknown" rather than a number: asked
-			 * once counting has started, as it parses BTF. */
-			l->has_reason = reasons__tracepoint_has_reason() != 0;
+		if (!rc)
 			return l;
-		}
 		if (used < errlen)
 			used += snprintf(err + used, errlen - used, " %s: %s;", backend_name(b),
 					 strerror(-rc));
@@ -227,11 +222,6 @@ void loader__free(struct loader *l)
 const char *loader__backend(const struct loader *l)
 {
 	return backend_name(l->backend);
-}
-
-bool loader__has_reason(const struct loader *l)
-{
-	return l->has_reason;
 }
 
 int loader__drops_fd(const struct loader *l)

@@ -57,7 +57,6 @@ void loader__detach(struct loader *l);
 void loader__free(struct loader *l);
 
 const char *loader__backend(const struct loader *l);
-bool loader__has_reason(const struct loader *l);
 int loader__drops_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);

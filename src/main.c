@@ -4,6 +4,7 @@
  * Entry point: a table of subcommands, as bpftool has.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,14 @@ static const struct cmd {
 
 int main(int argc, char **argv)
 {
+	/*
+	 * A fixed threshold: every large buffer (BTF, kallsyms) is its own
+	 * mapping, given back when freed. glibc's default raises the threshold
+	 * after the first such free, so the next one would stay on the heap
+	 * and each parse would add to the peak RSS.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+
 	/* No command word, or an option first: the dropwatch-style summary. */
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && !strcmp(argv[1], "--version"))

@@ -169,8 +169,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		return 1;
 	}
 	if (cfg->verbose)
-		fprintf(stderr, "dropscope: attached with %s%s\n", loader__backend(m->loader),
-			loader__has_reason(m->loader) ? "" : " (kernel passes no drop reason)");
+		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
 	if (cfg->ready_file) {
 		rc = write_ready_file(cfg->ready_file);
 		if (rc) {
@@ -190,6 +189,8 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		if (!m->rs && cfg->verbose)
 			fprintf(stderr, "dropscope: no drop-reason names: %s\n", strerror(errno));
 	}
+	if (cfg->verbose && !monitor_has_reasons(m))
+		fprintf(stderr, "dropscope: this kernel passes no drop reason (< 5.17)\n");
 	if (!m->ks) {
 		m->ks = load_symbols(cfg);
 		m->last_reload = mono_now();
@@ -237,6 +238,11 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 		m->ks = fresh;
 		m->ks_gen++;
 	}
+}
+
+bool monitor_has_reasons(const struct monitor *m)
+{
+	return !m->rs || reasons__source(m->rs) != REASONS_NONE;
 }
 
 void monitor_end(struct monitor *m)

@@ -52,6 +52,12 @@ bool monitor_wait(struct monitor *m, double until, int extra_fd);
  */
 void monitor_refresh_symbols(struct monitor *m, bool missed);
 
+/*
+ * False only when the running kernel is known to pass no drop reason
+ * (< 5.17): reasons then print as "unknown" rather than as a number.
+ */
+bool monitor_has_reasons(const struct monitor *m);
+
 void monitor_end(struct monitor *m);
 
 #endif /* DROPSCOPE_MONITOR_H */

@@ -63,13 +63,6 @@ size_t reasons__count(const struct reasons *r);
  */
 int reasons__entry(const struct reasons *r, size_t i, uint32_t *reason, const char **name);
 
-/*
- * Whether the running kernel's kfree_skb tracepoint passes a drop reason:
- * BTF (typedef btf_trace_kfree_skb has >= 4 parameters: ctx, skb, location,
- * reason), else the tracefs format has a "reason" field. 1 yes, 0 no,
- * -errno when neither source could be read.
- */
-int reasons__tracepoint_has_reason(void);
 
 enum reasons_source reasons__source(const struct reasons *r);
 void reasons__free(struct reasons *r);

@@ -51,7 +51,7 @@ int cmd_summary(struct config *cfg)
 			       .rs = m.rs,
 			       .sym = cfg->sym,
 			       .by_reason = cfg->by_reason,
-			       .no_reasons = !loader__has_reason(m.loader),
+			       .no_reasons = !monitor_has_reasons(&m),
 			       .json = cfg->json,
 			       .top = cfg->top };
 	report__start(&rep);

@@ -698,20 +698,6 @@ static void test_live_load(void **state)
 	free(after);
 }
 
-static void test_live_tracepoint_has_reason(void **state)
-{
-	struct btf *btf = live_btf();
-	int ret = reasons__tracepoint_has_reason();
-
-	(void)state;
-	/* Every kernel with enum skb_drop_reason passes it to kfree_skb. */
-	if (btf && live_max(btf))
-		assert_int_equal(ret, 1);
-	else
-		assert_true(ret == 0 || ret == 1 || ret < 0);
-	btf__free(btf);
-}
-
 static void test_live_tracefs_read(void **state)
 {
 	char dir[256], path[512];
@@ -766,7 +752,6 @@ int main(void)
 		cmocka_unit_test(test_format_field_detection),
 		cmocka_unit_test(test_live_btf_matches_tracefs),
 		cmocka_unit_test(test_live_load),
-		cmocka_unit_test(test_live_tracepoint_has_reason),
 		cmocka_unit_test(test_live_tracefs_read),
 	};
 
