@@ -399,9 +399,8 @@ int cmd_events(struct config *cfg)
 	if (x.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)x.malformed);
 	if (unread)
-		fprintf(stderr, ", %llu not read%s", (unsigned long long)unread,
-			x.done ? " (stopped at --count)" : "");
-	fputc('\n', stderr);
+		fprintf(stderr, ", %llu not read", (unsigned long long)unread);
+	fputs(x.done ? " (stopped at --count)\n" : "\n", stderr);
 	/* A reader that went away (`| head`, tshark quitting) ends the run
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {
