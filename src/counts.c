@@ -29,11 +29,14 @@ struct counts {
 	__u64 missed_prev;
 };
 
+/* FNV-1a over the whole key: every dimension tells rows apart. */
 static size_t key_hash(const struct drop_key *k)
 {
-	__u64 h = k->location * 0x9e3779b97f4a7c15ULL;
+	const unsigned char *p = (const unsigned char *)k;
+	__u64 h = 0xcbf29ce484222325ULL;
 
-	h ^= ((__u64)k->reason << 16 | k->protocol) * 0xc2b2ae3d27d4eb4fULL;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
 	return (size_t)(h ^ (h >> 29));
 }
 
@@ -120,7 +123,9 @@ static void poll_stats(struct counts *c, struct interval_stats *st)
 
 int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st)
 {
-	struct drop_key key, next;
+	/* The kernel fills only the map's key size (the base key in the
+	 * default mode): the rest must read as zero, as it is in the kernel. */
+	struct drop_key key = {}, next = {};
 	struct drop_key *prev = NULL;
 	size_t n = 0;
 	int err;

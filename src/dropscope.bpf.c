@@ -25,7 +25,13 @@ const volatile bool filter_reasons = false; /* only reasons in `reason_filter` *
 const volatile __s16 filter_ipproto = -1;   /* IPPROTO_* of IPv4/IPv6, -1 = any */
 const volatile bool events_enabled = false; /* events mode: copy each drop out */
 const volatile __u32 snaplen = 128;
-const volatile __u64 rate_per_sec = 0; /* events per second, 0 = no cap */
+const volatile __u64 rate_per_sec = 0;	   /* events per second, 0 = no cap */
+const volatile __u32 key_dims = DIMS_BASE; /* enum key_dim: what --by asked for */
+/* --by caller: [start, end) of the generic free/drop helpers to look
+ * past (src/helpers.c), n_helpers of them. */
+const volatile __u32 n_helpers = 0;
+const volatile __u64 helper_start[MAX_HELPERS] = {};
+const volatile __u64 helper_end[MAX_HELPERS] = {};
 
 /*
  * --rate's token bucket, shared by all CPUs. Updates race between CPUs
@@ -50,7 +56,9 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, DEFAULT_MAX_KEYS);
-	__type(key, struct drop_key);
+	/* A size, not a BTF type: the loader sets BASE_KEY_SIZE when no
+	 * extra dimension is asked for (see struct drop_key). */
+	__uint(key_size, sizeof(struct drop_key));
 	__type(value, __u64);
 } drops SEC(".maps");
 
@@ -72,6 +80,35 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4 << 20); /* resized by the loader */
 } events SEC(".maps");
+
+/*
+ * Stacks for --stacks, deduplicated by the kernel. bpf_get_stackid() is
+ * called without BPF_F_REUSE_STACKID and without BPF_F_FAST_STACK_CMP:
+ * an id is returned only when the bucket holds this very stack (the
+ * kernel compares every frame), and a different stack hashing to a
+ * taken bucket gets -EEXIST instead of the other's id or of evicting
+ * it. So a count is never attributed to another stack, and an id, once
+ * handed out, means one stack until exit (user space caches it by id).
+ * Collisions and a full table count as STACK_UNAVAILABLE.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, DEFAULT_MAX_STACKS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+/* --by caller's view of the top of the stack (too big for the BPF stack). */
+struct caller_frames {
+	__u64 ip[CALLER_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct caller_frames);
+} caller_scratch SEC(".maps");
 
 /* A drop_event is too big for the 512-byte BPF stack. */
 struct {
@@ -129,6 +166,99 @@ static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
 	if (!dev)
 		return 0;
 	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
+}
+
+static __always_inline bool is_helper(__u64 ip)
+{
+	for (__u32 i = 0; i < MAX_HELPERS; i++) {
+		if (i >= n_helpers)
+			break;
+		if (ip >= helper_start[i] && ip < helper_end[i])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * --by caller: the first frame, from the location up, that is not a
+ * generic free/drop helper. The location is itself a frame of the stack
+ * (the return address into the function that freed the skb), so the
+ * tracing frames above it are skipped by finding it. 0 when it is not
+ * among the top frames or everything there is a helper: unknown, never
+ * a guess.
+ */
+static __always_inline __u64 find_caller(void *ctx, __u64 location)
+{
+	struct caller_frames *f;
+	__u32 zero = 0, start = CALLER_DEPTH, i;
+	long n;
+
+	if (!is_helper(location))
+		return location;
+	f = bpf_map_lookup_elem(&caller_scratch, &zero);
+	if (!f)
+		return 0;
+	n = bpf_get_stack(ctx, f->ip, sizeof(f->ip), 0);
+	if (n <= 0)
+		return 0;
+	n /= sizeof(__u64);
+	for (i = 0; i < CALLER_DEPTH; i++) {
+		if (i >= n)
+			return 0;
+		if (f->ip[i] == location) {
+			start = i;
+			break;
+		}
+	}
+	for (i = start + 1; i < CALLER_DEPTH; i++) {
+		if (i >= n)
+			break;
+		if (!is_helper(f->ip[i]))
+			return f->ip[i];
+	}
+	return 0;
+}
+
+/* The cgroup (v2 id) a drop is charged to: the socket that owns the skb
+ * (the receiving one, else skb->sk), else the task the drop ran in. */
+static __always_inline __u64 drop_cgroup(struct sk_buff *skb, struct sock *rx_sk)
+{
+	struct sock *sk = rx_sk ? rx_sk : BPF_CORE_READ(skb, sk);
+	struct cgroup *cg;
+
+	if (sk && bpf_core_field_exists(sk->sk_cgrp_data.cgroup)) {
+		cg = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+		if (cg)
+			return BPF_CORE_READ(cg, kn, id);
+	}
+	return bpf_get_current_cgroup_id();
+}
+
+static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk_buff *skb,
+				      struct sock *rx_sk, bool direct)
+{
+	struct net_device *dev;
+
+	if (key_dims & DIM_DEV) {
+		dev = BPF_CORE_READ(skb, dev);
+		if (dev) {
+			key->ifindex = BPF_CORE_READ(dev, ifindex);
+			bpf_probe_read_kernel_str(key->dev, sizeof(key->dev), dev->name);
+		}
+	}
+	if (key_dims & DIM_NETNS)
+		key->netns = skb_netns(skb, rx_sk, direct);
+	if (key_dims & DIM_COMM)
+		bpf_get_current_comm(key->comm, sizeof(key->comm));
+	if (key_dims & DIM_CGROUP)
+		key->cgroup = drop_cgroup(skb, rx_sk);
+	if (key_dims & DIM_CALLER)
+		key->caller = find_caller(ctx, key->location);
+	if (key_dims & DIM_STACK) {
+		long id = bpf_get_stackid(ctx, &stacks, 0);
+
+		key->stack_id = id < 0 ? STACK_UNAVAILABLE : (__s32)id;
+	}
 }
 
 /* Protocol number of the IPv4/IPv6 header (IPv6: the first next header). */
@@ -245,8 +375,8 @@ static __always_inline void copy_packet(struct sk_buff *skb, struct drop_event *
 	e->caplen = cap + off;
 }
 
-static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u32 reason,
-				       struct sock *rx_sk, __u16 proto, bool direct)
+static __always_inline void emit_event(struct sk_buff *skb, const struct drop_key *key,
+				       struct sock *rx_sk, bool direct)
 {
 	struct net_device *dev;
 	struct drop_event *e;
@@ -261,9 +391,11 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	if (!e)
 		return;
 	e->ts_ns = bpf_ktime_get_ns();
-	e->location = location;
-	e->reason = reason;
-	e->protocol = proto;
+	e->location = key->location;
+	e->reason = key->reason;
+	e->protocol = key->protocol;
+	/* The count's stack is the event's: one unwind per drop. */
+	e->stack_id = key_dims & DIM_STACK ? key->stack_id : STACK_UNAVAILABLE;
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
@@ -273,7 +405,7 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 	e->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
 	if (!dev || bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name) < 0)
 		e->ifname[0] = 0;
-	copy_packet(skb, e, proto);
+	copy_packet(skb, e, key->protocol);
 
 	size = __builtin_offsetof(struct drop_event, data) + e->caplen;
 	if (size > sizeof(*e))
@@ -291,7 +423,7 @@ static __always_inline void emit_event(struct sk_buff *skb, __u64 location, __u3
 		stat_inc(STAT_EV_SENT);
 }
 
-static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32 reason,
+static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
 	struct drop_key key = {};
@@ -309,6 +441,8 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 	key.location = location;
 	key.reason = reason;
 	key.protocol = proto;
+	if (key_dims & ~DIMS_BASE)
+		fill_dims(ctx, &key, skb, rx_sk, direct);
 
 	/*
 	 * The add is atomic although the value is per CPU: on kernels without
@@ -328,7 +462,7 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 			stat_inc(STAT_OVERFLOW);
 	}
 	if (events_enabled)
-		emit_event(skb, location, reason, rx_sk, proto, direct);
+		emit_event(skb, &key, rx_sk, direct);
 	return 0;
 }
 
@@ -349,14 +483,14 @@ static __always_inline int count_drop(struct sk_buff *skb, __u64 location, __u32
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(kfree_skb_btf, struct sk_buff *skb, void *location)
 {
-	return count_drop(skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), true);
+	return count_drop(ctx, skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), true);
 }
 
 /* Kernel 4.17+: untyped arguments, probe reads. */
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(kfree_skb_raw, struct sk_buff *skb, void *location)
 {
-	return count_drop(skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), false);
+	return count_drop(ctx, skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), false);
 }
 
 /* Any kernel with tracepoints: the record the kernel formats for tracefs. */
@@ -370,7 +504,7 @@ int kfree_skb_tp(struct trace_event_raw_kfree_skb *ctx)
 		reason = ctx->reason;
 	if (bpf_core_field_exists(ctx->rx_sk))
 		rx_sk = ctx->rx_sk;
-	count_drop(ctx->skbaddr, (__u64)ctx->location, reason, rx_sk, false);
+	count_drop(ctx, ctx->skbaddr, (__u64)ctx->location, reason, rx_sk, false);
 	/* 1: the kernel goes on to feed perf's own users of this event (perf
 	 * stat, perf record); 0 would silently starve them. */
 	return 1;

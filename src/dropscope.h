@@ -10,18 +10,60 @@
 /* Default size of the in-kernel count table; --max-keys changes it. */
 #define DEFAULT_MAX_KEYS 10240
 
+/* Default size of the stack table (--stacks); --max-stacks changes it. */
+#define DEFAULT_MAX_STACKS 4096
+/* Frames kept per stack: room for the tracing frames above the location
+ * and a deep receive path below it (softirq on top of a syscall). */
+#define MAX_STACK_DEPTH 64
+/* Frames --by caller looks at in the kernel, from the top, and the most
+ * generic helpers it can skip (the verifier walks both loops). */
+#define CALLER_DEPTH 24
+#define MAX_HELPERS  24
+/* A stack id that is no id: the stack could not be taken (stack table
+ * full, a hash collision with another stack, an unwinder fault). */
+#define STACK_UNAVAILABLE (-1)
+
 /*
- * One row of the in-kernel count table. Dimensions are added at the end,
- * so a new one (ifindex, netns, stack id, pid) only widens the key; user
- * space aggregates away whatever a report does not show. The key is hashed
- * byte for byte, so padding must stay explicit and zeroed.
+ * The dimensions a count can be grouped by (--by). The kernel fills only
+ * the requested ones (a .rodata mask, so the verifier drops the code of
+ * the others); location, reason and protocol are always there.
+ */
+enum key_dim {
+	DIM_LOCATION = 1 << 0,
+	DIM_REASON = 1 << 1,
+	DIM_PROTO = 1 << 2,
+	DIM_DEV = 1 << 3,
+	DIM_NETNS = 1 << 4,
+	DIM_COMM = 1 << 5,
+	DIM_CGROUP = 1 << 6,
+	DIM_CALLER = 1 << 7,
+	DIM_STACK = 1 << 8,
+};
+#define DIMS_BASE (DIM_LOCATION | DIM_REASON | DIM_PROTO)
+
+/*
+ * One row of the in-kernel count table. The default mode uses only the
+ * first BASE_KEY_SIZE bytes (the loader shrinks the map's key to that),
+ * so it hashes and compares what it did before the other dimensions
+ * existed. The key is hashed byte for byte, so padding must stay
+ * explicit and zeroed, and unrequested dimensions stay zero.
  */
 struct drop_key {
 	__u64 location; /* return address of the kfree_skb() caller */
 	__u32 reason;	/* enum skb_drop_reason, 0 where the kernel has none */
 	__u16 protocol; /* skb->protocol in host order (ETH_P_*) */
 	__u16 pad;
+	/* BASE_KEY_SIZE ends here */
+	__u64 caller;	/* first non-helper frame from the location up, 0 = unknown */
+	__u64 cgroup;	/* cgroup v2 id: the owning socket's, else the task's */
+	__u32 netns;	/* inode */
+	__u32 ifindex;	/* of skb->dev, in its namespace */
+	__s32 stack_id; /* in the `stacks` map, or STACK_UNAVAILABLE */
+	__u32 pad2;
+	char dev[16];  /* skb->dev's name at the drop */
+	char comm[16]; /* the task the drop ran in */
 };
+#define BASE_KEY_SIZE 16
 
 /* Slots of the per-CPU `stats` array: what did not make it into `drops`,
  * and what became of each drop in events mode. */
@@ -69,6 +111,7 @@ struct drop_event {
 	__u16 flags; /* enum event_flags */
 	char comm[16];
 	char ifname[16];
+	__s32 stack_id; /* in the `stacks` map (--stacks), else STACK_UNAVAILABLE */
 	/* caplen bytes are used; the rest is room the BPF side's masked
 	 * bounds need (see copy_packet()) */
 	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];

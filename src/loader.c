@@ -68,6 +68,46 @@ static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
 	return 0;
 }
 
+/*
+ * The count key: only the requested dimensions are filled (.rodata, so
+ * the verifier drops the rest), the key shrinks to its base part when
+ * nothing beyond it is asked for, and the maps only some dimensions need
+ * are created only then.
+ */
+static int set_keys(struct dropscope_bpf *skel, const struct key_opts *k)
+{
+	__u32 dims = k->dims ? k->dims : DIMS_BASE;
+	int err;
+
+	skel->rodata->key_dims = dims;
+	if (!(dims & ~DIMS_BASE)) {
+		err = bpf_map__set_key_size(skel->maps.drops, BASE_KEY_SIZE);
+		if (err)
+			return err;
+	}
+	if (dims & DIM_STACK) {
+		if (k->max_stacks) {
+			err = bpf_map__set_max_entries(skel->maps.stacks, k->max_stacks);
+			if (err)
+				return err;
+		}
+	} else {
+		bpf_map__set_autocreate(skel->maps.stacks, false);
+	}
+	if (dims & DIM_CALLER) {
+		if (k->n_helpers > MAX_HELPERS)
+			return -E2BIG;
+		for (int i = 0; i < k->n_helpers; i++) {
+			skel->rodata->helper_start[i] = k->helper_start[i];
+			skel->rodata->helper_end[i] = k->helper_end[i];
+		}
+		skel->rodata->n_helpers = k->n_helpers;
+	} else {
+		bpf_map__set_autocreate(skel->maps.caller_scratch, false);
+	}
+	return 0;
+}
+
 static int fill_reason_filter(struct dropscope_bpf *skel, const struct filters *f)
 {
 	int fd = bpf_map__fd(skel->maps.reason_filter);
@@ -100,6 +140,9 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	bpf_program__set_autoload(prog, true);
 
 	err = set_filters(skel, &opts->filters);
+	if (err)
+		goto fail;
+	err = set_keys(skel, &opts->keys);
 	if (err)
 		goto fail;
 	if (opts->max_keys) {
@@ -237,6 +280,16 @@ int loader__stats_fd(const struct loader *l)
 int loader__events_fd(const struct loader *l)
 {
 	return l->skel->rodata->events_enabled ? bpf_map__fd(l->skel->maps.events) : -1;
+}
+
+int loader__stacks_fd(const struct loader *l)
+{
+	return l->skel->rodata->key_dims & DIM_STACK ? bpf_map__fd(l->skel->maps.stacks) : -1;
+}
+
+__u32 loader__key_size(const struct loader *l)
+{
+	return bpf_map__key_size(l->skel->maps.drops);
 }
 
 int loader__prog_fd(const struct loader *l)

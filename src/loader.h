@@ -35,10 +35,20 @@ struct event_opts {
 	__u32 ring_bytes; /* ring buffer size, a power of two; 0 = default */
 };
 
+/* What the count key holds (--by, --stacks). */
+struct key_opts {
+	__u32 dims;		   /* enum key_dim; 0 = DIMS_BASE */
+	__u32 max_stacks;	   /* stack table size, 0 = DEFAULT_MAX_STACKS */
+	const __u64 *helper_start; /* --by caller: n_helpers [start, end) ranges */
+	const __u64 *helper_end;
+	int n_helpers;
+};
+
 struct loader_opts {
 	enum backend backend;
 	struct filters filters;
 	struct event_opts events;
+	struct key_opts keys;
 	__u32 max_keys;	      /* 0 = DEFAULT_MAX_KEYS */
 	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
 	bool verbose;
@@ -61,6 +71,10 @@ int loader__drops_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
+int loader__stacks_fd(const struct loader *l); /* the stack table, -1 without --stacks */
+/* Bytes of struct drop_key the count table's keys hold (BASE_KEY_SIZE
+ * or the whole struct). */
+__u32 loader__key_size(const struct loader *l);
 
 enum backend backend_parse(const char *name); /* -1 when unknown */
 const char *backend_name(enum backend b);

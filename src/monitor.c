@@ -12,11 +12,14 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "cgroups.h"
 #include "counts.h"
 #include "filters.h"
+#include "helpers.h"
 #include "ksyms.h"
 #include "monitor.h"
 #include "reasons.h"
+#include "stacks.h"
 
 #define CAP_SYS_ADMIN_BIT 21
 #define CAP_PERFMON_BIT	  38
@@ -108,6 +111,33 @@ static struct ksyms *load_symbols(const struct config *cfg)
 	return ks;
 }
 
+/* What the count key holds; --by caller needs the helpers' addresses. */
+static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_opts *k)
+{
+	char bad[320];
+	int n;
+
+	k->dims = DIMS_BASE | cfg->by;
+	k->max_stacks = cfg->max_stacks;
+	if (!(cfg->by & DIM_CALLER))
+		return 0;
+	if (!m->ks) {
+		fprintf(stderr, "dropscope: --by caller needs kernel symbols, and none could be "
+				"read (see above)\n");
+		return 1;
+	}
+	n = helpers_resolve(m->ks, cfg->helpers, m->helper_start, m->helper_end, MAX_HELPERS, bad,
+			    sizeof(bad));
+	if (n < 0) {
+		fprintf(stderr, "dropscope: --helper: %s\n", bad);
+		return 2;
+	}
+	k->helper_start = m->helper_start;
+	k->helper_end = m->helper_end;
+	k->n_helpers = n;
+	return 0;
+}
+
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
 {
 	char err[512];
@@ -144,11 +174,14 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
-	if (cfg->location) {
+	if (cfg->location || (cfg->by & DIM_CALLER)) {
 		m->ks = load_symbols(cfg);
 		m->last_reload = mono_now();
 	}
 	rc = filters_resolve(cfg, m->rs, m->ks, &lopts->filters, &m->reason_buf);
+	if (rc)
+		return rc;
+	rc = resolve_keys(m, cfg, &lopts->keys);
 	if (rc)
 		return rc;
 
@@ -167,6 +200,21 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (!m->counts) {
 		fprintf(stderr, "dropscope: out of memory\n");
 		return 1;
+	}
+	if (cfg->by & DIM_STACK) {
+		m->stacks = stacks__new(loader__stacks_fd(m->loader),
+					cfg->max_stacks ? cfg->max_stacks : DEFAULT_MAX_STACKS);
+		if (!m->stacks) {
+			fprintf(stderr, "dropscope: out of memory\n");
+			return 1;
+		}
+	}
+	if (cfg->by & DIM_CGROUP) {
+		m->cgroups = cgroups__new(NULL);
+		if (!m->cgroups) {
+			fprintf(stderr, "dropscope: out of memory\n");
+			return 1;
+		}
 	}
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
@@ -248,6 +296,8 @@ bool monitor_has_reasons(const struct monitor *m)
 void monitor_end(struct monitor *m)
 {
 	counts__free(m->counts);
+	stacks__free(m->stacks);
+	cgroups__free(m->cgroups);
 	loader__free(m->loader);
 	ksyms__free(m->ks);
 	reasons__free(m->rs);

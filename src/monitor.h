@@ -7,17 +7,23 @@
 #define DROPSCOPE_MONITOR_H
 
 #include <stdbool.h>
+#include "dropscope.h"
 #include "loader.h"
 #include "options.h"
 
+struct cgroups;
 struct counts;
 struct ksyms;
 struct reasons;
+struct stacks;
 
 struct monitor {
 	const struct config *cfg;
 	struct loader *loader;
-	struct counts *counts; /* the kernel's counts, per interval */
+	struct counts *counts;	 /* the kernel's counts, per interval */
+	struct stacks *stacks;	 /* --stacks: the kernel's stack table, else NULL */
+	struct cgroups *cgroups; /* --by cgroup: id to path, else NULL */
+	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
 	struct ksyms *ks;
 	unsigned ks_gen; /* bumped at every symbol reload: caches key on it */
 	struct reasons *rs;

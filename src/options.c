@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "dropscope.h"
+#include "keys.h"
 #include "options.h"
 
 enum {
@@ -27,6 +28,11 @@ enum {
 	OPT_LOCATION,
 	OPT_SNAPLEN,
 	OPT_RATE,
+	OPT_BY,
+	OPT_STACKS,
+	OPT_FOLDED,
+	OPT_MAX_STACKS,
+	OPT_HELPER,
 };
 
 void usage(FILE *out)
@@ -50,6 +56,14 @@ void usage(FILE *out)
 	      "                           [kernel]), addr (0xffffffff814a104a), full (all three);\n"
 	      "                           events mode defaults to data without \"[kernel]\"\n"
 	      "      --json               one JSON object per interval (per event in events mode)\n"
+	      "      --by KEY[,KEY...]    group counts by: location (default), reason, proto,\n"
+	      "                           dev, netns, comm, cgroup, caller, stack (see below)\n"
+	      "      --stacks             count per kernel stack too, and print each row's stacks\n"
+	      "                           (events mode: each event's stack); same as --by +stack\n"
+	      "      --folded             print stacks as \"root;...;location COUNT\" lines, the\n"
+	      "                           input of flamegraph.pl (implies --stacks)\n"
+	      "      --max-stacks N       size of the in-kernel stack table (default 4096)\n"
+	      "      --helper FUNC[,FUNC] more generic free helpers for --by caller to look past"
 	      "\n"
 	      "Filters (in the kernel):\n"
 	      "      --netns PATH|INODE   only drops in this network namespace\n"
@@ -75,6 +89,13 @@ void usage(FILE *out)
 	      "      --snaplen N          bytes of each packet to copy (default 128, max 1024)\n"
 	      "      --rate N             at most N events per second (the rest is still counted)\n"
 	      "  -w, --write FILE         write the packets as pcapng (- = stdout)\n"
+	      "\n"
+	      "Grouping (--by): reason = the kernel's drop reason; proto = skb->protocol;\n"
+	      "dev = the packet's device; netns = its network namespace inode; comm = the task\n"
+	      "the drop ran in (softirq work runs on whatever task it interrupted); cgroup =\n"
+	      "the cgroup v2 path of the socket owning the packet (receiving socket, else\n"
+	      "skb->sk), else of that task; caller = the first frame from the location up that\n"
+	      "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks.\n"
 	      "\n"
 	      "Needs root, or CAP_BPF and CAP_PERFMON.\n",
 	      out);
@@ -137,6 +158,11 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "stacks", no_argument, NULL, OPT_STACKS },
+		{ "folded", no_argument, NULL, OPT_FOLDED },
+		{ "max-stacks", required_argument, NULL, OPT_MAX_STACKS },
+		{ "helper", required_argument, NULL, OPT_HELPER },
 		{},
 	};
 	bool events = !strcmp(cfg->cmd, "events");
@@ -249,6 +275,40 @@ int options_parse(int argc, char **argv, struct config *cfg)
 					   "expected a positive integer, events mode only");
 			cfg->rate = (unsigned)n;
 			break;
+		case OPT_BY: {
+			char word[64];
+			__u32 dims;
+
+			if (events)
+				return bad("option", "--by", "only in summary mode");
+			if (keys_parse(optarg, &dims, word, sizeof(word))) {
+				char why[160];
+
+				snprintf(why, sizeof(why), "unknown key '%s' (expected %s)", word,
+					 keys_names());
+				return bad("--by", optarg, why);
+			}
+			cfg->by |= dims;
+			break;
+		}
+		case OPT_STACKS:
+			cfg->by |= DIM_STACK;
+			break;
+		case OPT_FOLDED:
+			if (events)
+				return bad("option", "--folded", "only in summary mode");
+			cfg->folded = true;
+			break;
+		case OPT_MAX_STACKS:
+			if (parse_ulong(optarg, 1UL << 18, &n))
+				return bad("--max-stacks", optarg, "expected 1..262144");
+			cfg->max_stacks = (unsigned)n;
+			break;
+		case OPT_HELPER:
+			if (!*optarg)
+				return bad("--helper", optarg, "expected function names");
+			cfg->helpers = optarg;
+			break;
 		case ':':
 			return bad("option", argv[optind - 1], "needs a value");
 		default: {
@@ -260,6 +320,18 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		}
 		}
 	}
+	if (cfg->folded) {
+		if (cfg->json)
+			return bad("option", "--folded", "cannot go with --json");
+		cfg->by |= DIM_STACK;
+	}
+	if (cfg->max_stacks && !(cfg->by & DIM_STACK))
+		return bad("option", "--max-stacks", "needs --stacks (or --folded, --by stack)");
+	if (cfg->helpers && !(cfg->by & DIM_CALLER))
+		return bad("option", "--helper", "needs --by caller");
+	/* Events: only the stack is a key an event can carry. */
+	if (events && (cfg->by & ~DIM_STACK))
+		return bad("option", "--by", "only in summary mode");
 	if (optind < argc) {
 		if (!events)
 			return bad("argument", argv[optind], "unexpected");

@@ -18,6 +18,10 @@ struct config {
 	enum sym_style sym;
 	bool sym_set; /* --symbols given: events mode then shows exactly that */
 	bool by_reason;
+	__u32 by;	     /* --by: enum key_dim bits, 0 = location (with -r: and reason) */
+	bool folded;	     /* --folded */
+	unsigned max_stacks; /* --max-stacks, 0 = DEFAULT_MAX_STACKS */
+	const char *helpers; /* --helper: more generic helpers for --by caller */
 	bool json;
 	bool verbose;
 	enum backend backend;

@@ -2,18 +2,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroups.h"
 #include "json.h"
+#include "keys.h"
 #include "ksyms.h"
 #include "packet.h"
 #include "reasons.h"
 #include "report.h"
+#include "stacks.h"
 
+/* One (key, stack) of a report: rows of the interval folded by the
+ * dimensions the report shows. */
 struct line {
-	__u64 addr;
-	__u32 reason;
-	__u16 protocol;
+	struct drop_key key;
 	__u64 count;
-	const struct ksym *sym; /* NULL: no symbol, the address stands in */
+};
+
+/* One printed row: the lines [first, first + n) that share its key (its
+ * stacks, most first; n is 1 without --stacks). */
+struct group {
+	const struct line *first;
+	size_t n;
+	__u64 count;
+	const struct ksym *sym; /* the location's; NULL: no symbol, the address stands in */
 };
 
 /* symdata() of the longest name (KSYM_NAME_LEN, 512 since 6.1 for Rust)
@@ -21,12 +32,44 @@ struct line {
 #define SYMDATA_LEN 640
 
 /* symname(): the symbol's name, or the address as "0x..." in buf. */
-static const char *line_name(const struct line *l, char *buf, size_t len)
+static const char *sym_or_addr(const struct ksym *sym, __u64 addr, char *buf, size_t len)
 {
-	if (l->sym)
-		return l->sym->name;
-	snprintf(buf, len, "0x%llx", (unsigned long long)l->addr);
+	if (sym)
+		return sym->name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 	return buf;
+}
+
+/*
+ * Strings from the kernel (device names, comm, symbols, cgroup paths)
+ * can hold any byte: printable ASCII passes, the rest is \xNN, so a
+ * line is one line and no escape sequence reaches the terminal.
+ */
+static void text_str(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			putc(*p, out);
+		else
+			fprintf(out, "\\x%02x", *p);
+	}
+}
+
+/* What a report shows: the --by set, or the seed's location (and -r's
+ * reason); JSON keeps reason and protocol apart whatever is shown. */
+static __u32 shown_dims(const struct report *r)
+{
+	__u32 d = r->dims ? r->dims : DIM_LOCATION;
+
+	if (r->by_reason)
+		d |= DIM_LOCATION | DIM_REASON;
+	if (r->json)
+		d |= DIM_REASON | DIM_PROTO;
+	if (d & DIM_CALLER)
+		d |= DIM_LOCATION;
+	if (r->folded)
+		d |= DIM_STACK | DIM_LOCATION;
+	return d;
 }
 
 int sym_style_parse(const char *s)
@@ -44,102 +87,220 @@ const char *reason_name(const struct reasons *rs, __u32 reason)
 	return rs ? reasons__name(rs, reason) : NULL;
 }
 
-static int by_key(const void *a, const void *b)
+static int line_cmp(const void *a, const void *b)
 {
-	const struct line *x = a, *y = b;
-
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	if (x->reason != y->reason)
-		return x->reason < y->reason ? -1 : 1;
-	return (int)x->protocol - (int)y->protocol;
+	return keys_cmp(&((const struct line *)a)->key, &((const struct line *)b)->key, true);
 }
 
-/* Most drops first; ties by name, then address, so output is stable. */
-static int by_count(const void *a, const void *b)
+/* Most first; ties by stack id, so output is stable. */
+static int stack_by_count(const void *a, const void *b)
 {
 	const struct line *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->key.stack_id < y->key.stack_id ? -1 : x->key.stack_id > y->key.stack_id;
+}
+
+/* Most drops first; ties by name, then by key, so output is stable. */
+static int group_by_count(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
 	char xa[24], ya[24];
 	int c;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	c = strcmp(line_name(x, xa, sizeof(xa)), line_name(y, ya, sizeof(ya)));
+	c = strcmp(sym_or_addr(x->sym, x->first->key.location, xa, sizeof(xa)),
+		   sym_or_addr(y->sym, y->first->key.location, ya, sizeof(ya)));
 	if (c)
 		return c;
-	return by_key(a, b);
+	return keys_cmp(&x->first->key, &y->first->key, false);
 }
 
 /*
- * Fold rows into the lines a report shows: per address for the seed's
- * output, per (address, reason) with -r, per whole key for JSON.
+ * Fold rows into what the report shows: lines per (shown key, stack),
+ * grouped per shown key. lines and groups have room for n each.
  */
 static size_t fold(const struct report *r, const struct drop_delta *rows, size_t n,
-		   struct line *lines)
+		   struct line *lines, struct group *groups)
 {
-	size_t out = 0;
+	__u32 dims = shown_dims(r);
+	size_t nl = 0, ng = 0;
 
+	for (size_t i = 0; i < n; i++)
+		lines[i] = (struct line){ .key = keys_mask(&rows[i].key, dims),
+					  .count = rows[i].count };
+	qsort(lines, n, sizeof(*lines), line_cmp);
 	for (size_t i = 0; i < n; i++) {
-		lines[i] = (struct line){ .addr = rows[i].key.location, .count = rows[i].count };
-		if (r->by_reason || r->json)
-			lines[i].reason = rows[i].key.reason;
-		if (r->json)
-			lines[i].protocol = rows[i].key.protocol;
-	}
-	qsort(lines, n, sizeof(*lines), by_key);
-	for (size_t i = 0; i < n; i++) {
-		if (out && !by_key(&lines[out - 1], &lines[i]))
-			lines[out - 1].count += lines[i].count;
+		if (nl && !line_cmp(&lines[nl - 1], &lines[i]))
+			lines[nl - 1].count += lines[i].count;
 		else
-			lines[out++] = lines[i];
+			lines[nl++] = lines[i];
 	}
-	for (size_t i = 0; i < out; i++)
-		lines[i].sym = ksyms__find(r->ks, lines[i].addr);
-	qsort(lines, out, sizeof(*lines), by_count);
-	return out;
+	for (size_t i = 0; i < nl; i++) {
+		if (ng && !keys_cmp(&groups[ng - 1].first->key, &lines[i].key, false)) {
+			groups[ng - 1].n++;
+			groups[ng - 1].count += lines[i].count;
+			continue;
+		}
+		groups[ng++] =
+			(struct group){ .first = &lines[i], .n = 1, .count = lines[i].count };
+	}
+	for (size_t i = 0; i < ng; i++) {
+		qsort((struct line *)groups[i].first, groups[i].n, sizeof(struct line),
+		      stack_by_count);
+		if (dims & DIM_LOCATION)
+			groups[i].sym = ksyms__find(r->ks, groups[i].first->key.location);
+	}
+	qsort(groups, ng, sizeof(*groups), group_by_count);
+	return ng;
 }
 
-static void print_location(const struct report *r, const struct line *l)
+static void print_addr(const struct report *r, const struct ksym *sym, __u64 addr)
 {
 	char data[SYMDATA_LEN], raw[24];
 
 	switch (r->sym) {
 	case SYM_NAME:
-		fputs(line_name(l, raw, sizeof(raw)), r->out);
+		text_str(r->out, sym_or_addr(sym, addr, raw, sizeof(raw)));
 		break;
 	case SYM_DATA:
-		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
-		fputs(data, r->out);
+		ksyms__symdata(r->ks, addr, data, sizeof(data));
+		text_str(r->out, data);
 		break;
 	case SYM_ADDR:
-		fprintf(r->out, "0x%llx", (unsigned long long)l->addr);
+		fprintf(r->out, "0x%llx", (unsigned long long)addr);
 		break;
 	case SYM_FULL:
-		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
-		fprintf(r->out, "0x%llx, %s, %s", (unsigned long long)l->addr,
-			line_name(l, raw, sizeof(raw)), data);
+		ksyms__symdata(r->ks, addr, data, sizeof(data));
+		fprintf(r->out, "0x%llx, ", (unsigned long long)addr);
+		text_str(r->out, sym_or_addr(sym, addr, raw, sizeof(raw)));
+		fputs(", ", r->out);
+		text_str(r->out, data);
 		break;
 	}
 }
 
-static void text_interval(const struct report *r, const struct line *lines, size_t n,
+/* A stack frame as the kernel's %pS prints it: func+0xoff/0xsize, and
+ * [module] outside vmlinux. */
+static void frame_text(const struct report *r, __u64 ip, char *buf, size_t len)
+{
+	size_t n;
+
+	ksyms__symdata(r->ks, ip, buf, len);
+	n = strlen(buf);
+	if (n > 9 && !strcmp(buf + n - 9, " [kernel]"))
+		buf[n - 9] = 0;
+}
+
+static void text_reason(const struct report *r, __u32 reason)
+{
+	const char *name = reason_name(r->rs, reason);
+
+	if (name) {
+		fputs(" (", r->out);
+		text_str(r->out, name);
+		fputc(')', r->out);
+	} else if (r->no_reasons) {
+		fputs(" (unknown)", r->out);
+	} else {
+		fprintf(r->out, " (reason %u)", reason);
+	}
+}
+
+/*
+ * The dimensions past location and reason, in one fixed order: " dev=x"
+ * after a row's text, or "dev=x;" as a folded stack's pseudo-frame.
+ */
+static void text_dims(const struct report *r, const struct drop_key *k, __u32 dims, bool folded)
+{
+	const char *lead = folded ? "" : " ", *trail = folded ? ";" : "";
+
+	if (dims & DIM_PROTO) {
+		const char *p = packet__ethertype_name(k->protocol);
+
+		if (p)
+			fprintf(r->out, "%sproto=%s%s", lead, p, trail);
+		else
+			fprintf(r->out, "%sproto=0x%04x%s", lead, k->protocol, trail);
+	}
+	if (dims & DIM_DEV) {
+		fprintf(r->out, "%sdev=", lead);
+		text_str(r->out, k->dev[0] ? k->dev : "-");
+		fputs(trail, r->out);
+	}
+	if (dims & DIM_NETNS)
+		fprintf(r->out, "%snetns=%u%s", lead, k->netns, trail);
+	if (dims & DIM_COMM) {
+		fprintf(r->out, "%scomm=", lead);
+		text_str(r->out, k->comm[0] ? k->comm : "-");
+		fputs(trail, r->out);
+	}
+	if (dims & DIM_CGROUP) {
+		const char *path = cgroups__path(r->cgroups, k->cgroup);
+
+		fprintf(r->out, "%scgroup=", lead);
+		if (path)
+			text_str(r->out, path);
+		else
+			fprintf(r->out, "%llu", (unsigned long long)k->cgroup);
+		fputs(trail, r->out);
+	}
+}
+
+static void text_stacks(const struct report *r, const struct group *g)
+{
+	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
+	char frame[SYMDATA_LEN];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct line *l = &g->first[i];
+		const __u64 *ips;
+		size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
+
+		fprintf(r->out, "    %llu packets:%s\n", (unsigned long long)l->count,
+			nf ? "" : " [stack unavailable]");
+		for (size_t f = 0; f < nf; f++) {
+			frame_text(r, ips[f], frame, sizeof(frame));
+			fputs("        ", r->out);
+			text_str(r->out, frame);
+			fputc('\n', r->out);
+		}
+	}
+}
+
+static void text_interval(const struct report *r, const struct group *groups, size_t n,
 			  const struct interval_stats *st)
 {
+	__u32 dims = shown_dims(r);
+
 	fputc('\n', r->out);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(r->out, "%llu packets dropped at ", (unsigned long long)lines[i].count);
-		print_location(r, &lines[i]);
-		if (r->by_reason) {
-			const char *name = reason_name(r->rs, lines[i].reason);
+		const struct group *g = &groups[i];
+		const struct drop_key *k = &g->first->key;
 
-			if (name)
-				fprintf(r->out, " (%s)", name);
-			else if (r->no_reasons)
-				fputs(" (unknown)", r->out);
+		fprintf(r->out, "%llu packets dropped", (unsigned long long)g->count);
+		if (dims & DIM_CALLER) {
+			fputs(" at ", r->out);
+			if (k->caller)
+				print_addr(r, ksyms__find(r->ks, k->caller), k->caller);
 			else
-				fprintf(r->out, " (reason %u)", lines[i].reason);
+				fputs("[caller unknown]", r->out);
+			if (k->caller != k->location) {
+				fputs(" via ", r->out);
+				print_addr(r, g->sym, k->location);
+			}
+		} else if (dims & DIM_LOCATION) {
+			fputs(" at ", r->out);
+			print_addr(r, g->sym, k->location);
 		}
+		if (dims & DIM_REASON)
+			text_reason(r, k->reason);
+		text_dims(r, k, dims, false);
 		fputc('\n', r->out);
+		if (dims & DIM_STACK)
+			text_stacks(r, g);
 	}
 	/* Loss is reported, never silent; absent when zero so the default
 	 * output stays the seed's. */
@@ -153,26 +314,150 @@ static void text_interval(const struct report *r, const struct line *lines, size
 			(unsigned long long)st->missed);
 }
 
-static void json_interval(const struct report *r, const struct line *lines, size_t n,
+/* Key values before the frames, as pseudo-frames: "reason=NO_SOCKET;". */
+static void folded_prefix(const struct report *r, const struct drop_key *k)
+{
+	__u32 dims = r->dims & ~(DIM_LOCATION | DIM_STACK | DIM_CALLER);
+
+	if ((dims & DIM_REASON) || r->by_reason) {
+		const char *name = reason_name(r->rs, k->reason);
+
+		fputs("reason=", r->out);
+		if (name)
+			text_str(r->out, name);
+		else
+			fprintf(r->out, "%u", k->reason);
+		fputc(';', r->out);
+	}
+	text_dims(r, k, dims, true);
+}
+
+/*
+ * --folded: "root;...;caller;location COUNT", the input of flamegraph.pl,
+ * inferno and speedscope. Frames are function names; a drop without a
+ * stack keeps its count as "[stack unavailable];location".
+ */
+static void folded_interval(const struct report *r, const struct group *groups, size_t n,
+			    const struct interval_stats *st)
+{
+	char raw[24];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct group *g = &groups[i];
+
+		for (size_t j = 0; j < g->n; j++) {
+			const struct line *l = &g->first[j];
+			const __u64 *ips;
+			size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks,
+						&ips);
+
+			folded_prefix(r, &l->key);
+			if (!nf)
+				fputs("[stack unavailable];", r->out);
+			for (size_t f = nf; f-- > 1;) {
+				text_str(r->out, sym_or_addr(ksyms__find(r->ks, ips[f]), ips[f],
+							     raw, sizeof(raw)));
+				fputc(';', r->out);
+			}
+			text_str(r->out, sym_or_addr(g->sym, l->key.location, raw, sizeof(raw)));
+			fprintf(r->out, " %llu\n", (unsigned long long)l->count);
+		}
+	}
+	/* Loss stays in the same stream, as frames of their own. */
+	if (st->overflow)
+		fprintf(r->out, "[not counted: count table full] %llu\n",
+			(unsigned long long)st->overflow);
+	if (st->missed)
+		fprintf(r->out, "[missed: nested call] %llu\n", (unsigned long long)st->missed);
+}
+
+static void json_stacks(const struct report *r, const struct group *g)
+{
+	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
+	char frame[SYMDATA_LEN];
+
+	fputs(",\"stacks\":[", r->out);
+	for (size_t i = 0; i < n; i++) {
+		const struct line *l = &g->first[i];
+		const __u64 *ips;
+		size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
+
+		fprintf(r->out, "%s{\"count\":%llu,\"frames\":", i ? "," : "",
+			(unsigned long long)l->count);
+		if (!nf)
+			fputs("null", r->out);
+		for (size_t f = 0; f < nf; f++) {
+			frame_text(r, ips[f], frame, sizeof(frame));
+			fputs(f ? "," : "[", r->out);
+			json_string(r->out, frame);
+		}
+		fputs(nf ? "]}" : "}", r->out);
+	}
+	fputc(']', r->out);
+}
+
+static void json_dims(const struct report *r, const struct drop_key *k, __u32 dims)
+{
+	char buf[24];
+
+	if (dims & DIM_CALLER) {
+		const struct ksym *s = k->caller ? ksyms__find(r->ks, k->caller) : NULL;
+
+		fputs(",\"caller\":", r->out);
+		json_string(r->out, k->caller ? sym_or_addr(s, k->caller, buf, sizeof(buf)) : NULL);
+		if (k->caller)
+			fprintf(r->out, ",\"caller_address\":\"0x%llx\"",
+				(unsigned long long)k->caller);
+		else
+			fputs(",\"caller_address\":null", r->out);
+	}
+	if (dims & DIM_DEV) {
+		fputc(',', r->out);
+		json_member_str(r->out, "dev", k->dev[0] ? k->dev : NULL);
+		fprintf(r->out, ",\"ifindex\":%u", k->ifindex);
+	}
+	if (dims & DIM_NETNS)
+		fprintf(r->out, ",\"netns\":%u", k->netns);
+	if (dims & DIM_COMM) {
+		fputc(',', r->out);
+		json_member_str(r->out, "comm", k->comm[0] ? k->comm : NULL);
+	}
+	if (dims & DIM_CGROUP) {
+		fputc(',', r->out);
+		json_member_str(r->out, "cgroup", cgroups__path(r->cgroups, k->cgroup));
+		fprintf(r->out, ",\"cgroup_id\":%llu", (unsigned long long)k->cgroup);
+	}
+}
+
+static void json_interval(const struct report *r, const struct group *groups, size_t n,
 			  const struct interval_stats *st, double ts, double interval)
 {
+	__u32 dims = shown_dims(r);
+
 	fprintf(r->out, "{\"timestamp\":%.6f,\"interval\":%.6f,\"entries\":[", ts, interval);
 	for (size_t i = 0; i < n; i++) {
-		const struct ksym *s = lines[i].sym;
-		const char *proto = packet__ethertype_name(lines[i].protocol);
+		const struct group *g = &groups[i];
+		const struct drop_key *k = &g->first->key;
+		const char *proto = packet__ethertype_name(k->protocol);
 		char buf[16];
 
-		fprintf(r->out, "%s{\"count\":%llu,\"address\":\"0x%llx\",", i ? "," : "",
-			(unsigned long long)lines[i].count, (unsigned long long)lines[i].addr);
-		report__json_symbol(r->out, s, lines[i].addr);
+		fprintf(r->out, "%s{\"count\":%llu,", i ? "," : "", (unsigned long long)g->count);
+		if (dims & DIM_LOCATION)
+			fprintf(r->out, "\"address\":\"0x%llx\",", (unsigned long long)k->location);
+		else
+			fputs("\"address\":null,", r->out);
+		report__json_symbol(r->out, g->sym, k->location);
 		fputc(',', r->out);
-		json_member_str(r->out, "reason", reason_name(r->rs, lines[i].reason));
-		fprintf(r->out, ",\"reason_code\":%u,", lines[i].reason);
+		json_member_str(r->out, "reason", reason_name(r->rs, k->reason));
+		fprintf(r->out, ",\"reason_code\":%u,", k->reason);
 		if (!proto) {
-			snprintf(buf, sizeof(buf), "0x%04x", lines[i].protocol);
+			snprintf(buf, sizeof(buf), "0x%04x", k->protocol);
 			proto = buf;
 		}
 		json_member_str(r->out, "protocol", proto);
+		json_dims(r, k, dims);
+		if (dims & DIM_STACK)
+			json_stacks(r, g);
 		fputc('}', r->out);
 	}
 	fprintf(r->out, "],\"not_counted\":%llu,\"missed\":%llu,\"filtered\":%llu}\n",
@@ -194,7 +479,7 @@ void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr)
 
 void report__start(const struct report *r)
 {
-	if (!r->json)
+	if (!r->json && !r->folded)
 		fputs("Monitoring for dropped packets\n", r->out);
 	fflush(r->out);
 }
@@ -203,24 +488,32 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 		      const struct interval_stats *st, double timestamp, double interval)
 {
 	struct line *lines = calloc(n ? n : 1, sizeof(*lines));
+	struct group *groups = calloc(n ? n : 1, sizeof(*groups));
 	size_t shown;
 
-	if (!lines)
+	if (!lines || !groups) {
+		free(lines);
+		free(groups);
 		return;
-	shown = fold(r, rows, n, lines);
-	if (r->top > 0 && shown > (size_t)r->top)
+	}
+	shown = fold(r, rows, n, lines, groups);
+	/* Folded output is a profile: every row, or the sums would be short. */
+	if (r->top > 0 && shown > (size_t)r->top && !r->folded)
 		shown = r->top;
-	if (r->json)
-		json_interval(r, lines, shown, st, timestamp, interval);
+	if (r->folded)
+		folded_interval(r, groups, shown, st);
+	else if (r->json)
+		json_interval(r, groups, shown, st, timestamp, interval);
 	else
-		text_interval(r, lines, shown, st);
+		text_interval(r, groups, shown, st);
 	fflush(r->out);
 	free(lines);
+	free(groups);
 }
 
 void report__stop(const struct report *r)
 {
-	if (!r->json)
+	if (!r->json && !r->folded)
 		fputs("Stopping dropped packet monitor\n", r->out);
 	fflush(r->out);
 }

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include "counts.h"
 
+struct cgroups;
 struct ksym;
 struct ksyms;
 struct reasons;
+struct stacks;
 
 enum sym_style {
 	SYM_NAME, /* symname(): tcp_v4_rcv */
@@ -29,7 +31,15 @@ struct report {
 	bool by_reason;	 /* -r: one line per (location, reason) */
 	bool no_reasons; /* the kernel passes no reason (< 5.17): print "unknown" */
 	bool json;
-	int top; /* 0 = all */
+	bool folded; /* --folded: "frame;frame;location COUNT" lines, nothing else */
+	int top;     /* 0 = all */
+	/*
+	 * --by: enum key_dim bits to show, 0 = location (plus reason with
+	 * -r). JSON always shows reason and protocol too.
+	 */
+	__u32 dims;
+	struct stacks *stacks;	 /* --stacks: the kernel's stack table */
+	struct cgroups *cgroups; /* --by cgroup: id to path */
 };
 
 int sym_style_parse(const char *s); /* -1 when unknown */

@@ -51,6 +51,10 @@ int cmd_summary(struct config *cfg)
 			       .rs = m.rs,
 			       .sym = cfg->sym,
 			       .by_reason = cfg->by_reason,
+			       .dims = cfg->by,
+			       .folded = cfg->folded,
+			       .stacks = m.stacks,
+			       .cgroups = m.cgroups,
 			       .no_reasons = !monitor_has_reasons(&m),
 			       .json = cfg->json,
 			       .top = cfg->top };

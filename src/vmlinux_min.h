@@ -33,6 +33,7 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_STACK_TRACE = 7,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 enum {
@@ -76,8 +77,23 @@ struct sock_common {
 	possible_net_t skc_net;
 };
 
+struct kernfs_node {
+	__u64 id; /* since 5.5; the cgroup id on the default hierarchy */
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
+/* The socket's cgroup v2 pointer since 5.15 (earlier kernels packed it
+ * into a union with v1 data: read only when the field exists). */
+struct sock_cgroup_data {
+	struct cgroup *cgroup;
+};
+
 struct sock {
 	struct sock_common __sk_common;
+	struct sock_cgroup_data sk_cgrp_data;
 };
 
 struct sk_buff {
