@@ -23,12 +23,14 @@
 #include "pktfilter.h"
 #include "reasons.h"
 #include "report.h"
+#include "stacks.h"
 
 #define MAX_IFACES	  256
 #define LOC_CACHE	  64   /* a flood hits few locations: format each once */
 #define SYMDATA_MAX	  640  /* symdata of a 511-byte (Rust) name fits */
 #define LOC_LEN		  1280 /* --symbols=full: address, name and symdata */
 #define PCAP_ERRBUF_SIZE_ 512
+#define EVENT_FRAMES	  8 /* --stacks: frames shown per event */
 
 struct iface {
 	__u32 netns;
@@ -176,7 +178,33 @@ struct ev_view {
 	const char *reason;
 	char rbuf[32];
 	const char *loc;
+	const __u64 *frames; /* --stacks: from the location down, NULL: none */
+	size_t n_frames;     /* at most EVENT_FRAMES */
+	bool stacks;	     /* --stacks is on (a stack may still be unavailable) */
 };
+
+/* A frame as %pS prints it, without the "[kernel]" every core one has. */
+static void frame_text(const struct ev_ctx *x, __u64 ip, char *buf, size_t len)
+{
+	size_t n;
+
+	ksyms__symdata(x->m->ks, ip, buf, len);
+	n = strlen(buf);
+	if (n > 9 && !strcmp(buf + n - 9, " [kernel]"))
+		buf[n - 9] = 0;
+}
+
+static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
+{
+	char frame[SYMDATA_MAX];
+
+	if (!v->n_frames)
+		fputs("    [stack unavailable]\n", x->out);
+	for (size_t i = 0; i < v->n_frames; i++) {
+		frame_text(x, v->frames[i], frame, sizeof(frame));
+		fprintf(x->out, "    %s\n", frame);
+	}
+}
 
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
 {
@@ -193,6 +221,8 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
 		e->ifname[0] ? e->ifname : "-", pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "", v->reason, v->loc);
+	if (v->stacks)
+		print_text_stack(x, v);
 }
 
 static void print_json(struct ev_ctx *x, const struct ev_view *v)
@@ -215,19 +245,43 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	report__json_symbol(x->out, v->sym, e->location);
 	fputc(',', x->out);
 	packet__json(&v->p, x->out);
+	if (v->stacks) {
+		char frame[SYMDATA_MAX];
+
+		fputs(",\"stack\":", x->out);
+		if (!v->n_frames)
+			fputs("null", x->out);
+		for (size_t i = 0; i < v->n_frames; i++) {
+			frame_text(x, v->frames[i], frame, sizeof(frame));
+			fputs(i ? "," : "[", x->out);
+			json_string(x->out, frame);
+		}
+		if (v->n_frames)
+			fputc(']', x->out);
+	}
 	fputs("}\n", x->out);
 }
 
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char comment[768];
+	char comment[768 + EVENT_FRAMES * SYMDATA_MAX];
 	int id = iface_id(x, e);
+	size_t len;
 
 	if (id < 0)
 		return id;
-	snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s", v->reason,
-		 v->loc, e->netns, e->pid ? e->comm : "-");
+	len = snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s",
+		       v->reason, v->loc, e->netns, e->pid ? e->comm : "-");
+	if (v->stacks && len < sizeof(comment))
+		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
+				v->n_frames ? "" : "unavailable");
+	for (size_t i = 0; i < v->n_frames && len < sizeof(comment); i++) {
+		char frame[SYMDATA_MAX];
+
+		frame_text(x, v->frames[i], frame, sizeof(frame));
+		len += snprintf(comment + len, sizeof(comment) - len, "%s%s", i ? ";" : "", frame);
+	}
 	return pcapng__write_packet(x->pc, id, v->wall_ns, e->data, e->caplen, e->len, comment);
 }
 
@@ -259,6 +313,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 		x->sym_missed = true;
 	v.reason = reason_text(x, e->reason, v.rbuf, sizeof(v.rbuf));
 	packet__parse(e->data, e->caplen, e->len, &v.p);
+	v.stacks = x->m->stacks != NULL;
+	v.n_frames =
+		v.stacks ? stacks__get(x->m->stacks, e->stack_id, e->location, x->m->ks, &v.frames)
+			 : 0;
+	if (v.n_frames > EVENT_FRAMES)
+		v.n_frames = EVENT_FRAMES;
 	if (x->pc) {
 		int err = write_pcapng(x, &v);
 
