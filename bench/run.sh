@@ -94,7 +94,7 @@ ip -n "$NS" link set fl0 up
 ip -n "$NS" link set fl1 up
 
 # --- configurations: name, then how to run it. ---------------------------------
-CONFIGS=(none ds ds-r)
+CONFIGS=(none ds ds-r ds-stacks ds-caller ds-folded)
 HAVE_EVENTS=0
 if [[ -x $DS ]] && "$DS" events --help >/dev/null 2>&1; then
 	HAVE_EVENTS=1
@@ -108,7 +108,7 @@ SKIPPED=()
 usable=()
 for c in "${CONFIGS[@]}"; do
 	case $c in
-	ds | ds-r) [[ -x $DS ]] || {
+	ds | ds-r | ds-stacks | ds-caller | ds-folded) [[ -x $DS ]] || {
 		SKIPPED+=("$c: ./dropscope not built")
 		continue
 	} ;;
@@ -136,6 +136,9 @@ describe() {
 	none) echo "no tool" ;;
 	ds) echo "dropscope (summary)" ;;
 	ds-r) echo "dropscope -r" ;;
+	ds-stacks) echo "dropscope --stacks" ;;
+	ds-caller) echo "dropscope --by caller" ;;
+	ds-folded) echo "dropscope --folded" ;;
 	ds-events) echo "dropscope events >/dev/null" ;;
 	ds-events-rate) echo "dropscope events --rate $RATE_LIMIT >/dev/null" ;;
 	bt-count) echo "bpftrace count[location,reason]" ;;
@@ -154,6 +157,9 @@ setup_config() {
 	none) HARGS=(--cpu "$TOOL_CPU") ;;
 	ds) TOOL=("$DS" --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-r) TOOL=("$DS" -r --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-stacks) TOOL=("$DS" --stacks --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-caller) TOOL=("$DS" --by caller --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-folded) TOOL=("$DS" --folded --netns "$NSPATH" --ready-file "$ready") ;;
 	ds-events)
 		TOOL=("$DS" events --netns "$NSPATH" --ready-file "$ready")
 		HARGS+=(--tool-stdout /dev/null)
@@ -180,7 +186,11 @@ setup_config() {
 tool_count() {
 	local f=$WORK/tool.out
 	case $1 in
-	ds | ds-r)
+	ds-folded)
+		# "frames COUNT" lines; table overflow is a line of its own.
+		awk '$NF ~ /^[0-9]+$/ { s += $NF } END { print s + 0 }' "$f"
+		;;
+	ds | ds-r | ds-stacks | ds-caller)
 		# One JSON object per interval; drops that overflowed the table count too.
 		grep -a '^{' "$f" | jq -s '[.[] | ([.entries[].count] | add // 0) +
 			(.not_counted // 0)] | add // 0' 2>/dev/null || true

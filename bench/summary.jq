@@ -110,7 +110,16 @@ def rowor($f; $c): [row($f; $c)] | .[0];
         cpu_met: (if $ds.cpu_overhead_ns == null or $bt.cpu_overhead_ns == null then null
                   else $ds.cpu_overhead_ns <= $bt.cpu_overhead_ns / 3 end)
       },
-      ( ["ds", "ds-r"][] as $c | rowor($f; $c) | select(. != null) |
+      ( (rowor($f; "ds-stacks")) as $st | (rowor($f; "bt-kstack")) as $bk |
+        select($st != null) |
+        {
+          target: "dropscope --stacks overhead <= 1/4 of bpftrace kstack (\($f))",
+          value: $st.overhead_ns,
+          limit: (if $bk.overhead_ns then ($bk.overhead_ns / 4 | r(1)) else null end),
+          met: (if $st.overhead_ns == null or $bk.overhead_ns == null then null
+                else $st.overhead_ns <= $bk.overhead_ns / 4 end)
+        } ),
+      ( ["ds", "ds-r", "ds-stacks", "ds-caller", "ds-folded"][] as $c | rowor($f; $c) | select(. != null) |
         {
           target: "\($c) count exact (\($f))",
           value: (if .count then "\(.count.exact_runs)/\(.runs) runs exact, count-sent \(.count.minus_sent.min)..\(.count.minus_sent.max)" else null end),

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -107,6 +108,22 @@ static struct stack *read_stack(struct stacks *s, __s32 id)
 	memcpy(st->ip, ips, st->n * sizeof(ips[0]));
 	s->by_id[id] = st;
 	return st;
+}
+
+int stacks__insert(struct stacks *s, __s32 id, const __u64 *ips, size_t n)
+{
+	struct stack *st;
+
+	if (id < 0 || (__u32)id >= s->max || n > MAX_STACK_DEPTH)
+		return -EINVAL;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->n = n;
+	memcpy(st->ip, ips, n * sizeof(ips[0]));
+	free(s->by_id[id]);
+	s->by_id[id] = st;
+	return 0;
 }
 
 size_t stacks__get(struct stacks *s, __s32 id, __u64 location, const struct ksyms *ks,

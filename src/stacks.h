@@ -27,6 +27,12 @@ size_t stacks__get(struct stacks *s, __s32 id, __u64 location, const struct ksym
 		   const __u64 **frames);
 
 /*
+ * Put a stack into the cache as if read from the kernel (unit tests and
+ * replays). Returns 0, -EINVAL for an id out of range, -ENOMEM.
+ */
+int stacks__insert(struct stacks *s, __s32 id, const __u64 *ips, size_t n);
+
+/*
  * Where the drop's own part of a raw stack starts: at the frame equal to
  * the location when there is one (the location is the return address
  * into the freeing function, so it is a frame); else past the tracing
