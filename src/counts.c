@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include "counts.h"
+#include "keys.h"
 
 /*
  * Previous totals live in an open-addressing table twice the size of the
@@ -29,20 +30,9 @@ struct counts {
 	__u64 missed_prev;
 };
 
-/* FNV-1a over the whole key: every dimension tells rows apart. */
-static size_t key_hash(const struct drop_key *k)
-{
-	const unsigned char *p = (const unsigned char *)k;
-	__u64 h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return (size_t)(h ^ (h >> 29));
-}
-
 static struct slot *slot_of(struct counts *c, const struct drop_key *k)
 {
-	size_t i = key_hash(k) & (c->nslots - 1);
+	size_t i = keys_hash(k) & (c->nslots - 1);
 
 	while (c->slots[i].used && memcmp(&c->slots[i].key, k, sizeof(*k)))
 		i = (i + 1) & (c->nslots - 1);

@@ -86,3 +86,14 @@ int keys_cmp(const struct drop_key *a, const struct drop_key *b, bool with_stack
 		return c;
 	return a->stack_id < b->stack_id ? -1 : 1;
 }
+
+/* FNV-1a over every byte: padding and unset dimensions are zero. */
+size_t keys_hash(const struct drop_key *k)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 29));
+}

@@ -35,4 +35,7 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 dims);
  * together, its stacks next to each other. */
 int keys_cmp(const struct drop_key *a, const struct drop_key *b, bool with_stack);
 
+/* A hash of the whole key (every dimension tells rows apart). */
+size_t keys_hash(const struct drop_key *k);
+
 #endif /* DROPSCOPE_KEYS_H */

@@ -249,6 +249,49 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	}
 }
 
+/* " at CALLER via LOCATION (REASON) dev=x ...": what follows the count. */
+static void print_key(const struct report *r, const struct drop_key *k, const struct ksym *sym,
+		      __u32 dims)
+{
+	if (dims & DIM_CALLER) {
+		fputs(" at ", r->out);
+		if (k->caller)
+			print_addr(r, ksyms__find(r->ks, k->caller), k->caller);
+		else
+			fputs("[caller unknown]", r->out);
+		if (k->caller != k->location) {
+			fputs(" via ", r->out);
+			print_addr(r, sym, k->location);
+		}
+	} else if (dims & DIM_LOCATION) {
+		fputs(" at ", r->out);
+		print_addr(r, sym, k->location);
+	}
+	if (dims & DIM_REASON)
+		text_reason(r, k->reason);
+	text_dims(r, k, dims, false);
+}
+
+void report__key_text(const struct report *r, const struct drop_key *k, __u32 dims, char *buf,
+		      size_t len)
+{
+	struct report sub = *r;
+	FILE *f;
+
+	buf[0] = 0;
+	f = fmemopen(buf, len, "w");
+	if (!f)
+		return;
+	/* A row cut at len - 1 bytes is still a string: fmemopen ends it. */
+	setvbuf(f, NULL, _IONBF, 0);
+	sub.out = f;
+	print_key(&sub, k, (dims & DIM_LOCATION) ? ksyms__find(r->ks, k->location) : NULL, dims);
+	fclose(f);
+	/* Skip the space that separates the text from a count. */
+	if (buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
+}
+
 static void text_stacks(const struct report *r, const struct group *g)
 {
 	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
@@ -281,23 +324,7 @@ static void text_interval(const struct report *r, const struct group *groups, si
 		const struct drop_key *k = &g->first->key;
 
 		fprintf(r->out, "%llu packets dropped", (unsigned long long)g->count);
-		if (dims & DIM_CALLER) {
-			fputs(" at ", r->out);
-			if (k->caller)
-				print_addr(r, ksyms__find(r->ks, k->caller), k->caller);
-			else
-				fputs("[caller unknown]", r->out);
-			if (k->caller != k->location) {
-				fputs(" via ", r->out);
-				print_addr(r, g->sym, k->location);
-			}
-		} else if (dims & DIM_LOCATION) {
-			fputs(" at ", r->out);
-			print_addr(r, g->sym, k->location);
-		}
-		if (dims & DIM_REASON)
-			text_reason(r, k->reason);
-		text_dims(r, k, dims, false);
+		print_key(r, k, g->sym, dims);
 		fputc('\n', r->out);
 		if (dims & DIM_STACK)
 			text_stacks(r, g);

@@ -49,6 +49,15 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 		      const struct interval_stats *st, double timestamp, double interval);
 void report__stop(const struct report *r);
 
+/*
+ * The text of a row's key as the summary prints it after the count ("at
+ * tcp_v4_rcv (NO_SOCKET) dev=veth1"), dims as in struct report, into buf
+ * (cut to len). For views that place it themselves (top).
+ */
+struct drop_key;
+void report__key_text(const struct report *r, const struct drop_key *k, __u32 dims, char *buf,
+		      size_t len);
+
 /* "symbol","offset","size","module" members for addr (nulls without a symbol). */
 void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr);
 
