@@ -9,19 +9,19 @@ OUT     := $(if $(filter 1,$(STATIC)),build-static,build)
 LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
-DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool
-DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf
+DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool libncurses-dev
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux
 DEPS_BENCH := bpftrace linux-perf
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)
-LIBS    := -lbpf -lelf -lz -lpcap
+LIBS    := -lbpf -lelf -lz -lpcap -lncursesw -ltinfo
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the
 # static build leaves pcap-filter expressions out (all else works).
 LDFLAGS += -static
-LIBS    := -lbpf -lelf -lz
+LIBS    := -lbpf -lelf -lz -lncursesw -ltinfo
 CFLAGS  += -DDROPSCOPE_NO_PCAP
 endif
 

@@ -8,5 +8,6 @@
 
 int cmd_summary(struct config *cfg);
 int cmd_events(struct config *cfg);
+int cmd_top(struct config *cfg);
 
 #endif /* DROPSCOPE_COMMANDS_H */

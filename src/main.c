@@ -140,7 +140,8 @@ static int cmd_reasons(int argc, char **argv)
 
 static int run_monitor(int argc, char **argv, const char *cmd, int (*fn)(struct config *))
 {
-	struct config cfg = { .cmd = cmd, .interval = 5, .snaplen = 128 };
+	/* A live view refreshes every second; a log every 5, as the seed. */
+	struct config cfg = { .cmd = cmd, .interval = strcmp(cmd, "top") ? 5 : 1, .snaplen = 128 };
 	int rc = options_parse(argc, argv, &cfg);
 
 	if (rc == 1)
@@ -163,6 +164,11 @@ static int do_events(int argc, char **argv)
 	return run_monitor(argc, argv, "events", cmd_events);
 }
 
+static int do_top(int argc, char **argv)
+{
+	return run_monitor(argc, argv, "top", cmd_top);
+}
+
 static int do_help(int argc, char **argv)
 {
 	(void)argc;
@@ -183,7 +189,8 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "summary", do_summary },  { "events", do_events }, { "symbols", cmd_symbols },
+	{ "summary", do_summary },  { "events", do_events }, { "top", do_top },
+	{ "symbols", cmd_symbols },
 	{ "reasons", cmd_reasons }, { "help", do_help },     { "version", do_version },
 };
 

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `dropscope top`: a live, sortable view of the same counts the summary
+ * prints. The kernel counts by every dimension a key can toggle from the
+ * start (location, reason, protocol, device, namespace, task); the view
+ * folds them to what is shown, so a toggle regroups the whole history
+ * at once instead of starting over. Nothing here collects on its own:
+ * counts come from counts.c, row text from report.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <curses.h>
+#include <term.h>
+
+#include "commands.h"
+#include "counts.h"
+#include "keys.h"
+#include "ksyms.h"
+#include "monitor.h"
+#include "report.h"
+
+#define HIST	   60 /* intervals of history per row */
+#define FILTER_LEN 64
+#define ROW_TEXT   1024
+
+/* What the kernel fills in top mode: every dimension a key toggles. */
+#define TOP_DIMS (DIMS_BASE | DIM_DEV | DIM_NETNS | DIM_COMM)
+
+enum sort_by { SORT_RATE, SORT_TOTAL, SORT_NAME };
+
+/* One key as the kernel counts it, with its history. */
+struct row {
+	struct drop_key key;
+	__u64 total;
+	__u64 hist[HIST]; /* per interval, hist[tick % HIST] */
+	bool used;
+};
+
+/* One line on screen: rows folded by the shown dimensions. */
+struct view_row {
+	struct drop_key key;
+	__u64 total, last;
+	__u64 hist[HIST];
+	char text[ROW_TEXT];
+};
+
+struct top {
+	struct monitor *m;
+	struct report rep; /* formats row text; never prints */
+	struct row *rows;  /* open addressing, nrows slots */
+	size_t nrows;
+	struct view_row *view;
+	size_t nview;
+	unsigned long tick;
+	__u64 total, last_total;
+	__u64 overflow, missed, last_overflow;
+	double interval, start;
+	__u32 dims; /* shown: DIM_LOCATION plus the toggles */
+	enum sort_by sort;
+	bool paused, help, editing;
+	char filter[FILTER_LEN], edit[FILTER_LEN];
+	bool color;
+};
+
+static struct row *row_of(struct top *t, const struct drop_key *k)
+{
+	size_t i = keys_hash(k) & (t->nrows - 1);
+
+	while (t->rows[i].used && memcmp(&t->rows[i].key, k, sizeof(*k)))
+		i = (i + 1) & (t->nrows - 1);
+	return &t->rows[i];
+}
+
+/* Read what the kernel counted since the last tick into the rows. */
+static int poll_counts(struct top *t)
+{
+	const struct drop_delta *d;
+	struct interval_stats st;
+	size_t slot = (t->tick + 1) % HIST;
+	int n = counts__poll(t->m->counts, &d, &st);
+
+	if (n < 0)
+		return n;
+	t->tick++;
+	for (size_t i = 0; i < t->nrows; i++)
+		t->rows[i].hist[slot] = 0;
+	t->last_total = 0;
+	for (int i = 0; i < n; i++) {
+		struct row *r = row_of(t, &d[i].key);
+
+		if (!r->used) {
+			r->used = true;
+			r->key = d[i].key;
+		}
+		r->total += d[i].count;
+		r->hist[slot] = d[i].count;
+		t->last_total += d[i].count;
+	}
+	t->total += t->last_total;
+	t->last_overflow = st.overflow;
+	t->overflow += st.overflow;
+	t->missed += st.missed;
+	return 0;
+}
+
+static int view_cmp_key(const void *a, const void *b)
+{
+	return keys_cmp(&((const struct view_row *)a)->key, &((const struct view_row *)b)->key,
+			false);
+}
+
+static int view_cmp_sort(const void *a, const void *b, void *arg)
+{
+	const struct view_row *x = a, *y = b;
+	enum sort_by sort = *(const enum sort_by *)arg;
+
+	if (sort == SORT_RATE && x->last != y->last)
+		return x->last > y->last ? -1 : 1;
+	if (sort != SORT_NAME && x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/* Fold the rows into what is shown, filter and sort them. */
+static void build_view(struct top *t)
+{
+	size_t slot = t->tick % HIST, n = 0, out = 0;
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct row *r = &t->rows[i];
+
+		if (!r->used)
+			continue;
+		t->view[n].key = keys_mask(&r->key, t->dims);
+		t->view[n].total = r->total;
+		t->view[n].last = r->hist[slot];
+		memcpy(t->view[n].hist, r->hist, sizeof(r->hist));
+		n++;
+	}
+	qsort(t->view, n, sizeof(*t->view), view_cmp_key);
+	for (size_t i = 0; i < n; i++) {
+		struct view_row *v = &t->view[out - (out ? 1 : 0)];
+
+		if (out && !view_cmp_key(v, &t->view[i])) {
+			v->total += t->view[i].total;
+			v->last += t->view[i].last;
+			for (int h = 0; h < HIST; h++)
+				v->hist[h] += t->view[i].hist[h];
+			continue;
+		}
+		t->view[out++] = t->view[i];
+	}
+	n = out;
+	out = 0;
+	for (size_t i = 0; i < n; i++) {
+		report__key_text(&t->rep, &t->view[i].key, t->dims, t->view[i].text,
+				 sizeof(t->view[i].text));
+		/* The column says where: "at" would only repeat it. */
+		if (!strncmp(t->view[i].text, "at ", 3))
+			memmove(t->view[i].text, t->view[i].text + 3, strlen(t->view[i].text) - 2);
+		if (t->filter[0] && !strstr(t->view[i].text, t->filter))
+			continue;
+		if (out != i)
+			t->view[out] = t->view[i];
+		out++;
+	}
+	qsort_r(t->view, out, sizeof(*t->view), view_cmp_sort, &t->sort);
+	t->nview = out;
+}
+
+/* The last `width` intervals as a sparkline, newest on the right. */
+static void sparkline(const struct top *t, const __u64 *hist, char *buf, int width)
+{
+	static const char levels[] = " .:-=+*#";
+	__u64 max = 0;
+
+	if (width > HIST)
+		width = HIST;
+	for (int i = 0; i < width; i++) {
+		__u64 v = hist[(t->tick + HIST - (width - 1 - i)) % HIST];
+
+		if (v > max)
+			max = v;
+	}
+	for (int i = 0; i < width; i++) {
+		__u64 v = hist[(t->tick + HIST - (width - 1 - i)) % HIST];
+		int lv = max ? (int)((v * 7 + max - 1) / max) : 0;
+
+		/* Columns older than the first interval have no history. */
+		buf[i] = (unsigned long)(width - 1 - i) >= t->tick ? ' ' : levels[lv];
+	}
+	buf[width] = 0;
+}
+
+static const char *sort_name(enum sort_by s)
+{
+	return s == SORT_RATE ? "rate" : s == SORT_TOTAL ? "total" : "name";
+}
+
+static void draw_help(void)
+{
+	static const char *const help[] = {
+		"dropscope top: keys",
+		"",
+		"  1 / 2 / 3   sort by rate, total, name",
+		"  r           group by reason (toggle)",
+		"  P           group by protocol (toggle)",
+		"  d           group by device (toggle)",
+		"  n           group by network namespace (toggle)",
+		"  c           group by task (comm) (toggle)",
+		"  l           group by location (toggle)",
+		"  /           filter the shown rows (substring; empty clears)",
+		"  s           cycle symbol style (name, data, addr)",
+		"  p           pause / resume the display (counting goes on)",
+		"  ?           this help (any key closes it)",
+		"  q           quit",
+	};
+
+	erase();
+	for (size_t i = 0; i < sizeof(help) / sizeof(help[0]) && (int)i < LINES; i++)
+		mvaddnstr((int)i, 0, help[i], COLS);
+	refresh();
+}
+
+static void draw(struct top *t)
+{
+	char line[ROW_TEXT + 128], spark[HIST + 1], group[80];
+	int spark_w, y = 0;
+
+	if (t->help) {
+		draw_help();
+		return;
+	}
+	if (!t->paused)
+		build_view(t);
+	erase();
+	if (t->color)
+		attron(COLOR_PAIR(1) | A_BOLD);
+	snprintf(line, sizeof(line),
+		 "dropscope top - %.0f drops/s, %llu since start  (every %gs%s)",
+		 t->last_total / t->interval, (unsigned long long)t->total, t->interval,
+		 t->paused ? ", PAUSED" : "");
+	mvaddnstr(y++, 0, line, COLS);
+	if (t->color)
+		attroff(COLOR_PAIR(1) | A_BOLD);
+	group[0] = 0;
+	for (__u32 bit = DIM_LOCATION; bit <= DIM_COMM; bit <<= 1)
+		if (t->dims & bit)
+			snprintf(group + strlen(group), sizeof(group) - strlen(group), "%s%s",
+				 group[0] ? "," : "", keys_name(bit));
+	snprintf(line, sizeof(line),
+		 "sort: %s  group: %s  filter: %s  not counted: %llu  missed: %llu",
+		 sort_name(t->sort), group[0] ? group : "-", t->filter[0] ? t->filter : "-",
+		 (unsigned long long)t->overflow, (unsigned long long)t->missed);
+	mvaddnstr(y++, 0, line, COLS);
+	y++;
+	/* The history shrinks first on a narrow terminal. */
+	spark_w = COLS >= 100 ? 30 : COLS >= 80 ? 16 : COLS >= 60 ? 8 : 0;
+	snprintf(line, sizeof(line), "%9s %11s %-*s %s", "RATE/s", "TOTAL", spark_w,
+		 spark_w ? "HISTORY" : "", "WHERE");
+	if (t->color)
+		attron(A_REVERSE);
+	mvaddnstr(y++, 0, line, COLS);
+	if (t->color)
+		attroff(A_REVERSE);
+	for (size_t i = 0; i < t->nview && y < LINES - 1; i++, y++) {
+		const struct view_row *v = &t->view[i];
+
+		sparkline(t, v->hist, spark, spark_w);
+		snprintf(line, sizeof(line), "%9.0f %11llu %-*s %s", v->last / t->interval,
+			 (unsigned long long)v->total, spark_w, spark, v->text);
+		mvaddnstr(y, 0, line, COLS);
+	}
+	if (!t->nview && y < LINES - 1)
+		mvaddnstr(y, 0, t->total ? "(no row matches the filter)" : "(no drops yet)", COLS);
+	if (t->editing) {
+		snprintf(line, sizeof(line), "filter: %s", t->edit);
+		mvaddnstr(LINES - 1, 0, line, COLS);
+	} else {
+		mvaddnstr(LINES - 1, 0,
+			  "? help  q quit  1/2/3 sort  r/P/d/n/c/l group  / filter  p pause", COLS);
+	}
+	refresh();
+}
+
+static void toggle(struct top *t, __u32 dim)
+{
+	t->dims ^= dim;
+}
+
+/* Returns false when the user asked to quit. */
+static bool on_key(struct top *t, int ch)
+{
+	if (t->help) {
+		t->help = false;
+		return true;
+	}
+	if (t->editing) {
+		size_t len = strlen(t->edit);
+
+		if (ch == '\n' || ch == KEY_ENTER) {
+			memcpy(t->filter, t->edit, sizeof(t->filter));
+			t->editing = false;
+		} else if (ch == 27) {
+			t->editing = false;
+		} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len) {
+			t->edit[len - 1] = 0;
+		} else if (ch >= 0x20 && ch < 0x7f && len < sizeof(t->edit) - 1) {
+			t->edit[len] = (char)ch;
+			t->edit[len + 1] = 0;
+		}
+		return true;
+	}
+	switch (ch) {
+	case 'q':
+		return false;
+	case '1':
+		t->sort = SORT_RATE;
+		break;
+	case '2':
+		t->sort = SORT_TOTAL;
+		break;
+	case '3':
+		t->sort = SORT_NAME;
+		break;
+	case 'r':
+		toggle(t, DIM_REASON);
+		break;
+	case 'P':
+		toggle(t, DIM_PROTO);
+		break;
+	case 'd':
+		toggle(t, DIM_DEV);
+		break;
+	case 'n':
+		toggle(t, DIM_NETNS);
+		break;
+	case 'c':
+		toggle(t, DIM_COMM);
+		break;
+	case 'l':
+		toggle(t, DIM_LOCATION);
+		break;
+	case 's':
+		t->rep.sym = t->rep.sym == SYM_NAME   ? SYM_DATA
+			     : t->rep.sym == SYM_DATA ? SYM_ADDR
+						      : SYM_NAME;
+		break;
+	case 'p':
+		t->paused = !t->paused;
+		break;
+	case '?':
+		t->help = true;
+		break;
+	case '/':
+		t->editing = true;
+		memcpy(t->edit, t->filter, sizeof(t->edit));
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* curses would exit() on a terminal it cannot drive: ask first. */
+static int check_terminal(void)
+{
+	int err = 0;
+
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fprintf(stderr,
+			"dropscope top: needs a terminal (standard %s is not one); "
+			"for a log use `dropscope -i 1`\n",
+			isatty(STDOUT_FILENO) ? "input" : "output");
+		return 2;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+		const char *term = getenv("TERM");
+
+		fprintf(stderr, "dropscope top: cannot use the terminal (TERM=%s%s)\n",
+			term ? term : "", term ? " is unknown" : " is not set");
+		return 2;
+	}
+	del_curterm(cur_term);
+	return 0;
+}
+
+int cmd_top(struct config *cfg)
+{
+	struct loader_opts lopts = {};
+	struct top t = { .dims = DIM_LOCATION | DIM_REASON, .interval = cfg->interval };
+	struct monitor m = { .sigfd = -1 };
+	SCREEN *scr = NULL;
+	double next, end;
+	int rc;
+
+	rc = check_terminal();
+	if (rc)
+		return rc;
+	if (cfg->json || cfg->folded || (cfg->by & ~TOP_DIMS) || cfg->top) {
+		fprintf(stderr,
+			"dropscope top: --json, --folded, -t and --by %s are for the "
+			"summary; top groups by location, reason, proto, dev, netns, comm\n",
+			cfg->by & DIM_STACK ? "stack (--stacks)" : "cgroup/caller");
+		return 2;
+	}
+	if (cfg->by)
+		t.dims = cfg->by;
+	if (cfg->by_reason)
+		t.dims |= DIM_LOCATION | DIM_REASON;
+	cfg->by = TOP_DIMS;
+	rc = monitor_start(&m, cfg, &lopts);
+	if (rc)
+		goto out;
+	t.m = &m;
+	t.nrows = 16;
+	while (t.nrows < 2 * (cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS))
+		t.nrows <<= 1;
+	t.rows = calloc(t.nrows, sizeof(*t.rows));
+	t.view = calloc(t.nrows, sizeof(*t.view));
+	if (!t.rows || !t.view) {
+		fprintf(stderr, "dropscope: out of memory\n");
+		rc = 1;
+		goto out;
+	}
+	t.rep = (struct report){
+		.ks = m.ks, .rs = m.rs, .sym = SYM_NAME, .no_reasons = !monitor_has_reasons(&m)
+	};
+
+	setlocale(LC_ALL, "");
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		fprintf(stderr, "dropscope top: cannot start the terminal\n");
+		rc = 2;
+		goto out;
+	}
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (has_colors() && start_color() == OK) {
+		use_default_colors();
+		init_pair(1, COLOR_CYAN, -1);
+		t.color = true;
+	}
+	t.start = mono_now();
+	next = t.start + t.interval;
+	end = cfg->duration > 0 ? t.start + cfg->duration : 1e300;
+	draw(&t);
+	for (;;) {
+		int ch;
+
+		if (monitor_wait(&m, next < end ? next : end, STDIN_FILENO) || mono_now() >= end)
+			break; /* SIGINT, SIGTERM, --duration */
+		while ((ch = getch()) != ERR) {
+			if (ch == KEY_RESIZE)
+				continue;
+			if (!on_key(&t, ch))
+				goto quit;
+		}
+		if (mono_now() >= next) {
+			rc = poll_counts(&t);
+			if (rc) {
+				endwin();
+				fprintf(stderr, "dropscope: reading counts: %s\n", strerror(-rc));
+				rc = 1;
+				goto out;
+			}
+			monitor_refresh_symbols(&m, false);
+			t.rep.ks = m.ks;
+			next += t.interval;
+			if (next < mono_now())
+				next = mono_now() + t.interval;
+			if (cfg->count && t.tick >= (unsigned long)cfg->count) {
+				draw(&t);
+				break;
+			}
+		}
+		draw(&t);
+	}
+quit:
+	rc = 0;
+out:
+	if (scr) {
+		endwin();
+		delscreen(scr);
+	}
+	free(t.rows);
+	free(t.view);
+	monitor_end(&m);
+	return rc;
+}
