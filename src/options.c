@@ -27,12 +27,18 @@ enum {
 	OPT_LOCATION,
 	OPT_SNAPLEN,
 	OPT_RATE,
+	OPT_LISTEN,
+	OPT_MAX_SERIES,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 };
 
 void usage(FILE *out)
 {
 	fputs("Usage: dropscope [summary] [OPTIONS]\n"
 	      "       dropscope events [OPTIONS] [PCAP-FILTER]\n"
+	      "       dropscope exporter [--listen ADDR:PORT] [OPTIONS]\n"
+	      "       dropscope counters [--netns PATH|INODE]\n"
 	      "       dropscope symbols [--stats] [--system-map FILE] [ADDRESS...]\n"
 	      "       dropscope reasons\n"
 	      "       dropscope help | version\n"
@@ -75,6 +81,18 @@ void usage(FILE *out)
 	      "      --snaplen N          bytes of each packet to copy (default 128, max 1024)\n"
 	      "      --rate N             at most N events per second (the rest is still counted)\n"
 	      "  -w, --write FILE         write the packets as pcapng (- = stdout)\n"
+	      "\n"
+	      "Exporter (Prometheus /metrics; -r, -i, -c, -t do not apply):\n"
+	      "      --listen ADDR:PORT   where to serve: 127.0.0.1:19100 (default), :PORT\n"
+	      "                           for all addresses, [::1]:PORT for IPv6, port 0 = any\n"
+	      "      --max-series N       at most N drops_total series (default 1000); later\n"
+	      "                           label sets are summed into location=\"other\"\n"
+	      "      --tls-cert FILE      serve HTTPS with this PEM certificate ...\n"
+	      "      --tls-key FILE       ... and this PEM key\n"
+	      "      --netns also selects whose device, qdisc, softnet and SNMP counters are read.\n"
+	      "\n"
+	      "`dropscope counters [--netns PATH|INODE]` prints the counter families once\n"
+	      "(Prometheus text, no BPF, no privilege for the own namespace).\n"
 	      "\n"
 	      "Needs root, or CAP_BPF and CAP_PERFMON.\n",
 	      out);
@@ -137,9 +155,14 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{},
 	};
 	bool events = !strcmp(cfg->cmd, "events");
+	bool exporter = !strcmp(cfg->cmd, "exporter");
 	unsigned long n;
 	char *end;
 	int c, v;
@@ -249,6 +272,24 @@ int options_parse(int argc, char **argv, struct config *cfg)
 					   "expected a positive integer, events mode only");
 			cfg->rate = (unsigned)n;
 			break;
+		case OPT_LISTEN:
+			if (!exporter)
+				return bad("option", "--listen", "only for the exporter");
+			cfg->listen = optarg;
+			break;
+		case OPT_MAX_SERIES:
+			if (!exporter || parse_ulong(optarg, 1UL << 20, &n))
+				return bad("--max-series", optarg,
+					   "expected 1..1048576, exporter only");
+			cfg->max_series = (unsigned)n;
+			break;
+		case OPT_TLS_CERT:
+		case OPT_TLS_KEY:
+			if (!exporter)
+				return bad("option", c == OPT_TLS_CERT ? "--tls-cert" : "--tls-key",
+					   "only for the exporter");
+			*(c == OPT_TLS_CERT ? &cfg->tls_cert : &cfg->tls_key) = optarg;
+			break;
 		case ':':
 			return bad("option", argv[optind - 1], "needs a value");
 		default: {
@@ -260,6 +301,9 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		}
 		}
 	}
+	if (exporter && !cfg->tls_cert != !cfg->tls_key)
+		return bad("option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
+			   "needs --tls-key and --tls-cert together");
 	if (optind < argc) {
 		if (!events)
 			return bad("argument", argv[optind], "unexpected");
