@@ -239,7 +239,7 @@ static void scrape(struct exporter *e, struct expo *x)
 	if (n >= 0)
 		drop_series__write(e->series, x, rows, (size_t)n, &ctx);
 	expo_family(x, "dropscope_series_folded_total", "counter",
-		    "Label sets summed into the location=\"other\" series (--max-series), so far.");
+		    "Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
 
 	counts__stat_totals(e->m.counts, st);
@@ -360,6 +360,8 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 		flags |= dual ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	if (cert)
 		flags |= MHD_USE_TLS;
+	/* First, so that no message goes to MHD's own logger. */
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, e };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, NULL };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP,
@@ -370,7 +372,6 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 					     NULL };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 64, NULL };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL };
-	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, e };
 	if (cert) {
 		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
 		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
