@@ -306,7 +306,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", (char *)na,
 			     sizeof(na) - 1, false);
-	if (*upload_size)
+	/* A scrape has no body: refuse one before reading it. */
+	if (*upload_size ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
 		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain", (char *)big,
 			     sizeof(big) - 1, false);
 	if (!strcmp(url, "/"))
