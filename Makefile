@@ -9,20 +9,29 @@ OUT     := $(if $(filter 1,$(STATIC)),build-static,build)
 LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
-DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool libncurses-dev
-DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux
-DEPS_BENCH := bpftrace linux-perf
+DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool \
+	      libncurses-dev libmnl-dev libmicrohttpd-dev libcap-dev
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux \
+	      prometheus curl openssl systemd
+DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)
-LIBS    := -lbpf -lelf -lz -lpcap -lncursesw -ltinfo
+LIBS    := -lbpf -lelf -lz -lpcap -lmnl -lmicrohttpd -lcap -lncursesw -ltinfo
+# The exporter and the rtnetlink counter readers (`dropscope exporter`,
+# `dropscope counters`).
+EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
+		 src/qdiscstats.c src/nldump.c src/metrics.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the
 # static build leaves pcap-filter expressions out (all else works).
 LDFLAGS += -static
+# Debian ships no libmnl.a, and libmicrohttpd.a needs GnuTLS's static
+# libraries, which it does not ship either: the static build leaves out
+# the exporter and the counters command.
 LIBS    := -lbpf -lelf -lz -lncursesw -ltinfo
-CFLAGS  += -DDROPSCOPE_NO_PCAP
+CFLAGS  += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER
 endif
 
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
@@ -31,7 +40,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Isrc
 BPF_SRCS  := $(wildcard src/*.bpf.c)
 BPF_OBJS  := $(patsubst src/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(filter-out src/main.c $(BPF_SRCS),$(wildcard src/*.c))
+USER_SRCS := $(filter-out src/main.c $(BPF_SRCS) $(if $(filter 1,$(STATIC)),$(EXPORTER_SRCS)),\
+	       $(wildcard src/*.c))
 USER_OBJS := $(patsubst src/%.c,$(OUT)/%.o,$(USER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/%,$(UNIT_SRCS))
@@ -79,6 +89,7 @@ $(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(OUT)
 	@rm -f .link-*; touch $@
 
 dropscope: $(OUT)/main.o $(USER_OBJS) .link-$(LINK)
+	$(if $(filter 1,$(STATIC)),@echo "static build: without pcap-filter expressions and without the exporter (no static libmnl/GnuTLS)")
 	$(CC) $(LDFLAGS) $(OUT)/main.o $(USER_OBJS) $(LIBS) -o $@
 
 $(OUT)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(USER_OBJS) | $(OUT)

@@ -9,5 +9,7 @@
 int cmd_summary(struct config *cfg);
 int cmd_events(struct config *cfg);
 int cmd_top(struct config *cfg);
+int cmd_exporter(struct config *cfg);
+int cmd_counters(int argc, char **argv);
 
 #endif /* DROPSCOPE_COMMANDS_H */

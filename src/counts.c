@@ -153,3 +153,32 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 	*rows = c->rows;
 	return (int)n;
 }
+
+int counts__totals(struct counts *c, const struct drop_delta **rows)
+{
+	/* Zeroed: the kernel fills only the map's key size (see counts__poll). */
+	struct drop_key key = {}, next = {}, *prev = NULL;
+	size_t n = 0;
+	int err;
+
+	while (!(err = bpf_map_get_next_key(c->drops_fd, prev, &next)) && n < c->max_rows) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
+			continue;
+		c->rows[n].key = key;
+		c->rows[n++].count = sum_percpu(c);
+	}
+	if (err && err != -ENOENT)
+		return err;
+	*rows = c->rows;
+	return (int)n;
+}
+
+__u64 counts__missed_total(struct counts *c)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(c->prog_fd, &info, &len) ? 0 : info.recursion_misses;
+}

@@ -34,6 +34,17 @@ void counts__free(struct counts *c);
  */
 int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st);
 
+/*
+ * Every row with its total since the program was loaded (not a delta; the
+ * previous-totals table is left alone), in the same buffer counts__poll()
+ * returns. For readers that want monotonic totals (the exporter). Returns
+ * the number of rows or -errno.
+ */
+int counts__totals(struct counts *c, const struct drop_delta **rows);
+
+/* Program runs the kernel skipped (recursion), since load. */
+__u64 counts__missed_total(struct counts *c);
+
 /* Totals since start of the per-CPU `stats` slots (enum drop_stat). */
 void counts__stat_totals(struct counts *c, __u64 totals[STAT_MAX]);
 

@@ -17,10 +17,7 @@
 #include "monitor.h"
 #include "reasons.h"
 #include "symbols.h"
-
-#ifndef DROPSCOPE_VERSION
-#define DROPSCOPE_VERSION "0.1"
-#endif
+#include "version.h"
 
 static double cpu_ms(void)
 {
@@ -168,6 +165,12 @@ static int do_top(int argc, char **argv)
 {
 	return run_monitor(argc, argv, "top", cmd_top);
 }
+#ifndef DROPSCOPE_NO_EXPORTER
+static int do_exporter(int argc, char **argv)
+{
+	return run_monitor(argc, argv, "exporter", cmd_exporter);
+}
+#endif
 
 static int do_help(int argc, char **argv)
 {
@@ -192,6 +195,9 @@ static const struct cmd {
 	{ "summary", do_summary },  { "events", do_events }, { "top", do_top },
 	{ "symbols", cmd_symbols },
 	{ "reasons", cmd_reasons }, { "help", do_help },     { "version", do_version },
+#ifndef DROPSCOPE_NO_EXPORTER
+	{ "exporter", do_exporter }, { "counters", cmd_counters },
+#endif
 };
 
 int main(int argc, char **argv)

@@ -82,7 +82,7 @@ static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int write_ready_file(const char *path)
+int monitor_write_ready(const char *path)
 {
 	char buf[32];
 	int fd, n;
@@ -219,7 +219,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
 	if (cfg->ready_file) {
-		rc = write_ready_file(cfg->ready_file);
+		rc = monitor_write_ready(cfg->ready_file);
 		if (rc) {
 			fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file,
 				strerror(-rc));

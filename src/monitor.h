@@ -64,6 +64,9 @@ void monitor_refresh_symbols(struct monitor *m, bool missed);
  */
 bool monitor_has_reasons(const struct monitor *m);
 
+/* Create path holding our pid: the --ready-file. Returns 0 or -errno. */
+int monitor_write_ready(const char *path);
+
 void monitor_end(struct monitor *m);
 
 #endif /* DROPSCOPE_MONITOR_H */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
@@ -83,4 +86,73 @@ out:
 	if (target >= 0)
 		close(target);
 	return err ? err : idx;
+}
+
+int netns_open(const char *arg)
+{
+	char path[64];
+	struct dirent *de;
+	__u32 ino;
+	DIR *d;
+	int fd;
+
+	if (parse_u32(arg, &ino)) {
+		fd = open(arg, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+			close(fd);
+			return -EINVAL;
+		}
+		return fd;
+	}
+	if (!ino)
+		return -EINVAL;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	fd = -ESRCH;
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/ns/net", de->d_name);
+		if (stat(path, &st) || st.st_ino != ino)
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			break;
+		fd = -ESRCH; /* it exited meanwhile: look on */
+	}
+	closedir(d);
+	return fd;
+}
+
+struct ns_call {
+	int nsfd;
+	int (*fn)(void *arg);
+	void *arg;
+	int rc;
+};
+
+static void *ns_thread(void *p)
+{
+	struct ns_call *c = p;
+
+	c->rc = setns(c->nsfd, CLONE_NEWNET) ? -errno : c->fn(c->arg);
+	return NULL;
+}
+
+int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg)
+{
+	struct ns_call c = { .nsfd = nsfd, .fn = fn, .arg = arg };
+	pthread_t t;
+	int err;
+
+	err = pthread_create(&t, NULL, ns_thread, &c);
+	if (err)
+		return -err;
+	pthread_join(t, NULL);
+	return c.rc;
 }

@@ -21,4 +21,20 @@ bool netns_is_inode(const char *arg);
  */
 int netns_ifindex(const char *netns_path, const char *dev);
 
+/*
+ * A descriptor of the namespace PATH|INODE names, for setns(). An inode
+ * cannot be opened by itself: the first process found in /proc whose
+ * ns/net has that inode stands in for it. Returns the fd or -errno
+ * (-ESRCH: no process is in a namespace with that inode).
+ */
+int netns_open(const char *arg);
+
+/*
+ * Run fn(arg) in a short-lived thread that has entered the namespace
+ * nsfd (the calling thread stays where it is). Sockets and /proc/thread-self
+ * files fn opens stay bound to that namespace after the thread ends.
+ * Returns fn's result, or -errno when the thread could not enter it.
+ */
+int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg);
+
 #endif /* DROPSCOPE_NETNS_H */

@@ -33,6 +33,10 @@ enum {
 	OPT_FOLDED,
 	OPT_MAX_STACKS,
 	OPT_HELPER,
+	OPT_LISTEN,
+	OPT_MAX_SERIES,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 };
 
 void usage(FILE *out)
@@ -40,6 +44,8 @@ void usage(FILE *out)
 	fputs("Usage: dropscope [summary] [OPTIONS]\n"
 	      "       dropscope events [OPTIONS] [PCAP-FILTER]\n"
 	      "       dropscope top [OPTIONS]\n"
+	      "       dropscope exporter [--listen ADDR:PORT] [OPTIONS]\n"
+	      "       dropscope counters [--netns PATH|INODE]\n"
 	      "       dropscope symbols [--stats] [--system-map FILE] [ADDRESS...]\n"
 	      "       dropscope reasons\n"
 	      "       dropscope help | version\n"
@@ -102,6 +108,18 @@ void usage(FILE *out)
 	      "the cgroup v2 path of the socket owning the packet (receiving socket, else\n"
 	      "skb->sk), else of that task; caller = the first frame from the location up that\n"
 	      "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks.\n"
+	      "\n"
+	      "Exporter (Prometheus /metrics; -r, -i, -c, -t do not apply):\n"
+	      "      --listen ADDR:PORT   where to serve: 127.0.0.1:19100 (default), :PORT\n"
+	      "                           for all addresses, [::1]:PORT for IPv6, port 0 = any\n"
+	      "      --max-series N       at most N drops_total series (default 1000); later\n"
+	      "                           label sets are summed into location=\"other\"\n"
+	      "      --tls-cert FILE      serve HTTPS with this PEM certificate ...\n"
+	      "      --tls-key FILE       ... and this PEM key\n"
+	      "      --netns also selects whose device, qdisc, softnet and SNMP counters are read.\n"
+	      "\n"
+	      "`dropscope counters [--netns PATH|INODE]` prints the counter families once\n"
+	      "(Prometheus text, no BPF, no privilege for the own namespace).\n"
 	      "\n"
 	      "Needs root, or CAP_BPF and CAP_PERFMON.\n",
 	      out);
@@ -169,9 +187,14 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "folded", no_argument, NULL, OPT_FOLDED },
 		{ "max-stacks", required_argument, NULL, OPT_MAX_STACKS },
 		{ "helper", required_argument, NULL, OPT_HELPER },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{},
 	};
 	bool events = !strcmp(cfg->cmd, "events");
+	bool exporter = !strcmp(cfg->cmd, "exporter");
 	unsigned long n;
 	char *end;
 	int c, v;
@@ -315,6 +338,24 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				return bad("--helper", optarg, "expected function names");
 			cfg->helpers = optarg;
 			break;
+		case OPT_LISTEN:
+			if (!exporter)
+				return bad("option", "--listen", "only for the exporter");
+			cfg->listen = optarg;
+			break;
+		case OPT_MAX_SERIES:
+			if (!exporter || parse_ulong(optarg, 1UL << 20, &n))
+				return bad("--max-series", optarg,
+					   "expected 1..1048576, exporter only");
+			cfg->max_series = (unsigned)n;
+			break;
+		case OPT_TLS_CERT:
+		case OPT_TLS_KEY:
+			if (!exporter)
+				return bad("option", c == OPT_TLS_CERT ? "--tls-cert" : "--tls-key",
+					   "only for the exporter");
+			*(c == OPT_TLS_CERT ? &cfg->tls_cert : &cfg->tls_key) = optarg;
+			break;
 		case ':':
 			return bad("option", argv[optind - 1], "needs a value");
 		default: {
@@ -338,6 +379,9 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	/* Events: only the stack is a key an event can carry. */
 	if (events && (cfg->by & ~DIM_STACK))
 		return bad("option", "--by", "only in summary mode");
+	if (exporter && !cfg->tls_cert != !cfg->tls_key)
+		return bad("option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
+			   "needs --tls-key and --tls-cert together");
 	if (optind < argc) {
 		if (!events)
 			return bad("argument", argv[optind], "unexpected");

@@ -10,7 +10,7 @@
 #include "symbols.h"
 
 struct config {
-	const char *cmd; /* "summary", "events" */
+	const char *cmd; /* "summary", "events", "exporter" */
 	double interval; /* seconds */
 	long count;	 /* intervals, 0 = no limit */
 	double duration; /* seconds, 0 = no limit */
@@ -40,6 +40,11 @@ struct config {
 	unsigned rate;
 	const char *write;
 	const char *filter_expr;
+	/* exporter */
+	const char *listen; /* ADDR:PORT, [ADDR6]:PORT or :PORT */
+	unsigned max_series;
+	const char *tls_cert;
+	const char *tls_key;
 };
 
 /*

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The counter readers' common front: where they read from (one network
+ * namespace's rtnetlink socket and /proc/net files, opened once inside it)
+ * and one snapshot of all of them. Used by the exporter and the `counters`
+ * command; nothing here prints.
+ */
+#ifndef DROPSCOPE_COUNTERS_H
+#define DROPSCOPE_COUNTERS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "devstats.h"
+#include "qdiscstats.h"
+#include "snmp.h"
+#include "softnet.h"
+
+enum proc_net_file {
+	PNF_SNMP,
+	PNF_NETSTAT,
+	PNF_SNMP6,
+	PNF_SOFTNET,
+	PNF_FILES,
+};
+
+struct counter_src {
+	struct mnl_socket *nl;
+	unsigned seq;
+	int fd[PNF_FILES]; /* -1: the file is absent (snmp6 without IPv6) */
+	char *buf;	   /* one /proc file's text */
+	size_t cap;
+};
+
+/*
+ * Open the socket and files in the namespace netns names (PATH|INODE, NULL
+ * = our own). A foreign namespace is entered by a helper thread only, so
+ * the caller never changes namespace; after this, reading needs no
+ * privilege. Returns 0, or -errno with a message in err.
+ */
+int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t errlen);
+void counter_src_close(struct counter_src *s);
+
+/*
+ * Re-read one file from its start into s->buf (NUL-terminated). Returns
+ * its length, or -errno (-EFBIG: larger than the bound, not parsed).
+ */
+ssize_t counter_src_read(struct counter_src *s, enum proc_net_file f);
+
+struct counter_snapshot {
+	struct dev_stats *dev;
+	size_t ndev;
+	struct qdisc_stats *qdisc;
+	size_t nqdisc;
+	struct softnet_cpu *softnet;
+	size_t nsoftnet;
+	struct snmp_value *snmp; /* snmp_drop_count entries, as snmp_drop_counters[] */
+	/* 0, or -errno: that reader failed and its part is empty */
+	int err_dev, err_qdisc, err_softnet, err_snmp;
+};
+
+/* Read every counter once. Returns 0 when all readers succeeded, else the first error. */
+int counters_sample(struct counter_src *s, struct counter_snapshot *snap);
+void counter_snapshot_free(struct counter_snapshot *snap);
+
+/* The name of ifindex in the snapshot's devices, or NULL. */
+const char *counters_dev_name(const struct counter_snapshot *snap, int ifindex);
+
+#endif /* DROPSCOPE_COUNTERS_H */

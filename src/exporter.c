@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `dropscope exporter`: the in-kernel drop counts and the counter readers
+ * on /metrics, read at scrape time (no cache, no reset). A thin view: the
+ * monitor attaches, counts.c reads totals, counters.c reads the kernel's
+ * own counters, metrics.c writes the exposition format.
+ *
+ * One thread: libmicrohttpd runs on an epoll descriptor polled together
+ * with the signal descriptor, so a scrape never races the shutdown.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <microhttpd.h>
+#include <sys/capability.h>
+
+#include "commands.h"
+#include "counters.h"
+#include "counts.h"
+#include "ksyms.h"
+#include "metrics.h"
+#include "monitor.h"
+#include "version.h"
+
+/*
+ * The Prometheus wiki's default-port range 9100-9999 is fully allocated
+ * (since 2023), so no port in it is free; 19100 is outside it, below the
+ * ephemeral range (32768+), and used by no exporter we know of. See README.
+ */
+#define DEFAULT_LISTEN	   "127.0.0.1:19100"
+#define DEFAULT_MAX_SERIES 1000
+
+/* Bounds on clients: a scrape is one small GET. */
+#define CONN_LIMIT     64
+#define CONN_PER_IP    16
+#define CONN_TIMEOUT_S 10
+#define CONN_MEMORY    (16 << 10) /* request line + headers must fit */
+#define TLS_FILE_MAX   (64 << 10)
+
+struct exporter {
+	struct monitor m;
+	const struct config *cfg;
+	struct counter_src src;
+	struct drop_series *series;
+	char kernel[65];
+	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
+	char listen_desc[96];
+};
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, bool *dual)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	unsigned long port;
+	size_t hl;
+
+	*dual = false;
+	if (!colon)
+		return -1;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || port > 65535)
+		return -1;
+	hl = (size_t)(colon - s);
+	if (hl >= sizeof(host))
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = 0;
+	memset(ss, 0, sizeof(*ss));
+	if (!hl) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+		/* All addresses: IPv6 dual-stack where the host has IPv6. */
+		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd >= 0) {
+			close(fd);
+			a6->sin6_family = AF_INET6;
+			a6->sin6_addr = in6addr_any;
+			a6->sin6_port = htons((unsigned short)port);
+			*len = sizeof(*a6);
+			*dual = true;
+			return 0;
+		}
+		strcpy(host, "0.0.0.0");
+		hl = 7;
+	}
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+		host[hl - 1] = 0;
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			return -1;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((unsigned short)port);
+		*len = sizeof(*a6);
+		return 0;
+	}
+	{
+		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+		if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+			return -1;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((unsigned short)port);
+		*len = sizeof(*a4);
+	}
+	return 0;
+}
+
+/* A PEM file for TLS, read whole while we may still read it (before the drop). */
+static char *read_small_file(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	char *buf = NULL;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path,
+			 fd < 0 ? strerror(errno) : "not a regular file of at most 64 KiB");
+		goto out;
+	}
+	buf = calloc(1, (size_t)st.st_size + 1);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	n = read(fd, buf, (size_t)st.st_size);
+	if (n != st.st_size) {
+		snprintf(err, errlen, "%s: short read", path);
+		free(buf);
+		buf = NULL;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+static void set_syslog(struct exporter *e, cap_flag_value_t v)
+{
+	cap_value_t c = CAP_SYSLOG;
+	cap_t caps;
+
+	if (!e->keep_syslog)
+		return;
+	caps = cap_get_proc();
+	if (!caps)
+		return;
+	cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, v);
+	cap_set_proc(caps);
+	cap_free(caps);
+}
+
+/*
+ * After attaching and opening everything: scrapes read BPF maps through
+ * open descriptors, dump rtnetlink on an open socket and re-read opened
+ * /proc files, none of which needs a capability. What stays: CAP_SYSLOG in
+ * the permitted set only (CapEff 0), raised for the moment a module load
+ * makes us re-read /proc/kallsyms, which hides addresses without it.
+ */
+static int drop_privileges(struct exporter *e)
+{
+	cap_value_t syslog = CAP_SYSLOG;
+	cap_flag_value_t had = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+	int rc = 0;
+
+	if (caps) {
+		cap_get_flag(caps, CAP_SYSLOG, CAP_EFFECTIVE, &had);
+		cap_free(caps);
+	}
+	e->keep_syslog = had == CAP_SET;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
+		if (c == CAP_SYSLOG && e->keep_syslog)
+			continue;
+		if (cap_get_bound(c) < 0)
+			break;
+		/* Needs CAP_SETPCAP: without it the bounding set stays, the sets below still go. */
+		cap_drop_bound(c);
+	}
+	cap_reset_ambient();
+	caps = cap_init();
+	if (!caps)
+		return -ENOMEM;
+	if (e->keep_syslog)
+		cap_set_flag(caps, CAP_PERMITTED, 1, &syslog, CAP_SET);
+	if (cap_set_proc(caps))
+		rc = -errno;
+	cap_free(caps);
+	return rc;
+}
+
+static void scrape(struct exporter *e, struct expo *x)
+{
+	double t0 = mono_now();
+	const struct drop_delta *rows;
+	struct counter_snapshot snap;
+	__u64 st[STAT_MAX] = {};
+	struct drop_label_ctx ctx;
+	struct mbuf l = {};
+	bool missed = false;
+	int n;
+
+	n = counts__totals(e->m.counts, &rows);
+	for (int i = 0; i < n && !missed; i++)
+		missed = !ksyms__find(e->m.ks, rows[i].key.location);
+	set_syslog(e, CAP_SET);
+	monitor_refresh_symbols(&e->m, missed);
+	set_syslog(e, CAP_CLEAR);
+	ctx = (struct drop_label_ctx){ .ks = e->m.ks,
+				       .rs = e->m.rs,
+				       .sym = e->cfg->sym,
+				       .no_reasons = !monitor_has_reasons(&e->m),
+				       .dims = e->cfg->by,
+				       .cgroups = e->m.cgroups };
+
+	expo_family(x, "dropscope_up", "gauge", "1 when the in-kernel counts could be read.");
+	expo_u64(x, "dropscope_up", "", n >= 0);
+	expo_family(x, "dropscope_build_info", "gauge",
+		    "Version, BPF backend in use and running kernel; always 1.");
+	labels_add(&l, "version", DROPSCOPE_VERSION);
+	labels_add(&l, "backend", loader__backend(e->m.loader));
+	labels_add(&l, "kernel", e->kernel);
+	expo_u64(x, "dropscope_build_info", l.p, 1);
+	mbuf_free(&l);
+
+	if (n >= 0)
+		drop_series__write(e->series, x, rows, (size_t)n, &ctx);
+	expo_family(
+		x, "dropscope_series_folded_total", "counter",
+		"Label sets summed into the series with location other (--max-series), so far.");
+	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
+
+	counts__stat_totals(e->m.counts, st);
+	expo_family(
+		x, "dropscope_table_overflow_total", "counter",
+		"Drops counted without location: the in-kernel table was full (raise --max-keys).");
+	expo_u64(x, "dropscope_table_overflow_total", "", st[STAT_OVERFLOW]);
+	expo_family(x, "dropscope_filtered_total", "counter",
+		    "Drops seen but excluded by the filters (--netns, --dev, --proto, ...).");
+	expo_u64(x, "dropscope_filtered_total", "", st[STAT_FILTERED]);
+	expo_family(x, "dropscope_missed_total", "counter",
+		    "Program runs the kernel skipped (nested call): drops not seen at all.");
+	expo_u64(x, "dropscope_missed_total", "", counts__missed_total(e->m.counts));
+
+	counters_sample(&e->src, &snap);
+	metrics_counters(x, &snap);
+	counter_snapshot_free(&snap);
+
+	expo_family(x, "dropscope_scrape_duration_seconds", "gauge",
+		    "Time this scrape took to read the kernel and format.");
+	expo_double(x, "dropscope_scrape_duration_seconds", "", mono_now() - t0);
+	expo_end(x);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
+			     char *body, size_t len, bool owned)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r) {
+		if (owned)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static const char landing[] =
+	"<!DOCTYPE html>\n<html><head><title>dropscope exporter</title></head><body>\n"
+	"<h1>dropscope exporter</h1>\n"
+	"<p>Where and why the kernel drops packets, with the device, qdisc, softnet and "
+	"SNMP drop counters.</p>\n<p><a href=\"/metrics\">/metrics</a></p>\n</body></html>\n";
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **state)
+{
+	static const char nf[] = "404 not found: try /metrics\n";
+	static const char na[] = "405 method not allowed: GET or HEAD\n";
+	static const char big[] = "413 a scrape has no body\n";
+	static const char oom[] = "500 out of memory\n";
+	struct exporter *e = cls;
+	struct expo x = {};
+	(void)version;
+	(void)upload;
+	(void)state;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", (char *)na,
+			     sizeof(na) - 1, false);
+	/* A scrape has no body: refuse one before reading it. */
+	if (*upload_size ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain", (char *)big,
+			     sizeof(big) - 1, false);
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)landing,
+			     sizeof(landing) - 1, false);
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)nf, sizeof(nf) - 1,
+			     false);
+	x.fmt = expo_negotiate(
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+	scrape(e, &x);
+	if (x.b.failed || !x.b.p) {
+		mbuf_free(&x.b);
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", (char *)oom,
+			     sizeof(oom) - 1, false);
+	}
+	return reply(c, MHD_HTTP_OK, expo_content_type(x.fmt), x.b.p, x.b.len, true);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	const struct exporter *e = cls;
+
+	if (!e->cfg->verbose)
+		return;
+	fputs("dropscope: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
+{
+	const char *listen = e->cfg->listen ? e->cfg->listen : DEFAULT_LISTEN;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	bool dual;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem opts[16];
+	int k = 0;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *di;
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	if (parse_listen(listen, &ss, &sl, &dual)) {
+		fprintf(stderr,
+			"dropscope: invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
+			":PORT (numeric address)\n",
+			listen);
+		return NULL;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= dual ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
+	if (cert)
+		flags |= MHD_USE_TLS;
+	/* First, so that no message goes to MHD's own logger. */
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, e };
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, NULL };
+	opts[k++] =
+		(struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP, NULL };
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL };
+	opts[k++] =
+		(struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL };
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 64, NULL };
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL };
+	if (cert) {
+		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
+		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+	}
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
+			     MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr,
+			"dropscope: cannot serve on %s (address in use, not local, or bad TLS "
+			"files); choose another with --listen\n",
+			listen);
+		return NULL;
+	}
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
+	snprintf(e->listen_desc, sizeof(e->listen_desc), "%s://%s%s%s:%u/metrics",
+		 cert ? "https" : "http", ss.ss_family == AF_INET6 ? "[" : "", addr,
+		 ss.ss_family == AF_INET6 ? "]" : "", di ? di->port : 0);
+	return d;
+}
+
+static int serve(struct exporter *e, struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	struct pollfd pfd[2] = { { .fd = e->m.sigfd, .events = POLLIN },
+				 { .fd = di ? di->epoll_fd : -1, .events = POLLIN } };
+	struct signalfd_siginfo si;
+
+	if (!di) {
+		fprintf(stderr, "dropscope: libmicrohttpd has no epoll descriptor\n");
+		return 1;
+	}
+	for (;;) {
+		MHD_UNSIGNED_LONG_LONG to;
+		int ms = 1000;
+
+		if (MHD_get_timeout(d, &to) == MHD_YES)
+			ms = to > 1000 ? 1000 : (int)to;
+		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
+			fprintf(stderr, "dropscope: poll: %s\n", strerror(errno));
+			return 1;
+		}
+		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
+			return 0;
+		MHD_run(d);
+	}
+}
+
+int cmd_exporter(struct config *cfg)
+{
+	struct config mcfg = *cfg;
+	struct loader_opts lopts = {};
+	struct exporter e = { .cfg = cfg };
+	struct MHD_Daemon *d = NULL;
+	char err[512], *cert = NULL, *key = NULL;
+	struct utsname u;
+	int rc;
+
+	/* A stack is no label: unbounded, and not what a dashboard sums. */
+	if (cfg->by & DIM_STACK) {
+		fprintf(stderr, "dropscope exporter: --stacks/--by stack make no labels; "
+				"use `dropscope --folded` for stacks\n");
+		return 2;
+	}
+	/* The ready file says "scrapes work": written once we listen. */
+	mcfg.ready_file = NULL;
+	if (!uname(&u))
+		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
+	if (cfg->tls_cert) {
+		cert = read_small_file(cfg->tls_cert, err, sizeof(err));
+		key = cert ? read_small_file(cfg->tls_key, err, sizeof(err)) : NULL;
+		if (!key) {
+			fprintf(stderr, "dropscope: --tls-cert/--tls-key: %s\n", err);
+			free(cert);
+			return 2;
+		}
+	}
+	e.series = drop_series__new(cfg->max_series ? cfg->max_series : DEFAULT_MAX_SERIES);
+	if (!e.series) {
+		rc = 1;
+		goto out_free;
+	}
+	rc = monitor_start(&e.m, &mcfg, &lopts);
+	if (rc)
+		goto out;
+	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "dropscope: %s\n", err);
+		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
+		goto out;
+	}
+	d = start_http(&e, cert, key);
+	if (!d) {
+		rc = 2;
+		goto out;
+	}
+	rc = drop_privileges(&e);
+	if (rc) {
+		fprintf(stderr, "dropscope: dropping capabilities: %s\n", strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	fprintf(stderr, "dropscope: serving %s\n", e.listen_desc);
+	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file))) {
+		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file, strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	rc = serve(&e, d);
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	counter_src_close(&e.src);
+	monitor_end(&e.m);
+	drop_series__free(e.series);
+out_free:
+	free(cert);
+	free(key);
+	return rc;
+}

@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "counters.h"
+#include "counts.h"
+#include "ksyms.h"
+#include "cgroups.h"
+#include "metrics.h"
+#include "packet.h"
+
+static bool mbuf_reserve(struct mbuf *b, size_t more)
+{
+	size_t want;
+	char *p;
+
+	if (b->failed)
+		return false;
+	if (b->len + more + 1 <= b->cap)
+		return true;
+	want = b->cap ? b->cap : 4096;
+	while (want < b->len + more + 1)
+		want *= 2;
+	p = realloc(b->p, want);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = want;
+	return true;
+}
+
+void mbuf_printf(struct mbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!mbuf_reserve(b, 256))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		if (!mbuf_reserve(b, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+static void mbuf_put(struct mbuf *b, const char *s, size_t n)
+{
+	if (!mbuf_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void mbuf_free(struct mbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+void labels_add(struct mbuf *l, const char *name, const char *value)
+{
+	if (l->len)
+		mbuf_put(l, ",", 1);
+	mbuf_printf(l, "%s=\"", name);
+	/* Values come from the kernel (device names, symbols): escape all
+	 * three characters the formats define, pass other bytes through. */
+	for (const char *p = value; *p; p++) {
+		switch (*p) {
+		case '\\':
+			mbuf_put(l, "\\\\", 2);
+			break;
+		case '"':
+			mbuf_put(l, "\\\"", 2);
+			break;
+		case '\n':
+			mbuf_put(l, "\\n", 2);
+			break;
+		default:
+			mbuf_put(l, p, 1);
+		}
+	}
+	mbuf_put(l, "\"", 1);
+}
+
+/* q= of one Accept element; 1 when absent. */
+static double accept_q(const char *params, size_t len)
+{
+	const char *p = params, *end = params + len;
+
+	while (p < end) {
+		while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+			p++;
+		if (end - p > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+			return strtod(p + 2, NULL);
+		while (p < end && *p != ';')
+			p++;
+	}
+	return 1;
+}
+
+enum expo_format expo_negotiate(const char *accept)
+{
+	static const char om[] = "application/openmetrics-text";
+	const char *p = accept;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		if (len >= sizeof(om) - 1 && !strncasecmp(p, om, sizeof(om) - 1) &&
+		    (len == sizeof(om) - 1 || p[sizeof(om) - 1] == ';' ||
+		     p[sizeof(om) - 1] == ' ') &&
+		    accept_q(p + sizeof(om) - 1, len - (sizeof(om) - 1)) > 0)
+			return EXPO_OPENMETRICS;
+		p = end ? end + 1 : NULL;
+	}
+	return EXPO_TEXT;
+}
+
+const char *expo_content_type(enum expo_format f)
+{
+	return f == EXPO_OPENMETRICS ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+				     : "text/plain; version=0.0.4; charset=utf-8";
+}
+
+void expo_family(struct expo *e, const char *name, const char *type, const char *help)
+{
+	size_t n = strlen(name);
+
+	/* OpenMetrics names a counter family without the _total of its samples. */
+	if (e->fmt == EXPO_OPENMETRICS && !strcmp(type, "counter") && n > 6 &&
+	    !strcmp(name + n - 6, "_total"))
+		n -= 6;
+	mbuf_printf(&e->b, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name,
+		    type);
+}
+
+void expo_u64(struct expo *e, const char *name, const char *labels, __u64 v)
+{
+	if (labels && *labels)
+		mbuf_printf(&e->b, "%s{%s} %llu\n", name, labels, (unsigned long long)v);
+	else
+		mbuf_printf(&e->b, "%s %llu\n", name, (unsigned long long)v);
+}
+
+void expo_double(struct expo *e, const char *name, const char *labels, double v)
+{
+	if (labels && *labels)
+		mbuf_printf(&e->b, "%s{%s} %.9g\n", name, labels, v);
+	else
+		mbuf_printf(&e->b, "%s %.9g\n", name, v);
+}
+
+void expo_end(struct expo *e)
+{
+	if (e->fmt == EXPO_OPENMETRICS)
+		mbuf_printf(&e->b, "# EOF\n");
+}
+
+/* symdata() of the longest symbol name with offset, size and module. */
+#define LOCATION_LEN 640
+
+void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_label_ctx *ctx)
+{
+	char loc[LOCATION_LEN], num[24];
+	const char *reason, *proto;
+
+	switch (ctx->sym) {
+	case SYM_DATA:
+	case SYM_FULL:
+		ksyms__symdata(ctx->ks, k->location, loc, sizeof(loc));
+		break;
+	case SYM_ADDR:
+		snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)k->location);
+		break;
+	default:
+		ksyms__symname(ctx->ks, k->location, loc, sizeof(loc));
+	}
+	labels_add(l, "location", loc);
+
+	reason = reason_name(ctx->rs, k->reason);
+	if (!reason) {
+		snprintf(num, sizeof(num), "%u", k->reason);
+		reason = ctx->no_reasons ? "unknown" : num;
+	}
+	labels_add(l, "reason", reason);
+
+	proto = packet__ethertype_name(k->protocol);
+	if (!proto) {
+		snprintf(num, sizeof(num), "0x%04x", k->protocol);
+		proto = num;
+	}
+	labels_add(l, "protocol", proto);
+
+	if (ctx->dims & DIM_DEV)
+		labels_add(l, "device", k->dev[0] ? k->dev : "");
+	if (ctx->dims & DIM_NETNS) {
+		snprintf(num, sizeof(num), "%u", k->netns);
+		labels_add(l, "netns", num);
+	}
+	if (ctx->dims & DIM_COMM)
+		labels_add(l, "comm", k->comm);
+	if (ctx->dims & DIM_CGROUP) {
+		const char *path = cgroups__path(ctx->cgroups, k->cgroup);
+
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)k->cgroup);
+		labels_add(l, "cgroup", path ? path : num);
+	}
+	if (ctx->dims & DIM_CALLER) {
+		if (k->caller)
+			ksyms__symname(ctx->ks, k->caller, loc, sizeof(loc));
+		else
+			snprintf(loc, sizeof(loc), "unknown");
+		labels_add(l, "caller", loc);
+	}
+}
+
+struct series {
+	char *labels;
+	size_t hash;
+	__u64 sum;    /* this scrape's total over the rows with these labels */
+	bool folded;  /* summed into "other" for good */
+	bool pending; /* first seen in this scrape: not yet given a series */
+};
+
+struct drop_series {
+	size_t max_series, assigned, folded;
+	struct series *v; /* in order of first sight: output order is stable */
+	size_t n, cap;
+	int *index; /* open addressing over v, -1 = empty */
+	size_t nindex;
+	struct mbuf scratch;
+};
+
+struct drop_series *drop_series__new(size_t max_series)
+{
+	struct drop_series *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->max_series = max_series;
+	return s;
+}
+
+void drop_series__free(struct drop_series *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].labels);
+	free(s->v);
+	free(s->index);
+	mbuf_free(&s->scratch);
+	free(s);
+}
+
+__u64 drop_series__folded(const struct drop_series *s)
+{
+	return s->folded;
+}
+
+static size_t str_hash(const char *p)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static int reindex(struct drop_series *s, size_t nindex)
+{
+	int *idx = malloc(nindex * sizeof(*idx));
+
+	if (!idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < nindex; i++)
+		idx[i] = -1;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t j = s->v[i].hash & (nindex - 1);
+
+		while (idx[j] >= 0)
+			j = (j + 1) & (nindex - 1);
+		idx[j] = (int)i;
+	}
+	free(s->index);
+	s->index = idx;
+	s->nindex = nindex;
+	return 0;
+}
+
+static struct series *find_or_add(struct drop_series *s, const char *labels)
+{
+	size_t h = str_hash(labels), j;
+	struct series *e;
+
+	if (s->nindex) {
+		for (j = h & (s->nindex - 1); s->index[j] >= 0; j = (j + 1) & (s->nindex - 1)) {
+			e = &s->v[s->index[j]];
+			if (e->hash == h && !strcmp(e->labels, labels))
+				return e;
+		}
+	}
+	if (s->n >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct series *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	if ((s->n + 1) * 2 > s->nindex && reindex(s, s->nindex ? s->nindex * 2 : 128))
+		return NULL;
+	e = &s->v[s->n];
+	*e = (struct series){ .labels = strdup(labels), .hash = h, .pending = true };
+	if (!e->labels)
+		return NULL;
+	for (j = h & (s->nindex - 1); s->index[j] >= 0; j = (j + 1) & (s->nindex - 1))
+		;
+	s->index[j] = (int)s->n++;
+	return e;
+}
+
+static int by_sum_desc(const void *a, const void *b)
+{
+	const struct series *x = *(struct series *const *)a, *y = *(struct series *const *)b;
+
+	if (x->sum != y->sum)
+		return x->sum > y->sum ? -1 : 1;
+	return strcmp(x->labels, y->labels);
+}
+
+int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
+		       size_t n, const struct drop_label_ctx *ctx)
+{
+	struct series **fresh = NULL;
+	size_t nfresh = 0;
+	struct mbuf other = {};
+	__u64 other_sum = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		s->v[i].sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct series *se;
+
+		s->scratch.len = 0;
+		drop_labels(&s->scratch, &rows[i].key, ctx);
+		if (s->scratch.failed)
+			return -ENOMEM;
+		se = find_or_add(s, s->scratch.p);
+		if (!se)
+			return -ENOMEM;
+		se->sum += rows[i].count;
+	}
+	/* Label sets new in this scrape: the largest get the free series. */
+	for (size_t i = 0; i < s->n; i++)
+		nfresh += s->v[i].pending;
+	if (nfresh) {
+		fresh = calloc(nfresh, sizeof(*fresh));
+		if (!fresh)
+			return -ENOMEM;
+		nfresh = 0;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->v[i].pending)
+				fresh[nfresh++] = &s->v[i];
+		qsort(fresh, nfresh, sizeof(*fresh), by_sum_desc);
+		for (size_t i = 0; i < nfresh; i++) {
+			fresh[i]->pending = false;
+			if (s->assigned < s->max_series) {
+				s->assigned++;
+			} else {
+				fresh[i]->folded = true;
+				s->folded++;
+			}
+		}
+		free(fresh);
+	}
+
+	expo_family(e, "dropscope_drops_total", "counter",
+		    "Packets the kernel freed as dropped (skb:kfree_skb), by location, reason "
+		    "and protocol, since the exporter attached.");
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].folded)
+			other_sum += s->v[i].sum;
+		else
+			expo_u64(e, "dropscope_drops_total", s->v[i].labels, s->v[i].sum);
+	}
+	labels_add(&other, "location", "other");
+	labels_add(&other, "reason", "other");
+	labels_add(&other, "protocol", "other");
+	expo_u64(e, "dropscope_drops_total", other.p ? other.p : "", other_sum);
+	mbuf_free(&other);
+	return e->b.failed ? -ENOMEM : 0;
+}
+
+static void dev_families(struct expo *e, const struct counter_snapshot *snap)
+{
+	struct mbuf l = {};
+
+	expo_family(e, "dropscope_device_drops_total", "counter",
+		    "Drops a device counted (rtnetlink stats64), by device and counter name.");
+	for (size_t i = 0; i < snap->ndev; i++) {
+		const struct dev_stats *d = &snap->dev[i];
+
+		for (int k = 0; k < DEV_DROP_KINDS; k++) {
+			if (!d->have[k])
+				continue;
+			l.len = 0;
+			labels_add(&l, "device", d->name);
+			labels_add(&l, "kind", devstats_kind_name((enum dev_drop_kind)k));
+			expo_u64(e, "dropscope_device_drops_total", l.p, d->v[k]);
+		}
+	}
+	mbuf_free(&l);
+}
+
+static void qdisc_labels(struct mbuf *l, const struct counter_snapshot *snap,
+			 const struct qdisc_stats *q)
+{
+	const char *dev = counters_dev_name(snap, q->ifindex);
+	char h[24], p[24], num[16];
+
+	if (!dev) {
+		snprintf(num, sizeof(num), "%d", q->ifindex);
+		dev = num;
+	}
+	qdisc_handle_str(q->handle, h, sizeof(h));
+	qdisc_handle_str(q->parent, p, sizeof(p));
+	l->len = 0;
+	labels_add(l, "device", dev);
+	labels_add(l, "kind", q->kind);
+	labels_add(l, "handle", h);
+	labels_add(l, "parent", p);
+}
+
+static void qdisc_families(struct expo *e, const struct counter_snapshot *snap)
+{
+	static const struct {
+		const char *name, *type, *help;
+		size_t off;
+		bool u64;
+	} fam[] = {
+		{ "dropscope_qdisc_drops_total", "counter",
+		  "Packets a qdisc dropped (tc -s: dropped), 32 bits in the kernel.",
+		  offsetof(struct qdisc_stats, drops), false },
+		{ "dropscope_qdisc_overlimits_total", "counter",
+		  "Times a qdisc was over its limit (tc -s: overlimits).",
+		  offsetof(struct qdisc_stats, overlimits), false },
+		{ "dropscope_qdisc_requeues_total", "counter",
+		  "Packets a qdisc requeued (tc -s: requeues).",
+		  offsetof(struct qdisc_stats, requeues), false },
+		{ "dropscope_qdisc_packets_total", "counter", "Packets a qdisc sent (tc -s: pkt).",
+		  offsetof(struct qdisc_stats, packets), true },
+		{ "dropscope_qdisc_backlog_bytes", "gauge", "Bytes queued in a qdisc now.",
+		  offsetof(struct qdisc_stats, backlog), false },
+		{ "dropscope_qdisc_qlen", "gauge", "Packets queued in a qdisc now.",
+		  offsetof(struct qdisc_stats, qlen), false },
+	};
+	struct mbuf l = {};
+
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		expo_family(e, fam[f].name, fam[f].type, fam[f].help);
+		for (size_t i = 0; i < snap->nqdisc; i++) {
+			const char *q = (const char *)&snap->qdisc[i];
+			__u64 v;
+
+			if (fam[f].u64) {
+				memcpy(&v, q + fam[f].off, sizeof(v));
+			} else {
+				__u32 v32;
+
+				memcpy(&v32, q + fam[f].off, sizeof(v32));
+				v = v32;
+			}
+			qdisc_labels(&l, snap, &snap->qdisc[i]);
+			expo_u64(e, fam[f].name, l.p, v);
+		}
+	}
+	mbuf_free(&l);
+}
+
+static void softnet_families(struct expo *e, const struct counter_snapshot *snap)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} fam[] = {
+		{ "dropscope_softnet_dropped_total",
+		  "Packets dropped because a CPU's backlog was full (netdev_max_backlog).",
+		  offsetof(struct softnet_cpu, dropped) },
+		{ "dropscope_softnet_flow_limit_total",
+		  "Packets dropped by the per-flow backlog limit (net.core.flow_limit_*).",
+		  offsetof(struct softnet_cpu, flow_limit) },
+		{ "dropscope_softnet_time_squeeze_total",
+		  "Times net_rx_action ran out of budget or time with work left (not drops: a "
+		  "sign of a backlog that may overflow).",
+		  offsetof(struct softnet_cpu, time_squeeze) },
+	};
+	struct mbuf l = {};
+	char cpu[16];
+
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		expo_family(e, fam[f].name, "counter", fam[f].help);
+		for (size_t i = 0; i < snap->nsoftnet; i++) {
+			const struct softnet_cpu *c = &snap->softnet[i];
+			__u64 v;
+
+			if (fam[f].off == offsetof(struct softnet_cpu, flow_limit) &&
+			    !c->have_flow_limit)
+				continue;
+			memcpy(&v, (const char *)c + fam[f].off, sizeof(v));
+			snprintf(cpu, sizeof(cpu), "%u", c->cpu);
+			l.len = 0;
+			labels_add(&l, "cpu", cpu);
+			expo_u64(e, fam[f].name, l.p, v);
+		}
+	}
+	mbuf_free(&l);
+}
+
+static void snmp_family(struct expo *e, const struct counter_snapshot *snap)
+{
+	struct mbuf l = {};
+
+	expo_family(e, "dropscope_snmp_drops_total", "counter",
+		    "Drop counters of /proc/net/snmp, netstat and snmp6, by nstat's name "
+		    "(see the README for what each counts).");
+	for (size_t i = 0; snap->snmp && i < snmp_drop_count; i++) {
+		if (!snap->snmp[i].present)
+			continue;
+		l.len = 0;
+		labels_add(&l, "counter", snmp_drop_counters[i].nstat);
+		expo_u64(e, "dropscope_snmp_drops_total", l.p, snap->snmp[i].value);
+	}
+	mbuf_free(&l);
+}
+
+void metrics_counters(struct expo *e, const struct counter_snapshot *snap)
+{
+	static const char *const names[] = { "device", "qdisc", "softnet", "snmp" };
+	int errs[] = { snap->err_dev, snap->err_qdisc, snap->err_softnet, snap->err_snmp };
+	struct mbuf l = {};
+
+	dev_families(e, snap);
+	qdisc_families(e, snap);
+	softnet_families(e, snap);
+	snmp_family(e, snap);
+	expo_family(e, "dropscope_collector_success", "gauge",
+		    "1 when a counter reader read its source at this scrape, 0 when it failed.");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		l.len = 0;
+		labels_add(&l, "collector", names[i]);
+		expo_u64(e, "dropscope_collector_success", l.p, !errs[i]);
+	}
+	mbuf_free(&l);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Prometheus exposition: the text format 0.0.4 and OpenMetrics 1.0 from
+ * one writer, the drop-table series (labels of a row, --max-series
+ * folding) and the counter readers' families. Builds a buffer; the
+ * exporter serves it, `dropscope counters` prints it.
+ */
+#ifndef DROPSCOPE_METRICS_H
+#define DROPSCOPE_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "dropscope.h"
+#include "report.h"
+
+struct counter_snapshot;
+struct drop_delta;
+
+/* A growing text buffer; a failed allocation sticks (failed) and stops writes. */
+struct mbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+void mbuf_printf(struct mbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mbuf_free(struct mbuf *b);
+
+/* name="value" (after a comma unless first), the value escaped: \\ \" \n. */
+void labels_add(struct mbuf *labels, const char *name, const char *value);
+
+enum expo_format {
+	EXPO_TEXT,	  /* text/plain; version=0.0.4 */
+	EXPO_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
+};
+
+/* OpenMetrics when the Accept header offers it with q > 0, else text. */
+enum expo_format expo_negotiate(const char *accept);
+const char *expo_content_type(enum expo_format f);
+
+struct expo {
+	struct mbuf b;
+	enum expo_format fmt;
+};
+
+/*
+ * Start a family. Counters are named with their _total sample name: the
+ * OpenMetrics family name drops it, the text format keeps it.
+ */
+void expo_family(struct expo *e, const char *name, const char *type, const char *help);
+/* One sample; labels is "" or a labels_add() list. */
+void expo_u64(struct expo *e, const char *name, const char *labels, __u64 v);
+void expo_double(struct expo *e, const char *name, const char *labels, double v);
+/* The end: "# EOF" in OpenMetrics. */
+void expo_end(struct expo *e);
+
+/* What naming a drop-table row needs. */
+struct drop_label_ctx {
+	const struct ksyms *ks;
+	const struct reasons *rs;
+	enum sym_style sym;
+	bool no_reasons;
+	__u32 dims;		 /* --by beyond location, reason, protocol (enum key_dim) */
+	struct cgroups *cgroups; /* --by cgroup: id to path */
+};
+
+/*
+ * The label set of one count-table row: location, reason, protocol, and
+ * what --by adds (device, netns, comm, cgroup, caller). The one place
+ * that names a row's dimensions as labels.
+ */
+void drop_labels(struct mbuf *labels, const struct drop_key *k, const struct drop_label_ctx *ctx);
+
+/*
+ * The drops_total series with at most max_series label sets. Label sets
+ * get a series in the order they are first seen (larger first within one
+ * scrape) and keep it for the life of the process; once max_series are
+ * taken, every new label set is summed into the "other" series, for good.
+ * So every series, "other" included, only grows (rows are never deleted
+ * in the kernel). folded counts the label sets folded into "other".
+ */
+struct drop_series;
+
+struct drop_series *drop_series__new(size_t max_series);
+void drop_series__free(struct drop_series *s);
+/* Write the family for these totals. Returns 0 or -ENOMEM. */
+int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
+		       size_t n, const struct drop_label_ctx *ctx);
+/* Label sets folded into "other" so far. */
+__u64 drop_series__folded(const struct drop_series *s);
+
+/* The device, qdisc, softnet and SNMP families of a snapshot. */
+void metrics_counters(struct expo *e, const struct counter_snapshot *snap);
+
+#endif /* DROPSCOPE_METRICS_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+#include <sys/socket.h>
+
+#include "nldump.h"
+
+/* Room for one recvmsg of a dump: the kernel fills up to 32 KiB per part. */
+#define NL_BUF (32 << 10)
+/* More devices or qdiscs than this in one namespace is not a real machine. */
+#define NL_MAX_RECORDS (1 << 20)
+
+int nl_dump(struct mnl_socket *nl, unsigned *seq, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char *buf = malloc(NL_BUF);
+	unsigned portid = mnl_socket_get_portid(nl);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++*seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, NL_BUF);
+
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, *seq, portid, cb, data);
+		if (ret < 0) {
+			ret = errno ? -errno : -EIO;
+			break;
+		}
+		if (ret == MNL_CB_STOP) {
+			ret = 0;
+			break;
+		}
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+void *nl_grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+	void *p;
+	size_t want;
+
+	if (n < *cap)
+		return arr;
+	if (n >= NL_MAX_RECORDS)
+		return NULL;
+	want = *cap ? *cap * 2 : 16;
+	p = realloc(arr, want * size);
+	if (p)
+		*cap = want;
+	return p;
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# --tls-cert/--tls-key: HTTPS through libmicrohttpd's GnuTLS with a
+# self-signed certificate made here; the certificate verifies, plain HTTP
+# on that port gets no metrics, and bad key files are refused at start.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/exporter_lib.sh"
+[[ $BACKEND == tp_btf ]] || skip "runs once"
+require curl openssl
+ldd "$DROPSCOPE" | grep -q libgnutls || skip "libmicrohttpd without GnuTLS"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" -out "$T/cert.pem" \
+	>/dev/null 2>&1 || die "openssl req failed"
+chmod 600 "$T/key.pem"
+ns_add NS a
+ex_start tls --netns "/run/netns/$NS" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" || finish
+check_true "says https" grep -q '^dropscope: serving https://' "$T/tls.err"
+P=${EXPORT_PORT[tls]}
+curl -sS --max-time 5 --cacert "$T/cert.pem" "https://127.0.0.1:$P/metrics" >"$T/m.txt"
+check_eq "HTTPS scrape, certificate verified" 1 "$(msum "$T/m.txt" dropscope_up)"
+code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/metrics")
+check_true "plain HTTP gets no metrics ($code)" test "$code" != 200
+check_eq "HTTPS still answers" 200 "$(curl -s --max-time 5 --cacert "$T/cert.pem" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$P/metrics")"
+ds_stop tls TERM
+check_eq "exit status" 0 "${DSRC[tls]}"
+
+echo "not a key" >"$T/bad.pem"
+"$DROPSCOPE" exporter --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" --tls-key "$T/bad.pem" \
+	>/dev/null 2>"$T/bad.err"
+check_eq "a bad key: exit 2" 2 $?
+check_true "a bad key: one line naming TLS" grep -q TLS "$T/bad.err"
+"$DROPSCOPE" exporter --tls-cert "$T/cert.pem" >/dev/null 2>"$T/half.err"
+check_eq "--tls-cert without --tls-key: exit 2" 2 $?
+"$DROPSCOPE" exporter --tls-cert "$T/cert.pem" --tls-key "$T/nope.pem" >/dev/null 2>"$T/nope.err"
+check_eq "missing key file: exit 2" 2 $?
+check_true "missing key file named" grep -q nope.pem "$T/nope.err"
+finish
