@@ -59,7 +59,8 @@ struct {
 	/* A size, not a BTF type: the loader sets BASE_KEY_SIZE when no
 	 * extra dimension is asked for (see struct drop_key). */
 	__uint(key_size, sizeof(struct drop_key));
-	__type(value, __u64);
+	/* A size too: kernels before 6.x refuse a map with BTF for one side. */
+	__uint(value_size, sizeof(__u64));
 } drops SEC(".maps");
 
 struct {

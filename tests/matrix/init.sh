@@ -65,5 +65,41 @@ for b in $BACKENDS; do
 	*) run "$b" --backend="$b" ;;
 	esac
 done
+# --by caller: a packet socket closed with a full queue is emptied by a
+# generic helper (skb_queue_purge / _reason) for packet_release; the
+# kernel's own stacktrace trigger records the same drops as the oracle.
+caller_run()
+{
+	t=/sys/kernel/tracing
+	mount -t tracefs tracefs $t || return
+	mkdir $t/instances/m
+	echo 1 >$t/instances/m/options/sym-offset
+	echo 1024 >$t/instances/m/buffer_size_kb
+	echo stacktrace >$t/instances/m/events/skb/kfree_skb/trigger
+	echo 1 >$t/instances/m/events/skb/kfree_skb/enable
+	rm -f /tmp/r /tmp/out /tmp/err /tmp/sent
+	/dropscope --ready-file /tmp/r -i 1 -c 3 --by caller,reason -v >/tmp/out 2>/tmp/err &
+	pid=$!
+	i=0
+	while [ ! -e /tmp/r ] && [ $i -lt $((READY_WAIT * 10)) ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e /tmp/r ] && /pktpurge 5 "$PORT" >/tmp/sent 2>&1
+	wait $pid
+	rc=$?
+	echo 0 >$t/instances/m/events/skb/kfree_skb/enable
+	say "BEGIN caller"
+	say "rc=$rc $(cat /tmp/sent 2>/dev/null)"
+	sed 's/^/out: /' /tmp/out
+	sed 's/^/err: /' /tmp/err
+	grep -v '^#' $t/instances/m/trace | sed 's/^/trace: /'
+	say "END caller"
+	echo '!stacktrace' >$t/instances/m/events/skb/kfree_skb/trigger
+	rmdir $t/instances/m
+	umount $t
+}
+caller_run
+
 say DONE
 poweroff -f

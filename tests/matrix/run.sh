@@ -153,6 +153,8 @@ build_initrd()
 	cp "$M/dropscope" "$s/dropscope"
 	gcc -static -O2 -Wall -Wextra -Werror "$HERE/udpburst.c" -o "$s/udpburst" ||
 		die "udpburst build failed"
+	gcc -static -O2 -Wall -Wextra -Werror "$ROOT/tests/tools/pktpurge.c" -o "$s/pktpurge" ||
+		die "pktpurge build failed"
 	install -m 0755 "$HERE/init.sh" "$s/init"
 	printf 'COUNT=%s\nPORT=%s\nREADY_WAIT=%s\nBACKENDS="%s"\n' \
 		"$COUNT" "$PORT" "$READY_WAIT" "$BACKENDS" >"$s/etc/matrix.conf"
@@ -261,6 +263,55 @@ check()
 	fi
 }
 
+# Generic free helpers, as src/helpers.c lists them.
+HELPERS='^(kfree_skb_list_reason|kfree_skb_list|kfree_skb_reason|kfree_skb|sk_skb_reason_drop|skb_queue_purge_reason|skb_queue_purge|skb_rbtree_purge|tcp_drop_reason|tcp_drop|dev_kfree_skb_any_reason|dev_kfree_skb_irq_reason|__dev_kfree_skb_any|kfree_skb_partial)$'
+
+# check_caller SECTION-TEXT: "PASS|FAIL<TAB>note". The drops the closed
+# packet socket made (the trigger's records from pktpurge) must show in
+# dropscope as "N packets dropped at CALLER via HELPER", CALLER being the
+# first frame above the location in the kernel's own stack that is not a
+# helper, N the packets the socket held.
+check_caller()
+{
+	local text=$1 queued loc kcaller kcount line
+
+	queued=$(sed -n 's/^@@MATRIX rc=0 queued \([0-9]*\)$/\1/p' <<<"$text")
+	[ -n "$queued" ] || { printf 'FAIL\tno run, or rc != 0\n'; return; }
+	# Per record from pktpurge: past the tracing frames and the function
+	# that fires the tracepoint, the first frame is the location (6.1's
+	# trace line hashes it: "(____ptrval____)"); the purge's records are
+	# those whose location is skb_queue_purge*. Prints "location caller".
+	read -r kcount loc kcaller < <(sed -n 's/^trace: //p' <<<"$text" | awk -v helpers="$HELPERS" '
+		function flush() { if (loc ~ /^skb_queue_purge/ && caller != "") print loc, caller
+			loc = ""; caller = ""; st = 0 }
+		/ kfree_skb: / { flush(); mine = /pktpurge-/; next }
+		/<stack trace>/ { next }
+		mine && /^ => / {
+			n = $2; sub(/\+.*/, "", n)
+			if (st == 0) {
+				if (n ~ /^(trace_event_raw_event_|__traceiter_|__bpf_trace_|bpf_trace_run)/ ||
+				    n ~ /^(kfree_skb_reason|sk_skb_reason_drop|kfree_skb)$/)
+					next
+				loc = n; st = 1; next
+			}
+			if (st == 1 && n !~ helpers) { caller = n; st = 2 }
+			next
+		}
+		END { flush() }' | sort | uniq -c)
+	if [ -z "$kcaller" ] || [ "$kcount" != "$queued" ]; then
+		printf 'FAIL\ttrigger: %s records, caller %s; socket held %s\n' "${kcount:-0}" \
+			"${kcaller:--}" "$queued"
+		return
+	fi
+	line="$queued packets dropped at $kcaller via $loc"
+	if grep -q "^out: $line" <<<"$text"; then
+		printf 'PASS\t%s\n' "$line"
+	else
+		printf 'FAIL\twant "%s", got: %s\n' "$line" \
+			"$(grep 'via' <<<"$text" | head -n 2 | paste -sd' ' -)"
+	fi
+}
+
 main()
 {
 	local kernels=() k pkg log kver b text res verdict table=() failures=""
@@ -321,6 +372,15 @@ $(grep -E '^(@@MATRIX rc=|err: )' <<<"$text" | sed 's/^/    /')"
 			fi
 			table+=("$(sed -n 's/.*@@MATRIX uname //p' "$log")	$b	$verdict	$res")
 		done
+		IFS=$'\t' read -r verdict res <<<"$(check_caller "$(section "$log" caller)")"
+		if [ "$verdict" = PASS ]; then
+			PASS=$((PASS + 1))
+		else
+			FAIL=$((FAIL + 1))
+			failures+="
+--- $pkg / --by caller: $res"
+		fi
+		table+=("$(sed -n 's/.*@@MATRIX uname //p' "$log")	--by caller	$verdict	-	-	-	-	$res")
 	done
 
 	echo
