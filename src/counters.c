@@ -84,8 +84,8 @@ int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t
 		close(nsfd);
 	}
 	if (rc) {
-		snprintf(err, errlen, "opening rtnetlink and /proc/net%s%s: %s", netns ? " in " : "",
-			 netns ? netns : "", strerror(-rc));
+		snprintf(err, errlen, "opening rtnetlink and /proc/net%s%s: %s",
+			 netns ? " in " : "", netns ? netns : "", strerror(-rc));
 		counter_src_close(s);
 	}
 	return rc;

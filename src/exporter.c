@@ -36,15 +36,15 @@
  * (since 2023), so no port in it is free; 19100 is outside it, below the
  * ephemeral range (32768+), and used by no exporter we know of. See README.
  */
-#define DEFAULT_LISTEN "127.0.0.1:19100"
+#define DEFAULT_LISTEN	   "127.0.0.1:19100"
 #define DEFAULT_MAX_SERIES 1000
 
 /* Bounds on clients: a scrape is one small GET. */
-#define CONN_LIMIT	 64
-#define CONN_PER_IP	 16
-#define CONN_TIMEOUT_S	 10
-#define CONN_MEMORY	 (16 << 10) /* request line + headers must fit */
-#define TLS_FILE_MAX	 (64 << 10)
+#define CONN_LIMIT     64
+#define CONN_PER_IP    16
+#define CONN_TIMEOUT_S 10
+#define CONN_MEMORY    (16 << 10) /* request line + headers must fit */
+#define TLS_FILE_MAX   (64 << 10)
 
 struct exporter {
 	struct monitor m;
@@ -238,13 +238,15 @@ static void scrape(struct exporter *e, struct expo *x)
 
 	if (n >= 0)
 		drop_series__write(e->series, x, rows, (size_t)n, &ctx);
-	expo_family(x, "dropscope_series_folded_total", "counter",
-		    "Label sets summed into the series with location other (--max-series), so far.");
+	expo_family(
+		x, "dropscope_series_folded_total", "counter",
+		"Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
 
 	counts__stat_totals(e->m.counts, st);
-	expo_family(x, "dropscope_table_overflow_total", "counter",
-		    "Drops counted without location: the in-kernel table was full (raise --max-keys).");
+	expo_family(
+		x, "dropscope_table_overflow_total", "counter",
+		"Drops counted without location: the in-kernel table was full (raise --max-keys).");
 	expo_u64(x, "dropscope_table_overflow_total", "", st[STAT_OVERFLOW]);
 	expo_family(x, "dropscope_filtered_total", "counter",
 		    "Drops seen but excluded by the filters (--netns, --dev, --proto, ...).");
@@ -318,8 +320,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(url, "/metrics"))
 		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)nf, sizeof(nf) - 1,
 			     false);
-	x.fmt = expo_negotiate(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							   MHD_HTTP_HEADER_ACCEPT));
+	x.fmt = expo_negotiate(
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
 	scrape(e, &x);
 	if (x.b.failed || !x.b.p) {
 		mbuf_free(&x.b);
@@ -367,12 +369,11 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, e };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, NULL };
-	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP,
-					     NULL };
-	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S,
-					     NULL };
-	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-					     NULL };
+	opts[k++] =
+		(struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP, NULL };
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL };
+	opts[k++] =
+		(struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 64, NULL };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL };
 	if (cert) {
@@ -439,6 +440,20 @@ int cmd_exporter(struct config *cfg)
 
 	/* The ready file says "scrapes work": written once we listen. */
 	mcfg.ready_file = NULL;
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		bool dual;
+
+		/* Bad input is refused before anything is attached. */
+		if (cfg->listen && parse_listen(cfg->listen, &ss, &sl, &dual)) {
+			fprintf(stderr,
+				"dropscope: invalid --listen '%s': expected ADDR:PORT, "
+				"[ADDR6]:PORT or :PORT (numeric address)\n",
+				cfg->listen);
+			return 2;
+		}
+	}
 	if (!uname(&u))
 		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
 	if (cfg->tls_cert) {
@@ -477,8 +492,7 @@ int cmd_exporter(struct config *cfg)
 	}
 	fprintf(stderr, "dropscope: serving %s\n", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file))) {
-		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file,
-			strerror(-rc));
+		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file, strerror(-rc));
 		rc = 1;
 		goto out;
 	}

@@ -187,8 +187,8 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "summary", do_summary },  { "events", do_events }, { "symbols", cmd_symbols },
-	{ "reasons", cmd_reasons }, { "help", do_help },     { "version", do_version },
+	{ "summary", do_summary },   { "events", do_events },	   { "symbols", cmd_symbols },
+	{ "reasons", cmd_reasons },  { "help", do_help },	   { "version", do_version },
 #ifndef DROPSCOPE_NO_EXPORTER
 	{ "exporter", do_exporter }, { "counters", cmd_counters },
 #endif

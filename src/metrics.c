@@ -128,7 +128,8 @@ enum expo_format expo_negotiate(const char *accept)
 			len--;
 		}
 		if (len >= sizeof(om) - 1 && !strncasecmp(p, om, sizeof(om) - 1) &&
-		    (len == sizeof(om) - 1 || p[sizeof(om) - 1] == ';' || p[sizeof(om) - 1] == ' ') &&
+		    (len == sizeof(om) - 1 || p[sizeof(om) - 1] == ';' ||
+		     p[sizeof(om) - 1] == ' ') &&
 		    accept_q(p + sizeof(om) - 1, len - (sizeof(om) - 1)) > 0)
 			return EXPO_OPENMETRICS;
 		p = end ? end + 1 : NULL;
