@@ -75,25 +75,23 @@ void mbuf_free(struct mbuf *b)
 
 void labels_add(struct mbuf *l, const char *name, const char *value)
 {
+	const char *p = value;
+
 	if (l->len)
 		mbuf_put(l, ",", 1);
-	mbuf_printf(l, "%s=\"", name);
+	mbuf_put(l, name, strlen(name));
+	mbuf_put(l, "=\"", 2);
 	/* Values come from the kernel (device names, symbols): escape all
 	 * three characters the formats define, pass other bytes through. */
-	for (const char *p = value; *p; p++) {
-		switch (*p) {
-		case '\\':
-			mbuf_put(l, "\\\\", 2);
+	for (;;) {
+		size_t run = strcspn(p, "\\\"\n");
+
+		mbuf_put(l, p, run);
+		p += run;
+		if (!*p)
 			break;
-		case '"':
-			mbuf_put(l, "\\\"", 2);
-			break;
-		case '\n':
-			mbuf_put(l, "\\n", 2);
-			break;
-		default:
-			mbuf_put(l, p, 1);
-		}
+		mbuf_put(l, *p == '\n' ? "\\n" : *p == '"' ? "\\\"" : "\\\\", 2);
+		p++;
 	}
 	mbuf_put(l, "\"", 1);
 }
