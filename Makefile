@@ -50,7 +50,9 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-.SECONDARY:
+# Only the BPF chain is intermediate; an empty .SECONDARY would also let
+# `make STATIC=1` after a dynamic build call ./dropscope up to date.
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 .PHONY: all deps deps-test deps-bench run check unit integration bench matrix format clean
 all: dropscope
 

@@ -359,3 +359,11 @@ jq -n --slurpfile runs "$RUNS" --slurpfile syms "$SYMS" --argjson order "$ORDER"
 bash "$ROOT/bench/table.sh" "$OUT/latest.json" >"$OUT/latest.txt"
 cat "$OUT/latest.txt"
 log "bench: wrote $OUT/latest.json and $OUT/latest.txt (${t_total}s)"
+
+# The exporter's scrape latency and RSS beside node_exporter's (its per-drop
+# cost is summary mode's: the same program and count table).
+if "$DS" exporter --help >/dev/null 2>&1; then
+	BENCH_OUT=$OUT bash "$ROOT/bench/exporter.sh" || log "bench: exporter bench failed"
+else
+	log "bench: no exporter in ./dropscope (static build): exporter bench skipped"
+fi

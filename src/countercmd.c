@@ -22,7 +22,8 @@ int cmd_counters(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	static const char use[] = "Usage: dropscope counters [--netns PATH|INODE] [--openmetrics]\n";
+	static const char use[] =
+		"Usage: dropscope counters [--netns PATH|INODE] [--openmetrics]\n";
 	const char *netns = NULL;
 	struct counter_src src;
 	struct counter_snapshot snap;

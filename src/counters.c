@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
@@ -36,12 +38,16 @@ static int open_all(void *p)
 {
 	struct open_args *a = p;
 	struct counter_src *s = a->s;
+	struct timeval tv = { .tv_sec = 2 };
 	char path[64];
 
 	s->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!s->nl)
 		return -errno;
 	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	/* A scrape must not hang on the kernel: give up on a dump after 2 s. */
+	if (setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		return -errno;
 	for (int i = 0; i < PNF_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", a->proc, proc_names[i]);
@@ -84,8 +90,8 @@ int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t
 		close(nsfd);
 	}
 	if (rc) {
-		snprintf(err, errlen, "opening rtnetlink and /proc/net%s%s: %s", netns ? " in " : "",
-			 netns ? netns : "", strerror(-rc));
+		snprintf(err, errlen, "opening rtnetlink and /proc/net%s%s: %s",
+			 netns ? " in " : "", netns ? netns : "", strerror(-rc));
 		counter_src_close(s);
 	}
 	return rc;

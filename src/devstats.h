@@ -15,13 +15,13 @@ struct mnl_socket;
 
 /* The counters of struct rtnl_link_stats64 that count dropped packets. */
 enum dev_drop_kind {
-	DEV_RX_DROPPED,		/* no buffer / dropped by the core (rx path) */
-	DEV_TX_DROPPED,		/* dropped on transmit (no memory, driver refused) */
-	DEV_RX_MISSED,		/* rx_missed_errors: the NIC's ring was full */
-	DEV_RX_FIFO,		/* rx_fifo_errors: the NIC's FIFO overran */
-	DEV_RX_OVER,		/* rx_over_errors: ring buffer overflow (driver's count) */
-	DEV_RX_NOHANDLER,	/* no protocol handler for the frame (4.6+) */
-	DEV_RX_OTHERHOST,	/* frame for another host's MAC (5.18+) */
+	DEV_RX_DROPPED,	  /* no buffer / dropped by the core (rx path) */
+	DEV_TX_DROPPED,	  /* dropped on transmit (no memory, driver refused) */
+	DEV_RX_MISSED,	  /* rx_missed_errors: the NIC's ring was full */
+	DEV_RX_FIFO,	  /* rx_fifo_errors: the NIC's FIFO overran */
+	DEV_RX_OVER,	  /* rx_over_errors: ring buffer overflow (driver's count) */
+	DEV_RX_NOHANDLER, /* no protocol handler for the frame (4.6+) */
+	DEV_RX_OTHERHOST, /* frame for another host's MAC (5.18+) */
 	DEV_DROP_KINDS,
 };
 

@@ -448,6 +448,20 @@ int cmd_exporter(struct config *cfg)
 	}
 	/* The ready file says "scrapes work": written once we listen. */
 	mcfg.ready_file = NULL;
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		bool dual;
+
+		/* Bad input is refused before anything is attached. */
+		if (cfg->listen && parse_listen(cfg->listen, &ss, &sl, &dual)) {
+			fprintf(stderr,
+				"dropscope: invalid --listen '%s': expected ADDR:PORT, "
+				"[ADDR6]:PORT or :PORT (numeric address)\n",
+				cfg->listen);
+			return 2;
+		}
+	}
 	if (!uname(&u))
 		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
 	if (cfg->tls_cert) {

@@ -170,6 +170,17 @@ static int do_exporter(int argc, char **argv)
 {
 	return run_monitor(argc, argv, "exporter", cmd_exporter);
 }
+#else
+static int do_exporter(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr,
+		"dropscope: '%s' is not in this static build (no static libmnl or GnuTLS); "
+		"use the dynamic build\n",
+		argv[0]);
+	return 2;
+}
+#define cmd_counters do_exporter
 #endif
 
 static int do_help(int argc, char **argv)
@@ -192,12 +203,9 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "summary", do_summary },  { "events", do_events }, { "top", do_top },
-	{ "symbols", cmd_symbols },
-	{ "reasons", cmd_reasons }, { "help", do_help },     { "version", do_version },
-#ifndef DROPSCOPE_NO_EXPORTER
-	{ "exporter", do_exporter }, { "counters", cmd_counters },
-#endif
+	{ "summary", do_summary },  { "events", do_events },	 { "top", do_top },
+	{ "symbols", cmd_symbols }, { "reasons", cmd_reasons },	 { "help", do_help },
+	{ "version", do_version },  { "exporter", do_exporter }, { "counters", cmd_counters },
 };
 
 int main(int argc, char **argv)

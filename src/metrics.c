@@ -74,26 +74,58 @@ void mbuf_free(struct mbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+	unsigned min, cp;
+
+	if (*p < 0x80)
+		return 1;
+	if ((*p & 0xe0) == 0xc0)
+		n = 2, min = 0x80, cp = *p & 0x1f;
+	else if ((*p & 0xf0) == 0xe0)
+		n = 3, min = 0x800, cp = *p & 0x0f;
+	else if ((*p & 0xf8) == 0xf0)
+		n = 4, min = 0x10000, cp = *p & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void labels_add(struct mbuf *l, const char *name, const char *value)
 {
+	const unsigned char *p = (const unsigned char *)value;
+
 	if (l->len)
 		mbuf_put(l, ",", 1);
-	mbuf_printf(l, "%s=\"", name);
-	/* Values come from the kernel (device names, symbols): escape all
-	 * three characters the formats define, pass other bytes through. */
-	for (const char *p = value; *p; p++) {
-		switch (*p) {
-		case '\\':
-			mbuf_put(l, "\\\\", 2);
-			break;
-		case '"':
-			mbuf_put(l, "\\\"", 2);
-			break;
-		case '\n':
-			mbuf_put(l, "\\n", 2);
-			break;
-		default:
-			mbuf_put(l, p, 1);
+	mbuf_put(l, name, strlen(name));
+	mbuf_put(l, "=\"", 2);
+	/*
+	 * Values come from the kernel (device names, symbols), and a device
+	 * name may hold any byte: escape the three characters the formats
+	 * define, and write each byte that is not valid UTF-8 as U+FFFD, or
+	 * the scraper would reject the whole scrape.
+	 */
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (!n) {
+			mbuf_put(l, "\xef\xbf\xbd", 3);
+			p++;
+		} else if (*p == '\\' || *p == '"' || *p == '\n') {
+			mbuf_put(l, *p == '\n' ? "\\n" : *p == '"' ? "\\\"" : "\\\\", 2);
+			p++;
+		} else {
+			mbuf_put(l, (const char *)p, n);
+			p += n;
 		}
 	}
 	mbuf_put(l, "\"", 1);
@@ -410,6 +442,18 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	labels_add(&other, "location", "other");
 	labels_add(&other, "reason", "other");
 	labels_add(&other, "protocol", "other");
+	/* The same label names as every other series of the family. */
+	static const struct {
+		__u32 dim;
+		const char *label;
+	} extra[] = { { DIM_DEV, "device" },
+		      { DIM_NETNS, "netns" },
+		      { DIM_COMM, "comm" },
+		      { DIM_CGROUP, "cgroup" },
+		      { DIM_CALLER, "caller" } };
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (ctx->dims & extra[i].dim)
+			labels_add(&other, extra[i].label, "other");
 	expo_u64(e, "dropscope_drops_total", other.p ? other.p : "", other_sum);
 	mbuf_free(&other);
 	return e->b.failed ? -ENOMEM : 0;

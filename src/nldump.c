@@ -11,6 +11,27 @@
 /* More devices or qdiscs than this in one namespace is not a real machine. */
 #define NL_MAX_RECORDS (1 << 20)
 
+/*
+ * After a failed callback the rest of the dump is still queued: read it to
+ * its end, or every later dump on this socket would see stale sequence
+ * numbers and fail too.
+ */
+static void drain(struct mnl_socket *nl, char *buf, unsigned seq)
+{
+	for (int i = 0; i < 100000; i++) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, NL_BUF);
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		int left = (int)n;
+
+		if (n <= 0)
+			return;
+		for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
+			if (h->nlmsg_seq == seq &&
+			    (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+				return;
+	}
+}
+
 int nl_dump(struct mnl_socket *nl, unsigned *seq, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char *buf = malloc(NL_BUF);
@@ -29,12 +50,17 @@ int nl_dump(struct mnl_socket *nl, unsigned *seq, struct nlmsghdr *nlh, mnl_cb_t
 		ssize_t n = mnl_socket_recvfrom(nl, buf, NL_BUF);
 
 		if (n < 0) {
+			/* A timeout (SO_RCVTIMEO) leaves the dump unread: drop it. */
 			ret = -errno;
+			if (ret != -EINTR)
+				drain(nl, buf, *seq);
 			break;
 		}
+		errno = 0;
 		ret = mnl_cb_run(buf, (size_t)n, *seq, portid, cb, data);
 		if (ret < 0) {
 			ret = errno ? -errno : -EIO;
+			drain(nl, buf, *seq);
 			break;
 		}
 		if (ret == MNL_CB_STOP) {

@@ -81,7 +81,8 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 		case TCA_KIND: {
 			size_t l = mnl_attr_get_payload_len(a);
 
-			l = strnlen(mnl_attr_get_str(a), l < sizeof(q.kind) ? l : sizeof(q.kind) - 1);
+			l = strnlen(mnl_attr_get_str(a),
+				    l < sizeof(q.kind) ? l : sizeof(q.kind) - 1);
 			memcpy(q.kind, mnl_attr_get_str(a), l);
 			q.kind[l] = 0;
 			break;

@@ -10,9 +10,9 @@ struct mnl_socket;
 
 struct qdisc_stats {
 	int ifindex;
-	char kind[32];	/* TCA_KIND: "pfifo", "fq_codel", "noqueue"... */
-	__u32 handle;	/* tcm_handle: major in the upper 16 bits */
-	__u32 parent;	/* tcm_parent: TC_H_ROOT, TC_H_INGRESS or a class */
+	char kind[32]; /* TCA_KIND: "pfifo", "fq_codel", "noqueue"... */
+	__u32 handle;  /* tcm_handle: major in the upper 16 bits */
+	__u32 parent;  /* tcm_parent: TC_H_ROOT, TC_H_INGRESS or a class */
 	__u64 bytes, packets;
 	__u32 drops, overlimits, requeues; /* 32 bits in the kernel's gnet_stats_queue */
 	__u32 qlen, backlog;		   /* now: packets and bytes queued */

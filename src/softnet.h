@@ -11,11 +11,11 @@
 #include <linux/types.h>
 
 struct softnet_cpu {
-	unsigned cpu;	     /* column 13 where the kernel prints it (5.10+), else the line */
-	__u64 processed;     /* packets taken off the backlog */
-	__u64 dropped;	     /* dropped: the backlog queue was full (netdev_max_backlog) */
-	__u64 time_squeeze;  /* net_rx_action ran out of budget/time with work left */
-	__u64 flow_limit;    /* dropped by the per-flow limit (net.core.flow_limit_*) */
+	unsigned cpu;	      /* column 13 where the kernel prints it (5.10+), else the line */
+	__u64 processed;      /* packets taken off the backlog */
+	__u64 dropped;	      /* dropped: the backlog queue was full (netdev_max_backlog) */
+	__u64 time_squeeze;   /* net_rx_action ran out of budget/time with work left */
+	__u64 flow_limit;     /* dropped by the per-flow limit (net.core.flow_limit_*) */
 	bool have_flow_limit; /* the kernel prints column 11 (3.15+) */
 };
 

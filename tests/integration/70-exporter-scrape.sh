@@ -4,7 +4,7 @@
 # and the namespace's Udp NoPorts (nstat) in dropscope_snmp_drops_total;
 # promtool accepts a live scrape; OpenMetrics when asked; /, 404, 405, HEAD;
 # capabilities as documented (CapEff 0, CAP_SYSLOG permitted only);
-# SIGTERM exits 0 and leaves none of its programs loaded.
+# SIGTERM exits 0 and leaves none of its programs loaded, nor does kill -9.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/exporter_lib.sh"
 require curl promtool nstat
@@ -65,4 +65,16 @@ ds_stop main TERM
 check_eq "exit status after SIGTERM" 0 "${DSRC[main]}"
 left=$(comm -12 <(tr ' ' '\n' <<<"$mine" | sort) <(prog_ids_all | sort) | paste -sd' ')
 check_eq "its programs unloaded" "" "$left"
+
+# kill -9: the kernel unloads the program with the last descriptor.
+ex_start k9 --netns "/run/netns/$NS" || finish
+mine=$(prog_ids_of "${DSPID[k9]}" | paste -sd' ')
+check_true "second exporter holds a program" test -n "$mine"
+ds_stop k9 KILL
+for ((i = 0; i < 50; i++)); do
+	left=$(comm -12 <(tr ' ' '\n' <<<"$mine" | sort) <(prog_ids_all | sort) | paste -sd' ')
+	[[ -z $left ]] && break
+	sleep 0.1
+done
+check_eq "after kill -9 its programs are gone" "" "$left"
 finish

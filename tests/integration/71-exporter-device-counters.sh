@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/exporter_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "runs once"
-require curl nstat jq tc
+require curl nstat jq tc promtool
 INJECT=$(tool inject) || exit 1
 UDPSEND=$(tool udpsend) || exit 1
 
@@ -24,6 +24,9 @@ tc -n "$NI" qdisc add dev dsi0 root handle 1: tbf rate 8kbit burst 1600 limit 20
 	die "tc qdisc add tbf"
 ip -n "$NI" neigh add 10.77.0.2 lladdr "$(mac_of "$NS" dsr0)" dev dsi0 || die "neigh"
 
+# A device name is any bytes but '/', ':' and white space: one with a quote,
+# a backslash and a byte that is not UTF-8 must not break the scrape.
+ip -n "$NS" link add name $'d\xff"\\x' type veth peer name dpeer || die "odd veth"
 ex_start ns --netns "/run/netns/$NS" || finish
 ex_start inj --netns "/run/netns/$NI" || finish
 
@@ -49,6 +52,9 @@ for dev in lo dsr0; do
 			"$(msum "$T/ns.txt" dropscope_device_drops_total "device=\"$dev\"" "kind=\"${k#*:}\"")"
 	done
 done
+check_eq "odd device name escaped" 1 \
+	"$(grep -ac '^dropscope_device_drops_total{device="d'$'\xef\xbf\xbd''\\"\\\\x",kind="rx_dropped"} 0$' "$T/ns.txt")"
+check_true "promtool accepts the scrape" promtool check metrics <"$T/ns.txt"
 check_eq "dsr0 rx_otherhost_dropped = frames injected" $NOH \
 	"$(msum "$T/ns.txt" dropscope_device_drops_total 'device="dsr0"' 'kind="rx_otherhost_dropped"')"
 

@@ -306,11 +306,11 @@ static void test_stats64_length(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_softnet_11),	 cmocka_unit_test(test_softnet_13),
-		cmocka_unit_test(test_softnet_15),	 cmocka_unit_test(test_softnet_16),
-		cmocka_unit_test(test_softnet_hostile),	 cmocka_unit_test(test_snmp_table),
-		cmocka_unit_test(test_snmp_old_kernel),	 cmocka_unit_test(test_netstat_and_snmp6),
-		cmocka_unit_test(test_snmp_hostile),	 cmocka_unit_test(test_stats64_length),
+		cmocka_unit_test(test_softnet_11),	cmocka_unit_test(test_softnet_13),
+		cmocka_unit_test(test_softnet_15),	cmocka_unit_test(test_softnet_16),
+		cmocka_unit_test(test_softnet_hostile), cmocka_unit_test(test_snmp_table),
+		cmocka_unit_test(test_snmp_old_kernel), cmocka_unit_test(test_netstat_and_snmp6),
+		cmocka_unit_test(test_snmp_hostile),	cmocka_unit_test(test_stats64_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

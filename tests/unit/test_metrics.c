@@ -27,8 +27,16 @@ static void test_label_escaping(void **state)
 	assert_string_equal(l.p, "device=\"a\\\\b\\\"c\\nd\",kind=\"\"");
 	l.len = 0;
 	/* Other bytes (UTF-8, tabs, '}') pass through: the value is quoted. */
-	labels_add(&l, "x", "é\t}{,=");
-	assert_string_equal(l.p, "x=\"é\t}{,=\"");
+	labels_add(&l, "x", "é\t}{,=€𝄞");
+	assert_string_equal(l.p, "x=\"é\t}{,=€𝄞\"");
+	/* Bytes that are not UTF-8 (a lone continuation, a truncated or
+	 * overlong sequence, a surrogate) become U+FFFD, one per byte. */
+	l.len = 0;
+	labels_add(&l, "d",
+		   "a\x80"
+		   "b\xc3\xe2\x82 \xc0\xaf\xed\xa0\x80\xff");
+	assert_string_equal(l.p, "d=\"a\uFFFDb\uFFFD\uFFFD\uFFFD \uFFFD\uFFFD"
+				 "\uFFFD\uFFFD\uFFFD\uFFFD\"");
 	mbuf_free(&l);
 }
 
