@@ -35,4 +35,12 @@ int escape_fputs(const char *s, FILE *f);
 /* Room escape_str() needs for any input of n bytes, NUL included. */
 #define ESCAPED_SIZE(n) (4 * (n) + 1)
 
+/*
+ * The escaped form of s for one message (argv words and file names in
+ * errors), in a buffer that lives until the end of the enclosing block.
+ * Long words are cut.
+ */
+#define ESCAPE_MSG_MAX 512
+#define ESC(s)	       escape_str((char[ESCAPE_MSG_MAX]){ 0 }, ESCAPE_MSG_MAX, (s))
+
 #endif /* DROPSCOPE_ESCAPE_H */

@@ -13,9 +13,11 @@
 #include <bpf/libbpf.h>
 
 #include "counts.h"
+#include "escape.h"
 #include "filters.h"
 #include "ksyms.h"
 #include "monitor.h"
+#include "outfile.h"
 #include "reasons.h"
 
 #define CAP_SYS_ADMIN_BIT 21
@@ -79,14 +81,14 @@ static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int write_ready_file(const char *path)
+static int write_ready_file(const char *path, bool force)
 {
 	char buf[32];
 	int fd, n;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = outfile_open(path, 0644, force, NULL);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = snprintf(buf, sizeof(buf), "%d\n", getpid());
 	if (write(fd, buf, n) != n) {
 		close(fd);
@@ -126,6 +128,8 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	/* A hangup (the ssh session closed) ends the run as ^C does. */
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (m->sigfd < 0) {
@@ -171,10 +175,10 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
 	if (cfg->ready_file) {
-		rc = write_ready_file(cfg->ready_file);
+		rc = write_ready_file(cfg->ready_file, cfg->force);
 		if (rc) {
-			fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file,
-				strerror(-rc));
+			fprintf(stderr, "dropscope: --ready-file %s: %s\n", ESC(cfg->ready_file),
+				outfile_strerror(rc));
 			return 1;
 		}
 	}

@@ -40,7 +40,7 @@ double wall_now(void);
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts);
 
 /*
- * Sleep until the monotonic time `until` or a SIGINT/SIGTERM, whichever
+ * Sleep until the monotonic time `until` or a SIGINT/SIGTERM/SIGHUP, whichever
  * comes first. Returns true when a signal asked to stop.
  */
 bool monitor_wait(struct monitor *m, double until, int extra_fd);

@@ -71,7 +71,9 @@ static void test_utf8(void **state)
 	assert_escaped("\xe2\x9c\x93", "\xe2\x9c\x93");
 	assert_escaped("\xf0\x9f\x92\xa9", "\xf0\x9f\x92\xa9");
 	/* C1 controls (CSI = U+009B), truncated, overlong, surrogate, > U+10FFFF. */
-	assert_escaped("\xc2\x9b" "31m", "\\xc2\\x9b31m");
+	assert_escaped("\xc2\x9b"
+		       "31m",
+		       "\\xc2\\x9b31m");
 	assert_escaped("\xc3", "\\xc3");
 	assert_escaped("\xe2\x9c", "\\xe2\\x9c");
 	assert_escaped("\xc0\xaf", "\\xc0\\xaf");
@@ -89,7 +91,10 @@ static void test_truncation(void **state)
 	char buf[6];
 	(void)state;
 
-	assert_string_equal(escape_str(buf, sizeof(buf), "ab\x1b" "cd"), "ab");
+	assert_string_equal(escape_str(buf, sizeof(buf),
+				       "ab\x1b"
+				       "cd"),
+			    "ab");
 	assert_string_equal(escape_str(buf, sizeof(buf), "abcd\xc3\xa9"), "abcd");
 	assert_string_equal(escape_str(buf, sizeof(buf), "abcdefgh"), "abcde");
 	assert_string_equal(escape_str(buf, 1, "abc"), "");

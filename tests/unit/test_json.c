@@ -125,7 +125,9 @@ static void test_not_utf8(void **state)
 {
 	(void)state;
 	assert_quoted("\xff", "\"\\u00ff\"");
-	assert_quoted("a\x80" "b", "\"a\\u0080b\"");
+	assert_quoted("a\x80"
+		      "b",
+		      "\"a\\u0080b\"");
 	/* Cut short, overlong, a surrogate, above U+10FFFF. */
 	assert_quoted("\xc3", "\"\\u00c3\"");
 	assert_quoted("\xc0\xaf", "\"\\u00c0\\u00af\"");
