@@ -10,6 +10,9 @@
 /* Default size of the in-kernel count table; --max-keys changes it. */
 #define DEFAULT_MAX_KEYS 10240
 
+/* Size of the in-kernel --reason table: more names are refused up front. */
+#define MAX_REASON_FILTER 256
+
 /*
  * One row of the in-kernel count table. Dimensions are added at the end,
  * so a new one (ifindex, netns, stack id, pid) only widens the key; user

@@ -26,12 +26,25 @@ enum ksyms_source {
 struct ksyms;
 
 /*
+ * Largest symbol file read (kallsyms, System.map, /proc/modules): a 6.x
+ * distribution kernel with every module loaded lists about 15 MB; this
+ * bounds what a hostile or wrong file (--system-map /dev/zero) can cost.
+ */
+#define KSYMS_MAX_FILE (256u << 20)
+
+/*
  * Parse a kallsyms-format file (path NULL = /proc/kallsyms). Returns NULL
- * with errno set on failure; errno = ENODATA when every address is zero
- * (kptr_restrict hides them) or there is no symbol at all, so the caller
- * can fall back to a System.map.
+ * with errno set on failure, so the caller can fall back to a System.map:
+ * EACCES when symbols are listed but every address is zero (kptr_restrict
+ * hides them), ENODATA when there is no symbol at all (padding symbols do
+ * not count), EFBIG above KSYMS_MAX_FILE, ENOEXEC for binary data (a NUL
+ * byte), EINVAL for a device, directory or other file that is neither a
+ * regular file nor a FIFO.
  */
 struct ksyms *ksyms__load_kallsyms(const char *path);
+
+/* The cause of a loader's errno in words, for "FILE: CAUSE" messages. */
+const char *ksyms__strerror(int err);
 
 /*
  * As ksyms__load_kallsyms(), recording the fingerprint of a /proc/modules-
