@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "ksyms.h"
 
 #define KALLSYMS_PATH "/proc/kallsyms"
@@ -716,13 +717,15 @@ size_t ksyms__count(const struct ksyms *ks)
 	return ks ? ks->nr : 0;
 }
 
+/* Names come from a file anyone may have written (--system-map): printed
+ * escaped, as every name is. */
 int ksyms__symname(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 {
 	const struct ksym *s = ksyms__find(ks, addr);
 
 	if (!s)
 		return snprintf(buf, len, "0x%" PRIx64, addr);
-	return snprintf(buf, len, "%s", s->name);
+	return (int)strlen(escape_str(buf, len, s->name));
 }
 
 int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
@@ -731,8 +734,8 @@ int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 
 	if (!s)
 		return snprintf(buf, len, "0x%" PRIx64, addr);
-	return snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", s->name, addr - s->addr,
-			s->size, s->module);
+	return snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", ESC(s->name),
+			addr - s->addr, s->size, ESC(s->module));
 }
 
 /* Looks up a few names in one pass; addrs[i] stays 0 when names[i] is absent. */

@@ -109,7 +109,9 @@ void ksyms__free(struct ksyms *ks);
 
 /*
  * symname(): "tcp_v4_rcv"; an address without a symbol prints as
- * "0xffffffff814a104a". Returns snprintf()'s value.
+ * "0xffffffff814a104a". Names (and modules, in symdata) come out escaped
+ * as escape.h says: a System.map is any file. Returns the length written
+ * (for symdata snprintf()'s value).
  */
 int ksyms__symname(const struct ksyms *ks, uint64_t addr, char *buf, size_t len);
 

@@ -142,7 +142,7 @@ static int cmd_reasons(int argc, char **argv)
 		uint32_t v;
 
 		if (!reasons__entry(rs, i, &v, &name))
-			printf("%u %s\n", v, name);
+			printf("%u %s\n", v, ESC(name));
 	}
 	reasons__free(rs);
 	return 0;

@@ -98,15 +98,17 @@ static int write_ready_file(const char *path, bool force)
 	return 0;
 }
 
-static struct ksyms *load_symbols(const struct config *cfg)
+static struct ksyms *load_symbols(struct monitor *m)
 {
-	char note[768];
-	struct ksyms *ks = symbols_load(&cfg->syms, note, sizeof(note));
+	char note[1024];
+	struct ksyms *ks = symbols_load(&m->cfg->syms, note, sizeof(note));
 
 	/* Say which source is in use when it is not kallsyms; without any,
-	 * the tool still counts and addresses print as 0x…. */
-	if (note[0])
+	 * the tool still counts and addresses print as 0x…. Once: reloads
+	 * every few seconds would repeat it. */
+	if (note[0] && !m->sym_note_said)
 		fprintf(stderr, "dropscope: %s\n", note);
+	m->sym_note_said |= note[0] != 0;
 	return ks;
 }
 
@@ -149,7 +151,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		}
 	}
 	if (cfg->location) {
-		m->ks = load_symbols(cfg);
+		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
 	rc = filters_resolve(cfg, m->rs, m->ks, &lopts->filters, &m->reason_buf);
@@ -196,7 +198,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (cfg->verbose && !monitor_has_reasons(m))
 		fprintf(stderr, "dropscope: this kernel passes no drop reason (< 5.17)\n");
 	if (!m->ks) {
-		m->ks = load_symbols(cfg);
+		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
 	return 0;
@@ -236,7 +238,7 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	if (m->ks && !missed && !ksyms__modules_changed(m->ks))
 		return;
 	m->last_reload = now;
-	fresh = load_symbols(m->cfg);
+	fresh = load_symbols(m);
 	if (fresh) {
 		ksyms__free(m->ks);
 		m->ks = fresh;

@@ -24,6 +24,7 @@ struct monitor {
 	__u32 *reason_buf;
 	int sigfd;
 	double last_reload; /* monotonic seconds of the last symbol reload */
+	bool sym_note_said; /* the symbol source's note is said once */
 };
 
 /* Seconds on CLOCK_MONOTONIC / CLOCK_REALTIME. */

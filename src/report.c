@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "json.h"
 #include "ksyms.h"
 #include "packet.h"
@@ -105,7 +106,7 @@ static void print_location(const struct report *r, const struct line *l)
 
 	switch (r->sym) {
 	case SYM_NAME:
-		fputs(line_name(l, raw, sizeof(raw)), r->out);
+		escape_fputs(line_name(l, raw, sizeof(raw)), r->out);
 		break;
 	case SYM_DATA:
 		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
@@ -117,7 +118,7 @@ static void print_location(const struct report *r, const struct line *l)
 	case SYM_FULL:
 		ksyms__symdata(r->ks, l->addr, data, sizeof(data));
 		fprintf(r->out, "0x%llx, %s, %s", (unsigned long long)l->addr,
-			line_name(l, raw, sizeof(raw)), data);
+			ESC(line_name(l, raw, sizeof(raw))), data);
 		break;
 	}
 }
@@ -133,7 +134,7 @@ static void text_interval(const struct report *r, const struct line *lines, size
 			const char *name = reason_name(r->rs, lines[i].reason);
 
 			if (name)
-				fprintf(r->out, " (%s)", name);
+				fprintf(r->out, " (%s)", ESC(name));
 			else if (r->no_reasons)
 				fputs(" (unknown)", r->out);
 			else
