@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "btfcheck.h"
 #include "counts.h"
 #include "escape.h"
 #include "filters.h"
@@ -160,7 +161,20 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 
 	lopts->backend = cfg->backend;
 	lopts->max_keys = cfg->max_keys;
-	lopts->btf_path = cfg->btf;
+	lopts->btf_path = NULL;
+	if (cfg->btf) {
+		char msg[ESCAPE_MSG_MAX + 320];
+
+		/* Checked, and the loader reads the checked copy. */
+		m->btf_fd = btfcheck_file(cfg->btf, msg, sizeof(msg));
+		if (m->btf_fd < 0) {
+			m->btf_fd = 0;
+			fprintf(stderr, "dropscope: %s\n", msg);
+			return 2;
+		}
+		snprintf(m->btf_path, sizeof(m->btf_path), "/proc/self/fd/%d", m->btf_fd);
+		lopts->btf_path = m->btf_path;
+	}
 	lopts->verbose = cfg->verbose;
 	m->loader = loader__start(lopts, err, sizeof(err));
 	if (!m->loader) {
@@ -260,6 +274,8 @@ void monitor_end(struct monitor *m)
 	free(m->reason_buf);
 	if (m->sigfd >= 0)
 		close(m->sigfd);
+	if (m->btf_fd > 0)
+		close(m->btf_fd);
 	memset(m, 0, sizeof(*m));
 	m->sigfd = -1;
 }

@@ -25,6 +25,8 @@ struct monitor {
 	int sigfd;
 	double last_reload; /* monotonic seconds of the last symbol reload */
 	bool sym_note_said; /* the symbol source's note is said once */
+	int btf_fd;	    /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
+	char btf_path[32];  /* /proc/self/fd/N of it, for the loader */
 };
 
 /* Seconds on CLOCK_MONOTONIC / CLOCK_REALTIME. */
