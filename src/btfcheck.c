@@ -70,8 +70,9 @@ int btfcheck_data(const void *data, size_t size, char *why, size_t len)
 			 "kernel's BTF");
 		err = -1;
 	} else if (btf__find_by_name_kind(btf, "license", BTF_KIND_DATASEC) >= 0) {
-		snprintf(why, len, "the BTF of a BPF object (it has a license section), not a "
-				   "kernel's");
+		snprintf(why, len,
+			 "the BTF of a BPF object (it has a license section), not a "
+			 "kernel's");
 		err = -1;
 	}
 	btf__free(btf);
@@ -103,7 +104,8 @@ static void *elf_btf(int fd, size_t *size, char *why, size_t len)
 		if (!name || strcmp(name, ".BTF"))
 			continue;
 		if (sh.sh_type == SHT_NOBITS || sh.sh_size > BTF_MAX_SIZE) {
-			snprintf(why, len, ".BTF section empty or above %u MiB", BTF_MAX_SIZE >> 20);
+			snprintf(why, len, ".BTF section empty or above %u MiB",
+				 BTF_MAX_SIZE >> 20);
 			goto out;
 		}
 		d = elf_getdata(scn, NULL);

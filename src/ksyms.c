@@ -66,8 +66,8 @@ struct line {
  * large read(2) calls. /proc files report size 0, so the buffer grows by
  * doubling; one spare byte keeps the text NUL-terminated for the parser.
  * With `cut`, a longer file is read up to limit (a head is all the caller
- * wants); else it fails with EFBIG. A NUL byte (binary data) is ENOEXEC;
- * anything but a regular file or FIFO (a device, a directory) EINVAL.
+ * wants); else it fails with EFBIG. Anything but a regular file or FIFO
+ * (a device, a directory) is EINVAL. A NUL byte only spoils its line.
  */
 static char *read_file_limit(const char *path, size_t limit, bool cut, size_t *lenp)
 {
@@ -119,10 +119,6 @@ static char *read_file_limit(const char *path, size_t limit, bool cut, size_t *l
 		}
 		if (n == 0)
 			break;
-		if (memchr(buf + len, '\0', (size_t)n)) {
-			errno = ENOEXEC;
-			goto fail;
-		}
 		len += (size_t)n;
 	}
 	if (len > limit) {
@@ -158,8 +154,6 @@ const char *ksyms__strerror(int err)
 		return "no symbols in it";
 	case EFBIG:
 		return "larger than 256 MiB: not a symbol file";
-	case ENOEXEC:
-		return "binary data: not a symbol file";
 	case EINVAL:
 		return "not a regular file";
 	default:

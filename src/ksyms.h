@@ -37,9 +37,8 @@ struct ksyms;
  * with errno set on failure, so the caller can fall back to a System.map:
  * EACCES when symbols are listed but every address is zero (kptr_restrict
  * hides them), ENODATA when there is no symbol at all (padding symbols do
- * not count), EFBIG above KSYMS_MAX_FILE, ENOEXEC for binary data (a NUL
- * byte), EINVAL for a device, directory or other file that is neither a
- * regular file nor a FIFO.
+ * not count), EFBIG above KSYMS_MAX_FILE, EINVAL for a device, directory
+ * or other file that is neither a regular file nor a FIFO.
  */
 struct ksyms *ksyms__load_kallsyms(const char *path);
 
