@@ -63,6 +63,7 @@ size_t reasons__count(const struct reasons *r);
  */
 int reasons__entry(const struct reasons *r, size_t i, uint32_t *reason, const char **name);
 
+
 enum reasons_source reasons__source(const struct reasons *r);
 void reasons__free(struct reasons *r);
 

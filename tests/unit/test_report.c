@@ -502,15 +502,14 @@ static void test_overflow_and_missed(void **state)
 	report__interval(r, rows, NROWS(rows), &both, 1.0, 5.0);
 	cap_check(&c, "\n"
 		      "3 packets dropped at tcp_v4_rcv\n"
-		      "12 packets dropped at locations not counted (count table full or busy; "
-		      "raise --max-keys)\n"
+		      "12 packets dropped at locations not counted (count table full or busy; raise --max-keys)\n"
 		      "3 drops missed (the kernel skipped the program: nested call)\n");
 
 	r = cap_open(&c, state);
 	report__interval(r, NULL, 0, &overflow, 1.0, 5.0);
-	cap_check(&c, "\n"
-		      "1 packets dropped at locations not counted (count table full or busy; raise "
-		      "--max-keys)\n");
+	cap_check(&c,
+		  "\n"
+		  "1 packets dropped at locations not counted (count table full or busy; raise --max-keys)\n");
 
 	r = cap_open(&c, state);
 	r->top = 1;
