@@ -72,7 +72,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
+	__uint(max_entries, MAX_REASON_FILTER);
 	__type(key, __u32);
 	__type(value, __u8);
 } reason_filter SEC(".maps");

@@ -22,6 +22,8 @@
 /* A stack id that is no id: the stack could not be taken (stack table
  * full, a hash collision with another stack, an unwinder fault). */
 #define STACK_UNAVAILABLE (-1)
+/* Size of the in-kernel --reason table: more names are refused up front. */
+#define MAX_REASON_FILTER 256
 
 /*
  * The dimensions a count can be grouped by (--by). The kernel fills only

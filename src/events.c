@@ -15,9 +15,12 @@
 
 #include "commands.h"
 #include "counts.h"
+#include "escape.h"
 #include "json.h"
 #include "ksyms.h"
 #include "monitor.h"
+#include "outfile.h"
+#include "output.h"
 #include "packet.h"
 #include "pcapng.h"
 #include "pktfilter.h"
@@ -53,7 +56,8 @@ struct ev_ctx {
 	struct pcapng *pc;
 	struct pktfilter *filter;
 	__s64 wall_offset_ns; /* wall clock minus bpf_ktime_get_ns() */
-	__u64 printed, expr_filtered, malformed, limit;
+	__u64 handled;	      /* formatted for output: printed once written */
+	__u64 expr_filtered, malformed, limit;
 	struct iface ifaces[MAX_IFACES];
 	int n_ifaces;
 	time_t cached_sec; /* the last second formatted, and its text */
@@ -91,7 +95,7 @@ static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 	f->ifindex = e->ifindex;
 	memcpy(f->name, e->ifname, sizeof(f->name));
 	f->name[sizeof(f->name) - 1] = 0;
-	f->id = pcapng__add_interface(x->pc, f->name[0] ? f->name : "-", x->cfg->snaplen);
+	f->id = pcapng__add_interface(x->pc, f->name[0] ? ESC(f->name) : "-", x->cfg->snaplen);
 	if (f->id < 0)
 		return f->id;
 	x->n_ifaces++;
@@ -169,6 +173,18 @@ static void time_text(struct ev_ctx *x, __s64 wall_ns, char *buf, size_t len)
 	snprintf(buf, len, "%s.%06lld", x->cached_hms, (long long)(wall_ns % 1000000000LL) / 1000);
 }
 
+/* The escaped form of a fixed-size name field that may lack its NUL. */
+static char *escape_name(char *buf, size_t len, const char *field, size_t size)
+{
+	char copy[64];
+
+	if (size >= sizeof(copy))
+		size = sizeof(copy) - 1;
+	memcpy(copy, field, size);
+	copy[size] = 0;
+	return escape_str(buf, len, copy);
+}
+
 /* What every output of one event needs, worked out once per event. */
 struct ev_view {
 	const struct drop_event *e;
@@ -209,18 +225,22 @@ static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char ts[32], pkt[PKT_FORMAT_MAX], who[40];
+	char ts[32], pkt[PKT_FORMAT_MAX], who[ESCAPED_SIZE(16) + 12];
+	char comm[ESCAPED_SIZE(16)], dev[ESCAPED_SIZE(16)], reason[ESCAPED_SIZE(64)];
 
 	time_text(x, v->wall_ns, ts, sizeof(ts));
 	packet__format(&v->p, pkt, sizeof(pkt));
-	/* Softirq work runs on whatever task it interrupted; pid 0 is idle. */
+	/* Softirq work runs on whatever task it interrupted; pid 0 is idle.
+	 * Any user can name a task "x\n\x1b[31m": names are escaped. */
 	if (e->pid)
-		snprintf(who, sizeof(who), "%.16s/%u", e->comm, e->pid);
+		snprintf(who, sizeof(who), "%s/%u", escape_name(comm, sizeof(comm), e->comm, 16),
+			 e->pid);
 	else
 		snprintf(who, sizeof(who), "-");
 	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
-		e->ifname[0] ? e->ifname : "-", pkt, e->len,
-		e->flags & EV_NONLINEAR ? " (nonlinear)" : "", v->reason, v->loc);
+		e->ifname[0] ? escape_name(dev, sizeof(dev), e->ifname, 16) : "-", pkt, e->len,
+		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
+		escape_str(reason, sizeof(reason), v->reason), v->loc);
 	if (v->stacks)
 		print_text_stack(x, v);
 }
@@ -265,17 +285,21 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char comment[768 + EVENT_FRAMES * SYMDATA_MAX];
+	char comment[1024 + EVENT_FRAMES * SYMDATA_MAX], comm[ESCAPED_SIZE(16)],
+		reason[ESCAPED_SIZE(64)];
 	int id = iface_id(x, e);
 	size_t len;
 
 	if (id < 0)
 		return id;
+	/* A comment is text a user reads in Wireshark: escaped as our lines are. */
 	len = snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s",
-		       v->reason, v->loc, e->netns, e->pid ? e->comm : "-");
+		       escape_str(reason, sizeof(reason), v->reason), v->loc, e->netns,
+		       e->pid ? escape_name(comm, sizeof(comm), e->comm, 16) : "-");
 	if (v->stacks && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
 				v->n_frames ? "" : "unavailable");
+	/* Frames come from symdata, escaped already. */
 	for (size_t i = 0; i < v->n_frames && len < sizeof(comment); i++) {
 		char frame[SYMDATA_MAX];
 
@@ -333,8 +357,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		else
 			print_text(x, &v);
 	}
-	x->printed++;
-	if (x->limit && x->printed >= x->limit)
+	x->handled++;
+	if (x->limit && x->handled >= x->limit)
 		x->done = true;
 	return 0;
 }
@@ -373,7 +397,7 @@ int cmd_events(struct config *cfg)
 	struct loader_opts lopts = {};
 	struct ring_buffer *rb = NULL;
 	struct ev_ctx x = { .cfg = cfg };
-	__u64 st[STAT_MAX], lost_reported = 0, counted, unread;
+	__u64 st[STAT_MAX], lost_reported = 0, counted, unread, printed, lines0;
 	struct monitor m = { .sigfd = -1 };
 	double start, next_report, end;
 	bool stop;
@@ -384,9 +408,10 @@ int cmd_events(struct config *cfg)
 		return rc;
 	x.limit = cfg->count > 0 ? (__u64)cfg->count : 0;
 	if (cfg->write) {
-		x.pc = pcapng__open(cfg->write);
+		x.pc = pcapng__open(cfg->write, cfg->force);
 		if (!x.pc) {
-			fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(errno));
+			fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write),
+				outfile_strerror(-errno));
 			rc = 1;
 			goto out;
 		}
@@ -408,6 +433,7 @@ int cmd_events(struct config *cfg)
 		goto out;
 	}
 
+	lines0 = output_lines();
 	start = mono_now();
 	next_report = start + cfg->interval;
 	end = cfg->duration > 0 ? start + cfg->duration : 1e300;
@@ -421,9 +447,12 @@ int cmd_events(struct config *cfg)
 
 		if (ring_buffer__consume(rb) < 0 && x.write_err)
 			break;
-		if (x.out)
-			fflush(x.out);
-		if (stop || x.done || mono_now() >= end || (x.out && ferror(x.out)))
+		/* Out per batch: a live reader sees it, a kill loses at most this. */
+		if (x.pc && (x.write_err = pcapng__flush(x.pc)))
+			break;
+		if (x.out && output_failed())
+			break;
+		if (stop || x.done || mono_now() >= end)
 			break;
 		if (mono_now() >= next_report) {
 			monitor_refresh_symbols(&m, x.sym_missed);
@@ -441,30 +470,40 @@ int cmd_events(struct config *cfg)
 
 	/* Detach, then drain: every event the program wrote gets handled. */
 	loader__detach(m.loader);
-	if (!x.write_err && !x.done)
+	if (!x.write_err && !x.done && !(x.out && output_error()))
 		ring_buffer__consume(rb);
+	if (x.pc && !x.write_err)
+		x.write_err = pcapng__flush(x.pc);
 	if (x.out)
-		fflush(x.out);
+		output_failed();
 	counts__stat_totals(m.counts, st);
 	counted = drops_counted(m.counts);
+	/* Printed means written: lines that reached stdout, or packets that
+	 * reached the capture when it is on stdout. */
+	printed = x.out ? output_lines() - lines0 : pcapng__packets_written(x.pc);
+	if (printed > x.handled)
+		printed = x.handled;
 	/* Events written but never handled: left in the ring after --count,
 	 * or after the reader of our output went away. */
-	unread = st[STAT_EV_SENT] - x.printed - x.expr_filtered - x.malformed;
+	unread = st[STAT_EV_SENT] - x.handled - x.expr_filtered - x.malformed;
 	fprintf(stderr,
 		"dropscope: %llu drops counted: %llu events printed, %llu filtered by expression, "
 		"%llu over --rate, %llu lost",
-		(unsigned long long)counted, (unsigned long long)x.printed,
+		(unsigned long long)counted, (unsigned long long)printed,
 		(unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
 		(unsigned long long)st[STAT_EV_LOST]);
 	if (x.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)x.malformed);
+	if (x.handled > printed)
+		fprintf(stderr, ", %llu not written (output error)",
+			(unsigned long long)(x.handled - printed));
 	if (unread)
 		fprintf(stderr, ", %llu not read", (unsigned long long)unread);
 	fputs(x.done ? " (stopped at --count)\n" : "\n", stderr);
 	/* A reader that went away (`| head`, tshark quitting) ends the run
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {
-		fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(-x.write_err));
+		fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-x.write_err));
 		rc = 1;
 	}
 out:
@@ -473,7 +512,7 @@ out:
 		int err = pcapng__close(x.pc);
 
 		if (err && !rc && err != -EPIPE) {
-			fprintf(stderr, "dropscope: -w %s: %s\n", cfg->write, strerror(-err));
+			fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-err));
 			rc = 1;
 		}
 	}

@@ -499,7 +499,7 @@ int cmd_exporter(struct config *cfg)
 		goto out;
 	}
 	fprintf(stderr, "dropscope: serving %s\n", e.listen_desc);
-	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file))) {
+	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
 		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file, strerror(-rc));
 		rc = 1;
 		goto out;

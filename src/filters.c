@@ -4,40 +4,94 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/types.h>
+
+#include "dropscope.h"
+#include "escape.h"
 #include "filters.h"
 #include "ksyms.h"
 #include "netns.h"
+#include "nscheck.h"
 #include "packet.h"
 #include "reasons.h"
 
 static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out, int *n)
 {
-	char *copy = strdup(list), *save = NULL, *tok;
+	const char *p = list, *comma;
 	int cap = 1;
 
-	if (!copy)
-		return -ENOMEM;
-	for (const char *p = list; *p; p++)
-		cap += *p == ',';
+	for (const char *q = list; *q; q++)
+		cap += *q == ',';
+	/* The kernel's filter table holds MAX_REASON_FILTER values. */
+	if (cap > MAX_REASON_FILTER) {
+		fprintf(stderr, "dropscope: --reason: too many reasons (%d given, max %d)\n", cap,
+			MAX_REASON_FILTER);
+		return -EINVAL;
+	}
 	*out = calloc(cap, sizeof(**out));
 	*n = 0;
-	if (!*out) {
-		free(copy);
+	if (!*out)
 		return -ENOMEM;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (reasons__value(rs, tok, &(*out)[*n])) {
+	for (;; p = comma + 1) {
+		char name[128];
+		size_t len;
+		__u32 v;
+		int i;
+
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (!len || len >= sizeof(name)) {
+			fprintf(stderr, "dropscope: --reason '%s': %s\n", ESC(list),
+				len ? "name too long" : "empty name (the list is NAME[,NAME...])");
+			return -EINVAL;
+		}
+		memcpy(name, p, len);
+		name[len] = 0;
+		if (reasons__value(rs, name, &v)) {
 			fprintf(stderr,
 				"dropscope: unknown drop reason '%s' (`dropscope reasons` lists "
 				"this kernel's)\n",
-				tok);
-			free(copy);
+				ESC(name));
 			return -EINVAL;
 		}
-		(*n)++;
+		for (i = 0; i < *n && (*out)[i] != v; i++)
+			;
+		if (i == *n)
+			(*out)[(*n)++] = v;
+		if (!comma)
+			break;
 	}
-	free(copy);
-	return *n ? 0 : -EINVAL;
+	return 0;
+}
+
+/* A namespace or device that does not exist now may appear later: warn. */
+static void warn_missing(const struct config *cfg, const struct filters *f)
+{
+	char path[512];
+	const char *where = cfg->netns;
+	int rc;
+
+	if (cfg->netns && netns_is_inode(cfg->netns)) {
+		if (nscheck_find_netns(f->netns, path, sizeof(path))) {
+			fprintf(stderr,
+				"dropscope: warning: --netns %s: no network namespace with this "
+				"inode exists now (no task or /run/netns mount holds one); "
+				"matching nothing until it appears\n",
+				ESC(cfg->netns));
+			return;
+		}
+		where = path;
+	}
+	if (!cfg->dev || !netns_is_inode(cfg->dev))
+		return;
+	rc = nscheck_ifindex_exists(where, f->ifindex);
+	if (rc == 0)
+		fprintf(stderr,
+			"dropscope: warning: --dev %s: no device with this ifindex in %s now; "
+			"matching nothing there until one appears%s\n",
+			ESC(cfg->dev), cfg->netns ? "that namespace" : "our namespace",
+			cfg->netns ? ""
+				   : " (without --netns it matches that ifindex in any namespace)");
 }
 
 int filters_resolve(const struct config *cfg, const struct reasons *rs, const struct ksyms *ks,
@@ -51,7 +105,7 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 	if (cfg->netns) {
 		rc = netns_resolve(cfg->netns, &f->netns);
 		if (rc) {
-			fprintf(stderr, "dropscope: --netns %s: %s\n", cfg->netns,
+			fprintf(stderr, "dropscope: --netns %s: %s\n", ESC(cfg->netns),
 				rc == -EINVAL ? "not a network namespace" : strerror(-rc));
 			return 2;
 		}
@@ -63,23 +117,24 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 			fprintf(stderr,
 				"dropscope: --dev %s: a device name needs --netns PATH; with an "
 				"inode give the IFINDEX\n",
-				cfg->dev);
+				ESC(cfg->dev));
 			return 2;
 		}
 		rc = netns_ifindex(cfg->netns, cfg->dev);
 		if (rc < 0) {
-			fprintf(stderr, "dropscope: --dev %s: %s\n", cfg->dev,
+			fprintf(stderr, "dropscope: --dev %s: %s\n", ESC(cfg->dev),
 				rc == -ENODEV ? "no such device" : strerror(-rc));
 			return 2;
 		}
 		f->ifindex = rc;
 	}
+	warn_missing(cfg, f);
 	if (cfg->proto) {
 		struct pkt_proto pp;
 
 		if (packet__proto_parse(cfg->proto, &pp)) {
-			fprintf(stderr, "dropscope: --proto %s: expected one of %s\n", cfg->proto,
-				packet__proto_names());
+			fprintf(stderr, "dropscope: --proto %s: expected one of %s\n",
+				ESC(cfg->proto), packet__proto_names());
 			return 2;
 		}
 		f->ethertype = pp.ethertype;
@@ -99,9 +154,18 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 	if (cfg->location) {
 		const struct ksym *s = ks ? ksyms__by_name(ks, cfg->location) : NULL;
 
+		/* Without a symbol table nothing can be found: that is the cause,
+		 * said above (hidden addresses, or no symbols at all). */
+		if (!ks) {
+			fprintf(stderr,
+				"dropscope: --location %s: cannot look it up without kernel "
+				"symbols (see above)\n",
+				ESC(cfg->location));
+			return 2;
+		}
 		if (!s || !s->size) {
 			fprintf(stderr, "dropscope: --location %s: no such kernel function\n",
-				cfg->location);
+				ESC(cfg->location));
 			return 2;
 		}
 		f->loc_start = s->addr;

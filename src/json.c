@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "escape.h"
 #include "json.h"
 
 void json_string(FILE *out, const char *s)
 {
+	size_t n;
+
 	if (!s) {
 		fputs("null", out);
 		return;
@@ -26,12 +29,20 @@ void json_string(FILE *out, const char *s)
 			fputs("\\t", out);
 			break;
 		default:
-			/* Control bytes must be escaped; bytes >= 0x80 pass through
-			 * (names from the kernel are ASCII, comm is usually UTF-8). */
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
+			/* Control bytes (C0, DEL, C1) are escaped, valid UTF-8 passes
+			 * through, and a byte that is not valid UTF-8 (a comm is any
+			 * 15 bytes) becomes \u00XX: the output stays valid JSON. */
+			if (*p >= 0x20 && *p < 0x7f) {
 				putc(*p, out);
+			} else if (*p >= 0x80 && (n = utf8_seq_len(p))) {
+				fwrite(p, 1, n, out);
+				p += n - 1;
+			} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+				fprintf(out, "\\u%04x", p[1]);
+				p++;
+			} else {
+				fprintf(out, "\\u%04x", *p);
+			}
 		}
 	}
 	putc('"', out);

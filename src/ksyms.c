@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "ksyms.h"
 
 #define KALLSYMS_PATH "/proc/kallsyms"
@@ -61,43 +62,55 @@ struct line {
 };
 
 /*
- * Read a file (at most limit bytes, 0 = all of it) with few, large read(2)
- * calls. /proc files report size 0, so the buffer grows by doubling; one
- * spare byte keeps the text NUL-terminated for the parser.
+ * Read a text file of at most limit bytes (0 = KSYMS_MAX_FILE) with few,
+ * large read(2) calls. /proc files report size 0, so the buffer grows by
+ * doubling; one spare byte keeps the text NUL-terminated for the parser.
+ * With `cut`, a longer file is read up to limit (a head is all the caller
+ * wants); else it fails with EFBIG. Anything but a regular file or FIFO
+ * (a device, a directory) is EINVAL. A NUL byte only spoils its line.
  */
-static char *read_file(const char *path, size_t limit, size_t *lenp)
+static char *read_file_limit(const char *path, size_t limit, bool cut, size_t *lenp)
 {
 	size_t cap = 64 << 10, len = 0;
 	struct stat st;
-	char *buf, *nbuf;
+	char *buf = NULL, *nbuf;
 	int fd, err;
 
 	if (!limit)
-		limit = SIZE_MAX - 1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+		limit = KSYMS_MAX_FILE;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (fstat(fd, &st))
+		goto fail;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (!cut && st.st_size > 0 && (uint64_t)st.st_size > limit) {
+		errno = EFBIG;
+		goto fail;
+	}
+	if (st.st_size > 0)
 		cap = (size_t)st.st_size + 2; /* + 1 to see EOF without growing */
-	if (cap > limit + 1)
-		cap = limit + 1;
+	if (cap > limit + 2)
+		cap = limit + 2;
 	buf = malloc(cap);
 	if (!buf)
 		goto fail;
-	while (len < limit) {
+	/* One byte past the limit tells a file that is too long. */
+	while (len <= limit) {
 		size_t want;
 		ssize_t n;
 
 		if (len + 1 == cap) {
-			nbuf = realloc(buf, cap * 2);
+			nbuf = realloc(buf, cap * 2 > limit + 2 ? limit + 2 : cap * 2);
 			if (!nbuf)
 				goto fail;
 			buf = nbuf;
-			cap *= 2;
+			cap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
 		}
 		want = cap - 1 - len;
-		if (want > limit - len)
-			want = limit - len;
 		n = read(fd, buf + len, want);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -107,6 +120,13 @@ static char *read_file(const char *path, size_t limit, size_t *lenp)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+	}
+	if (len > limit) {
+		if (!cut) {
+			errno = EFBIG;
+			goto fail;
+		}
+		len = limit;
 	}
 	close(fd);
 	buf[len] = '\0';
@@ -118,6 +138,27 @@ fail:
 	close(fd);
 	errno = err;
 	return NULL;
+}
+
+static char *read_file(const char *path, size_t *lenp)
+{
+	return read_file_limit(path, 0, false, lenp);
+}
+
+const char *ksyms__strerror(int err)
+{
+	switch (err) {
+	case EACCES:
+		return "addresses hidden (all zero)";
+	case ENODATA:
+		return "no symbols in it";
+	case EFBIG:
+		return "larger than 256 MiB: not a symbol file";
+	case EINVAL:
+		return "not a regular file";
+	default:
+		return strerror(err);
+	}
 }
 
 /* Digit value + 1, so that 0 (and the buffer's final NUL) ends a number. */
@@ -399,6 +440,9 @@ static struct ksyms *ksyms_done(struct ksyms *ks)
 	if (err)
 		return ksyms_fail(ks, err);
 	finish_syms(ks);
+	/* Padding alone is no table: say so, so the caller falls back. */
+	if (!ks->nr)
+		return ksyms_fail(ks, ENODATA);
 	return ks;
 }
 
@@ -448,7 +492,7 @@ static struct modules_fp modules_fingerprint(const char *path)
 {
 	struct modules_fp fp = { .hash = 0xcbf29ce484222325ULL };
 	size_t len;
-	char *buf = read_file(path, 0, &len), *p, *end;
+	char *buf = read_file(path, &len), *p, *end;
 
 	if (!buf)
 		return fp;
@@ -482,6 +526,7 @@ static struct modules_fp modules_fingerprint(const char *path)
 struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path)
 {
 	const char *last_mod = kernel_module;
+	bool hidden = false;
 	struct ksyms *ks;
 	char *p, *end;
 	size_t len, cap = 0;
@@ -496,7 +541,7 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 	 * shows up as a change on the next check instead of going unseen. */
 	ks->modules_fp = modules_fingerprint(ks->modules_path);
 
-	ks->strings = read_file(path ? path : KALLSYMS_PATH, 0, &len);
+	ks->strings = read_file(path ? path : KALLSYMS_PATH, &len);
 	if (!ks->strings)
 		return ksyms_fail(ks, errno);
 
@@ -507,6 +552,8 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 		p = parse_line(p, end, &l);
 		/* Zero is what kptr_restrict shows; 'a' symbols are absolute
 		 * values (per-cpu offsets), not code. */
+		if (l.name && !l.addr)
+			hidden = true;
 		if (!l.name || !l.addr || l.type == 'a' || l.type == 'A' || l.type == 'U')
 			continue;
 		s = add_sym(ks, &cap, len, &l);
@@ -520,6 +567,8 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 			s->module = last_mod;
 		}
 	}
+	if (!ks->nr && hidden)
+		return ksyms_fail(ks, EACCES);
 	return ksyms_done(ks);
 }
 
@@ -551,7 +600,7 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 	ks = ksyms_new(KSYMS_SYSTEM_MAP);
 	if (!ks)
 		return NULL;
-	ks->strings = read_file(path, 0, &len);
+	ks->strings = read_file(path, &len);
 	if (!ks->strings)
 		return ksyms_fail(ks, errno);
 
@@ -662,13 +711,15 @@ size_t ksyms__count(const struct ksyms *ks)
 	return ks ? ks->nr : 0;
 }
 
+/* Names come from a file anyone may have written (--system-map): printed
+ * escaped, as every name is. */
 int ksyms__symname(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 {
 	const struct ksym *s = ksyms__find(ks, addr);
 
 	if (!s)
 		return snprintf(buf, len, "0x%" PRIx64, addr);
-	return snprintf(buf, len, "%s", s->name);
+	return (int)strlen(escape_str(buf, len, s->name));
 }
 
 int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
@@ -677,8 +728,8 @@ int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 
 	if (!s)
 		return snprintf(buf, len, "0x%" PRIx64, addr);
-	return snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", s->name, addr - s->addr,
-			s->size, s->module);
+	return snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", ESC(s->name),
+			addr - s->addr, s->size, ESC(s->module));
 }
 
 /* Looks up a few names in one pass; addrs[i] stays 0 when names[i] is absent. */
@@ -783,7 +834,7 @@ int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const c
 	char *buf;
 	int err;
 
-	buf = read_file(system_map, 0, &len);
+	buf = read_file(system_map, &len);
 	if (!buf)
 		return -errno;
 	scan_symbols(buf, len, names, map, 3);
@@ -792,7 +843,7 @@ int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const c
 		return -ENODATA;
 
 	/* Readable kallsyms is authoritative and needs no privilege. */
-	buf = read_file(kallsyms ? kallsyms : KALLSYMS_PATH, KALLSYMS_HEAD_BYTES, &len);
+	buf = read_file_limit(kallsyms ? kallsyms : KALLSYMS_PATH, KALLSYMS_HEAD_BYTES, true, &len);
 	if (buf) {
 		/* The read may stop mid-line; drop the partial last line. */
 		char *nl = memrchr(buf, '\n', len);

@@ -26,12 +26,24 @@ enum ksyms_source {
 struct ksyms;
 
 /*
+ * Largest symbol file read (kallsyms, System.map, /proc/modules): a 6.x
+ * distribution kernel with every module loaded lists about 15 MB; this
+ * bounds what a hostile or wrong file (--system-map /dev/zero) can cost.
+ */
+#define KSYMS_MAX_FILE (256u << 20)
+
+/*
  * Parse a kallsyms-format file (path NULL = /proc/kallsyms). Returns NULL
- * with errno set on failure; errno = ENODATA when every address is zero
- * (kptr_restrict hides them) or there is no symbol at all, so the caller
- * can fall back to a System.map.
+ * with errno set on failure, so the caller can fall back to a System.map:
+ * EACCES when symbols are listed but every address is zero (kptr_restrict
+ * hides them), ENODATA when there is no symbol at all (padding symbols do
+ * not count), EFBIG above KSYMS_MAX_FILE, EINVAL for a device, directory
+ * or other file that is neither a regular file nor a FIFO.
  */
 struct ksyms *ksyms__load_kallsyms(const char *path);
+
+/* The cause of a loader's errno in words, for "FILE: CAUSE" messages. */
+const char *ksyms__strerror(int err);
 
 /*
  * As ksyms__load_kallsyms(), recording the fingerprint of a /proc/modules-
@@ -96,7 +108,9 @@ void ksyms__free(struct ksyms *ks);
 
 /*
  * symname(): "tcp_v4_rcv"; an address without a symbol prints as
- * "0xffffffff814a104a". Returns snprintf()'s value.
+ * "0xffffffff814a104a". Names (and modules, in symdata) come out escaped
+ * as escape.h says: a System.map is any file. Returns the length written
+ * (for symdata snprintf()'s value).
  */
 int ksyms__symname(const struct ksyms *ks, uint64_t addr, char *buf, size_t len);
 

@@ -225,9 +225,13 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		rc = try_backend(l, opts, b);
 		if (!rc)
 			return l;
-		if (used < errlen)
-			used += snprintf(err + used, errlen - used, " %s: %s;", backend_name(b),
-					 strerror(-rc));
+		if (used < errlen) {
+			char e[128];
+
+			/* libbpf's own codes (4001...) have no strerror text. */
+			libbpf_strerror(rc, e, sizeof(e));
+			used += snprintf(err + used, errlen - used, " %s: %s;", backend_name(b), e);
+		}
 	}
 	if (used < errlen)
 		snprintf(err + used, errlen - used,

@@ -13,8 +13,11 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "ksyms.h"
 #include "monitor.h"
+#include "options.h"
+#include "output.h"
 #include "reasons.h"
 #include "symbols.h"
 #include "version.h"
@@ -47,7 +50,8 @@ static int cmd_symbols(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0; /* our own message: getopt's would print argv raw */
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			stats = true;
@@ -60,7 +64,8 @@ static int cmd_symbols(int argc, char **argv)
 			errno = 0;
 			so.kaslr_offset = (int64_t)strtoull(optarg, &end, 16);
 			if (errno || *end || end == optarg) {
-				fprintf(stderr, "dropscope: invalid --kaslr-offset '%s'\n", optarg);
+				fprintf(stderr, "dropscope: invalid --kaslr-offset '%s'\n",
+					ESC(optarg));
 				return 2;
 			}
 			so.have_kaslr = true;
@@ -70,7 +75,12 @@ static int cmd_symbols(int argc, char **argv)
 			       "[--kaslr-offset HEX] [ADDRESS...]\n"
 			       "Prints symdata (func+0xoff/0xsize [module]) for each address.\n");
 			return 0;
+		case ':':
+			fprintf(stderr, "dropscope: option '%s' needs a value\n",
+				ESC(argv[optind - 1]));
+			return 2;
 		default:
+			option_error(longopts, argv[optind - 1], optopt);
 			fprintf(stderr, "Usage: dropscope symbols [--stats] [--system-map FILE] "
 					"[--kaslr-offset HEX] [ADDRESS...]\n");
 			return 2;
@@ -95,7 +105,7 @@ static int cmd_symbols(int argc, char **argv)
 		errno = 0;
 		a = strtoull(argv[i], &end, 16);
 		if (errno || *end || end == argv[i]) {
-			fprintf(stderr, "dropscope: invalid address '%s'\n", argv[i]);
+			fprintf(stderr, "dropscope: invalid address '%s'\n", ESC(argv[i]));
 			ksyms__free(ks);
 			return 2;
 		}
@@ -129,7 +139,7 @@ static int cmd_reasons(int argc, char **argv)
 		uint32_t v;
 
 		if (!reasons__entry(rs, i, &v, &name))
-			printf("%u %s\n", v, name);
+			printf("%u %s\n", v, ESC(name));
 	}
 	reasons__free(rs);
 	return 0;
@@ -208,16 +218,8 @@ static const struct cmd {
 	{ "version", do_version },  { "exporter", do_exporter }, { "counters", cmd_counters },
 };
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-	/*
-	 * A fixed threshold: every large buffer (BTF, kallsyms) is its own
-	 * mapping, given back when freed. glibc's default raises the threshold
-	 * after the first such free, so the next one would stay on the heap
-	 * and each parse would add to the peak RSS.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 256 << 10);
-
 	/* No command word, or an option first: the dropwatch-style summary. */
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && !strcmp(argv[1], "--version"))
@@ -227,7 +229,22 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "dropscope: unknown command '%s'\n", argv[1]);
+	fprintf(stderr, "dropscope: unknown command '%s'\n", ESC(argv[1]));
 	usage(stderr);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	/* Before anything opens a file: a closed stdout must not become it. */
+	if (output_init())
+		return 1;
+	/*
+	 * A fixed threshold: every large buffer (BTF, kallsyms) is its own
+	 * mapping, given back when freed. glibc's default raises the threshold
+	 * after the first such free, so the next one would stay on the heap
+	 * and each parse would add to the peak RSS.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+	return output_end(dispatch(argc, argv));
 }

@@ -13,11 +13,14 @@
 #include <bpf/libbpf.h>
 
 #include "cgroups.h"
+#include "btfcheck.h"
 #include "counts.h"
+#include "escape.h"
 #include "filters.h"
 #include "helpers.h"
 #include "ksyms.h"
 #include "monitor.h"
+#include "outfile.h"
 #include "reasons.h"
 #include "stacks.h"
 
@@ -82,14 +85,14 @@ static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list
 	return vfprintf(stderr, fmt, ap);
 }
 
-int monitor_write_ready(const char *path)
+int monitor_write_ready(const char *path, bool force)
 {
 	char buf[32];
 	int fd, n;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = outfile_open(path, 0644, force, NULL);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = snprintf(buf, sizeof(buf), "%d\n", getpid());
 	if (write(fd, buf, n) != n) {
 		close(fd);
@@ -99,15 +102,17 @@ int monitor_write_ready(const char *path)
 	return 0;
 }
 
-static struct ksyms *load_symbols(const struct config *cfg)
+static struct ksyms *load_symbols(struct monitor *m)
 {
-	char note[768];
-	struct ksyms *ks = symbols_load(&cfg->syms, note, sizeof(note));
+	char note[1024];
+	struct ksyms *ks = symbols_load(&m->cfg->syms, note, sizeof(note));
 
 	/* Say which source is in use when it is not kallsyms; without any,
-	 * the tool still counts and addresses print as 0x…. */
-	if (note[0])
+	 * the tool still counts and addresses print as 0x…. Once: reloads
+	 * every few seconds would repeat it. */
+	if (note[0] && !m->sym_note_said)
 		fprintf(stderr, "dropscope: %s\n", note);
+	m->sym_note_said |= note[0] != 0;
 	return ks;
 }
 
@@ -156,6 +161,8 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	/* A hangup (the ssh session closed) ends the run as ^C does. */
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (m->sigfd < 0) {
@@ -175,7 +182,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		}
 	}
 	if (cfg->location || (cfg->by & DIM_CALLER)) {
-		m->ks = load_symbols(cfg);
+		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
 	rc = filters_resolve(cfg, m->rs, m->ks, &lopts->filters, &m->reason_buf);
@@ -187,7 +194,20 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 
 	lopts->backend = cfg->backend;
 	lopts->max_keys = cfg->max_keys;
-	lopts->btf_path = cfg->btf;
+	lopts->btf_path = NULL;
+	if (cfg->btf) {
+		char msg[ESCAPE_MSG_MAX + 320];
+
+		/* Checked, and the loader reads the checked copy. */
+		m->btf_fd = btfcheck_file(cfg->btf, msg, sizeof(msg));
+		if (m->btf_fd < 0) {
+			m->btf_fd = 0;
+			fprintf(stderr, "dropscope: %s\n", msg);
+			return 2;
+		}
+		snprintf(m->btf_path, sizeof(m->btf_path), "/proc/self/fd/%d", m->btf_fd);
+		lopts->btf_path = m->btf_path;
+	}
 	lopts->verbose = cfg->verbose;
 	m->loader = loader__start(lopts, err, sizeof(err));
 	if (!m->loader) {
@@ -219,10 +239,10 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
 	if (cfg->ready_file) {
-		rc = monitor_write_ready(cfg->ready_file);
+		rc = monitor_write_ready(cfg->ready_file, cfg->force);
 		if (rc) {
-			fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file,
-				strerror(-rc));
+			fprintf(stderr, "dropscope: --ready-file %s: %s\n", ESC(cfg->ready_file),
+				outfile_strerror(rc));
 			return 1;
 		}
 	}
@@ -240,7 +260,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (cfg->verbose && !monitor_has_reasons(m))
 		fprintf(stderr, "dropscope: this kernel passes no drop reason (< 5.17)\n");
 	if (!m->ks) {
-		m->ks = load_symbols(cfg);
+		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
 	return 0;
@@ -280,7 +300,7 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	if (m->ks && !missed && !ksyms__modules_changed(m->ks))
 		return;
 	m->last_reload = now;
-	fresh = load_symbols(m->cfg);
+	fresh = load_symbols(m);
 	if (fresh) {
 		ksyms__free(m->ks);
 		m->ks = fresh;
@@ -304,6 +324,8 @@ void monitor_end(struct monitor *m)
 	free(m->reason_buf);
 	if (m->sigfd >= 0)
 		close(m->sigfd);
+	if (m->btf_fd > 0)
+		close(m->btf_fd);
 	memset(m, 0, sizeof(*m));
 	m->sigfd = -1;
 }

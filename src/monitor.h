@@ -30,6 +30,9 @@ struct monitor {
 	__u32 *reason_buf;
 	int sigfd;
 	double last_reload; /* monotonic seconds of the last symbol reload */
+	bool sym_note_said; /* the symbol source's note is said once */
+	int btf_fd;	    /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
+	char btf_path[32];  /* /proc/self/fd/N of it, for the loader */
 };
 
 /* Seconds on CLOCK_MONOTONIC / CLOCK_REALTIME. */
@@ -46,7 +49,7 @@ double wall_now(void);
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts);
 
 /*
- * Sleep until the monotonic time `until` or a SIGINT/SIGTERM, whichever
+ * Sleep until the monotonic time `until` or a SIGINT/SIGTERM/SIGHUP, whichever
  * comes first. Returns true when a signal asked to stop.
  */
 bool monitor_wait(struct monitor *m, double until, int extra_fd);
@@ -65,7 +68,7 @@ void monitor_refresh_symbols(struct monitor *m, bool missed);
 bool monitor_has_reasons(const struct monitor *m);
 
 /* Create path holding our pid: the --ready-file. Returns 0 or -errno. */
-int monitor_write_ready(const char *path);
+int monitor_write_ready(const char *path, bool force);
 
 void monitor_end(struct monitor *m);
 

@@ -10,6 +10,7 @@
 
 #include "dropscope.h"
 #include "keys.h"
+#include "escape.h"
 #include "options.h"
 
 enum {
@@ -37,6 +38,7 @@ enum {
 	OPT_MAX_SERIES,
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
+	OPT_FORCE,
 };
 
 void usage(FILE *out)
@@ -88,14 +90,17 @@ void usage(FILE *out)
 	      "      --max-keys N         size of the in-kernel count table (default 10240)\n"
 	      "      --system-map FILE    symbols from FILE instead of /proc/kallsyms\n"
 	      "      --kaslr-offset HEX   KASLR offset to add to System.map addresses\n"
-	      "      --ready-file FILE    create FILE once the program is attached\n"
+	      "      --ready-file FILE    create FILE (mode 0644, our pid in it) once the program\n"
+	      "                           is attached\n"
+	      "      --force              -w and --ready-file may replace an existing file\n"
 	      "  -v, --verbose            say what was chosen (backend, symbol source) on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\n"
 	      "Events mode (one line per dropped packet):\n"
 	      "      --snaplen N          bytes of each packet to copy (default 128, max 1024)\n"
 	      "      --rate N             at most N events per second (the rest is still counted)\n"
-	      "  -w, --write FILE         write the packets as pcapng (- = stdout)\n"
+	      "  -w, --write FILE         write the packets as pcapng (- = stdout), flushed at\n"
+	      "                           every poll (100 ms)\n"
 	      "\n"
 	      "Top (a live view in the terminal, refreshed every -i seconds, default 1):\n"
 	      "  keys 1/2/3 sort by rate/total/name; r, P, d, n, c, l toggle grouping by reason,\n"
@@ -122,13 +127,28 @@ void usage(FILE *out)
 	      "`dropscope counters [--netns PATH|INODE]` prints the counter families once\n"
 	      "(Prometheus text, no BPF, no privilege for the own namespace).\n"
 	      "\n"
-	      "Needs root, or CAP_BPF and CAP_PERFMON.\n",
+	      "Files: -w and --ready-file create a new file (pcapng mode 0600) and refuse an\n"
+	      "existing one, unless --force: then a regular file is truncated and keeps its\n"
+	      "mode. A symbolic link is never followed. An existing FIFO, device (/dev/null)\n"
+	      "or other non-regular file is written to without --force.\n"
+	      "\n"
+	      "Privileges: counting and events need root, or CAP_BPF and CAP_PERFMON\n"
+	      "(--backend=tracepoint also reads tracefs: root, or CAP_SYS_ADMIN to mount it).\n"
+	      "Symbol names need CAP_SYSLOG and kernel.kptr_restrict <= 1 (2 hides kernel\n"
+	      "addresses even from root; counts and reasons still work, locations print as\n"
+	      "addresses; --system-map FILE names them). --netns PATH with --dev NAME enters\n"
+	      "the namespace: CAP_SYS_ADMIN. The KASLR offset for a System.map comes from\n"
+	      "/proc/kallsyms or /proc/kcore (CAP_SYS_RAWIO).\n"
+	      "\n"
+	      "Exit status: 0 ok (also when the reader of our output went away), 1 system or\n"
+	      "write error, 2 bad input. Names from the kernel or packets are printed with\n"
+	      "control bytes and invalid UTF-8 as \\xNN, a backslash as \\\\.\n",
 	      out);
 }
 
 static int bad(const char *opt, const char *val, const char *why)
 {
-	fprintf(stderr, "dropscope: invalid %s '%s': %s\n", opt, val, why);
+	fprintf(stderr, "dropscope: invalid %s '%s': %s\n", opt, ESC(val), why);
 	usage(stderr);
 	return 2;
 }
@@ -137,6 +157,9 @@ static int parse_seconds(const char *s, double *v)
 {
 	char *end;
 
+	/* Decimal only, as --count: strtod would take 0x10, 1e3, inf and nan. */
+	if (!*s || strspn(s, "0123456789.") != strlen(s) || !strpbrk(s, "0123456789"))
+		return -1;
 	errno = 0;
 	*v = strtod(s, &end);
 	if (errno || end == s || *end || !isfinite(*v) || *v <= 0 || *v > 1e7)
@@ -192,6 +215,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{},
 	};
 	bool events = !strcmp(cfg->cmd, "events");
@@ -220,11 +244,16 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				return bad("--duration", optarg, "expected seconds > 0");
 			break;
 		case 't':
+			if (events)
+				return bad("option", "-t", "only in summary mode");
 			if (parse_ulong(optarg, 1UL << 30, &n))
 				return bad("--top", optarg, "expected a positive integer");
 			cfg->top = (int)n;
 			break;
 		case 'r':
+			if (events)
+				return bad("option", "-r",
+					   "only in summary mode (events show the reason)");
 			cfg->by_reason = true;
 			break;
 		case 'v':
@@ -248,6 +277,9 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_JSON:
 			cfg->json = true;
+			break;
+		case OPT_FORCE:
+			cfg->force = true;
 			break;
 		case OPT_NETNS:
 			cfg->netns = optarg;
@@ -359,13 +391,10 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case ':':
 			return bad("option", argv[optind - 1], "needs a value");
-		default: {
-			/* A short option inside a group (-xr) is named by optopt;
-			 * argv[optind - 1] may be another word then. */
-			char shortopt[3] = { '-', (char)optopt, 0 };
-
-			return bad("option", optopt ? shortopt : argv[optind - 1], "unknown");
-		}
+		default:
+			option_error(longopts, argv[optind - 1], optopt);
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (cfg->folded) {
@@ -392,4 +421,40 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				   "unexpected (quote the filter expression as one argument)");
 	}
 	return 0;
+}
+
+void option_error(const struct option *longopts, const char *word, int opt)
+{
+	const char *eq;
+	size_t len;
+
+	/* A long option: getopt's optopt is its value (OPT_JSON is not a
+	 * character), so name it from the word itself. */
+	if (word && word[0] == '-' && word[1] == '-') {
+		eq = strchr(word, '=');
+		len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+		for (const struct option *o = longopts; o->name; o++) {
+			if (strlen(o->name) < len || strncmp(o->name, word + 2, len))
+				continue;
+			if (eq && o->has_arg == no_argument) {
+				fprintf(stderr,
+					"dropscope: invalid option '%s': --%s takes no value\n",
+					ESC(word), o->name);
+				return;
+			}
+			if (strlen(o->name) == len)
+				break;
+		}
+		fprintf(stderr, "dropscope: invalid option '%s': unknown or ambiguous\n",
+			ESC(word));
+		return;
+	}
+	/* A short option, maybe inside a group (-xr): the word may be another. */
+	if (opt > 0 && opt < 256) {
+		char s[3] = { '-', (char)opt, 0 };
+
+		fprintf(stderr, "dropscope: invalid option '%s': unknown\n", ESC(s));
+		return;
+	}
+	fprintf(stderr, "dropscope: invalid option '%s': unknown\n", ESC(word ? word : "?"));
 }

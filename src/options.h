@@ -3,6 +3,7 @@
 #ifndef DROPSCOPE_OPTIONS_H
 #define DROPSCOPE_OPTIONS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "loader.h"
@@ -28,6 +29,7 @@ struct config {
 	unsigned max_keys;
 	const char *btf;
 	const char *ready_file;
+	bool force; /* -w and --ready-file may replace an existing file */
 	struct symbols_opts syms;
 	/* filters, resolved by filters_resolve() */
 	const char *netns;
@@ -54,5 +56,12 @@ struct config {
 int options_parse(int argc, char **argv, struct config *cfg);
 
 void usage(FILE *out);
+
+/*
+ * Say which option getopt_long() refused: word is argv[optind - 1], opt
+ * getopt's optopt. Names a long option properly ("--json takes no value")
+ * and escapes what the user typed.
+ */
+void option_error(const struct option *longopts, const char *word, int opt);
 
 #endif /* DROPSCOPE_OPTIONS_H */

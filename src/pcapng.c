@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "pcapng.h"
 
 #define BT_SHB		  0x0a0d0d0a
@@ -39,6 +39,8 @@ struct pcapng {
 	bool close_fd; /* false for standard output */
 	int err;       /* first write error, as -errno; sticky */
 	uint32_t n_ifaces;
+	uint64_t pending; /* packets in buf, not yet written */
+	uint64_t written; /* packets whose bytes all reached the descriptor */
 	size_t used;
 	uint8_t buf[OUT_BUF_SIZE];
 };
@@ -74,9 +76,13 @@ int pcapng__flush(struct pcapng *pc)
 		return pc->err;
 	err = write_all(pc->fd, pc->buf, pc->used);
 	pc->used = 0;
-	if (err)
+	if (err) {
 		pc->err = err;
-	return err;
+		return err;
+	}
+	pc->written += pc->pending;
+	pc->pending = 0;
+	return 0;
 }
 
 static void put(struct pcapng *pc, const void *data, size_t n)
@@ -161,51 +167,50 @@ static int write_shb(struct pcapng *pc)
 	return pc->err;
 }
 
-struct pcapng *pcapng__open(const char *path)
+struct pcapng *pcapng__open_fd(int fd, bool close_fd)
+{
+	struct pcapng *pc = calloc(1, sizeof(*pc));
+	int err;
+
+	if (!pc)
+		return NULL;
+	pc->fd = fd;
+	pc->close_fd = close_fd;
+	/* Out at once: a live reader (tshark -r -) starts from the header. */
+	err = write_shb(pc);
+	if (!err)
+		err = pcapng__flush(pc);
+	if (err) {
+		free(pc);
+		errno = -err;
+		return NULL;
+	}
+	return pc;
+}
+
+struct pcapng *pcapng__open(const char *path, bool force)
 {
 	struct pcapng *pc;
-	struct stat st;
 	int fd, err;
 
 	if (!path || !*path) {
 		errno = EINVAL;
 		return NULL;
 	}
-	pc = calloc(1, sizeof(*pc));
-	if (!pc)
+	if (!strcmp(path, "-"))
+		return pcapng__open_fd(STDOUT_FILENO, false);
+	fd = outfile_open(path, 0600, force, NULL);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
-
-	if (!strcmp(path, "-")) {
-		pc->fd = STDOUT_FILENO;
-	} else {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0)
-			goto err_free;
-		/* open() keeps an existing file's mode; packets can hold secrets. */
-		if (fstat(fd, &st) ||
-		    (S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 && fchmod(fd, 0600))) {
-			err = errno;
-			close(fd);
-			errno = err;
-			goto err_free;
-		}
-		pc->fd = fd;
-		pc->close_fd = true;
 	}
-
-	err = write_shb(pc);
-	if (err) {
-		if (pc->close_fd)
-			close(pc->fd);
-		free(pc);
-		errno = -err;
-		return NULL;
+	pc = pcapng__open_fd(fd, true);
+	if (!pc) {
+		err = errno;
+		close(fd);
+		errno = err;
 	}
 	return pc;
-
-err_free:
-	free(pc);
-	return NULL;
 }
 
 int pcapng__add_interface(struct pcapng *pc, const char *name, uint32_t snaplen)
@@ -264,7 +269,14 @@ int pcapng__write_packet(struct pcapng *pc, uint32_t if_id, uint64_t ts_ns, cons
 		put_endofopt(pc);
 	}
 	put32(pc, (uint32_t)len);
+	if (!pc->err)
+		pc->pending++;
 	return pc->err;
+}
+
+uint64_t pcapng__packets_written(const struct pcapng *pc)
+{
+	return pc ? pc->written : 0;
 }
 
 int pcapng__close(struct pcapng *pc)

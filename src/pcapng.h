@@ -12,6 +12,7 @@
 #ifndef DROPSCOPE_PCAPNG_H
 #define DROPSCOPE_PCAPNG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Largest caplen pcapng__write_packet() accepts: what Wireshark reads. */
@@ -21,17 +22,22 @@ struct pcapng;
 
 /*
  * Open `path` for writing and write the Section Header Block (version 1.0,
- * section length unknown, shb_userappl "dropscope"). "-" writes to standard
- * output, which must then not also be written through stdio.
+ * section length unknown, shb_userappl "dropscope"), flushed at once. "-"
+ * writes to standard output, which must then not also be written through
+ * stdio.
  *
- * A new file is created with mode 0600; an existing one is truncated like
- * tcpdump -w does, and a regular file is set to 0600 because dropped
- * packets may carry payload other users should not read. Non-regular files
- * (a FIFO, /dev/null) keep their mode.
+ * The file is opened with outfile_open() (outfile.h): a new file gets mode
+ * 0600, because dropped packets may carry payload other users should not
+ * read; an existing regular file is refused unless `force` (then truncated,
+ * its mode kept); a symbolic link is never followed; a FIFO or device is
+ * written to.
  *
- * Returns NULL with errno set on failure.
+ * Returns NULL with errno set on failure (EEXIST, ELOOP as outfile_open()).
  */
-struct pcapng *pcapng__open(const char *path);
+struct pcapng *pcapng__open(const char *path, bool force);
+
+/* The same on an open descriptor, closed by pcapng__close() if close_fd. */
+struct pcapng *pcapng__open_fd(int fd, bool close_fd);
 
 /*
  * Write an Interface Description Block: LINKTYPE_ETHERNET, `snaplen`,
@@ -50,8 +56,14 @@ int pcapng__add_interface(struct pcapng *pc, const char *name, uint32_t snaplen)
 int pcapng__write_packet(struct pcapng *pc, uint32_t if_id, uint64_t ts_ns, const void *data,
 			 uint32_t caplen, uint32_t origlen, const char *comment);
 
-/* Write out what is buffered, so a live reader sees it. 0 or -errno. */
+/*
+ * Write out what is buffered, so a live reader sees it and a kill loses
+ * nothing written before. 0 or -errno.
+ */
 int pcapng__flush(struct pcapng *pc);
+
+/* Packets whose bytes all reached the file or pipe (flushed without error). */
+uint64_t pcapng__packets_written(const struct pcapng *pc);
 
 /*
  * Flush, close (standard output is left open) and free. NULL is a no-op.

@@ -12,11 +12,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define CORE_PREFIX	 "SKB_DROP_REASON_"
 #define CORE_ENUM	 "skb_drop_reason"
@@ -736,24 +738,19 @@ struct reasons *reasons__from_format(const char *text)
 	return r;
 }
 
-/* The whole file; tracefs files have st_size 0, so read to EOF. */
+/* The whole file, bounded: tracefs files have st_size 0, so read to EOF. */
 static char *read_text(const char *path)
 {
-	char *text = NULL;
-	size_t cap = 0;
-	FILE *f;
-	int err;
+	char *text;
+	int fd, err;
 
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return NULL;
-	if (getdelim(&text, &cap, '\0', f) < 0) {
-		err = ferror(f) ? errno : ENODATA;
-		free(text);
-		text = NULL;
-		errno = err;
-	}
-	fclose(f);
+	text = tracefs__read_fd(fd, NULL);
+	err = errno;
+	close(fd);
+	errno = err;
 	return text;
 }
 

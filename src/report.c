@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cgroups.h"
+#include "escape.h"
 #include "json.h"
 #include "keys.h"
 #include "ksyms.h"
@@ -38,21 +39,6 @@ static const char *sym_or_addr(const struct ksym *sym, __u64 addr, char *buf, si
 		return sym->name;
 	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 	return buf;
-}
-
-/*
- * Strings from the kernel (device names, comm, symbols, cgroup paths)
- * can hold any byte: printable ASCII passes, the rest is \xNN, so a
- * line is one line and no escape sequence reaches the terminal.
- */
-static void text_str(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-			putc(*p, out);
-		else
-			fprintf(out, "\\x%02x", *p);
-	}
 }
 
 /* What a report shows: the --by set, or the seed's location (and -r's
@@ -163,11 +149,11 @@ static void print_addr(const struct report *r, const struct ksym *sym, __u64 add
 
 	switch (r->sym) {
 	case SYM_NAME:
-		text_str(r->out, sym_or_addr(sym, addr, raw, sizeof(raw)));
+		escape_fputs(sym_or_addr(sym, addr, raw, sizeof(raw)), r->out);
 		break;
 	case SYM_DATA:
 		ksyms__symdata(r->ks, addr, data, sizeof(data));
-		text_str(r->out, data);
+		fputs(data, r->out); /* symdata is escaped already */
 		break;
 	case SYM_ADDR:
 		fprintf(r->out, "0x%llx", (unsigned long long)addr);
@@ -175,9 +161,9 @@ static void print_addr(const struct report *r, const struct ksym *sym, __u64 add
 	case SYM_FULL:
 		ksyms__symdata(r->ks, addr, data, sizeof(data));
 		fprintf(r->out, "0x%llx, ", (unsigned long long)addr);
-		text_str(r->out, sym_or_addr(sym, addr, raw, sizeof(raw)));
+		escape_fputs(sym_or_addr(sym, addr, raw, sizeof(raw)), r->out);
 		fputs(", ", r->out);
-		text_str(r->out, data);
+		fputs(data, r->out);
 		break;
 	}
 }
@@ -200,7 +186,7 @@ static void text_reason(const struct report *r, __u32 reason)
 
 	if (name) {
 		fputs(" (", r->out);
-		text_str(r->out, name);
+		escape_fputs(name, r->out);
 		fputc(')', r->out);
 	} else if (r->no_reasons) {
 		fputs(" (unknown)", r->out);
@@ -227,14 +213,14 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	}
 	if (dims & DIM_DEV) {
 		fprintf(r->out, "%sdev=", lead);
-		text_str(r->out, k->dev[0] ? k->dev : "-");
+		escape_fputs(k->dev[0] ? k->dev : "-", r->out);
 		fputs(trail, r->out);
 	}
 	if (dims & DIM_NETNS)
 		fprintf(r->out, "%snetns=%u%s", lead, k->netns, trail);
 	if (dims & DIM_COMM) {
 		fprintf(r->out, "%scomm=", lead);
-		text_str(r->out, k->comm[0] ? k->comm : "-");
+		escape_fputs(k->comm[0] ? k->comm : "-", r->out);
 		fputs(trail, r->out);
 	}
 	if (dims & DIM_CGROUP) {
@@ -242,7 +228,7 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 
 		fprintf(r->out, "%scgroup=", lead);
 		if (path)
-			text_str(r->out, path);
+			escape_fputs(path, r->out);
 		else
 			fprintf(r->out, "%llu", (unsigned long long)k->cgroup);
 		fputs(trail, r->out);
@@ -307,7 +293,7 @@ static void text_stacks(const struct report *r, const struct group *g)
 		for (size_t f = 0; f < nf; f++) {
 			frame_text(r, ips[f], frame, sizeof(frame));
 			fputs("        ", r->out);
-			text_str(r->out, frame);
+			fputs(frame, r->out);
 			fputc('\n', r->out);
 		}
 	}
@@ -351,7 +337,7 @@ static void folded_prefix(const struct report *r, const struct drop_key *k)
 
 		fputs("reason=", r->out);
 		if (name)
-			text_str(r->out, name);
+			escape_fputs(name, r->out);
 		else
 			fprintf(r->out, "%u", k->reason);
 		fputc(';', r->out);
@@ -382,11 +368,11 @@ static void folded_interval(const struct report *r, const struct group *groups, 
 			if (!nf)
 				fputs("[stack unavailable];", r->out);
 			for (size_t f = nf; f-- > 1;) {
-				text_str(r->out, sym_or_addr(ksyms__find(r->ks, ips[f]), ips[f],
-							     raw, sizeof(raw)));
+				escape_fputs(sym_or_addr(ksyms__find(r->ks, ips[f]), ips[f],
+							     raw, sizeof(raw)), r->out);
 				fputc(';', r->out);
 			}
-			text_str(r->out, sym_or_addr(g->sym, l->key.location, raw, sizeof(raw)));
+			escape_fputs(sym_or_addr(g->sym, l->key.location, raw, sizeof(raw)), r->out);
 			fprintf(r->out, " %llu\n", (unsigned long long)l->count);
 		}
 	}

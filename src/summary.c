@@ -9,6 +9,7 @@
 #include "counts.h"
 #include "ksyms.h"
 #include "monitor.h"
+#include "output.h"
 #include "report.h"
 
 /* 0 on success, 1 on a read error, -1 when the reader of our output went away. */
@@ -28,8 +29,9 @@ static int report_rows(struct monitor *m, struct report *rep, double interval)
 	monitor_refresh_symbols(m, missed);
 	rep->ks = m->ks;
 	report__interval(rep, rows, n, &st, wall_now(), interval);
-	/* EPIPE from a closed reader (`| head`): stop quietly, as events do. */
-	return ferror(rep->out) ? -1 : 0;
+	/* A failed write ends the run; main() says why (EPIPE from a closed
+	 * reader, `| head`, quietly). */
+	return output_failed() ? -1 : 0;
 }
 
 int cmd_summary(struct config *cfg)
@@ -59,6 +61,10 @@ int cmd_summary(struct config *cfg)
 			       .json = cfg->json,
 			       .top = cfg->top };
 	report__start(&rep);
+	if (output_failed()) {
+		rc = -1;
+		goto out;
+	}
 
 	start = last = mono_now();
 	next = start + cfg->interval;

@@ -23,8 +23,17 @@ struct symbols_opts {
 /*
  * Load the best source. On success *note (if not NULL) says which source
  * is in use when it is not /proc/kallsyms, else is empty. On failure
- * returns NULL and *note says why.
+ * returns NULL and *note says why (naming the file and the cause, and,
+ * when kallsyms hides addresses, what hides them and what to do); errno
+ * is EACCES when hidden addresses are the reason.
  */
 struct ksyms *symbols_load(const struct symbols_opts *o, char *note, size_t len);
+
+/*
+ * What hides kernel addresses in /proc/kallsyms, for messages:
+ * "kernel.kptr_restrict=2 hides them even from root" or
+ * "kernel.kptr_restrict=1 and no CAP_SYSLOG".
+ */
+void symbols_hidden_why(char *buf, size_t len);
 
 #endif /* DROPSCOPE_SYMBOLS_H */

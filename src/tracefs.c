@@ -88,11 +88,13 @@ void tracefs__release(bool mounted_by_us)
 		umount2(TRACEFS_DEFAULT_DIR, MNT_DETACH);
 }
 
-/* tracefs files report st_size 0, so read until EOF into a growing buffer. */
-static char *read_all(int fd, size_t *len)
+/* tracefs files report st_size 0, so read until EOF into a growing buffer,
+ * at most TRACEFS_MAX_FILE bytes (EFBIG beyond). */
+char *tracefs__read_fd(int fd, size_t *len)
 {
 	size_t cap = 8192, n = 0;
 	char *buf = malloc(cap);
+	int err;
 
 	if (!buf)
 		return NULL;
@@ -100,8 +102,13 @@ static char *read_all(int fd, size_t *len)
 		ssize_t r;
 
 		if (cap - n < 2) {
-			char *p = realloc(buf, cap * 2);
+			char *p;
 
+			if (cap > TRACEFS_MAX_FILE) {
+				errno = EFBIG;
+				goto err;
+			}
+			p = realloc(buf, cap * 2);
 			if (!p)
 				goto err;
 			buf = p;
@@ -122,7 +129,9 @@ static char *read_all(int fd, size_t *len)
 		*len = n;
 	return buf;
 err:
+	err = errno;
 	free(buf);
+	errno = err;
 	return NULL;
 }
 
@@ -151,7 +160,7 @@ char *tracefs__read(const char *rel, size_t *len)
 		err = errno;
 		goto out;
 	}
-	text = read_all(fd, len);
+	text = tracefs__read_fd(fd, len);
 	err = text ? 0 : errno;
 	close(fd);
 out:

@@ -33,4 +33,13 @@ void tracefs__release(bool mounted_by_us);
  */
 char *tracefs__read(const char *rel, size_t *len);
 
+/*
+ * A tracepoint format is a few KB (kfree_skb's, with every reason name in
+ * its __print_symbolic(), about 10 KB on 6.18): 1 MiB bounds a wrong file.
+ */
+#define TRACEFS_MAX_FILE (1u << 20)
+
+/* Read fd to EOF, at most TRACEFS_MAX_FILE bytes (else EFBIG), NUL-terminated. */
+char *tracefs__read_fd(int fd, size_t *len);
+
 #endif /* DROPSCOPE_TRACEFS_H */

@@ -2,14 +2,15 @@
 # Events mode, -w: N4 IPv4 and N6 IPv6 UDP datagrams to a closed port over
 # the veth pair, captured by three dropscope instances at once:
 #   new    -w FILE (a new file, umask 022)
-#   old    -w FILE over an existing 0644 file
+#   old    -w FILE --force over an existing 0644 file (truncated, mode kept)
 #   pipe   -w - into `tshark -r -` through a FIFO
 # Read back with tshark, every capture must hold exactly the datagrams sent
 # (count, source address and port, destination port, frame length, the
 # default snaplen as caplen, the receiving veth as interface, the sender's
 # MAC), each with the comment
 #   reason=NO_SOCKET location=<the tracepoint's %pS> netns=<inode> comm=udpsend
-# capinfos must accept the files, both files must end up mode 0600, and the
+# capinfos must accept the files, the new one must be mode 0600 and the old
+# one keep its 0644, and the
 # text lines on stdout of the file writers must still be there.
 . "$(dirname "$0")/events_lib.sh"
 require nstat jq tshark capinfos mkfifo
@@ -36,7 +37,7 @@ PIDS+=("$TSPID")
 
 NSARG=(--netns "/run/netns/$NSB")
 ev_start new "$T/new.out" "${NSARG[@]}" -w "$NEW" || finish
-ev_start old "$T/old.out" "${NSARG[@]}" -w "$OLD" || finish
+ev_start old "$T/old.out" "${NSARG[@]}" -w "$OLD" --force || finish
 ev_start pipe "$T/pipe" "${NSARG[@]}" -w - || finish
 v4_0=$(snmp "$NSB" UdpNoPorts)
 v6_0=$(snmp "$NSB" Udp6NoPorts)
@@ -88,7 +89,9 @@ for tag in new old; do
 	check_eq "$tag: capinfos exit status" 0 "$?" || show "$T/$tag.capinfos"
 	check_eq "$tag: capinfos packet count" $((N4 + N6)) \
 		"$(capinfos -M -c "$f" 2>/dev/null | awk -F': *' '/Number of packets/ { print $2 }')"
-	check_eq "$tag: file mode" 600 "$(stat -c %a "$f")"
+	# New files are 0600; an existing one keeps its mode (never chmod).
+	[[ $tag == new ]] && mode=600 || mode=644
+	check_eq "$tag: file mode" $mode "$(stat -c %a "$f")"
 	check_eq "$tag: text lines on stdout" $((N4 + N6)) "$(ev_count "$T/$tag.out" \
 		" udpsend/($P4|$P6) netns $NETNS_B $VB UDP .* NO_SOCKET __udp[46]_lib_rcv\+")"
 	ev_check_accounting "$tag" $((N4 + N6)) $((N4 + N6)) 0 0 0

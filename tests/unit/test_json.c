@@ -46,8 +46,9 @@ static void test_plain(void **state)
 	assert_quoted("", "\"\"");
 	assert_quoted(" !#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~",
 		      "\" !#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~\"");
-	/* Slash needs no escape; DEL is not a control character in JSON. */
-	assert_quoted("a/b\x7f", "\"a/b\x7f\"");
+	/* Slash needs no escape. */
+	/* DEL is a control byte for a terminal: escaped like the C0 ones. */
+	assert_quoted("a/b\x7f", "\"a/b\\u007f\"");
 }
 
 static void test_quote_and_backslash(void **state)
@@ -81,8 +82,8 @@ static void test_control_bytes(void **state)
 	assert_quoted("a\x10z", "\"a\\u0010z\"");
 }
 
-/* Every byte below 0x20 comes out escaped; nothing else below 0x80 does
- * except the quote and the backslash. */
+/* Every byte below 0x20 and DEL come out escaped; nothing else below 0x80
+ * does except the quote and the backslash. */
 static void test_every_ascii_byte(void **state)
 {
 	char in[2] = {}, expect[16];
@@ -100,7 +101,7 @@ static void test_every_ascii_byte(void **state)
 			strcpy(expect, "\"\\\"\"");
 		else if (c == '\\')
 			strcpy(expect, "\"\\\\\"");
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			snprintf(expect, sizeof(expect), "\"\\u%04x\"", c);
 		else
 			snprintf(expect, sizeof(expect), "\"%c\"", c);
@@ -116,6 +117,24 @@ static void test_utf8(void **state)
 	assert_quoted("\xe2\x9c\x93 ok", "\"\xe2\x9c\x93 ok\"");
 	assert_quoted("\xf0\x9f\x92\xa9", "\"\xf0\x9f\x92\xa9\"");
 	assert_quoted("\xc3\xa9\n\xc3\xa9", "\"\xc3\xa9\\n\xc3\xa9\"");
+}
+
+/* Bytes that are not UTF-8 (a comm is any bytes) and C1 controls never
+ * reach the output raw: the text stays valid JSON and terminal-safe. */
+static void test_not_utf8(void **state)
+{
+	(void)state;
+	assert_quoted("\xff", "\"\\u00ff\"");
+	assert_quoted("a\x80"
+		      "b",
+		      "\"a\\u0080b\"");
+	/* Cut short, overlong, a surrogate, above U+10FFFF. */
+	assert_quoted("\xc3", "\"\\u00c3\"");
+	assert_quoted("\xc0\xaf", "\"\\u00c0\\u00af\"");
+	assert_quoted("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"");
+	assert_quoted("\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\"");
+	/* U+009B (CSI) as UTF-8 is one C1 control. */
+	assert_quoted("\xc2\x9b[31m", "\"\\u009b[31m\"");
 }
 
 static void test_null(void **state)
@@ -223,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_every_ascii_byte),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_null),
 		cmocka_unit_test(test_member_str),
 		cmocka_unit_test(test_appends),

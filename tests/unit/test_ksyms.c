@@ -11,6 +11,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,9 +251,10 @@ static void test_zero_addresses(void **state)
 {
 	char path[4200];
 
+	/* Listed but hidden (kptr_restrict): told apart from no symbols. */
 	errno = 0;
 	assert_null(ksyms__load_kallsyms(fx(state, "kallsyms_zero", path, sizeof(path))));
-	assert_int_equal(errno, ENODATA);
+	assert_int_equal(errno, EACCES);
 	errno = 0;
 	assert_null(ksyms__load_kallsyms(fx(state, "kallsyms_empty", path, sizeof(path))));
 	assert_int_equal(errno, ENODATA);
@@ -704,6 +706,55 @@ static int group_teardown(void **state)
 	return 0;
 }
 
+/* Padding alone is no table: ENODATA, so the caller falls back and says so. */
+static void test_only_padding(void **state)
+{
+	char path[128];
+
+	tmp(state, "pfx_only", path, sizeof(path));
+	write_text(path, "ffffffff81000000 T __pfx_foo\n"
+			 "ffffffff81000010 t __cfi_bar\n"
+			 "ffffffff81000020 T __pi___pfx_baz\n");
+	errno = 0;
+	assert_null(ksyms__load_kallsyms(path));
+	assert_int_equal(errno, ENODATA);
+	errno = 0;
+	assert_null(ksyms__load_system_map(path, 0));
+	assert_int_equal(errno, ENODATA);
+	assert_string_equal(ksyms__strerror(ENODATA), "no symbols in it");
+}
+
+/* Every symbol file read is bounded and must be text in a regular file
+ * or FIFO: --system-map /dev/zero fails at once, not at 2 GB. */
+static void test_file_bounds(void **state)
+{
+	char path[128];
+	int fd;
+
+	errno = 0;
+	assert_null(ksyms__load_system_map("/dev/zero", 0));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(ksyms__load_kallsyms("/dev/zero"));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(ksyms__load_system_map("/", 0));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ksyms__kaslr_offset_at("/dev/zero", NULL, NULL, &(int64_t){ 0 }), -EINVAL);
+
+	/* A sparse file above the bound: refused from its size, unread. */
+	tmp(state, "big.map", path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)KSYMS_MAX_FILE + 1), 0);
+	close(fd);
+	errno = 0;
+	assert_null(ksyms__load_system_map(path, 0));
+	assert_int_equal(errno, EFBIG);
+
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -725,6 +776,8 @@ int main(void)
 		cmocka_unit_test(test_kaslr_from_kcore),
 		cmocka_unit_test(test_modules_changed),
 		cmocka_unit_test(test_live_kernel),
+		cmocka_unit_test(test_only_padding),
+		cmocka_unit_test(test_file_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -262,6 +262,11 @@ static void test_flags(void **state)
 	exp.json = true;
 	assert_config(&cfg, &exp);
 
+	parse_ok(&cfg, "events", "--force", NULL);
+	defaults(&exp, "events");
+	exp.force = true;
+	assert_config(&cfg, &exp);
+
 	/* Grouped short options, one with its value attached. */
 	parse_ok(&cfg, "summary", "-rvc5", NULL);
 	defaults(&exp, "summary");
@@ -499,6 +504,21 @@ static void test_unknown_and_missing(void **state)
 	parse_bad("summary", "extra", NULL);
 	parse_bad("summary", "-c", "3", "extra", NULL);
 	parse_bad("events", "tcp", "port", "80", NULL);
+	parse_bad("summary", "--json=1", NULL);
+	/* Seconds are decimal, as counts are: no hex, exponent, inf or nan. */
+	parse_bad("summary", "-i", "0x10", NULL);
+	parse_bad("summary", "-i", "1e1", NULL);
+	parse_bad("summary", "-i", "inf", NULL);
+	parse_bad("summary", "-i", "nan", NULL);
+	parse_bad("summary", "-d", "0x10", NULL);
+	parse_bad("summary", "-i", ".", NULL);
+	parse_bad("summary", "-i", " 1", NULL);
+	parse_bad("summary", "-i", "1.2.3", NULL);
+	/* Summary-only options in events mode. */
+	parse_bad("events", "-t", "3", NULL);
+	parse_bad("events", "-r", NULL);
+	parse_bad("events", "--top=3", NULL);
+	parse_bad("events", "--reasons", NULL);
 
 	/* The message names what was wrong. */
 	defaults(&cfg, "summary");
@@ -513,6 +533,27 @@ static void test_unknown_and_missing(void **state)
 	defaults(&cfg, "summary");
 	assert_int_equal(parse(&cfg, &p, "eth0", NULL), 2);
 	assert_non_null(strstr(p.err, "'eth0': unexpected"));
+	/* A value for an option that takes none: named, no raw control byte
+	 * (getopt's optopt for it is OPT_JSON, 257, not a character). */
+	defaults(&cfg, "summary");
+	assert_int_equal(parse(&cfg, &p, "--json=1", NULL), 2);
+	assert_non_null(strstr(p.err, "'--json=1': --json takes no value"));
+	defaults(&cfg, "summary");
+	assert_int_equal(parse(&cfg, &p, "--force=yes", NULL), 2);
+	assert_non_null(strstr(p.err, "--force takes no value"));
+	defaults(&cfg, "summary");
+	assert_int_equal(parse(&cfg, &p, "-r", "-q", NULL), 2);
+	assert_non_null(strstr(p.err, "'-q': unknown"));
+	/* What the user typed is escaped in messages. */
+	defaults(&cfg, "summary");
+	assert_int_equal(parse(&cfg, &p, "--x\x1b[31m", NULL), 2);
+	assert_non_null(strstr(p.err, "'--x\\x1b[31m'"));
+	defaults(&cfg, "summary");
+	assert_int_equal(parse(&cfg, &p, "-i", "1\n2", NULL), 2);
+	assert_non_null(strstr(p.err, "'1\\x0a2'"));
+	for (const char *q = p.err; *q; q++)
+		if ((unsigned char)*q < 0x20 && *q != '\n')
+			fail_msg("raw control byte 0x%02x in: %s", *q, p.err);
 }
 
 static void test_events_only_options(void **state)

@@ -181,7 +181,7 @@ static void expect_epb(const uint8_t *buf, size_t len, size_t *off, uint32_t if_
 
 static void test_layout(void **state)
 {
-	static const char *const comments[] = {NULL, "a", "ab", "abc", "abcd", "abcde", ""};
+	static const char *const comments[] = { NULL, "a", "ab", "abc", "abcd", "abcde", "" };
 	struct ctx *c = *state;
 	uint8_t data[16];
 	struct pcapng *pc;
@@ -191,7 +191,7 @@ static void test_layout(void **state)
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(0xa0 + i);
 
-	pc = pcapng__open(c->path);
+	pc = pcapng__open(c->path, true);
 	assert_non_null(pc);
 	assert_int_equal(pcapng__add_interface(pc, "eth0", 128), 0);
 	assert_int_equal(pcapng__add_interface(pc, NULL, 65535), 1);
@@ -238,7 +238,7 @@ static void test_exact_bytes(void **state)
 		0,    0,    0,	  0,		      /* opt_endofopt */
 		48,   0,    0,	  0,
 	};
-	static const uint8_t pkt[] = {0xde, 0xad, 0xbe};
+	static const uint8_t pkt[] = { 0xde, 0xad, 0xbe };
 	struct ctx *c = *state;
 	const uint16_t probe = 1;
 	struct pcapng *pc;
@@ -247,7 +247,7 @@ static void test_exact_bytes(void **state)
 
 	if (*(const uint8_t *)&probe != 1)
 		skip();
-	pc = pcapng__open(c->path);
+	pc = pcapng__open(c->path, true);
 	assert_non_null(pc);
 	assert_int_equal(pcapng__add_interface(pc, "lo", 96), 0);
 	assert_int_equal(pcapng__write_packet(pc, 0, (1ull << 32) | 2, pkt, 3, 60, "hi"), 0);
@@ -283,7 +283,7 @@ static void test_big_packet_and_comment(void **state)
 		memcpy(comment + i, "\xc3\xa9", 2);
 	comment[clen - 1] = '\0';
 
-	pc = pcapng__open(c->path);
+	pc = pcapng__open(c->path, true);
 	assert_non_null(pc);
 	assert_int_equal(pcapng__add_interface(pc, "eth0", PCAPNG_MAX_CAPLEN), 0);
 	/* Larger than the output buffer: must stream through it. */
@@ -312,7 +312,7 @@ static void test_invalid_args(void **state)
 	uint8_t byte = 0;
 	struct pcapng *pc;
 
-	pc = pcapng__open(c->path);
+	pc = pcapng__open(c->path, true);
 	assert_non_null(pc);
 	/* No interface yet. */
 	assert_int_equal(pcapng__write_packet(pc, 0, 0, &byte, 1, 1, NULL), -EINVAL);
@@ -329,10 +329,10 @@ static void test_invalid_args(void **state)
 	assert_int_equal(pcapng__close(NULL), 0);
 
 	errno = 0;
-	assert_null(pcapng__open(""));
+	assert_null(pcapng__open("", false));
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_null(pcapng__open("/nonexistent-dir-dropscope/x.pcapng"));
+	assert_null(pcapng__open("/nonexistent-dir-dropscope/x.pcapng", false));
 	assert_int_equal(errno, ENOENT);
 }
 
@@ -346,41 +346,69 @@ static void test_file_mode(void **state)
 
 	/* A new file: 0600 whatever the umask allows. */
 	unlink(c->path);
-	pc = pcapng__open(c->path);
+	pc = pcapng__open(c->path, true);
 	assert_non_null(pc);
 	assert_int_equal(pcapng__close(pc), 0);
 	assert_int_equal(stat(c->path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 
-	/* An existing world-readable file is truncated and tightened. */
+	/* An existing file is refused without force, and left as it was. */
 	unlink(c->path);
 	fd = open(c->path, O_WRONLY | O_CREAT, 0644);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "old contents, longer than an SHB alone......", 44), 44);
 	assert_int_equal(fchmod(fd, 0644), 0);
 	close(fd);
-	pc = pcapng__open(c->path);
+	errno = 0;
+	assert_null(pcapng__open(c->path, false));
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(stat(c->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(st.st_size, 44);
+
+	/* With force it is truncated, and keeps its mode: never chmod. */
+	pc = pcapng__open(c->path, true);
 	assert_non_null(pc);
 	assert_int_equal(pcapng__close(pc), 0);
 	assert_int_equal(stat(c->path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_mode & 07777, 0644);
 	assert_int_equal(st.st_size, 48); /* just the SHB */
+
+	/* A symbolic link is never followed, with force or without. */
+	{
+		char link[sizeof(c->path) + 8];
+
+		snprintf(link, sizeof(link), "%s.lnk", c->path);
+		unlink(link);
+		assert_int_equal(symlink(c->path, link), 0);
+		for (int force = 0; force < 2; force++) {
+			errno = 0;
+			assert_null(pcapng__open(link, force));
+			assert_int_equal(errno, ELOOP);
+		}
+		assert_int_equal(stat(c->path, &st), 0);
+		assert_int_equal(st.st_size, 48);
+		unlink(link);
+	}
+
+	/* A character device is written to without force. */
+	pc = pcapng__open("/dev/null", false);
+	assert_non_null(pc);
+	assert_int_equal(pcapng__close(pc), 0);
 	umask(old);
 }
 
 static void test_epipe(void **state)
 {
-	uint8_t data[1500] = {0};
+	uint8_t data[1500] = { 0 };
 	struct pcapng *pc;
-	char path[64];
 	int p[2], err = 0;
 
 	(void)state;
 	/* The caller ignores SIGPIPE; so must we, to see EPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 	assert_int_equal(pipe(p), 0);
-	snprintf(path, sizeof(path), "/dev/fd/%d", p[1]);
-	pc = pcapng__open(path);
+	pc = pcapng__open_fd(dup(p[1]), true);
 	assert_non_null(pc);
 	close(p[1]);
 	close(p[0]); /* the reader goes away */
@@ -415,7 +443,7 @@ static void test_stdout(void **state)
 	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
 	close(fd);
 
-	pc = pcapng__open("-");
+	pc = pcapng__open("-", false);
 	if (pc) {
 		pcapng__add_interface(pc, "eth0", 128);
 		pcapng__write_packet(pc, 0, 5, "abcd", 4, 4, "to stdout");
@@ -489,7 +517,7 @@ static void make_udp(uint8_t *pkt, uint8_t src_last, uint16_t dport)
 
 static void write_sample(const char *path)
 {
-	struct pcapng *pc = pcapng__open(path);
+	struct pcapng *pc = pcapng__open(path, true);
 	uint8_t pkt[42];
 
 	assert_non_null(pc);
@@ -566,7 +594,7 @@ static void test_tshark_live_pipe(void **state)
 	struct ctx *c = *state;
 	struct pcapng *pc;
 	uint8_t pkt[42];
-	char path[64], cmd[256];
+	char cmd[256];
 	FILE *reader;
 	char line[256];
 	int n = 0;
@@ -580,8 +608,8 @@ static void test_tshark_live_pipe(void **state)
 		 c->path);
 	reader = popen(cmd, "w");
 	assert_non_null(reader);
-	snprintf(path, sizeof(path), "/dev/fd/%d", fileno(reader));
-	pc = pcapng__open(path);
+	/* Not /dev/fd/N: that is a symbolic link, which -w never follows. */
+	pc = pcapng__open_fd(dup(fileno(reader)), true);
 	assert_non_null(pc);
 	assert_int_equal(pcapng__add_interface(pc, "eth0", 128), 0);
 	for (int i = 0; i < 50; i++) {

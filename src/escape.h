@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Printable forms of untrusted text: a task's comm, device, symbol, module
+ * and reason names come from the kernel, packets or files, and any user
+ * can set a comm to "x\n\x1b[31m". One style everywhere in text output,
+ * pcapng comments and error messages:
+ *   - bytes 0x00-0x1f and 0x7f, C1 controls (U+0080-U+009F) and bytes that
+ *     are not part of valid UTF-8 become \xNN (lower-case hex, per byte);
+ *   - a backslash becomes \\, so the form can be read back unambiguously;
+ *   - everything else, including valid UTF-8, is kept as it is.
+ * JSON has its own escapes (json.c) but uses utf8_seq_len() from here.
+ */
+#ifndef DROPSCOPE_ESCAPE_H
+#define DROPSCOPE_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Bytes of the printable UTF-8 character at s (2-4), or 0 when s does not
+ * start one: an ASCII byte, a C1 control, an invalid, overlong, surrogate
+ * or truncated sequence. s must be NUL-terminated.
+ */
+size_t utf8_seq_len(const unsigned char *s);
+
+/*
+ * Escaped copy of src in dst (always NUL-terminated when len > 0), cut
+ * before an escape or character that would not fit. Returns dst.
+ */
+char *escape_str(char *dst, size_t len, const char *src);
+
+/* Write the escaped form of s to f; returns EOF on a write error. */
+int escape_fputs(const char *s, FILE *f);
+
+/* Room escape_str() needs for any input of n bytes, NUL included. */
+#define ESCAPED_SIZE(n) (4 * (n) + 1)
+
+/*
+ * The escaped form of s for one message (argv words and file names in
+ * errors), in a buffer that lives until the end of the enclosing block.
+ * Long words are cut.
+ */
+#define ESCAPE_MSG_MAX 512
+#define ESC(s)	       escape_str((char[ESCAPE_MSG_MAX]){ 0 }, ESCAPE_MSG_MAX, (s))
+
+#endif /* DROPSCOPE_ESCAPE_H */

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nscheck.h"
+
+/* Bind mounts first (cheap, the usual case), then every task. */
+static const char *const ns_dirs[] = { "/run/netns", "/var/run/netns" };
+
+static int scan(const char *dir, bool tasks, __u32 inode, char *buf, size_t len)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+	int rc = -ENOENT;
+
+	if (!d)
+		return -ENOENT;
+	while (rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || (tasks && !isdigit((unsigned char)de->d_name[0])))
+			continue;
+		snprintf(buf, len, tasks ? "%s/%s/ns/net" : "%s/%s", dir, de->d_name);
+		if (!stat(buf, &st) && st.st_ino == inode)
+			rc = 0;
+	}
+	closedir(d);
+	return rc;
+}
+
+int nscheck_find_netns(__u32 inode, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(ns_dirs) / sizeof(ns_dirs[0]); i++)
+		if (!scan(ns_dirs[i], false, inode, buf, len))
+			return 0;
+	return scan("/proc", true, inode, buf, len);
+}
+
+int nscheck_ifindex_exists(const char *netns_path, __u32 ifindex)
+{
+	char name[IF_NAMESIZE];
+	int self = -1, target = -1, rc;
+
+	if (!netns_path)
+		return if_indextoname(ifindex, name) ? 1 : 0;
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	target = open(netns_path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
+		rc = -errno;
+		goto out;
+	}
+	rc = if_indextoname(ifindex, name) ? 1 : 0;
+	/* Back home, or every later open would be in the wrong namespace. */
+	if (setns(self, CLONE_NEWNET))
+		rc = -errno;
+out:
+	if (self >= 0)
+		close(self);
+	if (target >= 0)
+		close(target);
+	return rc;
+}

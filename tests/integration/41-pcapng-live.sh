@@ -1,0 +1,72 @@
+#!/bin/bash
+# -w writes each batch out at once (per poll, 100 ms), so:
+#   kill    SIGKILL after N drops: the file holds all N packets (capinfos)
+#   hup     SIGHUP ends the run like SIGINT: exit 0, all N packets, the
+#           closing accounting line
+#   live    -w - | tshark -r -: tshark prints the N packets while dropscope
+#           still runs
+#   epipe   the reader goes away: the next batch's write sees EPIPE and
+#           dropscope ends by itself, quietly, exit 0
+# Ground truth: what the test sent, and the namespace's UdpNoPorts counter.
+. "$(dirname "$0")/lib.sh"
+require nstat capinfos tshark
+[[ $BACKEND == tp_btf ]] || skip "not about the backend: runs once, with tp_btf"
+UDPSEND=$(tool udpsend) || exit 1
+
+N=20
+ns_add NS a
+NSARG=(--netns "/run/netns/$NS")
+packets() { capinfos -M -c "$1" 2>/dev/null | awk -F': *' '/Number of packets/ { print $2 }'; }
+send() {
+	local v0 v
+	v0=$(snmp "$NS" UdpNoPorts)
+	nsx "$NS" "$UDPSEND" -n "$1" -g 1000 127.0.0.1 9 >/dev/null || fail "udpsend"
+	v=$(($(snmp "$NS" UdpNoPorts) - v0))
+	check_eq "UdpNoPorts delta" "$1" "$v"
+}
+
+ds_launch kill "$T/kill.out" events "${NSARG[@]}" -w "$T/kill.pcapng" || finish
+ds_launch hup "$T/hup.out" events "${NSARG[@]}" -w "$T/hup.pcapng" || finish
+mkfifo "$T/fifo" || die "mkfifo"
+tshark -o gui.update.enabled:FALSE -l -r - -T fields -e udp.dstport <"$T/fifo" \
+	>"$T/live.txt" 2>"$T/tshark.err" &
+TSPID=$!
+PIDS+=("$TSPID")
+ds_launch live "$T/fifo" events "${NSARG[@]}" -w - || finish
+send $N
+# Well past one poll interval; nothing else happens meanwhile.
+sleep 1
+
+kill -KILL "${DSPID[kill]}"
+wait "${DSPID[kill]}" 2>/dev/null
+check_eq "kill: packets in the file after SIGKILL" $N "$(packets "$T/kill.pcapng")"
+
+ds_stop hup HUP
+check_eq "hup: exit status after SIGHUP" 0 "${DSRC[hup]}" || show "$T/hup.err"
+check_eq "hup: packets in the file" $N "$(packets "$T/hup.pcapng")"
+check_true "hup: the closing accounting line" \
+	grep -qE "^dropscope: $N drops counted: $N events printed," "$T/hup.err" || show "$T/hup.err"
+
+# tshark takes a few seconds to start; give it 10.
+for ((i = 0; i < 100; i++)); do
+	(($(grep -cx 9 "$T/live.txt") >= N)) && break
+	sleep 0.1
+done
+check_eq "live: packets tshark printed while dropscope runs" $N "$(grep -cx 9 "$T/live.txt")" ||
+	show "$T/tshark.err"
+check_true "live: dropscope still running" kill -0 "${DSPID[live]}"
+
+# The reader goes away (tshark only reads SIGTERM between packets); the
+# next drops make a batch whose write fails.
+kill -KILL "$TSPID"
+wait "$TSPID" 2>/dev/null
+send 5
+ds_wait_exit live 10 || fail "live: still running 10 s after its reader went away"
+check_eq "live: exit status after EPIPE" 0 "${DSRC[live]}"
+check_true "live: no error message for EPIPE" \
+	bash -c "! grep -q 'Broken pipe' '$T/live.err'"
+# No reader: the write of the 5 fails whole, so they were not printed.
+check_true "live: printed counts only what the pipe took ($N; 5 not written)" \
+	grep -qE "^dropscope: $((N + 5)) drops counted: $N events printed, .*, 5 not written" \
+	"$T/live.err" || show "$T/live.err"
+finish

@@ -1,0 +1,72 @@
+#!/bin/bash
+# Arguments that mean nothing get a message instead of a silent run:
+#   --netns 123 (no such namespace now)   warning, runs (it may appear)
+#   --dev 9999 (no such ifindex)          warning, runs (it may appear)
+#   --netns NS --dev 1 (lo exists there)  no warning
+#   --reason ,  /  NO_SOCKET,,X           exit 2, "empty name"
+#   3000 --reason names                   exit 2, "too many reasons (3000 given, max 256)"
+#   events -t 3, events -r                exit 2, "only in summary mode"
+#   -i 0x10, -i inf, -d nan               exit 2, like -c 0x10
+#   --json=1                              exit 2, "--json takes no value",
+#                                         no raw control byte on stderr
+# Ground truth: the namespaces and interfaces that exist (ip, stat).
+. "$(dirname "$0")/lib.sh"
+require
+[[ $BACKEND == tp_btf ]] || skip "not about the backend: runs once, with tp_btf"
+
+ns_add NS a
+# A namespace inode that no task or mount holds: ours plus one is not
+# proof, so pick a number and make sure.
+INO=123
+for f in /proc/[0-9]*/ns/net /run/netns/*; do
+	[[ $(stat -L -c %i "$f" 2>/dev/null) == "$INO" ]] && skip "inode $INO exists"
+done
+ip -j link show | grep -q '"ifindex":9999,' && skip "ifindex 9999 exists"
+
+# run TAG ARGS...: dropscope ARGS for a short while; RC and $T/TAG.err.
+run()
+{
+	local tag=$1
+	shift
+	timeout 20 "$DROPSCOPE" "$@" >"$T/$tag.out" 2>"$T/$tag.err"
+	RC=$?
+}
+
+run netns --backend="$BACKEND" -i 0.2 -c 1 --netns $INO
+check_eq "--netns $INO: exit status" 0 "$RC"
+check_true "--netns $INO: warns that no such namespace exists now" \
+	grep -q "^dropscope: warning: --netns $INO: no network namespace with this inode exists now" \
+	"$T/netns.err" || show "$T/netns.err"
+run dev --backend="$BACKEND" -i 0.2 -c 1 --dev 9999
+check_eq "--dev 9999: exit status" 0 "$RC"
+check_true "--dev 9999: warns that no such device exists now" \
+	grep -q "^dropscope: warning: --dev 9999: no device with this ifindex in our namespace" \
+	"$T/dev.err" || show "$T/dev.err"
+run devok --backend="$BACKEND" -i 0.2 -c 1 --netns "/run/netns/$NS" --dev 1
+check_eq "--netns NS --dev 1: exit status" 0 "$RC"
+check_eq "--netns NS --dev 1: no warning" "" "$(cat "$T/devok.err")"
+ino=$(stat -L -c %i "/run/netns/$NS")
+run inook --backend="$BACKEND" -i 0.2 -c 1 --netns "$ino" --dev 1
+check_eq "--netns INODE-of-NS --dev 1: no warning" "" "$(cat "$T/inook.err")"
+
+# bad WHAT PATTERN ARGS...: exit 2 and PATTERN on stderr.
+bad()
+{
+	local what=$1 pat=$2
+	shift 2
+	run bad "$@"
+	check_eq "$what: exit status" 2 "$RC"
+	check_true "$what: says '$pat'" grep -qF -- "$pat" "$T/bad.err" || show "$T/bad.err"
+}
+bad "--reason ," "empty name" --reason ,
+bad "--reason NO_SOCKET,,X" "empty name" --reason NO_SOCKET,,X
+bad "3000 reasons" "too many reasons (3000 given, max 256)" \
+	--reason "$(printf 'NO_SOCKET%.0s,' {1..2999})NO_SOCKET"
+bad "events -t 3" "'-t': only in summary mode" events -t 3
+bad "events -r" "'-r': only in summary mode" events -r
+bad "-i 0x10" "--interval '0x10'" -i 0x10
+bad "-i inf" "--interval 'inf'" -i inf
+bad "-d nan" "--duration 'nan'" -d nan
+bad "--json=1" "'--json=1': --json takes no value" --json=1
+check_eq "--json=1: no raw control byte on stderr" 0 "$(tr -d '\n' <"$T/bad.err" | LC_ALL=C grep -c '[[:cntrl:]]')"
+finish
