@@ -34,6 +34,7 @@
 #define LOC_LEN		  1280 /* --symbols=full: address, name and symdata */
 #define PCAP_ERRBUF_SIZE_ 512
 #define EVENT_FRAMES	  8 /* --stacks: frames shown per event */
+#define LINE_RING	  4096
 
 struct iface {
 	__u32 netns;
@@ -57,6 +58,12 @@ struct ev_ctx {
 	struct pktfilter *filter;
 	__s64 wall_offset_ns; /* wall clock minus bpf_ktime_get_ns() */
 	__u64 handled;	      /* formatted for output: printed once written */
+	/* --stacks puts several lines under an event: where each of the last
+	 * LINE_RING events ended, in lines, to tell from the lines written
+	 * how many events were written whole. More than the stdio buffer can
+	 * hold back, so the answer is always in the ring. */
+	__u64 lines_handled;
+	__u64 line_end[LINE_RING];
 	__u64 expr_filtered, malformed, limit;
 	struct iface ifaces[MAX_IFACES];
 	int n_ifaces;
@@ -352,15 +359,31 @@ static int handle_event(void *ctx, void *data, size_t size)
 		}
 	}
 	if (x->out) {
-		if (x->cfg->json)
+		if (x->cfg->json) {
 			print_json(x, &v);
-		else
+			x->lines_handled++;
+		} else {
 			print_text(x, &v);
+			x->lines_handled += 1 + (v.stacks ? (v.n_frames ? v.n_frames : 1) : 0);
+		}
+		x->line_end[x->handled % LINE_RING] = x->lines_handled;
 	}
 	x->handled++;
 	if (x->limit && x->handled >= x->limit)
 		x->done = true;
 	return 0;
+}
+
+/* Events whose every line reached stdout, of the `lines` lines written. */
+static __u64 events_written(const struct ev_ctx *x, __u64 lines)
+{
+	__u64 lo = x->handled > LINE_RING ? x->handled - LINE_RING : 0, n = x->handled;
+
+	if (lines >= x->lines_handled)
+		return x->handled;
+	while (n > lo && x->line_end[(n - 1) % LINE_RING] > lines)
+		n--;
+	return n;
 }
 
 static int compile_filter(struct ev_ctx *x)
@@ -480,7 +503,8 @@ int cmd_events(struct config *cfg)
 	counted = drops_counted(m.counts);
 	/* Printed means written: lines that reached stdout, or packets that
 	 * reached the capture when it is on stdout. */
-	printed = x.out ? output_lines() - lines0 : pcapng__packets_written(x.pc);
+	printed = x.out ? events_written(&x, output_lines() - lines0)
+			: pcapng__packets_written(x.pc);
 	if (printed > x.handled)
 		printed = x.handled;
 	/* Events written but never handled: left in the ring after --count,

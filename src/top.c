@@ -397,6 +397,7 @@ int cmd_top(struct config *cfg)
 	struct top t = { .dims = DIM_LOCATION | DIM_REASON, .interval = cfg->interval };
 	struct monitor m = { .sigfd = -1 };
 	SCREEN *scr = NULL;
+	FILE *tty = NULL;
 	double next, end;
 	int rc;
 
@@ -434,7 +435,10 @@ int cmd_top(struct config *cfg)
 	};
 
 	setlocale(LC_ALL, "");
-	scr = newterm(NULL, stdout, stdin);
+	/* curses needs a stream with a descriptor; stdout is the watched
+	 * stream of output.c (no descriptor of its own). */
+	tty = fdopen(dup(STDOUT_FILENO), "w");
+	scr = tty ? newterm(NULL, tty, stdin) : NULL;
 	if (!scr) {
 		fprintf(stderr, "dropscope top: cannot start the terminal\n");
 		rc = 2;
@@ -492,6 +496,8 @@ out:
 		endwin();
 		delscreen(scr);
 	}
+	if (tty)
+		fclose(tty);
 	free(t.rows);
 	free(t.view);
 	monitor_end(&m);
