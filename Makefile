@@ -17,11 +17,12 @@ DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)
-LIBS    := -lbpf -lelf -lz -lpcap -lmnl -lmicrohttpd -lcap -lncursesw -ltinfo
+# libmicrohttpd is loaded by the exporter at run time (src/mhd.h says why).
+LIBS    := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 # The exporter and the rtnetlink counter readers (`dropscope exporter`,
 # `dropscope counters`).
 EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
-		 src/qdiscstats.c src/nldump.c src/metrics.c
+		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the

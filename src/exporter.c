@@ -28,6 +28,7 @@
 #include "counts.h"
 #include "ksyms.h"
 #include "metrics.h"
+#include "mhd.h"
 #include "monitor.h"
 #include "version.h"
 
@@ -47,6 +48,7 @@
 #define TLS_FILE_MAX   (64 << 10)
 
 struct exporter {
+	struct mhd_api mhd;
 	struct monitor m;
 	const struct config *cfg;
 	struct counter_src src;
@@ -267,10 +269,10 @@ static void scrape(struct exporter *e, struct expo *x)
 	expo_end(x);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
-			     char *body, size_t len, bool owned)
+static enum MHD_Result reply(const struct exporter *e, struct MHD_Connection *c, unsigned status,
+			     const char *type, char *body, size_t len, bool owned)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = e->mhd.create_response_from_buffer(
 		len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
@@ -279,11 +281,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	e->mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		e->mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = e->mhd.queue_response(c, status, r);
+	e->mhd.destroy_response(r);
 	return ret;
 }
 
@@ -308,29 +310,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	(void)state;
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", (char *)na,
+		return reply(e, c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", (char *)na,
 			     sizeof(na) - 1, false);
 	/* A scrape has no body: refuse one before reading it. */
 	if (*upload_size ||
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
-		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain", (char *)big,
+	    e->mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    e->mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return reply(e, c, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain", (char *)big,
 			     sizeof(big) - 1, false);
 	if (!strcmp(url, "/"))
-		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)landing,
+		return reply(e, c, MHD_HTTP_OK, "text/html; charset=utf-8", (char *)landing,
 			     sizeof(landing) - 1, false);
 	if (strcmp(url, "/metrics"))
-		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)nf, sizeof(nf) - 1,
+		return reply(e, c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)nf, sizeof(nf) - 1,
 			     false);
 	x.fmt = expo_negotiate(
-		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+		e->mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
 	scrape(e, &x);
 	if (x.b.failed || !x.b.p) {
 		mbuf_free(&x.b);
-		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", (char *)oom,
+		return reply(e, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", (char *)oom,
 			     sizeof(oom) - 1, false);
 	}
-	return reply(c, MHD_HTTP_OK, expo_content_type(x.fmt), x.b.p, x.b.len, true);
+	return reply(e, c, MHD_HTTP_OK, expo_content_type(x.fmt), x.b.p, x.b.len, true);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -383,8 +385,8 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
 	}
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
-			     MHD_OPTION_END);
+	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
+				MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr,
 			"dropscope: cannot serve on %s (address in use, not local, or bad TLS "
@@ -392,7 +394,7 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 			listen);
 		return NULL;
 	}
-	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
 	else
@@ -405,7 +407,7 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 
 static int serve(struct exporter *e, struct MHD_Daemon *d)
 {
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	const union MHD_DaemonInfo *di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
 	struct pollfd pfd[2] = { { .fd = e->m.sigfd, .events = POLLIN },
 				 { .fd = di ? di->epoll_fd : -1, .events = POLLIN } };
 	struct signalfd_siginfo si;
@@ -418,7 +420,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		MHD_UNSIGNED_LONG_LONG to;
 		int ms = 1000;
 
-		if (MHD_get_timeout(d, &to) == MHD_YES)
+		if (e->mhd.get_timeout(d, &to) == MHD_YES)
 			ms = to > 1000 ? 1000 : (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
 			fprintf(stderr, "dropscope: poll: %s\n", strerror(errno));
@@ -426,7 +428,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
 			return 0;
-		MHD_run(d);
+		e->mhd.run(d);
 	}
 }
 
@@ -478,6 +480,11 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out_free;
 	}
+	if (mhd_load(&e.mhd, err, sizeof(err))) {
+		fprintf(stderr, "dropscope exporter: %s\n", err);
+		rc = 1;
+		goto out;
+	}
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
@@ -507,7 +514,8 @@ int cmd_exporter(struct config *cfg)
 	rc = serve(&e, d);
 out:
 	if (d)
-		MHD_stop_daemon(d);
+		e.mhd.stop_daemon(d);
+	mhd_unload(&e.mhd);
 	counter_src_close(&e.src);
 	monitor_end(&e.m);
 	drop_series__free(e.series);

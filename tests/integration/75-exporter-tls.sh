@@ -6,7 +6,10 @@
 . "$(dirname "$0")/exporter_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "runs once"
 require curl openssl
-ldd "$DROPSCOPE" | grep -q libgnutls || skip "libmicrohttpd without GnuTLS"
+# The exporter loads libmicrohttpd at run time (src/mhd.h): ask the library.
+MHD_LIB=$(ldconfig -p | awk '/libmicrohttpd\.so\.12 / { print $NF; exit }')
+[[ -n $MHD_LIB ]] || die "libmicrohttpd.so.12 not found (libmicrohttpd12)"
+ldd "$MHD_LIB" | grep -q libgnutls || skip "libmicrohttpd without GnuTLS"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" -out "$T/cert.pem" \
 	>/dev/null 2>&1 || die "openssl req failed"
