@@ -11,7 +11,8 @@ LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 # Debian package sets: what building, testing and benchmarking need.
 DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool \
 	      libncurses-dev libmnl-dev libmicrohttpd-dev libcap-dev
-DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux \
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux scdoc man-db \
+	      bash-completion libcap2-bin \
 	      prometheus curl openssl systemd
 DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
 
@@ -54,7 +55,8 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 # Only the BPF chain is intermediate; an empty .SECONDARY would also let
 # `make STATIC=1` after a dynamic build call ./dropscope up to date.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
-.PHONY: all deps deps-test deps-bench run check unit integration bench matrix format clean
+.PHONY: all deps deps-test deps-bench run check unit integration bench matrix format clean \
+	man install uninstall
 all: dropscope
 
 # Install only what is missing; a machine that has everything pays one dpkg call.
@@ -103,6 +105,31 @@ $(OUT)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h) | $(OUT)/tools
 
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(CC) $(CFLAGS) $< -o $@ -lm
+
+# Installation: the binary, dropscope(8) and bash completion.
+PREFIX	?= /usr/local
+DESTDIR	?=
+SBINDIR	:= $(PREFIX)/sbin
+MANDIR	:= $(PREFIX)/share/man/man8
+COMPDIR	:= $(PREFIX)/share/bash-completion/completions
+
+$(OUT)/dropscope.8: doc/dropscope.8.scd | $(OUT)
+	@command -v scdoc >/dev/null || { $(MAKE) --no-print-directory deps-doc; }
+	scdoc < $< > $@.tmp && mv $@.tmp $@
+
+deps-doc:
+	$(call apt_install,scdoc man-db)
+
+man: $(OUT)/dropscope.8
+
+install: dropscope $(OUT)/dropscope.8
+	install -D -m 0755 dropscope $(DESTDIR)$(SBINDIR)/dropscope
+	install -D -m 0644 $(OUT)/dropscope.8 $(DESTDIR)$(MANDIR)/dropscope.8
+	install -D -m 0644 contrib/bash-completion/dropscope $(DESTDIR)$(COMPDIR)/dropscope
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/dropscope $(DESTDIR)$(MANDIR)/dropscope.8 \
+		$(DESTDIR)$(COMPDIR)/dropscope
 
 run: deps dropscope
 	./dropscope
