@@ -45,7 +45,7 @@ complete_words()
 export DSDIR=$(dirname "$DROPSCOPE")
 if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	check_eq "complete 'dropscope e'" "events exporter" "$(complete_words dropscope e)"
-	check_eq "complete '--rea'" "--reason --reasons" "$(complete_words dropscope --rea)"
+	check_eq "complete '--reas'" "--reason --reasons" "$(complete_words dropscope --reas)"
 	check_eq "complete '--by dev,ne'" "dev,netns" "$(complete_words dropscope --by dev,ne)"
 	check_eq "complete '--reason NO_SOCK'" "NO_SOCKET" "$(complete_words dropscope --reason NO_SOCK)"
 	check_eq "complete '--backend='" "raw_tp tp_btf tracepoint" "$(complete_words dropscope --backend=)"

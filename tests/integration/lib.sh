@@ -23,9 +23,11 @@ FAILS=0
 CHECKS=0
 NAMESPACES=()
 PIDS=()
+CGROUPS=() # directories a test made in the cgroup v2 tree, removed at exit
 declare -A DSPID=() # tag -> pid of a running dropscope
 declare -A DSRC=()  # tag -> exit status once stopped
 TRACE_INSTANCE=""
+TRACE_TRIGGER=""
 TRACEFS_MOUNTED=""
 TRACEFS=/sys/kernel/tracing
 DS_ENV=()
@@ -125,6 +127,8 @@ cleanup()
 	done
 	if [[ -n $TRACE_INSTANCE && -d $TRACE_INSTANCE ]]; then
 		echo 0 >"$TRACE_INSTANCE/events/skb/kfree_skb/enable" 2>/dev/null
+		[[ -n $TRACE_TRIGGER ]] &&
+			echo '!stacktrace' >"$TRACE_INSTANCE/events/skb/kfree_skb/trigger" 2>/dev/null
 		rmdir "$TRACE_INSTANCE" 2>/dev/null || log "warning: could not remove $TRACE_INSTANCE"
 	fi
 	if [[ -n $TRACEFS_MOUNTED ]]; then
@@ -132,6 +136,9 @@ cleanup()
 	fi
 	for ns in "${NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null
+	done
+	for ((i = ${#CGROUPS[@]} - 1; i >= 0; i--)); do
+		rmdir "${CGROUPS[i]}" 2>/dev/null || log "warning: could not remove ${CGROUPS[i]}"
 	done
 	rm -rf "$T"
 	exit "$rc"
@@ -426,4 +433,121 @@ prog_ids_of()
 prog_ids_all()
 {
 	bpftool prog show -j 2>/dev/null | jq -r '.[].id' | sort -n
+}
+
+# trace_stacks_start: like trace_start, but every kfree_skb event of this
+# test's process tree (set_event_pid with event-fork) also records the
+# kernel's own stack (a stacktrace trigger, frames as func+0xOFF/0xSIZE).
+# The trigger has a condition on purpose: an unconditional trigger fires
+# before the pid filter, i.e. for every task on the machine.
+trace_stacks_start()
+{
+	if [[ ! -e $TRACEFS/instances ]]; then
+		mount -t tracefs nodev "$TRACEFS" || skip "cannot mount tracefs at $TRACEFS"
+		TRACEFS_MOUNTED=$TRACEFS
+	fi
+	[[ -e $TRACEFS/events/skb/kfree_skb/trigger ]] || skip "no skb:kfree_skb trigger in tracefs"
+	TRACE_INSTANCE=$TRACEFS/instances/dropscope-test-$$
+	mkdir "$TRACE_INSTANCE" || die "cannot create $TRACE_INSTANCE"
+	echo 8192 >"$TRACE_INSTANCE/buffer_size_kb" 2>/dev/null
+	echo 1 >"$TRACE_INSTANCE/options/sym-offset" || die "cannot set sym-offset"
+	echo 1 >"$TRACE_INSTANCE/options/event-fork" || die "cannot set event-fork"
+	echo $$ >"$TRACE_INSTANCE/set_event_pid" || die "cannot set set_event_pid"
+	TRACE_TRIGGER=1
+	echo 'stacktrace if common_pid != 0' >"$TRACE_INSTANCE/events/skb/kfree_skb/trigger" ||
+		die "cannot set the stacktrace trigger"
+	echo 1 >"$TRACE_INSTANCE/events/skb/kfree_skb/enable" || die "cannot enable kfree_skb"
+}
+
+# trace_stack_records FILE: one line per kfree_skb event of a trace made by
+# trace_stacks_start: "PID<TAB>LOCATION<TAB>REASON<TAB>STACK", STACK the
+# trigger's frames from the first one equal to LOCATION on (the tracing
+# frames and the free helper above it dropped), joined with ";"; when no
+# frame equals LOCATION the whole stack, prefixed "UNTRIMMED:".
+trace_stack_records()
+{
+	awk '
+	function flush() {
+		if (spid == "") return
+		out = ""
+		found = 0
+		for (i = 1; i <= nf; i++) {
+			if (!found && fr[i] == loc[skey]) found = 1
+			if (found) out = out (out == "" ? "" : ";") fr[i]
+		}
+		if (!found) {
+			out = "UNTRIMMED:"
+			for (i = 1; i <= nf; i++) out = out fr[i] ";"
+		}
+		printf "%s\t%s\t%s\t%s\n", spid, loc[skey], rsn[skey], out
+		spid = ""
+	}
+	/^#/ { next }
+	/^ => / {
+		if (spid != "") fr[++nf] = substr($0, 5)
+		next
+	}
+	{
+		flush()
+		if (!match($0, /-[0-9]+ +\[[0-9]+\]/)) next
+		hdr = substr($0, RSTART + 1, RLENGTH - 1)
+		split(hdr, h, /[ \[\]]+/)
+		key = h[1] "/" h[2]
+		if ($0 ~ / kfree_skb: /) {
+			l = $0
+			sub(/.* location=/, "", l)
+			r = l
+			sub(/ reason: .*/, "", l)
+			sub(/.* reason: /, "", r)
+			loc[key] = l
+			rsn[key] = r
+		} else if ($0 ~ /<stack trace>$/ && (key in loc)) {
+			spid = h[1]
+			skey = key
+			nf = 0
+		}
+	}
+	END { flush() }' "$1"
+}
+
+# ds_stacks FILE: the stacks under the rows of a --stacks text report, one
+# line per (row, stack): "ROWCOUNT<TAB>ROW<TAB>COUNT<TAB>STACK" with ROW the
+# text after "at " (without " [kernel]"), STACK the frames joined with ";"
+# or "[stack unavailable]".
+ds_stacks()
+{
+	awk '
+	function flush() {
+		if (sc != "") printf "%s\t%s\t%s\t%s\n", rc, row, sc, st
+		sc = ""
+	}
+	/^[0-9]+ packets dropped/ {
+		flush()
+		rc = $1
+		row = $0
+		sub(/^[0-9]+ packets dropped( at )?/, "", row)
+		sub(/ \[kernel\]/, "", row)
+		next
+	}
+	/^    [0-9]+ packets:/ {
+		flush()
+		sc = $1
+		st = ""
+		if ($0 ~ /\[stack unavailable\]$/) st = "[stack unavailable]"
+		next
+	}
+	/^        [^ ]/ {
+		f = substr($0, 9)
+		st = st (st == "" ? "" : ";") f
+		next
+	}
+	{ flush() }
+	END { flush() }' "$1"
+}
+
+# cgroup2_root: where the cgroup v2 hierarchy is mounted (from mountinfo).
+cgroup2_root()
+{
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
+		/proc/self/mountinfo | head -n 1
 }
