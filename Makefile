@@ -12,7 +12,7 @@ LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool \
 	      libncurses-dev libmnl-dev libmicrohttpd-dev libcap-dev
 DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux scdoc man-db \
-	      bash-completion libcap2-bin \
+	      bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
 	      prometheus curl openssl systemd
 DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
 
@@ -112,6 +112,7 @@ DESTDIR	?=
 SBINDIR	:= $(PREFIX)/sbin
 MANDIR	:= $(PREFIX)/share/man/man8
 COMPDIR	:= $(PREFIX)/share/bash-completion/completions
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 
 $(OUT)/dropscope.8: doc/dropscope.8.scd | $(OUT)
 	@command -v scdoc >/dev/null || { $(MAKE) --no-print-directory deps-doc; }
@@ -126,10 +127,13 @@ install: dropscope $(OUT)/dropscope.8
 	install -D -m 0755 dropscope $(DESTDIR)$(SBINDIR)/dropscope
 	install -D -m 0644 $(OUT)/dropscope.8 $(DESTDIR)$(MANDIR)/dropscope.8
 	install -D -m 0644 contrib/bash-completion/dropscope $(DESTDIR)$(COMPDIR)/dropscope
+	install -d $(DESTDIR)$(SYSTEMDDIR)
+	sed 's|/usr/local/sbin/dropscope|$(SBINDIR)/dropscope|' contrib/dropscope-exporter.service \
+		> $(DESTDIR)$(SYSTEMDDIR)/dropscope-exporter.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/dropscope $(DESTDIR)$(MANDIR)/dropscope.8 \
-		$(DESTDIR)$(COMPDIR)/dropscope
+		$(DESTDIR)$(COMPDIR)/dropscope $(DESTDIR)$(SYSTEMDDIR)/dropscope-exporter.service
 
 run: deps dropscope
 	./dropscope

@@ -12,10 +12,13 @@ P=/usr/local
 
 make -s --no-print-directory -C "$ROOT" install DESTDIR="$D" PREFIX=$P >"$T/install.log" 2>&1 ||
 	{ show "$T/install.log"; die "make install failed"; }
-for f in sbin/dropscope share/man/man8/dropscope.8 share/bash-completion/completions/dropscope; do
+for f in sbin/dropscope share/man/man8/dropscope.8 share/bash-completion/completions/dropscope \
+	lib/systemd/system/dropscope-exporter.service; do
 	check_true "installed $P/$f" test -s "$D$P/$f"
 done
 check_true "installed binary runs" "$D$P/sbin/dropscope" version
+check_true "the unit starts the installed binary" \
+	grep -q "^ExecStart=$P/sbin/dropscope exporter" "$D$P/lib/systemd/system/dropscope-exporter.service"
 
 MANWIDTH=200 man -l "$D$P/share/man/man8/dropscope.8" >"$T/man.txt" 2>"$T/man.err"
 check_eq "man -l renders" 0 $?

@@ -10,7 +10,7 @@ require systemd-analyze setpriv curl
 UNIT=$(dirname "$0")/../../contrib/dropscope-exporter.service
 [[ -f $UNIT ]] || die "no $UNIT"
 
-sed "s|^ExecStart=/usr/local/bin/dropscope |ExecStart=$DROPSCOPE |" "$UNIT" >"$T/dropscope-exporter.service"
+sed "s|^ExecStart=/usr/local/sbin/dropscope |ExecStart=$DROPSCOPE |" "$UNIT" >"$T/dropscope-exporter.service"
 systemd-analyze verify "$T/dropscope-exporter.service" >"$T/verify.txt" 2>&1
 check_eq "systemd-analyze verify status" 0 $?
 check_eq "systemd-analyze verify says nothing" "" "$(cat "$T/verify.txt")" || show "$T/verify.txt"
