@@ -45,7 +45,8 @@ static const char *sym_or_addr(const struct ksym *sym, __u64 addr, char *buf, si
  * reason); JSON keeps reason and protocol apart whatever is shown. */
 static __u32 shown_dims(const struct report *r)
 {
-	__u32 d = r->dims ? r->dims : DIM_LOCATION;
+	/* --stacks alone splits the default rows by stack: location stays. */
+	__u32 d = r->dims & ~DIM_STACK ? r->dims : r->dims | DIM_LOCATION;
 
 	if (r->by_reason)
 		d |= DIM_LOCATION | DIM_REASON;
@@ -345,37 +346,91 @@ static void folded_prefix(const struct report *r, const struct drop_key *k)
 	text_dims(r, k, dims, true);
 }
 
+struct folded_line {
+	char *text;
+	__u64 count;
+};
+
+static int folded_by_text(const void *a, const void *b)
+{
+	return strcmp(((const struct folded_line *)a)->text, ((const struct folded_line *)b)->text);
+}
+
+static int folded_by_count(const void *a, const void *b)
+{
+	const struct folded_line *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/* One stack's "prefix;root;...;location" text, into a string to free(). */
+static char *folded_text(const struct report *r, const struct group *g, const struct line *l)
+{
+	struct report sub = *r;
+	char *buf = NULL, raw[24];
+	size_t len = 0;
+	const __u64 *ips;
+	size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
+
+	sub.out = open_memstream(&buf, &len);
+	if (!sub.out)
+		return NULL;
+	folded_prefix(&sub, &l->key);
+	if (!nf)
+		fputs("[stack unavailable];", sub.out);
+	for (size_t f = nf; f-- > 1;) {
+		escape_fputs(sym_or_addr(ksyms__find(r->ks, ips[f]), ips[f], raw, sizeof(raw)),
+			     sub.out);
+		fputc(';', sub.out);
+	}
+	escape_fputs(sym_or_addr(g->sym, l->key.location, raw, sizeof(raw)), sub.out);
+	if (fclose(sub.out)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /*
  * --folded: "root;...;caller;location COUNT", the input of flamegraph.pl,
- * inferno and speedscope. Frames are function names; a drop without a
- * stack keeps its count as "[stack unavailable];location".
+ * inferno and speedscope. Frames are function names, so stacks that differ
+ * only in offsets are one line: merged here, not left to the reader.
  */
 static void folded_interval(const struct report *r, const struct group *groups, size_t n,
 			    const struct interval_stats *st)
 {
-	char raw[24];
+	struct folded_line *v;
+	size_t nv = 0, total = 0, out = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct group *g = &groups[i];
-
-		for (size_t j = 0; j < g->n; j++) {
-			const struct line *l = &g->first[j];
-			const __u64 *ips;
-			size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks,
-						&ips);
-
-			folded_prefix(r, &l->key);
-			if (!nf)
-				fputs("[stack unavailable];", r->out);
-			for (size_t f = nf; f-- > 1;) {
-				escape_fputs(sym_or_addr(ksyms__find(r->ks, ips[f]), ips[f],
-							     raw, sizeof(raw)), r->out);
-				fputc(';', r->out);
-			}
-			escape_fputs(sym_or_addr(g->sym, l->key.location, raw, sizeof(raw)), r->out);
-			fprintf(r->out, " %llu\n", (unsigned long long)l->count);
+	for (size_t i = 0; i < n; i++)
+		total += groups[i].n;
+	v = calloc(total ? total : 1, sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < groups[i].n; j++) {
+			v[nv].text = folded_text(r, &groups[i], &groups[i].first[j]);
+			v[nv].count = groups[i].first[j].count;
+			if (v[nv].text)
+				nv++;
+		}
+	qsort(v, nv, sizeof(*v), folded_by_text);
+	for (size_t i = 0; i < nv; i++) {
+		if (out && !strcmp(v[out - 1].text, v[i].text)) {
+			v[out - 1].count += v[i].count;
+			free(v[i].text);
+		} else {
+			v[out++] = v[i];
 		}
 	}
+	qsort(v, out, sizeof(*v), folded_by_count);
+	for (size_t i = 0; i < out; i++) {
+		fprintf(r->out, "%s %llu\n", v[i].text, (unsigned long long)v[i].count);
+		free(v[i].text);
+	}
+	free(v);
 	/* Loss stays in the same stream, as frames of their own. */
 	if (st->overflow)
 		fprintf(r->out, "[not counted: count table full] %llu\n",

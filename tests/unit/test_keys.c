@@ -467,6 +467,35 @@ static void test_report_folded(void **state)
 		      "reason=2;[stack unavailable];__udp4_lib_rcv 1\n");
 }
 
+/* Stacks that differ only in offsets are one folded line; --stacks alone
+ * keeps the location rows. */
+static void test_report_folded_merges(void **state)
+{
+	const __u64 s2[] = { T_PROG, FIRE, UDP, DELIVER + 2, FINISH + 1 };
+	struct drop_delta rows[] = {
+		{ .key = { .location = UDP, .stack_id = 0 }, .count = 5 },
+		{ .key = { .location = UDP, .stack_id = 2 }, .count = 3 },
+	};
+	struct capture c;
+	struct report *r = cap_open(&c);
+
+	(void)state;
+	assert_int_equal(stacks__insert(c.st, 2, s2, 5), 0);
+	r->folded = true;
+	report__interval(r, rows, 2, &none, 1.0, 1.0);
+	r->folded = false;
+	r->dims = DIM_STACK;
+	r->top = 1;
+	report__interval(r, rows, 2, &none, 1.0, 1.0);
+	cap_check(&c, "ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 8\n"
+		      "\n"
+		      "8 packets dropped at __udp4_lib_rcv\n"
+		      "    5 packets:\n"
+		      "        __udp4_lib_rcv+0x4bc/0xd00\n"
+		      "        ip_protocol_deliver_rcu+0xd8/0x100\n"
+		      "        ip_local_deliver_finish+0x81/0x100\n");
+}
+
 static void test_report_json_dims(void **state)
 {
 	struct drop_delta rows[] = {
@@ -516,12 +545,19 @@ static void test_report_json_dims(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys_parse),    cmocka_unit_test(test_keys_names),
-		cmocka_unit_test(test_keys_mask_cmp), cmocka_unit_test(test_stacks_trim),
-		cmocka_unit_test(test_stacks_cache),  cmocka_unit_test(test_helpers),
-		cmocka_unit_test(test_cgroups),	      cmocka_unit_test(test_report_dims_text),
-		cmocka_unit_test(test_report_caller), cmocka_unit_test(test_report_stacks_text),
-		cmocka_unit_test(test_report_folded), cmocka_unit_test(test_report_json_dims),
+		cmocka_unit_test(test_keys_parse),
+		cmocka_unit_test(test_keys_names),
+		cmocka_unit_test(test_keys_mask_cmp),
+		cmocka_unit_test(test_stacks_trim),
+		cmocka_unit_test(test_stacks_cache),
+		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_cgroups),
+		cmocka_unit_test(test_report_dims_text),
+		cmocka_unit_test(test_report_caller),
+		cmocka_unit_test(test_report_stacks_text),
+		cmocka_unit_test(test_report_folded),
+		cmocka_unit_test(test_report_folded_merges),
+		cmocka_unit_test(test_report_json_dims),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,55 @@
+#!/bin/bash
+# Bad values of --by, --stacks, --folded, --max-stacks and --helper: each is
+# refused with exit 2 and a one-line error on stderr naming the option (a
+# usage text may follow that line), nothing on stdout. --help lists every
+# new option. Runs once (no backend involved).
+. "$(dirname "$0")/lib.sh"
+[[ $BACKEND == tp_btf ]] || skip "runs once"
+require
+
+# bad WHAT WORD ARGS...: dropscope ARGS exits 2, prints nothing on stdout,
+# and its first stderr line is "dropscope: ..." containing WORD; any further
+# lines are the usage text.
+bad()
+{
+	local what=$1 word=$2 rc first rest
+	shift 2
+	timeout 20 "$DROPSCOPE" "$@" >"$T/bad.out" 2>"$T/bad.err"
+	rc=$?
+	first=$(head -n 1 "$T/bad.err")
+	rest=$(sed -n 2p "$T/bad.err")
+	check_eq "$what: exit status" 2 "$rc"
+	check_eq "$what: stdout" "" "$(cat "$T/bad.out")"
+	CHECKS=$((CHECKS + 1))
+	if [[ $first == "dropscope: "*"$word"* && ( -z $rest || $rest == Usage:* ) ]]; then
+		ok "$what: $first"
+	else
+		fail "$what: stderr is not one error line naming '$word' (+ usage)"
+		show "$T/bad.err" 5
+	fi
+}
+
+bad "--by nosuch" nosuch --by nosuch -d 1
+bad "--by ''" "--by" --by '' -d 1
+bad "--by location," "--by" --by location, -d 1
+bad "--by dev,,reason" "--by" --by dev,,reason -d 1
+bad "events --by dev" "--by" events --by dev -c 1
+bad "--folded --json" "--folded" --folded --json -d 1
+bad "--max-stacks 0" "--max-stacks" --stacks --max-stacks 0 -d 1
+bad "--max-stacks 999999999" "--max-stacks" --stacks --max-stacks 999999999 -d 1
+bad "--max-stacks x" "--max-stacks" --stacks --max-stacks x -d 1
+bad "--max-stacks 5 without --stacks" "--max-stacks" --max-stacks 5 -d 1
+bad "--helper x without --by caller" "--helper" --helper x -d 1
+bad "--by caller --helper no_such_function_xyz" "no_such_function_xyz" \
+	--by caller --helper no_such_function_xyz -d 1
+bad "events --folded" "--folded" events --folded -c 1
+
+"$DROPSCOPE" --help >"$T/help.out" 2>&1
+check_eq "--help: exit status" 0 "$?"
+for o in --by --stacks --folded --max-stacks --helper; do
+	check_true "--help mentions $o" grep -qE "^ +(-., )?$o( |=|\$)" "$T/help.out"
+done
+for k in location reason proto dev netns comm cgroup caller stack; do
+	check_true "--help lists --by key $k" grep -qw "$k" "$T/help.out"
+done
+finish
