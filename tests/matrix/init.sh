@@ -101,5 +101,47 @@ caller_run()
 }
 caller_run
 
+# A module loaded after dropscope started makes the drops: sctp_rcv drops
+# SCTP packets too short for a header. Printed as func+0x../0x.. [sctp], as
+# the kernel's own stacktrace trigger names that frame.
+module_run()
+{
+	t=/sys/kernel/tracing
+	d=/modules/$(uname -r)
+	[ -d "$d" ] || { say "BEGIN module"; say "no modules for $(uname -r)"; say "END module"; return; }
+	mount -t tracefs tracefs $t || return
+	mkdir $t/instances/m
+	echo 1 >$t/instances/m/options/sym-offset
+	echo 1024 >$t/instances/m/buffer_size_kb
+	echo stacktrace >$t/instances/m/events/skb/kfree_skb/trigger
+	echo 1 >$t/instances/m/events/skb/kfree_skb/enable
+	rm -f /tmp/r /tmp/out /tmp/err /tmp/sent /tmp/ins
+	/dropscope --ready-file /tmp/r -i 2 -c 3 -r --symbols=data -v >/tmp/out 2>/tmp/err &
+	pid=$!
+	i=0
+	while [ ! -e /tmp/r ] && [ $i -lt $((READY_WAIT * 10)) ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for m in $SCTP_MODS; do
+		insmod "$d/$m.ko" >>/tmp/ins 2>&1 || echo "insmod $m failed" >>/tmp/ins
+	done
+	[ -e /tmp/r ] && /rawsctp "$COUNT" >/tmp/sent 2>&1
+	wait $pid
+	rc=$?
+	echo 0 >$t/instances/m/events/skb/kfree_skb/enable
+	say "BEGIN module"
+	say "rc=$rc $(cat /tmp/sent 2>/dev/null)"
+	sed 's/^/ins: /' /tmp/ins
+	sed 's/^/out: /' /tmp/out
+	sed 's/^/err: /' /tmp/err
+	grep -v '^#' $t/instances/m/trace | sed 's/^/trace: /'
+	say "END module"
+	echo '!stacktrace' >$t/instances/m/events/skb/kfree_skb/trigger
+	rmdir $t/instances/m
+	umount $t
+}
+module_run
+
 say DONE
 poweroff -f

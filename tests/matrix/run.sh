@@ -143,6 +143,9 @@ build_dropscope()
 	cp "$M/tree/dropscope" "$M/dropscope"
 }
 
+# The sctp module and its dependencies, in load order.
+SCTP_MODS="crc32c_generic libcrc32c udp_tunnel ip6_udp_tunnel sctp"
+
 build_initrd()
 {
 	local s=$M/initramfs
@@ -155,9 +158,31 @@ build_initrd()
 		die "udpburst build failed"
 	gcc -static -O2 -Wall -Wextra -Werror "$ROOT/tests/tools/pktpurge.c" -o "$s/pktpurge" ||
 		die "pktpurge build failed"
+	gcc -static -O2 -Wall -Wextra -Werror "$HERE/rawsctp.c" -o "$s/rawsctp" ||
+		die "rawsctp build failed"
+	# Each kernel's sctp module and what it needs, uncompressed (busybox
+	# insmod reads plain ELF; the signature stays appended either way).
+	for pkg in "$@"; do
+		local deb kv
+		deb=$(ls "$M/debs/${pkg}"_*.deb 2>/dev/null | head -1)
+		[ -n "$deb" ] || continue
+		kv=${pkg#linux-image-}
+		mkdir -p "$s/modules/$kv" "$M/x-$kv"
+		local pats=() m
+		for m in $SCTP_MODS; do pats+=("*/$m.ko*"); done
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$M/x-$kv" --wildcards "${pats[@]}" \
+			2>/dev/null
+		find "$M/x-$kv" -name '*.ko*' | while read -r f; do
+			case $f in
+			*.xz) xz -dc "$f" >"$s/modules/$kv/$(basename "${f%.xz}")" ;;
+			*.ko) cp "$f" "$s/modules/$kv/" ;;
+			esac
+		done
+		rm -rf "$M/x-$kv"
+	done
 	install -m 0755 "$HERE/init.sh" "$s/init"
-	printf 'COUNT=%s\nPORT=%s\nREADY_WAIT=%s\nBACKENDS="%s"\n' \
-		"$COUNT" "$PORT" "$READY_WAIT" "$BACKENDS" >"$s/etc/matrix.conf"
+	printf 'COUNT=%s\nPORT=%s\nREADY_WAIT=%s\nBACKENDS="%s"\nSCTP_MODS="%s"\n' \
+		"$COUNT" "$PORT" "$READY_WAIT" "$BACKENDS" "$SCTP_MODS" >"$s/etc/matrix.conf"
 	mknod -m 600 "$s/dev/console" c 5 1
 	mknod -m 666 "$s/dev/null" c 1 3
 	(cd "$s" && find . | cpio -o -H newc --quiet | gzip -1) >"$M/initrd.gz" ||
@@ -312,11 +337,48 @@ check_caller()
 	fi
 }
 
+# check_module SECTION-TEXT: "PASS|FAIL<TAB>note". The SCTP packets sent
+# after the sctp module was loaded (dropscope already running) are counted
+# at one location printed as func+0xOFF/0xSIZE [sctp], exactly as many as
+# were sent, and the kernel's own stack names that frame the same way.
+check_module()
+{
+	local text=$1 sent kframe kcount line
+
+	sent=$(sed -n 's/^@@MATRIX rc=0 sent \([0-9]*\)$/\1/p' <<<"$text")
+	[ -n "$sent" ] || { printf 'FAIL\tno run, rc != 0 or modules not loaded: %s\n' \
+		"$(grep -E '^(ins|err): ' <<<"$text" | head -n 3 | paste -sd' ' -)"; return; }
+	# The first frame past the tracing ones and the freeing function, of
+	# the records by rawsctp that are in [sctp].
+	read -r kcount kframe < <(sed -n 's/^trace: //p' <<<"$text" | awk '
+		/ kfree_skb: / { mine = /rawsctp-/; st = 0; next }
+		/<stack trace>/ { next }
+		mine && st == 0 && /^ => / {
+			n = $2; sub(/\+.*/, "", n)
+			if (n ~ /^(trace_event_raw_event_|__traceiter_|__bpf_trace_|bpf_trace_run)/ ||
+			    n ~ /^(kfree_skb_reason|sk_skb_reason_drop|kfree_skb)$/) next
+			st = 1
+			if ($3 == "[sctp]") print $2 " [sctp]"
+		}' | sort | uniq -c | sort -rn | head -n 1)
+	if [ "$kcount" != "$sent" ]; then
+		printf 'FAIL\ttrigger: %s records in [sctp] (%s), sent %s\n' "${kcount:-0}" \
+			"${kframe:--}" "$sent"
+		return
+	fi
+	line="out: $sent packets dropped at $kframe ("
+	if grep -qF "$line" <<<"$text"; then
+		printf 'PASS\t%s\n' "${line#out: }..."
+	else
+		printf 'FAIL\twant "%s", got: %s\n' "${line#out: }" \
+			"$(grep '\[sctp\]' <<<"$text" | grep '^out' | head -n 2 | paste -sd' ' -)"
+	fi
+}
+
 main()
 {
 	local kernels=() k pkg log kver b text res verdict table=() failures=""
 
-	apt_install qemu-system-x86 busybox-static cpio gzip file make gcc clang llvm \
+	apt_install qemu-system-x86 busybox-static cpio gzip xz-utils file make gcc clang llvm \
 		libbpf-dev libelf-dev zlib1g-dev bpftool
 	mkdir -p "$M"
 	if [ $# -gt 0 ]; then
@@ -328,7 +390,8 @@ main()
 	echo "matrix: kernels: ${kernels[*]}"
 
 	build_dropscope
-	build_initrd
+	for pkg in "${kernels[@]}"; do fetch "$pkg" || true; done
+	build_initrd "${kernels[@]}"
 	echo "matrix: $("$M/dropscope" --version), $COUNT datagrams per run," \
 		"$TIMEOUT s per boot (TCG)"
 
@@ -381,6 +444,15 @@ $(grep -E '^(@@MATRIX rc=|err: )' <<<"$text" | sed 's/^/    /')"
 --- $pkg / --by caller: $res"
 		fi
 		table+=("$(sed -n 's/.*@@MATRIX uname //p' "$log")	--by caller	$verdict	-	-	-	-	$res")
+		IFS=$'\t' read -r verdict res <<<"$(check_module "$(section "$log" module)")"
+		if [ "$verdict" = PASS ]; then
+			PASS=$((PASS + 1))
+		else
+			FAIL=$((FAIL + 1))
+			failures+="
+--- $pkg / module: $res"
+		fi
+		table+=("$(sed -n 's/.*@@MATRIX uname //p' "$log")	module	$verdict	-	-	-	-	$res")
 	done
 
 	echo
