@@ -10,6 +10,8 @@
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# Run from `make check`: the outer make's variables and jobserver stay out.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 command -v file >/dev/null || { echo "SKIP: file(1) is not installed"; exit 77; }
 W=$(mktemp -d /tmp/dsbuild.XXXXXX) || exit 1
 trap 'rm -rf "$W"' EXIT
