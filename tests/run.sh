@@ -22,7 +22,8 @@ BUILD=${BUILD:-build}
 DROPSCOPE=${DROPSCOPE:-$PWD/dropscope}
 BACKENDS=${BACKENDS:-tp_btf raw_tp tracepoint}
 SAN_BUILD=${SAN_BUILD:-build-san}
-SAN_BACKENDS=${SAN_BACKENDS:-tp_btf}
+# tp_btf and tracepoint: raw_tp takes the same user-space paths as tp_btf.
+SAN_BACKENDS=${SAN_BACKENDS:-tp_btf tracepoint}
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 
