@@ -112,7 +112,14 @@ static inline int fj_string(struct fuzz_json *j)
 		if (++j->p >= j->end)
 			return 0;
 		switch (*j->p) {
-		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
 			break;
 		case 'u':
 			if (j->end - j->p < 5 || !fj_hex(j->p[1]) || !fj_hex(j->p[2]) ||

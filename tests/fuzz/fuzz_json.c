@@ -30,11 +30,21 @@ static void unescape(const char *j, size_t len, char *out)
 			continue;
 		}
 		switch (j[++i]) {
-		case 'n': *out++ = '\n'; break;
-		case 'r': *out++ = '\r'; break;
-		case 't': *out++ = '\t'; break;
-		case 'b': *out++ = '\b'; break;
-		case 'f': *out++ = '\f'; break;
+		case 'n':
+			*out++ = '\n';
+			break;
+		case 'r':
+			*out++ = '\r';
+			break;
+		case 't':
+			*out++ = '\t';
+			break;
+		case 'b':
+			*out++ = '\b';
+			break;
+		case 'f':
+			*out++ = '\f';
+			break;
 		case 'u': {
 			char hex[5] = { j[i + 1], j[i + 2], j[i + 3], j[i + 4], 0 };
 			unsigned long v = strtoul(hex, NULL, 16);
@@ -44,7 +54,8 @@ static void unescape(const char *j, size_t len, char *out)
 			i += 4;
 			break;
 		}
-		default: *out++ = j[i];
+		default:
+			*out++ = j[i];
 		}
 	}
 	*out = '\0';

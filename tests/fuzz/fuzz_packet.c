@@ -11,7 +11,7 @@
 #include "fuzz.h"
 #include "packet.h"
 
-static const char *const protos[] = { "tcp", "udp", "icmp", "icmp6", "ipv4",
+static const char *const protos[] = { "tcp",  "udp", "icmp",  "icmp6", "ipv4",
 				      "ipv6", "arp", "ip:47", "0x88cc" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -136,8 +136,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (size_t i = 0; i < clen; i++)
 				comment[i] = size ? (char)data[i % size] : 'x';
 			comment[clen] = '\0';
-			rc = pcapng__write_packet(pc, h.if_id, h.ts, h.caplen ? data : NULL, h.caplen,
-						  h.origlen, op & 16 ? NULL : comment);
+			rc = pcapng__write_packet(pc, h.if_id, h.ts, h.caplen ? data : NULL,
+						  h.caplen, h.origlen, op & 16 ? NULL : comment);
 			free(comment);
 			assert(rc == 0 || (rc == -EINVAL && h.if_id >= ifaces));
 			if (!rc)

@@ -211,7 +211,8 @@ static void test_aliases_across_modules(void **state)
 	check_symdata(ks, 0xffffffffc0a03000ULL, "vmlinux_tail+0x0/0x0 [kernel]");
 	check_symdata(ks, 0xffffffffc0a03080ULL,
 		      "bpf_prog_6deef7357e7b4530_sd_fw_ingress+0x80/0x100 [bpf]");
-	check_symdata(ks, 0xffffffffc0a03100ULL, "bpf_prog_ab12cd34ef567890_xdp_drop+0x0/0xf00 [bpf]");
+	check_symdata(ks, 0xffffffffc0a03100ULL,
+		      "bpf_prog_ab12cd34ef567890_xdp_drop+0x0/0xf00 [bpf]");
 	ksyms__free(ks);
 }
 
