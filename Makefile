@@ -169,10 +169,10 @@ check: deps-test test-bins
 	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) bash tests/run.sh --sanitized
 else
 check: deps-test deps-fuzz test-bins
-	@$(MAKE) --no-print-directory SANITIZE=1 test-bins
-	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
-	@FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) bash tests/run.sh --unit --integration --build \
-		--san --fuzz
+	@$(MAKE) --no-print-directory SANITIZE=1 STATIC= test-bins
+	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
+	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) \
+		bash tests/run.sh --unit --integration --build --san --fuzz
 endif
 
 unit: deps-test $(UNIT_BINS)
@@ -184,7 +184,7 @@ integration: deps-test test-bins
 
 # Each harness for FUZZ_SECONDS, one after the other.
 fuzz: deps-fuzz
-	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh --fuzz
 
 bench: deps-bench $(BIN) $(BENCH_BINS)
