@@ -51,10 +51,11 @@ sanitizer_env() {
 
 # run_unit DIR [TAG]
 run_unit() {
-	local dir=$1 tag=${2:-} bin out p f
+	local dir=$1 tag=${2:-} bin out p f rc
 	for bin in "$dir"/test_*; do
 		[ -x "$bin" ] || continue
 		out=$("$bin" 2>&1)
+		rc=$?
 		echo "$out"
 		# cmocka's summary: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s), listed below:"
 		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -n 1)
@@ -67,10 +68,10 @@ run_unit() {
 			failures+=("$bin$tag (no cmocka summary)")
 		elif [ "${f:-0}" != 0 ]; then
 			failures+=("$bin$tag")
-		elif grep -qE '^(==[0-9]+==ERROR|SUMMARY: (Address|Undefined|Leak)Sanitizer)|runtime error:' <<<"$out"; then
+		elif [ $rc != 0 ] || grep -qE '^(==[0-9]+==ERROR|SUMMARY: (Address|Undefined|Leak)Sanitizer)|runtime error:' <<<"$out"; then
 			# A report after the summary (a leak at exit) still fails.
 			failed=$((failed + 1))
-			failures+=("$bin$tag (sanitizer report)")
+			failures+=("$bin$tag (exit $rc after its summary, or a sanitizer report)")
 		fi
 	done
 }
