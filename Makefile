@@ -4,22 +4,46 @@
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
-# A static build keeps its objects apart, so switching never mixes them.
-OUT     := $(if $(filter 1,$(STATIC)),build-static,build)
+
+# Three kinds of build, each with its own object directory so switching
+# never mixes them: the normal one (./dropscope), STATIC=1 (./dropscope,
+# self-contained) and SANITIZE=1 (build-san/dropscope with ASan+UBSan; the
+# test suite runs it). FUZZ=1 is the libFuzzer build of `make fuzz`.
+ifeq ($(SANITIZE)$(STATIC),11)
+$(error SANITIZE=1 and STATIC=1 do not go together: the sanitizer runtimes need dynamic linking)
+endif
+ifeq ($(FUZZ),1)
+OUT     := build-fuzz
+CC      := $(CLANG)
+else ifeq ($(SANITIZE),1)
+OUT     := build-san
+else ifeq ($(STATIC),1)
+OUT     := build-static
+else
+OUT     := build
+endif
+BIN     := $(if $(filter build-san build-fuzz,$(OUT)),$(OUT)/dropscope,dropscope)
 LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
 DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool \
 	      libncurses-dev libmnl-dev libmicrohttpd-dev libcap-dev
-DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf tmux scdoc man-db \
-	      bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
+DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf file tmux scdoc \
+	      man-db bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
 	      prometheus curl openssl systemd
+# libFuzzer and the sanitizer runtimes of clang (make fuzz, make check).
+DEPS_FUZZ  := clang libclang-rt-dev
 DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
 
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's (dpkg-buildflags passes all
+# three on the command line); what the build itself needs is in DS_*, which
+# a command-line variable cannot replace.
+CFLAGS      ?= -O2 -g
+DS_CPPFLAGS := -D_GNU_SOURCE -Isrc -I$(OUT)
+DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
+DS_LDFLAGS  :=
 # libmicrohttpd is loaded by the exporter at run time (src/mhd.h says why).
-LIBS    := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
+LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 # The exporter and the rtnetlink counter readers (`dropscope exporter`,
 # `dropscope counters`).
 EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
@@ -28,13 +52,26 @@ ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the
 # static build leaves pcap-filter expressions out (all else works).
-LDFLAGS += -static
+# Only ./dropscope is linked statically; the test programs are not.
 # Debian ships no libmnl.a, and libmicrohttpd.a needs GnuTLS's static
 # libraries, which it does not ship either: the static build leaves out
 # the exporter and the counters command.
-LIBS    := -lbpf -lelf -lz -lncursesw -ltinfo
-CFLAGS  += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER
+STATIC_LDFLAGS := -static
+LIBS        := -lbpf -lelf -lz -lncursesw -ltinfo
+DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER
 endif
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+DS_CFLAGS   += $(SAN_FLAGS)
+DS_LDFLAGS  += $(SAN_FLAGS)
+endif
+ifeq ($(FUZZ),1)
+# Objects get coverage for libFuzzer; the harnesses link its main.
+DS_CFLAGS   += $(SAN_FLAGS) -fsanitize=fuzzer-no-link
+DS_LDFLAGS  += $(SAN_FLAGS)
+endif
+COMPILE = $(CC) $(DS_CPPFLAGS) $(CPPFLAGS) $(DS_CFLAGS) $(CFLAGS)
+LINKER  = $(CC) $(DS_CFLAGS) $(CFLAGS) $(DS_LDFLAGS) $(LDFLAGS)
 
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Isrc
@@ -52,12 +89,19 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
-# Only the BPF chain is intermediate; an empty .SECONDARY would also let
-# `make STATIC=1` after a dynamic build call ./dropscope up to date.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+# What `make check` gives each fuzzer: a smoke run, `make fuzz` is the real one.
+CHECK_FUZZ_SECONDS ?= 20
+
+# Only the BPF object is an intermediate worth keeping; a bare .SECONDARY:
+# would make every target one, and make then skips rebuilding a missing
+# object (or the link stamp) whose sources are older than ./dropscope.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
-.PHONY: all deps deps-test deps-bench run check unit integration bench matrix format clean \
-	man install uninstall
-all: dropscope
+.PHONY: all deps deps-test deps-fuzz deps-bench run check unit integration fuzz test-bins \
+	fuzz-bins bench matrix format clean man install uninstall deps-doc
+all: $(BIN)
 
 # Install only what is missing; a machine that has everything pays one dpkg call.
 define apt_install
@@ -74,11 +118,22 @@ deps:
 	$(call apt_install,$(DEPS_BUILD))
 deps-test: deps
 	$(call apt_install,$(DEPS_TEST))
+deps-fuzz: deps
+	$(call apt_install,$(DEPS_FUZZ))
 deps-bench: deps-test
 	$(call apt_install,$(DEPS_BENCH))
 
 $(OUT) $(OUT)/tools $(OUT)/bench:
 	@mkdir -p $@
+
+# The flags of the last build in $(OUT): when they change (another CFLAGS,
+# CPPFLAGS, LDFLAGS, compiler), everything in $(OUT) is rebuilt.
+FLAGS_NOW := $(strip $(COMPILE) | $(LINKER) $(STATIC_LDFLAGS) $(LIBS))
+ifneq ($(FLAGS_NOW),$(strip $(file <$(OUT)/flags)))
+.PHONY: $(OUT)/flags
+endif
+$(OUT)/flags: | $(OUT)
+	$(file >$@,$(FLAGS_NOW))
 
 $(OUT)/%.bpf.o: src/%.bpf.c src/dropscope.h src/vmlinux_min.h | $(OUT)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -86,27 +141,38 @@ $(OUT)/%.bpf.o: src/%.bpf.c src/dropscope.h src/vmlinux_min.h | $(OUT)
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) | $(OUT)
-	$(CC) $(CFLAGS) -c $< -o $@
+$(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) $(OUT)/flags | $(OUT)
+	$(COMPILE) -c $< -o $@
 
 # ./dropscope is relinked whenever the last link was of the other kind.
 .link-$(LINK):
 	@rm -f .link-*; touch $@
 
-dropscope: $(OUT)/main.o $(USER_OBJS) .link-$(LINK)
+$(BIN): $(OUT)/main.o $(USER_OBJS) $(OUT)/flags $(if $(filter dropscope,$(BIN)),.link-$(LINK))
 	$(if $(filter 1,$(STATIC)),@echo "static build: without pcap-filter expressions and without the exporter (no static libmnl/GnuTLS)")
-	$(CC) $(LDFLAGS) $(OUT)/main.o $(USER_OBJS) $(LIBS) -o $@
+	$(LINKER) $(STATIC_LDFLAGS) $(OUT)/main.o $(USER_OBJS) $(LIBS) -o $@
 
-$(OUT)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(USER_OBJS) | $(OUT)
-	$(CC) $(CFLAGS) -Itests/unit $< $(USER_OBJS) $(LIBS) -lcmocka -o $@
+$(OUT)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(USER_OBJS) $(OUT)/flags | $(OUT)
+	$(COMPILE) -Itests/unit $< $(USER_OBJS) $(DS_LDFLAGS) $(LDFLAGS) $(LIBS) -lcmocka -o $@
 
-$(OUT)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h) | $(OUT)/tools
-	$(CC) $(CFLAGS) $< -o $@
+$(OUT)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(OUT)/flags | $(OUT)/tools
+	$(COMPILE) $< $(DS_LDFLAGS) $(LDFLAGS) -o $@
 
-$(OUT)/bench/%: bench/%.c | $(OUT)/bench
-	$(CC) $(CFLAGS) $< -o $@ -lm
+$(OUT)/bench/%: bench/%.c $(OUT)/flags | $(OUT)/bench
+	$(COMPILE) $< $(DS_LDFLAGS) $(LDFLAGS) -o $@ -lm
 
-# Installation: the binary, dropscope(8) and bash completion.
+# Harnesses link the objects they use from this archive, never main.o.
+$(OUT)/libdropscope.a: $(USER_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(OUT)/libdropscope.a
+	$(COMPILE) -fsanitize=fuzzer -Itests/fuzz $< $(OUT)/libdropscope.a $(DS_LDFLAGS) \
+		$(LDFLAGS) $(LIBS) -o $@
+
+test-bins: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
+fuzz-bins: $(FUZZ_BINS)
+
+# Installation: the binary, dropscope(8), bash completion, the exporter's unit.
 PREFIX	?= /usr/local
 DESTDIR	?=
 SBINDIR	:= $(PREFIX)/sbin
@@ -123,8 +189,8 @@ deps-doc:
 
 man: $(OUT)/dropscope.8
 
-install: dropscope $(OUT)/dropscope.8
-	install -D -m 0755 dropscope $(DESTDIR)$(SBINDIR)/dropscope
+install: $(BIN) $(OUT)/dropscope.8
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/dropscope
 	install -D -m 0644 $(OUT)/dropscope.8 $(DESTDIR)$(MANDIR)/dropscope.8
 	install -D -m 0644 contrib/bash-completion/dropscope $(DESTDIR)$(COMPDIR)/dropscope
 	install -d $(DESTDIR)$(SYSTEMDDIR)
@@ -135,19 +201,35 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/dropscope $(DESTDIR)$(MANDIR)/dropscope.8 \
 		$(DESTDIR)$(COMPDIR)/dropscope $(DESTDIR)$(SYSTEMDDIR)/dropscope-exporter.service
 
-run: deps dropscope
-	./dropscope
+run: deps $(BIN)
+	./$(BIN)
 
-check: deps-test dropscope $(UNIT_BINS) $(TOOL_BINS)
-	@bash tests/run.sh
+# The sanitized and fuzz builds are made by sub-makes before the tests
+# start, so that the closing test line is the last line make prints.
+ifeq ($(SANITIZE),1)
+check: deps-test test-bins
+	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) bash tests/run.sh --sanitized
+else
+check: deps-test deps-fuzz test-bins
+	@$(MAKE) --no-print-directory SANITIZE=1 STATIC= test-bins
+	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
+	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) \
+		bash tests/run.sh --unit --integration --build --san --fuzz --matrix
+endif
 
 unit: deps-test $(UNIT_BINS)
-	@bash tests/run.sh --unit
+	@BUILD=$(OUT) bash tests/run.sh --unit $(if $(filter 1,$(SANITIZE)),--sanitized)
 
-integration: deps-test dropscope $(TOOL_BINS)
-	@bash tests/run.sh --integration
+integration: deps-test test-bins
+	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) bash tests/run.sh --integration \
+		$(if $(filter 1,$(SANITIZE)),--sanitized)
 
-bench: deps-bench dropscope $(BENCH_BINS)
+# Each harness for FUZZ_SECONDS, one after the other.
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh --fuzz
+
+bench: deps-bench $(BIN) $(BENCH_BINS)
 	@bash bench/run.sh
 
 # Boots other Debian kernels under qemu with the static binary (slow: minutes).
@@ -155,7 +237,7 @@ matrix: deps-test
 	@bash tests/matrix/run.sh
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/tools/*.c bench/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/tools/*.c tests/fuzz/*.c bench/*.c
 
 clean:
-	rm -rf build build-static dropscope .link-*
+	rm -rf build build-static build-san build-fuzz dropscope .link-*

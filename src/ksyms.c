@@ -653,8 +653,9 @@ bool ksyms__modules_changed(const struct ksyms *ks)
 
 const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr)
 {
-	const struct ksym *s;
+	const struct ksym *s, *end;
 	size_t lo = 0, hi;
+	uint64_t at;
 
 	if (!ks || !ks->nr)
 		return NULL;
@@ -670,13 +671,16 @@ const struct ksym *ksyms__find(const struct ksyms *ks, uint64_t addr)
 	if (lo == 0)
 		return NULL;
 	s = &ks->syms[lo - 1];
-	while (s > ks->syms && s[-1].addr == s->addr)
+	at = s->addr;
+	while (s > ks->syms && s[-1].addr == at)
 		s--;
 	/* Past the end: padding before the next function, or a gap after a
-	 * module. A size of 0 matches the symbol's own address only. */
-	if (addr != s->addr && addr - s->addr >= s->size)
-		return NULL;
-	return s;
+	 * module. A size of 0 matches the symbol's own address only. Aliases
+	 * of different modules differ in size: the first that reaches addr. */
+	for (end = ks->syms + ks->nr; s < end && s->addr == at; s++)
+		if (addr == at || addr - at < s->size)
+			return s;
+	return NULL;
 }
 
 const struct ksym *ksyms__by_name(const struct ksyms *ks, const char *name)

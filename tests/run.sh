@@ -1,22 +1,63 @@
 #!/usr/bin/env bash
-# Runs the unit tests (cmocka binaries build/test_*) and the integration
-# cases (tests/integration/NN-*.sh, once per backend), then prints one
-# closing line "N passed, N failed[, N skipped]" so that a run which
-# executed nothing is visible.
+# Runs the test stages named on the command line and then prints one
+# closing line "N passed, N failed, N skipped" for all of them, so that a
+# run which executed nothing is visible.
+#
+#   --unit         cmocka binaries $BUILD/test_*
+#   --integration  tests/integration/NN-*.sh, once per backend in $BACKENDS,
+#                  against $DROPSCOPE with the helpers in $BUILD/tools
+#   --build        tests/build/*.sh, once (they build copies of the tree)
+#   --san          unit and integration again from the ASan+UBSan build in
+#                  $SAN_BUILD, backends $SAN_BACKENDS
+#   --fuzz         each libFuzzer harness $FUZZ_BUILD/fuzz_* for
+#                  $FUZZ_SECONDS on its corpus tests/fuzz/corpus/NAME
+#   --matrix       tests/matrix/run.sh: other Debian kernels under qemu; its
+#                  passes and failures join the closing line
+#   --sanitized    $BUILD and $DROPSCOPE are a sanitizer build: any report
+#                  fails the test
+#
+# No stage named: --unit --integration.
 set -u
 cd "$(dirname "$0")/.."
 
-mode=${1:-all}
+BUILD=${BUILD:-build}
+DROPSCOPE=${DROPSCOPE:-$PWD/dropscope}
+BACKENDS=${BACKENDS:-tp_btf raw_tp tracepoint}
+SAN_BUILD=${SAN_BUILD:-build-san}
+# tp_btf and tracepoint: raw_tp takes the same user-space paths as tp_btf.
+SAN_BACKENDS=${SAN_BACKENDS:-tp_btf tracepoint}
+FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+
 passed=0 failed=0 skipped=0
 failures=()
-log=build/test-logs
-mkdir -p "$log"
+stages=()
+sanitized=0
+for a in "$@"; do
+	case $a in
+	--unit | --integration | --build | --san | --fuzz | --matrix) stages+=("${a#--}") ;;
+	--sanitized) sanitized=1 ;;
+	*) echo "usage: $0 [--unit] [--integration] [--build] [--san] [--fuzz] [--matrix] [--sanitized]" >&2
+	   exit 2 ;;
+	esac
+done
+[ ${#stages[@]} -gt 0 ] || stages=(unit integration)
 
+# Any sanitizer report ends the process with an error, so the test fails.
+# LeakSanitizer cannot run under ptrace: a test that straces the tool
+# turns detect_leaks off for that one run.
+sanitizer_env() {
+	export ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:exitcode=99:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
+}
+
+# run_unit DIR [TAG]
 run_unit() {
-	local bin out p f
-	for bin in build/test_*; do
+	local dir=$1 tag=${2:-} bin out p f rc
+	for bin in "$dir"/test_*; do
 		[ -x "$bin" ] || continue
 		out=$("$bin" 2>&1)
+		rc=$?
 		echo "$out"
 		# cmocka's summary: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s), listed below:"
 		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -n 1)
@@ -26,38 +67,125 @@ run_unit() {
 		if [ -z "$p" ] && [ -z "$f" ]; then
 			# A binary that crashed before its summary counts as one failure.
 			failed=$((failed + 1))
-			failures+=("$bin (no cmocka summary)")
+			failures+=("$bin$tag (no cmocka summary)")
 		elif [ "${f:-0}" != 0 ]; then
-			failures+=("$bin")
+			failures+=("$bin$tag")
+		elif [ $rc != 0 ] || grep -qE '^(==[0-9]+==ERROR|SUMMARY: (Address|Undefined|Leak)Sanitizer)|runtime error:' <<<"$out"; then
+			# A report after the summary (a leak at exit) still fails.
+			failed=$((failed + 1))
+			failures+=("$bin$tag (exit $rc after its summary, or a sanitizer report)")
 		fi
 	done
 }
 
+# run_one NAME LOG CMD...: one test script; exit 0 pass, 77 skip, else fail.
+run_one() {
+	local name=$1 lg=$2 rc
+	shift 2
+	"$@" >"$lg" 2>&1
+	rc=$?
+	case $rc in
+	0) passed=$((passed + 1)); echo "PASS $name" ;;
+	77) skipped=$((skipped + 1)); echo "SKIP $name: $(tail -n 1 "$lg")" ;;
+	*) failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name (exit $rc)"
+	   sed 's/^/    /' "$lg" | tail -n 30 ;;
+	esac
+}
+
+# run_integration DIR DROPSCOPE BACKENDS [TAG]
 run_integration() {
-	local t b name rc
-	local backends=${BACKENDS:-tp_btf raw_tp tracepoint}
+	local dir=$1 ds=$2 backends=$3 tag=${4:-} t b base log=$1/test-logs
+	mkdir -p "$log"
 	for t in tests/integration/[0-9]*.sh; do
 		[ -f "$t" ] || continue
+		base=$(basename "$t" .sh)
 		for b in $backends; do
-			name="$(basename "$t" .sh) [$b]"
-			BACKEND=$b DROPSCOPE=$PWD/dropscope TOOLS=$PWD/build/tools \
-				timeout 300 bash "$t" >"$log/$(basename "$t" .sh)-$b.log" 2>&1
-			rc=$?
-			case $rc in
-			0) passed=$((passed + 1)); echo "PASS $name" ;;
-			77) skipped=$((skipped + 1)); echo "SKIP $name: $(tail -n 1 "$log/$(basename "$t" .sh)-$b.log")" ;;
-			*) failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name (exit $rc)"
-			   sed 's/^/    /' "$log/$(basename "$t" .sh)-$b.log" | tail -n 30 ;;
-			esac
+			run_one "$base [$b]$tag" "$log/$base-$b.log" \
+				env BACKEND="$b" DROPSCOPE="$ds" TOOLS="$PWD/$dir/tools" \
+				timeout 300 bash "$t"
 		done
 	done
 }
 
-case $mode in
---unit) run_unit ;;
---integration) run_integration ;;
-*) run_unit; run_integration ;;
-esac
+run_build() {
+	local t log=$BUILD/test-logs
+	mkdir -p "$log"
+	for t in tests/build/[0-9]*.sh; do
+		[ -f "$t" ] || continue
+		run_one "build/$(basename "$t" .sh)" "$log/build-$(basename "$t" .sh).log" \
+			timeout 900 bash "$t"
+	done
+}
+
+# Every harness on a scratch copy of its corpus (new inputs stay out of the
+# tree); a crash, leak, timeout or sanitizer report is a failure, and the
+# input that did it is kept in $FUZZ_BUILD/artifacts.
+run_fuzz() {
+	local bin name corpus work lg rc t0 start=$SECONDS n=0
+	mkdir -p "$FUZZ_BUILD/artifacts" "$FUZZ_BUILD/logs"
+	for bin in "$FUZZ_BUILD"/fuzz_*; do
+		[ -x "$bin" ] || continue
+		name=${bin##*/fuzz_}
+		corpus=tests/fuzz/corpus/$name
+		work=$(mktemp -d "/tmp/dsfuzz-$name.XXXXXX") || return
+		lg=$FUZZ_BUILD/logs/$name.log
+		t0=$SECONDS
+		# -close_fd_mask=3: the parsers' own messages are noise here;
+		# libFuzzer and the sanitizers keep a copy of stderr for theirs.
+		"$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+			-max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
+			-artifact_prefix="$FUZZ_BUILD/artifacts/$name-" "$work" "$corpus" >"$lg" 2>&1
+		rc=$?
+		rm -rf "$work"
+		n=$((n + 1))
+		if [ $rc = 0 ]; then
+			passed=$((passed + 1))
+			echo "PASS fuzz/$name ($((SECONDS - t0)) s, $(sed -n 's/^stat::number_of_executed_units: *//p' "$lg") runs)"
+		else
+			failed=$((failed + 1))
+			failures+=("fuzz/$name (see $lg)")
+			echo "FAIL fuzz/$name (exit $rc)"
+			grep -E 'ERROR|SUMMARY|runtime error|Test unit written|^    #[0-9]' "$lg" | head -n 30 | sed 's/^/    /'
+		fi
+	done
+	[ $n -gt 0 ] || { failed=$((failed + 1)); failures+=("fuzz (no harness in $FUZZ_BUILD)"); }
+	echo "fuzz: $n harnesses, $FUZZ_SECONDS s each, $((SECONDS - start)) s in all"
+}
+
+# The kernel matrix prints its own table and tally; the tally joins ours
+# (shown with a prefix, so the closing line below stays the only one).
+run_matrix() {
+	local lg=$BUILD/test-logs/matrix.log p f
+	mkdir -p "$BUILD/test-logs"
+	timeout 2400 bash tests/matrix/run.sh >"$lg" 2>&1
+	sed '$!s/^/    /; $s/^/matrix: /' "$lg" | grep -v '^    $' | tail -n 30
+	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$lg" | tail -n 1)
+	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$lg" | tail -n 1)
+	if [ -z "$p" ]; then
+		failed=$((failed + 1))
+		failures+=("matrix (no tally; see $lg)")
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] || failures+=("matrix: $f (see $lg)")
+}
+
+[ $sanitized = 1 ] && sanitizer_env
+for s in "${stages[@]}"; do
+	case $s in
+	unit) run_unit "$BUILD" ;;
+	integration) run_integration "$BUILD" "$DROPSCOPE" "$BACKENDS" ;;
+	build) run_build ;;
+	san)
+		sanitizer_env
+		run_unit "$SAN_BUILD" " [san]"
+		run_integration "$SAN_BUILD" "$PWD/$SAN_BUILD/dropscope" "$SAN_BACKENDS" " [san]"
+		[ $sanitized = 1 ] || unset ASAN_OPTIONS UBSAN_OPTIONS ;;
+	fuzz) run_fuzz ;;
+	matrix) run_matrix ;;
+	esac
+done
 
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed:"

@@ -56,7 +56,9 @@ ev_check_accounting main $ALL $((N1 + N1B)) $((ALL - N1 - N1B)) 0 0
 ids0=$(bpftool prog show -j 2>/dev/null | jq -r '.[].id' | sort -n)
 rm -f "$T/bad.ready"
 if command -v strace >/dev/null; then
-	strace -f -qq -e trace=bpf,perf_event_open -o "$T/bad.strace" \
+	# LeakSanitizer cannot run under ptrace (make check SANITIZE=1).
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=bpf,perf_event_open -o "$T/bad.strace" \
 		"$DROPSCOPE" events --backend="$BACKEND" --ready-file "$T/bad.ready" \
 		--netns "/run/netns/$NSB" 'udp port' >"$T/bad.out" 2>"$T/bad.err"
 	rc=$?

@@ -120,7 +120,10 @@ static size_t build(uint8_t *buf, const uint8_t *dst, const uint8_t *src, int v6
 
 int main(int argc, char **argv)
 {
-	uint8_t dst[6], src[6], frame[256] = { 0 };
+	/* Two bytes in, the IP header after the 14-byte Ethernet header is
+	 * 4-byte aligned as struct iphdr needs (UBSan). */
+	static uint32_t frame_buf[65];
+	uint8_t dst[6], src[6], *frame = (uint8_t *)frame_buf + 2;
 	const char *ifname = NULL, *dstmac = NULL;
 	long count = 1, gap = 0, sent = 0;
 	struct sockaddr_ll sll = { 0 };

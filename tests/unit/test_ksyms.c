@@ -200,6 +200,23 @@ static void test_aliases(void **state)
 	ksyms__free(ks);
 }
 
+/*
+ * Fuzzer finding: aliases from different modules have different sizes. A
+ * vmlinux symbol sharing a bpf program's address (size 0: nothing follows
+ * it in vmlinux) hid the program, so no address inside it was found.
+ */
+static void test_aliases_across_modules(void **state)
+{
+	struct ksyms *ks = load_fx(state, "kallsyms_alias_modules");
+
+	check_symdata(ks, 0xffffffffc0a03000ULL, "vmlinux_tail+0x0/0x0 [kernel]");
+	check_symdata(ks, 0xffffffffc0a03080ULL,
+		      "bpf_prog_6deef7357e7b4530_sd_fw_ingress+0x80/0x100 [bpf]");
+	check_symdata(ks, 0xffffffffc0a03100ULL,
+		      "bpf_prog_ab12cd34ef567890_xdp_drop+0x0/0xf00 [bpf]");
+	ksyms__free(ks);
+}
+
 static void test_modules_symbols(void **state)
 {
 	static const struct lookup lookups[] = {
@@ -762,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_symdata_format),
 		cmocka_unit_test(test_pfx_padding),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_aliases_across_modules),
 		cmocka_unit_test(test_modules_symbols),
 		cmocka_unit_test(test_bpf_and_trampoline),
 		cmocka_unit_test(test_below_first_and_last),
