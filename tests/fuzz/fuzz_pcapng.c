@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *out;
 
 	assert(fd >= 0 && dup2(fd, STDOUT_FILENO) == STDOUT_FILENO);
-	pc = pcapng__open("-");
+	pc = pcapng__open("-", false);
 	assert(pc);
 	while (size) {
 		uint8_t op;
