@@ -65,83 +65,80 @@ for b in $BACKENDS; do
 	*) run "$b" --backend="$b" ;;
 	esac
 done
-# --by caller: a packet socket closed with a full queue is emptied by a
-# generic helper (skb_queue_purge / _reason) for packet_release; the
-# kernel's own stacktrace trigger records the same drops as the oracle.
-caller_run()
+# The kernel's own record of the drops: a stacktrace trigger on kfree_skb
+# in a private tracefs instance (sym-offset: frames as %pS prints them).
+trace_on()
 {
 	t=/sys/kernel/tracing
-	mount -t tracefs tracefs $t || return
+	mount -t tracefs tracefs $t || return 1
 	mkdir $t/instances/m
 	echo 1 >$t/instances/m/options/sym-offset
 	echo 1024 >$t/instances/m/buffer_size_kb
 	echo stacktrace >$t/instances/m/events/skb/kfree_skb/trigger
 	echo 1 >$t/instances/m/events/skb/kfree_skb/enable
+}
+
+trace_off()
+{
+	echo '!stacktrace' >$t/instances/m/events/skb/kfree_skb/trigger
+	rmdir $t/instances/m
+	umount $t
+}
+
+# traced_run NAME DROPSCOPE-OPTIONS -- COMMAND...: dropscope with those
+# options, once attached COMMAND (its output is the "rc=" line), then the
+# section: dropscope's output and the trigger's records.
+traced_run()
+{
+	name=$1
+	shift
+	opts=""
+	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
+	shift
+	trace_on || return
 	rm -f /tmp/r /tmp/out /tmp/err /tmp/sent
-	/dropscope --ready-file /tmp/r -i 1 -c 3 --by caller,reason -v >/tmp/out 2>/tmp/err &
+	/dropscope --ready-file /tmp/r -v $opts >/tmp/out 2>/tmp/err &
 	pid=$!
 	i=0
 	while [ ! -e /tmp/r ] && [ $i -lt $((READY_WAIT * 10)) ] && kill -0 $pid 2>/dev/null; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	[ -e /tmp/r ] && /pktpurge 5 "$PORT" >/tmp/sent 2>&1
+	[ -e /tmp/r ] && "$@" >/tmp/sent 2>&1
 	wait $pid
 	rc=$?
 	echo 0 >$t/instances/m/events/skb/kfree_skb/enable
-	say "BEGIN caller"
-	say "rc=$rc $(cat /tmp/sent 2>/dev/null)"
+	say "BEGIN $name"
+	say "rc=$rc $(tail -n 1 /tmp/sent 2>/dev/null)"
+	grep -v '^sent\|^queued' /tmp/sent | sed 's/^/ins: /'
 	sed 's/^/out: /' /tmp/out
 	sed 's/^/err: /' /tmp/err
 	grep -v '^#' $t/instances/m/trace | sed 's/^/trace: /'
-	say "END caller"
-	echo '!stacktrace' >$t/instances/m/events/skb/kfree_skb/trigger
-	rmdir $t/instances/m
-	umount $t
+	say "END $name"
+	trace_off
 }
-caller_run
+
+# --by caller: a packet socket closed with a full queue is emptied by a
+# generic helper (skb_queue_purge / _reason) for packet_release.
+traced_run caller -i 1 -c 3 --by caller,reason -- /pktpurge 5 "$PORT"
 
 # A module loaded after dropscope started makes the drops: sctp_rcv drops
-# SCTP packets too short for a header. Printed as func+0x../0x.. [sctp], as
+# SCTP packets too short for a header, printed as func+0x../0x.. [sctp] as
 # the kernel's own stacktrace trigger names that frame.
-module_run()
+load_sctp_and_send()
 {
-	t=/sys/kernel/tracing
-	d=/modules/$(uname -r)
-	[ -d "$d" ] || { say "BEGIN module"; say "no modules for $(uname -r)"; say "END module"; return; }
-	mount -t tracefs tracefs $t || return
-	mkdir $t/instances/m
-	echo 1 >$t/instances/m/options/sym-offset
-	echo 1024 >$t/instances/m/buffer_size_kb
-	echo stacktrace >$t/instances/m/events/skb/kfree_skb/trigger
-	echo 1 >$t/instances/m/events/skb/kfree_skb/enable
-	rm -f /tmp/r /tmp/out /tmp/err /tmp/sent /tmp/ins
-	/dropscope --ready-file /tmp/r -i 2 -c 3 -r --symbols=data -v >/tmp/out 2>/tmp/err &
-	pid=$!
-	i=0
-	while [ ! -e /tmp/r ] && [ $i -lt $((READY_WAIT * 10)) ] && kill -0 $pid 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
 	for m in $SCTP_MODS; do
-		insmod "$d/$m.ko" >>/tmp/ins 2>&1 || echo "insmod $m failed" >>/tmp/ins
+		insmod "/modules/$(uname -r)/$m.ko" || echo "insmod $m failed"
 	done
-	[ -e /tmp/r ] && /rawsctp "$COUNT" >/tmp/sent 2>&1
-	wait $pid
-	rc=$?
-	echo 0 >$t/instances/m/events/skb/kfree_skb/enable
-	say "BEGIN module"
-	say "rc=$rc $(cat /tmp/sent 2>/dev/null)"
-	sed 's/^/ins: /' /tmp/ins
-	sed 's/^/out: /' /tmp/out
-	sed 's/^/err: /' /tmp/err
-	grep -v '^#' $t/instances/m/trace | sed 's/^/trace: /'
-	say "END module"
-	echo '!stacktrace' >$t/instances/m/events/skb/kfree_skb/trigger
-	rmdir $t/instances/m
-	umount $t
+	/rawsctp "$COUNT"
 }
-module_run
+if [ -d "/modules/$(uname -r)" ]; then
+	traced_run module -i 2 -c 3 -r --symbols=data -- load_sctp_and_send
+else
+	say "BEGIN module"
+	say "no modules for $(uname -r)"
+	say "END module"
+fi
 
 say DONE
 poweroff -f
