@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ks) {
 		size_t i, n = ksyms__count(ks);
 
-		/* n may be 0: a map of only __pfx_ padding (issue 11 item 11, fixed on
-		 * the hardening branch; then assert n > 0 here too). */
+		/* A map of only __pfx_ padding is refused (ENODATA). */
+		assert(n > 0);
 		assert(ksyms__source(ks) == KSYMS_SYSTEM_MAP);
 		for (i = 0; i < n; i++) {
 			const struct ksym *s = ksyms__at(ks, i);
