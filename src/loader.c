@@ -215,6 +215,8 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		return NULL;
 	}
 
+	bool tp_denied = false;
+
 	used = snprintf(err, errlen, "cannot attach to skb:kfree_skb:");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		enum backend b = order[i];
@@ -225,6 +227,9 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		rc = try_backend(l, opts, b);
 		if (!rc)
 			return l;
+		/* The classic tracepoint's id is read from tracefs (mode 0700). */
+		if (b == BACKEND_TRACEPOINT && (rc == -EACCES || rc == -EPERM))
+			tp_denied = true;
 		if (used < errlen) {
 			char e[128];
 
@@ -233,7 +238,11 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 			used += snprintf(err + used, errlen - used, " %s: %s;", backend_name(b), e);
 		}
 	}
-	if (used < errlen)
+	if (used < errlen && tp_denied && opts->backend == BACKEND_TRACEPOINT)
+		snprintf(err + used, errlen - used,
+			 " -- tracefs is not readable: run as root, or add CAP_DAC_READ_SEARCH "
+			 "(CAP_SYS_ADMIN if tracefs is not mounted)");
+	else if (used < errlen)
 		snprintf(err + used, errlen - used,
 			 " -- kernel too old, BPF disabled, or BTF missing (try --btf FILE)?");
 	free(l);

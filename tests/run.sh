@@ -157,7 +157,8 @@ run_fuzz() {
 run_matrix() {
 	local lg=$BUILD/test-logs/matrix.log p f
 	mkdir -p "$BUILD/test-logs"
-	timeout 2400 bash tests/matrix/run.sh >"$lg" 2>&1
+	# The matrix builds its own static binary: not the one under test here.
+	env -u DROPSCOPE timeout 2400 bash tests/matrix/run.sh >"$lg" 2>&1
 	sed '$!s/^/    /; $s/^/matrix: /' "$lg" | grep -v '^    $' | tail -n 30
 	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$lg" | tail -n 1)
 	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$lg" | tail -n 1)
