@@ -8,6 +8,7 @@
  * counts come from counts.c, row text from report.c.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
@@ -19,11 +20,15 @@
 #include <term.h>
 
 #include "commands.h"
+#ifndef DROPSCOPE_NO_EXPORTER
+#include "counters.h"
+#endif
 #include "counts.h"
 #include "keys.h"
 #include "ksyms.h"
 #include "monitor.h"
 #include "report.h"
+#include "escape.h"
 
 #define HIST	   60 /* intervals of history per row */
 #define FILTER_LEN 64
@@ -66,6 +71,12 @@ struct top {
 	bool paused, help, editing;
 	char filter[FILTER_LEN], edit[FILTER_LEN];
 	bool color;
+	char moved[512]; /* the kernel's own drop counters that grew since start */
+#ifndef DROPSCOPE_NO_EXPORTER
+	struct counter_src src;
+	bool have_src;
+	struct counter_snapshot prev;
+#endif
 };
 
 static struct row *row_of(struct top *t, const struct drop_key *k)
@@ -108,6 +119,81 @@ static int poll_counts(struct top *t)
 	t->missed += st.missed;
 	return 0;
 }
+
+#ifndef DROPSCOPE_NO_EXPORTER
+static void moved_add(struct top *t, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void moved_add(struct top *t, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= sizeof(t->moved))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->moved + *len, sizeof(t->moved) - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+/*
+ * The counters no tracepoint sees (devices, qdiscs, softnet, SNMP), read by
+ * the shared readers each interval: what grew since start goes into the
+ * header (prev is the snapshot taken at start).
+ */
+static void sample_counters(struct top *t)
+{
+	struct counter_snapshot now = {};
+	size_t len = 0;
+	__u64 sn = 0;
+
+	t->moved[0] = 0;
+	if (!t->have_src)
+		return;
+	counters_sample(&t->src, &now);
+	for (size_t i = 0; i < now.ndev; i++)
+		for (size_t j = 0; j < t->prev.ndev; j++) {
+			const struct dev_stats *a = &now.dev[i], *b = &t->prev.dev[j];
+
+			if (a->ifindex != b->ifindex)
+				continue;
+			for (int k = 0; k < DEV_DROP_KINDS; k++)
+				if (a->have[k] && a->v[k] > b->v[k])
+					moved_add(t, &len, "%s%s %s +%llu", len ? ", " : "",
+						  ESC(a->name), devstats_kind_name(k),
+						  (unsigned long long)(a->v[k] - b->v[k]));
+		}
+	for (size_t i = 0; i < now.nqdisc; i++)
+		for (size_t j = 0; j < t->prev.nqdisc; j++) {
+			const struct qdisc_stats *a = &now.qdisc[i], *b = &t->prev.qdisc[j];
+
+			if (a->ifindex == b->ifindex && a->handle == b->handle &&
+			    a->parent == b->parent && a->drops > b->drops)
+				moved_add(t, &len, "%s%s qdisc %s drops +%u", len ? ", " : "",
+					  ESC(counters_dev_name(&now, a->ifindex) ?: "?"),
+					  ESC(a->kind), a->drops - b->drops);
+		}
+	for (size_t i = 0; i < now.nsoftnet && i < t->prev.nsoftnet; i++)
+		sn += now.softnet[i].dropped - t->prev.softnet[i].dropped;
+	if (sn)
+		moved_add(t, &len, "%ssoftnet backlog drops +%llu", len ? ", " : "",
+			  (unsigned long long)sn);
+	for (size_t i = 0; now.snmp && t->prev.snmp && i < snmp_drop_count; i++)
+		if (now.snmp[i].present && now.snmp[i].value > t->prev.snmp[i].value)
+			moved_add(t, &len, "%s%s +%llu", len ? ", " : "",
+				  snmp_drop_counters[i].nstat,
+				  (unsigned long long)(now.snmp[i].value - t->prev.snmp[i].value));
+	/* Growth since start, as the rows' totals: kept still for reading. */
+	counter_snapshot_free(&now);
+}
+#else
+static void sample_counters(struct top *t)
+{
+	t->moved[0] = 0;
+}
+#endif
 
 static int view_cmp_key(const void *a, const void *b)
 {
@@ -259,7 +345,8 @@ static void draw(struct top *t)
 		 sort_name(t->sort), group[0] ? group : "-", t->filter[0] ? t->filter : "-",
 		 (unsigned long long)t->overflow, (unsigned long long)t->missed);
 	mvaddnstr(y++, 0, line, COLS);
-	y++;
+	snprintf(line, sizeof(line), "counters since start: %s", t->moved[0] ? t->moved : "-");
+	mvaddnstr(y++, 0, line, COLS);
 	/* The history shrinks first on a narrow terminal. */
 	spark_w = COLS >= 100 ? 30 : COLS >= 80 ? 16 : COLS >= 60 ? 8 : 0;
 	snprintf(line, sizeof(line), "%9s %11s %-*s %s", "RATE/s", "TOTAL", spark_w,
@@ -430,6 +517,17 @@ int cmd_top(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+#ifndef DROPSCOPE_NO_EXPORTER
+	{
+		char err[256];
+
+		/* The same namespace's counters as the drops top watches; without
+		 * them the header says "-" and top still works. */
+		t.have_src = !counter_src_open(&t.src, cfg->netns, err, sizeof(err));
+		if (t.have_src)
+			counters_sample(&t.src, &t.prev);
+	}
+#endif
 	t.rep = (struct report){
 		.ks = m.ks, .rs = m.rs, .sym = SYM_NAME, .no_reasons = !monitor_has_reasons(&m)
 	};
@@ -477,6 +575,7 @@ int cmd_top(struct config *cfg)
 				rc = 1;
 				goto out;
 			}
+			sample_counters(&t);
 			monitor_refresh_symbols(&m, false);
 			t.rep.ks = m.ks;
 			next += t.interval;
@@ -500,6 +599,11 @@ out:
 		fclose(tty);
 	free(t.rows);
 	free(t.view);
+#ifndef DROPSCOPE_NO_EXPORTER
+	counter_snapshot_free(&t.prev);
+	if (t.have_src)
+		counter_src_close(&t.src);
+#endif
 	monitor_end(&m);
 	return rc;
 }

@@ -93,6 +93,9 @@ wait_screen "$((N_UDP + N_NFT)) since start" || show <(screen) 40
 check_eq "__udp4_lib_rcv NO_SOCKET row" "$u" "$(row_total '__udp4_lib_rcv \(NO_SOCKET\)')" ||
 	show <(screen) 40
 check_eq "NETFILTER_DROP row" "$n" "$(row_total '\(NETFILTER_DROP\)')"
+# The kernel's own counters, read by the shared readers, in the header.
+wait_screen "counters since start: .*UdpNoPorts \+$u" ||
+	fail "header: UdpNoPorts +$u not shown: $(screen | sed -n 3p)"
 
 # Sort by total: the nft row (43) first; by name: __udp4_lib_rcv first.
 tmux send-keys -t "$SESSION" 2
