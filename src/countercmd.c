@@ -73,10 +73,9 @@ int cmd_counters(int argc, char **argv)
 	if (x.b.p)
 		fwrite(x.b.p, 1, x.b.len, stdout);
 	mbuf_free(&x.b);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "dropscope: writing the counters failed\n");
+	/* A failed write is said once, by output_end() in main. */
+	if (fflush(stdout) || ferror(stdout))
 		return 1;
-	}
 	if (rc)
 		fprintf(stderr, "dropscope: a counter reader failed: %s\n", strerror(-rc));
 	return rc ? 1 : 0;
