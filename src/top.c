@@ -503,6 +503,18 @@ int cmd_top(struct config *cfg)
 	if (cfg->by_reason)
 		t.dims |= DIM_LOCATION | DIM_REASON;
 	cfg->by = TOP_DIMS;
+#ifndef DROPSCOPE_NO_EXPORTER
+	{
+		char err[256];
+
+		/* The same namespace's counters as the drops top watches, first
+		 * read before attaching: "since start" then covers every drop
+		 * counted. Without them the header says "-" and top still works. */
+		t.have_src = !counter_src_open(&t.src, cfg->netns, err, sizeof(err));
+		if (t.have_src)
+			counters_sample(&t.src, &t.prev);
+	}
+#endif
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;
@@ -517,17 +529,6 @@ int cmd_top(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
-#ifndef DROPSCOPE_NO_EXPORTER
-	{
-		char err[256];
-
-		/* The same namespace's counters as the drops top watches; without
-		 * them the header says "-" and top still works. */
-		t.have_src = !counter_src_open(&t.src, cfg->netns, err, sizeof(err));
-		if (t.have_src)
-			counters_sample(&t.src, &t.prev);
-	}
-#endif
 	t.rep = (struct report){
 		.ks = m.ks, .rs = m.rs, .sym = SYM_NAME, .no_reasons = !monitor_has_reasons(&m)
 	};
