@@ -44,10 +44,10 @@ DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 DS_LDFLAGS  :=
 # libmicrohttpd is loaded by the exporter at run time (src/mhd.h says why).
 LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
-# The exporter and the rtnetlink counter readers (`dropscope exporter`,
-# `dropscope counters`).
+# The exporter and the netlink counter and socket readers (`dropscope
+# exporter`, `dropscope counters`): they need libmnl.
 EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
-		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c
+		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c src/sockdiag.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the

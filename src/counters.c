@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "netns.h"
+#include "sockdiag.h"
 
 /* softnet_stat is ~140 bytes per CPU: 1 MiB is > 7000 CPUs. */
 #define PROC_MAX (1 << 20)
@@ -49,6 +50,8 @@ static int open_all(void *p)
 	/* A scrape must not hang on the kernel: give up on a dump after 2 s. */
 	if (setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		return -errno;
+	/* Optional: without it only the socket evidence is missing. */
+	s->diag = sockdiag_open();
 	for (int i = 0; i < PNF_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", a->proc, proc_names[i]);
 		s->fd[i] = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -101,6 +104,8 @@ void counter_src_close(struct counter_src *s)
 {
 	if (s->nl)
 		mnl_socket_close(s->nl);
+	if (s->diag)
+		mnl_socket_close(s->diag);
 	for (int i = 0; i < PNF_FILES; i++)
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);

@@ -27,6 +27,10 @@ enum proc_net_file {
 struct counter_src {
 	struct mnl_socket *nl;
 	unsigned seq;
+	/* NETLINK_SOCK_DIAG in the same namespace (sockdiag.h); NULL when the
+	 * kernel refused it, and then only the socket readers are missing. */
+	struct mnl_socket *diag;
+	unsigned diag_seq;
 	int fd[PNF_FILES]; /* -1: the file is absent (snmp6 without IPv6) */
 	char *buf;	   /* one /proc file's text */
 	size_t cap;
@@ -36,7 +40,8 @@ struct counter_src {
  * Open the socket and files in the namespace netns names (PATH|INODE, NULL
  * = our own). A foreign namespace is entered by a helper thread only, so
  * the caller never changes namespace; after this, reading needs no
- * privilege. Returns 0, or -errno with a message in err.
+ * privilege. A sock_diag socket that cannot be opened leaves s->diag NULL
+ * and is not an error. Returns 0, or -errno with a message in err.
  */
 int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t errlen);
 void counter_src_close(struct counter_src *s);
