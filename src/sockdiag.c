@@ -46,6 +46,7 @@ int sockdiag_parse(const struct nlmsghdr *nlh, int protocol, struct sock_info *s
 {
 	struct inet_diag_msg m;
 	const struct nlattr *a;
+	const char *end;
 
 	memset(si, 0, sizeof(*si));
 	if (protocol != IPPROTO_UDP && protocol != IPPROTO_TCP)
@@ -70,9 +71,14 @@ int sockdiag_parse(const struct nlmsghdr *nlh, int protocol, struct sock_info *s
 	si->rqueue = m.idiag_rqueue;
 	si->wqueue = m.idiag_wqueue;
 
-	/* mnl_attr_for_each stops at the first attribute whose length does not fit. */
-	mnl_attr_for_each(a, nlh, sizeof(m))
-	{
+	/*
+	 * Not mnl_attr_for_each: it ends the walk at the aligned length,
+	 * up to 3 bytes past a message whose nlmsg_len is not a multiple of 4.
+	 * mnl_attr_ok stops at the first attribute that does not fit.
+	 */
+	end = (const char *)nlh + nlh->nlmsg_len;
+	for (a = mnl_nlmsg_get_payload_offset(nlh, sizeof(m));
+	     mnl_attr_ok(a, (int)(end - (const char *)a)); a = mnl_attr_next(a)) {
 		size_t len = mnl_attr_get_payload_len(a);
 		const char *p = mnl_attr_get_payload(a);
 

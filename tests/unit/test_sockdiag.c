@@ -203,6 +203,10 @@ static void test_parse_truncated(void **state)
 	nlh->nlmsg_len = full - 4;
 	assert_int_equal(sockdiag_parse(nlh, IPPROTO_UDP, &si), 0);
 	assert_false(si.have_mem);
+	/* Short of it by 2: not a multiple of 4, still not read. */
+	nlh->nlmsg_len = full - 2;
+	assert_int_equal(sockdiag_parse(nlh, IPPROTO_UDP, &si), 0);
+	assert_false(si.have_mem);
 	/* An attribute that claims more than the message holds. */
 	nlh->nlmsg_len = full;
 	a = (struct nlattr *)((char *)nlh + MNL_NLMSG_HDRLEN +
