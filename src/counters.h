@@ -27,6 +27,8 @@ enum proc_net_file {
 struct counter_src {
 	struct mnl_socket *nl;
 	unsigned seq;
+	struct mnl_socket *nft; /* NETLINK_NETFILTER (nftstats_read), NULL: could not be opened */
+	unsigned nft_seq;
 	int fd[PNF_FILES]; /* -1: the file is absent (snmp6 without IPv6) */
 	char *buf;	   /* one /proc file's text */
 	size_t cap;
