@@ -55,10 +55,11 @@ ifeq ($(STATIC),1)
 # Only ./dropscope is linked statically; the test programs are not.
 # Debian ships no libmnl.a, and libmicrohttpd.a needs GnuTLS's static
 # libraries, which it does not ship either: the static build leaves out
-# the exporter and the counters command.
+# the exporter and the counters command; without libmnl the nftables
+# reader (src/nftstats.c) is a stub answering -EOPNOTSUPP.
 STATIC_LDFLAGS := -static
 LIBS        := -lbpf -lelf -lz -lncursesw -ltinfo
-DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER
+DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS
 endif
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)

@@ -30,6 +30,31 @@ struct open_args {
 };
 
 /*
+ * The nftables socket (nftstats_read) is optional: without it (a kernel
+ * without nf_tables, a seccomp filter) every other reader still works.
+ */
+static void open_nft(struct counter_src *s)
+{
+	struct timeval tv = { .tv_sec = 2 };
+
+	s->nft = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!s->nft)
+		return;
+	if (mnl_socket_bind(s->nft, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    setsockopt(mnl_socket_get_fd(s->nft), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		mnl_socket_close(s->nft);
+		s->nft = NULL;
+	}
+}
+
+static void close_nft(struct counter_src *s)
+{
+	if (s->nft)
+		mnl_socket_close(s->nft);
+	s->nft = NULL;
+}
+
+/*
  * Runs in the target namespace (or our own). /proc/self/net would show the
  * thread group leader's namespace, not this thread's: a helper thread
  * must use /proc/thread-self/net. A /proc/net file, like a socket, stays
@@ -52,6 +77,7 @@ static int open_all(void *p)
 		return -errno;
 	/* Optional: without it only the socket evidence is missing. */
 	s->diag = sockdiag_open();
+	open_nft(s);
 	for (int i = 0; i < PNF_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", a->proc, proc_names[i]);
 		s->fd[i] = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -106,6 +132,7 @@ void counter_src_close(struct counter_src *s)
 		mnl_socket_close(s->nl);
 	if (s->diag)
 		mnl_socket_close(s->diag);
+	close_nft(s);
 	for (int i = 0; i < PNF_FILES; i++)
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);

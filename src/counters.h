@@ -31,6 +31,8 @@ struct counter_src {
 	 * kernel refused it, and then only the socket readers are missing. */
 	struct mnl_socket *diag;
 	unsigned diag_seq;
+	struct mnl_socket *nft; /* NETLINK_NETFILTER (nftstats_read), NULL: could not be opened */
+	unsigned nft_seq;
 	int fd[PNF_FILES]; /* -1: the file is absent (snmp6 without IPv6) */
 	char *buf;	   /* one /proc file's text */
 	size_t cap;
