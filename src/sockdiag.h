@@ -47,7 +47,8 @@ struct sock_info {
  * NETLINK_SOCK_DIAG socket `diag` was opened in. *out malloc'ed (free()),
  * returns the count or -errno (-EOPNOTSUPP: diag is NULL; -ENOENT: the
  * kernel has no inet_diag for that protocol, e.g. udp_diag not loaded).
- * Answers that do not parse are skipped, not fatal.
+ * Answers that do not parse are skipped, not fatal. TCP TIME_WAIT and
+ * SYN_RECV entries (in the mask) come with inode 0 and without memory info.
  */
 int sockdiag_read(struct mnl_socket *diag, unsigned *seq, int protocol, __u32 state_mask,
 		  struct sock_info **out);
