@@ -44,10 +44,12 @@ DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 DS_LDFLAGS  :=
 # libmicrohttpd is loaded by the exporter at run time (src/mhd.h says why).
 LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
-# The exporter and the netlink counter and socket readers (`dropscope
-# exporter`, `dropscope counters`): they need libmnl.
+# The exporter, diagnose and the netlink counter and socket readers
+# (`dropscope exporter`, `dropscope counters`, `dropscope diagnose`): they
+# need libmnl.
 EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
-		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c src/sockdiag.c
+		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c src/sockdiag.c \
+		 src/diagnose.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the
@@ -55,8 +57,8 @@ ifeq ($(STATIC),1)
 # Only ./dropscope is linked statically; the test programs are not.
 # Debian ships no libmnl.a, and libmicrohttpd.a needs GnuTLS's static
 # libraries, which it does not ship either: the static build leaves out
-# the exporter and the counters command; without libmnl the nftables
-# reader (src/nftstats.c) is a stub answering -EOPNOTSUPP.
+# the exporter, the counters command and diagnose; without libmnl the
+# nftables reader (src/nftstats.c) is a stub answering -EOPNOTSUPP.
 STATIC_LDFLAGS := -static
 LIBS        := -lbpf -lelf -lz -lncursesw -ltinfo
 DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS

@@ -11,5 +11,9 @@ int cmd_events(struct config *cfg);
 int cmd_top(struct config *cfg);
 int cmd_exporter(struct config *cfg);
 int cmd_counters(int argc, char **argv);
+int cmd_diagnose(struct config *cfg);
+
+/* diagnose watches this long without -d. */
+#define DIAGNOSE_SECONDS 5
 
 #endif /* DROPSCOPE_COMMANDS_H */

@@ -59,6 +59,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	ifm = mnl_nlmsg_get_payload(nlh);
 	d.ifindex = ifm->ifi_index;
+	d.flags = ifm->ifi_flags;
 	mnl_attr_for_each(a, nlh, sizeof(*ifm))
 	{
 		switch (mnl_attr_get_type(a)) {
@@ -72,6 +73,19 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 			d.name[l] = 0;
 			break;
 		}
+		case IFLA_ADDRESS: {
+			size_t l = mnl_attr_get_payload_len(a);
+
+			if (l > sizeof(d.addr))
+				l = sizeof(d.addr);
+			memcpy(d.addr, mnl_attr_get_payload(a), l);
+			d.addr_len = (__u8)l;
+			break;
+		}
+		case IFLA_TXQLEN:
+			if (mnl_attr_get_payload_len(a) >= sizeof(__u32))
+				d.txqlen = mnl_attr_get_u32(a);
+			break;
 		case IFLA_STATS64:
 			devstats_from_stats64(&d, mnl_attr_get_payload(a),
 					      mnl_attr_get_payload_len(a));

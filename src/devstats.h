@@ -13,6 +13,8 @@
 
 struct mnl_socket;
 
+#define DEV_ADDR_MAX 32 /* MAX_ADDR_LEN */
+
 /* The counters of struct rtnl_link_stats64 that count dropped packets. */
 enum dev_drop_kind {
 	DEV_RX_DROPPED,	  /* no buffer / dropped by the core (rx path) */
@@ -30,6 +32,11 @@ struct dev_stats {
 	char name[IFNAMSIZ];
 	__u64 v[DEV_DROP_KINDS];
 	bool have[DEV_DROP_KINDS]; /* false: the kernel's stats64 is shorter than this field */
+	/* What explains some of those drops (diagnose's evidence). */
+	unsigned flags;		 /* ifi_flags: IFF_UP, IFF_PROMISC... */
+	__u32 txqlen;		 /* IFLA_TXQLEN: pfifo_fast's limit */
+	__u8 addr[DEV_ADDR_MAX]; /* IFLA_ADDRESS, addr_len bytes */
+	__u8 addr_len;
 };
 
 /* "rx_dropped", "rx_otherhost_dropped"...: the kernel's field names. */

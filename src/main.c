@@ -180,6 +180,10 @@ static int do_exporter(int argc, char **argv)
 {
 	return run_monitor(argc, argv, "exporter", cmd_exporter);
 }
+static int do_diagnose(int argc, char **argv)
+{
+	return run_monitor(argc, argv, "diagnose", cmd_diagnose);
+}
 #else
 static int do_exporter(int argc, char **argv)
 {
@@ -191,6 +195,7 @@ static int do_exporter(int argc, char **argv)
 	return 2;
 }
 #define cmd_counters do_exporter
+#define do_diagnose  do_exporter
 #endif
 
 static int do_help(int argc, char **argv)
@@ -216,6 +221,7 @@ static const struct cmd {
 	{ "summary", do_summary },  { "events", do_events },	 { "top", do_top },
 	{ "symbols", cmd_symbols }, { "reasons", cmd_reasons },	 { "help", do_help },
 	{ "version", do_version },  { "exporter", do_exporter }, { "counters", cmd_counters },
+	{ "diagnose", do_diagnose },
 };
 
 static int dispatch(int argc, char **argv)

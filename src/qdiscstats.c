@@ -61,11 +61,88 @@ static void parse_stats2(struct qdisc_stats *q, const struct nlattr *nest)
 	}
 }
 
+static void nested_u32(struct qdisc_stats *q, const struct nlattr *opts, int type, const char *unit)
+{
+	const struct nlattr *a;
+
+	if (mnl_attr_validate(opts, MNL_TYPE_NESTED) < 0)
+		return;
+	mnl_attr_for_each_nested(a, opts)
+	{
+		if (mnl_attr_get_type(a) == type && mnl_attr_get_payload_len(a) >= sizeof(__u32)) {
+			q->limit = mnl_attr_get_u32(a);
+			q->limit_unit = unit;
+		}
+	}
+}
+
+/*
+ * The limit of the kinds whose overflow is a plain "queue full" drop, each
+ * as its own qdisc dumps it (net/sched/sch_*.c, the dump callback). Other
+ * kinds (htb, cake, ...) keep limit_unit NULL: the caller says "not known".
+ * pfifo_fast has no option: its limit is the device's txqueuelen.
+ */
+static void parse_limit(struct qdisc_stats *q, const struct nlattr *opts)
+{
+	size_t len = mnl_attr_get_payload_len(opts);
+	const void *p = mnl_attr_get_payload(opts);
+
+	if (!strcmp(q->kind, "pfifo") || !strcmp(q->kind, "bfifo") ||
+	    !strcmp(q->kind, "pfifo_head_drop")) {
+		struct tc_fifo_qopt f;
+
+		if (len < sizeof(f))
+			return;
+		memcpy(&f, p, sizeof(f));
+		q->limit = f.limit;
+		q->limit_unit = q->kind[0] == 'b' ? "bytes" : "packets";
+	} else if (!strcmp(q->kind, "netem")) {
+		struct tc_netem_qopt n;
+
+		if (len < sizeof(n))
+			return;
+		memcpy(&n, p, sizeof(n));
+		q->limit = n.limit;
+		q->limit_unit = "packets";
+	} else if (!strcmp(q->kind, "sfq")) {
+		struct tc_sfq_qopt f;
+
+		if (len < sizeof(f))
+			return;
+		memcpy(&f, p, sizeof(f));
+		q->limit = f.limit;
+		q->limit_unit = "packets";
+	} else if (!strcmp(q->kind, "tbf")) {
+		const struct nlattr *a;
+
+		if (mnl_attr_validate(opts, MNL_TYPE_NESTED) < 0)
+			return;
+		mnl_attr_for_each_nested(a, opts)
+		{
+			struct tc_tbf_qopt t;
+
+			if (mnl_attr_get_type(a) != TCA_TBF_PARMS ||
+			    mnl_attr_get_payload_len(a) < sizeof(t))
+				continue;
+			memcpy(&t, mnl_attr_get_payload(a), sizeof(t));
+			q->limit = t.limit;
+			q->limit_unit = "bytes";
+		}
+	} else if (!strcmp(q->kind, "fq_codel")) {
+		nested_u32(q, opts, TCA_FQ_CODEL_LIMIT, "packets");
+	} else if (!strcmp(q->kind, "fq")) {
+		nested_u32(q, opts, TCA_FQ_PLIMIT, "packets");
+	} else if (!strcmp(q->kind, "codel")) {
+		nested_u32(q, opts, TCA_CODEL_LIMIT, "packets");
+	}
+}
+
 static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct qdisc_dump *qd = data;
 	const struct tcmsg *tcm;
 	const struct nlattr *a;
+	const struct nlattr *opts = NULL;
 	struct qdisc_stats q = {};
 	bool stats2 = false;
 
@@ -87,6 +164,9 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 			q.kind[l] = 0;
 			break;
 		}
+		case TCA_OPTIONS:
+			opts = a;
+			break;
 		case TCA_STATS2:
 			if (mnl_attr_validate(a, MNL_TYPE_NESTED) >= 0) {
 				parse_stats2(&q, a);
@@ -109,6 +189,9 @@ static int qdisc_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 	}
+	/* After the loop: the kind says how to read the options. */
+	if (opts)
+		parse_limit(&q, opts);
 	qd->arr = nl_grow(qd->arr, &qd->cap, qd->n, sizeof(*qd->arr)) ?: qd->arr;
 	if (qd->n >= qd->cap) {
 		qd->err = -ENOMEM;

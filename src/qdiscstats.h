@@ -16,6 +16,8 @@ struct qdisc_stats {
 	__u64 bytes, packets;
 	__u32 drops, overlimits, requeues; /* 32 bits in the kernel's gnet_stats_queue */
 	__u32 qlen, backlog;		   /* now: packets and bytes queued */
+	__u32 limit;			   /* the queue's limit, from TCA_OPTIONS */
+	const char *limit_unit;		   /* "packets", "bytes"; NULL: not known for this kind */
 };
 
 /*

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The knowledge diagnose applies. Each entry names the kernel source it
+ * is read from (Linux 6.x); a reason missing from the running kernel just
+ * never matches. A knob with "{dev}" is read for the finding's device.
+ */
+#include <string.h>
+
+#include "knowledge.h"
+
+#define RMEM_KNOBS "net.core.rmem_default", "net.core.rmem_max"
+#define LISTEN_KNOBS                                                                               \
+	"net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog", "net.ipv4.tcp_syncookies",           \
+		"net.ipv4.tcp_abort_on_overflow"
+#define BACKLOG_KNOBS                                                                              \
+	"net.core.netdev_max_backlog", "net.core.netdev_budget", "net.core.netdev_budget_usecs",   \
+		"net.core.flow_limit_table_len"
+#define RING_WHY                                                                                   \
+	"enlarge the receive ring (ethtool -G DEV rx N, up to the maximum "                        \
+	"`ethtool -g DEV` shows), spread interrupts over more CPUs (more RSS queues, "             \
+	"IRQ affinity), raise the NAPI budget"
+
+static const struct knowledge table[] = {
+	/* Sockets */
+	{ .name = "SOCKET_RCVBUFF",
+	  .why = "the receiving socket's buffer was full: the application reads slower than "
+		 "packets "
+		 "arrive",
+	  .evidence = EV_UDP_SOCKETS,
+	  .knobs = { RMEM_KNOBS },
+	  .change = "read faster (more threads, recvmmsg), or give the socket a larger buffer: "
+		    "SO_RCVBUF is capped at net.core.rmem_max, a socket that sets none gets "
+		    "net.core.rmem_default",
+	  .direction = "raise",
+	  .counters = { "UdpRcvbufErrors", "Udp6RcvbufErrors" },
+	  .counters_note = "raw, ping and packet sockets drop with this reason too, without the "
+			   "UDP counters",
+	  .source = "net/ipv4/udp.c: __udp_enqueue_schedule_skb; net/core/sock.c: "
+		    "sock_queue_rcv_skb_reason" },
+	{ .name = "PROTO_MEM",
+	  .why = "the protocol's memory limit for all its sockets was reached (tcp_mem / udp_mem "
+		 "pages)",
+	  .evidence = EV_UDP_SOCKETS,
+	  .knobs = { "net.ipv4.tcp_mem", "net.ipv4.udp_mem" },
+	  .change = "find the sockets holding unread data and read them; raise the limit only with "
+		    "memory "
+		    "to spare",
+	  .direction = "raise",
+	  .counters = { "UdpMemErrors", "Udp6MemErrors" },
+	  .counters_note =
+		  "TCP counts its memory drops elsewhere (TcpExtTCPRcvQDrop, TCPOFODrop...)",
+	  .source = "net/ipv4/udp.c: __udp_enqueue_schedule_skb; net/ipv4/tcp_input.c: "
+		    "tcp_try_rmem_schedule" },
+	{ .name = "SOCKET_BACKLOG",
+	  .why = "a TCP socket's backlog was full while its owner held the socket lock: the "
+		 "application holds the socket too long, or its receive buffer is too small",
+	  .evidence = EV_LISTENERS,
+	  .knobs = { "net.ipv4.tcp_rmem", "net.core.rmem_max" },
+	  .change = "check the application's socket handling; raise net.ipv4.tcp_rmem's maximum",
+	  .direction = "raise",
+	  .counters = { "TcpExtTCPBacklogDrop" },
+	  .source = "net/ipv4/tcp_ipv4.c: tcp_add_backlog" },
+	{ .name = "SOCKET_FILTER",
+	  .why = "a BPF filter attached to the socket (SO_ATTACH_FILTER: a capture's filter, a "
+		 "reuseport or socket program) refused the packet",
+	  .change = "check the socket's filter (`ss -0 -b`, `bpftool net`); it drops on purpose",
+	  .direction = "check",
+	  .source = "net/core/filter.c: sk_filter_trim_cap" },
+	{ .name = "SOCKET_CLOSE",
+	  .why = "the socket was closed while it still had packets queued",
+	  .change = "nothing to tune: the application closed the socket without reading everything",
+	  .direction = "check",
+	  .source = "net/ipv4/tcp.c: __tcp_close; net/core/sock.c" },
+	{ .name = "QUEUE_PURGE",
+	  .why = "a queue of packets was discarded as a whole: a socket closed with unread data, "
+		 "or "
+		 "a device or queue was flushed",
+	  .change = "nothing to tune unless it grows steadily: see the caller for which queue",
+	  .direction = "check",
+	  .source = "net/core/skbuff.c: skb_queue_purge_reason" },
+
+	/* TCP */
+	{ .name = "TCP_LISTEN_OVERFLOW",
+	  .why = "a TCP listener's accept queue was full: the application calls accept() slower "
+		 "than "
+		 "connections complete, so the handshake's last ACK was dropped",
+	  .evidence = EV_LISTENERS,
+	  .knobs = { LISTEN_KNOBS },
+	  .change = "accept faster, or listen() with a larger backlog (the kernel caps it at "
+		    "net.core.somaxconn)",
+	  .direction = "raise",
+	  .counters = { "TcpExtListenOverflows" },
+	  .counters_note =
+		  "the counter also counts SYNs refused for a full accept queue, which "
+		  "tcp_conn_request frees with consume_skb (no kfree_skb): it can be higher",
+	  .overlaps = { "TcpExtListenDrops" },
+	  .source = "net/ipv4/tcp_minisocks.c: tcp_check_req; net/ipv4/tcp_ipv4.c: "
+		    "tcp_v4_syn_recv_sock" },
+	{ .name = "TcpExtListenOverflows",
+	  .why = "connection attempts were refused because a TCP listener's accept queue was full: "
+		 "the application calls accept() slower than connections arrive",
+	  .evidence = EV_LISTENERS,
+	  .knobs = { LISTEN_KNOBS },
+	  .change = "accept faster, or listen() with a larger backlog (the kernel caps it at "
+		    "net.core.somaxconn)",
+	  .direction = "raise",
+	  .counters_note = "SYNs refused for a full queue are freed with consume_skb: no kfree_skb "
+			   "sees them",
+	  .overlaps = { "TcpExtListenDrops" },
+	  .source = "net/ipv4/tcp_input.c: tcp_conn_request; net/ipv4/tcp_ipv4.c: "
+		    "tcp_v4_syn_recv_sock" },
+	{ .name = "TcpExtListenDrops",
+	  .why = "a TCP listener dropped connection attempts (a full accept queue, or no memory "
+		 "for "
+		 "the request)",
+	  .evidence = EV_LISTENERS,
+	  .knobs = { LISTEN_KNOBS },
+	  .change = "see the listener and its backlog",
+	  .direction = "raise",
+	  .source = "include/net/tcp.h: tcp_listendrop" },
+	{ .name = "TCP_ZEROWINDOW",
+	  .why = "data arrived while this host advertised a zero receive window: the application "
+		 "does not read",
+	  .evidence = EV_LISTENERS,
+	  .knobs = { "net.ipv4.tcp_rmem" },
+	  .change = "read faster, or raise the receive buffer",
+	  .direction = "raise",
+	  .counters = { "TcpExtTCPZeroWindowDrop" },
+	  .source = "net/ipv4/tcp_input.c: tcp_data_queue" },
+	{ .name = "TCP_OFO_DROP",
+	  .why = "an out-of-order segment was dropped for lack of receive memory",
+	  .knobs = { "net.ipv4.tcp_rmem" },
+	  .change = "raise the receive buffer; check for loss on the path",
+	  .direction = "raise",
+	  .counters = { "TcpExtTCPOFODrop" },
+	  .source = "net/ipv4/tcp_input.c: tcp_data_queue_ofo" },
+	{ .name = "TCP_CSUM",
+	  .why = "a TCP segment's checksum was wrong: corruption on the path, or a "
+		 "checksum-offload "
+		 "bug in a NIC or driver",
+	  .change = "check the link and the NIC (ethtool -S), try with offloads off (ethtool -K)",
+	  .direction = "check",
+	  .counters = { "TcpInCsumErrors" },
+	  .source = "net/ipv4/tcp_ipv4.c: tcp_v4_rcv" },
+	{ .name = "NO_SOCKET",
+	  .why = "nothing listens on the packet's destination port (or address) in this network "
+		 "namespace",
+	  .evidence = EV_PORTS,
+	  .change = "start the service on that port, or fix the sender's destination; TCP senders "
+		    "get "
+		    "a reset, UDP senders an ICMP port unreachable",
+	  .direction = "check",
+	  .counters = { "UdpNoPorts", "Udp6NoPorts" },
+	  .counters_note =
+		  "TCP segments to closed ports (tcp_v4_rcv, tcp_v6_rcv) have no such counter",
+	  .source = "net/ipv4/udp.c: __udp4_lib_rcv; net/ipv4/tcp_ipv4.c: tcp_v4_rcv" },
+
+	/* UDP */
+	{ .name = "UDP_CSUM",
+	  .why = "a UDP datagram's checksum was wrong: corruption on the path, or a "
+		 "checksum-offload "
+		 "bug in a NIC or driver",
+	  .change = "check the link and the NIC (ethtool -S), try with offloads off (ethtool -K)",
+	  .direction = "check",
+	  .counters = { "UdpInCsumErrors", "Udp6InCsumErrors" },
+	  .source = "net/ipv4/udp.c: __udp4_lib_rcv" },
+
+	/* Queueing disciplines */
+	{ .name = "QDISC_DROP",
+	  .why = "the device's transmit queue (its qdisc) was full: packets are sent faster than "
+		 "the "
+		 "device, or the qdisc's shaping, lets them out",
+	  .evidence = EV_QDISCS,
+	  .change =
+		  "raise the qdisc's limit (`tc qdisc change dev DEV ... limit N`; pfifo_fast's is "
+		  "the device's txqueuelen), or send slower",
+	  .direction = "raise",
+	  .counters = { "qdisc:drops" },
+	  .counters_note = "a qdisc's drop counter also counts its drops with other reasons "
+			   "(QDISC_OVERLIMIT, "
+			   "QDISC_CONGESTED, FQ_*, CAKE_FLOOD)",
+	  .source = "net/core/dev.c: __dev_xmit_skb; include/net/sch_generic.h: qdisc_drop" },
+	{ .name = "QDISC_OVERLIMIT",
+	  .why = "a qdisc dropped the packet because one of its limits (queue length or rate) was "
+		 "exceeded",
+	  .evidence = EV_QDISCS,
+	  .change = "raise the qdisc's limit, or send slower",
+	  .direction = "raise",
+	  .counters = { "qdisc:drops" },
+	  .counters_note = "a qdisc's drop counter also counts its drops with other reasons",
+	  .source = "net/sched/sch_*.c: qdisc_drop_reason" },
+	{ .name = "QDISC_CONGESTED",
+	  .why = "an active queue management qdisc (CoDel, PIE, RED...) dropped the packet to keep "
+		 "the queue short: the link is congested",
+	  .evidence = EV_QDISCS,
+	  .change = "nothing to tune if the link is simply full; else check its target",
+	  .direction = "check",
+	  .counters = { "qdisc:drops" },
+	  .counters_note = "a qdisc's drop counter also counts its other drops",
+	  .source = "net/sched/sch_codel.c, sch_fq_codel.c, sch_pie.c, sch_red.c" },
+	{ .name = "FQ_FLOW_LIMIT",
+	  .why = "the fq qdisc's per-flow limit was reached: one flow queued more than flow_limit "
+		 "packets",
+	  .evidence = EV_QDISCS,
+	  .change = "raise fq's flow_limit (tc qdisc change ... flow_limit N)",
+	  .direction = "raise",
+	  .counters = { "qdisc:drops" },
+	  .counters_note = "a qdisc's drop counter also counts its other drops",
+	  .source = "net/sched/sch_fq.c: fq_enqueue" },
+
+	/* Netfilter */
+	{ .name = "NETFILTER_DROP",
+	  .why = "a netfilter rule (nftables or iptables) or a chain's drop policy dropped the "
+		 "packet",
+	  .evidence = EV_NFT,
+	  .change =
+		  "look at the rule or policy named below: it drops on purpose unless the rule is "
+		  "wrong",
+	  .direction = "check",
+	  .source = "net/netfilter/core.c: nf_hook_slow" },
+
+	/* IP and the device's link */
+	{ .name = "OTHERHOST",
+	  .why = "the frame was addressed to another host's MAC address: it arrived because the "
+		 "device is promiscuous, a switch or bridge floods it, or a sender has a stale "
+		 "neighbour entry",
+	  .evidence = EV_DEVICE,
+	  .change =
+		  "find the sender with the wrong MAC for this address (its neighbour table); turn "
+		  "promiscuous mode off if nothing needs it",
+	  .direction = "check",
+	  .counters = { "dev:rx_otherhost_dropped" },
+	  .source = "net/ipv4/ip_input.c: ip_rcv_core; net/ipv6/ip6_input.c: ip6_rcv_core" },
+	{ .name = "dev:rx_otherhost_dropped",
+	  .why = "frames addressed to another host's MAC address were dropped",
+	  .evidence = EV_DEVICE,
+	  .change = "find the sender with the wrong MAC for this address; turn promiscuous mode "
+		    "off if "
+		    "nothing needs it",
+	  .direction = "check",
+	  .source = "net/ipv4/ip_input.c: ip_rcv_core" },
+	{ .name = "IP_RPFILTER",
+	  .why = "reverse-path filtering refused the packet: the route back to its source does not "
+		 "leave through the device it came in on",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.{dev}.rp_filter" },
+	  .change = "fix the route to the source; if asymmetric routing is intended, set rp_filter "
+		    "to 2 "
+		    "(loose) on the device (the higher of all and the device's value applies)",
+	  .direction = "lower",
+	  .source = "net/ipv4/fib_frontend.c: fib_validate_source" },
+	{ .name = "IP_INADDRERRORS",
+	  .why = "the destination address is not valid on this host: not local, and this host does "
+		 "not forward",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.ipv4.ip_forward", "net.ipv4.conf.{dev}.forwarding" },
+	  .change = "fix the sender's destination, or enable forwarding if this host is a router",
+	  .direction = "check",
+	  .counters = { "IpInAddrErrors" },
+	  .source = "net/ipv4/route.c: ip_error" },
+	{ .name = "IP_NOPROTO",
+	  .why = "no handler for the packet's IP protocol (a protocol not built in or its module "
+		 "not "
+		 "loaded)",
+	  .change = "load the protocol's module if it is wanted, else the sender is wrong",
+	  .direction = "check",
+	  .counters = { "IpInUnknownProtos" },
+	  .source = "net/ipv4/ip_input.c: ip_protocol_deliver_rcu" },
+	{ .name = "IP_OUTNOROUTES",
+	  .why = "no route for an outgoing packet",
+	  .change = "add the missing route (`ip route get ADDR` shows the lookup)",
+	  .direction = "check",
+	  .counters = { "IpOutNoRoutes" },
+	  .source = "net/ipv4/route.c: ip_route_output_key_hash_rcu" },
+	{ .name = "NEIGH_FAILED",
+	  .why = "address resolution (ARP or neighbour discovery) of the next hop failed: it does "
+		 "not answer",
+	  .evidence = EV_DEVICE,
+	  .change = "check that the next hop is up and on this link (`ip neigh` shows FAILED)",
+	  .direction = "check",
+	  .source = "net/core/neighbour.c: neigh_invalidate" },
+	{ .name = "NEIGH_QUEUEFULL",
+	  .why = "more packets waited for the next hop's address to resolve than its queue holds",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.ipv4.neigh.{dev}.unres_qlen_bytes" },
+	  .change = "check why resolution is slow; raise unres_qlen_bytes",
+	  .direction = "raise",
+	  .source = "net/core/neighbour.c: __neigh_event_send" },
+	{ .name = "NEIGH_CREATEFAIL",
+	  .why = "the neighbour table is full: no entry could be created",
+	  .knobs = { "net.ipv4.neigh.default.gc_thresh3" },
+	  .change = "raise gc_thresh3 (and gc_thresh2)",
+	  .direction = "raise",
+	  .source = "net/core/neighbour.c: neigh_alloc" },
+	{ .name = "IP_CSUM",
+	  .why = "an IPv4 header checksum was wrong: corruption on the path, or a NIC or driver "
+		 "bug",
+	  .change = "check the link and the NIC (ethtool -S)",
+	  .direction = "check",
+	  .counters = { "IpExtInCsumErrors" },
+	  .source = "net/ipv4/ip_input.c: ip_rcv_core" },
+
+	/* The device and the CPU backlog */
+	{ .name = "CPU_BACKLOG",
+	  .why = "a CPU's input backlog was full: more packets arrived for one CPU than it "
+		 "processed "
+		 "(RPS/RFS steering, a busy CPU, veth or loopback bursts)",
+	  .evidence = EV_SOFTNET,
+	  .knobs = { BACKLOG_KNOBS },
+	  .change = "raise net.core.netdev_max_backlog, spread the load (RPS)",
+	  .direction = "raise",
+	  .counters = { "softnet:dropped" },
+	  .counters_note = "softnet drops also count the per-flow limit's",
+	  .source = "net/core/dev.c: enqueue_to_backlog" },
+	{ .name = "softnet:dropped",
+	  .why = "a CPU's input backlog was full: more packets arrived for one CPU than it "
+		 "processed",
+	  .evidence = EV_SOFTNET,
+	  .knobs = { BACKLOG_KNOBS },
+	  .change = "raise net.core.netdev_max_backlog, spread the load (RPS)",
+	  .direction = "raise",
+	  .source = "net/core/dev.c: enqueue_to_backlog" },
+	{ .name = "softnet:flow_limit",
+	  .why = "the per-flow backlog limit dropped packets of a heavy flow",
+	  .evidence = EV_SOFTNET,
+	  .knobs = { BACKLOG_KNOBS },
+	  .change = "raise net.core.flow_limit_table_len or the flow's share",
+	  .direction = "raise",
+	  .source = "net/core/dev.c: skb_flow_limit" },
+	{ .name = "dev:rx_missed_errors",
+	  .why = "the NIC's receive ring was full: the driver did not take frames off it fast "
+		 "enough",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/if_link.h: struct rtnl_link_stats64" },
+	{ .name = "dev:rx_fifo_errors",
+	  .why = "the NIC's receive FIFO overran before frames reached memory",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/if_link.h: struct rtnl_link_stats64" },
+	{ .name = "dev:rx_over_errors",
+	  .why = "the driver's receive ring overflowed",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/if_link.h: struct rtnl_link_stats64" },
+	{ .name = "dev:rx_dropped",
+	  .why = "the device dropped received frames: the driver's own drops (no buffer, a full "
+		 "queue) or the core's",
+	  .evidence = EV_DEVICE,
+	  .knobs = { "net.core.netdev_max_backlog" },
+	  .change = "see the driver's statistics (ethtool -S DEV) for which",
+	  .direction = "check",
+	  .source = "include/uapi/linux/if_link.h: struct rtnl_link_stats64" },
+	{ .name = "dev:tx_dropped",
+	  .why = "the device dropped frames on transmit: its queue stopped, no memory, or (veth) "
+		 "its "
+		 "peer is down or full",
+	  .evidence = EV_DEVICE,
+	  .change = "see the driver's statistics (ethtool -S DEV); check the peer",
+	  .direction = "check",
+	  .source = "include/uapi/linux/if_link.h: struct rtnl_link_stats64" },
+	{ .name = "dev:rx_nohandler",
+	  .why = "frames of a protocol that nothing on this device handles (a bond or team port's, "
+		 "an unconfigured protocol)",
+	  .evidence = EV_DEVICE,
+	  .change = "usually harmless; check what sends that protocol",
+	  .direction = "check",
+	  .source = "net/core/dev.c: __netif_receive_skb_core" },
+};
+
+const struct knowledge *knowledge_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(table[i].name, name))
+			return &table[i];
+	return NULL;
+}
+
+const struct knowledge *knowledge_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What diagnose knows about a drop: for a kernel drop reason or a counter
+ * no tracepoint sees, one plain sentence, which live evidence explains it,
+ * the knobs that change it and the counters that count the same drops.
+ * The table is data (knowledge.c): adding a reason is adding an entry.
+ */
+#ifndef DROPSCOPE_KNOWLEDGE_H
+#define DROPSCOPE_KNOWLEDGE_H
+
+#include <stddef.h>
+
+/* Live evidence diagnose reads for an entry (bits). */
+enum evidence {
+	EV_UDP_SOCKETS = 1 << 0, /* UDP receivers of the dropped packets' ports, their buffers */
+	EV_LISTENERS = 1 << 1,	 /* TCP listeners: accept queue and backlog, owners */
+	EV_QDISCS = 1 << 2,	 /* qdiscs whose drops grew: kind, limit */
+	EV_NFT = 1 << 3,	 /* the hook (caller frame), nft drop points whose counters grew */
+	EV_PORTS = 1 << 4,	 /* destination ports of the sampled drops: anything listening? */
+	EV_DEVICE = 1 << 5,	 /* the device: MAC address, promiscuous mode */
+	EV_SOFTNET = 1 << 6,	 /* per-CPU backlog drops: the skew */
+};
+
+#define KNOWLEDGE_KNOBS	   5
+#define KNOWLEDGE_COUNTERS 4
+
+struct knowledge {
+	/*
+	 * A drop reason as the running kernel names it (BTF, without
+	 * SKB_DROP_REASON_), or a counter: an nstat name ("UdpRcvbufErrors"),
+	 * "dev:<stats64 field>" or "softnet:<column>".
+	 */
+	const char *name;
+	const char *why;		    /* one plain sentence: what happened */
+	unsigned evidence;		    /* enum evidence bits */
+	const char *knobs[KNOWLEDGE_KNOBS]; /* sysctls quoted with their live value */
+	const char *change;		    /* what to change, in the operator's words */
+	const char *direction;		    /* of the knobs: "raise", "lower", "check" */
+	/*
+	 * Counters whose sum sees the same drops (IPv4 + IPv6): nstat names,
+	 * "qdisc:drops", "dev:<field>", "softnet:<column>". Compared with the
+	 * tracepoint's count.
+	 */
+	const char *counters[KNOWLEDGE_COUNTERS];
+	const char *counters_note; /* why they may differ, when they can; NULL */
+	/* Counters that include these drops among others: not compared, not
+	 * reported again as findings of their own. */
+	const char *overlaps[KNOWLEDGE_COUNTERS];
+	const char *source; /* the kernel source it is based on: file: function */
+};
+
+/* The entry for name, or NULL: diagnose then says it does not know. */
+const struct knowledge *knowledge_lookup(const char *name);
+
+/* The whole table, for the unit test (every entry complete). */
+const struct knowledge *knowledge_table(size_t *n);
+
+#endif /* DROPSCOPE_KNOWLEDGE_H */
