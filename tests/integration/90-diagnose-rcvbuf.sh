@@ -27,6 +27,7 @@ check_eq "udprecv: comm (/proc)" dsudprecv "$comm"
 e0=$(snmp "$NS" UdpRcvbufErrors)
 dg_start main "$NS" || finish
 nsx "$NS" "$UDPSEND" -n $N -l 500 127.0.0.1 $PORT >"$T/send" || fail "udpsend: $(cat "$T/send")"
+dg_in_window main
 dg_end main "$NS" || finish
 e=$(($(snmp "$NS" UdpRcvbufErrors) - e0))
 # The kernel's view of the socket, still undrained: skmem:(rR,rbB,...,dD)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # diagnose, case 2: a TCP listener (tcplisten, comm dstcplisten) with
-# listen(fd, 1) that never accepts, and 8 connection attempts of 300 ms
-# each (tcpsyn; no SYN is retransmitted within 300 ms). Two complete and
+# listen(fd, 1) that never accepts, and 8 connection attempts of 200 ms
+# each (tcpsyn; no SYN is retransmitted within 200 ms: the first RTO is 1 s). Two complete and
 # fill the accept queue; the kernel drops the SYN of every other one
 # (ListenOverflows; on this path it frees the SYN without a drop reason,
 # so the finding is the counter's, unless the kernel gave a
@@ -32,8 +32,9 @@ o0=$(snmp "$NS" TcpExtListenOverflows)
 l0=$(snmp "$NS" TcpExtListenDrops)
 dg_start main "$NS" || finish
 # "attempts N refused R connected C timeout T other O"
-res=$(nsx "$NS" "$TCPSYN" -n $N -t 300 127.0.0.1 $PORT)
+res=$(nsx "$NS" "$TCPSYN" -n $N -t 200 127.0.0.1 $PORT)
 log "tcpsyn: $res"
+dg_in_window main
 dg_end main "$NS" || finish
 ovf=$(($(snmp "$NS" TcpExtListenOverflows) - o0))
 ldr=$(($(snmp "$NS" TcpExtListenDrops) - l0))

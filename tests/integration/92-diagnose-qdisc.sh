@@ -35,6 +35,7 @@ p0=$(qd pfifo drops)
 t0=$(qd tbf drops)
 dg_start main "$NA" || finish
 nsx "$NA" "$UDPSEND" -n $N -l 100 10.99.0.2 9 >"$T/send" || fail "udpsend: $(cat "$T/send")"
+dg_in_window main
 dg_end main "$NA" || finish
 d=$(($(qd pfifo drops) - p0))
 td=$(($(qd tbf drops) - t0))

@@ -32,6 +32,7 @@ c0=$(rule packets)
 handle=$(rule handle)
 dg_start main "$NS" || finish
 nsx "$NS" "$UDPSEND" -n $K 127.0.0.1 $PORT >"$T/send" || fail "udpsend: $(cat "$T/send")"
+dg_in_window main
 dg_end main "$NS" || finish
 c=$(($(rule packets) - c0))
 

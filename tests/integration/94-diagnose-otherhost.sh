@@ -24,6 +24,7 @@ otherhost()
 oh0=$(otherhost 0)
 dg_start main "$NS" || finish
 nsx "$NI" "$INJECT" -i dsi0 -m otherhost -n $N >"$T/inject" || fail "inject: $(cat "$T/inject")"
+dg_in_window main
 dg_end main "$NS" || finish
 oh1=$(otherhost none)
 mac=$(mac_of "$NS" dsr0)

@@ -30,6 +30,13 @@ dg_start()
 		-d "$DIAG_SECONDS" "$@"
 }
 
+# dg_in_window TAG: the drops were all made while diagnose was still
+# watching (a slow machine could otherwise let them straddle its end).
+dg_in_window()
+{
+	check_true "the drops were made within the $DIAG_SECONDS s window" kill -0 "${DSPID[$1]}"
+}
+
 # dg_end TAG NS: wait (DIAG_SECONDS + 20 s at most) for it to end by
 # itself, then check it exited 0 with one JSON object whose duration_s is
 # DIAG_SECONDS, whose netns is the argument and whose findings are an
