@@ -1,15 +1,15 @@
 #!/bin/bash
 # diagnose, case 2: a TCP listener (tcplisten, comm dstcplisten) with
 # listen(fd, 1) that never accepts, and 8 connection attempts of 200 ms
-# each (tcpsyn; no SYN is retransmitted within 200 ms: the first RTO is 1 s). Two complete and
-# fill the accept queue; the kernel drops the SYN of every other one
-# (ListenOverflows; on this path it frees the SYN without a drop reason,
-# so the finding is the counter's, unless the kernel gave a
-# TCP_LISTEN_OVERFLOW drop). The finding counts the TcpExtListenOverflows
-# delta (nstat) and names the listener (port, backlog and accept queue as
-# ss says, pid, comm) and the namespace's own net.core.somaxconn,
-# tcp_max_syn_backlog and tcp_syncookies (set here to values the host does
-# not have, so reading the wrong namespace shows).
+# each (tcpsyn; no SYN is retransmitted within 200 ms: the first RTO is
+# 1 s). Two complete and fill the accept queue (backlog + 1); the kernel
+# drops the SYN of every other one, counting ListenOverflows and
+# ListenDrops, and frees it with consume_skb (tcp_conn_request), so no
+# kfree_skb reason sees it: the finding is the counter's. It counts the
+# TcpExtListenOverflows delta (nstat) and names the listener (port,
+# backlog and accept queue as ss says, pid, comm) and the namespace's own
+# net.core.somaxconn and tcp_max_syn_backlog (set here to values the host
+# does not have, so reading the wrong namespace shows) and tcp_syncookies.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq ss sysctl
 TCPLISTEN=$(tool tcplisten) || exit 1
