@@ -11,6 +11,10 @@
  *   #define TOOL_NAME "udpsend"
  *   #include "tool.h"
  *
+ * The tools that hold a socket for a test (udprecv, tcplisten) also share
+ * ready_file() and wait_file(): the test learns from a file that the
+ * socket is set up, and tells the tool with another file when to go on.
+ *
  * Everything here is static inline, so a tool that leaves a helper unused
  * builds without warnings. Argument errors exit with status 2, as the
  * tools' usage() does.
@@ -24,6 +28,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -201,6 +206,37 @@ static inline int tcp_attempts(const struct sockaddr *dst, const struct sockaddr
 	printf("attempts %ld refused %ld connected %ld timeout %ld other %ld\n", count,
 	       res[TCP_REFUSED], res[TCP_CONNECTED], res[TCP_TIMEOUT], res[TCP_OTHER]);
 	return res[TCP_REFUSED] == count ? 0 : 1;
+}
+
+/*
+ * Create PATH (a new file; never through a link or over an existing file)
+ * holding TEXT: the tool's "set up" signal. Returns 0, or -1 with a message.
+ */
+static inline int ready_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0) {
+		fprintf(stderr, TOOL_NAME ": %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Wait until PATH exists (checked every 20 ms) or DEADLINE (see now()) has
+ * passed. Returns 0 when it exists, -1 on the deadline.
+ */
+static inline int wait_file(const char *path, double deadline)
+{
+	while (access(path, F_OK) != 0) {
+		if (now() >= deadline)
+			return -1;
+		usleep(20000);
+	}
+	return 0;
 }
 
 #endif /* DROPSCOPE_TESTS_TOOL_H */

@@ -1,0 +1,48 @@
+#!/bin/bash
+# diagnose, case 6: a fresh namespace where nothing happens. The JSON
+# report has no findings and the verdict "no drops seen"; the text report
+# is the one line that says so; both exit 0. And bad input: a duration
+# that is zero, not a number or negative, and an unknown option, each end
+# with exit 2, one line on stderr and nothing on stdout, before anything is
+# attached.
+. "$(dirname "$0")/diagnose_lib.sh"
+require jq
+
+DIAG_SECONDS=2
+ns_add NS a
+
+dg_start main "$NS" || finish
+dg_end main "$NS" || finish
+check_eq "json: no findings" 0 "$(jq '.findings | length' "$T/main.json")" || show "$T/main.json"
+check_eq "json: verdict" "no drops seen" "$(jq -r '.verdict' "$T/main.json")"
+
+ds_launch text "$T/text.out" diagnose --netns "/run/netns/$NS" -d $DIAG_SECONDS || finish
+if ds_wait_exit text $((DIAG_SECONDS + 20)); then
+	check_eq "text: exit status" 0 "${DSRC[text]}" || show "$T/text.err"
+else
+	fail "text: still running $((DIAG_SECONDS + 20)) s after it started: killed"
+fi
+check_eq "text: one line" 1 "$(wc -l <"$T/text.out")" || show "$T/text.out"
+check_true "text: 'dropscope diagnose: ... netns /run/netns/$NS...: no drops seen'" \
+	grep -qE "^dropscope diagnose: [0-9.]+ s, netns /run/netns/$NS: no drops seen$" "$T/text.out" ||
+	show "$T/text.out"
+
+# bad_input WHAT ARGS...: exit 2, one line naming dropscope, no output
+bad_input()
+{
+	local what=$1 rc
+	shift
+	timeout 20 "$DROPSCOPE" diagnose --backend="$BACKEND" --netns "/run/netns/$NS" "$@" \
+		>"$T/bad.out" 2>"$T/bad.err"
+	rc=$?
+	check_eq "$what: exit status" 2 "$rc"
+	check_eq "$what: one line on stderr" 1 "$(wc -l <"$T/bad.err")" || show "$T/bad.err"
+	check_true "$what: the line names dropscope ($(head -c 200 "$T/bad.err"))" \
+		grep -q '^dropscope' "$T/bad.err"
+	check_eq "$what: nothing on stdout" 0 "$(wc -c <"$T/bad.out")"
+}
+bad_input "-d 0" -d 0
+bad_input "-d abc" -d abc
+bad_input "-d -1" -d -1
+bad_input "--no-such-option" --no-such-option
+finish
