@@ -44,6 +44,10 @@
 #define EV_MAX	       8 /* entries of one kind of evidence a finding shows */
 #define TOP_WHERE      4 /* locations, callers, devices kept per finding */
 #define MAX_SYSCTLS    (KNOWLEDGE_KNOBS)
+#define NETFILTER_FRAMES                                                                  \
+	"?nf_hook_slow,?nf_hook_slow_list,?nft_do_chain,?nft_do_chain_inet,"              \
+	"?nft_do_chain_ipv4,?nft_do_chain_ipv6,?nft_do_chain_netdev,?nft_do_chain_bridge," \
+	"?nft_do_chain_arp"
 
 /* One destination port the sampled drops went to. */
 struct port_hit {
@@ -1418,13 +1422,15 @@ int cmd_diagnose(struct config *cfg)
 	side_read(d, &d->start);
 
 	mcfg.by = DIAG_DIMS;
-	/* The netfilter hook is the function that called nf_hook_slow. */
-	if (cfg->helpers) {
-		snprintf(helpers, sizeof(helpers), "%s,nf_hook_slow", cfg->helpers);
-		mcfg.helpers = helpers;
-	} else {
-		mcfg.helpers = "nf_hook_slow";
-	}
+	/*
+	 * The netfilter hook is the function that called into netfilter: look
+	 * past the hook runner and the nftables chain walkers (6.x drops in
+	 * nft_do_chain itself; these exist only where nftables is built in
+	 * or loaded).
+	 */
+	snprintf(helpers, sizeof(helpers), "%s%s%s", cfg->helpers ?: "", cfg->helpers ? "," : "",
+		 NETFILTER_FRAMES);
+	mcfg.helpers = helpers;
 	lopts.events = (struct event_opts){ .enabled = true,
 					    .snaplen = SAMPLE_SNAPLEN,
 					    .rate = SAMPLE_RATE };

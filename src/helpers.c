@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -72,11 +73,23 @@ int helpers_resolve(const struct ksyms *ks, const char *extra, __u64 *start, __u
 	}
 	for (const char *p = extra; p && *p;) {
 		size_t len = strcspn(p, ",");
+		/* "?fn": only if this kernel has it (diagnose's netfilter frames). */
+		bool optional = *p == '?';
 		char fn[256];
 		const struct ksym *s;
 
+		if (optional) {
+			p++;
+			len--;
+		}
 		snprintf(fn, sizeof(fn), "%.*s", (int)(len < sizeof(fn) ? len : sizeof(fn) - 1), p);
 		s = len && len < sizeof(fn) ? ksyms__by_name(ks, fn) : NULL;
+		if (optional && (!s || !s->size)) {
+			p += len;
+			if (*p == ',')
+				p++;
+			continue;
+		}
 		if (!s || !s->size) {
 			snprintf(bad, badlen, "no kernel function '%s'", fn);
 			return -1;
