@@ -30,7 +30,7 @@ DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev b
 	      libncurses-dev libmnl-dev libmicrohttpd-dev libcap-dev
 DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf file tmux scdoc \
 	      man-db bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
-	      prometheus curl openssl systemd
+	      prometheus curl openssl systemd ethtool
 # libFuzzer and the sanitizer runtimes of clang (make fuzz, make check).
 DEPS_FUZZ  := clang libclang-rt-dev
 DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
@@ -49,7 +49,7 @@ LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 # need libmnl.
 EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
 		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c src/sockdiag.c \
-		 src/diagnose.c
+		 src/diagnose.c src/ethtool.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the

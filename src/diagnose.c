@@ -23,6 +23,7 @@
 #include "counters.h"
 #include "counts.h"
 #include "escape.h"
+#include "ethtool.h"
 #include "json.h"
 #include "knowledge.h"
 #include "ksyms.h"
@@ -44,9 +45,9 @@
 #define EV_MAX	       8 /* entries of one kind of evidence a finding shows */
 #define TOP_WHERE      4 /* locations, callers, devices kept per finding */
 #define MAX_SYSCTLS    (KNOWLEDGE_KNOBS)
-#define NETFILTER_FRAMES                                                                  \
-	"?nf_hook_slow,?nf_hook_slow_list,?nft_do_chain,?nft_do_chain_inet,"              \
-	"?nft_do_chain_ipv4,?nft_do_chain_ipv6,?nft_do_chain_netdev,?nft_do_chain_bridge," \
+#define NETFILTER_FRAMES                                                                           \
+	"?nf_hook_slow,?nf_hook_slow_list,?nft_do_chain,?nft_do_chain_inet,"                       \
+	"?nft_do_chain_ipv4,?nft_do_chain_ipv6,?nft_do_chain_netdev,?nft_do_chain_bridge,"         \
 	"?nft_do_chain_arp"
 
 /* One destination port the sampled drops went to. */
@@ -124,6 +125,8 @@ struct finding {
 	struct ev_port ports[EV_MAX];
 	int nports;
 	const struct dev_stats *device;
+	struct ring_size ring;
+	int ring_err;	 /* 0: ring read; -errno; 1: not asked */
 	__u64 otherhost; /* rx_otherhost_dropped growth of device */
 	bool have_otherhost;
 	int softnet_cpu; /* the CPU with most backlog drops, -1 none */
@@ -376,6 +379,7 @@ static struct finding *finding_new(struct diag *d)
 		return NULL;
 	memset(&d->f[d->nf], 0, sizeof(d->f[0]));
 	d->f[d->nf].softnet_cpu = -1;
+	d->f[d->nf].ring_err = 1;
 	return &d->f[d->nf++];
 }
 
@@ -821,6 +825,12 @@ static void ev_device(struct diag *d, struct finding *f)
 		return;
 	}
 	f->device = b;
+	if (f->k->evidence & EV_RING) {
+		f->ring_err = ethtool_ring(d->cfg->netns, b->name, &f->ring);
+		if (f->ring_err)
+			note(f, "the driver does not report its ring sizes (%s)",
+			     strerror(-f->ring_err));
+	}
 	if (a && b->have[DEV_RX_OTHERHOST]) {
 		f->otherhost = grew64(a->v[DEV_RX_OTHERHOST], b->v[DEV_RX_OTHERHOST]);
 		f->have_otherhost = true;
@@ -1110,6 +1120,8 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 		printf(",\"promisc\":%s", f->device->flags & IFF_PROMISC ? "true" : "false");
 		if (f->have_otherhost)
 			json_kv_u64("rx_otherhost_dropped", f->otherhost, &fi);
+		if (!f->ring_err)
+			printf(",\"rx_ring\":%u,\"rx_ring_max\":%u", f->ring.rx, f->ring.rx_max);
 		printf("}");
 		first = false;
 	}
@@ -1307,6 +1319,9 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		if (f->have_otherhost)
 			printf(", rx_otherhost_dropped grew by %llu",
 			       (unsigned long long)f->otherhost);
+		if (!f->ring_err)
+			printf(", receive ring %u of at most %u descriptors", f->ring.rx,
+			       f->ring.rx_max);
 		printf("\n");
 	}
 	for (int j = 0; j < f->nports; j++) {
