@@ -1431,9 +1431,14 @@ int cmd_diagnose(struct config *cfg)
 		d->netns = own_netns();
 	}
 	/* The counters first: "start" must come before any drop we count. */
-	d->have_src = !counter_src_open(&d->src, cfg->netns, err, sizeof(err));
-	if (!d->have_src)
-		fprintf(stderr, "dropscope diagnose: counters not read: %s\n", err);
+	/* Without the namespace's counters there is no evidence: refuse, as the exporter does. */
+	rc = counter_src_open(&d->src, cfg->netns, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "dropscope: %s\n", err);
+		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
+		goto out;
+	}
+	d->have_src = true;
 	side_read(d, &d->start);
 
 	mcfg.by = DIAG_DIMS;

@@ -38,7 +38,7 @@ bad_input()
 	check_eq "$what: exit status" 2 "$rc"
 	# The cause on the first line (the usage follows, as for every command).
 	check_true "$what: the first line says why ($(head -n1 "$T/bad.err" | head -c 200))" \
-		grep -qE '^dropscope: (invalid|unrecognized|unknown).*(duration|option)' \
+		grep -qE '^dropscope: ((invalid|unrecognized|unknown).*(duration|option)|--netns)' \
 		<(head -n1 "$T/bad.err")
 	check_eq "$what: nothing on stdout" 0 "$(wc -c <"$T/bad.out")"
 }
@@ -46,4 +46,16 @@ bad_input "-d 0" -d 0
 bad_input "-d abc" -d abc
 bad_input "-d -1" -d -1
 bad_input "--no-such-option" --no-such-option
+# A namespace that does not exist: no evidence could be read, so no report.
+bad_input_ns() {
+	local what=$1
+	shift
+	timeout 20 "$DROPSCOPE" diagnose --backend="$BACKEND" "$@" >"$T/bad.out" 2>"$T/bad.err"
+	check_eq "$what: exit status" 2 "$?"
+	check_true "$what: the first line names --netns ($(head -n1 "$T/bad.err" | head -c 200))" \
+		grep -q '^dropscope: --netns' "$T/bad.err"
+	check_eq "$what: nothing on stdout" 0 "$(wc -c <"$T/bad.out")"
+}
+bad_input_ns "--netns /nonexistent" -d 1 --netns /nonexistent-dstest
+bad_input_ns "--netns 1 (no such inode)" -d 1 --netns 1
 finish
