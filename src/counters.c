@@ -22,6 +22,7 @@ static const char *const proc_names[PNF_FILES] = {
 	[PNF_NETSTAT] = "netstat",
 	[PNF_SNMP6] = "snmp6",
 	[PNF_SOFTNET] = "softnet_stat",
+	[PNF_CONNTRACK] = "stat/nf_conntrack",
 };
 
 struct open_args {
@@ -81,8 +82,9 @@ static int open_all(void *p)
 	for (int i = 0; i < PNF_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", a->proc, proc_names[i]);
 		s->fd[i] = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		/* snmp6 is absent without IPv6: that part is then empty. */
-		if (s->fd[i] < 0 && i != PNF_SNMP6)
+		/* snmp6 is absent without IPv6, nf_conntrack without conntrack:
+		 * that part is then empty. */
+		if (s->fd[i] < 0 && i != PNF_SNMP6 && i != PNF_CONNTRACK)
 			return -errno;
 	}
 	return 0;
@@ -240,6 +242,9 @@ int counters_sample(struct counter_src *s, struct counter_snapshot *snap)
 		snap->nqdisc = (size_t)n;
 	snap->err_softnet = sample_softnet(s, snap);
 	snap->err_snmp = sample_snmp(s, snap);
+	/* Optional, and not an error when absent or odd: diagnose's evidence only. */
+	if (s->fd[PNF_CONNTRACK] >= 0 && counter_src_read(s, PNF_CONNTRACK) >= 0)
+		conntrack_parse(s->buf, &snap->conntrack);
 	if (snap->err_dev)
 		return snap->err_dev;
 	if (snap->err_qdisc)

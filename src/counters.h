@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "conntrack.h"
 #include "devstats.h"
 #include "qdiscstats.h"
 #include "snmp.h"
@@ -21,6 +22,7 @@ enum proc_net_file {
 	PNF_NETSTAT,
 	PNF_SNMP6,
 	PNF_SOFTNET,
+	PNF_CONNTRACK, /* stat/nf_conntrack: absent without conntrack */
 	PNF_FILES,
 };
 
@@ -63,6 +65,7 @@ struct counter_snapshot {
 	size_t nsoftnet;
 	struct snmp_value *snmp; /* snmp_drop_count entries, as snmp_drop_counters[] */
 	/* 0, or -errno: that reader failed and its part is empty */
+	struct conntrack_stats conntrack; /* .present false: not loaded here */
 	int err_dev, err_qdisc, err_softnet, err_snmp;
 };
 

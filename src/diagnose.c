@@ -120,6 +120,8 @@ struct finding {
 	struct ev_qdisc qdiscs[EV_MAX];
 	int nqdiscs;
 	const char *hook;
+	bool have_ct; /* conntrack's own drops, when it is loaded */
+	__u64 ct_drop, ct_insert_failed, ct_entries;
 	struct ev_nft nft[EV_MAX];
 	int nnft;
 	struct ev_port ports[EV_MAX];
@@ -756,6 +758,15 @@ static void ev_nft(struct diag *d, struct finding *f)
 	}
 	if (!f->hook)
 		note(f, "the hook is not known: no caller frame that names one");
+	if (d->start.snap.conntrack.present && d->end.snap.conntrack.present) {
+		const struct conntrack_stats *a = &d->start.snap.conntrack,
+					     *b = &d->end.snap.conntrack;
+
+		f->have_ct = true;
+		f->ct_drop = grew64(a->drop, b->drop);
+		f->ct_insert_failed = grew64(a->insert_failed, b->insert_failed);
+		f->ct_entries = b->entries;
+	}
 	if (d->end.nft_err) {
 		note(f,
 		     "the nftables ruleset could not be read (%s); iptables-legacy rules are "
@@ -958,6 +969,36 @@ static void json_owner(const struct ev_sock *s, bool *first)
 		printf(",\"comm\":null");
 }
 
+/* A knob's direction: its own, else the entry's (the i-th knob read is the i-th listed
+ * unless a {dev} knob was skipped for want of a device: then the entry's). */
+static const char *knob_dir(const struct finding *f, int i)
+{
+	for (int k = 0; k < KNOWLEDGE_KNOBS && f->k->knobs[k]; k++)
+		if (!strcmp(f->k->knobs[k], f->sysctl[i].name))
+			return f->k->knob_dirs[k] ?: f->k->direction;
+	return f->k->direction;
+}
+
+/* What a counter no entry knows counts, from the SNMP list's own words. */
+static const char *counter_why(const struct finding *f)
+{
+	for (size_t i = 0; i < snmp_drop_count; i++)
+		if (!strcmp(snmp_drop_counters[i].nstat, f->name))
+			return snmp_drop_counters[i].why;
+	return NULL;
+}
+
+static const char *finding_why(const struct finding *f)
+{
+	if (f->k)
+		return f->k->why;
+	if (f->counter)
+		return counter_why(f)
+			       ?: "a drop counter no entry of dropscope's knowledge explains";
+	return "not in dropscope's knowledge: the kernel's reason name and location are all "
+	       "there is";
+}
+
 static void print_json_finding(const struct diag *d, const struct finding *f)
 {
 	char buf[160], b2[32];
@@ -971,7 +1012,8 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 	if (!f->counter) {
 		symname(d, f->loc[0].addr, buf, sizeof(buf));
 		json_kv_str("location", buf, &first);
-		if (f->caller[0].n) {
+		/* The caller only where it is not the location itself (a helper freed it). */
+		if (f->caller[0].n && f->caller[0].addr != f->loc[0].addr) {
 			symname(d, f->caller[0].addr, buf, sizeof(buf));
 			json_kv_str("caller", buf, &first);
 		}
@@ -985,11 +1027,7 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 		json_kv_u64("netns", f->netns, &first);
 	}
 	printf(",\"known\":%s", f->k ? "true" : "false");
-	json_kv_str("why",
-		    f->k ? f->k->why
-			 : "not in dropscope's knowledge: the kernel's reason name and "
-			   "location are all there is",
-		    &first);
+	json_kv_str("why", finding_why(f), &first);
 	printf(",\"evidence\":{");
 	first = true;
 	if (!f->counter && f->loc[1].n) {
@@ -1108,6 +1146,12 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 			printf("}");
 		}
 		printf("]");
+		if (f->have_ct)
+			printf(",\"conntrack\":{\"drop\":%llu,\"insert_failed\":%llu,\"entries\":%"
+			       "llu}",
+			       (unsigned long long)f->ct_drop,
+			       (unsigned long long)f->ct_insert_failed,
+			       (unsigned long long)f->ct_entries);
 		first = false;
 	}
 	if (f->device) {
@@ -1169,7 +1213,7 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 				printf(",\"value\":null");
 			else
 				json_kv_str("value", f->sysctl[i].value, &fi);
-			json_kv_str("direction", f->k->direction, &fi);
+			json_kv_str("direction", knob_dir(f, i), &fi);
 			if (f->sysctl[i].host)
 				printf(",\"host_wide\":true");
 			printf("}");
@@ -1253,10 +1297,7 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 	}
 	if (f->netns)
 		printf(", netns %u", f->netns);
-	printf("\n   why:      %s\n",
-	       f->k ? f->k->why
-		    : "not in dropscope's knowledge: the kernel's reason name and location "
-		      "are all there is");
+	printf("\n   why:      %s\n", finding_why(f));
 
 #define EVIDENCE() printf("%s", said ? ind : "   evidence: "), said = true
 	for (int j = 0; j < f->nsocks; j++) {
@@ -1310,6 +1351,12 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 			else
 				printf(": no counter\n");
 		}
+		if (f->have_ct && (f->ct_drop || f->ct_insert_failed))
+			printf("%sconntrack dropped %llu (no room: %llu entries now), %llu failed "
+			       "inserts\n",
+			       ind, (unsigned long long)f->ct_drop,
+			       (unsigned long long)f->ct_entries,
+			       (unsigned long long)f->ct_insert_failed);
 	}
 	if (f->device) {
 		mac_text(f->device, buf, sizeof(buf));
@@ -1337,6 +1384,9 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		       (unsigned long long)f->softnet_top, (unsigned long long)f->softnet_sum);
 	}
 	for (int j = 0; j < f->nsysctl; j++) {
+		/* A knob of a module not loaded here says nothing. */
+		if (f->sysctl[j].err == -ENOENT)
+			continue;
 		EVIDENCE();
 		if (f->sysctl[j].err)
 			printf("%s: not readable (%s)\n", f->sysctl[j].name,

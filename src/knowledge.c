@@ -35,6 +35,7 @@ static const struct knowledge table[] = {
 	  .counters = { "UdpRcvbufErrors", "Udp6RcvbufErrors" },
 	  .counters_note = "raw, ping and packet sockets drop with this reason too, without the "
 			   "UDP counters",
+	  .overlaps = { "UdpInErrors", "Udp6InErrors" },
 	  .source = "net/ipv4/udp.c: __udp_enqueue_schedule_skb; net/core/sock.c: "
 		    "sock_queue_rcv_skb_reason" },
 	{ .name = "PROTO_MEM",
@@ -49,6 +50,7 @@ static const struct knowledge table[] = {
 	  .counters = { "UdpMemErrors", "Udp6MemErrors" },
 	  .counters_note =
 		  "TCP counts its memory drops elsewhere (TcpExtTCPRcvQDrop, TCPOFODrop...)",
+	  .overlaps = { "UdpInErrors", "Udp6InErrors" },
 	  .source = "net/ipv4/udp.c: __udp_enqueue_schedule_skb; net/ipv4/tcp_input.c: "
 		    "tcp_try_rmem_schedule" },
 	{ .name = "SOCKET_BACKLOG",
@@ -94,6 +96,7 @@ static const struct knowledge table[] = {
 		  "the counter also counts SYNs refused for a full accept queue, which "
 		  "tcp_conn_request frees with consume_skb (no kfree_skb): it can be higher",
 	  .overlaps = { "TcpExtListenDrops" },
+	  .knob_dirs = { "raise", "raise", "check", "check" },
 	  .source = "net/ipv4/tcp_minisocks.c: tcp_check_req; net/ipv4/tcp_ipv4.c: "
 		    "tcp_v4_syn_recv_sock" },
 	{ .name = "TcpExtListenOverflows",
@@ -107,6 +110,7 @@ static const struct knowledge table[] = {
 	  .counters_note = "SYNs refused for a full queue are freed with consume_skb: no kfree_skb "
 			   "sees them",
 	  .overlaps = { "TcpExtListenDrops" },
+	  .knob_dirs = { "raise", "raise", "check", "check" },
 	  .source = "net/ipv4/tcp_input.c: tcp_conn_request; net/ipv4/tcp_ipv4.c: "
 		    "tcp_v4_syn_recv_sock" },
 	{ .name = "TcpExtListenDrops",
@@ -117,6 +121,7 @@ static const struct knowledge table[] = {
 	  .knobs = { LISTEN_KNOBS },
 	  .change = "see the listener and its backlog",
 	  .direction = "raise",
+	  .knob_dirs = { "raise", "raise", "check", "check" },
 	  .source = "include/net/tcp.h: tcp_listendrop" },
 	{ .name = "TCP_ZEROWINDOW",
 	  .why = "data arrived while this host advertised a zero receive window: the application "
@@ -141,6 +146,7 @@ static const struct knowledge table[] = {
 	  .change = "check the link and the NIC (ethtool -S), try with offloads off (ethtool -K)",
 	  .direction = "check",
 	  .counters = { "TcpInCsumErrors" },
+	  .overlaps = { "TcpInErrs" },
 	  .source = "net/ipv4/tcp_ipv4.c: tcp_v4_rcv" },
 	{ .name = "NO_SOCKET",
 	  .why = "nothing listens on the packet's destination port (or address) in this network "
@@ -163,6 +169,7 @@ static const struct knowledge table[] = {
 	  .change = "check the link and the NIC (ethtool -S), try with offloads off (ethtool -K)",
 	  .direction = "check",
 	  .counters = { "UdpInCsumErrors", "Udp6InCsumErrors" },
+	  .overlaps = { "UdpInErrors", "Udp6InErrors" },
 	  .source = "net/ipv4/udp.c: __udp4_lib_rcv" },
 
 	/* Queueing disciplines */
@@ -179,6 +186,7 @@ static const struct knowledge table[] = {
 	  .counters_note = "a qdisc's drop counter also counts its drops with other reasons "
 			   "(QDISC_OVERLIMIT, "
 			   "QDISC_CONGESTED, FQ_*, CAKE_FLOOD)",
+	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards", "UdpSndbufErrors", "Udp6SndbufErrors" },
 	  .source = "net/core/dev.c: __dev_xmit_skb; include/net/sch_generic.h: qdisc_drop" },
 	{ .name = "QDISC_OVERLIMIT",
 	  .why = "a qdisc dropped the packet because one of its limits (queue length or rate) was "
@@ -188,6 +196,7 @@ static const struct knowledge table[] = {
 	  .direction = "raise",
 	  .counters = { "qdisc:drops" },
 	  .counters_note = "a qdisc's drop counter also counts its drops with other reasons",
+	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards", "UdpSndbufErrors", "Udp6SndbufErrors" },
 	  .source = "net/sched/sch_*.c: qdisc_drop_reason" },
 	{ .name = "QDISC_CONGESTED",
 	  .why = "an active queue management qdisc (CoDel, PIE, RED...) dropped the packet to keep "
@@ -197,6 +206,7 @@ static const struct knowledge table[] = {
 	  .direction = "check",
 	  .counters = { "qdisc:drops" },
 	  .counters_note = "a qdisc's drop counter also counts its other drops",
+	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards", "UdpSndbufErrors", "Udp6SndbufErrors" },
 	  .source = "net/sched/sch_codel.c, sch_fq_codel.c, sch_pie.c, sch_red.c" },
 	{ .name = "FQ_FLOW_LIMIT",
 	  .why = "the fq qdisc's per-flow limit was reached: one flow queued more than flow_limit "
@@ -206,6 +216,7 @@ static const struct knowledge table[] = {
 	  .direction = "raise",
 	  .counters = { "qdisc:drops" },
 	  .counters_note = "a qdisc's drop counter also counts its other drops",
+	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards", "UdpSndbufErrors", "Udp6SndbufErrors" },
 	  .source = "net/sched/sch_fq.c: fq_enqueue" },
 
 	/* Netfilter */
@@ -213,9 +224,11 @@ static const struct knowledge table[] = {
 	  .why = "a netfilter rule (nftables or iptables) or a chain's drop policy dropped the "
 		 "packet",
 	  .evidence = EV_NFT,
+	  .knobs = { "net.netfilter.nf_conntrack_count", "net.netfilter.nf_conntrack_max" },
 	  .change =
 		  "look at the rule or policy named below: it drops on purpose unless the rule is "
-		  "wrong",
+		  "wrong; if conntrack dropped (its table full), raise "
+		  "net.netfilter.nf_conntrack_max",
 	  .direction = "check",
 	  .source = "net/netfilter/core.c: nf_hook_slow" },
 

@@ -32,11 +32,12 @@ struct knowledge {
 	 * "dev:<stats64 field>" or "softnet:<column>".
 	 */
 	const char *name;
-	const char *why;		    /* one plain sentence: what happened */
-	unsigned evidence;		    /* enum evidence bits */
-	const char *knobs[KNOWLEDGE_KNOBS]; /* sysctls quoted with their live value */
-	const char *change;		    /* what to change, in the operator's words */
-	const char *direction;		    /* of the knobs: "raise", "lower", "check" */
+	const char *why;			/* one plain sentence: what happened */
+	unsigned evidence;			/* enum evidence bits */
+	const char *knobs[KNOWLEDGE_KNOBS];	/* sysctls quoted with their live value */
+	const char *change;			/* what to change, in the operator's words */
+	const char *direction;			/* of the knobs: "raise", "lower", "check" */
+	const char *knob_dirs[KNOWLEDGE_KNOBS]; /* a knob's own direction; NULL: direction */
 	/*
 	 * Counters whose sum sees the same drops (IPv4 + IPv6): nstat names,
 	 * "qdisc:drops", "dev:<field>", "softnet:<column>". Compared with the

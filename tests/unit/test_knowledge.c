@@ -116,6 +116,10 @@ static void test_knobs_exist(void **state)
 			for (char *p = path + 10; *p; p++)
 				if (*p == '.')
 					*p = '/';
+			/* Conntrack's knobs exist only where it is built in or loaded. */
+			if (!strncmp(t[i].knobs[c], "net.netfilter.", 14) &&
+			    access("/proc/sys/net/netfilter/nf_conntrack_max", F_OK))
+				continue;
 			total++;
 			if (access(path, F_OK)) {
 				print_message("knob %s not on this kernel\n", t[i].knobs[c]);
