@@ -75,4 +75,5 @@ check_eq "listener: comm" "$comm" "$(li comm)"
 for k in net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_syncookies; do
 	check_eq "evidence.sysctl $k" "$(nsysctl "$NS" $k)" "$(fv --arg k $k '.evidence.sysctl[$k]')"
 done
+dg_check_total report "$ovf"
 finish

@@ -56,4 +56,5 @@ if [[ $oh1 != none ]]; then
 	check_eq "reconcile: dev:rx_otherhost_dropped delta" "$oh" "$(jq -r '.[0].delta' <<<"$REC")"
 	check_eq "reconcile: dev:rx_otherhost_dropped agrees" true "$(jq -r '.[0].agrees' <<<"$REC")"
 fi
+dg_check_total report "$oh"
 finish
