@@ -11,7 +11,8 @@
 # (dg_end) and only then lets the processes go, because diagnose reads its
 # evidence at the end of its window. Every expected value comes from what
 # the test did or from the kernel's own tools (nstat, ss, tc, nft, ip,
-# sysctl, /proc), never from the report.
+# sysctl, /proc), never from the report. DG_KEEP=DIR keeps each report
+# there as TEST-TAG.json.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
