@@ -6,6 +6,7 @@
 # and names the socket's owner (the tool's pid and comm), its buffer (what
 # getsockopt(SO_RCVBUF) said, = ss's rb), what it holds (ss's r), its own
 # drop counter (ss's d) and the rmem sysctls as the namespace reads them.
+# A second diagnose of the same window in text says the same.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq ss sysctl
 UDPRECV=$(tool udprecv) || exit 1
@@ -24,13 +25,16 @@ check_eq "udprecv: its own pid is the one started" "$RPID" "$tpid"
 comm=$(cat "/proc/$RPID/comm")
 check_eq "udprecv: comm (/proc)" dsudprecv "$comm"
 
-e0=$(snmp "$NS" UdpRcvbufErrors)
-e6_0=$(snmp "$NS" Udp6RcvbufErrors)
+snmp_all "$NS" "$T/snmp0"
 dg_start main "$NS" || finish
+# the same window in text
+ds_launch text "$T/text.out" diagnose --netns "/run/netns/$NS" -d "$DIAG_SECONDS" || finish
 nsx "$NS" "$UDPSEND" -n $N -l 500 127.0.0.1 $PORT >"$T/send" || fail "udpsend: $(cat "$T/send")"
 dg_in_window main
 dg_end main "$NS" || finish
-e=$(($(snmp "$NS" UdpRcvbufErrors) - e0))
+ds_wait_exit text 20 || fail "diagnose (text) still running 20 s after the JSON one ended"
+snmp_all "$NS" "$T/snmp1"
+e=$(snmp_delta "$T/snmp0" "$T/snmp1" UdpRcvbufErrors)
 # The kernel's view of the socket, still undrained: skmem:(rR,rbB,...,dD)
 skmem=$(nsx "$NS" ss -uanmH "sport = :$PORT" | grep -o 'skmem:([^)]*)')
 ss_r=$(sed -n 's/.*[(,]r\([0-9]*\),.*/\1/p' <<<"$skmem")
@@ -77,9 +81,27 @@ done
 check_eq "change: raise net.core.rmem_max" raise \
 	"$(fv '[.change[]? | select(.knob == "net.core.rmem_max") | .direction] | first // "none"')"
 
-# The counters summed: IPv4's and IPv6's (the test sends IPv4 only).
+# The counter may be named with its IPv6 twin ("UdpRcvbufErrors+Udp6RcvbufErrors").
 REC=$(fv '[.reconcile[]? | select(.counter | split("+") | index("UdpRcvbufErrors"))]')
-check_eq "reconcile: UdpRcvbufErrors+Udp6RcvbufErrors delta = nstat" \
-	"$((e + $(snmp "$NS" Udp6RcvbufErrors) - e6_0))" "$(jq -r '.[0].delta' <<<"$REC")"
-check_eq "reconcile: UdpRcvbufErrors agrees" true "$(jq -r '.[0].agrees' <<<"$REC")"
+rc_name=$(jq -r '.[0].counter' <<<"$REC")
+check_eq "reconcile: an entry for UdpRcvbufErrors" 1 "$(jq length <<<"$REC")" ||
+	log "reconcile: $(fv -c '.reconcile')"
+check_eq "reconcile: $rc_name delta = nstat" "$(snmp_delta "$T/snmp0" "$T/snmp1" "$rc_name")" \
+	"$(jq -r '.[0].delta' <<<"$REC")"
+check_eq "reconcile: $rc_name agrees" true "$(jq -r '.[0].agrees' <<<"$REC")"
+dg_check_total report "$dropped"
+
+# The text report says the same: the finding's line, the socket's owner
+# and buffer, and the agreement with the counter.
+TXT=$T/text.out
+check_eq "text: exit status" 0 "${DSRC[text]}" || show "$T/text.err"
+check_true "text: header" grep -qE \
+	"^dropscope diagnose: $DIAG_SECONDS\.0 s, netns /run/netns/$NS: [0-9]+ findings?$" "$TXT" ||
+	show "$TXT"
+check_true "text: '$dropped packets dropped (R/s): SOCKET_RCVBUFF at ...'" grep -qE \
+	"^[0-9]+\. $dropped packets dropped \([0-9.]+/s\): SOCKET_RCVBUFF at " "$TXT" || show "$TXT"
+check_true "text: 'udp 127.0.0.1:$PORT pid $RPID ($comm): SO_RCVBUF $rcvbuf bytes'" grep -qF \
+	"udp 127.0.0.1:$PORT pid $RPID ($comm): SO_RCVBUF $rcvbuf bytes" "$TXT" || show "$TXT"
+check_true "text: agrees: ...UdpRcvbufErrors... grew by $e" grep -qE \
+	"^ +agrees: +[A-Za-z0-9+]*UdpRcvbufErrors[A-Za-z0-9+]* grew by $e\b" "$TXT" || show "$TXT"
 finish

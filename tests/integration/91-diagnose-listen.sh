@@ -75,4 +75,7 @@ check_eq "listener: comm" "$comm" "$(li comm)"
 for k in net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_syncookies; do
 	check_eq "evidence.sysctl $k" "$(nsysctl "$NS" $k)" "$(fv --arg k $k '.evidence.sysctl[$k]')"
 done
+check_eq "change: raise net.core.somaxconn" raise \
+	"$(fv '[.change[]? | select(.knob == "net.core.somaxconn") | .direction] | first // "none"')"
+dg_check_total report "$ovf"
 finish

@@ -75,4 +75,5 @@ check_true "reconcile: at least one entry" test "$(fv '.reconcile | length')" -g
 check_eq "reconcile: every entry agrees" true "$(fv '[.reconcile[]?.agrees] | all')"
 check_eq "reconcile: every delta = tc delta" true \
 	"$(fv --argjson d "$d" '[.reconcile[]?.delta == $d] | all')"
+dg_check_total report "$d"
 finish

@@ -60,4 +60,5 @@ check_eq "nft: kind" rule "$(r kind)"
 check_eq "nft: handle = nft -a" "$handle" "$(r handle)"
 check_eq "nft: packets = the counter's growth" "$c" "$(r packets)"
 check_eq "nft: the dropping rule comes first" dsin "$(fv '.evidence.nft[0].chain')"
+dg_check_total report "$c"
 finish

@@ -3,8 +3,8 @@
 # otherhost, IPv4) from a veth in a second namespace into its peer dsr0 in
 # the diagnosed one: IP drops them as OTHERHOST. The finding counts the
 # frames sent = dsr0's rx_otherhost_dropped delta (ip -s -s link), names
-# the device, and its evidence shows the device's MAC and promisc state as
-# `ip -d -j link` says.
+# the device, and its evidence shows the device's MAC and promisc state (on)
+# as `ip -d -j link` says.
 . "$(dirname "$0")/diagnose_lib.sh"
 require jq
 INJECT=$(tool inject) || exit 1
@@ -14,6 +14,9 @@ LOC4='ip_rcv_core|ip_rcv' # as 05-otherhost.sh
 ns_add NS a
 ns_add NI inj
 veth_add "$NI" dsi0 "$NS" dsr0
+# promiscuous or not, IP drops frames for another host; promisc on makes
+# the evidence's state something that has to be read
+ip -n "$NS" link set dsr0 promisc on || die "promisc on dsr0"
 
 # otherhost: dsr0's counter; ip leaves it out while it is 0, and a kernel
 # before 5.19 does not have it ("none" after the frames came)
@@ -47,6 +50,7 @@ check_eq "netns (inode)" "$(netns_inode "$NS")" "$(fv '.netns')"
 dg_check_common OTHERHOST "$NS"
 check_eq "evidence.device.name" dsr0 "$(fv '.evidence.device.name')"
 check_eq "evidence.device.mac = ip link" "$mac" "$(fv '.evidence.device.mac')"
+check_eq "dsr0 is promiscuous (ip -d link)" true "$promisc"
 check_eq "evidence.device.promisc = ip -d link" "$promisc" "$(fv '.evidence.device.promisc')"
 if [[ $oh1 != none ]]; then
 	# a fresh device: its counter is the window's delta
@@ -56,4 +60,5 @@ if [[ $oh1 != none ]]; then
 	check_eq "reconcile: dev:rx_otherhost_dropped delta" "$oh" "$(jq -r '.[0].delta' <<<"$REC")"
 	check_eq "reconcile: dev:rx_otherhost_dropped agrees" true "$(jq -r '.[0].agrees' <<<"$REC")"
 fi
+dg_check_total report "$oh"
 finish

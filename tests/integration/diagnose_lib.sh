@@ -11,13 +11,15 @@
 # (dg_end) and only then lets the processes go, because diagnose reads its
 # evidence at the end of its window. Every expected value comes from what
 # the test did or from the kernel's own tools (nstat, ss, tc, nft, ip,
-# sysctl, /proc), never from the report.
+# sysctl, /proc), never from the report. DG_KEEP=DIR keeps each report
+# there as TEST-TAG.json.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $BACKEND == tp_btf ]] || skip "not about the backend: runs once, with tp_btf"
 
 DIAG_SECONDS=${DIAG_SECONDS:-3}
+DG_KEEP=${DG_KEEP:-}
 
 # dg_start TAG NS [ARGS...]: `dropscope diagnose --netns /run/netns/NS
 # --json -d $DIAG_SECONDS ARGS` in the background, its JSON in $T/TAG.json;
@@ -60,6 +62,8 @@ dg_end()
 		"$(jq --argjson d "$DIAG_SECONDS" '.duration_s == $d' "$out")"
 	check_eq "diagnose ($tag): netns" "/run/netns/$ns" "$(jq -r '.netns' "$out")"
 	log "diagnose ($tag) findings: $(jq -c '[.findings[] | [.source, .name, .count]]' "$out")"
+	# DG_KEEP=DIR keeps the reports for a look after the run
+	[[ -n ${DG_KEEP:-} ]] && cp "$out" "$DG_KEEP/$TEST_NAME-$tag.json"
 	return 0
 }
 
@@ -133,6 +137,33 @@ netns_inode()
 nsysctl()
 {
 	nsx "$1" sysctl -n "$2"
+}
+
+# dg_check_total WHAT EXPECTED: the report's counts add up to the drops
+# the test made. The namespaces are private, so anything more is a leak
+# or the same drops told twice: a counter that sees the drops of a
+# finding belongs in that finding's reconcile, not in a finding of its own.
+dg_check_total()
+{
+	check_eq "$1: the findings add up to the drops made" "$2" \
+		"$(jq '[.findings[].count] | add // 0' "$T/main.json")" ||
+		log "findings: $(jq -c '[.findings[] | [.source, .name, .count, .known]]' "$T/main.json")"
+}
+
+# snmp_all NS FILE: every SNMP counter of the namespace (nstat -asz) to FILE.
+snmp_all()
+{
+	nsx "$1" nstat -asz 2>/dev/null | awk '!/^#/ { print $1, $2 }' >"$2"
+}
+
+# snmp_delta FILE0 FILE1 NAME[+NAME...]: the growth of the sum of those
+# counters between two snmp_all files.
+snmp_delta()
+{
+	awk -v names="$3" 'BEGIN { n = split(names, l, "+"); for (i = 1; i <= n; i++) want[l[i]] = 1 }
+		FNR == NR { if ($1 in want) s0 += $2; next }
+		($1 in want) { s1 += $2 }
+		END { print s1 - s0 }' "$1" "$2"
 }
 
 # dg_check_common WHAT NS: what every finding of FIND must have: known,
