@@ -1383,18 +1383,6 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		printf("CPU %d had %llu of the %llu backlog drops\n", f->softnet_cpu,
 		       (unsigned long long)f->softnet_top, (unsigned long long)f->softnet_sum);
 	}
-	for (int j = 0; j < f->nsysctl; j++) {
-		/* A knob of a module not loaded here says nothing. */
-		if (f->sysctl[j].err == -ENOENT)
-			continue;
-		EVIDENCE();
-		if (f->sysctl[j].err)
-			printf("%s: not readable (%s)\n", f->sysctl[j].name,
-			       strerror(-f->sysctl[j].err));
-		else
-			printf("%s = %s%s\n", f->sysctl[j].name, ESC(f->sysctl[j].value),
-			       f->sysctl[j].host ? " (host-wide)" : "");
-	}
 	for (int j = 0; j < f->nnotes; j++) {
 		EVIDENCE();
 		printf("(%s)\n", f->notes[j]);
@@ -1406,6 +1394,20 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		printf("   change:   not known; `dropscope --by location,caller --stacks` shows "
 		       "the "
 		       "path\n");
+	/* The knobs, each with its value now and which way to turn it. */
+	for (int j = 0; j < f->nsysctl; j++) {
+		const struct sysctl_val *v = &f->sysctl[j];
+
+		/* A knob of a module not loaded here says nothing. */
+		if (v->err == -ENOENT)
+			continue;
+		if (v->err)
+			printf("%s%s %s: not readable (%s)\n", ind, knob_dir(f, j), v->name,
+			       strerror(-v->err));
+		else
+			printf("%s%s %s (now %s%s)\n", ind, knob_dir(f, j), v->name, ESC(v->value),
+			       v->host ? ", host-wide" : "");
+	}
 	for (int j = 0; j < f->nrec; j++) {
 		const struct reconcile *r = &f->rec[j];
 
