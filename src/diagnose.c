@@ -157,7 +157,8 @@ struct diag {
 	__u64 ports_unsampled;
 	struct finding f[MAX_FINDINGS];
 	int nf;
-	__u64 findings_folded; /* rows beyond MAX_FINDINGS, summed into the last */
+	__u64 findings_folded;	/* drops in findings beyond MAX_FINDINGS */
+	__u64 overflow, missed; /* drops the count table had no row for; runs skipped */
 	double seconds;
 	bool claimed[64]; /* counters (by index of claim_names) a finding accounts for */
 	const char *claim_names[64];
@@ -1258,6 +1259,9 @@ static void print_json(const struct diag *d)
 		printf(",\"verdict\":\"no drops seen\"");
 	if (d->findings_folded)
 		printf(",\"not_shown\":%llu", (unsigned long long)d->findings_folded);
+	/* Never silent: drops counted without their key, runs the kernel skipped. */
+	printf(",\"unattributed\":%llu,\"missed\":%llu", (unsigned long long)d->overflow,
+	       (unsigned long long)d->missed);
 	if (d->ports_unsampled)
 		printf(",\"ports_unsampled\":%llu", (unsigned long long)d->ports_unsampled);
 	printf("}\n");
@@ -1427,16 +1431,22 @@ static void print_text(const struct diag *d)
 {
 	printf("dropscope diagnose: %.1f s, netns %s", d->seconds,
 	       d->cfg->netns ? ESC(d->cfg->netns) : "(all; counters of our own)");
-	if (!d->nf) {
+	if (!d->nf)
 		printf(": no drops seen\n");
-		return;
-	}
-	printf(": %d finding%s\n", d->nf, d->nf == 1 ? "" : "s");
+	else
+		printf(": %d finding%s\n", d->nf, d->nf == 1 ? "" : "s");
 	for (int i = 0; i < d->nf; i++)
 		print_text_finding(d, &d->f[i], i);
 	if (d->findings_folded)
 		printf("\n(%llu more drops in findings beyond the first %d)\n",
 		       (unsigned long long)d->findings_folded, MAX_FINDINGS);
+	if (d->overflow)
+		printf("\n%llu drops not attributed (the in-kernel table was full: --max-keys)\n",
+		       (unsigned long long)d->overflow);
+	if (d->missed)
+		printf("\n%llu program runs skipped by the kernel (nested): their drops are not "
+		       "counted\n",
+		       (unsigned long long)d->missed);
 }
 
 /* ---- the command --------------------------------------------------------- */
@@ -1535,6 +1545,13 @@ int cmd_diagnose(struct config *cfg)
 		fprintf(stderr, "dropscope: reading the counts: %s\n", strerror(-n));
 		rc = 1;
 		goto out;
+	}
+	{
+		__u64 st[STAT_MAX];
+
+		counts__stat_totals(d->m.counts, st);
+		d->overflow = st[STAT_OVERFLOW];
+		d->missed = counts__missed_total(d->m.counts);
 	}
 	findings_from_rows(d, rows, n);
 	reconcile(d);
