@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
+#include <linux/neighbour.h>
 #include <linux/pkt_sched.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -28,6 +29,7 @@
 #include "knowledge.h"
 #include "ksyms.h"
 #include "monitor.h"
+#include "neigh.h"
 #include "netns.h"
 #include "nftstats.h"
 #include "output.h"
@@ -126,6 +128,9 @@ struct finding {
 	int nnft;
 	struct ev_port ports[EV_MAX];
 	int nports;
+	const struct neigh_entry *neigh[EV_MAX];
+	int nneigh;
+	unsigned neigh_total; /* entries in the table(s) */
 	const struct dev_stats *device;
 	struct ring_size ring;
 	int ring_err;	 /* 0: ring read; -errno; 1: not asked */
@@ -144,6 +149,8 @@ struct side {
 	int nudp, ntcp;
 	struct nft_drop_point *nft;
 	int nnft, nft_err;
+	struct neigh_entry *neigh; /* read at the end only */
+	int nneigh;
 };
 
 struct diag {
@@ -243,6 +250,7 @@ static void side_free(struct side *s)
 	free(s->udp);
 	free(s->tcp);
 	free(s->nft);
+	free(s->neigh);
 }
 
 static const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifindex)
@@ -849,6 +857,32 @@ static void ev_device(struct diag *d, struct finding *f)
 	}
 }
 
+/* Unresolved neighbours first (FAILED, INCOMPLETE, PROBE), on the finding's device if known. */
+static void ev_neigh(struct diag *d, struct finding *f)
+{
+	int ifindex = f->counter ? f->ifindex : (int)f->dev[0].addr;
+
+	if (!d->end.neigh) {
+		int n = neigh_read(d->src.nl, &d->src.seq, &d->end.neigh);
+
+		d->end.nneigh = n > 0 ? n : 0;
+		if (n < 0)
+			note(f, "the neighbour table could not be read (%s)", strerror(-n));
+	}
+	f->neigh_total = (unsigned)d->end.nneigh;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < d->end.nneigh && f->nneigh < EV_MAX; i++) {
+			const struct neigh_entry *e = &d->end.neigh[i];
+			bool bad = e->state & (NUD_FAILED | NUD_INCOMPLETE | NUD_PROBE);
+
+			/* NOARP and PERMANENT entries (multicast, static) resolve nothing. */
+			if ((ifindex && e->ifindex != ifindex) || bad != !pass ||
+			    (e->state & (NUD_NOARP | NUD_PERMANENT)))
+				continue;
+			f->neigh[f->nneigh++] = e;
+		}
+}
+
 static void ev_softnet(struct diag *d, struct finding *f)
 {
 	const struct counter_snapshot *a = &d->start.snap, *b = &d->end.snap;
@@ -912,6 +946,8 @@ static void evidence(struct diag *d, struct finding *f)
 		ev_device(d, f);
 	if (f->k->evidence & EV_SOFTNET)
 		ev_softnet(d, f);
+	if (f->k->evidence & EV_NEIGH)
+		ev_neigh(d, f);
 	ev_sysctls(d, f);
 }
 
@@ -1184,6 +1220,23 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 		printf("]");
 		first = false;
 	}
+	if (f->k && (f->k->evidence & EV_NEIGH)) {
+		printf("%s\"neighbours\":{\"entries\":%u,\"shown\":[", first ? "" : ",",
+		       f->neigh_total);
+		for (int i = 0; i < f->nneigh; i++) {
+			const struct neigh_entry *e = f->neigh[i];
+			const struct dev_stats *dev = dev_by_index(&d->end.snap, e->ifindex);
+			bool fi = true;
+
+			printf("%s{", i ? "," : "");
+			json_kv_str("address", e->addr, &fi);
+			json_kv_str("device", dev ? dev->name : "?", &fi);
+			json_kv_str("state", neigh_state_name(e->state), &fi);
+			printf("}");
+		}
+		printf("]}");
+		first = false;
+	}
 	if (f->softnet_cpu >= 0) {
 		printf("%s\"softnet\":{\"cpu\":%d,\"cpu_drops\":%llu,\"all_drops\":%llu}",
 		       first ? "" : ",", f->softnet_cpu, (unsigned long long)f->softnet_top,
@@ -1367,7 +1420,8 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		EVIDENCE();
 		printf("device %s: MAC %s, %s", ESC(f->device->name), buf[0] ? buf : "none",
 		       f->device->flags & IFF_PROMISC ? "promiscuous" : "not promiscuous");
-		if (f->have_otherhost)
+		if (f->have_otherhost &&
+		    (f->otherhost || strstr(f->name, "OTHERHOST") || strstr(f->name, "otherhost")))
 			printf(", rx_otherhost_dropped grew by %llu",
 			       (unsigned long long)f->otherhost);
 		if (!f->ring_err)
@@ -1381,6 +1435,18 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		       f->ports[j].port, (unsigned long long)f->ports[j].n,
 		       f->ports[j].listening ? "something listens there now"
 					     : "nothing listens there");
+	}
+	for (int j = 0; j < f->nneigh; j++) {
+		const struct neigh_entry *e = f->neigh[j];
+		const struct dev_stats *dev = dev_by_index(&d->end.snap, e->ifindex);
+
+		EVIDENCE();
+		printf("neighbour %s on %s: %s\n", ESC(e->addr), ESC(dev ? dev->name : "?"),
+		       neigh_state_name(e->state));
+	}
+	if (f->k && (f->k->evidence & EV_NEIGH)) {
+		EVIDENCE();
+		printf("%u entries in the neighbour tables\n", f->neigh_total);
 	}
 	if (f->softnet_cpu >= 0) {
 		EVIDENCE();

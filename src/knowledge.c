@@ -288,23 +288,31 @@ static const struct knowledge table[] = {
 	{ .name = "NEIGH_FAILED",
 	  .why = "address resolution (ARP or neighbour discovery) of the next hop failed: it does "
 		 "not answer",
-	  .evidence = EV_DEVICE,
+	  .evidence = EV_DEVICE | EV_NEIGH,
 	  .change = "check that the next hop is up and on this link (`ip neigh` shows FAILED)",
 	  .direction = "check",
 	  .source = "net/core/neighbour.c: neigh_invalidate" },
 	{ .name = "NEIGH_QUEUEFULL",
 	  .why = "more packets waited for the next hop's address to resolve than its queue holds",
-	  .evidence = EV_DEVICE,
+	  .evidence = EV_DEVICE | EV_NEIGH,
 	  .knobs = { "net.ipv4.neigh.{dev}.unres_qlen_bytes" },
 	  .change = "check why resolution is slow; raise unres_qlen_bytes",
 	  .direction = "raise",
 	  .source = "net/core/neighbour.c: __neigh_event_send" },
 	{ .name = "NEIGH_CREATEFAIL",
 	  .why = "the neighbour table is full: no entry could be created",
-	  .knobs = { "net.ipv4.neigh.default.gc_thresh3" },
+	  .evidence = EV_NEIGH,
+	  .knobs = { "net.ipv4.neigh.default.gc_thresh3", "net.ipv6.neigh.default.gc_thresh3" },
 	  .change = "raise gc_thresh3 (and gc_thresh2)",
 	  .direction = "raise",
 	  .source = "net/core/neighbour.c: neigh_alloc" },
+	{ .name = "IcmpInErrors",
+	  .why = "ICMP messages that could not be used: a bad checksum or length, or an error "
+		 "about a packet whose socket is gone (the sender closed it before the error came)",
+	  .change = "usually a consequence of other drops (an ICMP error for each, e.g. host "
+		    "unreachable after a failed neighbour): look at the findings above",
+	  .direction = "check",
+	  .source = "net/ipv4/icmp.c: icmp_rcv; net/ipv4/udp.c: __udp4_lib_err" },
 	{ .name = "IP_CSUM",
 	  .why = "an IPv4 header checksum was wrong: corruption on the path, or a NIC or driver "
 		 "bug",
@@ -318,7 +326,7 @@ static const struct knowledge table[] = {
 	  .why = "a CPU's input backlog was full: more packets arrived for one CPU than it "
 		 "processed "
 		 "(RPS/RFS steering, a busy CPU, veth or loopback bursts)",
-	  .evidence = EV_SOFTNET,
+	  .evidence = EV_SOFTNET | EV_NEIGH,
 	  .knobs = { BACKLOG_KNOBS },
 	  .change = "raise net.core.netdev_max_backlog, spread the load (RPS)",
 	  .direction = "raise",
