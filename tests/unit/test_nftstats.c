@@ -681,6 +681,8 @@ static void test_eperm(void **state)
 		struct mnl_socket *nl;
 		unsigned seq = 0;
 
+		/* A dump left waiting for more after its error would hang here. */
+		alarm(10);
 		/* nobody, with no capabilities left */
 		if (setgid(65534) || setuid(65534))
 			_exit(10);
