@@ -609,6 +609,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct reader *rd = data;
 	struct nft_rule_msg *r = &rd->rule;
 	struct nft_drop_point *p;
+	bool complete;
 	unsigned ci;
 	int rc = nftstats_parse_rule(nlh, r);
 
@@ -621,15 +622,16 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	rd->info->rules++;
 	rd->info->vmap_rules += r->vmap;
+	/* A chain not in the chain dump, none skipped: the ruleset changed meanwhile. */
+	complete = !rd->info->truncated && !rd->info->unparsed;
 	ci = find_chain(rd, r->family, r->table, r->chain);
-	/* Its chain was not in the chain dump, nor skipped: the ruleset changed meanwhile. */
-	if (ci == -1u && !rd->info->truncated && !rd->info->unparsed)
+	if (ci == -1u && complete)
 		rd->changed = true;
 	if (r->verdict == NFT_RULE_JUMP && ci != -1u) {
 		unsigned to = find_chain(rd, r->family, r->table, r->target);
 
 		if (to == -1u)
-			rd->changed = true;
+			rd->changed |= complete;
 		else if (add_edge(rd, ci, to))
 			goto nomem;
 	}
@@ -797,13 +799,11 @@ int nftstats_read_info(struct mnl_socket *nl, unsigned *seq, struct nft_drop_poi
 	}
 	for (int attempt = 0; attempt < NFT_ATTEMPTS; attempt++) {
 		reader_reset(&rd, info);
+		info->retries = (unsigned)attempt;
 		rc = read_once(nl, seq, &rd);
 		/* EINTR: the kernel marked a dump interrupted by a ruleset change. */
-		if (rc == -EINTR || (!rc && rd.changed)) {
-			info->changed = true;
-			continue;
-		}
-		break;
+		if (rc != -EINTR && (rc || !rd.changed))
+			break;
 	}
 	if (rc == -EINTR)
 		rc = -EAGAIN;
