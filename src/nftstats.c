@@ -125,6 +125,34 @@ static void copy_name(char *dst, size_t len, const char *src)
 	memcpy(dst + len - 4, "...", 4);
 }
 
+typedef int (*attr_fn)(const struct nlattr *a, void *data);
+
+/*
+ * Every attribute in len bytes from start. mnl_attr_parse() stops quietly
+ * at one that overruns its container; here that makes the whole message
+ * malformed, so a cut-off expression list is not taken for a rule without
+ * a verdict. Returns 0, or -EINVAL (overrun, trailing bytes, fn failed).
+ */
+static int walk(const void *start, size_t len, attr_fn fn, void *data)
+{
+	const struct nlattr *a = start;
+	long rem = (long)len;
+
+	while (rem >= (long)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem) {
+		if (fn(a, data))
+			return -EINVAL;
+		/* The last attribute's padding may be left out. */
+		rem -= (long)MNL_ALIGN(a->nla_len);
+		a = mnl_attr_next(a);
+	}
+	return rem <= 0 ? 0 : -EINVAL;
+}
+
+static int walk_nested(const struct nlattr *nest, attr_fn fn, void *data)
+{
+	return walk(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), fn, data);
+}
+
 struct attrs {
 	const struct nlattr **tb;
 	const enum mnl_attr_data_type *policy; /* MNL_TYPE_UNSPEC: not used, not checked */
@@ -138,11 +166,11 @@ static int attr_cb(const struct nlattr *a, void *data)
 
 	/* Attributes newer than our headers, or unused: skipped by their length. */
 	if (t > p->max || p->policy[t] == MNL_TYPE_UNSPEC)
-		return MNL_CB_OK;
+		return 0;
 	if (mnl_attr_validate(a, p->policy[t]) < 0)
-		return MNL_CB_ERROR;
+		return -EINVAL;
 	p->tb[t] = a;
-	return MNL_CB_OK;
+	return 0;
 }
 
 static int parse_nested(const struct nlattr *nest, const enum mnl_attr_data_type *policy,
@@ -151,7 +179,7 @@ static int parse_nested(const struct nlattr *nest, const enum mnl_attr_data_type
 	struct attrs p = { .tb = tb, .policy = policy, .max = max };
 
 	memset(tb, 0, (max + 1) * sizeof(*tb));
-	return mnl_attr_parse_nested(nest, attr_cb, &p) < 0 ? -EINVAL : 0;
+	return walk_nested(nest, attr_cb, &p);
 }
 
 /* The nfgenmsg header and the top-level attributes of a message of type msg. */
@@ -159,20 +187,22 @@ static int parse_msg(const struct nlmsghdr *nlh, unsigned msg, __u8 *family,
 		     const enum mnl_attr_data_type *policy, unsigned max, const struct nlattr **tb)
 {
 	struct attrs p = { .tb = tb, .policy = policy, .max = max };
+	const size_t hdr = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
 	const struct nfgenmsg *nfg;
 
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES ||
 	    NFNL_MSG_TYPE(nlh->nlmsg_type) != msg)
 		return -ENOENT;
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)))
+	if (nlh->nlmsg_len < hdr)
 		return -EINVAL;
 	nfg = mnl_nlmsg_get_payload(nlh);
 	*family = nfg->nfgen_family;
 	memset(tb, 0, (max + 1) * sizeof(*tb));
-	return mnl_attr_parse(nlh, sizeof(*nfg), attr_cb, &p) < 0 ? -EINVAL : 0;
+	return walk((const char *)nlh + hdr, nlh->nlmsg_len - hdr, attr_cb, &p);
 }
 
-static void parse_counter(const struct nlattr *nest, __u64 *packets, __u64 *bytes, bool *have)
+/* An anonymous counter's values (an expression's data, or a chain's counters). */
+static int parse_counter(const struct nlattr *nest, __u64 *packets, __u64 *bytes, bool *have)
 {
 	static const enum mnl_attr_data_type pol[NFTA_COUNTER_MAX + 1] = {
 		[NFTA_COUNTER_BYTES] = MNL_TYPE_U64,
@@ -182,33 +212,42 @@ static void parse_counter(const struct nlattr *nest, __u64 *packets, __u64 *byte
 
 	if (parse_nested(nest, pol, NFTA_COUNTER_MAX, tb) || !tb[NFTA_COUNTER_PACKETS] ||
 	    !tb[NFTA_COUNTER_BYTES])
-		return;
+		return -EINVAL;
 	*packets = be64toh(mnl_attr_get_u64(tb[NFTA_COUNTER_PACKETS]));
 	*bytes = be64toh(mnl_attr_get_u64(tb[NFTA_COUNTER_BYTES]));
 	*have = true;
+	return 0;
+}
+
+struct devname {
+	char *buf;
+	size_t len;
+};
+
+static int devname_cb(const struct nlattr *a, void *data)
+{
+	struct devname *d = data;
+
+	if (mnl_attr_get_type(a) != NFTA_DEVICE_NAME)
+		return 0;
+	if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return -EINVAL;
+	if (!d->buf[0])
+		copy_name(d->buf, d->len, mnl_attr_get_str(a));
+	return 0;
 }
 
 /* The hook's device: NFTA_HOOK_DEV, or the first NFTA_DEVICE_NAME of NFTA_HOOK_DEVS. */
 static int hook_device(const struct nlattr *dev, const struct nlattr *devs, char *buf, size_t len)
 {
-	const struct nlattr *a;
+	struct devname d = { .buf = buf, .len = len };
 
+	buf[0] = 0;
 	if (dev) {
 		copy_name(buf, len, mnl_attr_get_str(dev));
 		return 0;
 	}
-	if (!devs)
-		return 0;
-	mnl_attr_for_each_nested(a, devs)
-	{
-		if (mnl_attr_get_type(a) != NFTA_DEVICE_NAME)
-			continue;
-		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
-			return -EINVAL;
-		copy_name(buf, len, mnl_attr_get_str(a));
-		return 0;
-	}
-	return 0;
+	return devs ? walk_nested(devs, devname_cb, &d) : 0;
 }
 
 static int parse_hook(const struct nlattr *nest, struct nft_chain_msg *c)
@@ -254,13 +293,18 @@ int nftstats_parse_chain(const struct nlmsghdr *nlh, struct nft_chain_msg *c)
 		c->have_policy = true;
 		c->policy = ntohl(mnl_attr_get_u32(tb[NFTA_CHAIN_POLICY]));
 	}
-	if (tb[NFTA_CHAIN_COUNTERS])
-		parse_counter(tb[NFTA_CHAIN_COUNTERS], &c->packets, &c->bytes, &c->have_counter);
+	if (tb[NFTA_CHAIN_COUNTERS] &&
+	    parse_counter(tb[NFTA_CHAIN_COUNTERS], &c->packets, &c->bytes, &c->have_counter))
+		return -EINVAL;
 	return 0;
 }
 
-/* An immediate expression's verdict: drop, or jump/goto with its target. */
-static enum nft_rule_verdict parse_immediate(const struct nlattr *data, struct nft_rule_msg *r)
+/*
+ * An immediate expression's verdict into *v: drop, or jump/goto with its
+ * target (other verdicts, and data for other registers, are NFT_RULE_OTHER).
+ */
+static int parse_immediate(const struct nlattr *data, struct nft_rule_msg *r,
+			   enum nft_rule_verdict *v)
 {
 	static const enum mnl_attr_data_type ipol[NFTA_IMMEDIATE_MAX + 1] = {
 		[NFTA_IMMEDIATE_DREG] = MNL_TYPE_U32,
@@ -278,37 +322,44 @@ static enum nft_rule_verdict parse_immediate(const struct nlattr *data, struct n
 	int code;
 
 	if (parse_nested(data, ipol, NFTA_IMMEDIATE_MAX, it) || !it[NFTA_IMMEDIATE_DREG] ||
-	    ntohl(mnl_attr_get_u32(it[NFTA_IMMEDIATE_DREG])) != NFT_REG_VERDICT ||
 	    !it[NFTA_IMMEDIATE_DATA])
-		return NFT_RULE_OTHER;
+		return -EINVAL;
+	if (ntohl(mnl_attr_get_u32(it[NFTA_IMMEDIATE_DREG])) != NFT_REG_VERDICT)
+		return 0;
 	if (parse_nested(it[NFTA_IMMEDIATE_DATA], dpol, NFTA_DATA_MAX, dt) ||
 	    !dt[NFTA_DATA_VERDICT] ||
 	    parse_nested(dt[NFTA_DATA_VERDICT], vpol, NFTA_VERDICT_MAX, vt) ||
 	    !vt[NFTA_VERDICT_CODE])
-		return NFT_RULE_OTHER;
+		return -EINVAL;
 	code = (int)ntohl(mnl_attr_get_u32(vt[NFTA_VERDICT_CODE]));
-	if (code == NF_DROP)
-		return NFT_RULE_DROP;
-	if ((code == NFT_JUMP || code == NFT_GOTO) && vt[NFTA_VERDICT_CHAIN]) {
+	if (code == NF_DROP) {
+		*v = NFT_RULE_DROP;
+	} else if (code == NFT_JUMP || code == NFT_GOTO) {
+		if (!vt[NFTA_VERDICT_CHAIN])
+			return -EINVAL;
 		copy_name(r->target, sizeof(r->target), mnl_attr_get_str(vt[NFTA_VERDICT_CHAIN]));
-		return NFT_RULE_JUMP;
+		*v = NFT_RULE_JUMP;
 	}
-	return NFT_RULE_OTHER;
+	return 0;
 }
 
-static bool lookup_is_vmap(const struct nlattr *data)
+static int lookup_is_vmap(const struct nlattr *data, bool *vmap)
 {
 	static const enum mnl_attr_data_type pol[NFTA_LOOKUP_MAX + 1] = {
 		[NFTA_LOOKUP_DREG] = MNL_TYPE_U32,
 	};
 	const struct nlattr *tb[NFTA_LOOKUP_MAX + 1];
 
-	return !parse_nested(data, pol, NFTA_LOOKUP_MAX, tb) && tb[NFTA_LOOKUP_DREG] &&
-	       ntohl(mnl_attr_get_u32(tb[NFTA_LOOKUP_DREG])) == NFT_REG_VERDICT;
+	if (parse_nested(data, pol, NFTA_LOOKUP_MAX, tb))
+		return -EINVAL;
+	if (tb[NFTA_LOOKUP_DREG] &&
+	    ntohl(mnl_attr_get_u32(tb[NFTA_LOOKUP_DREG])) == NFT_REG_VERDICT)
+		*vmap = true;
+	return 0;
 }
 
 /* A counter object by name, or a map of them (`counter name tcp dport map {...}`). */
-static bool objref_is_counter(const struct nlattr *data)
+static int objref_is_counter(const struct nlattr *data, bool *named)
 {
 	static const enum mnl_attr_data_type pol[NFTA_OBJREF_MAX + 1] = {
 		[NFTA_OBJREF_IMM_TYPE] = MNL_TYPE_U32,
@@ -317,15 +368,19 @@ static bool objref_is_counter(const struct nlattr *data)
 	const struct nlattr *tb[NFTA_OBJREF_MAX + 1];
 
 	if (parse_nested(data, pol, NFTA_OBJREF_MAX, tb))
-		return false;
-	if (tb[NFTA_OBJREF_IMM_TYPE])
-		return ntohl(mnl_attr_get_u32(tb[NFTA_OBJREF_IMM_TYPE])) == NFT_OBJECT_COUNTER;
-	return tb[NFTA_OBJREF_SET_NAME] != NULL;
+		return -EINVAL;
+	if (tb[NFTA_OBJREF_IMM_TYPE]
+		    ? ntohl(mnl_attr_get_u32(tb[NFTA_OBJREF_IMM_TYPE])) == NFT_OBJECT_COUNTER
+		    : tb[NFTA_OBJREF_SET_NAME] != NULL)
+		*named = true;
+	return 0;
 }
 
-/* One expression; returns the verdict it ends the rule with, if it is the last. */
-static int parse_expr(const struct nlattr *elem, struct nft_rule_msg *r, enum nft_rule_verdict *v)
+/* One expression; r->verdict is the one it would end the rule with, if it is the last. */
+static int parse_expr(const struct nlattr *elem, void *data)
 {
+	struct nft_rule_msg *r = data;
+	enum nft_rule_verdict *v = &r->verdict;
 	static const enum mnl_attr_data_type pol[NFTA_EXPR_MAX + 1] = {
 		[NFTA_EXPR_NAME] = MNL_TYPE_NUL_STRING,
 		[NFTA_EXPR_DATA] = MNL_TYPE_NESTED,
@@ -341,17 +396,15 @@ static int parse_expr(const struct nlattr *elem, struct nft_rule_msg *r, enum nf
 	name = mnl_attr_get_str(tb[NFTA_EXPR_NAME]);
 	if (!tb[NFTA_EXPR_DATA])
 		return 0;
-	if (!strcmp(name, "immediate")) {
-		*v = parse_immediate(tb[NFTA_EXPR_DATA], r);
-	} else if (!strcmp(name, "counter")) {
-		/* Two counters in one rule count the same packets: the first is taken. */
-		if (!r->have_counter)
-			parse_counter(tb[NFTA_EXPR_DATA], &r->packets, &r->bytes, &r->have_counter);
-	} else if (!strcmp(name, "lookup")) {
-		r->vmap |= lookup_is_vmap(tb[NFTA_EXPR_DATA]);
-	} else if (!strcmp(name, "objref")) {
-		r->named_counter |= objref_is_counter(tb[NFTA_EXPR_DATA]);
-	}
+	if (!strcmp(name, "immediate"))
+		return parse_immediate(tb[NFTA_EXPR_DATA], r, v);
+	/* Two counters in one rule count the same packets: the first is taken. */
+	if (!strcmp(name, "counter") && !r->have_counter)
+		return parse_counter(tb[NFTA_EXPR_DATA], &r->packets, &r->bytes, &r->have_counter);
+	if (!strcmp(name, "lookup"))
+		return lookup_is_vmap(tb[NFTA_EXPR_DATA], &r->vmap);
+	if (!strcmp(name, "objref"))
+		return objref_is_counter(tb[NFTA_EXPR_DATA], &r->named_counter);
 	return 0;
 }
 
@@ -363,7 +416,7 @@ int nftstats_parse_rule(const struct nlmsghdr *nlh, struct nft_rule_msg *r)
 		[NFTA_RULE_HANDLE] = MNL_TYPE_U64,
 		[NFTA_RULE_EXPRESSIONS] = MNL_TYPE_NESTED,
 	};
-	const struct nlattr *tb[NFTA_RULE_MAX + 1], *e;
+	const struct nlattr *tb[NFTA_RULE_MAX + 1];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -378,15 +431,9 @@ int nftstats_parse_rule(const struct nlmsghdr *nlh, struct nft_rule_msg *r)
 		r->handle = be64toh(mnl_attr_get_u64(tb[NFTA_RULE_HANDLE]));
 	if (!tb[NFTA_RULE_EXPRESSIONS])
 		return 0;
-	mnl_attr_for_each_nested(e, tb[NFTA_RULE_EXPRESSIONS])
-	{
-		enum nft_rule_verdict v;
-
-		if (parse_expr(e, r, &v))
-			return -EINVAL;
-		/* The verdict that counts is the one the rule ends with. */
-		r->verdict = v;
-	}
+	/* The verdict that counts is the one of the last expression. */
+	if (walk_nested(tb[NFTA_RULE_EXPRESSIONS], parse_expr, r))
+		return -EINVAL;
 	if (r->verdict != NFT_RULE_JUMP)
 		r->target[0] = 0;
 	return 0;
@@ -562,6 +609,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct reader *rd = data;
 	struct nft_rule_msg *r = &rd->rule;
 	struct nft_drop_point *p;
+	bool complete;
 	unsigned ci;
 	int rc = nftstats_parse_rule(nlh, r);
 
@@ -574,15 +622,16 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	rd->info->rules++;
 	rd->info->vmap_rules += r->vmap;
+	/* A chain not in the chain dump, none skipped: the ruleset changed meanwhile. */
+	complete = !rd->info->truncated && !rd->info->unparsed;
 	ci = find_chain(rd, r->family, r->table, r->chain);
-	/* Its chain was not in the chain dump, nor skipped: the ruleset changed meanwhile. */
-	if (ci == -1u && !rd->info->truncated && !rd->info->unparsed)
+	if (ci == -1u && complete)
 		rd->changed = true;
 	if (r->verdict == NFT_RULE_JUMP && ci != -1u) {
 		unsigned to = find_chain(rd, r->family, r->table, r->target);
 
 		if (to == -1u)
-			rd->changed = true;
+			rd->changed |= complete;
 		else if (add_edge(rd, ci, to))
 			goto nomem;
 	}
@@ -750,13 +799,11 @@ int nftstats_read_info(struct mnl_socket *nl, unsigned *seq, struct nft_drop_poi
 	}
 	for (int attempt = 0; attempt < NFT_ATTEMPTS; attempt++) {
 		reader_reset(&rd, info);
+		info->retries = (unsigned)attempt;
 		rc = read_once(nl, seq, &rd);
 		/* EINTR: the kernel marked a dump interrupted by a ruleset change. */
-		if (rc == -EINTR || (!rc && rd.changed)) {
-			info->changed = true;
-			continue;
-		}
-		break;
+		if (rc != -EINTR && (rc || !rd.changed))
+			break;
 	}
 	if (rc == -EINTR)
 		rc = -EAGAIN;

@@ -63,15 +63,17 @@ struct nftstats_info {
 	unsigned unparsed; /* messages that failed the length/type checks, skipped */
 	bool truncated;	   /* more than NFT_MAX_DROP_POINTS / NFT_MAX_CHAINS: some left out */
 	bool changed;	   /* the ruleset changed during every attempt to read it */
+	unsigned retries;  /* reads started over because the ruleset changed */
 };
 
 /*
  * Every drop point of the ruleset in the namespace the NETLINK_NETFILTER
  * socket nl was opened in (all families). *out is malloc'ed (free() it),
- * at most NFT_MAX_DROP_POINTS entries, in the kernel's dump order with a
- * chain's policy after its rules. Returns the count or -errno
+ * at most NFT_MAX_DROP_POINTS entries: the drop rules in the kernel's
+ * dump order, then the drop policies. Returns the count or -errno
  * (-EOPNOTSUPP in a build without nftables support, -EPERM without
- * CAP_NET_ADMIN, -ENOTCONN when nl is NULL).
+ * CAP_NET_ADMIN, -ENOTCONN when nl is NULL, -EAGAIN when every attempt
+ * was interrupted by a ruleset change).
  */
 int nftstats_read(struct mnl_socket *nl, unsigned *seq, struct nft_drop_point **out);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/socket.h>
@@ -16,19 +17,29 @@
  * its end, or every later dump on this socket would see stale sequence
  * numbers and fail too.
  */
-static void drain(struct mnl_socket *nl, char *buf, unsigned seq)
+static bool dump_ends_in(const char *buf, ssize_t n, unsigned seq)
 {
-	for (int i = 0; i < 100000; i++) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, NL_BUF);
-		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-		int left = (int)n;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	int left = (int)n;
 
+	for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
+		if (h->nlmsg_seq == seq &&
+		    (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+			return true;
+	return false;
+}
+
+/*
+ * buf holds the n bytes read last: when they end the dump (a refused
+ * request is answered by its NLMSG_ERROR alone), nothing is left to read,
+ * and waiting for more would block until the socket's timeout, or forever.
+ */
+static void drain(struct mnl_socket *nl, char *buf, ssize_t n, unsigned seq)
+{
+	for (int i = 0; i < 100000 && !dump_ends_in(buf, n, seq); i++) {
+		n = mnl_socket_recvfrom(nl, buf, NL_BUF);
 		if (n <= 0)
 			return;
-		for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
-			if (h->nlmsg_seq == seq &&
-			    (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
-				return;
 	}
 }
 
@@ -53,14 +64,14 @@ int nl_dump(struct mnl_socket *nl, unsigned *seq, struct nlmsghdr *nlh, mnl_cb_t
 			/* A timeout (SO_RCVTIMEO) leaves the dump unread: drop it. */
 			ret = -errno;
 			if (ret != -EINTR)
-				drain(nl, buf, *seq);
+				drain(nl, buf, 0, *seq);
 			break;
 		}
 		errno = 0;
 		ret = mnl_cb_run(buf, (size_t)n, *seq, portid, cb, data);
 		if (ret < 0) {
 			ret = errno ? -errno : -EIO;
-			drain(nl, buf, *seq);
+			drain(nl, buf, n, *seq);
 			break;
 		}
 		if (ret == MNL_CB_STOP) {

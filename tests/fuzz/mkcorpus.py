@@ -200,3 +200,55 @@ put("options", "events", argv(1, "--snaplen", "256", "--rate", "100", "-w", "-",
 put("options", "kernel", argv(0, "--backend=raw_tp", "--btf", "/x", "--system-map", "/boot/System.map",
                                "--kaslr-offset", "1a000000", "--max-keys", "100", "--ready-file", "/tmp/r", "-v"))
 put("options", "bad", argv(1, "-xr", "--interval", "0x10", "--count"))
+
+# ------------------------------------------------------------- nftstats
+# Kind byte (0 chain, 1 rule), nfgen family, then nf_tables attributes as
+# the kernel dumps them (network byte order, 4-byte aligned).
+def nla(t, payload, nested=False):
+    h = struct.pack("<HH", 4 + len(payload), t | (0x8000 if nested else 0))
+    return h + payload + bytes((4 - len(payload) % 4) % 4)
+
+
+def strz(t, s):
+    return nla(t, s.encode() + b"\0")
+
+
+def be32(t, v):
+    return nla(t, struct.pack(">I", v & 0xffffffff))
+
+
+def be64(t, v):
+    return nla(t, struct.pack(">Q", v))
+
+
+def nest(t, *parts):
+    return nla(t, b"".join(parts), nested=True)
+
+
+def expr(name, *data):
+    return nest(1, strz(1, name), nest(2, *data))  # NFTA_LIST_ELEM: NAME, DATA
+
+
+def verdict(code, chain=None):
+    v = [be32(1, code)] + ([strz(2, chain)] if chain else [])
+    return expr("immediate", be32(1, 0), nest(2, nest(2, *v)))  # DREG verdict, DATA/VERDICT
+
+
+COUNTER = expr("counter", be64(1, 224), be64(2, 7))  # BYTES, PACKETS
+MATCH = expr("payload", be32(1, 1), be32(2, 1), be32(3, 2), be32(4, 2)) + \
+    expr("cmp", be32(1, 1), be32(2, 0), nest(3, nla(1, struct.pack(">H", 9))))
+# NFTA_CHAIN_TABLE, NAME, HOOK (HOOKNUM, PRIORITY), POLICY, TYPE
+put("nftstats", "chain-base", b"\0\1" + strz(1, "dstest") + be64(2, 1) + strz(3, "input") +
+    nest(4, be32(1, 1), be32(2, 0)) + be32(5, 0) + strz(7, "filter"))
+put("nftstats", "chain-netdev", b"\0\5" + strz(1, "t") + strz(3, "ing") +
+    nest(4, be32(1, 0), be32(2, -5), nest(4, strz(1, "veth0"), strz(1, "veth1"))) +
+    be32(5, 1) + nest(8, be64(1, 1000), be64(2, 10)))
+put("nftstats", "chain-regular", b"\0\2" + strz(1, "t") + strz(3, "sub") + be32(6, 3))
+# NFTA_RULE_TABLE, CHAIN, HANDLE, EXPRESSIONS
+put("nftstats", "rule-counter-drop", b"\1\1" + strz(1, "dstest") + strz(2, "input") + be64(3, 2) +
+    nest(4, MATCH, COUNTER, verdict(0)))
+put("nftstats", "rule-jump", b"\1\1" + strz(1, "dstest") + strz(2, "input") + be64(3, 4) +
+    nest(4, MATCH, verdict(-3, "sub")))
+put("nftstats", "rule-vmap", b"\1\2" + strz(1, "t") + strz(2, "c") + be64(3, 5) +
+    nest(4, expr("lookup", strz(1, "__map0"), be32(2, 1), be32(3, 0)),
+         expr("objref", be32(1, 1), strz(2, "c1"))))
