@@ -4,6 +4,12 @@
  * chains whose policy is drop) with their counters, read-only, from a
  * NETLINK_NETFILTER socket: where a NETFILTER_DROP can be found without
  * changing the ruleset. Nothing here prints; names are not escaped.
+ *
+ * Not drop points here: `reject` (its own verdict), drops decided by a
+ * verdict map's elements (counted in nftstats_info.vmap_rules) and drops
+ * by expressions that are not verdicts. Across two reads a rule is the
+ * same while family, table, chain and handle are (handles are not reused
+ * within a table).
  */
 #ifndef DROPSCOPE_NFTSTATS_H
 #define DROPSCOPE_NFTSTATS_H

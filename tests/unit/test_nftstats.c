@@ -520,7 +520,7 @@ static void test_kernel_basic(void **state)
 	struct nft_drop_point *pts = NULL;
 	const struct nft_drop_point *udp, *tcp, *pol;
 	struct nftstats_info info;
-	char line[128], pk[32], by[32];
+	char line[128], line2[128], pk[32], by[32];
 	unsigned long long h_udp, h_tcp;
 	struct ns ns;
 	int n;
@@ -533,13 +533,15 @@ static void test_kernel_basic(void **state)
 	show(pts, n);
 
 	jq_line(&ns, filter, 0, line, sizeof(line));
+	jq_line(&ns, filter, 1, line2, sizeof(line2));
+	ns_stop(&ns);
+
 	assert_int_equal(sscanf(line, "%llu %31s %31s", &h_udp, pk, by), 3);
 	/* nft's own counter saw what was sent. */
 	assert_int_equal(strtoull(pk, NULL, 10), SENT);
-	jq_line(&ns, filter, 1, line, sizeof(line));
-	assert_int_equal(sscanf(line, "%llu", &h_tcp), 1);
-	assert_string_equal(strchr(line, ' '), " - -");
-	ns_stop(&ns);
+	assert_int_equal(sscanf(line2, "%llu", &h_tcp), 1);
+	assert_non_null(strchr(line2, ' '));
+	assert_string_equal(strchr(line2, ' '), " - -");
 
 	assert_int_equal(n, 3);
 	assert_false(info.changed);
@@ -630,8 +632,8 @@ static void test_kernel_more(void **state)
 		".nftables[].rule? // empty | select(.chain==\"sub\") | "
 		"[.expr[] | .counter? | objects | .packets][0] // \"-\"",
 		0, line, sizeof(line));
-	assert_string_equal(line, "3");
 	ns_stop(&ns);
+	assert_string_equal(line, "3");
 
 	assert_int_equal(n, 5);
 	assert_false(info.changed);
@@ -683,22 +685,51 @@ static void test_kernel_more(void **state)
  * regular chain's drop without the base chain it is reached from (a chain
  * dump from before the table, a rule dump from after it).
  */
+/* The churn ruleset's file, removed also when an assertion ends the test early. */
+static char churn_path[64];
+
+static int churn_teardown(void **state)
+{
+	(void)state;
+	if (churn_path[0])
+		unlink(churn_path);
+	churn_path[0] = 0;
+	return 0;
+}
+
 static void test_kernel_churn(void **state)
 {
-	static const char churn[] =
-		"printf 'table inet churn {\\n chain in {\\n type filter hook input priority 5;\\n"
-		" jump tmp\\n }\\n chain tmp {\\n udp dport 99 drop\\n }\\n}\\n' > "
-		"/tmp/dsnft-add.$$; "
-		"i=0; while [ $i -lt 2000 ]; do nft -f /tmp/dsnft-add.$$; nft delete table inet "
-		"churn; "
-		"i=$((i + 1)); done; rm -f /tmp/dsnft-add.$$";
+	/* One nft -f is one transaction. */
+	static const char table[] = "table inet churn {\n"
+				    "  chain in {\n"
+				    "    type filter hook input priority 5;\n"
+				    "    jump tmp\n"
+				    "  }\n"
+				    "  chain tmp {\n"
+				    "    udp dport 99 drop\n"
+				    "  }\n"
+				    "}\n";
+	char *path = churn_path, churn[256];
 	unsigned seen = 0, changed = 0, again = 0, retries = 0;
 	struct counter_src s;
 	struct ns ns;
 	char err[256];
+	int fd, rc;
 	(void)state;
 
 	need_root_and_nft();
+	snprintf(churn_path, sizeof(churn_path), "/tmp/dstest-churn.XXXXXX");
+	fd = mkstemp(churn_path);
+	if (fd < 0)
+		churn_path[0] = 0;
+	assert_true(fd >= 0);
+	rc = (int)write(fd, table, sizeof(table) - 1);
+	close(fd);
+	assert_int_equal(rc, sizeof(table) - 1);
+	snprintf(churn, sizeof(churn),
+		 "i=0; while [ $i -lt 2000 ]; do nft -f %s; nft delete table inet churn; "
+		 "i=$((i + 1)); done",
+		 path);
 	if (ns_start2(&ns, ruleset_basic, 9, 0, churn))
 		skip();
 	if (counter_src_open(&s, ns.path, err, sizeof(err)))
@@ -777,11 +808,16 @@ static void test_eperm(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_rule_drop), cmocka_unit_test(test_parse_rule_verdicts),
-		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_parse_chain),
-		cmocka_unit_test(test_hook_names),	cmocka_unit_test(test_no_socket),
-		cmocka_unit_test(test_eperm),		cmocka_unit_test(test_kernel_basic),
-		cmocka_unit_test(test_kernel_more),	cmocka_unit_test(test_kernel_churn),
+		cmocka_unit_test(test_parse_rule_drop),
+		cmocka_unit_test(test_parse_rule_verdicts),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_parse_chain),
+		cmocka_unit_test(test_hook_names),
+		cmocka_unit_test(test_no_socket),
+		cmocka_unit_test(test_eperm),
+		cmocka_unit_test(test_kernel_basic),
+		cmocka_unit_test(test_kernel_more),
+		cmocka_unit_test_teardown(test_kernel_churn, churn_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
