@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 
 #include "counters.h"
+#include "escape.h"
 #include "netns.h"
 #include "sockdiag.h"
 
@@ -28,6 +29,7 @@ static const char *const proc_names[PNF_FILES] = {
 struct open_args {
 	struct counter_src *s;
 	const char *proc; /* "/proc/self/net" or "/proc/thread-self/net" */
+	unsigned extras;  /* COUNTER_SRC_* */
 };
 
 /*
@@ -76,9 +78,12 @@ static int open_all(void *p)
 	/* A scrape must not hang on the kernel: give up on a dump after 2 s. */
 	if (setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		return -errno;
-	/* Optional: without it only the socket evidence is missing. */
-	s->diag = sockdiag_open();
-	open_nft(s);
+	/* Optional, and only for who asks (diagnose): without them only that
+	 * evidence is missing; the exporter keeps its sockets few. */
+	if (a->extras & COUNTER_SRC_SOCKETS)
+		s->diag = sockdiag_open();
+	if (a->extras & COUNTER_SRC_NFT)
+		open_nft(s);
 	for (int i = 0; i < PNF_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", a->proc, proc_names[i]);
 		s->fd[i] = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -92,7 +97,13 @@ static int open_all(void *p)
 
 int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t errlen)
 {
-	struct open_args a = { .s = s, .proc = "/proc/self/net" };
+	return counter_src_open_extra(s, netns, 0, err, errlen);
+}
+
+int counter_src_open_extra(struct counter_src *s, const char *netns, unsigned extras, char *err,
+			   size_t errlen)
+{
+	struct open_args a = { .s = s, .proc = "/proc/self/net", .extras = extras };
 	int nsfd, rc;
 
 	memset(s, 0, sizeof(*s));
@@ -112,7 +123,7 @@ int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t
 			snprintf(err, errlen,
 				 "--netns %s: %s (expected /run/netns/NAME, /proc/PID/ns/net or "
 				 "the inode of a namespace some process is in)",
-				 netns, strerror(-nsfd));
+				 ESC(netns), strerror(-nsfd));
 			counter_src_close(s);
 			return nsfd;
 		}
@@ -122,7 +133,7 @@ int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t
 	}
 	if (rc) {
 		snprintf(err, errlen, "opening rtnetlink and /proc/net%s%s: %s",
-			 netns ? " in " : "", netns ? netns : "", strerror(-rc));
+			 netns ? " in " : "", netns ? ESC(netns) : "", strerror(-rc));
 		counter_src_close(s);
 	}
 	return rc;

@@ -50,6 +50,16 @@ struct counter_src {
 int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t errlen);
 void counter_src_close(struct counter_src *s);
 
+/* What counter_src_open_extra() opens besides (bits). */
+enum {
+	COUNTER_SRC_SOCKETS = 1 << 0, /* the NETLINK_SOCK_DIAG socket (diag) */
+	COUNTER_SRC_NFT = 1 << 1,     /* the NETLINK_NETFILTER socket (nft) */
+};
+
+/* counter_src_open() that also opens the extras asked for (diagnose). */
+int counter_src_open_extra(struct counter_src *s, const char *netns, unsigned extras, char *err,
+			   size_t errlen);
+
 /*
  * Re-read one file from its start into s->buf (NUL-terminated). Returns
  * its length, or -errno (-EFBIG: larger than the bound, not parsed).

@@ -138,7 +138,7 @@ struct finding {
 	bool have_otherhost;
 	int softnet_cpu; /* the CPU with most backlog drops, -1 none */
 	__u64 softnet_top, softnet_sum;
-	char notes[3][160];
+	char notes[6][160];
 	int nnotes;
 };
 
@@ -149,6 +149,7 @@ struct side {
 	int nudp, ntcp;
 	struct nft_drop_point *nft;
 	int nnft, nft_err;
+	struct nftstats_info nft_info;
 	struct neigh_entry *neigh; /* read at the end only */
 	int nneigh;
 };
@@ -233,7 +234,7 @@ static void side_read(struct diag *d, struct side *s)
 	}
 	s->nft_err = -EOPNOTSUPP;
 	if (d->src.nft) {
-		s->nnft = nftstats_read(d->src.nft, &d->src.nft_seq, &s->nft);
+		s->nnft = nftstats_read_info(d->src.nft, &d->src.nft_seq, &s->nft, &s->nft_info);
 		s->nft_err = s->nnft < 0 ? s->nnft : 0;
 	}
 	if (s->nudp < 0)
@@ -802,6 +803,19 @@ static void ev_nft(struct diag *d, struct finding *f)
 			j--;
 		}
 	}
+	/* What the ruleset read could not tell. */
+	if (d->end.nft_info.vmap_rules)
+		note(f,
+		     "%u rules take their verdict from a map (vmap), whose elements are not read",
+		     d->end.nft_info.vmap_rules);
+	if (d->end.nft_info.named_counters)
+		note(f, "%u drop rules count with a named counter, which is not read",
+		     d->end.nft_info.named_counters);
+	if (d->end.nft_info.truncated || d->end.nft_info.changed || d->end.nft_info.unparsed)
+		note(f,
+		     "the ruleset was read in part (too large, changing, or %u messages not "
+		     "understood)",
+		     d->end.nft_info.unparsed);
 	if (!f->nnft) {
 		for (int i = 0; i < d->end.nnft && f->nnft < EV_MAX; i++) {
 			const struct nft_drop_point *p = &d->end.nft[i];
@@ -1560,7 +1574,8 @@ int cmd_diagnose(struct config *cfg)
 	}
 	/* The counters first: "start" must come before any drop we count. */
 	/* Without the namespace's counters there is no evidence: refuse, as the exporter does. */
-	rc = counter_src_open(&d->src, cfg->netns, err, sizeof(err));
+	rc = counter_src_open_extra(&d->src, cfg->netns, COUNTER_SRC_SOCKETS | COUNTER_SRC_NFT, err,
+				    sizeof(err));
 	if (rc) {
 		fprintf(stderr, "dropscope: %s\n", err);
 		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;

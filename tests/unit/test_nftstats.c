@@ -443,7 +443,7 @@ static int read_points(const struct ns *ns, struct nft_drop_point **pts, struct 
 	char err[256];
 	int n;
 
-	if (counter_src_open(&s, ns->path, err, sizeof(err)))
+	if (counter_src_open_extra(&s, ns->path, COUNTER_SRC_NFT, err, sizeof(err)))
 		fail_msg("counter_src_open: %s", err);
 	assert_non_null(s.nft);
 	n = nftstats_read_info(s.nft, &s.nft_seq, pts, info);
@@ -732,7 +732,7 @@ static void test_kernel_churn(void **state)
 		 path);
 	if (ns_start2(&ns, ruleset_basic, 9, 0, churn))
 		skip();
-	if (counter_src_open(&s, ns.path, err, sizeof(err)))
+	if (counter_src_open_extra(&s, ns.path, COUNTER_SRC_NFT, err, sizeof(err)))
 		fail_msg("counter_src_open: %s", err);
 	for (int i = 0; i < 10000; i++) {
 		struct nft_drop_point *pts;

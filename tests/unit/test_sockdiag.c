@@ -608,7 +608,8 @@ static void test_counter_src_netns(void **state)
 	mine = udp_bound(AF_INET, "127.0.0.1", 0);
 	assert_true(mine >= 0);
 	myport = bound_port(mine);
-	assert_int_equal(counter_src_open(&s, NULL, err, sizeof(err)), 0);
+	assert_int_equal(counter_src_open_extra(&s, NULL, COUNTER_SRC_SOCKETS, err, sizeof(err)),
+			 0);
 	assert_non_null(s.diag);
 	n = sockdiag_read(s.diag, &s.diag_seq, IPPROTO_UDP, ~0u, &a);
 	assert_true(n > 0);
@@ -625,7 +626,7 @@ static void test_counter_src_netns(void **state)
 	}
 	assert_int_equal(rc, 0);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", k.pid);
-	rc = counter_src_open(&s, path, err, sizeof(err));
+	rc = counter_src_open_extra(&s, path, COUNTER_SRC_SOCKETS, err, sizeof(err));
 	if (rc)
 		print_message("%s\n", err);
 	assert_int_equal(rc, 0);
