@@ -174,6 +174,20 @@ static void symname(const struct diag *d, __u64 addr, char *buf, size_t len)
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 }
 
+/*
+ * For JSON: the raw name (json_string() escapes it), as report.c writes
+ * symbols, so that a name decodes to its own bytes, not to its text form.
+ */
+static const char *symname_raw(const struct diag *d, __u64 addr, char *buf, size_t len)
+{
+	const struct ksym *s = d->m.ks ? ksyms__find(d->m.ks, addr) : NULL;
+
+	if (s)
+		return s->name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
 /* ---- the events sample: destination ports ------------------------------- */
 
 static void port_add(struct diag *d, __u32 netns, __u32 reason, __u8 proto, __u16 port)
@@ -1011,13 +1025,11 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 	json_kv_u64("count", f->count, &first);
 	printf(",\"rate_per_s\":%.1f", d->seconds > 0 ? f->count / d->seconds : 0.0);
 	if (!f->counter) {
-		symname(d, f->loc[0].addr, buf, sizeof(buf));
-		json_kv_str("location", buf, &first);
+		json_kv_str("location", symname_raw(d, f->loc[0].addr, buf, sizeof(buf)), &first);
 		/* The caller only where it is not the location itself (a helper freed it). */
-		if (f->caller[0].n && f->caller[0].addr != f->loc[0].addr) {
-			symname(d, f->caller[0].addr, buf, sizeof(buf));
-			json_kv_str("caller", buf, &first);
-		}
+		if (f->caller[0].n && f->caller[0].addr != f->loc[0].addr)
+			json_kv_str("caller", symname_raw(d, f->caller[0].addr, buf, sizeof(buf)),
+				    &first);
 		if (f->dev[0].n)
 			json_kv_str("device", f->dev[0].name, &first);
 		if (f->netns)
@@ -1036,9 +1048,9 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 		for (int i = 0; i < TOP_WHERE && f->loc[i].n; i++) {
 			bool fi = true;
 
-			symname(d, f->loc[i].addr, buf, sizeof(buf));
 			printf("%s{", i ? "," : "");
-			json_kv_str("location", buf, &fi);
+			json_kv_str("location", symname_raw(d, f->loc[i].addr, buf, sizeof(buf)),
+				    &fi);
 			json_kv_u64("count", f->loc[i].n, &fi);
 			printf("}");
 		}
@@ -1389,7 +1401,7 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 	}
 	for (int j = 0; j < f->nnotes; j++) {
 		EVIDENCE();
-		printf("(%s)\n", f->notes[j]);
+		printf("(%s)\n", ESC(f->notes[j]));
 	}
 #undef EVIDENCE
 	if (f->k)
@@ -1406,11 +1418,11 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		if (v->err == -ENOENT)
 			continue;
 		if (v->err)
-			printf("%s%s %s: not readable (%s)\n", ind, knob_dir(f, j), v->name,
+			printf("%s%s %s: not readable (%s)\n", ind, knob_dir(f, j), ESC(v->name),
 			       strerror(-v->err));
 		else
-			printf("%s%s %s (now %s%s)\n", ind, knob_dir(f, j), v->name, ESC(v->value),
-			       v->host ? ", host-wide" : "");
+			printf("%s%s %s (now %s%s)\n", ind, knob_dir(f, j), ESC(v->name),
+			       ESC(v->value), v->host ? ", host-wide" : "");
 	}
 	for (int j = 0; j < f->nrec; j++) {
 		const struct reconcile *r = &f->rec[j];
