@@ -887,10 +887,16 @@ static void ev_sysctls(struct diag *d, struct finding *f)
 
 		if (at && !dev[0])
 			continue;
-		if (at)
-			snprintf(f->knob_names[f->nsysctl], sizeof(f->knob_names[0]), "%.*s%s%s",
-				 (int)(at - k), k, dev, at + 5);
-		else
+		if (at) {
+			char *kn = f->knob_names[f->nsysctl], *c;
+			size_t o = (size_t)(at - k);
+
+			/* sysctl(8)'s form: a '.' of the device's name is a '/' (eth0/100). */
+			snprintf(kn, sizeof(f->knob_names[0]), "%.*s%s%s", (int)o, k, dev, at + 5);
+			for (c = kn + o; *c && c < kn + o + strlen(dev); c++)
+				if (*c == '.')
+					*c = '/';
+		} else
 			snprintf(f->knob_names[f->nsysctl], sizeof(f->knob_names[0]), "%s", k);
 		f->sysctl[f->nsysctl].name = f->knob_names[f->nsysctl];
 		f->nsysctl++;
