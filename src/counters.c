@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 
 #include "counters.h"
+#include "escape.h"
 #include "netns.h"
 #include "sockdiag.h"
 
@@ -112,7 +113,7 @@ int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t
 			snprintf(err, errlen,
 				 "--netns %s: %s (expected /run/netns/NAME, /proc/PID/ns/net or "
 				 "the inode of a namespace some process is in)",
-				 netns, strerror(-nsfd));
+				 ESC(netns), strerror(-nsfd));
 			counter_src_close(s);
 			return nsfd;
 		}
@@ -122,7 +123,7 @@ int counter_src_open(struct counter_src *s, const char *netns, char *err, size_t
 	}
 	if (rc) {
 		snprintf(err, errlen, "opening rtnetlink and /proc/net%s%s: %s",
-			 netns ? " in " : "", netns ? netns : "", strerror(-rc));
+			 netns ? " in " : "", netns ? ESC(netns) : "", strerror(-rc));
 		counter_src_close(s);
 	}
 	return rc;

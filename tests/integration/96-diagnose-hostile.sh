@@ -83,13 +83,28 @@ RPID=$HOLDPID
 check_eq "the receiver's comm (/proc) is the hostile name, cut to 15 bytes" \
 	"$(printf '%s' "$COMM" | od -An -tx1)" "$(head -c -1 "/proc/$RPID/comm" | od -An -tx1)"
 
-dg_start main "$NS" || finish
-ds_launch text "$T/text.out" diagnose --netns "/run/netns/$NS" -d "$DIAG_SECONDS" || finish
+dg_start main "$NS" || # the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
+finish
+ds_launch text "$T/text.out" diagnose --netns "/run/netns/$NS" -d "$DIAG_SECONDS" || # the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
+finish
 nsx "$NS" "$UDPSEND" -n $N -l 500 127.0.0.1 $PORT >"$T/send1" || fail "udpsend: $(cat "$T/send1")"
 nsx "$NS" "$UDPSEND" -n $K 127.0.0.1 $DROPPORT >"$T/send2" || fail "udpsend: $(cat "$T/send2")"
 nsx "$NI" "$INJECT" -i dsi0 -m good -n $M >"$T/inject" || fail "inject: $(cat "$T/inject")"
 dg_in_window main
-dg_end main "$NS" || finish
+dg_end main "$NS" || # the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
+finish
 ds_wait_exit text 20 || fail "diagnose (text) still running 20 s after the JSON one ended"
 check_eq "text: exit status" 0 "${DSRC[text]}" || show "$T/text.err"
 c=$(($(nft_packets) - c0))
@@ -156,12 +171,27 @@ check_true "kallsyms has addresses (kptr_restrict lets root see them)" \
 	grep -qvE '^0+ ' "$T/System.map"
 SUF_ESC='\\\x7f\xc2\x9b\xff'
 SYMARGS=(--system-map "$T/System.map" --kaslr-offset 0)
-dg_start sym "$NS" "${SYMARGS[@]}" || finish
+dg_start sym "$NS" "${SYMARGS[@]}" || # the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
+finish
 ds_launch symtext "$T/symtext.out" diagnose --netns "/run/netns/$NS" -d "$DIAG_SECONDS" \
-	"${SYMARGS[@]}" || finish
+	"${SYMARGS[@]}" || # the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
+finish
 nsx "$NI" "$INJECT" -i dsi0 -m good -n $M >"$T/inject2" || fail "inject: $(cat "$T/inject2")"
 dg_in_window sym
-dg_end sym "$NS" || finish
+dg_end sym "$NS" || # the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
+finish
 ds_wait_exit symtext 20 || fail "diagnose (symtext) still running 20 s after the JSON one ended"
 FIND=$(jq -c '[.findings[] | select(.name == "IP_RPFILTER")][0] // {}' "$T/sym.json")
 # as report.c: JSON has the name itself (jq reads \u00ff back as c3 bf)
@@ -244,4 +274,9 @@ check_eq "--helper with an unknown hostile name: exit status" 2 $?
 check_eq "--helper: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/helper.err")"
 check_true "--helper: the name said escaped" grep -qF "'nosuch\\x1b[31m'" "$T/helper.err" ||
 	show "$T/helper.err"
+# the counter readers diagnose shares say a namespace they cannot open escaped
+"$DROPSCOPE" counters --netns "$T/"$'nosuch\x1b[31m' >/dev/null 2>"$T/ns.err"
+check_eq "counters --netns with a hostile path: exit status" 2 $?
+check_eq "counters --netns: no raw ESC in the message" 0 "$(grep -c $'\x1b' "$T/ns.err")" ||
+	show "$T/ns.err"
 finish
