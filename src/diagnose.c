@@ -160,8 +160,7 @@ struct diag {
 	__u64 findings_folded;	/* drops in findings beyond MAX_FINDINGS */
 	__u64 overflow, missed; /* drops the count table had no row for; runs skipped */
 	double seconds;
-	bool claimed[64]; /* counters (by index of claim_names) a finding accounts for */
-	const char *claim_names[64];
+	const char *claim_names[64]; /* counters a finding accounts for (static strings) */
 	int nclaims;
 };
 
@@ -1326,7 +1325,8 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		const struct sock_info *s = f->socks[j].si;
 
 		EVIDENCE();
-		printf("udp %s:%u", ESC(s->laddr), s->lport);
+		printf("udp %s%s%s:%u", s->family == AF_INET6 ? "[" : "", ESC(s->laddr),
+		       s->family == AF_INET6 ? "]" : "", s->lport);
 		print_owner(&f->socks[j]);
 		if (s->have_mem)
 			printf(": SO_RCVBUF %u bytes, %u queued", s->rcvbuf, s->rmem_alloc);
@@ -1338,7 +1338,8 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		const struct sock_info *s = f->listeners[j].si;
 
 		EVIDENCE();
-		printf("tcp listener %s:%u", ESC(s->laddr), s->lport);
+		printf("tcp listener %s%s%s:%u", s->family == AF_INET6 ? "[" : "", ESC(s->laddr),
+		       s->family == AF_INET6 ? "]" : "", s->lport);
 		print_owner(&f->listeners[j]);
 		printf(": backlog %u, %u waiting for accept()\n", s->wqueue, s->rqueue);
 	}
