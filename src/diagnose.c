@@ -168,8 +168,7 @@ struct diag {
 	__u64 findings_folded;	/* drops in findings beyond MAX_FINDINGS */
 	__u64 overflow, missed; /* drops the count table had no row for; runs skipped */
 	double seconds;
-	bool claimed[64]; /* counters (by index of claim_names) a finding accounts for */
-	const char *claim_names[64];
+	const char *claim_names[64]; /* counters a finding accounts for (static strings) */
 	int nclaims;
 };
 
@@ -180,6 +179,20 @@ static void symname(const struct diag *d, __u64 addr, char *buf, size_t len)
 		ksyms__symname(d->m.ks, addr, buf, len);
 	else
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+}
+
+/*
+ * For JSON: the raw name (json_string() escapes it), as report.c writes
+ * symbols, so that a name decodes to its own bytes, not to its text form.
+ */
+static const char *symname_raw(const struct diag *d, __u64 addr, char *buf, size_t len)
+{
+	const struct ksym *s = d->m.ks ? ksyms__find(d->m.ks, addr) : NULL;
+
+	if (s)
+		return s->name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
 }
 
 /* ---- the events sample: destination ports ------------------------------- */
@@ -921,10 +934,16 @@ static void ev_sysctls(struct diag *d, struct finding *f)
 
 		if (at && !dev[0])
 			continue;
-		if (at)
-			snprintf(f->knob_names[f->nsysctl], sizeof(f->knob_names[0]), "%.*s%s%s",
-				 (int)(at - k), k, dev, at + 5);
-		else
+		if (at) {
+			char *kn = f->knob_names[f->nsysctl], *c;
+			size_t o = (size_t)(at - k);
+
+			/* sysctl(8)'s form: a '.' of the device's name is a '/' (eth0/100). */
+			snprintf(kn, sizeof(f->knob_names[0]), "%.*s%s%s", (int)o, k, dev, at + 5);
+			for (c = kn + o; *c && c < kn + o + strlen(dev); c++)
+				if (*c == '.')
+					*c = '/';
+		} else
 			snprintf(f->knob_names[f->nsysctl], sizeof(f->knob_names[0]), "%s", k);
 		f->sysctl[f->nsysctl].name = f->knob_names[f->nsysctl];
 		f->nsysctl++;
@@ -1061,13 +1080,11 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 	json_kv_u64("count", f->count, &first);
 	printf(",\"rate_per_s\":%.1f", d->seconds > 0 ? f->count / d->seconds : 0.0);
 	if (!f->counter) {
-		symname(d, f->loc[0].addr, buf, sizeof(buf));
-		json_kv_str("location", buf, &first);
+		json_kv_str("location", symname_raw(d, f->loc[0].addr, buf, sizeof(buf)), &first);
 		/* The caller only where it is not the location itself (a helper freed it). */
-		if (f->caller[0].n && f->caller[0].addr != f->loc[0].addr) {
-			symname(d, f->caller[0].addr, buf, sizeof(buf));
-			json_kv_str("caller", buf, &first);
-		}
+		if (f->caller[0].n && f->caller[0].addr != f->loc[0].addr)
+			json_kv_str("caller", symname_raw(d, f->caller[0].addr, buf, sizeof(buf)),
+				    &first);
 		if (f->dev[0].n)
 			json_kv_str("device", f->dev[0].name, &first);
 		if (f->netns)
@@ -1086,9 +1103,9 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 		for (int i = 0; i < TOP_WHERE && f->loc[i].n; i++) {
 			bool fi = true;
 
-			symname(d, f->loc[i].addr, buf, sizeof(buf));
 			printf("%s{", i ? "," : "");
-			json_kv_str("location", buf, &fi);
+			json_kv_str("location", symname_raw(d, f->loc[i].addr, buf, sizeof(buf)),
+				    &fi);
 			json_kv_u64("count", f->loc[i].n, &fi);
 			printf("}");
 		}
@@ -1375,7 +1392,8 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		const struct sock_info *s = f->socks[j].si;
 
 		EVIDENCE();
-		printf("udp %s:%u", ESC(s->laddr), s->lport);
+		printf("udp %s%s%s:%u", s->family == AF_INET6 ? "[" : "", ESC(s->laddr),
+		       s->family == AF_INET6 ? "]" : "", s->lport);
 		print_owner(&f->socks[j]);
 		if (s->have_mem)
 			printf(": SO_RCVBUF %u bytes, %u queued", s->rcvbuf, s->rmem_alloc);
@@ -1387,7 +1405,8 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		const struct sock_info *s = f->listeners[j].si;
 
 		EVIDENCE();
-		printf("tcp listener %s:%u", ESC(s->laddr), s->lport);
+		printf("tcp listener %s%s%s:%u", s->family == AF_INET6 ? "[" : "", ESC(s->laddr),
+		       s->family == AF_INET6 ? "]" : "", s->lport);
 		print_owner(&f->listeners[j]);
 		printf(": backlog %u, %u waiting for accept()\n", s->wqueue, s->rqueue);
 	}
@@ -1469,7 +1488,7 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 	}
 	for (int j = 0; j < f->nnotes; j++) {
 		EVIDENCE();
-		printf("(%s)\n", f->notes[j]);
+		printf("(%s)\n", ESC(f->notes[j]));
 	}
 #undef EVIDENCE
 	if (f->k)
@@ -1486,11 +1505,11 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		if (v->err == -ENOENT)
 			continue;
 		if (v->err)
-			printf("%s%s %s: not readable (%s)\n", ind, knob_dir(f, j), v->name,
+			printf("%s%s %s: not readable (%s)\n", ind, knob_dir(f, j), ESC(v->name),
 			       strerror(-v->err));
 		else
-			printf("%s%s %s (now %s%s)\n", ind, knob_dir(f, j), v->name, ESC(v->value),
-			       v->host ? ", host-wide" : "");
+			printf("%s%s %s (now %s%s)\n", ind, knob_dir(f, j), ESC(v->name),
+			       ESC(v->value), v->host ? ", host-wide" : "");
 	}
 	for (int j = 0; j < f->nrec; j++) {
 		const struct reconcile *r = &f->rec[j];

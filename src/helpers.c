@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "escape.h"
 #include "helpers.h"
 #include "ksyms.h"
 
@@ -91,8 +92,16 @@ int helpers_resolve(const struct ksyms *ks, const char *extra, __u64 *start, __u
 			continue;
 		}
 		if (!s || !s->size) {
-			snprintf(bad, badlen, "no kernel function '%s'", fn);
+			/* The user's word, said back: escaped. */
+			snprintf(bad, badlen, "no kernel function '%s'", ESC(fn));
 			return -1;
+		}
+		/* A table full of the user's helpers leaves out an optional one. */
+		if (optional && n == max) {
+			p += len;
+			if (*p == ',')
+				p++;
+			continue;
 		}
 		n = add(ks, fn, start, end, n, max);
 		if (n < 0) {

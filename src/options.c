@@ -107,6 +107,9 @@ void usage(FILE *out)
 	      "what to change; reads only, changes nothing):\n"
 	      "  -d SEC watches for SEC seconds (default 5); --netns picks the namespace whose\n"
 	      "  counters, sockets, sysctls and nftables ruleset are read; --json: one object\n"
+	      "  The filters, --helper, --ready-file and the symbol sources apply; -i, -c, -t,\n"
+	      "  -r, --symbols, --by, --stacks, --folded and the events and exporter options\n"
+	      "  are refused (exit 2): there is one window, and diagnose groups by itself.\n"
 	      "\n"
 	      "Top (a live view in the terminal, refreshed every -i seconds, default 1):\n"
 	      "  keys 1/2/3 sort by rate/total/name; r, P, d, n, c, l toggle grouping by reason,\n"
@@ -157,6 +160,16 @@ static int bad(const char *opt, const char *val, const char *why)
 	fprintf(stderr, "dropscope: invalid %s '%s': %s\n", opt, ESC(val), why);
 	usage(stderr);
 	return 2;
+}
+
+/*
+ * diagnose has one window (-d) and groups and names drops itself: report
+ * options would be ignored, so they are refused rather than accepted.
+ */
+static int not_for_diagnose(const char *opt)
+{
+	return bad("option", opt,
+		   "not for diagnose (one window of -d SEC; it groups and names drops itself)");
 }
 
 static int parse_seconds(const char *s, double *v)
@@ -226,6 +239,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	};
 	bool events = !strcmp(cfg->cmd, "events");
 	bool exporter = !strcmp(cfg->cmd, "exporter");
+	bool diagnose = !strcmp(cfg->cmd, "diagnose");
 	unsigned long n;
 	char *end;
 	int c, v;
@@ -236,11 +250,15 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	while ((c = getopt_long(argc, argv, ":i:c:d:t:rvhw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
+			if (diagnose)
+				return not_for_diagnose("-i");
 			/* Below 10 ms the report would be all reading, no counting. */
 			if (parse_seconds(optarg, &cfg->interval) || cfg->interval < 0.01)
 				return bad("--interval", optarg, "expected seconds >= 0.01");
 			break;
 		case 'c':
+			if (diagnose)
+				return not_for_diagnose("-c");
 			if (parse_ulong(optarg, 1UL << 31, &n))
 				return bad("--count", optarg, "expected a positive integer");
 			cfg->count = (long)n;
@@ -252,11 +270,15 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		case 't':
 			if (events)
 				return bad("option", "-t", "only in summary mode");
+			if (diagnose)
+				return not_for_diagnose("-t");
 			if (parse_ulong(optarg, 1UL << 30, &n))
 				return bad("--top", optarg, "expected a positive integer");
 			cfg->top = (int)n;
 			break;
 		case 'r':
+			if (diagnose)
+				return not_for_diagnose("-r");
 			if (events)
 				return bad("option", "-r",
 					   "only in summary mode (events show the reason)");
@@ -274,6 +296,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			cfg->write = optarg;
 			break;
 		case OPT_SYMBOLS:
+			if (diagnose)
+				return not_for_diagnose("--symbols");
 			v = sym_style_parse(optarg);
 			if (v < 0)
 				return bad("--symbols", optarg,
@@ -349,6 +373,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 
 			if (events)
 				return bad("option", "--by", "only in summary mode");
+			if (diagnose)
+				return not_for_diagnose("--by");
 			if (keys_parse(optarg, &dims, word, sizeof(word))) {
 				char why[160];
 
@@ -360,14 +386,20 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		}
 		case OPT_STACKS:
+			if (diagnose)
+				return not_for_diagnose("--stacks");
 			cfg->by |= DIM_STACK;
 			break;
 		case OPT_FOLDED:
 			if (events)
 				return bad("option", "--folded", "only in summary mode");
+			if (diagnose)
+				return not_for_diagnose("--folded");
 			cfg->folded = true;
 			break;
 		case OPT_MAX_STACKS:
+			if (diagnose)
+				return not_for_diagnose("--max-stacks");
 			if (parse_ulong(optarg, 1UL << 18, &n))
 				return bad("--max-stacks", optarg, "expected 1..262144");
 			cfg->max_stacks = (unsigned)n;
@@ -410,7 +442,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->max_stacks && !(cfg->by & DIM_STACK))
 		return bad("option", "--max-stacks", "needs --stacks (or --folded, --by stack)");
-	if (cfg->helpers && !(cfg->by & DIM_CALLER))
+	/* diagnose groups by caller itself: --helper is for it too. */
+	if (cfg->helpers && !(cfg->by & DIM_CALLER) && !diagnose)
 		return bad("option", "--helper", "needs --by caller");
 	/* Events: only the stack is a key an event can carry. */
 	if (events && (cfg->by & ~DIM_STACK))

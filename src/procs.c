@@ -62,18 +62,23 @@ static __u32 socket_inode(const char *l, size_t len)
 static void read_comm(int piddir, char comm[16])
 {
 	int fd = openat(piddir, "comm", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char buf[17];
 	ssize_t n = -1;
 
 	if (fd >= 0) {
-		n = read(fd, comm, 15);
+		n = read(fd, buf, 16);
 		close(fd);
 	}
 	if (n < 0)
 		n = 0;
+	/* The file is the name (up to 15 bytes, any but NUL) and a newline:
+	 * only that newline goes, not one that ends the name itself. */
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n > 15)
+		n = 15;
+	memcpy(comm, buf, (size_t)n);
 	comm[n] = 0;
-	/* The file ends in a newline; a name may not (it is cut at 15 bytes). */
-	if (n && comm[n - 1] == '\n')
-		comm[n - 1] = 0;
 }
 
 /* The entries of sorted whose inode is ino: [*lo, *hi). */

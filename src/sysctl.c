@@ -13,24 +13,34 @@ struct sysctl_job {
 	bool mark_host; /* a second pass in our namespace */
 };
 
-/* net.core.rmem_max -> net/core/rmem_max; only names a knob can have. */
+/*
+ * net.core.rmem_max -> net/core/rmem_max, as sysctl(8) names knobs: a
+ * dot separates, and a '/' inside a component (a device "eth0.100" is
+ * net.ipv4.conf.eth0/100.rp_filter) is the directory's own '.'. A device
+ * name may hold any other byte, so components are checked, not bytes:
+ * none may be empty, "." or "..", and the result stays under /proc/sys.
+ */
 static int knob_path(const char *name, char *path, size_t len)
 {
-	size_t i, l = strlen(name);
+	size_t i, l = strlen(name), start = 0;
 
-	if (!l || l >= len || name[0] == '.' || strstr(name, ".."))
+	if (!l || l >= len)
 		return -EINVAL;
-	for (i = 0; i < l; i++) {
+	for (i = 0; i <= l; i++) {
 		char c = name[i];
 
-		if (c == '.')
-			c = '/';
-		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-			   c == '-'))
-			return -EINVAL;
-		path[i] = c;
+		if (c == '.' || !c) {
+			size_t n = i - start;
+
+			if (!n || (n == 1 && path[start] == '.') ||
+			    (n == 2 && path[start] == '.' && path[start + 1] == '.'))
+				return -EINVAL;
+			path[i] = c ? '/' : 0;
+			start = i + 1;
+		} else {
+			path[i] = c == '/' ? '.' : c;
+		}
 	}
-	path[l] = 0;
 	return 0;
 }
 

@@ -51,6 +51,8 @@ if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	check_eq "complete '--reas'" "--reason --reasons" "$(complete_words dropscope --reas)"
 	check_eq "complete '--by dev,ne'" "dev,netns" "$(complete_words dropscope --by dev,ne)"
 	check_eq "complete '--reason NO_SOCK'" "NO_SOCKET" "$(complete_words dropscope --reason NO_SOCK)"
+	check_eq "complete 'diagnose --s' (no report option)" "--system-map" \
+		"$(complete_words dropscope diagnose --s)"
 	check_eq "complete '--backend='" "raw_tp tp_btf tracepoint" "$(complete_words dropscope --backend=)"
 else
 	fail "no /usr/share/bash-completion/bash_completion (package bash-completion)"

@@ -2,7 +2,7 @@
 /*
  * udprecv - a UDP receiver that does not read until it is told to.
  *
- *   udprecv [-b RCVBUF] [-r READYFILE] [-w GOFILE] [-t TIMEOUT_S] ADDR PORT
+ *   udprecv [-b RCVBUF] [-c COMM] [-r READYFILE] [-w GOFILE] [-t TIMEOUT_S] ADDR PORT
  *
  * Binds a socket to ADDR:PORT with SO_RCVBUF = RCVBUF (default 1: the
  * kernel rounds it up to its minimum), prints
@@ -14,7 +14,8 @@
  * the socket and prints "received R".
  *
  * Its comm is "dsudprecv" (not the file name), so that a report naming the
- * owner of the socket can be told apart from everything else. Exits 0 when
+ * owner of the socket can be told apart from everything else; -c sets
+ * another (any bytes but NUL, as prctl allows: a hostile name for tests). Exits 0 when
  * GOFILE came within TIMEOUT_S (default 60) seconds, 1 otherwise (after
  * draining all the same).
  */
@@ -28,15 +29,15 @@
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: udprecv [-b RCVBUF] [-r READYFILE] [-w GOFILE] [-t TIMEOUT_S] ADDR PORT\n");
+	fprintf(stderr, "usage: udprecv [-b RCVBUF] [-c COMM] [-r READYFILE] [-w GOFILE] [-t "
+			"TIMEOUT_S] ADDR PORT\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	long rcvbuf = 1, timeout = 60, received = 0;
-	const char *ready = NULL, *go = NULL;
+	const char *ready = NULL, *go = NULL, *comm = COMM;
 	struct sockaddr_storage addr = { 0 };
 	struct pollfd pfd = { .events = POLLIN };
 	static char buf[MAX_LEN];
@@ -45,10 +46,13 @@ int main(int argc, char **argv)
 	int opt, fd, val, late;
 	double deadline;
 
-	while ((opt = getopt(argc, argv, "b:r:w:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:c:r:w:t:")) != -1) {
 		switch (opt) {
 		case 'b':
 			rcvbuf = num(optarg, 1, 1 << 24);
+			break;
+		case 'c':
+			comm = optarg;
 			break;
 		case 'r':
 			ready = optarg;
@@ -67,7 +71,7 @@ int main(int argc, char **argv)
 		usage();
 	parse_dst(argv[optind], argv[optind + 1], &addr, &alen);
 	deadline = now() + timeout;
-	prctl(PR_SET_NAME, COMM, 0, 0, 0);
+	prctl(PR_SET_NAME, comm, 0, 0, 0);
 
 	fd = socket(addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -84,7 +88,9 @@ int main(int argc, char **argv)
 		perror("udprecv: bind");
 		return 1;
 	}
-	printf("pid %d comm %s port %s rcvbuf %d\n", (int)getpid(), COMM, argv[optind + 1], val);
+	/* One word whatever -c set: the fields stay where readers look. */
+	printf("pid %d comm %s port %s rcvbuf %d\n", (int)getpid(),
+	       strcmp(comm, COMM) ? "(-c)" : COMM, argv[optind + 1], val);
 	fflush(stdout);
 	snprintf(text, sizeof(text), "%d\n", (int)getpid());
 	if (ready && ready_file(ready, text) < 0)

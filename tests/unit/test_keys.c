@@ -239,6 +239,18 @@ static void test_helpers(void **state)
 	assert_int_equal(helpers_resolve(ks, "__dev_queue_xmit", start, end, 2, bad, sizeof(bad)),
 			 -1);
 	assert_non_null(strstr(bad, "too many"));
+	/* The user's word is said back escaped. */
+	assert_int_equal(
+		helpers_resolve(ks, "x\x1b[31m", start, end, MAX_HELPERS, bad, sizeof(bad)), -1);
+	assert_null(strchr(bad, '\x1b'));
+	assert_non_null(strstr(bad, "'x\\x1b[31m'"));
+	/* Optional ones ('?'): skipped when absent, and when the table is full. */
+	assert_int_equal(helpers_resolve(ks, "?no_such_fn,?__dev_queue_xmit", start, end, 2, bad,
+					 sizeof(bad)),
+			 2);
+	assert_int_equal(helpers_resolve(ks, "?no_such_fn,?__dev_queue_xmit", start, end,
+					 MAX_HELPERS, bad, sizeof(bad)),
+			 3);
 	ksyms__free(ks);
 }
 

@@ -566,6 +566,38 @@ static void test_events_only_options(void **state)
 	parse_bad("summary", "tcp port 80", NULL);
 }
 
+/*
+ * diagnose has one window and groups by itself: the report options are
+ * refused, not ignored; -d, --json, filters, --helper (it groups by
+ * caller) and the symbol sources are taken.
+ */
+static void test_diagnose_options(void **state)
+{
+	static const char *const refused[][3] = {
+		{ "-i", "1" },		 { "-c", "3" },
+		{ "-t", "2" },		 { "-r" },
+		{ "--symbols=addr" },	 { "--by", "dev" },
+		{ "--stacks" },		 { "--folded" },
+		{ "--max-stacks", "8" }, { "-w", "x.pcapng" },
+		{ "--snaplen", "64" },	 { "--rate", "10" },
+		{ "--listen", ":1" },	 { "--max-series", "5" },
+		{ "udp port 9" },
+	};
+	struct config cfg, exp;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		parse_bad("diagnose", refused[i][0], refused[i][1], NULL);
+	parse_ok(&cfg, "diagnose", "-d", "2", "--json", "--helper", "foo", "--dev", "lo", NULL);
+	defaults(&exp, "diagnose");
+	exp.duration = 2;
+	exp.json = true;
+	exp.helpers = cfg.helpers;
+	exp.dev = cfg.dev;
+	assert_config(&cfg, &exp);
+	assert_string_equal(cfg.helpers, "foo");
+}
+
 static void test_help(void **state)
 {
 	static const char *const forms[] = { "-h", "--help" };
@@ -638,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_events_only_options),
+		cmocka_unit_test(test_diagnose_options),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_parses_again),
 	};

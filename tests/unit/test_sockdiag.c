@@ -478,6 +478,29 @@ static void test_live_listener(void **state)
 	mnl_socket_close(d);
 }
 
+/* A comm is any 15 bytes: one that ends in a newline keeps it. */
+static void test_owner_comm_bytes(void **state)
+{
+	static const char *const names[] = { "abcdefghijklmn\n", "x\n\x1b[31mEV\xff", "a\n" };
+	struct sock_owner o = { .inode = 0 };
+	char saved[17] = { 0 };
+	int udp;
+	(void)state;
+
+	assert_int_equal(prctl(PR_GET_NAME, saved), 0);
+	udp = udp_bound(AF_INET, "127.0.0.1", 0);
+	assert_true(udp >= 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(prctl(PR_SET_NAME, names[i]), 0);
+		o = (struct sock_owner){ .inode = fd_inode(udp) };
+		assert_int_equal(procs_socket_owners(&o, 1), 0);
+		prctl(PR_SET_NAME, saved);
+		assert_int_equal(o.pid, getpid());
+		assert_string_equal(o.comm, names[i]);
+	}
+	close(udp);
+}
+
 static void test_owners(void **state)
 {
 	struct sock_owner o[3] = { { .inode = 0 } };
@@ -661,12 +684,19 @@ static void test_read_args(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_v4),	 cmocka_unit_test(test_parse_v6),
-		cmocka_unit_test(test_parse_no_meminfo), cmocka_unit_test(test_parse_short_meminfo),
-		cmocka_unit_test(test_parse_truncated),	 cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_read_args),	 cmocka_unit_test(test_live_udp),
-		cmocka_unit_test(test_live_udp6),	 cmocka_unit_test(test_live_listener),
-		cmocka_unit_test(test_owners),		 cmocka_unit_test(test_counter_src_netns),
+		cmocka_unit_test(test_parse_v4),
+		cmocka_unit_test(test_parse_v6),
+		cmocka_unit_test(test_parse_no_meminfo),
+		cmocka_unit_test(test_parse_short_meminfo),
+		cmocka_unit_test(test_parse_truncated),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_read_args),
+		cmocka_unit_test(test_live_udp),
+		cmocka_unit_test(test_live_udp6),
+		cmocka_unit_test(test_live_listener),
+		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_owner_comm_bytes),
+		cmocka_unit_test(test_counter_src_netns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
