@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <linux/neighbour.h>
 #include <linux/pkt_sched.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 
@@ -59,6 +60,17 @@ struct port_hit {
 	__u8 proto; /* IPPROTO_TCP / IPPROTO_UDP; 0 = empty slot */
 	__u64 n;
 };
+
+/* One sender of the sampled drops: its address and the frame's source MAC. */
+struct sender_hit {
+	__u32 netns, reason;
+	__u8 family; /* AF_INET, AF_INET6; 0 = empty slot */
+	__u8 addr[16];
+	__u8 mac[6];
+	__u64 n;
+};
+
+#define SENDER_SLOTS 256
 
 struct where {
 	__u64 addr; /* location or caller address; ifindex for devices */
@@ -128,6 +140,8 @@ struct finding {
 	int nnft;
 	struct ev_port ports[EV_MAX];
 	int nports;
+	struct sender_hit senders[EV_MAX]; /* most first */
+	int nsenders;
 	const struct neigh_entry *neigh[EV_MAX];
 	int nneigh;
 	unsigned neigh_total; /* entries in the table(s) */
@@ -162,6 +176,7 @@ struct diag {
 	__u32 netns; /* the primary namespace's inode */
 	struct side start, end;
 	struct port_hit ports[PORT_SLOTS];
+	struct sender_hit senders[SENDER_SLOTS];
 	__u64 ports_unsampled;
 	struct finding f[MAX_FINDINGS];
 	int nf;
@@ -217,6 +232,33 @@ static void port_add(struct diag *d, __u32 netns, __u32 reason, __u8 proto, __u1
 	d->ports_unsampled++;
 }
 
+static void sender_add(struct diag *d, __u32 netns, __u32 reason, const struct pkt_info *p)
+{
+	__u8 family = p->l3 == PKT_L3_IPV4 ? AF_INET : AF_INET6;
+	size_t alen = family == AF_INET ? 4 : 16, h = (size_t)netns * 31 + reason;
+
+	for (size_t i = 0; i < alen; i++)
+		h = h * 131 + p->src[i];
+	for (int i = 0; i < SENDER_SLOTS; i++) {
+		struct sender_hit *x = &d->senders[(h + i) % SENDER_SLOTS];
+
+		if (!x->family) {
+			*x = (struct sender_hit){
+				.netns = netns, .reason = reason, .family = family, .n = 1
+			};
+			memcpy(x->addr, p->src, alen);
+			memcpy(x->mac, p->src_mac, sizeof(x->mac));
+			return;
+		}
+		if (x->netns == netns && x->reason == reason && x->family == family &&
+		    !memcmp(x->addr, p->src, alen) && !memcmp(x->mac, p->src_mac, sizeof(x->mac))) {
+			x->n++;
+			return;
+		}
+	}
+	/* Full: the rest of the senders are not sampled (the ports say how many drops). */
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct drop_event *e = data;
@@ -227,6 +269,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	    e->caplen > size - offsetof(struct drop_event, data))
 		return 0;
 	packet__parse(e->data, e->caplen, e->len, &p);
+	if ((p.l3 == PKT_L3_IPV4 || p.l3 == PKT_L3_IPV6) && p.has_addrs)
+		sender_add(d, e->netns, e->reason, &p);
 	if (p.l4 == PKT_L4_UDP || p.l4 == PKT_L4_TCP)
 		port_add(d, e->netns, e->reason, p.l4 == PKT_L4_UDP ? IPPROTO_UDP : IPPROTO_TCP,
 			 p.dport);
@@ -884,6 +928,32 @@ static void ev_device(struct diag *d, struct finding *f)
 	}
 }
 
+/* Who sent what was dropped, most first: for drops a sender must fix. */
+static void ev_senders(struct diag *d, struct finding *f)
+{
+	for (int i = 0; i < SENDER_SLOTS; i++) {
+		const struct sender_hit *x = &d->senders[i];
+		int j;
+
+		if (!x->family || x->netns != f->netns || x->reason != f->reason)
+			continue;
+		if (f->nsenders < EV_MAX) {
+			j = f->nsenders++;
+		} else {
+			j = EV_MAX - 1;
+			if (f->senders[j].n >= x->n)
+				continue;
+		}
+		f->senders[j] = *x;
+		for (; j > 0 && f->senders[j].n > f->senders[j - 1].n; j--) {
+			struct sender_hit t = f->senders[j];
+
+			f->senders[j] = f->senders[j - 1];
+			f->senders[j - 1] = t;
+		}
+	}
+}
+
 /* Unresolved neighbours first (FAILED, INCOMPLETE, PROBE), on the finding's device if known. */
 static void ev_neigh(struct diag *d, struct finding *f)
 {
@@ -981,6 +1051,8 @@ static void evidence(struct diag *d, struct finding *f)
 		ev_softnet(d, f);
 	if (f->k->evidence & EV_NEIGH)
 		ev_neigh(d, f);
+	if (f->k->evidence & EV_SENDERS)
+		ev_senders(d, f);
 	ev_sysctls(d, f);
 }
 
@@ -1251,6 +1323,25 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 		printf("]");
 		first = false;
 	}
+	if (f->nsenders) {
+		printf("%s\"senders\":[", first ? "" : ",");
+		for (int i = 0; i < f->nsenders; i++) {
+			const struct sender_hit *x = &f->senders[i];
+			char a[INET6_ADDRSTRLEN], m[18];
+			bool fi = true;
+
+			inet_ntop(x->family, x->addr, a, sizeof(a));
+			snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x", x->mac[0],
+				 x->mac[1], x->mac[2], x->mac[3], x->mac[4], x->mac[5]);
+			printf("%s{", i ? "," : "");
+			json_kv_str("address", a, &fi);
+			json_kv_str("mac", m, &fi);
+			json_kv_u64("count", x->n, &fi);
+			printf("}");
+		}
+		printf("]");
+		first = false;
+	}
 	if (f->k && (f->k->evidence & EV_NEIGH)) {
 		printf("%s\"neighbours\":{\"entries\":%u,\"shown\":[", first ? "" : ",",
 		       f->neigh_total);
@@ -1468,6 +1559,16 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 		       f->ports[j].port, (unsigned long long)f->ports[j].n,
 		       f->ports[j].listening ? "something listens there now"
 					     : "nothing listens there");
+	}
+	for (int j = 0; j < f->nsenders; j++) {
+		const struct sender_hit *x = &f->senders[j];
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(x->family, x->addr, a, sizeof(a));
+		EVIDENCE();
+		printf("from %s (MAC %02x:%02x:%02x:%02x:%02x:%02x): %llu sampled\n", a, x->mac[0],
+		       x->mac[1], x->mac[2], x->mac[3], x->mac[4], x->mac[5],
+		       (unsigned long long)x->n);
 	}
 	for (int j = 0; j < f->nneigh; j++) {
 		const struct neigh_entry *e = f->neigh[j];

@@ -143,6 +143,7 @@ static const struct knowledge table[] = {
 	  .why = "a TCP segment's checksum was wrong: corruption on the path, or a "
 		 "checksum-offload "
 		 "bug in a NIC or driver",
+	  .evidence = EV_SENDERS,
 	  .change = "check the link and the NIC (ethtool -S), try with offloads off (ethtool -K)",
 	  .direction = "check",
 	  .counters = { "TcpInCsumErrors" },
@@ -151,7 +152,7 @@ static const struct knowledge table[] = {
 	{ .name = "NO_SOCKET",
 	  .why = "nothing listens on the packet's destination port (or address) in this network "
 		 "namespace",
-	  .evidence = EV_PORTS,
+	  .evidence = EV_PORTS | EV_SENDERS,
 	  .change = "start the service on that port, or fix the sender's destination; TCP senders "
 		    "get "
 		    "a reset, UDP senders an ICMP port unreachable",
@@ -166,6 +167,7 @@ static const struct knowledge table[] = {
 	  .why = "a UDP datagram's checksum was wrong: corruption on the path, or a "
 		 "checksum-offload "
 		 "bug in a NIC or driver",
+	  .evidence = EV_SENDERS,
 	  .change = "check the link and the NIC (ethtool -S), try with offloads off (ethtool -K)",
 	  .direction = "check",
 	  .counters = { "UdpInCsumErrors", "Udp6InCsumErrors" },
@@ -237,7 +239,7 @@ static const struct knowledge table[] = {
 	  .why = "the frame was addressed to another host's MAC address: it arrived because the "
 		 "device is promiscuous, a switch or bridge floods it, or a sender has a stale "
 		 "neighbour entry",
-	  .evidence = EV_DEVICE,
+	  .evidence = EV_DEVICE | EV_SENDERS,
 	  .change =
 		  "find the sender with the wrong MAC for this address (its neighbour table); turn "
 		  "promiscuous mode off if nothing needs it",
@@ -255,7 +257,7 @@ static const struct knowledge table[] = {
 	{ .name = "IP_RPFILTER",
 	  .why = "reverse-path filtering refused the packet: the route back to its source does not "
 		 "leave through the device it came in on",
-	  .evidence = EV_DEVICE,
+	  .evidence = EV_DEVICE | EV_SENDERS,
 	  .knobs = { "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.{dev}.rp_filter" },
 	  .change = "fix the route to the source; if asymmetric routing is intended, set rp_filter "
 		    "to 2 "
@@ -265,7 +267,7 @@ static const struct knowledge table[] = {
 	{ .name = "IP_INADDRERRORS",
 	  .why = "the destination address is not valid on this host: not local, and this host does "
 		 "not forward",
-	  .evidence = EV_DEVICE,
+	  .evidence = EV_DEVICE | EV_SENDERS,
 	  .knobs = { "net.ipv4.ip_forward", "net.ipv4.conf.{dev}.forwarding" },
 	  .change = "fix the sender's destination, or enable forwarding if this host is a router",
 	  .direction = "check",
@@ -275,6 +277,7 @@ static const struct knowledge table[] = {
 	  .why = "no handler for the packet's IP protocol (a protocol not built in or its module "
 		 "not "
 		 "loaded)",
+	  .evidence = EV_SENDERS,
 	  .change = "load the protocol's module if it is wanted, else the sender is wrong",
 	  .direction = "check",
 	  .counters = { "IpInUnknownProtos" },
@@ -316,6 +319,7 @@ static const struct knowledge table[] = {
 	{ .name = "IP_CSUM",
 	  .why = "an IPv4 header checksum was wrong: corruption on the path, or a NIC or driver "
 		 "bug",
+	  .evidence = EV_SENDERS,
 	  .change = "check the link and the NIC (ethtool -S)",
 	  .direction = "check",
 	  .counters = { "IpExtInCsumErrors" },

@@ -49,6 +49,13 @@ check_eq "device" dsr0 "$(fv '.device')"
 check_eq "netns (inode)" "$(netns_inode "$NS")" "$(fv '.netns')"
 dg_check_common OTHERHOST "$NS"
 check_eq "evidence.device.name" dsr0 "$(fv '.evidence.device.name')"
+# The sender: inject's source (192.0.2.1) from dsi0's MAC, every frame.
+check_eq "evidence.senders: one sender" 1 "$(fv '.evidence.senders | length')"
+check_eq "evidence.senders: its address (inject's source)" 192.0.2.1 \
+	"$(fv '.evidence.senders[0].address')"
+check_eq "evidence.senders: its MAC = dsi0's (ip link)" "$(mac_of "$NI" dsi0)" \
+	"$(fv '.evidence.senders[0].mac')"
+check_eq "evidence.senders: its count = frames sent" $N "$(fv '.evidence.senders[0].count')"
 check_eq "evidence.device.mac = ip link" "$mac" "$(fv '.evidence.device.mac')"
 check_eq "dsr0 is promiscuous (ip -d link)" true "$promisc"
 check_eq "evidence.device.promisc = ip -d link" "$promisc" "$(fv '.evidence.device.promisc')"
