@@ -49,7 +49,7 @@ LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 # need libmnl.
 EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
 		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c src/sockdiag.c \
-		 src/diagnose.c src/ethtool.c src/neigh.c
+		 src/diagnose.c src/ethtool.c src/neigh.c src/route.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the

@@ -37,6 +37,7 @@
 #include "packet.h"
 #include "procs.h"
 #include "reasons.h"
+#include "route.h"
 #include "sockdiag.h"
 #include "sysctl.h"
 
@@ -142,6 +143,8 @@ struct finding {
 	int nports;
 	struct sender_hit senders[EV_MAX]; /* most first */
 	int nsenders;
+	struct route_info routes[EV_MAX]; /* the way back to each sender (EV_ROUTE) */
+	int route_err[EV_MAX];		  /* 0, -errno; 1: not looked up */
 	const struct neigh_entry *neigh[EV_MAX];
 	int nneigh;
 	unsigned neigh_total; /* entries in the table(s) */
@@ -1053,6 +1056,11 @@ static void evidence(struct diag *d, struct finding *f)
 		ev_neigh(d, f);
 	if (f->k->evidence & EV_SENDERS)
 		ev_senders(d, f);
+	for (int i = 0; i < f->nsenders; i++)
+		f->route_err[i] = f->k->evidence & EV_ROUTE
+					  ? route_get(d->src.nl, &d->src.seq, f->senders[i].family,
+						      f->senders[i].addr, &f->routes[i])
+					  : 1;
 	ev_sysctls(d, f);
 }
 
@@ -1337,6 +1345,21 @@ static void print_json_finding(const struct diag *d, const struct finding *f)
 			json_kv_str("address", a, &fi);
 			json_kv_str("mac", m, &fi);
 			json_kv_u64("count", x->n, &fi);
+			if (f->route_err[i] == 0) {
+				const struct dev_stats *o =
+					dev_by_index(&d->end.snap, f->routes[i].oif);
+
+				printf(",\"route_back\":{");
+				fi = true;
+				json_kv_str("type", route_type_name(f->routes[i].type), &fi);
+				json_kv_str("device", o ? o->name : "", &fi);
+				json_kv_str("gateway", f->routes[i].gateway, &fi);
+				printf("}");
+			} else if (f->route_err[i] < 0) {
+				printf(",\"route_back\":{\"error\":");
+				json_string(stdout, strerror(-f->route_err[i]));
+				printf("}");
+			}
 			printf("}");
 		}
 		printf("]");
@@ -1566,9 +1589,24 @@ static void print_text_finding(const struct diag *d, const struct finding *f, in
 
 		inet_ntop(x->family, x->addr, a, sizeof(a));
 		EVIDENCE();
-		printf("from %s (MAC %02x:%02x:%02x:%02x:%02x:%02x): %llu sampled\n", a, x->mac[0],
+		printf("from %s (MAC %02x:%02x:%02x:%02x:%02x:%02x): %llu sampled", a, x->mac[0],
 		       x->mac[1], x->mac[2], x->mac[3], x->mac[4], x->mac[5],
 		       (unsigned long long)x->n);
+		if (f->route_err[j] == 0) {
+			const struct dev_stats *o = dev_by_index(&d->end.snap, f->routes[j].oif);
+
+			printf("; the route back is %s", route_type_name(f->routes[j].type));
+			if (o)
+				printf(" via dev %s%s", ESC(o->name),
+				       f->dev[0].n && f->routes[j].oif != (int)f->dev[0].addr
+					       ? " (not where it came in)"
+					       : "");
+			if (f->routes[j].gateway[0])
+				printf(" gateway %s", f->routes[j].gateway);
+		} else if (f->route_err[j] < 0) {
+			printf("; no route back (%s)", strerror(-f->route_err[j]));
+		}
+		printf("\n");
 	}
 	for (int j = 0; j < f->nneigh; j++) {
 		const struct neigh_entry *e = f->neigh[j];

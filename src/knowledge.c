@@ -257,7 +257,7 @@ static const struct knowledge table[] = {
 	{ .name = "IP_RPFILTER",
 	  .why = "reverse-path filtering refused the packet: the route back to its source does not "
 		 "leave through the device it came in on",
-	  .evidence = EV_DEVICE | EV_SENDERS,
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE,
 	  .knobs = { "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.{dev}.rp_filter" },
 	  .change = "fix the route to the source; if asymmetric routing is intended, set rp_filter "
 		    "to 2 "
@@ -267,12 +267,22 @@ static const struct knowledge table[] = {
 	{ .name = "IP_INADDRERRORS",
 	  .why = "the destination address is not valid on this host: not local, and this host does "
 		 "not forward",
-	  .evidence = EV_DEVICE | EV_SENDERS,
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE,
 	  .knobs = { "net.ipv4.ip_forward", "net.ipv4.conf.{dev}.forwarding" },
 	  .change = "fix the sender's destination, or enable forwarding if this host is a router",
 	  .direction = "check",
 	  .counters = { "IpInAddrErrors" },
 	  .source = "net/ipv4/route.c: ip_error" },
+	{ .name = "IP_INNOROUTES",
+	  .why = "no route for the packet: it is not for this host and there is no route to "
+		 "forward it on",
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE,
+	  .knobs = { "net.ipv4.ip_forward" },
+	  .change = "add the missing route (`ip route get ADDR` shows the lookup), or fix the "
+		    "sender's destination",
+	  .direction = "check",
+	  .counters = { "IpExtInNoRoutes" },
+	  .source = "net/ipv4/route.c: ip_route_input_slow" },
 	{ .name = "IP_NOPROTO",
 	  .why = "no handler for the packet's IP protocol (a protocol not built in or its module "
 		 "not "

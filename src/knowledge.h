@@ -20,6 +20,7 @@ enum evidence {
 	EV_DEVICE = 1 << 5,	 /* the device: MAC address, promiscuous mode */
 	EV_SOFTNET = 1 << 6,	 /* per-CPU backlog drops: the skew */
 	EV_SENDERS = 1 << 9,	 /* the sampled drops' source addresses and MACs */
+	EV_ROUTE = 1 << 10,	 /* the route back to those senders (ip route get) */
 	EV_NEIGH = 1 << 8,	 /* the neighbour table: unresolved entries on the device */
 	EV_RING = 1 << 7,	 /* the device's receive ring size and maximum (ethtool) */
 };

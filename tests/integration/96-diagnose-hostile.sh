@@ -154,6 +154,12 @@ check_eq "json: the device's rp_filter knob, read (sysctl(8)'s name)" 1 \
 	log "change: $(fv -c '.change')"
 check_eq "json: evidence.sysctl has it too" 1 \
 	"$(fv -r --arg k "$KNOB" '.evidence.sysctl[$k] // "missing"')"
+# Why rp_filter refused them: no route back to the source, as `ip route get` says.
+rg=$(ip -n "$NS" route get 192.0.2.1 2>&1 >/dev/null | sed 's/^RTNETLINK answers: //')
+check_eq "json: the sender 192.0.2.1, every frame" $M \
+	"$(fv '[.evidence.senders[]? | select(.address == "192.0.2.1") | .count] | add // 0')"
+check_eq "json: its route back = ip route get's error" "${rg:-a route}" \
+	"$(fv -r '[.evidence.senders[]? | select(.address == "192.0.2.1") | .route_back.error][0] // "a route"')"
 dg_check_total report $((lost + K + M))
 
 # ---- symbol names from a hostile System.map ------------------------------
