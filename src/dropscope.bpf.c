@@ -331,24 +331,16 @@ static __always_inline bool take_token(void)
 	return true;
 }
 
-/* What copy_packet() will copy, known before the record is reserved. */
-struct pkt_plan {
-	unsigned char *start;
-	__u64 cap; /* 64-bit: a 32-bit one is clamped in a zero-extended copy */
-	__u32 len;
-	__u16 off; /* 0, or ETH_HLEN_ for a made-up Ethernet header */
-	__u16 flags;
-};
-
 /*
  * Where the copy starts: the MAC header when it is an Ethernet one, else
  * the network header behind a made-up Ethernet header (TX path before
- * dev_queue_xmit, tunnels, raw IP devices). tp_btf reads the skb with
- * plain loads; the others pay a probe read (a helper call) per field.
+ * dev_queue_xmit, tunnels, raw IP devices).
  */
-static __always_inline void plan_packet(struct sk_buff *skb, struct net_device *dev, bool direct,
-					struct pkt_plan *p)
+static __always_inline void copy_packet(struct sk_buff *skb, struct drop_event *e, __u16 proto,
+					struct net_device *dev, bool direct, const __u32 room)
 {
+	/* tp_btf reads the skb with plain loads; the others pay a probe
+	 * read (a helper call) per field. */
 	unsigned char *head = direct ? skb->head : BPF_CORE_READ(skb, head);
 	unsigned char *data = direct ? skb->data : BPF_CORE_READ(skb, data);
 	__u16 mac = direct ? skb->mac_header : BPF_CORE_READ(skb, mac_header);
@@ -356,48 +348,38 @@ static __always_inline void plan_packet(struct sk_buff *skb, struct net_device *
 	__u32 len = direct ? skb->len : BPF_CORE_READ(skb, len);
 	__u32 data_len = direct ? skb->data_len : BPF_CORE_READ(skb, data_len);
 	unsigned short type = !dev ? 0 : direct ? dev->type : BPF_CORE_READ(dev, type);
-	unsigned char *linear_end = data + (len - data_len), *end = data + len;
-	__u32 avail;
+	unsigned char *start, *linear_end = data + (len - data_len), *end = data + len;
+	__u32 off = 0, avail;
+	__u64 cap; /* 64-bit: a 32-bit one is clamped in a zero-extended copy */
 
-	p->off = 0;
-	p->flags = 0;
 	/* ARPHRD_ETHER (1) and ARPHRD_LOOPBACK (772) carry an Ethernet header. */
 	if (mac != (__u16)~0U && nh >= mac + ETH_HLEN_ && (type == 1 || type == 772)) {
-		p->start = head + mac;
+		start = head + mac;
 	} else {
-		p->start = nh ? head + nh : data;
-		p->off = ETH_HLEN_;
-		p->flags = EV_SYNTH_ETH;
-	}
-	avail = linear_end > p->start ? linear_end - p->start : 0;
-	p->len = (end > p->start ? end - p->start : 0) + p->off;
-	if (data_len && p->len > avail + p->off)
-		p->flags |= EV_NONLINEAR;
-	p->cap = snaplen > p->off ? snaplen - p->off : 0;
-	if (p->cap > avail)
-		p->cap = avail;
-}
-
-static __always_inline void copy_packet(struct drop_event *e, const struct pkt_plan *p, __u16 proto,
-					const __u32 room)
-{
-	__u64 cap = p->cap;
-	__u32 off = 0;
-
-	/* A bound the verifier can follow whatever the compiler made of the
-	 * comparisons before (it may test a copy of cap): the record has
-	 * room bytes for data[], and off is 0 or ETH_HLEN_. */
-	barrier_var(cap);
-	if (cap > room - ETH_HLEN_)
-		cap = room - ETH_HLEN_;
-	barrier_var(cap);
-	if (p->off) {
+		start = nh ? head + nh : data;
 		__builtin_memset(e->data, 0, 12);
 		e->data[12] = proto >> 8;
 		e->data[13] = proto & 0xff;
 		off = ETH_HLEN_;
+		e->flags |= EV_SYNTH_ETH;
 	}
-	if (bpf_probe_read_kernel(e->data + off, cap, p->start))
+	avail = linear_end > start ? linear_end - start : 0;
+	e->len = (end > start ? end - start : 0) + off;
+	if (data_len && e->len > avail + off)
+		e->flags |= EV_NONLINEAR;
+	cap = snaplen > off ? snaplen - off : 0;
+	if (cap > avail)
+		cap = avail;
+	/* A bound the verifier can follow whatever the compiler made of the
+	 * comparisons above (it may test a copy of cap): the record reserved
+	 * has room bytes for data[], and off is 0 or ETH_HLEN_. */
+	barrier_var(cap);
+	if (cap > room - ETH_HLEN_)
+		cap = room - ETH_HLEN_;
+	barrier_var(cap);
+	if (off)
+		off = ETH_HLEN_;
+	if (bpf_probe_read_kernel(e->data + off, cap, start))
 		cap = 0;
 	e->caplen = cap + off;
 }
@@ -405,15 +387,14 @@ static __always_inline void copy_packet(struct drop_event *e, const struct pkt_p
 /*
  * One event, written where the reader will find it: the record is
  * reserved in the ring buffer and filled in place (no per-CPU scratch and
- * no second copy). A reservation must be of a constant size, so the
- * record is of the smallest class whose room (bytes of data[]) holds
- * what this packet copies.
+ * no second copy). The reservation must be a constant, so it is sized for
+ * the snaplen's class (room bytes of data[]) rather than for this packet.
  */
 static __always_inline void emit_event_room(struct sk_buff *skb, const struct drop_key *key,
-					    struct sock *rx_sk, bool direct, struct net_device *dev,
-					    const struct pkt_plan *p, const __u32 room)
+					    struct sock *rx_sk, bool direct, const __u32 room)
 {
 	const __u64 size = __builtin_offsetof(struct drop_event, data) + room;
+	struct net_device *dev;
 	struct drop_event *e;
 	__u32 zero = 0;
 	__u64 *unw, wake = BPF_RB_NO_WAKEUP;
@@ -433,12 +414,12 @@ static __always_inline void emit_event_room(struct sk_buff *skb, const struct dr
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->netns = skb_netns(skb, rx_sk, direct);
-	e->flags = p->flags;
-	e->len = p->len;
+	e->flags = 0;
+	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
 	e->ifindex = !dev ? 0 : direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 	if (!dev || bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name) < 0)
 		e->ifname[0] = 0;
-	copy_packet(e, p, key->protocol, room);
+	copy_packet(skb, e, key->protocol, dev, direct, room);
 
 	/* Wake the reader once per EVENTS_WAKEUP_BYTES this CPU wrote, not
 	 * per drop; user space also polls every EVENTS_POLL_MS. */
@@ -454,31 +435,18 @@ static __always_inline void emit_event_room(struct sk_buff *skb, const struct dr
 	stat_inc(STAT_EV_SENT);
 }
 
-/* Record classes: room for a minimal frame, the default snaplen, the most. */
-#define ROOM_SMALL (64 + ETH_HLEN_)
-#define ROOM_SNAP  (128 + ETH_HLEN_)
-#define ROOM_MAX   (MAX_SNAPLEN + ETH_HLEN_)
-
 static __always_inline void emit_event(struct sk_buff *skb, const struct drop_key *key,
 				       struct sock *rx_sk, bool direct)
 {
-	struct net_device *dev;
-	struct pkt_plan p;
-
 	if (rate_per_sec && !take_token()) {
 		stat_inc(STAT_EV_RATE);
 		return;
 	}
-	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
-	plan_packet(skb, dev, direct, &p);
-	/* snaplen is a constant to the verifier: classes above it are never
-	 * loaded. cap never exceeds room - ETH_HLEN_ of the class chosen. */
-	if (p.cap <= ROOM_SMALL - ETH_HLEN_)
-		emit_event_room(skb, key, rx_sk, direct, dev, &p, ROOM_SMALL);
-	else if (snaplen <= 128 || p.cap <= ROOM_SNAP - ETH_HLEN_)
-		emit_event_room(skb, key, rx_sk, direct, dev, &p, ROOM_SNAP);
+	/* snaplen is a constant to the verifier: only one branch is loaded. */
+	if (snaplen <= 128)
+		emit_event_room(skb, key, rx_sk, direct, 128 + ETH_HLEN_);
 	else
-		emit_event_room(skb, key, rx_sk, direct, dev, &p, ROOM_MAX);
+		emit_event_room(skb, key, rx_sk, direct, MAX_SNAPLEN + ETH_HLEN_);
 }
 
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
