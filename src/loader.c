@@ -165,6 +165,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		 * can still count. */
 		bpf_map__set_autocreate(skel->maps.events, false);
 		bpf_map__set_autocreate(skel->maps.unwoken, false);
+		bpf_map__set_autocreate(skel->maps.scratch, false);
 	}
 
 	err = dropscope_bpf__load(skel);
