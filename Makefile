@@ -89,7 +89,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
-BENCH_SRCS := $(wildcard bench/*.c)
+# bench/*.bpf.c are BPF programs (the floor row), each with its loader bench/NAME.c.
+BENCH_BPF_SRCS := $(wildcard bench/*.bpf.c)
+BENCH_SKELS := $(patsubst bench/%.bpf.c,$(OUT)/bench/%.skel.h,$(BENCH_BPF_SRCS))
+BENCH_SRCS := $(filter-out $(BENCH_BPF_SRCS),$(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -101,7 +104,7 @@ CHECK_FUZZ_SECONDS ?= 20
 # Only the BPF object is an intermediate worth keeping; a bare .SECONDARY:
 # would make every target one, and make then skips rebuilding a missing
 # object (or the link stamp) whose sources are older than ./dropscope.
-.SECONDARY: $(BPF_OBJS) $(SKELS)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o)
 .PHONY: all deps deps-test deps-fuzz deps-bench run check unit integration fuzz test-bins \
 	fuzz-bins bench matrix format clean man install uninstall deps-doc
 all: $(BIN)
@@ -163,6 +166,16 @@ $(OUT)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(OUT)/flags | $(OUT
 
 $(OUT)/bench/%: bench/%.c $(OUT)/flags | $(OUT)/bench
 	$(COMPILE) $< $(DS_LDFLAGS) $(LDFLAGS) -o $@ -lm
+
+$(OUT)/bench/%.bpf.o: bench/%.bpf.c src/vmlinux_min.h | $(OUT)/bench
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/bench/%.skel.h: $(OUT)/bench/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# A loader of a bench BPF program: its skeleton, and libbpf.
+$(patsubst %.skel.h,%,$(BENCH_SKELS)): $(OUT)/bench/%: bench/%.c $(OUT)/bench/%.skel.h $(OUT)/flags
+	$(COMPILE) -I$(OUT)/bench $< $(DS_LDFLAGS) $(LDFLAGS) -o $@ -lbpf -lelf -lz
 
 # Harnesses link the objects they use from this archive, never main.o.
 $(OUT)/libdropscope.a: $(USER_OBJS)

@@ -13,14 +13,15 @@
 # on its own as CPU seconds, so it neither hides in nor inflates the rate.
 #
 # Environment: BENCH_REPS (5), BENCH_SECONDS (3), BENCH_CONFIGS (all, space
-# separated names), BENCH_FLOODS ("udp otherhost"), BENCH_OUT (bench/results).
+# separated names), BENCH_FLOODS ("udp otherhost"), BENCH_OUT (bench/results),
+# BENCH_DROPSCOPE (./dropscope: another build to compare).
 # Results: $BENCH_OUT/latest.json (every run plus the summary) and latest.txt.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/build/bench
-DS=$ROOT/dropscope
+DS=${BENCH_DROPSCOPE:-$ROOT/dropscope}
 REPS=${BENCH_REPS:-5}
 SECS=${BENCH_SECONDS:-3}
 read -r -a FLOODS <<<"${BENCH_FLOODS:-udp otherhost}"
@@ -75,7 +76,7 @@ trap 'exit 130' INT TERM
 trap 'exit 141' PIPE
 
 [[ $EUID -eq 0 ]] || die "needs root (BPF, namespaces)"
-for t in flood harness; do
+for t in flood harness floor; do
 	[[ -x $B/$t ]] || die "$B/$t missing: run 'make bench'"
 done
 command -v jq >/dev/null || die "jq missing: run 'make bench' (it installs the test deps)"
@@ -94,7 +95,7 @@ ip -n "$NS" link set fl0 up
 ip -n "$NS" link set fl1 up
 
 # --- configurations: name, then how to run it. ---------------------------------
-CONFIGS=(none ds ds-r ds-stacks ds-caller ds-folded)
+CONFIGS=(none floor ds ds-r ds-stacks ds-caller ds-folded)
 HAVE_EVENTS=0
 if [[ -x $DS ]] && "$DS" events --help >/dev/null 2>&1; then
 	HAVE_EVENTS=1
@@ -124,7 +125,7 @@ for c in "${CONFIGS[@]}"; do
 		SKIPPED+=("$c: perf not installed")
 		continue
 	} ;;
-	none) ;;
+	none | floor) ;;
 	*) die "unknown configuration $c" ;;
 	esac
 	usable+=("$c")
@@ -134,6 +135,7 @@ CONFIGS=("${usable[@]}")
 describe() {
 	case $1 in
 	none) echo "no tool" ;;
+	floor) echo "floor: empty tp_btf program" ;;
 	ds) echo "dropscope (summary)" ;;
 	ds-r) echo "dropscope -r" ;;
 	ds-stacks) echo "dropscope --stacks" ;;
@@ -155,6 +157,7 @@ setup_config() {
 	TOOL=()
 	case $1 in
 	none) HARGS=(--cpu "$TOOL_CPU") ;;
+	floor) TOOL=("$B/floor" --ready-file "$ready") ;;
 	ds) TOOL=("$DS" --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-r) TOOL=("$DS" -r --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-stacks) TOOL=("$DS" --stacks --netns "$NSPATH" --json --ready-file "$ready") ;;
@@ -174,7 +177,7 @@ setup_config() {
 	perf) TOOL=(perf stat -x "," -e skb:kfree_skb -a) ;;
 	esac
 	case $1 in
-	ds*) HARGS+=(--ready-file "$ready") ;;
+	ds* | floor) HARGS+=(--ready-file "$ready") ;;
 	# bpftrace prints this just before it attaches; the settle time covers the rest.
 	bt-*) HARGS+=(--ready-line "Attaching ") ;;
 	# perf stat says nothing once counting: wait for its per-CPU event fds.

@@ -61,6 +61,8 @@ def pick: map(select((.foreign_probes // 0) == 0)) as $c | if ($c | length) >= 3
     tool_cpu_during_flood_s: ($all | map(.tool_cpu_load_s) | spread),
     rss_kb: ($all | map(.tool_hwm_kb) | spread),
     attach_ms: ($all | map(.attach_ms) | spread),
+    # First SIGINT to the tool reaped (its report printed, everything detached).
+    stop_ms: ($all | map(.stop_ms | select(. != null and . >= 0)) | spread),
     events: (if ($all | map(.events_printed) | any(. != null)) then {
                printed_per_s: ($rs | map(select(.events_printed != null)
                                          | .events_printed / .seconds) | spread),
@@ -71,6 +73,15 @@ def pick: map(select((.foreign_probes // 0) == 0)) as $c | if ($c | length) >= 3
                over_rate: ($all | map(.events_over_rate) | spread)
              } else null end)
   }
+] as $rows0 |
+
+# How far each configuration is above the cheapest possible BPF drop monitor.
+[ $rows0[] | . as $x |
+  ([$rows0[] | select(.flood == $x.flood and .config == "floor")] | .[0]) as $fl |
+  . + {over_floor_ns: (if $fl and $fl.overhead_ns != null and .overhead_ns != null and .config != "none"
+                       then (.overhead_ns - $fl.overhead_ns | r(1)) else null end),
+       cpu_over_floor_ns: (if $fl and $fl.cpu_overhead_ns != null and .cpu_overhead_ns != null and .config != "none"
+                           then (.cpu_overhead_ns - $fl.cpu_overhead_ns | r(1)) else null end)}
 ] as $rows |
 
 def row($f; $c): $rows[] | select(.flood == $f and .config == $c);
@@ -126,13 +137,45 @@ def rowor($f; $c): [row($f; $c)] | .[0];
           met: (if .count then .count.exact_runs == .runs and .runs > 0 else null end)
         } ) )
   ] + [
-    ([$rows[] | select(.config == "ds" or .config == "ds-r")] | select(length > 0)) as $d |
-    {target: "dropscope start-to-attached < 100 ms (max over runs)",
-     value: ($d | map(.attach_ms.max) | max | r(1)), limit: 100,
-     met: (($d | map(.attach_ms.max) | max) < 100)},
-    {target: "dropscope peak RSS < 16 MB (max over runs)",
-     value: ($d | map(.rss_kb.max) | max), limit: 16384,
-     met: (($d | map(.rss_kb.max) | max) < 16384)}
+    $floods[] as $f |
+    ( (rowor($f; "ds")) as $ds | (rowor($f; "perf")) as $pf |
+      select($ds != null and $pf != null) |
+      {target: "summary overhead within 10% of perf stat's bare counter (\($f))",
+       value: $ds.overhead_ns, limit: (if $pf.overhead_ns then ($pf.overhead_ns * 1.1 | r(1)) else null end),
+       met: (if $ds.overhead_ns == null or $pf.overhead_ns == null then null
+             else $ds.overhead_ns <= $pf.overhead_ns * 1.1 end),
+       cpu_value: $ds.cpu_overhead_ns,
+       cpu_limit: (if $pf.cpu_overhead_ns then ($pf.cpu_overhead_ns * 1.1 | r(1)) else null end),
+       cpu_met: (if $ds.cpu_overhead_ns == null or $pf.cpu_overhead_ns == null then null
+                 else $ds.cpu_overhead_ns <= $pf.cpu_overhead_ns * 1.1 end)} ),
+    ( (rowor($f; "ds-events")) as $ev | (rowor($f; "bt-count")) as $bt |
+      select($ev != null and $bt != null) |
+      {target: "events >/dev/null overhead <= bpftrace count's, 0 lost (\($f))",
+       value: "\($ev.overhead_ns) ns, lost max \($ev.events.lost.max // "?")",
+       limit: $bt.overhead_ns,
+       met: (if $ev.overhead_ns == null or $bt.overhead_ns == null then null
+             else $ev.overhead_ns <= $bt.overhead_ns and ($ev.events.lost.max // 1) == 0 end),
+       cpu_value: $ev.cpu_overhead_ns, cpu_limit: $bt.cpu_overhead_ns,
+       cpu_met: (if $ev.cpu_overhead_ns == null or $bt.cpu_overhead_ns == null then null
+                 else $ev.cpu_overhead_ns <= $bt.cpu_overhead_ns end)} )
+  ] + [
+    ([$rows[] | select(.config | startswith("ds"))] | select(length > 0)) as $d |
+    {target: "dropscope start-to-attached <= 15 ms (max over runs, every ds configuration)",
+     value: ($d | map(.attach_ms.max) | max | r(1)), limit: 15,
+     met: (($d | map(.attach_ms.max) | max) <= 15)},
+    {target: "dropscope SIGINT to exit <= 50 ms (max over runs, every ds configuration)",
+     value: ($d | map(.stop_ms.max) | max | r(1)), limit: 50,
+     met: (if ($d | map(.stop_ms.max) | max) == null then null
+           else ($d | map(.stop_ms.max) | max) <= 50 end)}
+  ] + [
+    ( [$rows[] | select(.config == "ds")] | select(length > 0) |
+      {target: "summary peak RSS <= 10 MB (max over runs)",
+       value: (map(.rss_kb.max) | max), limit: 10240,
+       met: ((map(.rss_kb.max) | max) <= 10240)} ),
+    ( [$rows[] | select(.config == "ds-events")] | select(length > 0) |
+      {target: "events peak RSS <= 16 MB (max over runs)",
+       value: (map(.rss_kb.max) | max), limit: 16384,
+       met: ((map(.rss_kb.max) | max) <= 16384)} )
   ] + [
     if $symtab.dropscope_self_ms.median != null and $symtab.cat_ms.median != null then
       {target: "symbol table built < 15 ms beyond cat /proc/kallsyms",

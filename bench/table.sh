@@ -10,7 +10,9 @@ jq -r '"dropscope bench, \(.date): kernel \(.machine.kernel), \(.machine.cpus) C
 	"drops/s: median (min-max). ns/drop = (1/rate - 1/rate_none) * 1e9 from medians; ns/cpu: the",
 	"same from drops per second of CPU the flood got (immune to other load on the machine).",
 	"count-sent: the tool'"'"'s total minus packets sent (\"exact\" = equal in every run; n/a = no count).",
-	"CPU s: the tool'"'"'s utime+stime over its life; RSS: VmHWM before SIGINT; attach: exec to attached."' "$J"
+	"+floor: ns/drop above the floor row (an empty tp_btf program on kfree_skb, bench/floor.bpf.c).",
+	"CPU s: the tool'"'"'s utime+stime over its life; RSS: VmHWM before SIGINT (max over runs);",
+	"attach: exec to attached, stop: SIGINT to reaped (both max over runs)."' "$J"
 jq -r '.skipped[]? | "skipped: \(.)"' "$J"
 
 fmt_k() { # 219876.4 -> 219.9k
@@ -26,8 +28,9 @@ for flood in $(jq -r '.floods[]' "$J"); do
 	share=$(jq -r --arg f "$flood" '.results[] | select(.flood == $f and .config == "none") |
 		.flood_cpu_share // empty | . * 100 | round' "$J")
 	printf '\n%s%s\n' "$title" "${share:+, flood got ${share}% of its CPU}"
-	printf '%-40s %-23s %6s %7s %7s %-12s %6s %6s %6s\n' "configuration" "drops/s (min-max)" \
-		"ratio" "ns/drop" "ns/cpu" "count-sent" "CPU s" "RSS MB" "attach"
+	printf '%-40s %-23s %6s %7s %7s %6s %-12s %6s %6s %6s %6s\n' "configuration" \
+		"drops/s (min-max)" "ratio" "ns/drop" "ns/cpu" "+floor" "count-sent" "CPU s" "RSS MB" \
+		"attach" "stop"
 	jq -r --arg f "$flood" '
 		def d: if . == null then "-" else tostring end;
 		def cnt: if .count == null then "n/a"
@@ -36,18 +39,21 @@ for flood in $(jq -r '.floods[]' "$J"); do
 			else "\(.count.minus_sent.min)..\(.count.minus_sent.max)" end;
 		.results[] | select(.flood == $f) |
 		[.description, (.rate.median | d), (.rate.min | d), (.rate.max | d), (.ratio | d),
-		 (.overhead_ns | d), (.cpu_overhead_ns | d), cnt, (.tool_cpu_s.median | d),
+		 (.overhead_ns | d), (.cpu_overhead_ns | d), (.over_floor_ns | d), cnt,
+		 (.tool_cpu_s.median | d),
 		 (if .rss_kb.max then (.rss_kb.max / 1024 * 10 | round / 10 | tostring) else "-" end),
-		 (if .attach_ms.median then "\(.attach_ms.median | round)ms" else "-" end),
+		 (if .attach_ms.max then "\(.attach_ms.max | round)ms" else "-" end),
+		 (if .stop_ms.max then "\(.stop_ms.max | round)ms" else "-" end),
 		 (if .failed > 0 then "(\(.failed) failed)" else "-" end)] | @tsv' "$J" |
-		while IFS=$'\t' read -r desc med lo hi ratio ns cns cnt cpu rss att failed; do
+		while IFS=$'\t' read -r desc med lo hi ratio ns cns fl cnt cpu rss att stop failed; do
 			rate="$(fmt_k "$med") ($(fmt_k "$lo")-$(fmt_k "$hi"))"
 			[[ $ratio == - ]] || ratio=$(printf '%.3f' "$ratio")
 			[[ $ns == - ]] || ns=$(printf '%.0f' "$ns")
 			[[ $cns == - ]] || cns=$(printf '%.0f' "$cns")
+			[[ $fl == - ]] || fl=$(printf '%.0f' "$fl")
 			[[ $cpu == - ]] || cpu=$(printf '%.2f' "$cpu")
-			printf '%-40s %-23s %6s %7s %7s %-12s %6s %6s %6s' "$desc" "$rate" "$ratio" \
-				"$ns" "$cns" "$cnt" "$cpu" "$rss" "$att"
+			printf '%-40s %-23s %6s %7s %7s %6s %-12s %6s %6s %6s %6s' "$desc" "$rate" \
+				"$ratio" "$ns" "$cns" "$fl" "$cnt" "$cpu" "$rss" "$att" "$stop"
 			[[ $failed == - ]] && printf '\n' || printf ' %s\n' "$failed"
 		done
 	jq -r --arg f "$flood" '.results[] | select(.flood == $f and .events != null) |

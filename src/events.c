@@ -166,18 +166,68 @@ static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, 
 	return buf;
 }
 
-static void time_text(struct ev_ctx *x, __s64 wall_ns, char *buf, size_t len)
+/* "HH:MM:SS" of sec, local time; localtime_r per event would dominate a
+ * flood's cost: once a second. */
+static const char *hms(struct ev_ctx *x, time_t sec)
 {
-	time_t sec = wall_ns / 1000000000LL;
 	struct tm tm;
 
-	/* localtime_r per event would dominate a flood's cost: once a second. */
 	if (sec != x->cached_sec) {
 		localtime_r(&sec, &tm);
 		strftime(x->cached_hms, sizeof(x->cached_hms), "%H:%M:%S", &tm);
 		x->cached_sec = sec;
 	}
-	snprintf(buf, len, "%s.%06lld", x->cached_hms, (long long)(wall_ns % 1000000000LL) / 1000);
+	return x->cached_hms;
+}
+
+static void time_text(struct ev_ctx *x, __s64 wall_ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.%06lld", hms(x, wall_ns / 1000000000LL),
+		 (long long)(wall_ns % 1000000000LL) / 1000);
+}
+
+/*
+ * A text line put together by hand: at a flood's rate, printf's format
+ * parsing was half of what the reader spent per event, and a reader that
+ * falls behind loses events. Too long a line sets `over`, and the caller
+ * prints it with printf instead.
+ */
+struct line {
+	char *p;
+	size_t n, cap;
+	bool over;
+};
+
+static void put_mem(struct line *l, const char *s, size_t k)
+{
+	if (l->over || k >= l->cap - l->n) {
+		l->over = true;
+		return;
+	}
+	memcpy(l->p + l->n, s, k);
+	l->n += k;
+}
+
+static void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+/* v in decimal, zero-padded to width digits. */
+static void put_u64(struct line *l, unsigned long long v, int width)
+{
+	char d[24], out[24];
+	int i = 0, k = 0;
+
+	do {
+		d[i++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i < (int)sizeof(d));
+	while (i < width && i < (int)sizeof(d))
+		d[i++] = '0';
+	while (i)
+		out[k++] = d[--i];
+	put_mem(l, out, (size_t)k);
 }
 
 /* The escaped form of a fixed-size name field that may lack its NUL. */
@@ -229,16 +279,14 @@ static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 	}
 }
 
-static void print_text(struct ev_ctx *x, const struct ev_view *v)
+/* print_text()'s line through printf: for what put_*() has no room for. */
+static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const char *pkt)
 {
 	const struct drop_event *e = v->e;
-	char ts[32], pkt[PKT_FORMAT_MAX], who[ESCAPED_SIZE(16) + 12];
+	char ts[32], who[ESCAPED_SIZE(16) + 12];
 	char comm[ESCAPED_SIZE(16)], dev[ESCAPED_SIZE(16)], reason[ESCAPED_SIZE(64)];
 
 	time_text(x, v->wall_ns, ts, sizeof(ts));
-	packet__format(&v->p, pkt, sizeof(pkt));
-	/* Softirq work runs on whatever task it interrupted; pid 0 is idle.
-	 * Any user can name a task "x\n\x1b[31m": names are escaped. */
 	if (e->pid)
 		snprintf(who, sizeof(who), "%s/%u", escape_name(comm, sizeof(comm), e->comm, 16),
 			 e->pid);
@@ -248,6 +296,53 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 		e->ifname[0] ? escape_name(dev, sizeof(dev), e->ifname, 16) : "-", pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
 		escape_str(reason, sizeof(reason), v->reason), v->loc);
+}
+
+static void print_text(struct ev_ctx *x, const struct ev_view *v)
+{
+	const struct drop_event *e = v->e;
+	char pkt[PKT_FORMAT_MAX], buf[1024], name[ESCAPED_SIZE(64)];
+	struct line l = { .p = buf, .cap = sizeof(buf) };
+
+	packet__format(&v->p, pkt, sizeof(pkt));
+	if (v->wall_ns < 0) {
+		l.over = true;
+	} else {
+		put_str(&l, hms(x, v->wall_ns / 1000000000LL));
+		put_mem(&l, ".", 1);
+		put_u64(&l, (unsigned long long)(v->wall_ns % 1000000000LL) / 1000, 6);
+	}
+	put_mem(&l, " cpu", 4);
+	put_u64(&l, e->cpu, 0);
+	put_mem(&l, " ", 1);
+	/* Softirq work runs on whatever task it interrupted; pid 0 is idle.
+	 * Any user can name a task "x\n\x1b[31m": names are escaped. */
+	if (e->pid) {
+		put_str(&l, escape_name(name, sizeof(name), e->comm, 16));
+		put_mem(&l, "/", 1);
+		put_u64(&l, e->pid, 0);
+	} else {
+		put_mem(&l, "-", 1);
+	}
+	put_mem(&l, " netns ", 7);
+	put_u64(&l, e->netns, 0);
+	put_mem(&l, " ", 1);
+	put_str(&l, e->ifname[0] ? escape_name(name, sizeof(name), e->ifname, 16) : "-");
+	put_mem(&l, " ", 1);
+	put_str(&l, pkt);
+	put_mem(&l, " len ", 5);
+	put_u64(&l, e->len, 0);
+	if (e->flags & EV_NONLINEAR)
+		put_mem(&l, " (nonlinear)", 12);
+	put_mem(&l, " ", 1);
+	put_str(&l, escape_str(name, sizeof(name), v->reason));
+	put_mem(&l, " ", 1);
+	put_str(&l, v->loc);
+	put_mem(&l, "\n", 1);
+	if (l.over)
+		print_text_printf(x, v, pkt);
+	else
+		fwrite(buf, 1, l.n, x->out);
 	if (v->stacks)
 		print_text_stack(x, v);
 }
@@ -503,8 +598,8 @@ int cmd_events(struct config *cfg)
 	counted = drops_counted(m.counts);
 	/* Printed means written: lines that reached stdout, or packets that
 	 * reached the capture when it is on stdout. */
-	printed = x.out ? events_written(&x, output_lines() - lines0)
-			: pcapng__packets_written(x.pc);
+	printed =
+		x.out ? events_written(&x, output_lines() - lines0) : pcapng__packets_written(x.pc);
 	if (printed > x.handled)
 		printed = x.handled;
 	/* Events written but never handled: left in the ring after --count,

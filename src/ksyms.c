@@ -48,7 +48,10 @@ struct modules_fp {
 struct ksyms {
 	struct ksym *syms; /* sorted by address; aliases in file order */
 	size_t nr;
-	char *strings; /* the file's text: every name and module points in here */
+	/* The names of the symbols kept (text only, no padding) and of their
+	 * modules, each once: every name and module points in here. The file's
+	 * text itself is never held whole (see stream_lines()). */
+	char *strings;
 	enum ksyms_source source;
 	char *modules_path;
 	struct modules_fp modules_fp;
@@ -389,7 +392,7 @@ static uint64_t sym_extent(const struct ksym *s, const struct ksym *next)
 	return end - s->addr;
 }
 
-/* Sizes need the padding symbols as boundaries; afterwards they go. */
+/* Sizes need the padding and non-text symbols as boundaries; afterwards they go. */
 static void finish_syms(struct ksyms *ks)
 {
 	struct ksym *s = ks->syms;
@@ -402,11 +405,17 @@ static void finish_syms(struct ksyms *ks)
 		s[i].size = sym_extent(&s[i], next);
 	}
 	for (i = 0; i < ks->nr; i++) {
-		if (is_padding(s[i].name))
+		if (!s[i].name)
 			continue;
 		s[out++] = s[i];
 	}
 	ks->nr = out;
+	/* The boundaries were most of the array: give their room back. */
+	if (out) {
+		s = realloc(ks->syms, out * sizeof(*s));
+		if (s)
+			ks->syms = s;
+	}
 }
 
 static struct ksyms *ksyms_new(enum ksyms_source source)
@@ -447,40 +456,221 @@ static struct ksyms *ksyms_done(struct ksyms *ks)
 }
 
 /*
- * Room for one more symbol. kallsyms lines average 40-odd bytes, so the
- * first guess nearly always holds and no pass is spent counting lines.
+ * Read chunk for stream_lines(): a symbol file is parsed as it is read, so
+ * what a table costs is the names it keeps, not the size of the file (5 MB
+ * for a 6.18 kernel without modules, 15 MB for a distribution one).
  */
-static int reserve_sym(struct ksyms *ks, size_t *cap, size_t text_len)
-{
-	struct ksym *n;
-	size_t want;
+#define STREAM_CHUNK (64 * 1024)
 
-	if (ks->nr < *cap)
-		return 0;
-	want = *cap ? *cap * 2 : text_len / 32 + 64;
-	n = realloc(ks->syms, want * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	ks->syms = n;
-	*cap = want;
+typedef int (*line_fn)(void *arg, const struct line *l);
+
+/* Parse whole lines in [p, lim); lim[0] is NUL. */
+static int parse_lines(char *p, char *lim, line_fn fn, void *arg)
+{
+	while (p < lim) {
+		struct line l;
+		int err;
+
+		p = parse_line(p, lim, &l);
+		if (!l.name)
+			continue;
+		err = fn(arg, &l);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
 /*
- * Append the symbol of line L (module: the kernel, for the caller to
- * change); returns it, or NULL when there is no memory for it.
+ * Call fn for every well-formed line of the file at path, reading it in
+ * STREAM_CHUNK pieces. Bounds and refusals are read_file()'s: EINVAL for
+ * anything but a regular file or FIFO, EFBIG beyond KSYMS_MAX_FILE. A line
+ * longer than a chunk is malformed and skipped like any other. Returns 0
+ * or -errno (fn's own non-zero return stops the read and is passed on).
  */
-static struct ksym *add_sym(struct ksyms *ks, size_t *cap, size_t text_len, const struct line *l)
+static int stream_lines(const char *path, line_fn fn, void *arg)
 {
-	struct ksym *s;
+	size_t have = 0, total = 0;
+	bool skipping = false;
+	struct stat st;
+	char *buf;
+	int fd, err = 0;
 
-	if (reserve_sym(ks, cap, text_len))
-		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out_fd;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		err = -EINVAL;
+		goto out_fd;
+	}
+	if (st.st_size > 0 && (uint64_t)st.st_size > KSYMS_MAX_FILE) {
+		err = -EFBIG;
+		goto out_fd;
+	}
+	buf = malloc(STREAM_CHUNK + 1);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out_fd;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + have, STREAM_CHUNK - have);
+		char *p = buf, *lim, *nl;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		total += (size_t)n;
+		if (total > KSYMS_MAX_FILE) {
+			err = -EFBIG;
+			break;
+		}
+		have += (size_t)n;
+		if (n == 0) {
+			/* The last line may lack its newline. */
+			buf[have] = '\0';
+			if (!skipping)
+				err = parse_lines(buf, buf + have, fn, arg);
+			break;
+		}
+		nl = memrchr(buf, '\n', have);
+		if (!nl) {
+			/* One line fills the chunk: drop it up to its newline. */
+			if (have == STREAM_CHUNK) {
+				skipping = true;
+				have = 0;
+			}
+			continue;
+		}
+		if (skipping) {
+			p = memchr(buf, '\n', have) + 1;
+			skipping = false;
+		}
+		lim = nl + 1;
+		/* The byte after the last newline is the next line's: kept aside
+		 * while the parser sees a NUL there. */
+		{
+			char keep = *lim;
+
+			*lim = '\0';
+			err = parse_lines(p, lim, fn, arg);
+			*lim = keep;
+		}
+		if (err)
+			break;
+		have -= (size_t)(lim - buf);
+		memmove(buf, lim, have);
+	}
+	free(buf);
+out_fd:
+	close(fd);
+	return err;
+}
+
+/*
+ * A table being built. Names go into one growing blob; until it stops
+ * moving, a symbol's name and module hold offsets into it (+1, so that 0
+ * is "none"), turned into pointers by builder_done(). A symbol without a
+ * name is a boundary only: padding or a non-text symbol, needed to size
+ * its neighbours exactly as %pS does and dropped afterwards.
+ */
+struct builder {
+	struct ksyms *ks;
+	size_t cap;
+	size_t blob_len, blob_cap;
+	size_t last_mod; /* offset + 1 of the current module run's name */
+	bool hidden;	 /* a zero address was seen (kptr_restrict) */
+	uint64_t text_start;
+};
+
+#define OFF_PTR(off) ((const char *)(uintptr_t)(off))
+#define PTR_OFF(ptr) ((size_t)(uintptr_t)(ptr))
+
+static size_t blob_add(struct builder *b, const char *str)
+{
+	size_t n = strlen(str) + 1, at;
+
+	if (b->blob_len + n > b->blob_cap) {
+		size_t want = b->blob_cap ? b->blob_cap * 2 : 256 << 10;
+		char *nb;
+
+		while (want < b->blob_len + n)
+			want *= 2;
+		nb = realloc(b->ks->strings, want);
+		if (!nb)
+			return 0;
+		b->ks->strings = nb;
+		b->blob_cap = want;
+	}
+	at = b->blob_len;
+	memcpy(b->ks->strings + at, str, n);
+	b->blob_len += n;
+	return at + 1;
+}
+
+static int builder_add(struct builder *b, const struct line *l, bool named)
+{
+	struct ksyms *ks = b->ks;
+	struct ksym *s;
+	size_t name = 0, mod = 0;
+
+	if (ks->nr == b->cap) {
+		size_t want = b->cap ? b->cap * 2 : 16384;
+		struct ksym *n = realloc(ks->syms, want * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ks->syms = n;
+		b->cap = want;
+	}
+	if (l->module) {
+		/* One copy per module run, so same_module() rarely needs
+		 * strcmp(); a boundary needs its module too. */
+		if (!b->last_mod || strcmp(l->module, ks->strings + b->last_mod - 1)) {
+			b->last_mod = blob_add(b, l->module);
+			if (!b->last_mod)
+				return -ENOMEM;
+		}
+		mod = b->last_mod;
+	}
+	if (named) {
+		name = blob_add(b, l->name);
+		if (!name)
+			return -ENOMEM;
+	}
 	s = &ks->syms[ks->nr++];
 	s->addr = l->addr;
-	s->name = l->name;
-	s->module = kernel_module;
-	return s;
+	s->size = 0;
+	s->name = OFF_PTR(name);
+	s->module = OFF_PTR(mod);
+	return 0;
+}
+
+/* The blob is final: offsets become pointers, the spare room goes back. */
+static void builder_done(struct builder *b)
+{
+	struct ksyms *ks = b->ks;
+	char *nb;
+	size_t i;
+
+	if (b->blob_len && b->blob_len < b->blob_cap) {
+		nb = realloc(ks->strings, b->blob_len);
+		if (nb)
+			ks->strings = nb;
+	}
+	for (i = 0; i < ks->nr; i++) {
+		struct ksym *s = &ks->syms[i];
+		size_t name = PTR_OFF(s->name), mod = PTR_OFF(s->module);
+
+		s->name = name ? ks->strings + name - 1 : NULL;
+		s->module = mod ? ks->strings + mod - 1 : kernel_module;
+	}
 }
 
 /*
@@ -523,60 +713,6 @@ static struct modules_fp modules_fingerprint(const char *path)
 	return fp;
 }
 
-struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path)
-{
-	const char *last_mod = kernel_module;
-	bool hidden = false;
-	struct ksyms *ks;
-	char *p, *end;
-	size_t len, cap = 0;
-
-	ks = ksyms_new(KSYMS_KALLSYMS);
-	if (!ks)
-		return NULL;
-	ks->modules_path = strdup(modules_path ? modules_path : MODULES_PATH);
-	if (!ks->modules_path)
-		return ksyms_fail(ks, errno);
-	/* Fingerprint first: a module loaded while kallsyms is being read then
-	 * shows up as a change on the next check instead of going unseen. */
-	ks->modules_fp = modules_fingerprint(ks->modules_path);
-
-	ks->strings = read_file(path ? path : KALLSYMS_PATH, &len);
-	if (!ks->strings)
-		return ksyms_fail(ks, errno);
-
-	for (p = ks->strings, end = ks->strings + len; p < end;) {
-		struct line l;
-		struct ksym *s;
-
-		p = parse_line(p, end, &l);
-		/* Zero is what kptr_restrict shows; 'a' symbols are absolute
-		 * values (per-cpu offsets), not code. */
-		if (l.name && !l.addr)
-			hidden = true;
-		if (!l.name || !l.addr || l.type == 'a' || l.type == 'A' || l.type == 'U')
-			continue;
-		s = add_sym(ks, &cap, len, &l);
-		if (!s)
-			return ksyms_fail(ks, ENOMEM);
-		if (l.module) {
-			/* One pointer per module run, so same_module() rarely
-			 * needs strcmp(). */
-			if (strcmp(l.module, last_mod))
-				last_mod = l.module;
-			s->module = last_mod;
-		}
-	}
-	if (!ks->nr && hidden)
-		return ksyms_fail(ks, EACCES);
-	return ksyms_done(ks);
-}
-
-struct ksyms *ksyms__load_kallsyms(const char *path)
-{
-	return ksyms__load_kallsyms_at(path, NULL);
-}
-
 static bool is_text_type(char type)
 {
 	switch (type) {
@@ -590,37 +726,87 @@ static bool is_text_type(char type)
 	}
 }
 
+static int kallsyms_line(void *arg, const struct line *l)
+{
+	struct builder *b = arg;
+
+	/* Zero is what kptr_restrict shows; 'a' symbols are absolute
+	 * values (per-cpu offsets), not code. */
+	if (!l->addr) {
+		b->hidden = true;
+		return 0;
+	}
+	if (l->type == 'a' || l->type == 'A' || l->type == 'U')
+		return 0;
+	/* Only text can be a drop location or a stack frame; the rest (and
+	 * padding) still bounds the sizes of its neighbours. */
+	return builder_add(b, l, is_text_type(l->type) && !is_padding(l->name));
+}
+
+struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path)
+{
+	struct builder b = { 0 };
+	struct ksyms *ks;
+	int err;
+
+	ks = ksyms_new(KSYMS_KALLSYMS);
+	if (!ks)
+		return NULL;
+	ks->modules_path = strdup(modules_path ? modules_path : MODULES_PATH);
+	if (!ks->modules_path)
+		return ksyms_fail(ks, errno);
+	/* Fingerprint first: a module loaded while kallsyms is being read then
+	 * shows up as a change on the next check instead of going unseen. */
+	ks->modules_fp = modules_fingerprint(ks->modules_path);
+
+	b.ks = ks;
+	err = stream_lines(path ? path : KALLSYMS_PATH, kallsyms_line, &b);
+	if (err)
+		return ksyms_fail(ks, -err);
+	builder_done(&b);
+	if (!ks->nr && b.hidden)
+		return ksyms_fail(ks, EACCES);
+	return ksyms_done(ks);
+}
+
+struct ksyms *ksyms__load_kallsyms(const char *path)
+{
+	return ksyms__load_kallsyms_at(path, NULL);
+}
+
+static int system_map_line(void *arg, const struct line *l)
+{
+	struct builder *b = arg;
+
+	if (l->type == 'a' || l->type == 'A' || l->type == 'U' || l->type == 'N')
+		return 0;
+	if (is_text_type(l->type) && l->addr < b->text_start)
+		b->text_start = l->addr;
+	/* A System.map is all of vmlinux: its data symbols stay findable. */
+	return builder_add(b, l, !is_padding(l->name));
+}
+
 struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 {
-	uint64_t text_start = UINT64_MAX;
+	struct builder b = { .text_start = UINT64_MAX };
 	struct ksyms *ks;
-	char *p, *end;
-	size_t len, i, out, cap = 0;
+	size_t i, out;
+	int err;
 
 	ks = ksyms_new(KSYMS_SYSTEM_MAP);
 	if (!ks)
 		return NULL;
-	ks->strings = read_file(path, &len);
-	if (!ks->strings)
-		return ksyms_fail(ks, errno);
-
-	for (p = ks->strings, end = ks->strings + len; p < end;) {
-		struct line l;
-
-		p = parse_line(p, end, &l);
-		if (!l.name || l.type == 'a' || l.type == 'A' || l.type == 'U' || l.type == 'N')
-			continue;
-		if (is_text_type(l.type) && l.addr < text_start)
-			text_start = l.addr;
-		if (!add_sym(ks, &cap, len, &l))
-			return ksyms_fail(ks, ENOMEM);
-	}
+	b.ks = ks;
+	err = stream_lines(path, system_map_line, &b);
+	if (err)
+		return ksyms_fail(ks, -err);
+	builder_done(&b);
 	/*
 	 * Per-cpu variables sit at small offsets below the kernel image and
 	 * are not moved by KASLR; /proc/kallsyms leaves them out too.
 	 */
 	for (i = 0, out = 0; i < ks->nr; i++) {
-		if (ks->syms[i].addr < text_start)
+		if (ks->syms[i].addr < b.text_start)
 			continue;
 		ks->syms[out] = ks->syms[i];
 		ks->syms[out++].addr += (uint64_t)kaslr_offset;

@@ -164,6 +164,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		/* Summary mode needs neither: kernels without ring buffers (< 5.8)
 		 * can still count. */
 		bpf_map__set_autocreate(skel->maps.events, false);
+		bpf_map__set_autocreate(skel->maps.unwoken, false);
 		bpf_map__set_autocreate(skel->maps.scratch, false);
 	}
 

@@ -724,6 +724,82 @@ static int group_teardown(void **state)
 }
 
 /* Padding alone is no table: ENODATA, so the caller falls back and says so. */
+/*
+ * kallsyms keeps only what a drop location or a stack frame can be: text.
+ * Data symbols (a kernel with KALLSYMS_ALL lists as many as functions) get
+ * no name, but still end the text symbol before them, as in %pS.
+ */
+static void test_kallsyms_text_only(void **state)
+{
+	char path[128];
+	struct ksyms *ks;
+
+	tmp(state, "with_data", path, sizeof(path));
+	write_text(path, "ffffffff81000000 T _text\n"
+			 "ffffffff81000100 t foo\n"
+			 "ffffffff81000200 D some_data\n"
+			 "ffffffff81000300 b some_bss\n"
+			 "ffffffff81000400 W weak_fn\n"
+			 "ffffffff81000500 r some_rodata\n"
+			 "ffffffff81000600 T bar\n"
+			 "ffffffff81000700 T _etext\n");
+	ks = ksyms__load_kallsyms(path);
+	assert_non_null(ks);
+	assert_int_equal(ksyms__count(ks), 5);
+	assert_null(ksyms__by_name(ks, "some_data"));
+	assert_null(ksyms__by_name(ks, "some_bss"));
+	assert_null(ksyms__by_name(ks, "some_rodata"));
+	check_symdata(ks, 0xffffffff81000150ULL, "foo+0x50/0x100 [kernel]");
+	check_symdata(ks, 0xffffffff81000250ULL, "0xffffffff81000250");
+	check_symdata(ks, 0xffffffff81000410ULL, "weak_fn+0x10/0x100 [kernel]");
+	check_symdata(ks, 0xffffffff81000604ULL, "bar+0x4/0x100 [kernel]");
+	ksyms__free(ks);
+}
+
+/*
+ * The file is parsed in 64 KiB pieces: lines that straddle two pieces
+ * parse whole, and a line longer than a piece is skipped like any other
+ * malformed line without losing the lines around it.
+ */
+static void test_kallsyms_chunks(void **state)
+{
+	char path[128], name[64];
+	const struct ksym *s;
+	struct ksyms *ks;
+	FILE *f;
+	int i;
+
+	tmp(state, "chunks", path, sizeof(path));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	/* 4000 lines of 48 bytes: about three pieces, lines across each edge. */
+	for (i = 0; i < 4000; i++)
+		fprintf(f, "%016llx T fn_%024d\n", 0xffffffff81000000ULL + 0x100ULL * i, i);
+	fprintf(f, "ffffffff82000000 T ");
+	for (i = 0; i < 70000; i++)
+		fputc('x', f);
+	fprintf(f, "\nffffffff82000100 T after_long\nffffffff82000200 T last");
+	assert_int_equal(fclose(f), 0);
+
+	ks = ksyms__load_kallsyms(path);
+	assert_non_null(ks);
+	assert_int_equal(ksyms__count(ks), 4002);
+	for (i = 0; i < 4000; i += 333) {
+		snprintf(name, sizeof(name), "fn_%024d", i);
+		s = ksyms__by_name(ks, name);
+		assert_non_null(s);
+		assert_int_equal(s->addr, 0xffffffff81000000ULL + 0x100ULL * i);
+	}
+	s = ksyms__by_name(ks, "fn_000000000000000000003999");
+	assert_non_null(s);
+	/* The skipped line was no boundary: the one before reaches past it. */
+	assert_int_equal(s->size, 0xffffffff82000100ULL - s->addr);
+	assert_non_null(ksyms__by_name(ks, "after_long"));
+	/* The last line needs no newline. */
+	assert_non_null(ksyms__by_name(ks, "last"));
+	ksyms__free(ks);
+}
+
 static void test_only_padding(void **state)
 {
 	char path[128];
@@ -790,6 +866,8 @@ int main(void)
 		cmocka_unit_test(test_padding_alias_and_cfi),
 		cmocka_unit_test(test_truncated_output),
 		cmocka_unit_test(test_system_map),
+		cmocka_unit_test(test_kallsyms_text_only),
+		cmocka_unit_test(test_kallsyms_chunks),
 		cmocka_unit_test(test_kaslr_from_kallsyms),
 		cmocka_unit_test(test_kaslr_from_kcore),
 		cmocka_unit_test(test_modules_changed),
