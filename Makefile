@@ -42,14 +42,16 @@ CFLAGS      ?= -O2 -g
 DS_CPPFLAGS := -D_GNU_SOURCE -Isrc -I$(OUT)
 DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 DS_LDFLAGS  :=
-# libmicrohttpd is loaded by the exporter at run time (src/mhd.h says why).
+# libmicrohttpd is loaded by the exporter at run time (src/lib/microhttpd.h says why).
 LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 # The exporter, diagnose and the netlink counter and socket readers
 # (`dropscope exporter`, `dropscope counters`, `dropscope diagnose`): they
 # need libmnl.
-EXPORTER_SRCS := src/exporter.c src/countercmd.c src/counters.c src/devstats.c \
-		 src/qdiscstats.c src/nldump.c src/metrics.c src/mhd.c src/sockdiag.c \
-		 src/diagnose.c src/ethtool.c src/neigh.c src/route.c
+EXPORTER_SRCS := src/cmd/exporter.c src/cmd/counters.c src/counters/counters.c \
+		 src/counters/devstats.c src/counters/qdiscstats.c src/lib/netlink.c \
+		 src/render/exposition.c src/lib/microhttpd.c src/counters/sockdiag.c \
+		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c \
+		 src/counters/route.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the
@@ -58,7 +60,7 @@ ifeq ($(STATIC),1)
 # Debian ships no libmnl.a, and libmicrohttpd.a needs GnuTLS's static
 # libraries, which it does not ship either: the static build leaves out
 # the exporter, the counters command and diagnose; without libmnl the
-# nftables reader (src/nftstats.c) is a stub answering -EOPNOTSUPP.
+# nftables reader (src/counters/nftstats.c) is a stub answering -EOPNOTSUPP.
 STATIC_LDFLAGS := -static
 LIBS        := -lbpf -lelf -lz -lncursesw -ltinfo
 DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS
@@ -79,12 +81,15 @@ LINKER  = $(CC) $(DS_CFLAGS) $(CFLAGS) $(DS_LDFLAGS) $(LDFLAGS)
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Isrc
 
-BPF_SRCS  := $(wildcard src/*.bpf.c)
-BPF_OBJS  := $(patsubst src/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
-SKELS     := $(patsubst src/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(filter-out src/main.c $(BPF_SRCS) $(if $(filter 1,$(STATIC)),$(EXPORTER_SRCS)),\
-	       $(wildcard src/*.c))
+# Sources live in folders by layer (src/README.md); objects mirror them.
+LAYERS    := lib symbols counters trace render diagnose cmd
+BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst src/bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+USER_SRCS := $(filter-out src/cmd/main.c $(if $(filter 1,$(STATIC)),$(EXPORTER_SRCS)),\
+	       $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 USER_OBJS := $(patsubst src/%.c,$(OUT)/%.o,$(USER_SRCS))
+MAIN_OBJ  := $(OUT)/cmd/main.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -141,34 +146,42 @@ endif
 $(OUT)/flags: | $(OUT)
 	$(file >$@,$(FLAGS_NOW))
 
-$(OUT)/%.bpf.o: src/%.bpf.c src/dropscope.h src/vmlinux_min.h | $(OUT)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(OUT)/%.bpf.o: src/bpf/%.bpf.c | $(OUT)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(OUT)/%.o: src/%.c $(wildcard src/*.h) $(SKELS) $(OUT)/flags | $(OUT)
-	$(COMPILE) -c $< -o $@
+# -MMD -MP: each object depends on exactly the headers it includes ($(OUT)/*.d),
+# so touching one header rebuilds only what includes it. The skeleton is
+# generated, so every object waits for it (order only: the .d files say who
+# really includes it).
+$(OUT)/%.o: src/%.c $(OUT)/flags | $(SKELS)
+	@mkdir -p $(@D)
+	$(COMPILE) -MMD -MP -c $< -o $@
 
 # ./dropscope is relinked whenever the last link was of the other kind.
 .link-$(LINK):
 	@rm -f .link-*; touch $@
 
-$(BIN): $(OUT)/main.o $(USER_OBJS) $(OUT)/flags $(if $(filter dropscope,$(BIN)),.link-$(LINK))
+$(BIN): $(MAIN_OBJ) $(OUT)/libdropscope.a $(OUT)/flags $(if $(filter dropscope,$(BIN)),.link-$(LINK))
 	$(if $(filter 1,$(STATIC)),@echo "static build: without pcap-filter expressions and without the exporter (no static libmnl/GnuTLS)")
-	$(LINKER) $(STATIC_LDFLAGS) $(OUT)/main.o $(USER_OBJS) $(LIBS) -o $@
+	$(LINKER) $(STATIC_LDFLAGS) $(MAIN_OBJ) $(OUT)/libdropscope.a $(LIBS) -o $@
 
-$(OUT)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(USER_OBJS) $(OUT)/flags | $(OUT)
-	$(COMPILE) -Itests/unit $< $(USER_OBJS) $(DS_LDFLAGS) $(LDFLAGS) $(LIBS) -lcmocka -o $@
+# Unit tests link the one archive of every object but main.o: each takes
+# what it uses, and relinks only when an object in the archive changed.
+$(OUT)/test_%: tests/unit/test_%.c $(OUT)/libdropscope.a $(OUT)/flags | $(OUT)
+	$(COMPILE) -MMD -MP -Itests/unit $< $(OUT)/libdropscope.a $(DS_LDFLAGS) $(LDFLAGS) \
+		$(LIBS) -lcmocka -o $@
 
-$(OUT)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h) $(OUT)/flags | $(OUT)/tools
-	$(COMPILE) $< $(DS_LDFLAGS) $(LDFLAGS) -o $@
+$(OUT)/tools/%: tests/tools/%.c $(OUT)/flags | $(OUT)/tools
+	$(COMPILE) -MMD -MP $< $(DS_LDFLAGS) $(LDFLAGS) -o $@
 
 $(OUT)/bench/%: bench/%.c $(OUT)/flags | $(OUT)/bench
 	$(COMPILE) $< $(DS_LDFLAGS) $(LDFLAGS) -o $@ -lm
 
-$(OUT)/bench/%.bpf.o: bench/%.bpf.c src/vmlinux_min.h | $(OUT)/bench
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(OUT)/bench/%.bpf.o: bench/%.bpf.c | $(OUT)/bench
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUT)/bench/%.skel.h: $(OUT)/bench/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
@@ -181,8 +194,8 @@ $(patsubst %.skel.h,%,$(BENCH_SKELS)): $(OUT)/bench/%: bench/%.c $(OUT)/bench/%.
 $(OUT)/libdropscope.a: $(USER_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(OUT)/libdropscope.a
-	$(COMPILE) -fsanitize=fuzzer -Itests/fuzz $< $(OUT)/libdropscope.a $(DS_LDFLAGS) \
+$(OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(OUT)/libdropscope.a
+	$(COMPILE) -MMD -MP -fsanitize=fuzzer -Itests/fuzz $< $(OUT)/libdropscope.a $(DS_LDFLAGS) \
 		$(LDFLAGS) $(LIBS) -o $@
 
 test-bins: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
@@ -222,7 +235,13 @@ run: deps $(BIN)
 
 # The sanitized and fuzz builds are made by sub-makes before the tests
 # start, so that the closing test line is the last line make prints.
-ifeq ($(SANITIZE),1)
+# `make check T="03 test_keys:test_by*"`: only the named tests (tests/run.sh
+# says how names match), unit and integration, on this build.
+ifneq ($(T),)
+check: deps-test test-bins
+	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) bash tests/run.sh --unit --integration \
+		$(if $(filter 1,$(SANITIZE)),--sanitized) $(T)
+else ifeq ($(SANITIZE),1)
 check: deps-test test-bins
 	@BUILD=$(OUT) DROPSCOPE=$(abspath $(BIN)) bash tests/run.sh --sanitized
 else
@@ -253,7 +272,10 @@ matrix: deps-test
 	@bash tests/matrix/run.sh
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/tools/*.c tests/fuzz/*.c bench/*.c
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c tests/tools/*.c tests/fuzz/*.c bench/*.c
 
 clean:
 	rm -rf build build-static build-san build-fuzz dropscope .link-*
+
+# The dependency files -MMD wrote: what each object includes.
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -5,7 +5,7 @@
  * trampoline-free BPF tracepoint call itself; every configuration above it
  * is measured against this.
  */
-#include "vmlinux_min.h"
+#include "bpf/vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
 
 char LICENSE[] SEC("license") = "GPL";

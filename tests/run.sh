@@ -15,6 +15,11 @@
 #                  passes and failures join the closing line
 #   --sanitized    $BUILD and $DROPSCOPE are a sanitizer build: any report
 #                  fails the test
+#   NAME...        only these tests: an integration test by its number or
+#                  name (03, 03-nft-drop, nft-drop), a unit binary by its
+#                  name (test_keys), or one cmocka case of it (test_keys:
+#                  test_by_parse; * and ? wildcards). With names, the stages
+#                  run only where a name matched.
 #
 # No stage named: --unit --integration.
 set -u
@@ -32,16 +37,46 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 passed=0 failed=0 skipped=0
 failures=()
 stages=()
+names=()
 sanitized=0
 for a in "$@"; do
 	case $a in
 	--unit | --integration | --build | --san | --fuzz | --matrix) stages+=("${a#--}") ;;
 	--sanitized) sanitized=1 ;;
-	*) echo "usage: $0 [--unit] [--integration] [--build] [--san] [--fuzz] [--matrix] [--sanitized]" >&2
+	-*) echo "usage: $0 [--unit] [--integration] [--build] [--san] [--fuzz] [--matrix] [--sanitized] [NAME...]" >&2
 	   exit 2 ;;
+	*) names+=("$a") ;;
 	esac
 done
 [ ${#stages[@]} -gt 0 ] || stages=(unit integration)
+
+# named FILE: is this test one of the names given (all are, with none)?
+# For a unit binary, prints the cmocka case pattern given with it, if any.
+named() {
+	local base n
+	base=$(basename "$1" .sh)
+	[ ${#names[@]} = 0 ] && return 0
+	for n in "${names[@]}"; do
+		case $base in
+		test_*) [ "${n%%:*}" = "$base" ] && { [ "$n" != "${n#*:}" ] && echo "${n#*:}"; return 0; } ;;
+		*) case $base in "$n" | "$n"-* | [0-9][0-9]-"$n") return 0 ;; esac ;;
+		esac
+	done
+	return 1
+}
+if [ ${#names[@]} -gt 0 ]; then
+	for n in "${names[@]}"; do
+		found=0
+		for t in tests/integration/[0-9]*.sh "$BUILD"/test_*; do
+			[ -f "$t" ] || continue
+			case $t in *.d) continue ;; esac
+			saved=("${names[@]}"); names=("$n")
+			named "$t" >/dev/null && found=1
+			names=("${saved[@]}")
+		done
+		[ $found = 1 ] || { echo "$0: no test is named '$n' (tests/integration/NN-NAME.sh, $BUILD/test_NAME[:CASE])" >&2; exit 2; }
+	done
+fi
 
 # Any sanitizer report ends the process with an error, so the test fails.
 # LeakSanitizer cannot run under ptrace: a test that straces the tool
@@ -53,10 +88,11 @@ sanitizer_env() {
 
 # run_unit DIR [TAG]
 run_unit() {
-	local dir=$1 tag=${2:-} bin out p f rc
+	local dir=$1 tag=${2:-} bin out p f rc filter
 	for bin in "$dir"/test_*; do
 		[ -x "$bin" ] || continue
-		out=$("$bin" 2>&1)
+		filter=$(named "$bin") || continue
+		out=$("$bin" ${filter:+"$filter"} 2>&1)
 		rc=$?
 		echo "$out"
 		# cmocka's summary: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s), listed below:"
@@ -98,6 +134,7 @@ run_integration() {
 	mkdir -p "$log"
 	for t in tests/integration/[0-9]*.sh; do
 		[ -f "$t" ] || continue
+		named "$t" || continue
 		base=$(basename "$t" .sh)
 		for b in $backends; do
 			run_one "$base [$b]$tag" "$log/$base-$b.log" \

@@ -5,12 +5,12 @@
  * can pick whichever the running kernel supports. All three funnel into
  * count_drop(), which filters and counts in a per-CPU hash.
  */
-#include "vmlinux_min.h"
+#include "bpf/vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
-#include "dropscope.h"
+#include "bpf/dropscope.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

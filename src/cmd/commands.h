@@ -4,7 +4,7 @@
 #define DROPSCOPE_COMMANDS_H
 
 #include <string.h>
-#include "options.h"
+#include "cmd/options.h"
 
 int cmd_summary(struct config *cfg);
 int cmd_events(struct config *cfg);
@@ -12,8 +12,5 @@ int cmd_top(struct config *cfg);
 int cmd_exporter(struct config *cfg);
 int cmd_counters(int argc, char **argv);
 int cmd_diagnose(struct config *cfg);
-
-/* diagnose watches this long without -d. */
-#define DIAGNOSE_SECONDS 5
 
 #endif /* DROPSCOPE_COMMANDS_H */

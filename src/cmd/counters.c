@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "counters.h"
-#include "metrics.h"
+#include "cmd/commands.h"
+#include "counters/counters.h"
+#include "render/exposition.h"
 
 int cmd_counters(int argc, char **argv)
 {

@@ -13,20 +13,20 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "commands.h"
-#include "counts.h"
-#include "escape.h"
-#include "json.h"
-#include "ksyms.h"
-#include "monitor.h"
-#include "outfile.h"
-#include "output.h"
-#include "packet.h"
-#include "pcapng.h"
-#include "pktfilter.h"
-#include "reasons.h"
-#include "report.h"
-#include "stacks.h"
+#include "cmd/commands.h"
+#include "trace/drop_table.h"
+#include "lib/escape.h"
+#include "lib/json.h"
+#include "symbols/ksyms.h"
+#include "trace/session.h"
+#include "lib/newfile.h"
+#include "lib/stdout.h"
+#include "trace/packet.h"
+#include "render/pcapng.h"
+#include "trace/pcap_filter.h"
+#include "symbols/reasons.h"
+#include "render/rows.h"
+#include "trace/stacks.h"
 
 #define MAX_IFACES	  256
 #define LOC_CACHE	  64   /* a flood hits few locations: format each once */

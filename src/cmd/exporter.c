@@ -23,14 +23,14 @@
 #include <microhttpd.h>
 #include <sys/capability.h>
 
-#include "commands.h"
-#include "counters.h"
-#include "counts.h"
-#include "ksyms.h"
-#include "metrics.h"
-#include "mhd.h"
-#include "monitor.h"
-#include "version.h"
+#include "cmd/commands.h"
+#include "counters/counters.h"
+#include "trace/drop_table.h"
+#include "symbols/ksyms.h"
+#include "render/exposition.h"
+#include "lib/microhttpd.h"
+#include "trace/session.h"
+#include "lib/version.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated

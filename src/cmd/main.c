@@ -12,15 +12,15 @@
 #include <sys/resource.h>
 #include <bpf/libbpf.h>
 
-#include "commands.h"
-#include "escape.h"
-#include "ksyms.h"
-#include "monitor.h"
-#include "options.h"
-#include "output.h"
-#include "reasons.h"
-#include "symbols.h"
-#include "version.h"
+#include "cmd/commands.h"
+#include "lib/escape.h"
+#include "symbols/ksyms.h"
+#include "trace/session.h"
+#include "cmd/options.h"
+#include "lib/stdout.h"
+#include "symbols/reasons.h"
+#include "symbols/source.h"
+#include "lib/version.h"
 
 static double cpu_ms(void)
 {
@@ -218,9 +218,9 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "summary", do_summary },  { "events", do_events },	 { "top", do_top },
-	{ "symbols", cmd_symbols }, { "reasons", cmd_reasons },	 { "help", do_help },
-	{ "version", do_version },  { "exporter", do_exporter }, { "counters", cmd_counters },
+	{ "summary", do_summary },   { "events", do_events },	  { "top", do_top },
+	{ "symbols", cmd_symbols },  { "reasons", cmd_reasons },  { "help", do_help },
+	{ "version", do_version },   { "exporter", do_exporter }, { "counters", cmd_counters },
 	{ "diagnose", do_diagnose },
 };
 

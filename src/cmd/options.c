@@ -8,10 +8,10 @@
 
 #include <linux/types.h>
 
-#include "dropscope.h"
-#include "keys.h"
-#include "escape.h"
-#include "options.h"
+#include "bpf/dropscope.h"
+#include "trace/keys.h"
+#include "lib/escape.h"
+#include "cmd/options.h"
 
 enum {
 	OPT_SYMBOLS = 256,

@@ -5,12 +5,12 @@
  */
 #include <stdio.h>
 
-#include "commands.h"
-#include "counts.h"
-#include "ksyms.h"
-#include "monitor.h"
-#include "output.h"
-#include "report.h"
+#include "cmd/commands.h"
+#include "trace/drop_table.h"
+#include "symbols/ksyms.h"
+#include "trace/session.h"
+#include "lib/stdout.h"
+#include "render/rows.h"
 
 /* 0 on success, 1 on a read error, -1 when the reader of our output went away. */
 static int report_rows(struct monitor *m, struct report *rep, double interval)

@@ -19,16 +19,16 @@
 #include <curses.h>
 #include <term.h>
 
-#include "commands.h"
+#include "cmd/commands.h"
 #ifndef DROPSCOPE_NO_EXPORTER
-#include "counters.h"
+#include "counters/counters.h"
 #endif
-#include "counts.h"
-#include "keys.h"
-#include "ksyms.h"
-#include "monitor.h"
-#include "report.h"
-#include "escape.h"
+#include "trace/drop_table.h"
+#include "trace/keys.h"
+#include "symbols/ksyms.h"
+#include "trace/session.h"
+#include "render/rows.h"
+#include "lib/escape.h"
 
 #define HIST	   60 /* intervals of history per row */
 #define FILTER_LEN 64

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "cgroups.h"
+#include "counters/cgroups.h"
 
 /* A bound on what one walk keeps: a machine with more cgroups than this
  * shows the rest as ids. */

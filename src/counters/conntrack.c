@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conntrack.h"
+#include "counters/conntrack.h"
 
 #define CT_MAX_COLS 64
 

@@ -10,10 +10,10 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
-#include "counters.h"
-#include "escape.h"
-#include "netns.h"
-#include "sockdiag.h"
+#include "counters/counters.h"
+#include "lib/escape.h"
+#include "lib/netns.h"
+#include "counters/sockdiag.h"
 
 /* softnet_stat is ~140 bytes per CPU: 1 MiB is > 7000 CPUs. */
 #define PROC_MAX (1 << 20)

@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conntrack.h"
-#include "devstats.h"
-#include "qdiscstats.h"
-#include "snmp.h"
-#include "softnet.h"
+#include "counters/conntrack.h"
+#include "counters/devstats.h"
+#include "counters/qdiscstats.h"
+#include "counters/snmp.h"
+#include "counters/softnet.h"
 
 enum proc_net_file {
 	PNF_SNMP,

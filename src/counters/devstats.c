@@ -5,8 +5,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-#include "devstats.h"
-#include "nldump.h"
+#include "counters/devstats.h"
+#include "lib/netlink.h"
 
 /* Each kind's field in struct rtnl_link_stats64: the kernel appends
  * fields, so one that starts beyond the payload the kernel sent is absent. */

@@ -8,8 +8,8 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
-#include "ethtool.h"
-#include "netns.h"
+#include "counters/ethtool.h"
+#include "lib/netns.h"
 
 struct ring_job {
 	const char *ifname;

@@ -5,8 +5,8 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
-#include "neigh.h"
-#include "nldump.h"
+#include "counters/neigh.h"
+#include "lib/netlink.h"
 
 struct neigh_dump {
 	struct neigh_entry *arr;

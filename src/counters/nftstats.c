@@ -15,7 +15,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 
-#include "nftstats.h"
+#include "counters/nftstats.h"
 
 const char *nftstats_family_name(__u8 family)
 {
@@ -105,7 +105,7 @@ int nftstats_parse_rule(const struct nlmsghdr *nlh, struct nft_rule_msg *r)
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "nldump.h"
+#include "lib/netlink.h"
 
 /* Jump/goto edges kept for the via_chain search; more are not followed. */
 #define NFT_MAX_EDGES (1 << 18)

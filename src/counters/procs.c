@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procs.h"
+#include "counters/procs.h"
 
 /* The owners sorted by inode, so each link costs one binary search. */
 struct by_inode {

@@ -7,8 +7,8 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
-#include "nldump.h"
-#include "qdiscstats.h"
+#include "lib/netlink.h"
+#include "counters/qdiscstats.h"
 
 struct qdisc_dump {
 	struct qdisc_stats *arr;

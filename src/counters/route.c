@@ -7,7 +7,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
-#include "route.h"
+#include "counters/route.h"
 
 #define ROUTE_BUF 8192
 

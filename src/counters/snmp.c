@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snmp.h"
+#include "counters/snmp.h"
 
 #define E(f, g, n, w)                                                                              \
 	{                                                                                          \

@@ -10,8 +10,8 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
-#include "nldump.h"
-#include "sockdiag.h"
+#include "lib/netlink.h"
+#include "counters/sockdiag.h"
 
 struct mnl_socket *sockdiag_open(void)
 {

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "softnet.h"
+#include "counters/softnet.h"
 
 /*
  * Columns of a line (kernel's softnet_seq_show): 1 processed, 2 dropped,

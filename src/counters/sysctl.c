@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netns.h"
-#include "sysctl.h"
+#include "lib/netns.h"
+#include "counters/sysctl.h"
 
 struct sysctl_job {
 	struct sysctl_val *v;

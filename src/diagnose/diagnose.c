@@ -21,25 +21,25 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
-#include "commands.h"
-#include "counters.h"
-#include "counts.h"
-#include "escape.h"
-#include "ethtool.h"
-#include "json.h"
-#include "knowledge.h"
-#include "ksyms.h"
-#include "monitor.h"
-#include "neigh.h"
-#include "netns.h"
-#include "nftstats.h"
-#include "output.h"
-#include "packet.h"
-#include "procs.h"
-#include "reasons.h"
-#include "route.h"
-#include "sockdiag.h"
-#include "sysctl.h"
+#include "diagnose/diagnose.h"
+#include "counters/counters.h"
+#include "trace/drop_table.h"
+#include "lib/escape.h"
+#include "counters/ethtool.h"
+#include "lib/json.h"
+#include "diagnose/knowledge.h"
+#include "symbols/ksyms.h"
+#include "trace/session.h"
+#include "counters/neigh.h"
+#include "lib/netns.h"
+#include "counters/nftstats.h"
+#include "lib/stdout.h"
+#include "trace/packet.h"
+#include "counters/procs.h"
+#include "symbols/reasons.h"
+#include "counters/route.h"
+#include "counters/sockdiag.h"
+#include "counters/sysctl.h"
 
 #define DIAG_DIMS      (DIM_NETNS | DIM_DEV | DIM_CALLER)
 #define SAMPLE_RATE    2000 /* events a second: enough for the top ports, cheap */
@@ -1696,7 +1696,7 @@ static __u32 own_netns(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : (__u32)st.st_ino;
 }
 
-int cmd_diagnose(struct config *cfg)
+int diagnose_run(const struct config *cfg)
 {
 	struct config mcfg = *cfg;
 	struct loader_opts lopts = {};

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "knowledge.h"
+#include "diagnose/knowledge.h"
 
 #define RMEM_KNOBS "net.core.rmem_default", "net.core.rmem_max"
 #define LISTEN_KNOBS                                                                               \
@@ -414,6 +414,28 @@ const struct knowledge *knowledge_lookup(const char *name)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (!strcmp(table[i].name, name))
 			return &table[i];
+	return NULL;
+}
+
+/*
+ * Knobs that exist only on kernels built with an option: where the knob is
+ * absent, diagnose says which option it needs instead of advising it, and
+ * the unit test does not ask for it. Matched by prefix.
+ */
+static const struct {
+	const char *prefix, *config;
+} knob_configs[] = {
+	/* net/core/sysctl_net_core.c: under #ifdef CONFIG_NET_FLOW_LIMIT */
+	{ "net.core.flow_limit_", "CONFIG_NET_FLOW_LIMIT" },
+	/* net/netfilter/nf_conntrack_standalone.c: built in or loaded */
+	{ "net.netfilter.nf_conntrack_", "CONFIG_NF_CONNTRACK" },
+};
+
+const char *knowledge_knob_config(const char *knob)
+{
+	for (size_t i = 0; i < sizeof(knob_configs) / sizeof(knob_configs[0]); i++)
+		if (!strncmp(knob, knob_configs[i].prefix, strlen(knob_configs[i].prefix)))
+			return knob_configs[i].config;
 	return NULL;
 }
 

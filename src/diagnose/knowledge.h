@@ -57,6 +57,12 @@ struct knowledge {
 /* The entry for name, or NULL: diagnose then says it does not know. */
 const struct knowledge *knowledge_lookup(const char *name);
 
+/*
+ * The kernel build option a knob needs ("CONFIG_NET_FLOW_LIMIT"), or NULL
+ * for knobs every kernel with the feature diagnose reads has.
+ */
+const char *knowledge_knob_config(const char *knob);
+
 /* The whole table, for the unit test (every entry complete). */
 const struct knowledge *knowledge_table(size_t *n);
 

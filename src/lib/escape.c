@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "escape.h"
+#include "lib/escape.h"
 
 size_t utf8_seq_len(const unsigned char *s)
 {

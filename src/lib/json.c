@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "escape.h"
-#include "json.h"
+#include "lib/escape.h"
+#include "lib/json.h"
 
 void json_string(FILE *out, const char *s)
 {

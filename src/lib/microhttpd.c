@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mhd.h"
+#include "lib/microhttpd.h"
 
 /* Debian 12's libmicrohttpd12; the ABI the headers describe. */
 #define MHD_SONAME "libmicrohttpd.so.12"

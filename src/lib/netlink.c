@@ -5,7 +5,7 @@
 #include <time.h>
 #include <sys/socket.h>
 
-#include "nldump.h"
+#include "lib/netlink.h"
 
 /* Room for one recvmsg of a dump: the kernel fills up to 32 KiB per part. */
 #define NL_BUF (32 << 10)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
-#include "netns.h"
+#include "lib/netns.h"
 
 static int parse_u32(const char *s, __u32 *v)
 {

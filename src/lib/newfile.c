@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "lib/newfile.h"
 
 int outfile_open(const char *path, mode_t mode, bool force, bool *existed)
 {

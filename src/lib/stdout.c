@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "lib/stdout.h"
 
 /*
  * stdout is process-wide, and so is what we know about it: this is the

@@ -4,7 +4,7 @@
  * mount one only when there is none, so that the tool leaves the mount
  * table as it found it.
  */
-#include "tracefs.h"
+#include "lib/tracefs.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "counters.h"
-#include "counts.h"
-#include "ksyms.h"
-#include "cgroups.h"
-#include "metrics.h"
-#include "packet.h"
+#include "counters/counters.h"
+#include "trace/drop_table.h"
+#include "symbols/ksyms.h"
+#include "counters/cgroups.h"
+#include "render/exposition.h"
+#include "trace/packet.h"
 
 static bool mbuf_reserve(struct mbuf *b, size_t more)
 {

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-#include "dropscope.h"
-#include "report.h"
+#include "bpf/dropscope.h"
+#include "render/rows.h"
 
 struct counter_snapshot;
 struct drop_delta;

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "outfile.h"
-#include "pcapng.h"
+#include "lib/newfile.h"
+#include "render/pcapng.h"
 
 #define BT_SHB		  0x0a0d0d0a
 #define BT_IDB		  0x00000001

@@ -2,15 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroups.h"
-#include "escape.h"
-#include "json.h"
-#include "keys.h"
-#include "ksyms.h"
-#include "packet.h"
-#include "reasons.h"
-#include "report.h"
-#include "stacks.h"
+#include "counters/cgroups.h"
+#include "lib/escape.h"
+#include "lib/json.h"
+#include "trace/keys.h"
+#include "symbols/ksyms.h"
+#include "trace/packet.h"
+#include "symbols/reasons.h"
+#include "render/rows.h"
+#include "trace/stacks.h"
 
 /* One (key, stack) of a report: rows of the interval folded by the
  * dimensions the report shows. */
@@ -57,16 +57,6 @@ static __u32 shown_dims(const struct report *r)
 	if (r->folded)
 		d |= DIM_STACK | DIM_LOCATION;
 	return d;
-}
-
-int sym_style_parse(const char *s)
-{
-	static const char *const names[] = { "name", "data", "addr", "full" };
-
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
 }
 
 const char *reason_name(const struct reasons *rs, __u32 reason)

@@ -8,20 +8,14 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "counts.h"
+#include "symbols/source.h"
+#include "trace/drop_table.h"
 
 struct cgroups;
 struct ksym;
 struct ksyms;
 struct reasons;
 struct stacks;
-
-enum sym_style {
-	SYM_NAME, /* symname(): tcp_v4_rcv */
-	SYM_DATA, /* symdata(): tcp_v4_rcv+0xaa/0x8d0 [kernel] */
-	SYM_ADDR, /* 0xffffffff814a104a */
-	SYM_FULL, /* address, symname, symdata */
-};
 
 struct report {
 	FILE *out;
@@ -41,8 +35,6 @@ struct report {
 	struct stacks *stacks;	 /* --stacks: the kernel's stack table */
 	struct cgroups *cgroups; /* --by cgroup: id to path */
 };
-
-int sym_style_parse(const char *s); /* -1 when unknown */
 
 void report__start(const struct report *r);
 void report__interval(const struct report *r, const struct drop_delta *rows, size_t n,

@@ -14,8 +14,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "btfcheck.h"
-#include "escape.h"
+#include "symbols/btfcheck.h"
+#include "lib/escape.h"
 
 static int check_header(const void *data, size_t size, char *why, size_t len)
 {

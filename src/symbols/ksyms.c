@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "escape.h"
-#include "ksyms.h"
+#include "lib/escape.h"
+#include "symbols/ksyms.h"
 
 #define KALLSYMS_PATH "/proc/kallsyms"
 #define MODULES_PATH  "/proc/modules"

@@ -5,8 +5,8 @@
  * (SKB_NOT_DROPPED_YET in 5.18 and SKB_CONSUMED in 6.2 shifted all of it),
  * so a table compiled into the tool would print wrong names.
  */
-#include "reasons.h"
-#include "tracefs.h"
+#include "symbols/reasons.h"
+#include "lib/tracefs.h"
 
 #include <bpf/btf.h>
 #include <ctype.h>

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "escape.h"
-#include "ksyms.h"
-#include "symbols.h"
+#include "lib/escape.h"
+#include "symbols/ksyms.h"
+#include "symbols/source.h"
 
 #define CAP_SYSLOG_BIT 34
 
@@ -129,4 +129,14 @@ struct ksyms *symbols_load(const struct symbols_opts *o, char *note, size_t len)
 		 kerr == EACCES ? " (/proc/kallsyms hides addresses: " : "",
 		 kerr == EACCES ? why : "", kerr == EACCES ? ")" : "");
 	return ks;
+}
+
+int sym_style_parse(const char *s)
+{
+	static const char *const names[] = { "name", "data", "addr", "full" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
 }

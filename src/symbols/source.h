@@ -10,6 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* How a kernel location is named (--symbols). */
+enum sym_style {
+	SYM_NAME, /* symname(): tcp_v4_rcv */
+	SYM_DATA, /* symdata(): tcp_v4_rcv+0xaa/0x8d0 [kernel] */
+	SYM_ADDR, /* 0xffffffff814a104a */
+	SYM_FULL, /* address, symname, symdata */
+};
+int sym_style_parse(const char *s); /* -1 when unknown */
+
 struct ksyms;
 
 struct symbols_opts {

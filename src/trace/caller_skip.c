@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "escape.h"
-#include "helpers.h"
-#include "ksyms.h"
+#include "lib/escape.h"
+#include "trace/caller_skip.h"
+#include "symbols/ksyms.h"
 
 /*
  * Each entry frees skbs for its caller, so the location the tracepoint

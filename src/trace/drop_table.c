@@ -5,8 +5,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "counts.h"
-#include "keys.h"
+#include "trace/drop_table.h"
+#include "trace/keys.h"
 
 /*
  * Previous totals live in an open-addressing table twice the size of the

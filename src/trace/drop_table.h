@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <linux/types.h>
-#include "dropscope.h"
+#include "bpf/dropscope.h"
 
 struct drop_delta {
 	struct drop_key key;

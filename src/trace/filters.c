@@ -6,14 +6,14 @@
 
 #include <linux/types.h>
 
-#include "dropscope.h"
-#include "escape.h"
-#include "filters.h"
-#include "ksyms.h"
-#include "netns.h"
-#include "nscheck.h"
-#include "packet.h"
-#include "reasons.h"
+#include "bpf/dropscope.h"
+#include "lib/escape.h"
+#include "trace/filters.h"
+#include "symbols/ksyms.h"
+#include "lib/netns.h"
+#include "trace/target_check.h"
+#include "trace/packet.h"
+#include "symbols/reasons.h"
 
 static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out, int *n)
 {

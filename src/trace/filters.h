@@ -3,8 +3,8 @@
 #ifndef DROPSCOPE_FILTERS_H
 #define DROPSCOPE_FILTERS_H
 
-#include "loader.h"
-#include "options.h"
+#include "trace/loader.h"
+#include "trace/config.h"
 
 struct ksyms;
 struct reasons;

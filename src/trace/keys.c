@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "keys.h"
+#include "trace/keys.h"
 
 static const struct {
 	const char *name;

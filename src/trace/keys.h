@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
-#include "dropscope.h"
+#include "bpf/dropscope.h"
 
 /*
  * Parse a --by list ("location,reason,dev") into enum key_dim bits.

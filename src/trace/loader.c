@@ -9,11 +9,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dropscope.h"
+#include "bpf/dropscope.h"
 #include "dropscope.skel.h"
-#include "loader.h"
-#include "reasons.h"
-#include "tracefs.h"
+#include "trace/loader.h"
+#include "symbols/reasons.h"
+#include "lib/tracefs.h"
 
 struct loader {
 	struct dropscope_bpf *skel;

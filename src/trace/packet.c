@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "packet.h"
+#include "trace/packet.h"
 
 #define ETH_HLEN      14
 #define VLAN_HLEN     4

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "pktfilter.h"
+#include "trace/pcap_filter.h"
 
 #ifdef DROPSCOPE_NO_PCAP
 struct pktfilter *pktfilter__compile(const char *expr, char *err, size_t errlen)

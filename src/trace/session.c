@@ -12,17 +12,17 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
-#include "cgroups.h"
-#include "btfcheck.h"
-#include "counts.h"
-#include "escape.h"
-#include "filters.h"
-#include "helpers.h"
-#include "ksyms.h"
-#include "monitor.h"
-#include "outfile.h"
-#include "reasons.h"
-#include "stacks.h"
+#include "counters/cgroups.h"
+#include "symbols/btfcheck.h"
+#include "trace/drop_table.h"
+#include "lib/escape.h"
+#include "trace/filters.h"
+#include "trace/caller_skip.h"
+#include "symbols/ksyms.h"
+#include "trace/session.h"
+#include "lib/newfile.h"
+#include "symbols/reasons.h"
+#include "trace/stacks.h"
 
 #define CAP_SYS_ADMIN_BIT 21
 #define CAP_PERFMON_BIT	  38

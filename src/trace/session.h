@@ -7,9 +7,9 @@
 #define DROPSCOPE_MONITOR_H
 
 #include <stdbool.h>
-#include "dropscope.h"
-#include "loader.h"
-#include "options.h"
+#include "bpf/dropscope.h"
+#include "trace/loader.h"
+#include "trace/config.h"
 
 struct cgroups;
 struct counts;

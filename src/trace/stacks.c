@@ -4,9 +4,9 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
-#include "dropscope.h"
-#include "ksyms.h"
-#include "stacks.h"
+#include "bpf/dropscope.h"
+#include "symbols/ksyms.h"
+#include "trace/stacks.h"
 
 struct stack {
 	__u32 n;

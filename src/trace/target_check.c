@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "nscheck.h"
+#include "trace/target_check.h"
 
 /* Bind mounts first (cheap, the usual case), then every task. */
 static const char *const ns_dirs[] = { "/run/netns", "/var/run/netns" };

@@ -36,7 +36,7 @@ m() {
 }
 kind() { file -b "$W/dropscope" | grep -oE 'statically linked|dynamically linked'; }
 is_kind() { [ "$(kind)" = "$1 linked" ]; }
-compiled() { grep -cE -- ' -c src/[a-z_]+\.c ' "$W/last.log"; }
+compiled() { grep -cE -- ' -c src/[a-z]+/[a-z_]+\.c ' "$W/last.log"; }
 
 check "make builds ./dropscope" m dropscope
 check "first build is dynamically linked" is_kind dynamically
@@ -51,7 +51,7 @@ check "make STATIC=1 again does nothing" make -C "$W" -q dropscope STATIC=1
 
 check "make CFLAGS='-O1 -g'" m dropscope CFLAGS='-O1 -g'
 check "... recompiles every object with the new flags" \
-	test "$(grep -cE -- '-Isrc .* -O1 -g -c src/' "$W/last.log")" = "$(ls "$SRC"/src/*.c | grep -vc '\.bpf\.c$')"
+	test "$(grep -cE -- '-Isrc .* -O1 -g .*-c src/' "$W/last.log")" = "$(ls "$SRC"/src/*/*.c | grep -vc '\.bpf\.c$')"
 check "... and links dynamically again ($(kind))" is_kind dynamically
 check "... and the result runs" "$W/dropscope" --version
 check "make CFLAGS='-O1 -g' again is up to date" make -C "$W" -q dropscope CFLAGS='-O1 -g'
@@ -62,9 +62,9 @@ check "... that runs" env ASAN_OPTIONS=detect_leaks=0 "$W/dropscope" --version
 # dpkg-buildflags passes all three; each must arrive, beside the build's own.
 make -C "$W" --no-print-directory -B -n dropscope CFLAGS=-O2 CPPFLAGS=-DDS_CPP_PROBE \
 	LDFLAGS=-Wl,-z,now >"$W/dry.log" 2>&1
-n_cc=$(grep -cE -- ' -c src/[a-z_]+\.c ' "$W/dry.log")
+n_cc=$(grep -cE -- ' -c src/[a-z]+/[a-z_]+\.c ' "$W/dry.log")
 check "CPPFLAGS on every compile line ($n_cc)" \
-	test "$n_cc" -gt 0 -a "$(grep -E -- ' -c src/[a-z_]+\.c ' "$W/dry.log" | grep -- '-DDS_CPP_PROBE' | grep -c -- '-Isrc')" = "$n_cc"
+	test "$n_cc" -gt 0 -a "$(grep -E -- ' -c src/[a-z]+/[a-z_]+\.c ' "$W/dry.log" | grep -- '-DDS_CPP_PROBE' | grep -c -- '-Isrc')" = "$n_cc"
 check "LDFLAGS on the link line" grep -qE -- '-Wl,-z,now .*-o dropscope$' "$W/dry.log"
 
 echo "$CHECKS checks, $FAILS failed"

@@ -12,7 +12,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "reasons.h"
+#include "symbols/reasons.h"
 
 static void check(struct reasons *r)
 {

@@ -9,7 +9,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "reasons.h"
+#include "symbols/reasons.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

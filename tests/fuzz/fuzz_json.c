@@ -8,7 +8,7 @@
 #include <assert.h>
 
 #include "fuzz.h"
-#include "json.h"
+#include "lib/json.h"
 
 static int printable_ascii(const char *s)
 {

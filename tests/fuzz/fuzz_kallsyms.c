@@ -9,7 +9,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "ksyms.h"
+#include "symbols/ksyms.h"
 
 static void check_table(const struct ksyms *ks)
 {

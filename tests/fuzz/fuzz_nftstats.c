@@ -13,7 +13,7 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "fuzz.h"
-#include "nftstats.h"
+#include "counters/nftstats.h"
 
 static void terminated(const char *s, size_t len)
 {

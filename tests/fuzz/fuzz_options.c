@@ -8,8 +8,8 @@
 #include <assert.h>
 
 #include "fuzz.h"
-#include "options.h"
-#include "packet.h"
+#include "cmd/options.h"
+#include "trace/packet.h"
 
 #define MAX_WORDS 64
 

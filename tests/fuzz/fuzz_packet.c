@@ -9,7 +9,7 @@
 #include <assert.h>
 
 #include "fuzz.h"
-#include "packet.h"
+#include "trace/packet.h"
 
 static const char *const protos[] = { "tcp",  "udp", "icmp",  "icmp6", "ipv4",
 				      "ipv6", "arp", "ip:47", "0x88cc" };

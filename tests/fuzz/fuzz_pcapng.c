@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
-#include "pcapng.h"
+#include "render/pcapng.h"
 
 #define BT_SHB 0x0a0d0d0a
 #define BT_IDB 0x00000001

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "fuzz.h"
-#include "sockdiag.h"
+#include "counters/sockdiag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,7 +10,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "ksyms.h"
+#include "symbols/ksyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,7 +14,7 @@
 #include <linux/btf.h>
 #include <bpf/btf.h>
 
-#include "btfcheck.h"
+#include "symbols/btfcheck.h"
 
 /* A tiny BTF with the named structs (and a license section if asked). */
 static void *make_btf(bool skb, bool tp, bool license, size_t *size)
@@ -146,8 +146,11 @@ static void test_file(void **state)
 	assert_non_null(strstr(msg, "--btf /etc/passwd: "));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_like),
 		cmocka_unit_test(test_not_a_kernel),

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conntrack.h"
+#include "counters/conntrack.h"
 
 /* 6.x: entries clashres found new invalid ignore delete chainlength insert insert_failed drop
  * early_drop icmp_error expect_new expect_create expect_delete search_restart */
@@ -93,8 +93,11 @@ static void test_live(void **state)
 	assert_true(s.present);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sums_cpus),
 		cmocka_unit_test(test_columns_by_name),

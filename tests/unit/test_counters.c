@@ -17,10 +17,10 @@
 #include <string.h>
 #include <linux/if_link.h>
 
-#include "devstats.h"
+#include "counters/devstats.h"
 #include "fixture.h"
-#include "snmp.h"
-#include "softnet.h"
+#include "counters/snmp.h"
+#include "counters/softnet.h"
 
 static char *fixture(const char *name)
 {
@@ -303,8 +303,11 @@ static void test_stats64_length(void **state)
 	assert_string_equal(devstats_kind_name(DEV_RX_OTHERHOST), "rx_otherhost_dropped");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_softnet_11),	cmocka_unit_test(test_softnet_13),
 		cmocka_unit_test(test_softnet_15),	cmocka_unit_test(test_softnet_16),

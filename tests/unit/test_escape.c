@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "lib/escape.h"
 
 static void assert_escaped(const char *in, const char *want)
 {
@@ -108,8 +108,11 @@ static void test_truncation(void **state)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),	   cmocka_unit_test(test_hostile_comm),
 		cmocka_unit_test(test_every_byte), cmocka_unit_test(test_utf8),

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ethtool.h"
+#include "counters/ethtool.h"
 
 static void test_loopback_and_missing(void **state)
 {
@@ -81,8 +81,11 @@ static void test_against_ethtool(void **state)
 		skip(); /* no driver here reports rings */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loopback_and_missing),
 		cmocka_unit_test(test_against_ethtool),

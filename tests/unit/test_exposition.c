@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "counts.h"
-#include "metrics.h"
+#include "trace/drop_table.h"
+#include "render/exposition.h"
 
 static void test_label_escaping(void **state)
 {
@@ -175,8 +175,11 @@ static void test_same_labels_summed(void **state)
 	drop_series__free(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_label_escaping), cmocka_unit_test(test_big_buffer),
 		cmocka_unit_test(test_negotiate),      cmocka_unit_test(test_families),

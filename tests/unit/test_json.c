@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "lib/json.h"
 
 /* What json_string(s) writes, malloc'ed; *lenp gets its length. */
 static char *quote(const char *s, size_t *lenp)
@@ -233,8 +233,11 @@ static void test_jq_round_trip(void **state)
 	free(back);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_quote_and_backslash),

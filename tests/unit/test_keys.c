@@ -20,13 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroups.h"
-#include "counts.h"
-#include "helpers.h"
-#include "keys.h"
-#include "ksyms.h"
-#include "report.h"
-#include "stacks.h"
+#include "counters/cgroups.h"
+#include "trace/drop_table.h"
+#include "trace/caller_skip.h"
+#include "trace/keys.h"
+#include "symbols/ksyms.h"
+#include "render/rows.h"
+#include "trace/stacks.h"
 
 #define KALLSYMS "tests/unit/fixtures/stacks/kallsyms"
 
@@ -554,8 +554,11 @@ static void test_report_json_dims(void **state)
 		  "\n");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_parse),
 		cmocka_unit_test(test_keys_names),

@@ -14,13 +14,14 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "devstats.h"
-#include "knowledge.h"
-#include "reasons.h"
-#include "snmp.h"
+#include "counters/devstats.h"
+#include "diagnose/knowledge.h"
+#include "symbols/reasons.h"
+#include "counters/snmp.h"
 
 static bool is_nstat(const char *name)
 {
@@ -98,36 +99,121 @@ static void test_entries_complete(void **state)
 }
 
 /* Knob names are sysctl paths that exist here (in our own namespace). */
-static void test_knobs_exist(void **state)
+/*
+ * Is the knob in the sysctl tree under root? root is /proc/sys, or a
+ * fixture tree that leaves one out (a kernel built without an option).
+ */
+static bool knob_in(const char *root, const char *knob)
+{
+	char path[256];
+	int n;
+
+	if (strstr(knob, "{dev}"))
+		knob = "net.ipv4.conf.lo.rp_filter";
+	n = snprintf(path, sizeof(path), "%s/", root);
+	snprintf(path + n, sizeof(path) - n, "%s", knob);
+	for (char *p = path + n; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Every knob the table names exists under root, except those that need a
+ * build option (knowledge_knob_config) where the kernel was built without
+ * it. Returns how many are missing that should not be.
+ */
+static size_t knobs_missing(const char *root, size_t *total, size_t *optional_absent)
 {
 	const struct knowledge *t;
-	size_t n, missing = 0, total = 0;
-	(void)state;
+	size_t n, missing = 0;
 
+	*total = *optional_absent = 0;
 	t = knowledge_table(&n);
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < KNOWLEDGE_KNOBS && t[i].knobs[c]; c++) {
-			char path[160];
+			const char *k = t[i].knobs[c];
 
-			if (strstr(t[i].knobs[c], "{dev}"))
-				snprintf(path, sizeof(path), "/proc/sys/%s", "net/ipv4/conf/lo");
-			else
-				snprintf(path, sizeof(path), "/proc/sys/%s", t[i].knobs[c]);
-			for (char *p = path + 10; *p; p++)
+			(*total)++;
+			if (knob_in(root, k))
+				continue;
+			if (knowledge_knob_config(k)) {
+				(*optional_absent)++;
+				continue;
+			}
+			print_message("knob %s not under %s, and needs no build option\n", k, root);
+			missing++;
+		}
+	return missing;
+}
+
+static void test_knobs_exist(void **state)
+{
+	size_t total, absent;
+	(void)state;
+
+	assert_int_equal(knobs_missing("/proc/sys", &total, &absent), 0);
+	assert_true(total > 10);
+	if (absent)
+		print_message("%zu knobs need a build option this kernel lacks\n", absent);
+}
+
+/* Knobs that need a build option say which; the rest say none. */
+static void test_knob_configs(void **state)
+{
+	(void)state;
+	assert_string_equal(knowledge_knob_config("net.core.flow_limit_table_len"),
+			    "CONFIG_NET_FLOW_LIMIT");
+	assert_string_equal(knowledge_knob_config("net.netfilter.nf_conntrack_max"),
+			    "CONFIG_NF_CONNTRACK");
+	assert_null(knowledge_knob_config("net.core.netdev_max_backlog"));
+	assert_null(knowledge_knob_config("net.core.flow_limit"));
+}
+
+/*
+ * A sysctl tree built like a kernel's without CONFIG_NET_FLOW_LIMIT (every
+ * knob of the table but net.core.flow_limit_*): the check passes; with a
+ * knob that needs no option removed too, it fails. So the test above
+ * passes on kernels with and without the option, and still catches a
+ * misspelt knob.
+ */
+static void test_knobs_fixture_tree(void **state)
+{
+	char root[] = "/tmp/dstest-sysctl.XXXXXX";
+	const struct knowledge *t;
+	size_t n, total, absent;
+	char cmd[512];
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	t = knowledge_table(&n);
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < KNOWLEDGE_KNOBS && t[i].knobs[c]; c++) {
+			const char *k = t[i].knobs[c];
+			char path[256], *slash;
+
+			if (!strncmp(k, "net.core.flow_limit_", 20))
+				continue;
+			if (strstr(k, "{dev}"))
+				k = "net.ipv4.conf.lo.rp_filter";
+			snprintf(path, sizeof(path), "%s/%s", root, k);
+			for (char *p = path + strlen(root) + 1; *p; p++)
 				if (*p == '.')
 					*p = '/';
-			/* Conntrack's knobs exist only where it is built in or loaded. */
-			if (!strncmp(t[i].knobs[c], "net.netfilter.", 14) &&
-			    access("/proc/sys/net/netfilter/nf_conntrack_max", F_OK))
-				continue;
-			total++;
-			if (access(path, F_OK)) {
-				print_message("knob %s not on this kernel\n", t[i].knobs[c]);
-				missing++;
-			}
+			slash = strrchr(path, '/');
+			*slash = 0;
+			snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+			assert_int_equal(system(cmd), 0);
+			*slash = '/';
+			fclose(fopen(path, "w"));
 		}
-	assert_true(total > 10);
-	assert_int_equal(missing, 0);
+	assert_int_equal(knobs_missing(root, &total, &absent), 0);
+	assert_true(absent >= 1);
+	snprintf(cmd, sizeof(cmd), "%s/net/core/netdev_max_backlog", root);
+	assert_int_equal(unlink(cmd), 0);
+	assert_true(knobs_missing(root, &total, &absent) > 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* The reasons named are the running kernel's (most of them: a few are newer or older). */
@@ -159,11 +245,16 @@ static void test_reasons_from_kernel(void **state)
 	assert_true(known * 10 >= total * 9);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entries_complete),
 		cmocka_unit_test(test_knobs_exist),
+		cmocka_unit_test(test_knob_configs),
+		cmocka_unit_test(test_knobs_fixture_tree),
 		cmocka_unit_test(test_reasons_from_kernel),
 	};
 

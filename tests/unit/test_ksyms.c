@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ksyms.h"
+#include "symbols/ksyms.h"
 
 struct env {
 	char fixtures[4096];
@@ -848,8 +848,11 @@ static void test_file_bounds(void **state)
 	unlink(path);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_modules_fixture),
 		cmocka_unit_test(test_symdata_format),

@@ -30,14 +30,14 @@
 #include <sys/wait.h>
 #include <linux/netfilter.h>
 
-#include "nftstats.h"
+#include "counters/nftstats.h"
 
 #ifndef DROPSCOPE_NO_NFTSTATS
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "counters.h"
+#include "counters/counters.h"
 
 /* ------------------------------------------------------------ messages */
 
@@ -805,8 +805,11 @@ static void test_eperm(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_rule_drop),
 		cmocka_unit_test(test_parse_rule_verdicts),
@@ -835,8 +838,11 @@ static void test_stub(void **state)
 	assert_null(pts);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stub),
 	};

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
+#include "cmd/options.h"
 
 #define MAX_ARGS 16
 
@@ -654,8 +654,11 @@ static void test_parses_again(void **state)
 	assert_config(&cfg, &exp);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_untouched),
 		cmocka_unit_test(test_interval),

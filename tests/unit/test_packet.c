@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "packet.h"
+#include "trace/packet.h"
 
 /* Packet builder: appends headers, then fixes up the IP length fields. */
 struct pb {
@@ -1000,8 +1000,11 @@ static void test_ethertype_name(void **state)
 	assert_null(packet__ethertype_name(0));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		CASES(ipv4_udp),
 		cmocka_unit_test(test_ipv4_tcp_flags),

@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pcapng.h"
+#include "render/pcapng.h"
 
 struct ctx {
 	char dir[64];
@@ -636,8 +636,11 @@ static void test_tshark_live_pipe(void **state)
 	assert_int_equal(n, 50);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exact_bytes, setup, teardown),

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reasons.h"
-#include "tracefs.h"
+#include "symbols/reasons.h"
+#include "lib/tracefs.h"
 
 #include "fixture.h"
 
@@ -730,8 +730,11 @@ static void test_live_tracefs_read(void **state)
 	assert_false(mounted);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_btf_basic_names),
 		cmocka_unit_test(test_btf_enum64),

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "counts.h"
-#include "ksyms.h"
-#include "reasons.h"
-#include "report.h"
+#include "trace/drop_table.h"
+#include "symbols/ksyms.h"
+#include "symbols/reasons.h"
+#include "render/rows.h"
 
 #include "fixture.h"
 
@@ -502,14 +502,15 @@ static void test_overflow_and_missed(void **state)
 	report__interval(r, rows, NROWS(rows), &both, 1.0, 5.0);
 	cap_check(&c, "\n"
 		      "3 packets dropped at tcp_v4_rcv\n"
-		      "12 packets dropped at locations not counted (count table full or busy; raise --max-keys)\n"
+		      "12 packets dropped at locations not counted (count table full or busy; "
+		      "raise --max-keys)\n"
 		      "3 drops missed (the kernel skipped the program: nested call)\n");
 
 	r = cap_open(&c, state);
 	report__interval(r, NULL, 0, &overflow, 1.0, 5.0);
-	cap_check(&c,
-		  "\n"
-		  "1 packets dropped at locations not counted (count table full or busy; raise --max-keys)\n");
+	cap_check(&c, "\n"
+		      "1 packets dropped at locations not counted (count table full or busy; raise "
+		      "--max-keys)\n");
 
 	r = cap_open(&c, state);
 	r->top = 1;
@@ -738,8 +739,11 @@ static void test_null_ksyms_json(void **state)
 		      "],\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sym_style_parse),
 		cmocka_unit_test(test_reason_name),

@@ -33,9 +33,9 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
-#include "counters.h"
-#include "procs.h"
-#include "sockdiag.h"
+#include "counters/counters.h"
+#include "counters/procs.h"
+#include "counters/sockdiag.h"
 
 /* ---- the parser on hand-built answers ---- */
 
@@ -681,8 +681,11 @@ static void test_read_args(void **state)
 	mnl_socket_close(d);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_v4),
 		cmocka_unit_test(test_parse_v6),

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sysctl.h"
+#include "counters/sysctl.h"
 
 static int read_knob(const char *name, char *value, size_t len)
 {
@@ -77,8 +77,11 @@ static void test_device_bytes(void **state)
 	assert_int_equal(read_knob("net.ipv4.conf.UPPER.rp_filter", got, sizeof(got)), -ENOENT);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_knob),
 		cmocka_unit_test(test_refused_names),

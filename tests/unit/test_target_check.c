@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "nscheck.h"
+#include "trace/target_check.h"
 
 static void test_find_netns(void **state)
 {
@@ -36,8 +36,11 @@ static void test_ifindex(void **state)
 	assert_true(nscheck_ifindex_exists("/nonexistent/ns", 1) < 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_netns),
 		cmocka_unit_test(test_ifindex),

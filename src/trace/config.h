@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the user asked for, as data: cmd/options.c fills it from argv, the
+ * session (trace/session.c) and the views read it. Lives in the trace
+ * layer so that the layers below the commands can take it without
+ * including a command's header.
+ */
+#ifndef DROPSCOPE_CONFIG_H
+#define DROPSCOPE_CONFIG_H
+
+#include <stdbool.h>
+#include "symbols/source.h"
+#include "trace/loader.h"
+
+struct config {
+	const char *cmd; /* "summary", "events", "exporter" */
+	double interval; /* seconds */
+	long count;	 /* intervals, 0 = no limit */
+	double duration; /* seconds, 0 = no limit */
+	int top;
+	enum sym_style sym;
+	bool sym_set; /* --symbols given: events mode then shows exactly that */
+	bool by_reason;
+	__u32 by;	     /* --by: enum key_dim bits, 0 = location (with -r: and reason) */
+	bool folded;	     /* --folded */
+	unsigned max_stacks; /* --max-stacks, 0 = DEFAULT_MAX_STACKS */
+	const char *helpers; /* --helper: more generic helpers for --by caller */
+	bool json;
+	bool verbose;
+	enum backend backend;
+	unsigned max_keys;
+	const char *btf;
+	const char *ready_file;
+	bool force; /* -w and --ready-file may replace an existing file */
+	struct symbols_opts syms;
+	/* filters, resolved by filters_resolve() */
+	const char *netns;
+	const char *dev;
+	const char *proto;
+	const char *reasons;
+	const char *location;
+	/* events */
+	unsigned snaplen;
+	unsigned rate;
+	const char *write;
+	const char *filter_expr;
+	/* exporter */
+	const char *listen; /* ADDR:PORT, [ADDR6]:PORT or :PORT */
+	unsigned max_series;
+	const char *tls_cert;
+	const char *tls_key;
+};
+
+#endif /* DROPSCOPE_CONFIG_H */
