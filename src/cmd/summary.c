@@ -47,6 +47,12 @@ int cmd_summary(struct config *cfg)
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;
+	/* Rows of gone namespaces, devices and cgroups are printed, then freed. */
+	if (monitor_free_gone(&m)) {
+		fprintf(stderr, "dropscope: out of memory\n");
+		rc = 1;
+		goto out;
+	}
 
 	rep = (struct report){ .out = stdout,
 			       .ks = m.ks,

@@ -191,3 +191,18 @@ const char *cgroups__path(struct cgroups *cg, __u64 id)
 	}
 	return NULL;
 }
+
+int cgroups__exists(struct cgroups *cg, __u64 id, double since)
+{
+	if (!cg || !cg->root[0])
+		return -1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < cg->n; i++)
+			if (cg->v[i].id == id)
+				return 1;
+		if (cg->last_walk >= since)
+			return cg->n == MAX_CGROUPS ? -1 : 0;
+		walk(cg);
+	}
+	return 0;
+}

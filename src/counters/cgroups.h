@@ -21,4 +21,11 @@ void cgroups__free(struct cgroups *cg);
  */
 const char *cgroups__path(struct cgroups *cg, __u64 id);
 
+/*
+ * Whether cgroup id exists, as a walk of the hierarchy made at or after
+ * the monotonic time since saw it (one is made when the last is older):
+ * 1 yes, 0 no, -1 cannot tell (no cgroup2 mount, too many cgroups).
+ */
+int cgroups__exists(struct cgroups *cg, __u64 id, double since);
+
 #endif /* DROPSCOPE_CGROUPS_H */
