@@ -39,6 +39,7 @@
  */
 #define DEFAULT_LISTEN	   "127.0.0.1:19100"
 #define DEFAULT_MAX_SERIES 1000
+#define DEFAULT_SERIES_TTL 2
 
 /* Bounds on clients: a scrape is one small GET. */
 #define CONN_LIMIT     64
@@ -55,6 +56,7 @@ struct exporter {
 	struct drop_series *series;
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
+	bool keep_ptrace; /* CAP_SYS_PTRACE too, raised only to read /proc/PID/ns/net */
 	char listen_desc[96];
 };
 
@@ -150,12 +152,11 @@ out:
 	return buf;
 }
 
-static void set_syslog(struct exporter *e, cap_flag_value_t v)
+static void set_cap(cap_value_t c, bool keep, cap_flag_value_t v)
 {
-	cap_value_t c = CAP_SYSLOG;
 	cap_t caps;
 
-	if (!e->keep_syslog)
+	if (!keep)
 		return;
 	caps = cap_get_proc();
 	if (!caps)
@@ -163,6 +164,11 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
 	cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, v);
 	cap_set_proc(caps);
 	cap_free(caps);
+}
+
+static void set_syslog(struct exporter *e, cap_flag_value_t v)
+{
+	set_cap(CAP_SYSLOG, e->keep_syslog, v);
 }
 
 /*
@@ -174,20 +180,25 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
  */
 static int drop_privileges(struct exporter *e)
 {
-	cap_value_t syslog = CAP_SYSLOG;
-	cap_flag_value_t had = CAP_CLEAR;
+	cap_value_t syslog = CAP_SYSLOG, ptrace = CAP_SYS_PTRACE;
+	cap_flag_value_t had = CAP_CLEAR, had_ptrace = CAP_CLEAR;
 	cap_t caps = cap_get_proc();
 	int rc = 0;
 
 	if (caps) {
 		cap_get_flag(caps, CAP_SYSLOG, CAP_EFFECTIVE, &had);
+		cap_get_flag(caps, CAP_SYS_PTRACE, CAP_EFFECTIVE, &had_ptrace);
 		cap_free(caps);
 	}
 	e->keep_syslog = had == CAP_SET;
+	/* --by netns frees the rows of gone namespaces: which live is read
+	 * from /proc/PID/ns/net, which another user's process hides without
+	 * it (objects.c). */
+	e->keep_ptrace = had_ptrace == CAP_SET && (e->cfg->by & DIM_NETNS);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
-		if (c == CAP_SYSLOG && e->keep_syslog)
+		if ((c == CAP_SYSLOG && e->keep_syslog) || (c == CAP_SYS_PTRACE && e->keep_ptrace))
 			continue;
 		if (cap_get_bound(c) < 0)
 			break;
@@ -200,6 +211,8 @@ static int drop_privileges(struct exporter *e)
 		return -ENOMEM;
 	if (e->keep_syslog)
 		cap_set_flag(caps, CAP_PERMITTED, 1, &syslog, CAP_SET);
+	if (e->keep_ptrace)
+		cap_set_flag(caps, CAP_PERMITTED, 1, &ptrace, CAP_SET);
 	if (cap_set_proc(caps))
 		rc = -errno;
 	cap_free(caps);
@@ -212,12 +225,17 @@ static void scrape(struct exporter *e, struct expo *x)
 	const struct drop_delta *rows;
 	struct counter_snapshot snap;
 	__u64 st[STAT_MAX] = {};
+	struct interval_stats ist;
 	struct drop_label_ctx ctx;
 	struct mbuf l = {};
 	bool missed = false;
 	int n;
 
-	n = counts__totals(e->m.counts, &rows);
+	/* Deltas, not totals: rows of gone objects are deleted in the kernel
+	 * once read, and the series keep the sums. */
+	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
+	n = counts__poll(e->m.counts, &rows, &ist);
+	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(e->m.ks, rows[i].key.location);
 	set_syslog(e, CAP_SET);
@@ -246,6 +264,17 @@ static void scrape(struct exporter *e, struct expo *x)
 		x, "dropscope_series_folded_total", "counter",
 		"Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
+	expo_family(x, "dropscope_series_evicted_total", "counter",
+		    "drops_total series no longer exposed: their namespace, device or cgroup "
+		    "was gone for --series-ttl scrapes, or they were idle when the budget "
+		    "(--max-series) was short.");
+	expo_u64(x, "dropscope_series_evicted_total", "", drop_series__evicted(e->series));
+	expo_family(x, "dropscope_series", "gauge", "drops_total series exposed now.");
+	expo_u64(x, "dropscope_series", "", drop_series__count(e->series));
+	expo_family(x, "dropscope_table_rows_freed_total", "counter",
+		    "In-kernel table rows deleted because their namespace, device or cgroup "
+		    "was gone (after their last count was read).");
+	expo_u64(x, "dropscope_table_rows_freed_total", "", counts__freed(e->m.counts));
 
 	counts__stat_totals(e->m.counts, st);
 	expo_family(
@@ -475,7 +504,8 @@ int cmd_exporter(struct config *cfg)
 			return 2;
 		}
 	}
-	e.series = drop_series__new(cfg->max_series ? cfg->max_series : DEFAULT_MAX_SERIES);
+	e.series = drop_series__new(cfg->max_series ? cfg->max_series : DEFAULT_MAX_SERIES,
+				    cfg->series_ttl ? cfg->series_ttl : DEFAULT_SERIES_TTL);
 	if (!e.series) {
 		rc = 1;
 		goto out_free;
@@ -488,6 +518,11 @@ int cmd_exporter(struct config *cfg)
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
+	if (monitor_free_gone(&e.m)) {
+		fprintf(stderr, "dropscope: out of memory\n");
+		rc = 1;
+		goto out;
+	}
 	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "dropscope: %s\n", err);

@@ -36,6 +36,7 @@ enum {
 	OPT_HELPER,
 	OPT_LISTEN,
 	OPT_MAX_SERIES,
+	OPT_SERIES_TTL,
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_FORCE,
@@ -126,8 +127,11 @@ void usage(FILE *out)
 	      "Exporter (Prometheus /metrics; -r, -i, -c, -t do not apply):\n"
 	      "      --listen ADDR:PORT   where to serve: 127.0.0.1:19100 (default), :PORT\n"
 	      "                           for all addresses, [::1]:PORT for IPv6, port 0 = any\n"
-	      "      --max-series N       at most N drops_total series (default 1000); later\n"
-	      "                           label sets are summed into location=\"other\"\n"
+	      "      --max-series N       at most N drops_total series naming a netns, device\n"
+	      "                           or cgroup, and N others (default 1000 each); see\n"
+	      "                           the man page for eviction and folding into \"other\"\n"
+	      "      --series-ttl N       scrapes a series of a gone namespace, device or\n"
+	      "                           cgroup stays after its last count (default 2)\n"
 	      "      --tls-cert FILE      serve HTTPS with this PEM certificate ...\n"
 	      "      --tls-key FILE       ... and this PEM key\n"
 	      "      --netns also selects whose device, qdisc, softnet and SNMP counters are "
@@ -232,6 +236,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "helper", required_argument, NULL, OPT_HELPER },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
+		{ "series-ttl", required_argument, NULL, OPT_SERIES_TTL },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "force", no_argument, NULL, OPT_FORCE },
@@ -419,6 +424,12 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				return bad("--max-series", optarg,
 					   "expected 1..1048576, exporter only");
 			cfg->max_series = (unsigned)n;
+			break;
+		case OPT_SERIES_TTL:
+			if (!exporter || parse_ulong(optarg, 1000, &n) || !n)
+				return bad("--series-ttl", optarg,
+					   "expected 1..1000 scrapes, exporter only");
+			cfg->series_ttl = (unsigned)n;
 			break;
 		case OPT_TLS_CERT:
 		case OPT_TLS_KEY:

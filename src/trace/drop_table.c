@@ -191,8 +191,7 @@ static void reap(struct counts *c, const struct drop_key *key, size_t *n)
 
 	if (!c->no_lookup_delete) {
 		err = bpf_map_lookup_and_delete_elem(c->drops_fd, key, c->percpu);
-		if (err == -EOPNOTSUPP || err == -EINVAL ||
-		    err == -524 /* the kernel's ENOTSUPP */)
+		if (err == -EOPNOTSUPP || err == -EINVAL || err == -524 /* the kernel's ENOTSUPP */)
 			c->no_lookup_delete = true;
 	}
 	if (c->no_lookup_delete) {
@@ -209,8 +208,8 @@ static void reap(struct counts *c, const struct drop_key *key, size_t *n)
 	if (*n < c->max_rows) {
 		c->rows[*n].key = *key;
 		c->rows[*n].count = s->used && total > s->total ? total - s->total
-					: s->used		 ? 0
-								 : total;
+				    : s->used			? 0
+								: total;
 		c->rows[*n].gone = true;
 		(*n)++;
 	}
