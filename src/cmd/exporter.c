@@ -28,6 +28,7 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "render/exposition.h"
+#include "lib/http_guard.h"
 #include "lib/microhttpd.h"
 #include "trace/session.h"
 #include "lib/version.h"
@@ -41,12 +42,20 @@
 #define DEFAULT_MAX_SERIES 1000
 #define DEFAULT_SERIES_TTL 2
 
-/* Bounds on clients: a scrape is one small GET. */
-#define CONN_LIMIT     64
-#define CONN_PER_IP    16
-#define CONN_TIMEOUT_S 10
-#define CONN_MEMORY    (16 << 10) /* request line + headers must fit */
-#define TLS_FILE_MAX   (64 << 10)
+/*
+ * Bounds on clients: a scrape is one small GET. The guard (lib/http_guard)
+ * keeps CONN_LIMIT connections, CONN_PER_IP per address, cutting the
+ * oldest to let a new client in, and gives each request REQUEST_DEADLINE_S
+ * from accept (or the previous answer) to its answer; libmicrohttpd's
+ * own limit is above it, room for cut connections not yet closed.
+ */
+#define CONN_LIMIT	   64
+#define CONN_PER_IP	   16
+#define CONN_TIMEOUT_S	   10
+#define REQUEST_DEADLINE_S 10
+#define CONN_HARD_LIMIT	   (CONN_LIMIT + CONN_PER_IP)
+#define CONN_MEMORY	   (16 << 10) /* request line + headers must fit */
+#define TLS_FILE_MAX	   (64 << 10)
 
 struct exporter {
 	struct mhd_api mhd;
@@ -54,6 +63,7 @@ struct exporter {
 	const struct config *cfg;
 	struct counter_src src;
 	struct drop_series *series;
+	struct http_guard *guard;
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
 	bool keep_ptrace; /* CAP_SYS_PTRACE too, raised only to read /proc/PID/ns/net */
@@ -364,6 +374,46 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return reply(e, c, MHD_HTTP_OK, expo_content_type(x.fmt), x.b.p, x.b.len, true);
 }
 
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct exporter *e = cls;
+
+	http_guard__admit(e->guard, addr, len);
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct exporter *e = cls;
+	const union MHD_ConnectionInfo *fd =
+		e->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *addr =
+		e->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	(void)ctx;
+
+	if (!fd)
+		return;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		http_guard__opened(e->guard, fd->connect_fd, addr ? addr->client_addr : NULL,
+				   mono_now());
+	else
+		http_guard__closed(e->guard, fd->connect_fd);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct exporter *e = cls;
+	const union MHD_ConnectionInfo *fd =
+		e->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	(void)ctx;
+	(void)toe;
+
+	if (fd)
+		http_guard__answered(e->guard, fd->connect_fd, mono_now());
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	const struct exporter *e = cls;
@@ -401,9 +451,12 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	/* First, so that no message goes to MHD's own logger. */
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, e };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
-	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, NULL };
+	/* No per-address limit of libmicrohttpd's: it refuses the newcomer. */
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_HARD_LIMIT, NULL };
 	opts[k++] =
-		(struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP, NULL };
+		(struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, e };
+	opts[k++] =
+		(struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, e };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL };
 	opts[k++] =
 		(struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL };
@@ -414,7 +467,7 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
 	}
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
+	d = e->mhd.start_daemon(flags, 0, on_accept, e, handle, e, MHD_OPTION_ARRAY, opts,
 				MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr,
@@ -447,16 +500,20 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 	}
 	for (;;) {
 		MHD_UNSIGNED_LONG_LONG to;
-		int ms = 1000;
+		int ms;
 
-		if (e->mhd.get_timeout(d, &to) == MHD_YES)
-			ms = to > 1000 ? 1000 : (int)to;
+		/* Often enough that a request past its deadline is cut within 0.25 s. */
+		ms = 250;
+		if (e->mhd.get_timeout(d, &to) == MHD_YES && to < (MHD_UNSIGNED_LONG_LONG)ms)
+			ms = (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
 			fprintf(stderr, "dropscope: poll: %s\n", strerror(errno));
 			return 1;
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
 			return 0;
+		/* Cut before the run, which then sees the end and closes them. */
+		http_guard__expire(e->guard, mono_now());
 		e->mhd.run(d);
 	}
 }
@@ -510,6 +567,11 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out_free;
 	}
+	e.guard = http_guard__new(CONN_LIMIT, CONN_PER_IP, REQUEST_DEADLINE_S);
+	if (!e.guard) {
+		rc = 1;
+		goto out_free;
+	}
 	if (mhd_load(&e.mhd, err, sizeof(err))) {
 		fprintf(stderr, "dropscope exporter: %s\n", err);
 		rc = 1;
@@ -555,6 +617,7 @@ out:
 	monitor_end(&e.m);
 	drop_series__free(e.series);
 out_free:
+	http_guard__free(e.guard);
 	free(cert);
 	free(key);
 	return rc;
