@@ -571,7 +571,8 @@ static void key_delete(struct drop_series *s, struct key_ent *ent)
 
 /* The series a row's key is given at first sight: its own, its labels
  * with the object "other", or the one with every label "other". */
-static int assign(struct drop_series *s, const struct drop_key *k, const struct drop_label_ctx *ctx)
+static int assign(struct drop_series *s, const struct drop_key *k, const struct drop_label_ctx *ctx,
+		  bool only_existing)
 {
 	struct drop_label_ctx folded = *ctx;
 	bool object = ctx->dims & DIMS_OBJECT;
@@ -586,6 +587,8 @@ static int assign(struct drop_series *s, const struct drop_key *k, const struct 
 	slot = find_labels(s, s->scratch.p, h);
 	if (slot >= 0)
 		return slot;
+	if (only_existing)
+		return -EAGAIN;
 	if (object) {
 		if (s->nobject < s->max_series || evict_one(s))
 			return add_series(s, s->scratch.p, h, true);
@@ -621,9 +624,13 @@ static int by_count_desc(const void *a, const void *b)
 	return keys_cmp(&x->key, &y->key, true);
 }
 
-/* One row's delta into its series; a gone row lets go of its series. */
+/*
+ * One row's delta into its series; a gone row lets go of its series.
+ * only_existing: a key without a series is given one only if its labels
+ * have one (returns 1 otherwise, nothing done).
+ */
 static int account(struct drop_series *s, const struct drop_delta *r,
-		   const struct drop_label_ctx *ctx)
+		   const struct drop_label_ctx *ctx, bool only_existing)
 {
 	struct key_ent *ent = key_find(s, &r->key);
 	int slot;
@@ -636,7 +643,9 @@ static int account(struct drop_series *s, const struct drop_delta *r,
 	if (!ent) {
 		if (r->gone && !r->count)
 			return 0;
-		slot = assign(s, &r->key, ctx);
+		slot = assign(s, &r->key, ctx, only_existing);
+		if (slot == -EAGAIN)
+			return 1;
 		if (slot < TO_OTHER)
 			return slot;
 		if (slot >= 0)
@@ -674,8 +683,26 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	if (!order)
 		return -ENOMEM;
 	s->scrape++;
-	/* A gone object's series stays for ttl scrapes (counting the one that
-	 * saw it go), so the server reads its last value, then goes. */
+	/*
+	 * First what has a series (the key's, or one with its labels, as a
+	 * namespace inode the kernel reused), so that what grew in this scrape
+	 * is known before anything is evicted, and no label set is evicted and
+	 * made anew in one scrape (a counter going down); then the new label
+	 * sets, the largest first to the free series.
+	 */
+	for (size_t i = 0; i < n && err >= 0; i++) {
+		err = account(s, &rows[i], ctx, true);
+		if (err == 1)
+			order[nnew++] = &rows[i];
+	}
+	qsort(order, nnew, sizeof(*order), by_count_desc);
+	for (size_t i = 0; i < nnew && err >= 0; i++)
+		err = account(s, order[i], ctx, false);
+	free(order);
+	if (err < 0)
+		return err;
+	/* A gone object's series stays ttl scrapes (counting the one that saw
+	 * it go), so the server reads its last value, then goes. */
 	for (size_t i = 0; i < s->n; i++) {
 		struct series *v = &s->v[i];
 
@@ -684,24 +711,6 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 			evicted = true;
 		}
 	}
-	/* Keys with a series first, so that what grew in this scrape is
-	 * known before anything is evicted for a new key; then the new keys,
-	 * the largest first to the free series. */
-	for (size_t i = 0; i < n && !err; i++) {
-		const struct key_ent *ent = key_find(s, &rows[i].key);
-
-		if (ent &&
-		    (ent->slot < 0 || (s->v[ent->slot].labels && s->v[ent->slot].gen == ent->gen)))
-			err = account(s, &rows[i], ctx);
-		else
-			order[nnew++] = &rows[i];
-	}
-	qsort(order, nnew, sizeof(*order), by_count_desc);
-	for (size_t i = 0; i < nnew && !err; i++)
-		err = account(s, order[i], ctx);
-	free(order);
-	if (err)
-		return err;
 	if (evicted && reindex(s))
 		return -ENOMEM;
 
