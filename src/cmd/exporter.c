@@ -28,7 +28,9 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "render/exposition.h"
+#include "lib/escape.h"
 #include "lib/http_guard.h"
+#include "lib/netns.h"
 #include "lib/microhttpd.h"
 #include "trace/session.h"
 #include "lib/version.h"
@@ -64,6 +66,10 @@ struct exporter {
 	struct counter_src src;
 	struct drop_series *series;
 	struct http_guard *guard;
+	__u64 netns_ino; /* --netns PATH: the namespace followed, by its inode */
+	bool netns_gone; /* the path no longer names it: its counters were released */
+	double netns_checked;
+	int dev_ifindex; /* --dev NAME: the ifindex the filter matches now (-1 none, -2 unknown) */
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
 	bool keep_ptrace; /* CAP_SYS_PTRACE too, raised only to read /proc/PID/ns/net */
@@ -229,6 +235,80 @@ static int drop_privileges(struct exporter *e)
 	return rc;
 }
 
+/*
+ * --dev NAME follows the name: the filter is moved to the ifindex the
+ * device of that name has now (read with the device counters, in the
+ * --netns or ours), or to none while there is no such device. Said once
+ * per change. Drops on a re-made device are counted from the scrape that
+ * sees it.
+ */
+static void follow_dev(struct exporter *e, const struct counter_snapshot *snap)
+{
+	const char *name = e->cfg->dev;
+	int now = -1;
+
+	if (!name || netns_is_inode(name) || snap->err_dev)
+		return;
+	for (size_t i = 0; i < snap->ndev; i++)
+		if (!strcmp(snap->dev[i].name, name))
+			now = snap->dev[i].ifindex;
+	if (now == e->dev_ifindex)
+		return;
+	if (loader__set_dev_ifindex(e->m.loader, now))
+		return;
+	if (e->dev_ifindex != -2) {
+		if (now < 0)
+			fprintf(stderr,
+				"dropscope: --dev %s: deleted; counting nothing until a "
+				"device of that name appears\n",
+				ESC(name));
+		else
+			fprintf(stderr,
+				"dropscope: --dev %s: made again (ifindex %d), counted again\n",
+				ESC(name), now);
+	}
+	e->dev_ifindex = now;
+}
+
+/*
+ * --netns PATH deleted (ip netns del): say so once and release what holds
+ * the namespace (the counter readers' socket and files), so that it and
+ * its devices go. Made again under that path: a new namespace, which the
+ * exporter, without privileges now, cannot enter: it says so and exits 1
+ * for its supervisor to start it again there. Returns -1 then.
+ */
+static int check_netns(struct exporter *e)
+{
+	const char *path = e->cfg->netns;
+	double now = mono_now();
+	struct stat st;
+	__u32 ino;
+
+	if (!path || netns_is_inode(path) || now - e->netns_checked < 1)
+		return 0;
+	e->netns_checked = now;
+	if (!stat(path, &st) && (__u64)st.st_ino == e->netns_ino)
+		return 0;
+	if (!e->netns_gone) {
+		e->netns_gone = true;
+		counter_src_close(&e->src);
+		fprintf(stderr,
+			"dropscope: --netns %s: the namespace was deleted; its counters are "
+			"released (dropscope_netns_present 0)\n",
+			ESC(path));
+		return 0;
+	}
+	/* A namespace there (not the empty file `ip netns add` mounts on). */
+	if (!netns_resolve(path, &ino) && ino != e->netns_ino) {
+		fprintf(stderr,
+			"dropscope: --netns %s: a new namespace is there; exiting for a restart to "
+			"follow it\n",
+			ESC(path));
+		return -1;
+	}
+	return 0;
+}
+
 static void scrape(struct exporter *e, struct expo *x)
 {
 	double t0 = mono_now();
@@ -298,9 +378,25 @@ static void scrape(struct exporter *e, struct expo *x)
 		    "Program runs the kernel skipped (nested call): drops not seen at all.");
 	expo_u64(x, "dropscope_missed_total", "", counts__missed_total(e->m.counts));
 
-	counters_sample(&e->src, &snap);
+	if (e->netns_gone) {
+		/* Released: every reader says it failed (dropscope_collector_success 0). */
+		snap = (struct counter_snapshot){ .err_dev = -ENOENT,
+						  .err_qdisc = -ENOENT,
+						  .err_softnet = -ENOENT,
+						  .err_snmp = -ENOENT };
+	} else {
+		counters_sample(&e->src, &snap);
+		follow_dev(e, &snap);
+	}
 	metrics_counters(x, &snap);
 	counter_snapshot_free(&snap);
+	if (e->cfg->netns && !netns_is_inode(e->cfg->netns)) {
+		expo_family(
+			x, "dropscope_netns_present", "gauge",
+			"1 while the --netns path names the namespace the exporter follows; 0 once "
+			"it was deleted (its counters released).");
+		expo_u64(x, "dropscope_netns_present", "", !e->netns_gone);
+	}
 
 	expo_family(x, "dropscope_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to read the kernel and format.");
@@ -512,6 +608,8 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
 			return 0;
+		if (check_netns(e))
+			return 1;
 		/* Cut before the run, which then sees the end and closes them. */
 		http_guard__expire(e->guard, mono_now());
 		e->mhd.run(d);
@@ -585,6 +683,13 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+	e.dev_ifindex = -2;
+	if (cfg->netns && !netns_is_inode(cfg->netns)) {
+		struct stat st;
+
+		if (!stat(cfg->netns, &st))
+			e.netns_ino = st.st_ino;
+	}
 	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "dropscope: %s\n", err);
@@ -613,7 +718,8 @@ out:
 	if (d)
 		e.mhd.stop_daemon(d);
 	mhd_unload(&e.mhd);
-	counter_src_close(&e.src);
+	if (!e.netns_gone)
+		counter_src_close(&e.src);
 	monitor_end(&e.m);
 	drop_series__free(e.series);
 out_free:
