@@ -95,19 +95,20 @@ live_netns()
 	} | sed -n 's/^net:\[\([0-9]*\)\]$/\1/p' | sort -u
 }
 
-# series_exposed DIR LABEL: "VALUE-OF-LABEL SUM" per value of LABEL: the
+# series_exposed DIR LABEL [MATCH]: "VALUE-OF-LABEL SUM" per value of LABEL: the
 # drops its series showed over the scrapes of DIR, each life of a series
 # (from its first scrape to the last before it went away) counted by the
 # last value it had (a series that went away and came back is a new one).
+# MATCH: only the series whose line has this text.
 series_exposed()
 {
-	awk -v l="$2" '
+	awk -v l="$2" -v want="${3:-}" '
 	function flush(   s) {
 		for (s in cur) if (!(s in seen)) { done[s] += cur[s]; delete cur[s] }
 		delete seen
 	}
 	FNR == 1 && NR > 1 { flush() }
-	$1 ~ /^dropscope_drops_total\{/ { cur[$1] = $2; seen[$1] = 1 }
+	$1 ~ /^dropscope_drops_total\{/ && (want == "" || index($1, want)) { cur[$1] = $2; seen[$1] = 1 }
 	END {
 		for (s in cur) done[s] += cur[s]
 		for (s in done) {
