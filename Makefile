@@ -264,7 +264,7 @@ fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh --fuzz
 
-bench: deps-bench $(BIN) $(BENCH_BINS)
+bench: deps-bench $(BIN) $(BENCH_BINS) $(OUT)/tools/nschurn
 	@bash bench/run.sh
 
 # Boots other Debian kernels under qemu with the static binary (slow: minutes).
