@@ -134,3 +134,23 @@ drops_map_rows()
 		fi
 	done
 }
+
+# drops_map_netns PID: the netns inode of each row in that dropscope's
+# count table (struct drop_key: a little-endian __u32 at byte 32), one a
+# line, read with bpftool.
+drops_map_netns()
+{
+	local id f
+	for f in /proc/"$1"/fdinfo/*; do
+		id=$(awk '$1 == "map_id:" { print $2 }' "$f" 2>/dev/null)
+		[[ -n $id ]] || continue
+		if bpftool -j map show id "$id" 2>/dev/null | jq -e '.name == "drops"' >/dev/null; then
+			bpftool -j map dump id "$id" 2>/dev/null | jq -r '.[] | .key | .[32:36] | @tsv' |
+				awk 'function h(s,   i, v) { s = tolower(s); sub(/^0x/, "", s); v = 0
+					for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+					return v }
+				NF == 4 { printf "%.0f\n", h($1) + 256 * (h($2) + 256 * (h($3) + 256 * h($4))) }'
+			return
+		fi
+	done
+}
