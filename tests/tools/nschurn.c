@@ -25,7 +25,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: nschurn [-n COUNT] [-d DROPS] [-P PAR] [-H HOLD_MS] [-t TIMEOUT_S]\n");
+	fprintf(stderr,
+		"usage: nschurn [-n COUNT] [-d DROPS] [-P PAR] [-H HOLD_MS] [-t TIMEOUT_S]\n");
 	exit(2);
 }
 
@@ -91,12 +92,23 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:d:P:H:t:")) != -1) {
 		switch (opt) {
-		case 'n': count = num(optarg, 1, MAX_COUNT); break;
-		case 'd': drops = num(optarg, 0, 1000); break;
-		case 'P': par = num(optarg, 1, MAX_PAR); break;
-		case 'H': hold = num(optarg, 0, 10000); break;
-		case 't': timeout = num(optarg, 1, 3600); break;
-		default: usage();
+		case 'n':
+			count = num(optarg, 1, MAX_COUNT);
+			break;
+		case 'd':
+			drops = num(optarg, 0, 1000);
+			break;
+		case 'P':
+			par = num(optarg, 1, MAX_PAR);
+			break;
+		case 'H':
+			hold = num(optarg, 0, 10000);
+			break;
+		case 't':
+			timeout = num(optarg, 1, 3600);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc || pipe2(p, O_CLOEXEC))
