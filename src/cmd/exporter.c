@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <microhttpd.h>
 #include <sys/capability.h>
@@ -66,8 +67,9 @@ struct exporter {
 	struct counter_src src;
 	struct drop_series *series;
 	struct http_guard *guard;
-	__u64 netns_ino; /* --netns PATH: the namespace followed, by its inode */
-	bool netns_gone; /* the path no longer names it: its counters were released */
+	__u64 netns_ino;  /* --netns PATH: the namespace followed, by its inode */
+	bool netns_gone;  /* the path no longer names it: its counters were released */
+	__u64 trimmed_at; /* series evicted when the heap was last trimmed */
 	double netns_checked;
 	int dev_ifindex; /* --dev NAME: the ifindex the filter matches now (-1 none, -2 unknown) */
 	char kernel[65];
@@ -354,6 +356,12 @@ static void scrape(struct exporter *e, struct expo *x)
 		x, "dropscope_series_folded_total", "counter",
 		"Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
+	/* Churn frees many small label strings: give the pages back now and
+	 * then, or the peak of a busy hour stays resident for good. */
+	if (drop_series__evicted(e->series) - e->trimmed_at >= 512) {
+		e->trimmed_at = drop_series__evicted(e->series);
+		malloc_trim(0);
+	}
 	expo_family(x, "dropscope_series_evicted_total", "counter",
 		    "drops_total series no longer exposed: their namespace, device or cgroup "
 		    "was gone for --series-ttl scrapes, or they were idle when the budget "
