@@ -289,7 +289,7 @@ static int check_netns(struct exporter *e)
 	if (!path || netns_is_inode(path) || now - e->netns_checked < 1)
 		return 0;
 	e->netns_checked = now;
-	if (!stat(path, &st) && (__u64)st.st_ino == e->netns_ino)
+	if (!e->netns_gone && !stat(path, &st) && (__u64)st.st_ino == e->netns_ino)
 		return 0;
 	if (!e->netns_gone) {
 		e->netns_gone = true;
@@ -300,8 +300,10 @@ static int check_netns(struct exporter *e)
 			ESC(path));
 		return 0;
 	}
-	/* A namespace there (not the empty file `ip netns add` mounts on). */
-	if (!netns_resolve(path, &ino) && ino != e->netns_ino) {
+	/* A namespace there (not the empty file `ip netns add` mounts on);
+	 * a new one, whatever its inode: ours was released, so the kernel
+	 * may give its number to the next. */
+	if (!netns_resolve(path, &ino)) {
 		fprintf(stderr,
 			"dropscope: --netns %s: a new namespace is there; exiting for a restart to "
 			"follow it\n",
