@@ -491,11 +491,11 @@ int cmd_top(struct config *cfg)
 	rc = check_terminal();
 	if (rc)
 		return rc;
-	if (cfg->json || cfg->folded || (cfg->by & ~TOP_DIMS) || cfg->top) {
-		fprintf(stderr,
-			"dropscope top: --json, --folded, -t and --by %s are for the "
-			"summary; top groups by location, reason, proto, dev, netns, comm\n",
-			cfg->by & DIM_STACK ? "stack (--stacks)" : "cgroup/caller");
+	/* --json, --folded and -t the option table refuses for top; of --by's
+	 * keys top has only those it can toggle. */
+	if (cfg->by & ~TOP_DIMS) {
+		fprintf(stderr, "dropscope: invalid option '--by': top groups by location, reason, "
+				"proto, dev, netns, comm\n");
 		return 2;
 	}
 	if (cfg->by)
