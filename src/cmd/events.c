@@ -17,6 +17,7 @@
 #include "trace/drop_table.h"
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "render/naming.h"
 #include "symbols/ksyms.h"
 #include "trace/session.h"
 #include "lib/newfile.h"
@@ -29,9 +30,7 @@
 #include "trace/stacks.h"
 
 #define MAX_IFACES	  256
-#define LOC_CACHE	  64   /* a flood hits few locations: format each once */
-#define SYMDATA_MAX	  640  /* symdata of a 511-byte (Rust) name fits */
-#define LOC_LEN		  1280 /* --symbols=full: address, name and symdata */
+#define LOC_CACHE	  64 /* a flood hits few locations: format each once */
 #define PCAP_ERRBUF_SIZE_ 512
 #define EVENT_FRAMES	  8 /* --stacks: frames shown per event */
 #define LINE_RING	  4096
@@ -47,7 +46,7 @@ struct loc_slot {
 	__u64 addr;
 	unsigned gen; /* monitor's ks_gen when filled; 0 = empty */
 	const struct ksym *sym;
-	char text[LOC_LEN];
+	char text[NAMING_LOCATION_LEN];
 };
 
 struct ev_ctx {
@@ -111,32 +110,12 @@ static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 
 static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t len)
 {
-	const struct ksyms *ks = x->m->ks;
-	char name[512], data[SYMDATA_MAX];
-	size_t n;
-
-	switch (x->cfg->sym) {
-	case SYM_NAME:
-		ksyms__symname(ks, addr, buf, len);
-		return;
-	case SYM_ADDR:
-		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
-		return;
-	case SYM_FULL:
-		/* As summary mode prints it, the seed's modified script's form. */
-		ksyms__symname(ks, addr, name, sizeof(name));
-		ksyms__symdata(ks, addr, data, sizeof(data));
-		snprintf(buf, len, "0x%llx, %s, %s", (unsigned long long)addr, name, data);
-		return;
-	case SYM_DATA:
-		ksyms__symdata(ks, addr, buf, len);
-		/* Events default to symdata without the "[kernel]" every core
-		 * location would carry; modules keep theirs. */
-		n = strlen(buf);
-		if (!x->cfg->sym_set && n > 9 && !strcmp(buf + n - 9, " [kernel]"))
-			buf[n - 9] = 0;
-		return;
-	}
+	/* Events default to symdata without the "[kernel]" every core
+	 * location would carry; modules keep theirs. */
+	if (x->cfg->sym == SYM_DATA && !x->cfg->sym_set)
+		naming_frame(x->m->ks, addr, buf, len);
+	else
+		naming_location(x->m->ks, x->cfg->sym, addr, buf, len);
 }
 
 /* The symbol and text of a location, from a small cache keyed by address. */
@@ -156,14 +135,7 @@ static const struct loc_slot *location(struct ev_ctx *x, __u64 addr)
 
 static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, size_t len)
 {
-	const char *n = reason_name(x->m->rs, reason);
-
-	if (n)
-		return n;
-	if (!monitor_has_reasons(x->m))
-		return "unknown";
-	snprintf(buf, len, "reason_%u", reason);
-	return buf;
+	return naming_reason(x->m->rs, monitor_has_reasons(x->m), reason, buf, len);
 }
 
 /* "HH:MM:SS" of sec, local time; localtime_r per event would dominate a
@@ -256,25 +228,14 @@ struct ev_view {
 	bool stacks;	     /* --stacks is on (a stack may still be unavailable) */
 };
 
-/* A frame as %pS prints it, without the "[kernel]" every core one has. */
-static void frame_text(const struct ev_ctx *x, __u64 ip, char *buf, size_t len)
-{
-	size_t n;
-
-	ksyms__symdata(x->m->ks, ip, buf, len);
-	n = strlen(buf);
-	if (n > 9 && !strcmp(buf + n - 9, " [kernel]"))
-		buf[n - 9] = 0;
-}
-
 static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 {
-	char frame[SYMDATA_MAX];
+	char frame[NAMING_FRAME_LEN];
 
 	if (!v->n_frames)
 		fputs("    [stack unavailable]\n", x->out);
 	for (size_t i = 0; i < v->n_frames; i++) {
-		frame_text(x, v->frames[i], frame, sizeof(frame));
+		naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
 		fprintf(x->out, "    %s\n", frame);
 	}
 }
@@ -293,7 +254,7 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 	else
 		snprintf(who, sizeof(who), "-");
 	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
-		e->ifname[0] ? escape_name(dev, sizeof(dev), e->ifname, 16) : "-", pkt, e->len,
+		naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
 		escape_str(reason, sizeof(reason), v->reason), v->loc);
 }
@@ -327,7 +288,7 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	put_mem(&l, " netns ", 7);
 	put_u64(&l, e->netns, 0);
 	put_mem(&l, " ", 1);
-	put_str(&l, e->ifname[0] ? escape_name(name, sizeof(name), e->ifname, 16) : "-");
+	put_str(&l, naming_device(e->ifname, name, sizeof(name)));
 	put_mem(&l, " ", 1);
 	put_str(&l, pkt);
 	put_mem(&l, " len ", 5);
@@ -368,13 +329,13 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	fputc(',', x->out);
 	packet__json(&v->p, x->out);
 	if (v->stacks) {
-		char frame[SYMDATA_MAX];
+		char frame[NAMING_FRAME_LEN];
 
 		fputs(",\"stack\":", x->out);
 		if (!v->n_frames)
 			fputs("null", x->out);
 		for (size_t i = 0; i < v->n_frames; i++) {
-			frame_text(x, v->frames[i], frame, sizeof(frame));
+			naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
 			fputs(i ? "," : "[", x->out);
 			json_string(x->out, frame);
 		}
@@ -387,7 +348,7 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char comment[1024 + EVENT_FRAMES * SYMDATA_MAX], comm[ESCAPED_SIZE(16)],
+	char comment[1024 + EVENT_FRAMES * NAMING_FRAME_LEN], comm[ESCAPED_SIZE(16)],
 		reason[ESCAPED_SIZE(64)];
 	int id = iface_id(x, e);
 	size_t len;
@@ -403,9 +364,9 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 				v->n_frames ? "" : "unavailable");
 	/* Frames come from symdata, escaped already. */
 	for (size_t i = 0; i < v->n_frames && len < sizeof(comment); i++) {
-		char frame[SYMDATA_MAX];
+		char frame[NAMING_FRAME_LEN];
 
-		frame_text(x, v->frames[i], frame, sizeof(frame));
+		naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
 		len += snprintf(comment + len, sizeof(comment) - len, "%s%s", i ? ";" : "", frame);
 	}
 	return pcapng__write_packet(x->pc, id, v->wall_ns, e->data, e->caplen, e->len, comment);
