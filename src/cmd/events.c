@@ -311,38 +311,43 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 static void print_json(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
+	struct json j;
 
-	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,",
-		(long long)(v->wall_ns / 1000000000LL), (long long)(v->wall_ns % 1000000000LL),
-		e->cpu, e->pid);
-	json_member_str(x->out, "comm", e->pid ? e->comm : NULL);
-	fprintf(x->out, ",\"netns\":%u,\"ifindex\":%u,", e->netns, e->ifindex);
-	json_member_str(x->out, "dev", e->ifname[0] ? e->ifname : NULL);
-	fprintf(x->out, ",\"len\":%u,\"caplen\":%u,\"nonlinear\":%s,", e->len, e->caplen,
-		e->flags & EV_NONLINEAR ? "true" : "false");
-	json_member_str(x->out, "reason", v->reason);
-	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
-		(unsigned long long)e->location);
-	json_member_str(x->out, "location", v->loc);
-	fputc(',', x->out);
-	report__json_symbol(x->out, v->sym, e->location);
-	fputc(',', x->out);
-	packet__json(&v->p, x->out);
+	json_init(&j, x->out);
+	json_object_begin(&j, NULL);
+	json_numf(&j, "timestamp", "%lld.%09lld", (long long)(v->wall_ns / 1000000000LL),
+		  (long long)(v->wall_ns % 1000000000LL));
+	json_u64(&j, "cpu", e->cpu);
+	json_u64(&j, "pid", e->pid);
+	json_str(&j, "comm", e->pid ? e->comm : NULL);
+	json_u64(&j, "netns", e->netns);
+	json_u64(&j, "ifindex", e->ifindex);
+	json_str(&j, "dev", e->ifname[0] ? e->ifname : NULL);
+	json_u64(&j, "len", e->len);
+	json_u64(&j, "caplen", e->caplen);
+	json_bool(&j, "nonlinear", e->flags & EV_NONLINEAR);
+	/* As the summary's: a name or null, the number in reason_code. */
+	json_str(&j, "reason", reason_name(x->m->rs, e->reason));
+	json_u64(&j, "reason_code", e->reason);
+	json_strf(&j, "address", "0x%llx", (unsigned long long)e->location);
+	json_str(&j, "location", v->loc);
+	report__json_symbol(&j, v->sym, e->location);
+	packet__json(&v->p, &j);
 	if (v->stacks) {
 		char frame[NAMING_FRAME_LEN];
 
-		fputs(",\"stack\":", x->out);
 		if (!v->n_frames)
-			fputs("null", x->out);
-		for (size_t i = 0; i < v->n_frames; i++) {
-			naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
-			fputs(i ? "," : "[", x->out);
-			json_string(x->out, frame);
-		}
+			json_null(&j, "stack");
+		else
+			json_array_begin(&j, "stack");
+		for (size_t i = 0; i < v->n_frames; i++)
+			json_str(&j, NULL,
+				 naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame)));
 		if (v->n_frames)
-			fputc(']', x->out);
+			json_array_end(&j);
 	}
-	fputs("}\n", x->out);
+	json_object_end(&j);
+	json_newline(&j);
 }
 
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)

@@ -49,6 +49,8 @@ const char *naming_frame(const struct ksyms *ks, __u64 ip, char *buf, size_t len
  * A drop reason: the running kernel's name ("NO_SOCKET"), "reason_N" for
  * a number it has no name for, "unknown" when the kernel passes no reason
  * (have_reasons false: before 5.17). rs may be NULL (no names known).
+ * JSON has no spelling for it: "reason" is the name or null, and the
+ * number is always in "reason_code" (render/rows.h reason_name()).
  */
 const char *naming_reason(const struct reasons *rs, bool have_reasons, __u32 reason, char *buf,
 			  size_t len);

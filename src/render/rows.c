@@ -375,62 +375,57 @@ static void folded_interval(const struct report *r, const struct group *groups, 
 		fprintf(r->out, "[missed: nested call] %llu\n", (unsigned long long)st->missed);
 }
 
-static void json_stacks(const struct report *r, const struct group *g)
+static void json_stacks(const struct report *r, struct json *j, const struct group *g)
 {
 	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
 	char frame[NAMING_FRAME_LEN];
 
-	fputs(",\"stacks\":[", r->out);
+	json_array_begin(j, "stacks");
 	for (size_t i = 0; i < n; i++) {
 		const struct line *l = &g->first[i];
 		const __u64 *ips;
 		size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
 
-		fprintf(r->out, "%s{\"count\":%llu,\"frames\":", i ? "," : "",
-			(unsigned long long)l->count);
+		json_object_begin(j, NULL);
+		json_u64(j, "count", l->count);
 		if (!nf)
-			fputs("null", r->out);
-		for (size_t f = 0; f < nf; f++) {
-			naming_frame(r->ks, ips[f], frame, sizeof(frame));
-			fputs(f ? "," : "[", r->out);
-			json_string(r->out, frame);
-		}
-		fputs(nf ? "]}" : "}", r->out);
+			json_null(j, "frames");
+		else
+			json_array_begin(j, "frames");
+		for (size_t f = 0; f < nf; f++)
+			json_str(j, NULL, naming_frame(r->ks, ips[f], frame, sizeof(frame)));
+		if (nf)
+			json_array_end(j);
+		json_object_end(j);
 	}
-	fputc(']', r->out);
+	json_array_end(j);
 }
 
-static void json_dims(const struct report *r, const struct drop_key *k, __u32 dims)
+static void json_dims(const struct report *r, struct json *j, const struct drop_key *k, __u32 dims)
 {
 	char buf[24];
 
 	if (dims & DIM_CALLER) {
 		const struct ksym *s = k->caller ? ksyms__find(r->ks, k->caller) : NULL;
 
-		fputs(",\"caller\":", r->out);
-		json_string(r->out,
-			    k->caller ? naming_symbol(s, k->caller, buf, sizeof(buf)) : NULL);
+		json_str(j, "caller",
+			 k->caller ? naming_symbol(s, k->caller, buf, sizeof(buf)) : NULL);
 		if (k->caller)
-			fprintf(r->out, ",\"caller_address\":\"0x%llx\"",
-				(unsigned long long)k->caller);
+			json_strf(j, "caller_address", "0x%llx", (unsigned long long)k->caller);
 		else
-			fputs(",\"caller_address\":null", r->out);
+			json_null(j, "caller_address");
 	}
 	if (dims & DIM_DEV) {
-		fputc(',', r->out);
-		json_member_str(r->out, "dev", k->dev[0] ? k->dev : NULL);
-		fprintf(r->out, ",\"ifindex\":%u", k->ifindex);
+		json_str(j, "dev", k->dev[0] ? k->dev : NULL);
+		json_u64(j, "ifindex", k->ifindex);
 	}
 	if (dims & DIM_NETNS)
-		fprintf(r->out, ",\"netns\":%u", k->netns);
-	if (dims & DIM_COMM) {
-		fputc(',', r->out);
-		json_member_str(r->out, "comm", k->comm[0] ? k->comm : NULL);
-	}
+		json_u64(j, "netns", k->netns);
+	if (dims & DIM_COMM)
+		json_str(j, "comm", k->comm[0] ? k->comm : NULL);
 	if (dims & DIM_CGROUP) {
-		fputc(',', r->out);
-		json_member_str(r->out, "cgroup", cgroups__path(r->cgroups, k->cgroup));
-		fprintf(r->out, ",\"cgroup_id\":%llu", (unsigned long long)k->cgroup);
+		json_str(j, "cgroup", cgroups__path(r->cgroups, k->cgroup));
+		json_u64(j, "cgroup_id", k->cgroup);
 	}
 }
 
@@ -438,48 +433,55 @@ static void json_interval(const struct report *r, const struct group *groups, si
 			  const struct interval_stats *st, double ts, double interval)
 {
 	__u32 dims = shown_dims(r);
+	struct json j;
 
-	fprintf(r->out, "{\"timestamp\":%.6f,\"interval\":%.6f,\"entries\":[", ts, interval);
+	json_init(&j, r->out);
+	json_object_begin(&j, NULL);
+	json_numf(&j, "timestamp", "%.6f", ts);
+	json_numf(&j, "interval", "%.6f", interval);
+	json_array_begin(&j, "entries");
 	for (size_t i = 0; i < n; i++) {
 		const struct group *g = &groups[i];
 		const struct drop_key *k = &g->first->key;
-		const char *proto = packet__ethertype_name(k->protocol);
-		char buf[16];
+		char num[NAMING_NUM_LEN];
 
-		fprintf(r->out, "%s{\"count\":%llu,", i ? "," : "", (unsigned long long)g->count);
+		json_object_begin(&j, NULL);
+		json_u64(&j, "count", g->count);
 		if (dims & DIM_LOCATION)
-			fprintf(r->out, "\"address\":\"0x%llx\",", (unsigned long long)k->location);
+			json_strf(&j, "address", "0x%llx", (unsigned long long)k->location);
 		else
-			fputs("\"address\":null,", r->out);
-		report__json_symbol(r->out, g->sym, k->location);
-		fputc(',', r->out);
-		json_member_str(r->out, "reason", reason_name(r->rs, k->reason));
-		fprintf(r->out, ",\"reason_code\":%u,", k->reason);
-		if (!proto) {
-			snprintf(buf, sizeof(buf), "0x%04x", k->protocol);
-			proto = buf;
-		}
-		json_member_str(r->out, "protocol", proto);
-		json_dims(r, k, dims);
+			json_null(&j, "address");
+		report__json_symbol(&j, g->sym, k->location);
+		/* JSON names a reason or says null: the number is reason_code. */
+		json_str(&j, "reason", reason_name(r->rs, k->reason));
+		json_u64(&j, "reason_code", k->reason);
+		json_str(&j, "protocol", naming_proto(k->protocol, num, sizeof(num)));
+		json_dims(r, &j, k, dims);
 		if (dims & DIM_STACK)
-			json_stacks(r, g);
-		fputc('}', r->out);
+			json_stacks(r, &j, g);
+		json_object_end(&j);
 	}
-	fprintf(r->out, "],\"not_counted\":%llu,\"missed\":%llu,\"filtered\":%llu}\n",
-		(unsigned long long)st->overflow, (unsigned long long)st->missed,
-		(unsigned long long)st->filtered);
+	json_array_end(&j);
+	json_u64(&j, "not_counted", st->overflow);
+	json_u64(&j, "missed", st->missed);
+	json_u64(&j, "filtered", st->filtered);
+	json_object_end(&j);
+	json_newline(&j);
 }
 
-void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr)
+void report__json_symbol(struct json *j, const struct ksym *s, __u64 addr)
 {
 	if (!s) {
-		fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null", out);
+		json_null(j, "symbol");
+		json_null(j, "offset");
+		json_null(j, "size");
+		json_null(j, "module");
 		return;
 	}
-	json_member_str(out, "symbol", s->name);
-	fprintf(out, ",\"offset\":%llu,\"size\":%llu,", (unsigned long long)(addr - s->addr),
-		(unsigned long long)s->size);
-	json_member_str(out, "module", s->module);
+	json_str(j, "symbol", s->name);
+	json_u64(j, "offset", addr - s->addr);
+	json_u64(j, "size", s->size);
+	json_str(j, "module", s->module);
 }
 
 void report__start(const struct report *r)
