@@ -28,6 +28,7 @@
 #include "symbols/reasons.h"
 #include "render/rows.h"
 #include "trace/stacks.h"
+#include "lib/msg.h"
 
 #define MAX_IFACES	  256
 #define LOC_CACHE	  64 /* a flood hits few locations: format each once */
@@ -455,7 +456,7 @@ static int compile_filter(struct ev_ctx *x)
 		return 0;
 	x->filter = pktfilter__compile(x->cfg->filter_expr, err, sizeof(err));
 	if (!x->filter) {
-		fprintf(stderr, "dropscope: bad filter expression: %s\n", err);
+		msg_error("bad filter expression: %s", err);
 		return 2;
 	}
 	return 0;
@@ -494,8 +495,7 @@ int cmd_events(struct config *cfg)
 	if (cfg->write) {
 		x.pc = pcapng__open(cfg->write, cfg->force);
 		if (!x.pc) {
-			fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write),
-				outfile_strerror(-errno));
+			msg_error("-w %s: %s", ESC(cfg->write), outfile_strerror(-errno));
 			rc = 1;
 			goto out;
 		}
@@ -512,7 +512,7 @@ int cmd_events(struct config *cfg)
 	x.wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
 	if (!rb) {
-		fprintf(stderr, "dropscope: ring buffer: %s\n", strerror(errno));
+		msg_error("ring buffer: %s", strerror(errno));
 		rc = 1;
 		goto out;
 	}
@@ -544,8 +544,8 @@ int cmd_events(struct config *cfg)
 			/* Loss is said when it happens, not only at the end. */
 			counts__stat_totals(m.counts, st);
 			if (st[STAT_EV_LOST] > lost_reported) {
-				fprintf(stderr, "dropscope: %llu events lost (ring buffer full)\n",
-					(unsigned long long)(st[STAT_EV_LOST] - lost_reported));
+				msg_error("%llu events lost (ring buffer full)",
+					  (unsigned long long)(st[STAT_EV_LOST] - lost_reported));
 				lost_reported = st[STAT_EV_LOST];
 			}
 			next_report += cfg->interval;
@@ -571,24 +571,31 @@ int cmd_events(struct config *cfg)
 	/* Events written but never handled: left in the ring after --count,
 	 * or after the reader of our output went away. */
 	unread = st[STAT_EV_SENT] - x.handled - x.expr_filtered - x.malformed;
-	fprintf(stderr,
-		"dropscope: %llu drops counted: %llu events printed, %llu filtered by expression, "
-		"%llu over --rate, %llu lost",
-		(unsigned long long)counted, (unsigned long long)printed,
-		(unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
-		(unsigned long long)st[STAT_EV_LOST]);
-	if (x.malformed)
-		fprintf(stderr, ", %llu malformed", (unsigned long long)x.malformed);
-	if (x.handled > printed)
-		fprintf(stderr, ", %llu not written (output error)",
-			(unsigned long long)(x.handled - printed));
-	if (unread)
-		fprintf(stderr, ", %llu not read", (unsigned long long)unread);
-	fputs(x.done ? " (stopped at --count)\n" : "\n", stderr);
+	{
+		char more[160] = "";
+		size_t n = 0;
+
+		if (x.malformed)
+			n += snprintf(more + n, sizeof(more) - n, ", %llu malformed",
+				      (unsigned long long)x.malformed);
+		if (x.handled > printed && n < sizeof(more))
+			n += snprintf(more + n, sizeof(more) - n,
+				      ", %llu not written (output error)",
+				      (unsigned long long)(x.handled - printed));
+		if (unread && n < sizeof(more))
+			snprintf(more + n, sizeof(more) - n, ", %llu not read",
+				 (unsigned long long)unread);
+		msg_info("%llu drops counted: %llu events printed, %llu filtered by expression, "
+			 "%llu over --rate, %llu lost%s%s",
+			 (unsigned long long)counted, (unsigned long long)printed,
+			 (unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
+			 (unsigned long long)st[STAT_EV_LOST], more,
+			 x.done ? " (stopped at --count)" : "");
+	}
 	/* A reader that went away (`| head`, tshark quitting) ends the run
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {
-		fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-x.write_err));
+		msg_error("-w %s: %s", ESC(cfg->write), strerror(-x.write_err));
 		rc = 1;
 	}
 out:
@@ -597,7 +604,7 @@ out:
 		int err = pcapng__close(x.pc);
 
 		if (err && !rc && err != -EPIPE) {
-			fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-err));
+			msg_error("-w %s: %s", ESC(cfg->write), strerror(-err));
 			rc = 1;
 		}
 	}

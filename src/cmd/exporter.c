@@ -31,6 +31,7 @@
 #include "lib/microhttpd.h"
 #include "trace/session.h"
 #include "lib/version.h"
+#include "lib/msg.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated
@@ -359,10 +360,9 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	char addr[INET6_ADDRSTRLEN] = "?";
 
 	if (parse_listen(listen, &ss, &sl, &dual)) {
-		fprintf(stderr,
-			"dropscope: invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
-			":PORT (numeric address)\n",
-			listen);
+		msg_error("invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
+			  ":PORT (numeric address)",
+			  listen);
 		return NULL;
 	}
 	if (ss.ss_family == AF_INET6)
@@ -388,10 +388,9 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
 				MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr,
-			"dropscope: cannot serve on %s (address in use, not local, or bad TLS "
-			"files); choose another with --listen\n",
-			listen);
+		msg_error("cannot serve on %s (address in use, not local, or bad TLS "
+			  "files); choose another with --listen",
+			  listen);
 		return NULL;
 	}
 	di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -413,7 +412,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 	struct signalfd_siginfo si;
 
 	if (!di) {
-		fprintf(stderr, "dropscope: libmicrohttpd has no epoll descriptor\n");
+		msg_error("libmicrohttpd has no epoll descriptor");
 		return 1;
 	}
 	for (;;) {
@@ -423,7 +422,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		if (e->mhd.get_timeout(d, &to) == MHD_YES)
 			ms = to > 1000 ? 1000 : (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
-			fprintf(stderr, "dropscope: poll: %s\n", strerror(errno));
+			msg_error("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
@@ -457,10 +456,9 @@ int cmd_exporter(struct config *cfg)
 
 		/* Bad input is refused before anything is attached. */
 		if (cfg->listen && parse_listen(cfg->listen, &ss, &sl, &dual)) {
-			fprintf(stderr,
-				"dropscope: invalid --listen '%s': expected ADDR:PORT, "
-				"[ADDR6]:PORT or :PORT (numeric address)\n",
-				cfg->listen);
+			msg_error("invalid --listen '%s': expected ADDR:PORT, "
+				  "[ADDR6]:PORT or :PORT (numeric address)",
+				  cfg->listen);
 			return 2;
 		}
 	}
@@ -470,7 +468,7 @@ int cmd_exporter(struct config *cfg)
 		cert = read_small_file(cfg->tls_cert, err, sizeof(err));
 		key = cert ? read_small_file(cfg->tls_key, err, sizeof(err)) : NULL;
 		if (!key) {
-			fprintf(stderr, "dropscope: --tls-cert/--tls-key: %s\n", err);
+			msg_error("--tls-cert/--tls-key: %s", err);
 			free(cert);
 			return 2;
 		}
@@ -490,7 +488,7 @@ int cmd_exporter(struct config *cfg)
 		goto out;
 	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "dropscope: %s\n", err);
+		msg_error("%s", err);
 		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
 		goto out;
 	}
@@ -501,13 +499,13 @@ int cmd_exporter(struct config *cfg)
 	}
 	rc = drop_privileges(&e);
 	if (rc) {
-		fprintf(stderr, "dropscope: dropping capabilities: %s\n", strerror(-rc));
+		msg_error("dropping capabilities: %s", strerror(-rc));
 		rc = 1;
 		goto out;
 	}
-	fprintf(stderr, "dropscope: serving %s\n", e.listen_desc);
+	msg_error("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
-		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file, strerror(-rc));
+		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));
 		rc = 1;
 		goto out;
 	}

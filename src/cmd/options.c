@@ -21,6 +21,7 @@
 #include "trace/keys.h"
 #include "lib/escape.h"
 #include "cmd/options.h"
+#include "lib/msg.h"
 
 /* The commands an option may be for (struct opt.cmds). */
 enum {
@@ -265,7 +266,8 @@ static const struct opt opts[] = {
 	  "defaults to data without \"[kernel]\"" },
 	{ "json", 0, C_SUMMARY | C_EVENTS | C_DIAGNOSE, S_REPORT, AT(json), NULL,
 	  "one JSON object per interval (per event in events\n"
-	  "mode, one in all for diagnose)" },
+	  "mode, one in all for diagnose); messages on stderr\n"
+	  "become {\"error\":...}, {\"warning\":...}, {\"info\":...}" },
 	{ "by", 0, C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER, S_REPORT, set_by, 0, "KEY[,KEY...]",
 	  "group counts by: location (default), reason, proto,\n"
 	  "dev, netns, comm, cgroup, caller, stack (see below)" },
@@ -435,7 +437,7 @@ void usage(FILE *out)
 /* Bad input: one line on stderr, exit code 2. */
 static int bad(const char *opt, const char *val, const char *why)
 {
-	fprintf(stderr, "dropscope: invalid %s '%s': %s\n", opt, ESC(val), why);
+	msg_error("invalid %s '%s': %s", opt, ESC(val), why);
 	return 2;
 }
 
@@ -571,24 +573,22 @@ void option_error(const struct option *longopts, const char *word, int opt)
 			if (strlen(o->name) < len || strncmp(o->name, word + 2, len))
 				continue;
 			if (eq && o->has_arg == no_argument) {
-				fprintf(stderr,
-					"dropscope: invalid option '%s': --%s takes no value\n",
-					ESC(word), o->name);
+				msg_error("invalid option '%s': --%s takes no value", ESC(word),
+					  o->name);
 				return;
 			}
 			if (strlen(o->name) == len)
 				break;
 		}
-		fprintf(stderr, "dropscope: invalid option '%s': unknown or ambiguous\n",
-			ESC(word));
+		msg_error("invalid option '%s': unknown or ambiguous", ESC(word));
 		return;
 	}
 	/* A short option, maybe inside a group (-xr): the word may be another. */
 	if (opt > 0 && opt < 256) {
 		char s[3] = { '-', (char)opt, 0 };
 
-		fprintf(stderr, "dropscope: invalid option '%s': unknown\n", ESC(s));
+		msg_error("invalid option '%s': unknown", ESC(s));
 		return;
 	}
-	fprintf(stderr, "dropscope: invalid option '%s': unknown\n", ESC(word ? word : "?"));
+	msg_error("invalid option '%s': unknown", ESC(word ? word : "?"));
 }

@@ -29,6 +29,7 @@
 #include "trace/session.h"
 #include "render/rows.h"
 #include "lib/escape.h"
+#include "lib/msg.h"
 
 #define HIST	   60 /* intervals of history per row */
 #define FILTER_LEN 64
@@ -494,8 +495,8 @@ int cmd_top(struct config *cfg)
 	/* --json, --folded and -t the option table refuses for top; of --by's
 	 * keys top has only those it can toggle. */
 	if (cfg->by & ~TOP_DIMS) {
-		fprintf(stderr, "dropscope: invalid option '--by': top groups by location, reason, "
-				"proto, dev, netns, comm\n");
+		msg_error("invalid option '--by': top groups by location, reason, "
+			  "proto, dev, netns, comm");
 		return 2;
 	}
 	if (cfg->by)
@@ -525,7 +526,7 @@ int cmd_top(struct config *cfg)
 	t.rows = calloc(t.nrows, sizeof(*t.rows));
 	t.view = calloc(t.nrows, sizeof(*t.view));
 	if (!t.rows || !t.view) {
-		fprintf(stderr, "dropscope: out of memory\n");
+		msg_error("out of memory");
 		rc = 1;
 		goto out;
 	}
@@ -572,7 +573,7 @@ int cmd_top(struct config *cfg)
 			rc = poll_counts(&t);
 			if (rc) {
 				endwin();
-				fprintf(stderr, "dropscope: reading counts: %s\n", strerror(-rc));
+				msg_error("reading counts: %s", strerror(-rc));
 				rc = 1;
 				goto out;
 			}

@@ -69,4 +69,12 @@ bad "-i inf" "--interval 'inf'" -i inf
 bad "-d nan" "--duration 'nan'" -d nan
 bad "--json=1" "'--json=1': --json takes no value" --json=1
 check_eq "--json=1: no raw control byte on stderr" 0 "$(tr -d '\n' <"$T/bad.err" | LC_ALL=C grep -c '[[:cntrl:]]')"
+# Under --json a refused option is said as JSON on stderr, one object.
+run jsonerr --json -i 0
+check_eq "--json -i 0: exit status" 2 "$RC"
+check_eq "--json -i 0: one JSON error" "invalid --interval '0': expected seconds >= 0.01" \
+	"$(jq -r .error "$T/jsonerr.err" 2>/dev/null)" || show "$T/jsonerr.err"
+run jsonerr2 diagnose --json -c 3
+check_eq "diagnose --json -c 3: one JSON error naming the cause" 1 \
+	"$(jq -r .error "$T/jsonerr2.err" 2>/dev/null | grep -c "'-c': .*not for diagnose")" || show "$T/jsonerr2.err"
 finish
