@@ -62,7 +62,7 @@ ifeq ($(STATIC),1)
 # the exporter, the counters command and diagnose; without libmnl the
 # nftables reader (src/counters/nftstats.c) is a stub answering -EOPNOTSUPP.
 STATIC_LDFLAGS := -static
-LIBS        := -lbpf -lelf -lz -lncursesw -ltinfo
+LIBS        := -lbpf -lelf -lz -lcap -lncursesw -ltinfo
 DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS
 endif
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

@@ -21,7 +21,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <microhttpd.h>
-#include <sys/capability.h>
 
 #include "cmd/commands.h"
 #include "counters/counters.h"
@@ -32,6 +31,7 @@
 #include "trace/session.h"
 #include "lib/version.h"
 #include "lib/msg.h"
+#include "lib/caps.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated
@@ -153,17 +153,8 @@ out:
 
 static void set_syslog(struct exporter *e, cap_flag_value_t v)
 {
-	cap_value_t c = CAP_SYSLOG;
-	cap_t caps;
-
-	if (!e->keep_syslog)
-		return;
-	caps = cap_get_proc();
-	if (!caps)
-		return;
-	cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, v);
-	cap_set_proc(caps);
-	cap_free(caps);
+	if (e->keep_syslog)
+		caps_set_effective(CAP_SYSLOG, v == CAP_SET);
 }
 
 /*
@@ -176,15 +167,10 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
 static int drop_privileges(struct exporter *e)
 {
 	cap_value_t syslog = CAP_SYSLOG;
-	cap_flag_value_t had = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
+	cap_t caps;
 	int rc = 0;
 
-	if (caps) {
-		cap_get_flag(caps, CAP_SYSLOG, CAP_EFFECTIVE, &had);
-		cap_free(caps);
-	}
-	e->keep_syslog = had == CAP_SET;
+	e->keep_syslog = caps_effective(CAP_SYSLOG);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {

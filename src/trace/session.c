@@ -24,10 +24,7 @@
 #include "symbols/reasons.h"
 #include "trace/stacks.h"
 #include "lib/msg.h"
-
-#define CAP_SYS_ADMIN_BIT 21
-#define CAP_PERFMON_BIT	  38
-#define CAP_BPF_BIT	  39
+#include "lib/caps.h"
 
 static double clock_secs(clockid_t id)
 {
@@ -50,24 +47,12 @@ double wall_now(void)
 /* Name what is missing up front, instead of a bare EPERM from the loader. */
 static int check_privileges(void)
 {
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f;
+	bool bpf = caps_effective(CAP_BPF), perfmon = caps_effective(CAP_PERFMON);
 
-	f = fopen("/proc/self/status", "r");
-	if (!f)
+	if (caps_effective(CAP_SYS_ADMIN) || (bpf && perfmon))
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	if (eff & (1ULL << CAP_SYS_ADMIN_BIT))
-		return 0;
-	if ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)))
-		return 0;
-	msg_error("needs root, or CAP_BPF and CAP_PERFMON (missing:%s%s)",
-		  eff & (1ULL << CAP_BPF_BIT) ? "" : " CAP_BPF",
-		  eff & (1ULL << CAP_PERFMON_BIT) ? "" : " CAP_PERFMON");
+	msg_error("needs root, or CAP_BPF and CAP_PERFMON (missing:%s%s)", bpf ? "" : " CAP_BPF",
+		  perfmon ? "" : " CAP_PERFMON");
 	return 1;
 }
 
