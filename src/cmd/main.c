@@ -93,7 +93,7 @@ static int cmd_symbols(int argc, char **argv)
 		return 1;
 	}
 	if (note[0])
-		msg_error("%s", note);
+		msg_info("%s", note);
 	if (stats)
 		printf("symbols: %zu from %s in %.3f ms (cpu %.3f ms)\n", ksyms__count(ks),
 		       ksyms__source(ks) == KSYMS_KALLSYMS ? "/proc/kallsyms" : "System.map",
