@@ -596,10 +596,13 @@ int cmd_events(struct config *cfg)
 		output_failed();
 	counts__stat_totals(m.counts, st);
 	counted = drops_counted(m.counts);
-	/* Printed means written: lines that reached stdout, or packets that
-	 * reached the capture when it is on stdout. */
-	printed =
-		x.out ? events_written(&x, output_lines() - lines0) : pcapng__packets_written(x.pc);
+	/* Printed means written to every output: lines that reached stdout,
+	 * and packets whose block reached the capture whole (after a write
+	 * error, those the file was cut back to). Both are in event order, so
+	 * the smaller count is the events that reached both. */
+	printed = x.out ? events_written(&x, output_lines() - lines0) : x.handled;
+	if (x.pc && pcapng__packets_written(x.pc) < printed)
+		printed = pcapng__packets_written(x.pc);
 	if (printed > x.handled)
 		printed = x.handled;
 	/* Events written but never handled: left in the ring after --count,
@@ -623,6 +626,11 @@ int cmd_events(struct config *cfg)
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {
 		fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-x.write_err));
+		if (pcapng__cut_error(x.pc))
+			fprintf(stderr,
+				"dropscope: -w %s: cannot cut the file back to its last whole "
+				"packet (%s): it ends in a partial block\n",
+				ESC(cfg->write), strerror(-pcapng__cut_error(x.pc)));
 		rc = 1;
 	}
 out:
