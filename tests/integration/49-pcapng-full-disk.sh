@@ -6,7 +6,9 @@
 # as not written or not read. Ground truth: the namespace's UdpNoPorts
 # counter and the datagrams sent (port, IP length). dropscope is stopped
 # (SIGSTOP) while they are sent, so that every drop happens while it is
-# attached: the count table must then have all N.
+# attached: the count table must then have all N. The packets' times lie
+# between `date` before and after the sending (the wall clock, not when
+# dropscope read them).
 . "$(dirname "$0")/lib.sh"
 require nstat tshark mount umount
 [[ $BACKEND == tp_btf ]] || skip "not about the backend: runs once, with tp_btf"
@@ -24,8 +26,11 @@ MSG="dropscope: -w $CAP: No space left on device"
 ds_launch ev "$T/ev.out" events --netns "/run/netns/$NS" --snaplen 1024 -w "$CAP" || finish
 kill -STOP "${DSPID[ev]}"
 v0=$(snmp "$NS" UdpNoPorts)
+t0=$(date +%s%N)
 nsx "$NS" "$UDPSEND" -n $N -l $PAY 127.0.0.1 9 >/dev/null || fail "udpsend"
+t1=$(date +%s%N)
 v=$(($(snmp "$NS" UdpNoPorts) - v0))
+sleep 0.5 # read later than sent: the times must still be the drops'
 kill -CONT "${DSPID[ev]}"
 check_eq "UdpNoPorts delta" $N "$v"
 ds_wait_exit ev 20 || fail "events did not stop at the full disk"
@@ -48,11 +53,15 @@ check_eq "printed + lost + not written + not read = counted" "$counted" \
 	$((printed + lost + ${notw:-0} + ${unread:-0}))
 
 tshark -o gui.update.enabled:FALSE -r "$CAP" -T fields -e udp.dstport -e ip.len \
-	>"$T/cap.txt" 2>"$T/tshark.err"
+	-e frame.time_epoch >"$T/cap.txt" 2>"$T/tshark.err"
 check_eq "tshark -r: exit status" 0 $? || show "$T/tshark.err"
 # (tshark notes it runs as root: that is no warning about the file)
 check_eq "tshark -r: no warning" "" "$(grep -v "^Running as user" "$T/tshark.err")"
 check_eq "packets in the file = events printed" "$printed" "$(wc -l <"$T/cap.txt")"
 check_eq "every one a datagram sent (port 9, IP length $((PAY + 28)))" "$printed" \
-	"$(grep -cx "9	$((PAY + 28))" "$T/cap.txt")"
+	"$(grep -cE "^9	$((PAY + 28))	" "$T/cap.txt")"
+# frame.time_epoch is seconds with 9 decimals: compare as nanoseconds.
+check_eq "every packet's time between date before and after the sending" "$printed" \
+	"$(awk -F'\t' -v a="$t0" -v b="$t1" '{ s = $3; sub(/\./, "", s); if (s >= a && s <= b) n++ }
+		END { print n + 0 }' "$T/cap.txt")"
 finish
