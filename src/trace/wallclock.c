@@ -52,14 +52,19 @@ static int64_t read_offset(const struct wallclock *w, int64_t *err)
 	return best;
 }
 
-void wallclock__init(struct wallclock *w)
+void wallclock__init_clocks(struct wallclock *w, clock_ns_fn realtime, clock_ns_fn monotonic)
 {
 	int64_t err;
 
-	w->realtime = clock_realtime_ns;
-	w->monotonic = clock_monotonic_ns;
+	w->realtime = realtime;
+	w->monotonic = monotonic;
 	w->offset_ns = read_offset(w, &err);
 	w->offset_err_ns = err;
+}
+
+void wallclock__init(struct wallclock *w)
+{
+	wallclock__init_clocks(w, clock_realtime_ns, clock_monotonic_ns);
 }
 
 int64_t wallclock__sync(struct wallclock *w)

@@ -38,6 +38,9 @@ int64_t clock_monotonic_ns(void);
 /* On the system's clocks, synced once. */
 void wallclock__init(struct wallclock *w);
 
+/* On the given clocks (a unit test's), synced once. */
+void wallclock__init_clocks(struct wallclock *w, clock_ns_fn realtime, clock_ns_fn monotonic);
+
 /*
  * Re-read the offset. Returns how far the realtime clock stepped since the
  * last sync, in ns (0: not at all, or by less than the reading can tell).

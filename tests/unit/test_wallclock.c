@@ -46,10 +46,9 @@ static void use_fake(struct wallclock *w, int64_t mono0, int64_t wall0)
 	tick = 0;
 	jitter = false;
 	reads = 0;
-	w->realtime = fake_real;
-	w->monotonic = fake_mono;
-	w->offset_ns = 0;
-	wallclock__sync(w);
+	wallclock__init_clocks(w, fake_real, fake_mono);
+	assert_ptr_equal(w->realtime, fake_real);
+	assert_int_equal(w->offset_ns, wall0 - mono0);
 }
 
 /* A batch of events that happened at mono times ts[], read after the
