@@ -46,6 +46,7 @@ printed=$(num "events printed")
 lost=$(num lost)
 notw=$(num "not written")
 unread=$(num "not read")
+log "accounting: $line"
 check_eq "drops counted = datagrams dropped" $N "$counted" || show "$T/ev.err"
 check_true "the disk filled before the end ($printed of $N printed)" \
 	test "${printed:-0}" -gt 0 -a "${printed:-0}" -lt $N
