@@ -29,6 +29,7 @@
 #include "render/rows.h"
 #include "trace/stacks.h"
 #include "lib/msg.h"
+#include "trace/wallclock.h"
 
 #define MAX_IFACES	  256
 #define LOC_CACHE	  64 /* a flood hits few locations: format each once */
@@ -56,8 +57,8 @@ struct ev_ctx {
 	FILE *out; /* NULL when the pcapng goes to stdout */
 	struct pcapng *pc;
 	struct pktfilter *filter;
-	__s64 wall_offset_ns; /* wall clock minus bpf_ktime_get_ns() */
-	__u64 handled;	      /* formatted for output: printed once written */
+	struct wallclock clock; /* event time to wall-clock time, re-read per batch */
+	__u64 handled;		/* formatted for output: printed once written */
 	/* --stacks puts several lines under an event: where each of the last
 	 * LINE_RING events ended, in lines, to tell from the lines written
 	 * how many events were written whole. More than the stdio buffer can
@@ -74,14 +75,6 @@ struct ev_ctx {
 	bool sym_missed; /* a location had no symbol this interval */
 	struct loc_slot locs[LOC_CACHE];
 };
-
-static __s64 clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (__s64)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 {
@@ -398,7 +391,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	v.e = e;
-	v.wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
+	v.wall_ns = wallclock__ns(&x->clock, e->ts_ns);
 	loc = location(x, e->location);
 	v.sym = loc->sym;
 	v.loc = loc->text;
@@ -434,6 +427,21 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (x->limit && x->handled >= x->limit)
 		x->done = true;
 	return 0;
+}
+
+/*
+ * Before each batch: a step of the realtime clock (NTP, a VM resumed) shows
+ * in the times of the events after it, and is said, since times on either
+ * side of it do not compare.
+ */
+static void resync_clock(struct ev_ctx *x)
+{
+	__s64 step = wallclock__sync(&x->clock);
+
+	if (step >= 1000000 || step <= -1000000)
+		msg_warn("the realtime clock stepped by %+.6f s; event times from here "
+			 "on follow it",
+			 step / 1e9);
 }
 
 /* Events whose every line reached stdout, of the `lines` lines written. */
@@ -487,9 +495,13 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines)
 
 	counts__stat_totals(m->counts, st);
 	counted = drops_counted(m->counts);
-	/* Printed means written: lines that reached stdout, or packets that
-	 * reached the capture when it is on stdout. */
-	printed = x->out ? events_written(x, lines) : pcapng__packets_written(x->pc);
+	/* Printed means written to every output: lines that reached stdout,
+	 * and packets whose block reached the capture whole (after a write
+	 * error, those the file was cut back to). Both are in event order, so
+	 * the smaller count is the events that reached both. */
+	printed = x->out ? events_written(x, lines) : x->handled;
+	if (x->pc && pcapng__packets_written(x->pc) < printed)
+		printed = pcapng__packets_written(x->pc);
 	if (printed > x->handled)
 		printed = x->handled;
 	/* Events written but never handled: left in the ring after --count,
@@ -543,7 +555,7 @@ int cmd_events(struct config *cfg)
 	if (rc)
 		goto out;
 	x.m = &m;
-	x.wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	wallclock__init(&x.clock);
 	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
 	if (!rb) {
 		msg_error("ring buffer: %s", strerror(errno));
@@ -563,6 +575,7 @@ int cmd_events(struct config *cfg)
 			until = mono_now() + EVENTS_POLL_MS / 1e3;
 		stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
 
+		resync_clock(&x);
 		if (ring_buffer__consume(rb) < 0 && x.write_err)
 			break;
 		/* Out per batch: a live reader sees it, a kill loses at most this. */
@@ -588,8 +601,10 @@ int cmd_events(struct config *cfg)
 
 	/* Detach, then drain: every event the program wrote gets handled. */
 	loader__detach(m.loader);
-	if (!x.write_err && !x.done && !(x.out && output_error()))
+	if (!x.write_err && !x.done && !(x.out && output_error())) {
+		resync_clock(&x);
 		ring_buffer__consume(rb);
+	}
 	if (x.pc && !x.write_err)
 		x.write_err = pcapng__flush(x.pc);
 	if (x.out)
@@ -599,6 +614,10 @@ int cmd_events(struct config *cfg)
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {
 		msg_error("-w %s: %s", ESC(cfg->write), strerror(-x.write_err));
+		if (pcapng__cut_error(x.pc))
+			msg_error("-w %s: cannot cut the file back to its last whole packet (%s): "
+				  "it ends in a partial block",
+				  ESC(cfg->write), strerror(-pcapng__cut_error(x.pc)));
 		rc = 1;
 	}
 out:

@@ -27,7 +27,9 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "render/exposition.h"
+#include "lib/escape.h"
 #include "lib/microhttpd.h"
+#include "lib/tls_keypair.h"
 #include "trace/session.h"
 #include "lib/version.h"
 #include "lib/msg.h"
@@ -57,6 +59,7 @@ struct exporter {
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
 	char listen_desc[96];
+	char mhd_said[256]; /* libmicrohttpd's last message: why it did not start */
 };
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, bool *dual)
@@ -121,34 +124,120 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return 0;
 }
 
-/* A PEM file for TLS, read whole while we may still read it (before the drop). */
-static char *read_small_file(const char *path, char *err, size_t errlen)
+/*
+ * A PEM file for TLS, read whole while we may still read it (before the
+ * drop). `opt` names the option in the one-line error.
+ */
+static char *read_small_file(const char *opt, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
+	const char *why = NULL;
 	char *buf = NULL;
 	ssize_t n;
 
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX) {
-		snprintf(err, errlen, "%s: %s", path,
-			 fd < 0 ? strerror(errno) : "not a regular file of at most 64 KiB");
-		goto out;
-	}
-	buf = calloc(1, (size_t)st.st_size + 1);
-	if (!buf) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	n = read(fd, buf, (size_t)st.st_size);
-	if (n != st.st_size) {
-		snprintf(err, errlen, "%s: short read", path);
+	if (fd < 0)
+		why = errno == ELOOP ? "it is a symbolic link (not followed); give the file itself"
+				     : strerror(errno);
+	else if (fstat(fd, &st))
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX)
+		why = "not a regular file of at most 64 KiB";
+	else if (!(buf = calloc(1, (size_t)st.st_size + 1)))
+		why = strerror(ENOMEM);
+	else if ((n = read(fd, buf, (size_t)st.st_size)) != st.st_size)
+		why = n < 0 ? strerror(errno) : "short read";
+	if (why) {
+		msg_error("cannot read %s %s: %s", opt, ESC(path), why);
 		free(buf);
 		buf = NULL;
 	}
-out:
 	if (fd >= 0)
 		close(fd);
 	return buf;
+}
+
+/*
+ * Whether the certificate and key make a pair the server can use, asked
+ * before anything is attached: each fault its own line, exit 2 (the user's
+ * files). Without GnuTLS to ask, libmicrohttpd's start says it later.
+ */
+static int check_tls(const struct config *cfg, const char *cert, const char *key)
+{
+	char why[256];
+	const char *c = ESC(cfg->tls_cert), *k = ESC(cfg->tls_key);
+
+	switch (tls_keypair_check(cert, key, why, sizeof(why))) {
+	case TLS_PAIR_OK:
+	case TLS_PAIR_UNCHECKED:
+		return 0;
+	case TLS_PAIR_BAD_CERT:
+		msg_error("--tls-cert %s holds no usable PEM certificate (%s); give the "
+			  "certificate file",
+			  c, why);
+		break;
+	case TLS_PAIR_BAD_KEY:
+		msg_error("--tls-key %s holds no usable PEM private key (%s); give the "
+			  "key file, unencrypted",
+			  k, why);
+		break;
+	case TLS_PAIR_MISMATCH:
+		msg_error("--tls-cert %s and --tls-key %s: certificate and key do not "
+			  "match; give the key the certificate was made for",
+			  c, k);
+		break;
+	case TLS_PAIR_BAD:
+		msg_error("--tls-cert %s with --tls-key %s: %s", c, k, why);
+		break;
+	}
+	return 2;
+}
+
+/*
+ * Try the listening address ourselves, as libmicrohttpd will bind it
+ * (SO_REUSEADDR, dual-stack for :PORT), so that its start cannot fail for
+ * the address in a way that says nothing: each cause its own line. An
+ * address in use or a port we may not bind is the system's state (exit 1);
+ * an address this machine does not have is the user's (exit 2).
+ */
+static int check_listen(const char *listen, const struct sockaddr_storage *ss, socklen_t sl,
+			bool dual)
+{
+	int one = 1, zero = 0, err = 0;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		msg_error("cannot serve on %s: socket: %s", ESC(listen), strerror(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? &zero : &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, sl))
+		err = errno;
+	close(fd);
+	switch (err) {
+	case 0:
+		return 0;
+	case EADDRINUSE:
+		msg_error("address %s is in use; stop what listens there or choose "
+			  "another with --listen",
+			  ESC(listen));
+		return 1;
+	case EADDRNOTAVAIL:
+		msg_error("--listen %s: not an address of this machine; give one it has "
+			  "(ip -br addr) or :PORT for all",
+			  ESC(listen));
+		return 2;
+	case EACCES:
+		msg_error("--listen %s: ports below 1024 need CAP_NET_BIND_SERVICE; "
+			  "choose a port above 1023",
+			  ESC(listen));
+		return 1;
+	default:
+		msg_error("cannot serve on %s: %s", ESC(listen), strerror(err));
+		return 1;
+	}
 }
 
 static void set_syslog(struct exporter *e, cap_flag_value_t v)
@@ -324,8 +413,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	const struct exporter *e = cls;
+	struct exporter *e = cls;
+	va_list aq;
+	size_t n;
 
+	/* Kept for a start that fails after all (a port taken since we tried). */
+	va_copy(aq, ap);
+	vsnprintf(e->mhd_said, sizeof(e->mhd_said), fmt, aq);
+	va_end(aq);
+	n = strcspn(e->mhd_said, "\n");
+	e->mhd_said[n] = 0;
 	if (!e->cfg->verbose)
 		return;
 	fputs("dropscope: http: ", stderr);
@@ -374,9 +471,8 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
 				MHD_OPTION_END);
 	if (!d) {
-		msg_error("cannot serve on %s (address in use, not local, or bad TLS "
-			  "files); choose another with --listen",
-			  listen);
+		msg_error("cannot serve on %s: %s", ESC(listen),
+			  e->mhd_said[0] ? ESC(e->mhd_said) : "libmicrohttpd did not start");
 		return NULL;
 	}
 	di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -421,7 +517,7 @@ int cmd_exporter(struct config *cfg)
 {
 	struct config mcfg = *cfg;
 	struct loader_opts lopts = {};
-	struct exporter e = { .cfg = cfg };
+	struct exporter e = { .cfg = cfg, .m = { .sigfd = -1 } };
 	struct MHD_Daemon *d = NULL;
 	char err[512], *cert = NULL, *key = NULL;
 	struct utsname u;
@@ -451,10 +547,9 @@ int cmd_exporter(struct config *cfg)
 	if (!uname(&u))
 		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
 	if (cfg->tls_cert) {
-		cert = read_small_file(cfg->tls_cert, err, sizeof(err));
-		key = cert ? read_small_file(cfg->tls_key, err, sizeof(err)) : NULL;
+		cert = read_small_file("--tls-cert", cfg->tls_cert);
+		key = cert ? read_small_file("--tls-key", cfg->tls_key) : NULL;
 		if (!key) {
-			msg_error("--tls-cert/--tls-key: %s", err);
 			free(cert);
 			return 2;
 		}
@@ -469,6 +564,19 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+	/* What would make the server's start fail, found before attaching. */
+	if (cert && (rc = check_tls(cfg, cert, key)))
+		goto out;
+	{
+		const char *listen = cfg->listen ? cfg->listen : DEFAULT_LISTEN;
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		bool dual;
+
+		if (!parse_listen(listen, &ss, &sl, &dual) &&
+		    (rc = check_listen(listen, &ss, sl, dual)))
+			goto out;
+	}
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
@@ -480,7 +588,8 @@ int cmd_exporter(struct config *cfg)
 	}
 	d = start_http(&e, cert, key);
 	if (!d) {
-		rc = 2;
+		/* The address and files were checked: what is left is the system. */
+		rc = 1;
 		goto out;
 	}
 	rc = drop_privileges(&e);
