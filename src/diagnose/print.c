@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diagnose's report as text or JSON, to a stream: the frame of each
+ * finding (what, where, why, what to change, whether the counters agree)
+ * around the evidence kinds' own parts (evidence.c).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "diagnose/evidence.h"
+#include "diagnose/print.h"
+#include "lib/escape.h"
+#include "lib/json.h"
+
+/* ---- the JSON writer ------------------------------------------------------------ */
+
+/* The separator and the key of the next value at this depth. */
+static void jw_key(struct jw *j, const char *key)
+{
+	if (!j->first[j->depth])
+		fputc(',', j->out);
+	j->first[j->depth] = false;
+	if (key) {
+		json_string(j->out, key);
+		fputc(':', j->out);
+	}
+}
+
+static void jw_push(struct jw *j, char c)
+{
+	fputc(c, j->out);
+	if (j->depth < JW_DEPTH - 1)
+		j->first[++j->depth] = true;
+}
+
+void jw_open(struct jw *j, const char *key)
+{
+	jw_key(j, key);
+	jw_push(j, '{');
+}
+
+void jw_array(struct jw *j, const char *key)
+{
+	jw_key(j, key);
+	jw_push(j, '[');
+}
+
+void jw_close(struct jw *j)
+{
+	fputc('}', j->out);
+	if (j->depth)
+		j->depth--;
+}
+
+void jw_end(struct jw *j)
+{
+	fputc(']', j->out);
+	if (j->depth)
+		j->depth--;
+}
+
+void jw_str(struct jw *j, const char *key, const char *v)
+{
+	jw_key(j, key);
+	json_string(j->out, v);
+}
+
+void jw_u64(struct jw *j, const char *key, __u64 v)
+{
+	jw_key(j, key);
+	fprintf(j->out, "%llu", (unsigned long long)v);
+}
+
+void jw_int(struct jw *j, const char *key, long long v)
+{
+	jw_key(j, key);
+	fprintf(j->out, "%lld", v);
+}
+
+void jw_bool(struct jw *j, const char *key, bool v)
+{
+	jw_key(j, key);
+	fputs(v ? "true" : "false", j->out);
+}
+
+void jw_null(struct jw *j, const char *key)
+{
+	jw_key(j, key);
+	fputs("null", j->out);
+}
+
+void jw_fixed1(struct jw *j, const char *key, double v)
+{
+	jw_key(j, key);
+	fprintf(j->out, "%.1f", v);
+}
+
+/* ---- what every finding says ------------------------------------------------------- */
+
+void ev_line(struct print_ctx *p)
+{
+	fputs(p->said ? EV_INDENT : "   evidence: ", p->out);
+	p->said = true;
+}
+
+/* What a counter no entry knows counts, from the SNMP list's own words. */
+static const char *counter_why(const struct finding *f)
+{
+	for (size_t i = 0; i < snmp_drop_count; i++)
+		if (!strcmp(snmp_drop_counters[i].nstat, f->name))
+			return snmp_drop_counters[i].why;
+	return NULL;
+}
+
+const char *finding_why(const struct finding *f)
+{
+	if (f->k)
+		return f->k->why;
+	if (f->counter)
+		return counter_why(f)
+			       ?: "a drop counter no entry of dropscope's knowledge explains";
+	return "not in dropscope's knowledge: the kernel's reason name and location are all "
+	       "there is";
+}
+
+/* A knob's direction: its own, else the entry's (the i-th knob read is the i-th listed
+ * unless a {dev} knob was skipped for want of a device: then the entry's). */
+static const char *knob_dir(const struct finding *f, int i)
+{
+	for (int k = 0; k < KNOWLEDGE_KNOBS && f->k->knobs[k]; k++)
+		if (!strcmp(f->k->knobs[k], f->ev.knobs.v[i].name))
+			return f->k->knob_dirs[k] ?: f->k->direction;
+	return f->k->direction;
+}
+
+static double rate(const struct window *w, __u64 n)
+{
+	return w->seconds > 0 ? n / w->seconds : 0.0;
+}
+
+/* The evidence kinds a finding's knowledge asks for, in the table's order. */
+static bool kind_applies(const struct ev_kind *k, const struct finding *f)
+{
+	return f->k && (!k->flag || (f->k->evidence & k->flag));
+}
+
+/* ---- JSON ------------------------------------------------------------------------- */
+
+static void json_where(struct jw *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct names *nm = &p->w->names;
+	char buf[160];
+
+	if (f->counter) {
+		if (f->at.devname[0])
+			jw_str(j, "device", f->at.devname);
+		jw_u64(j, "netns", f->at.netns);
+		return;
+	}
+	jw_str(j, "location", nm->sym_raw(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf)));
+	/* The caller only where it is not the location itself (a helper freed it). */
+	if (f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr)
+		jw_str(j, "caller", nm->sym_raw(nm->ctx, f->at.caller[0].addr, buf, sizeof(buf)));
+	if (f->at.dev[0].n)
+		jw_str(j, "device", f->at.dev[0].name);
+	if (f->at.netns)
+		jw_u64(j, "netns", f->at.netns);
+}
+
+static void json_evidence(struct jw *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct names *nm = &p->w->names;
+	const struct ev_kind *kinds;
+	size_t nk;
+	char buf[160];
+
+	jw_open(j, "evidence");
+	if (!f->counter && f->at.loc[1].n) {
+		jw_array(j, "locations");
+		for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++) {
+			jw_open(j, NULL);
+			jw_str(j, "location",
+			       nm->sym_raw(nm->ctx, f->at.loc[i].addr, buf, sizeof(buf)));
+			jw_u64(j, "count", f->at.loc[i].n);
+			jw_close(j);
+		}
+		jw_end(j);
+	}
+	kinds = ev_kinds(&nk);
+	for (size_t i = 0; i < nk; i++)
+		if (kind_applies(&kinds[i], f))
+			kinds[i].json(j, p, f);
+	if (f->ev.nnotes) {
+		jw_array(j, "notes");
+		for (int i = 0; i < f->ev.nnotes; i++)
+			jw_str(j, NULL, f->ev.notes[i]);
+		jw_end(j);
+	}
+	jw_close(j);
+}
+
+static void json_change(struct jw *j, const struct finding *f)
+{
+	const struct ev_knobs *e = &f->ev.knobs;
+
+	jw_array(j, "change");
+	if (f->k) {
+		jw_open(j, NULL);
+		jw_str(j, "what", f->k->change);
+		jw_str(j, "direction", f->k->direction);
+		jw_close(j);
+		for (int i = 0; i < e->n; i++) {
+			jw_open(j, NULL);
+			jw_str(j, "knob", e->v[i].name);
+			jw_str(j, "value", e->v[i].err ? NULL : e->v[i].value);
+			jw_str(j, "direction", knob_dir(f, i));
+			if (e->v[i].host)
+				jw_bool(j, "host_wide", true);
+			jw_close(j);
+		}
+	}
+	jw_end(j);
+}
+
+static void json_reconcile(struct jw *j, const struct finding *f)
+{
+	jw_array(j, "reconcile");
+	for (int i = 0; i < f->nrec; i++) {
+		const struct reconcile *r = &f->rec[i];
+
+		jw_open(j, NULL);
+		jw_str(j, "counter", r->name);
+		jw_u64(j, "delta", r->delta);
+		jw_u64(j, "seen", r->seen);
+		jw_bool(j, "agrees", r->delta == r->seen);
+		if (r->delta != r->seen && f->k->counters_note)
+			jw_str(j, "note", f->k->counters_note);
+		jw_close(j);
+	}
+	jw_end(j);
+}
+
+static void json_finding(struct jw *j, const struct print_ctx *p, const struct finding *f)
+{
+	jw_open(j, NULL);
+	jw_str(j, "source", f->counter ? "counter" : "drops");
+	jw_str(j, "name", f->name);
+	jw_u64(j, "count", f->count);
+	jw_fixed1(j, "rate_per_s", rate(p->w, f->count));
+	json_where(j, p, f);
+	jw_bool(j, "known", f->k);
+	jw_str(j, "why", finding_why(f));
+	json_evidence(j, p, f);
+	json_change(j, f);
+	json_reconcile(j, f);
+	if (f->k)
+		jw_str(j, "kernel_source", f->k->source);
+	jw_close(j);
+}
+
+void print_json(FILE *out, const struct window *w, const struct report *r)
+{
+	struct print_ctx p = { .out = out, .w = w };
+	struct jw j = { .out = out, .first = { true } };
+
+	jw_open(&j, NULL);
+	jw_fixed1(&j, "duration_s", w->seconds);
+	jw_str(&j, "netns", w->netns_arg);
+	jw_u64(&j, "netns_inode", w->netns);
+	jw_array(&j, "findings");
+	for (int i = 0; i < r->nf; i++)
+		json_finding(&j, &p, &r->f[i]);
+	jw_end(&j);
+	if (!r->nf)
+		jw_str(&j, "verdict", "no drops seen");
+	if (r->folded)
+		jw_u64(&j, "not_shown", r->folded);
+	/* Never silent: drops counted without their key, runs the kernel skipped. */
+	jw_u64(&j, "unattributed", w->overflow);
+	jw_u64(&j, "missed", w->missed);
+	if (w->sample.ports_unsampled)
+		jw_u64(&j, "ports_unsampled", w->sample.ports_unsampled);
+	jw_close(&j);
+	fputc('\n', out);
+}
+
+/* ---- text ------------------------------------------------------------------------- */
+
+static void text_where(const struct print_ctx *p, const struct finding *f)
+{
+	const struct names *nm = &p->w->names;
+	char buf[160];
+
+	if (!f->counter) {
+		/* As the summary says it: "at CALLER via LOCATION". */
+		bool via = f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr;
+
+		nm->sym(nm->ctx, via ? f->at.caller[0].addr : f->at.loc[0].addr, buf, sizeof(buf));
+		fprintf(p->out, " at %s", buf);
+		if (via) {
+			nm->sym(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf));
+			fprintf(p->out, " via %s", buf);
+		}
+		if (f->at.dev[0].n)
+			fprintf(p->out, ", dev %s", ESC(f->at.dev[0].name));
+	} else if (f->at.devname[0]) {
+		fprintf(p->out, ", dev %s", ESC(f->at.devname));
+	}
+	if (f->at.netns)
+		fprintf(p->out, ", netns %u", f->at.netns);
+}
+
+/* The knobs, each with its value now and which way to turn it. */
+static void text_change(FILE *out, const struct finding *f)
+{
+	if (f->k)
+		fprintf(out, "   change:   %s\n", f->k->change);
+	else
+		fprintf(out,
+			"   change:   not known; `dropscope --by location,caller --stacks` shows "
+			"the path\n");
+	for (int j = 0; j < f->ev.knobs.n; j++) {
+		const struct sysctl_val *v = &f->ev.knobs.v[j];
+
+		/* A knob of a module not loaded here says nothing. */
+		if (v->err == -ENOENT)
+			continue;
+		if (v->err)
+			fprintf(out, "%s%s %s: not readable (%s)\n", EV_INDENT, knob_dir(f, j),
+				ESC(v->name), strerror(-v->err));
+		else
+			fprintf(out, "%s%s %s (now %s%s)\n", EV_INDENT, knob_dir(f, j),
+				ESC(v->name), ESC(v->value), v->host ? ", host-wide" : "");
+	}
+}
+
+static void text_reconcile(FILE *out, const struct finding *f)
+{
+	for (int j = 0; j < f->nrec; j++) {
+		const struct reconcile *r = &f->rec[j];
+
+		if (r->delta == r->seen)
+			fprintf(out, "   agrees:   %s grew by %llu, as the tracepoint counted\n",
+				r->name, (unsigned long long)r->delta);
+		else
+			fprintf(out,
+				"   DIFFERS:  %s grew by %llu, the tracepoint counted %llu%s%s\n",
+				r->name, (unsigned long long)r->delta, (unsigned long long)r->seen,
+				f->k->counters_note ? ": " : "", f->k->counters_note ?: "");
+	}
+}
+
+static void text_finding(struct print_ctx *p, const struct finding *f, int i)
+{
+	const struct ev_kind *kinds;
+	size_t nk;
+
+	fprintf(p->out, "\n%d. %llu packets dropped (%.1f/s): %s", i + 1,
+		(unsigned long long)f->count, rate(p->w, f->count), ESC(f->name));
+	text_where(p, f);
+	fprintf(p->out, "\n   why:      %s\n", finding_why(f));
+	p->said = false;
+	kinds = ev_kinds(&nk);
+	for (size_t k = 0; k < nk; k++)
+		if (kinds[k].text && kind_applies(&kinds[k], f))
+			kinds[k].text(p, f);
+	for (int j = 0; j < f->ev.nnotes; j++) {
+		ev_line(p);
+		fprintf(p->out, "(%s)\n", ESC(f->ev.notes[j]));
+	}
+	text_change(p->out, f);
+	text_reconcile(p->out, f);
+	if (f->k)
+		fprintf(p->out, "   source:   %s\n", f->k->source);
+}
+
+void print_text(FILE *out, const struct window *w, const struct report *r)
+{
+	struct print_ctx p = { .out = out, .w = w };
+
+	fprintf(out, "dropscope diagnose: %.1f s, netns %s", w->seconds,
+		w->netns_arg ? ESC(w->netns_arg) : "(all; counters of our own)");
+	if (!r->nf)
+		fprintf(out, ": no drops seen\n");
+	else
+		fprintf(out, ": %d finding%s\n", r->nf, r->nf == 1 ? "" : "s");
+	for (int i = 0; i < r->nf; i++)
+		text_finding(&p, &r->f[i], i);
+	if (r->folded)
+		fprintf(out, "\n(%llu more drops in findings beyond the first %d)\n",
+			(unsigned long long)r->folded, MAX_FINDINGS);
+	if (w->overflow)
+		fprintf(out,
+			"\n%llu drops not attributed (the in-kernel table was full: --max-keys)\n",
+			(unsigned long long)w->overflow);
+	if (w->missed)
+		fprintf(out,
+			"\n%llu program runs skipped by the kernel (nested): their drops are not "
+			"counted\n",
+			(unsigned long long)w->missed);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What diagnose collected in its window (collect.c): the counters and
+ * sockets of the watched namespace at the start and the end, the sample
+ * of dropped packets (ports, senders), and how to name reasons and
+ * addresses. The analysis (analyse.c) reads only this, so a unit test can
+ * build one from fixtures.
+ */
+#ifndef DROPSCOPE_DIAGNOSE_WINDOW_H
+#define DROPSCOPE_DIAGNOSE_WINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "counters/counters.h"
+#include "counters/neigh.h"
+#include "counters/nftstats.h"
+#include "counters/sockdiag.h"
+
+#define PORT_SLOTS   512
+#define SENDER_SLOTS 256
+
+/* One destination port the sampled drops went to. */
+struct port_hit {
+	__u32 netns, reason;
+	__u64 location;
+	__u16 port;
+	__u8 proto; /* IPPROTO_TCP / IPPROTO_UDP; 0 = empty slot */
+	__u64 n;
+};
+
+/* One sender of the sampled drops: its address and the frame's source MAC. */
+struct sender_hit {
+	__u32 netns, reason;
+	__u64 location;
+	__u8 family; /* AF_INET, AF_INET6; 0 = empty slot */
+	__u8 addr[16];
+	__u8 dst[16]; /* where it was going (forwarding: the unroutable one) */
+	__u8 mac[6];
+	__u32 len; /* the largest packet length seen from it */
+	__u64 n;
+};
+
+/* The sampled dropped packets, bounded hash tables. */
+struct sample {
+	struct port_hit ports[PORT_SLOTS];
+	struct sender_hit senders[SENDER_SLOTS];
+	__u64 ports_unsampled;
+};
+
+/* One namespace's counters and sockets at the start or the end. */
+struct side {
+	struct counter_snapshot snap;
+	struct sock_info *udp, *tcp;
+	int nudp, ntcp;
+	struct nft_drop_point *nft;
+	int nnft, nft_err;
+	struct nftstats_info nft_info;
+	struct neigh_entry *neigh; /* read at the end only, when a finding asks */
+	int nneigh;
+	bool neigh_read;
+};
+
+/* How to name what the kernel gave as numbers (no I/O: lookups). */
+struct names {
+	const void *ctx;
+	/* The reason's name on the running kernel, NULL when not known. */
+	const char *(*reason)(const void *ctx, __u32 reason);
+	/* A kernel address as text, escaped for a terminal ("0x..." unknown). */
+	void (*sym)(const void *ctx, __u64 addr, char *buf, size_t len);
+	/* The raw symbol name for JSON (its writer escapes), or buf with "0x...". */
+	const char *(*sym_raw)(const void *ctx, __u64 addr, char *buf, size_t len);
+};
+
+struct window {
+	__u32 netns;	       /* the watched namespace's inode */
+	const char *netns_arg; /* --netns as given, NULL: our own */
+	double seconds;
+	bool have_src; /* the namespace's counters were read */
+	struct side start, end;
+	struct sample sample;
+	__u64 overflow, missed; /* drops the count table had no row for; runs skipped */
+	struct names names;
+};
+
+const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifindex);
+const struct qdisc_stats *qdisc_match(const struct counter_snapshot *s,
+				      const struct qdisc_stats *q);
+
+/* Growth of a 32-bit kernel counter (qdisc drops wrap at 2^32). */
+static inline __u64 grew32(__u32 before, __u32 after)
+{
+	return (__u32)(after - before);
+}
+
+static inline __u64 grew64(__u64 before, __u64 after)
+{
+	return after >= before ? after - before : 0;
+}
+
+#endif /* DROPSCOPE_DIAGNOSE_WINDOW_H */
