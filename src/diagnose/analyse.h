@@ -12,11 +12,15 @@
 
 /*
  * Fill r (zeroed by the caller) with the window's findings, largest
- * first: one per drop reason and namespace from rows, with its
- * counters reconciled, then one per counter that grew and that no
- * finding accounts for.
+ * first: one per drop reason and protocol from rows (across namespaces,
+ * with a table of where), with its counters reconciled, then one per
+ * counter that grew and that no finding accounts for, less those that
+ * are the consequence of another finding (merged into it).
  */
 void analyse(const struct window *w, const struct drop_delta *rows, int nrows, struct report *r);
+
+/* Free what analyse() allocated in r (not r itself). */
+void report_free(struct report *r);
 
 /*
  * How much a counter diagnose knows by name grew in the window: nstat

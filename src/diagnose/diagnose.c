@@ -56,6 +56,8 @@ int diagnose_run(const struct config *cfg)
 out:
 	if (c)
 		collect_close(c);
+	if (r)
+		report_free(r);
 	free(r);
 	free(w);
 	free(c);

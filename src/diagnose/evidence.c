@@ -47,7 +47,7 @@ static int top_ports(const struct window *w, const struct finding *f, __u8 proto
 		int j;
 
 		if (!p->proto || (proto && p->proto != proto) || p->netns != f->at.netns ||
-		    p->reason != f->reason)
+		    p->reason != f->reason || (f->at.proto && p->proto != f->at.proto))
 			continue;
 		if (n < max) {
 			j = n++;
@@ -427,8 +427,9 @@ static void device_text(struct print_ctx *p, const struct finding *f)
 		return;
 	mac_text(e->dev, mac, sizeof(mac));
 	ev_line(p);
-	fprintf(p->out, "device %s: MAC %s, %s", ESC(e->dev->name), mac[0] ? mac : "none",
-		e->dev->flags & IFF_PROMISC ? "promiscuous" : "not promiscuous");
+	fprintf(p->out, "device %s: MAC %s, %s%s", ESC(e->dev->name), mac[0] ? mac : "none",
+		e->dev->flags & IFF_PROMISC ? "promiscuous" : "not promiscuous",
+		e->dev->flags & IFF_UP ? "" : ", down");
 	if (e->have_otherhost &&
 	    (e->otherhost || strstr(f->name, "OTHERHOST") || strstr(f->name, "otherhost")))
 		fprintf(p->out, ", rx_otherhost_dropped grew by %llu",
@@ -452,6 +453,7 @@ static void device_json(struct jw *j, const struct print_ctx *p, const struct fi
 	jw_str(j, "name", e->dev->name);
 	jw_str(j, "mac", mac);
 	jw_bool(j, "promisc", e->dev->flags & IFF_PROMISC);
+	jw_bool(j, "up", e->dev->flags & IFF_UP);
 	if (e->have_otherhost)
 		jw_u64(j, "rx_otherhost_dropped", e->otherhost);
 	if (!e->ring_err) {
@@ -747,8 +749,15 @@ void evidence_collect(struct ev_ctx *c, struct finding *f)
 	if (!f->k)
 		return;
 	if (!f->at.primary) {
-		note(f, "evidence is read in one namespace; run with --netns %u for this one",
-		     f->at.netns);
+		if (f->at.nns > 1)
+			note(f,
+			     "evidence is read in one namespace; these drops are in %d others: run "
+			     "with --netns %u for the largest",
+			     f->at.nns, f->at.netns);
+		else
+			note(f,
+			     "evidence is read in one namespace; run with --netns %u for this one",
+			     f->at.netns);
 		return;
 	}
 	if (!c->w->have_src) {

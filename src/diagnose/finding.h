@@ -30,10 +30,24 @@ struct where {
 	__u64 n;
 };
 
+#define TOP_NS 8 /* namespaces a text report lists per finding (JSON: all) */
+
+/* One namespace's share of a finding, and what its sample says there. */
+struct ns_count {
+	__u32 netns;
+	__u64 n;
+	__u8 proto; /* the top sampled destination port there; 0: none sampled */
+	__u16 port;
+};
+
 /* Where a finding's drops happened. */
 struct finding_at {
-	__u32 netns;
-	bool primary; /* in the namespace whose counters were sampled */
+	__u32 netns;	 /* the watched namespace when it is among them, else the largest */
+	bool primary;	 /* some of its drops are in the namespace whose counters were sampled */
+	__u64 primary_n; /* those drops */
+	__u8 proto;	 /* IPPROTO_TCP, IPPROTO_UDP where its locations say, else 0 */
+	struct ns_count *ns; /* every namespace, most drops first (malloc'ed) */
+	int nns;
 	struct where loc[TOP_WHERE], caller[TOP_WHERE], dev[TOP_WHERE];
 	int ifindex; /* counter findings of one device */
 	char devname[IFNAMSIZ];
@@ -45,6 +59,14 @@ struct reconcile {
 	size_t len;
 	__u64 delta; /* the counters' growth in the window */
 	__u64 seen;  /* the tracepoint's count of every finding that names it */
+	/* Not compared: the finding's protocol (IPPROTO_TCP), which the counters do not count. */
+	__u8 other_proto;
+};
+
+/* A counter that grew as a consequence of a finding's drops, said in it. */
+struct merged {
+	const char *name;
+	__u64 delta;
 };
 
 struct ev_sock {
@@ -141,10 +163,13 @@ struct finding {
 	char name[64];
 	__u32 reason;
 	__u64 count;
-	const struct knowledge *k;
+	const struct knowledge *k; /* the cause's entry when one was found */
+	const char *cause;	   /* "link_down"...: what the analysis found behind it */
 	struct finding_at at;
 	struct reconcile rec[1];
 	int nrec;
+	struct merged merged[KNOWLEDGE_COUNTERS];
+	int nmerged;
 	struct ev_set ev;
 };
 
@@ -152,8 +177,11 @@ struct finding {
 struct report {
 	struct finding f[MAX_FINDINGS];
 	int nf;
-	__u64 folded;		     /* drops in findings beyond MAX_FINDINGS */
-	const char *claim_names[64]; /* counters a finding accounts for (static strings) */
+	__u64 folded; /* drops in findings beyond MAX_FINDINGS */
+	struct claim {
+		const char *name; /* static string */
+		int ifindex;	  /* of a dev: counter; 0: every device */
+	} claims[64];		  /* counters a finding accounts for */
 	int nclaims;
 };
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "diagnose/evidence.h"
 #include "diagnose/print.h"
@@ -133,6 +134,22 @@ static const char *knob_dir(const struct finding *f, int i)
 	return f->k->direction;
 }
 
+static const char *proto_name(__u8 p)
+{
+	return p == IPPROTO_UDP ? "udp" : p == IPPROTO_TCP ? "tcp" : NULL;
+}
+
+static const char *proto_upper(__u8 p)
+{
+	return p == IPPROTO_UDP ? "UDP" : p == IPPROTO_TCP ? "TCP" : "this protocol";
+}
+
+/* A knob the running kernel does not have: said, never advised. */
+static bool knob_absent(const struct sysctl_val *v)
+{
+	return v->err == -ENOENT;
+}
+
 static double rate(const struct window *w, __u64 n)
 {
 	return w->seconds > 0 ? n / w->seconds : 0.0;
@@ -165,6 +182,24 @@ static void json_where(struct jw *j, const struct print_ctx *p, const struct fin
 		jw_str(j, "device", f->at.dev[0].name);
 	if (f->at.netns)
 		jw_u64(j, "netns", f->at.netns);
+	if (proto_name(f->at.proto))
+		jw_str(j, "protocol", proto_name(f->at.proto));
+	/* Every namespace: JSON keeps what the text bounds. */
+	jw_array(j, "namespaces");
+	for (int i = 0; i < f->at.nns; i++) {
+		const struct ns_count *c = &f->at.ns[i];
+
+		jw_open(j, NULL);
+		jw_u64(j, "netns", c->netns);
+		jw_u64(j, "count", c->n);
+		jw_fixed1(j, "rate_per_s", rate(p->w, c->n));
+		if (c->proto) {
+			jw_str(j, "port_protocol", proto_name(c->proto));
+			jw_u64(j, "port", c->port);
+		}
+		jw_close(j);
+	}
+	jw_end(j);
 }
 
 static void json_evidence(struct jw *j, const struct print_ctx *p, const struct finding *f)
@@ -213,6 +248,12 @@ static void json_change(struct jw *j, const struct finding *f)
 			jw_open(j, NULL);
 			jw_str(j, "knob", e->v[i].name);
 			jw_str(j, "value", e->v[i].err ? NULL : e->v[i].value);
+			if (knob_absent(&e->v[i])) {
+				jw_bool(j, "absent", true);
+				jw_str(j, "needs", knowledge_knob_config(e->v[i].name));
+				jw_close(j);
+				continue;
+			}
 			jw_str(j, "direction", knob_dir(f, i));
 			if (e->v[i].host)
 				jw_bool(j, "host_wide", true);
@@ -230,11 +271,29 @@ static void json_reconcile(struct jw *j, const struct finding *f)
 
 		jw_open(j, NULL);
 		jw_str(j, "counter", r->name);
+		if (r->other_proto) {
+			char note[96];
+
+			snprintf(note, sizeof(note), "no counter for %s",
+				 proto_upper(r->other_proto));
+			jw_null(j, "agrees");
+			jw_str(j, "note", note);
+			jw_close(j);
+			continue;
+		}
 		jw_u64(j, "delta", r->delta);
 		jw_u64(j, "seen", r->seen);
 		jw_bool(j, "agrees", r->delta == r->seen);
 		if (r->delta != r->seen && f->k->counters_note)
 			jw_str(j, "note", f->k->counters_note);
+		jw_close(j);
+	}
+	jw_end(j);
+	jw_array(j, "consequences");
+	for (int i = 0; i < f->nmerged; i++) {
+		jw_open(j, NULL);
+		jw_str(j, "counter", f->merged[i].name);
+		jw_u64(j, "delta", f->merged[i].delta);
 		jw_close(j);
 	}
 	jw_end(j);
@@ -249,6 +308,8 @@ static void json_finding(struct jw *j, const struct print_ctx *p, const struct f
 	jw_fixed1(j, "rate_per_s", rate(p->w, f->count));
 	json_where(j, p, f);
 	jw_bool(j, "known", f->k);
+	if (f->cause)
+		jw_str(j, "cause", f->cause);
 	jw_str(j, "why", finding_why(f));
 	json_evidence(j, p, f);
 	json_change(j, f);
@@ -310,11 +371,40 @@ static void text_where(const struct print_ctx *p, const struct finding *f)
 		fprintf(p->out, ", netns %u", f->at.netns);
 }
 
+/* Where, when more than one namespace: the largest, then the rest summed (a screen). */
+static void text_namespaces(const struct print_ctx *p, const struct finding *f)
+{
+	__u64 rest = 0;
+
+	if (f->at.nns < 2)
+		return;
+	fprintf(p->out, "   where:    %d namespaces\n", f->at.nns);
+	for (int i = 0; i < f->at.nns; i++) {
+		const struct ns_count *c = &f->at.ns[i];
+
+		if (i >= TOP_NS) {
+			rest += c->n;
+			continue;
+		}
+		fprintf(p->out, "%snetns %u: %llu (%.1f/s)", EV_INDENT, c->netns,
+			(unsigned long long)c->n, rate(p->w, c->n));
+		if (c->proto)
+			fprintf(p->out, ", most to %s port %u", proto_name(c->proto), c->port);
+		fprintf(p->out, "\n");
+	}
+	if (f->at.nns > TOP_NS)
+		fprintf(p->out, "%sand %d more namespaces: %llu drops\n", EV_INDENT,
+			f->at.nns - TOP_NS, (unsigned long long)rest);
+}
+
 /* The knobs, each with its value now and which way to turn it. */
 static void text_change(FILE *out, const struct finding *f)
 {
 	if (f->k)
 		fprintf(out, "   change:   %s\n", f->k->change);
+	else if (f->counter)
+		/* No skb was traced: there is no path for --stacks to show. */
+		fprintf(out, "   change:   not known (only the counter saw these drops)\n");
 	else
 		fprintf(out,
 			"   change:   not known; `dropscope --by location,caller --stacks` shows "
@@ -322,9 +412,13 @@ static void text_change(FILE *out, const struct finding *f)
 	for (int j = 0; j < f->ev.knobs.n; j++) {
 		const struct sysctl_val *v = &f->ev.knobs.v[j];
 
-		/* A knob of a module not loaded here says nothing. */
-		if (v->err == -ENOENT)
+		if (knob_absent(v)) {
+			const char *cfg = knowledge_knob_config(v->name);
+
+			fprintf(out, "%s%s: not on this kernel%s%s%s\n", EV_INDENT, ESC(v->name),
+				cfg ? " (it needs " : "", cfg ?: "", cfg ? ")" : "");
 			continue;
+		}
 		if (v->err)
 			fprintf(out, "%s%s %s: not readable (%s)\n", EV_INDENT, knob_dir(f, j),
 				ESC(v->name), strerror(-v->err));
@@ -339,7 +433,11 @@ static void text_reconcile(FILE *out, const struct finding *f)
 	for (int j = 0; j < f->nrec; j++) {
 		const struct reconcile *r = &f->rec[j];
 
-		if (r->delta == r->seen)
+		if (r->other_proto)
+			fprintf(out, "   counters: no counter for %s (%s count %s only)\n",
+				proto_upper(r->other_proto), r->name,
+				proto_upper(f->k->counters_proto));
+		else if (r->delta == r->seen)
 			fprintf(out, "   agrees:   %s grew by %llu, as the tracepoint counted\n",
 				r->name, (unsigned long long)r->delta);
 		else
@@ -358,7 +456,9 @@ static void text_finding(struct print_ctx *p, const struct finding *f, int i)
 	fprintf(p->out, "\n%d. %llu packets dropped (%.1f/s): %s", i + 1,
 		(unsigned long long)f->count, rate(p->w, f->count), ESC(f->name));
 	text_where(p, f);
-	fprintf(p->out, "\n   why:      %s\n", finding_why(f));
+	fprintf(p->out, "\n");
+	text_namespaces(p, f);
+	fprintf(p->out, "   why:      %s\n", finding_why(f));
 	p->said = false;
 	kinds = ev_kinds(&nk);
 	for (size_t k = 0; k < nk; k++)
@@ -370,6 +470,9 @@ static void text_finding(struct print_ctx *p, const struct finding *f, int i)
 	}
 	text_change(p->out, f);
 	text_reconcile(p->out, f);
+	for (int j = 0; j < f->nmerged; j++)
+		fprintf(p->out, "   also:     %s grew by %llu, a consequence of these drops\n",
+			f->merged[j].name, (unsigned long long)f->merged[j].delta);
 	if (f->k)
 		fprintf(p->out, "   source:   %s\n", f->k->source);
 }

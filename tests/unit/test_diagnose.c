@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <net/if.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -32,6 +34,7 @@ enum {
 	A_FWD = 0x4000,	   /* ip_forward */
 	A_VETH = 0x5000,   /* veth_xmit */
 	A_DEVFWD = 0x6000, /* __dev_forward_skb2 */
+	A_XMIT = 0x7000,   /* __dev_queue_xmit */
 };
 
 static const struct {
@@ -43,7 +46,13 @@ static const struct {
 };
 
 /* The fixture kernel's reasons. */
-enum { R_NOT_SPECIFIED = 2, R_NO_SOCKET = 3, R_IP_INNOROUTES = 16, R_TCP_CSUM = 9 };
+enum {
+	R_NOT_SPECIFIED = 2,
+	R_NO_SOCKET = 3,
+	R_IP_INNOROUTES = 16,
+	R_TCP_CSUM = 9,
+	R_QDISC_DROP = 40
+};
 
 static const char *fx_reason(const void *ctx, __u32 r)
 {
@@ -57,6 +66,8 @@ static const char *fx_reason(const void *ctx, __u32 r)
 		return "IP_INNOROUTES";
 	case R_TCP_CSUM:
 		return "TCP_CSUM";
+	case R_QDISC_DROP:
+		return "QDISC_DROP";
 	}
 	return NULL;
 }
@@ -131,6 +142,27 @@ static struct drop_delta row(__u32 netns, __u32 reason, __u64 loc, __u64 caller,
 	return d;
 }
 
+/* Device ifindex (name) at the start and the end, its tx_dropped grown by tx; up or not. */
+static void fx_dev(struct window *w, int ifindex, const char *name, bool up, __u64 tx)
+{
+	struct counter_snapshot *s[] = { &w->start.snap, &w->end.snap };
+
+	for (int i = 0; i < 2; i++) {
+		struct dev_stats *d;
+
+		s[i]->dev = realloc(s[i]->dev, sizeof(*d) * (s[i]->ndev + 1));
+		assert_non_null(s[i]->dev);
+		d = &s[i]->dev[s[i]->ndev++];
+		memset(d, 0, sizeof(*d));
+		d->ifindex = ifindex;
+		snprintf(d->name, sizeof(d->name), "%s", name);
+		d->flags = up ? IFF_UP : 0;
+		for (int k = 0; k < DEV_DROP_KINDS; k++)
+			d->have[k] = true;
+		d->v[DEV_TX_DROPPED] = i ? 50 + tx : 50;
+	}
+}
+
 static struct report *run(const struct window *w, const struct drop_delta *rows, int n)
 {
 	struct report *r = calloc(1, sizeof(*r));
@@ -138,6 +170,29 @@ static struct report *run(const struct window *w, const struct drop_delta *rows,
 	assert_non_null(r);
 	analyse(w, rows, n, r);
 	return r;
+}
+
+static void done(struct report *r, struct window *w)
+{
+	report_free(r);
+	free(r);
+	fx_free(w);
+}
+
+/* The report as text (text) or JSON, in a string to free(). */
+static char *printed(const struct window *w, const struct report *r, bool text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	if (text)
+		print_text(out, w, r);
+	else
+		print_json(out, w, r);
+	fclose(out);
+	return buf;
 }
 
 static const struct finding *find(const struct report *r, const char *name)
@@ -170,8 +225,7 @@ static void test_udp_noport_agrees(void **state)
 	assert_string_equal(f->rec[0].name, "UdpNoPorts+Udp6NoPorts");
 	assert_int_equal(f->rec[0].delta, 7);
 	assert_int_equal(f->rec[0].seen, 7);
-	free(r);
-	fx_free(w);
+	done(r, w);
 }
 
 /* A counter no tracepoint sees: its own finding; the counter that includes it is not. */
@@ -191,8 +245,7 @@ static void test_listen_overflow_counter(void **state)
 	assert_true(f->counter);
 	assert_int_equal(f->count, 6);
 	assert_int_equal(f->at.netns, NS_MAIN);
-	free(r);
-	fx_free(w);
+	done(r, w);
 }
 
 /* Largest first; an unknown reason is named by its number. */
@@ -212,8 +265,7 @@ static void test_sorted_and_unknown(void **state)
 	assert_null(r->f[0].k);
 	assert_int_equal(r->f[0].count, 9);
 	assert_string_equal(r->f[1].name, "TCP_CSUM");
-	free(r);
-	fx_free(w);
+	done(r, w);
 }
 
 /* The printers write to any stream: JSON with the findings, text with the verdict. */
@@ -248,8 +300,265 @@ static void test_print_to_stream(void **state)
 	assert_non_null(strstr(buf, "4 packets dropped (0.8/s): NO_SOCKET at __udp4_lib_rcv"));
 	assert_non_null(strstr(buf, "agrees:   UdpNoPorts+Udp6NoPorts grew by 4"));
 	free(buf);
-	free(r);
-	fx_free(w);
+	done(r, w);
+}
+
+/*
+ * The same cause in 40 namespaces is one finding: every namespace in the
+ * table (JSON), the text bounded to TOP_NS of them and the rest summed.
+ */
+static void test_group_across_namespaces(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[40];
+	struct report *r;
+	const struct finding *f;
+	__u64 total = 0, rest = 0;
+	char *txt, *json, line[96];
+	(void)state;
+
+	for (int i = 0; i < 40; i++) {
+		rows[i] = row(NS_OTHER + i, R_NO_SOCKET, A_UDP4, 0, (__u64)i + 1);
+		total += i + 1;
+		if (i < 40 - TOP_NS)
+			rest += i + 1;
+	}
+	r = run(w, rows, 40);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	assert_int_equal(f->count, total);
+	assert_int_equal(f->at.nns, 40);
+	assert_false(f->at.primary);
+	/* Most first: the largest namespace is the finding's. */
+	assert_int_equal(f->at.ns[0].netns, NS_OTHER + 39);
+	assert_int_equal(f->at.ns[0].n, 40);
+	assert_int_equal(f->at.netns, NS_OTHER + 39);
+	assert_int_equal(f->nrec, 0); /* counters are read in the watched namespace only */
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "   where:    40 namespaces\n"));
+	snprintf(line, sizeof(line), "and %d more namespaces: %llu drops\n", 40 - TOP_NS,
+		 (unsigned long long)rest);
+	assert_non_null(strstr(txt, line));
+	snprintf(line, sizeof(line), "netns %u: 40 (8.0/s)", NS_OTHER + 39);
+	assert_non_null(strstr(txt, line));
+	snprintf(line, sizeof(line), "netns %u:", NS_OTHER + 39 - TOP_NS);
+	assert_null(strstr(txt, line)); /* beyond the top: summed, not listed */
+	json = printed(w, r, false);
+	for (int i = 0; i < 40; i++) {
+		snprintf(line, sizeof(line), "{\"netns\":%u,\"count\":%d,", NS_OTHER + i, i + 1);
+		assert_non_null(strstr(json, line));
+	}
+	free(txt);
+	free(json);
+	done(r, w);
+}
+
+/* The watched namespace among others: evidence and counters are its own share's. */
+static void test_group_with_primary(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_OTHER, R_NO_SOCKET, A_UDP4, 0, 10),
+		row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 3),
+	};
+	struct report *r;
+	(void)state;
+
+	fx_grew(w, "UdpNoPorts", 3);
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 1);
+	assert_int_equal(r->f[0].count, 13);
+	assert_true(r->f[0].at.primary);
+	assert_int_equal(r->f[0].at.netns, NS_MAIN);
+	assert_int_equal(r->f[0].rec[0].delta, 3);
+	assert_int_equal(r->f[0].rec[0].seen, 3);
+	done(r, w);
+}
+
+/*
+ * A TCP SYN to a closed port and UDP to a closed port: two findings, each
+ * at its own location; UDP agrees with UdpNoPorts, TCP has no counter
+ * (never DIFFERS).
+ */
+static void test_reconcile_per_protocol(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_MAIN, R_NO_SOCKET, A_TCP4, 0, 3),
+		row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 2),
+	};
+	struct report *r;
+	const struct finding *tcp = NULL, *udp = NULL;
+	char *txt, *json;
+	(void)state;
+
+	fx_grew(w, "UdpNoPorts", 2);
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 2);
+	for (int i = 0; i < r->nf; i++) {
+		if (r->f[i].at.proto == IPPROTO_TCP)
+			tcp = &r->f[i];
+		if (r->f[i].at.proto == IPPROTO_UDP)
+			udp = &r->f[i];
+	}
+	assert_non_null(tcp);
+	assert_non_null(udp);
+	assert_int_equal(tcp->count, 3);
+	assert_int_equal(tcp->at.loc[0].addr, A_TCP4);
+	assert_int_equal(tcp->at.loc[1].n, 0);
+	assert_int_equal(tcp->rec[0].other_proto, IPPROTO_TCP);
+	assert_int_equal(udp->at.loc[0].addr, A_UDP4);
+	assert_int_equal(udp->rec[0].other_proto, 0);
+	assert_int_equal(udp->rec[0].delta, 2);
+	assert_int_equal(udp->rec[0].seen, 2);
+	txt = printed(w, r, true);
+	assert_null(strstr(txt, "DIFFERS"));
+	assert_non_null(strstr(txt, "3 packets dropped (0.6/s): NO_SOCKET at tcp_v4_rcv"));
+	assert_non_null(strstr(txt, "counters: no counter for TCP (UdpNoPorts+Udp6NoPorts count "
+				    "UDP only)"));
+	assert_non_null(strstr(txt, "agrees:   UdpNoPorts+Udp6NoPorts grew by 2"));
+	json = printed(w, r, false);
+	assert_non_null(strstr(json, "\"agrees\":null,\"note\":\"no counter for TCP\""));
+	assert_null(strstr(json, "\"agrees\":false"));
+	free(txt);
+	free(json);
+	done(r, w);
+}
+
+/* A device that is down: the drops' cause, reconciled with its own tx_dropped. */
+static void test_link_down(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_QDISC_DROP, A_XMIT, 0, 7) };
+	struct report *r;
+	const struct finding *f;
+	char *txt;
+	(void)state;
+
+	rows[0].key.ifindex = 1;
+	memcpy(rows[0].key.dev, "lo", 3);
+	fx_dev(w, 1, "lo", false, 7);
+	fx_dev(w, 2, "eth0", true, 4); /* another device's own drops stay a finding */
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 2);
+	f = find(r, "QDISC_DROP");
+	assert_non_null(f);
+	assert_string_equal(f->cause, "link_down");
+	assert_string_equal(f->k->name, "cause:link_down");
+	assert_int_equal(f->nrec, 1);
+	assert_string_equal(f->rec[0].name, "dev:tx_dropped");
+	assert_int_equal(f->rec[0].delta, 7);
+	assert_int_equal(f->rec[0].seen, 7);
+	f = find(r, "dev:tx_dropped");
+	assert_non_null(f);
+	assert_string_equal(f->at.devname, "eth0");
+	assert_null(f->cause);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "why:      the device is down"));
+	assert_null(strstr(txt, "raise"));
+	free(txt);
+	done(r, w);
+}
+
+/* Only the counter saw it, on a device that is down: the same cause, no --stacks advice. */
+static void test_link_down_counter_only(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	char *txt;
+	(void)state;
+
+	fx_dev(w, 1, "lo", false, 5);
+	fx_grew(w, "UdpLiteNoPorts", 2); /* a counter no entry knows */
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 2);
+	assert_string_equal(r->f[0].name, "dev:tx_dropped");
+	assert_string_equal(r->f[0].cause, "link_down");
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "the device is down"));
+	if (!strstr(txt, "not known (only the counter saw these drops)"))
+		print_message("%s", txt);
+	assert_non_null(strstr(txt, "not known (only the counter saw these drops)"));
+	assert_null(strstr(txt, "--stacks"));
+	free(txt);
+	done(r, w);
+}
+
+/*
+ * SYN-ACKs with no route back: IpOutNoRoutes, and ListenDrops as its
+ * consequence in the same finding; no listener advice (somaxconn).
+ */
+static void test_no_route_back_merged(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	const struct finding *f;
+	char *txt;
+	(void)state;
+
+	fx_grew(w, "IpOutNoRoutes", 5);
+	fx_grew(w, "TcpExtListenDrops", 5);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	assert_string_equal(f->name, "IpOutNoRoutes");
+	assert_int_equal(f->count, 5);
+	assert_int_equal(f->nmerged, 1);
+	assert_string_equal(f->merged[0].name, "TcpExtListenDrops");
+	assert_int_equal(f->merged[0].delta, 5);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "also:     TcpExtListenDrops grew by 5, a consequence"));
+	assert_null(strstr(txt, "somaxconn"));
+	free(txt);
+	done(r, w);
+}
+
+/* ListenDrops that grew more than the no-route drops explain stay a finding. */
+static void test_consequence_larger_stays(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	(void)state;
+
+	fx_grew(w, "IpOutNoRoutes", 2);
+	fx_grew(w, "TcpExtListenDrops", 9);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 2);
+	assert_int_equal(r->f[0].nmerged + r->f[1].nmerged, 0);
+	done(r, w);
+}
+
+/* A knob this kernel lacks is said as such, with its build option, and never advised. */
+static void test_absent_knob(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	struct finding *f;
+	char *txt, *json;
+	(void)state;
+
+	fx_grew(w, "IpOutNoRoutes", 1);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	f->k = knowledge_lookup("softnet:dropped");
+	assert_non_null(f->k);
+	f->ev.knobs.n = 2;
+	f->ev.knobs.v[0] =
+		(struct sysctl_val){ .name = "net.core.netdev_max_backlog", .value = "1000" };
+	f->ev.knobs.v[1] =
+		(struct sysctl_val){ .name = "net.core.flow_limit_table_len", .err = -ENOENT };
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "raise net.core.netdev_max_backlog (now 1000)"));
+	assert_non_null(strstr(txt, "net.core.flow_limit_table_len: not on this kernel (it needs "
+				    "CONFIG_NET_FLOW_LIMIT)"));
+	assert_null(strstr(txt, "raise net.core.flow_limit_table_len"));
+	json = printed(w, r, false);
+	assert_non_null(strstr(json, "{\"knob\":\"net.core.flow_limit_table_len\",\"value\":null,"
+				     "\"absent\":true,\"needs\":\"CONFIG_NET_FLOW_LIMIT\"}"));
+	free(txt);
+	free(json);
+	done(r, w);
 }
 
 int main(void)
@@ -259,6 +568,14 @@ int main(void)
 		cmocka_unit_test(test_listen_overflow_counter),
 		cmocka_unit_test(test_sorted_and_unknown),
 		cmocka_unit_test(test_print_to_stream),
+		cmocka_unit_test(test_group_across_namespaces),
+		cmocka_unit_test(test_group_with_primary),
+		cmocka_unit_test(test_reconcile_per_protocol),
+		cmocka_unit_test(test_link_down),
+		cmocka_unit_test(test_link_down_counter_only),
+		cmocka_unit_test(test_no_route_back_merged),
+		cmocka_unit_test(test_consequence_larger_stays),
+		cmocka_unit_test(test_absent_knob),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
