@@ -305,7 +305,6 @@ static const struct knowledge table[] = {
 	  .why = "outgoing packets had no route; for a listener, its SYN-ACKs to senders this "
 		 "namespace has no route back to (the connection attempts then count as "
 		 "ListenDrops)",
-	  .evidence = EV_LISTENERS,
 	  .change = "add the route back to the senders (`ip route get ADDR` shows the lookup), or "
 		    "a default route",
 	  .direction = "check",
