@@ -81,12 +81,38 @@ static void sender_add(struct sample *s, __u32 netns, __u32 reason, const struct
 	/* Full: the rest of the senders are not sampled (the ports say how many drops). */
 }
 
-void sample_packet(struct sample *s, __u32 netns, __u32 reason, __u64 location,
-		   const struct pkt_info *p)
+static void dest_add(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p)
 {
-	(void)location;
-	if ((p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) && p->has_addrs)
+	__u8 family = p->l3 == PKT_L3_IPV4 ? AF_INET : AF_INET6;
+	size_t alen = family == AF_INET ? 4 : 16, h = (size_t)netns * 31 + reason;
+
+	for (size_t i = 0; i < alen; i++)
+		h = h * 131 + p->dst[i];
+	for (int i = 0; i < DEST_SLOTS; i++) {
+		struct dest_hit *x = &s->dests[(h + i) % DEST_SLOTS];
+
+		if (!x->family) {
+			*x = (struct dest_hit){
+				.netns = netns, .reason = reason, .family = family, .n = 1
+			};
+			memcpy(x->addr, p->dst, alen);
+			return;
+		}
+		if (x->netns == netns && x->reason == reason && x->family == family &&
+		    !memcmp(x->addr, p->dst, alen)) {
+			x->n++;
+			return;
+		}
+	}
+	/* Full: the rest are not sampled. */
+}
+
+void sample_packet(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p)
+{
+	if ((p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) && p->has_addrs) {
 		sender_add(s, netns, reason, p);
+		dest_add(s, netns, reason, p);
+	}
 	if (p->l4 == PKT_L4_UDP || p->l4 == PKT_L4_TCP)
 		port_add(s, netns, reason, p->l4 == PKT_L4_UDP ? IPPROTO_UDP : IPPROTO_TCP,
 			 p->dport);
@@ -102,7 +128,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	    e->caplen > size - offsetof(struct drop_event, data))
 		return 0;
 	packet__parse(e->data, e->caplen, e->len, &p);
-	sample_packet(&w->sample, e->netns, e->reason, e->location, &p);
+	sample_packet(&w->sample, e->netns, e->reason, &p);
 	return 0;
 }
 

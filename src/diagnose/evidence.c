@@ -658,6 +658,91 @@ static void senders_json(struct jw *j, const struct print_ctx *p, const struct f
 	jw_end(j);
 }
 
+/* Where what was dropped was going, most first, and the route to each: forwarding drops. */
+static void dests_collect(struct ev_ctx *c, struct finding *f)
+{
+	struct ev_dests *e = &f->ev.dests;
+
+	for (int i = 0; i < DEST_SLOTS; i++) {
+		const struct dest_hit *x = &c->w->sample.dests[i];
+		int j;
+
+		if (!x->family || x->netns != f->at.netns || x->reason != f->reason)
+			continue;
+		if (e->n < EV_MAX) {
+			j = e->n++;
+		} else {
+			j = EV_MAX - 1;
+			if (e->hit[j].n >= x->n)
+				continue;
+		}
+		e->hit[j] = *x;
+		for (; j > 0 && e->hit[j].n > e->hit[j - 1].n; j--) {
+			struct dest_hit t = e->hit[j];
+
+			e->hit[j] = e->hit[j - 1];
+			e->hit[j - 1] = t;
+		}
+	}
+	for (int i = 0; i < e->n; i++)
+		e->route_err[i] = route_get(c->src->nl, &c->src->seq, e->hit[i].family,
+					    e->hit[i].addr, &e->routes[i]);
+	if (!e->n)
+		note(f, "no sampled packet had an IP destination");
+}
+
+static void dests_text(struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_dests *e = &f->ev.dests;
+
+	for (int j = 0; j < e->n; j++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(e->hit[j].family, e->hit[j].addr, a, sizeof(a));
+		ev_line(p);
+		fprintf(p->out, "to %s: %llu sampled", a, (unsigned long long)e->hit[j].n);
+		if (e->route_err[j] == 0) {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
+
+			fprintf(p->out, "; the route is %s", route_type_name(e->routes[j].type));
+			if (o)
+				fprintf(p->out, " via dev %s", ESC(o->name));
+		} else {
+			fprintf(p->out, "; no route (%s)", strerror(-e->route_err[j]));
+		}
+		fprintf(p->out, "\n");
+	}
+}
+
+static void dests_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_dests *e = &f->ev.dests;
+
+	if (!e->n)
+		return;
+	jw_array(j, "destinations");
+	for (int i = 0; i < e->n; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(e->hit[i].family, e->hit[i].addr, a, sizeof(a));
+		jw_open(j, NULL);
+		jw_str(j, "address", a);
+		jw_u64(j, "count", e->hit[i].n);
+		jw_open(j, "route");
+		if (e->route_err[i] == 0) {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
+
+			jw_str(j, "type", route_type_name(e->routes[i].type));
+			jw_str(j, "device", o ? o->name : "");
+		} else {
+			jw_str(j, "error", strerror(-e->route_err[i]));
+		}
+		jw_close(j);
+		jw_close(j);
+	}
+	jw_end(j);
+}
+
 /* ---- neighbours: unresolved first (FAILED, INCOMPLETE, PROBE) on the device --------- */
 
 static void neigh_collect(struct ev_ctx *c, struct finding *f)
@@ -734,6 +819,7 @@ static const struct ev_kind kinds[] = {
 	{ EV_DEVICE, device_collect, device_text, device_json },
 	{ EV_PORTS, ports_collect, ports_text, ports_json },
 	{ EV_SENDERS, senders_collect, senders_text, senders_json },
+	{ EV_DESTS, dests_collect, dests_text, dests_json },
 	{ EV_NEIGH, neigh_collect, neigh_text, neigh_json },
 	{ EV_SOFTNET, softnet_collect, softnet_text, softnet_json },
 };

@@ -123,6 +123,13 @@ struct ev_senders {
 	int n;
 };
 
+struct ev_dests {
+	struct dest_hit hit[EV_MAX];	  /* most first */
+	struct route_info routes[EV_MAX]; /* the route to each, as `ip route get` */
+	int route_err[EV_MAX];		  /* 0, -errno */
+	int n;
+};
+
 struct ev_neigh {
 	const struct neigh_entry *e[EV_MAX];
 	int n;
@@ -151,6 +158,7 @@ struct ev_set {
 	struct ev_port ports[EV_MAX];
 	int nports;
 	struct ev_senders senders;
+	struct ev_dests dests;
 	struct ev_neigh neigh;
 	struct ev_device device;
 	struct ev_softnet softnet;

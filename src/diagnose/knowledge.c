@@ -278,7 +278,7 @@ static const struct knowledge table[] = {
 	{ .name = "IP_INNOROUTES",
 	  .why = "no route for the packet: it is not for this host and there is no route to "
 		 "forward it on",
-	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE,
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE | EV_DESTS,
 	  .knobs = { "net.ipv4.ip_forward" },
 	  .change = "add the missing route (`ip route get ADDR` shows the lookup), or fix the "
 		    "sender's destination",

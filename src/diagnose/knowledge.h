@@ -23,6 +23,7 @@ enum evidence {
 	EV_ROUTE = 1 << 10,	 /* the route back to those senders (ip route get) */
 	EV_NEIGH = 1 << 8,	 /* the neighbour table: unresolved entries on the device */
 	EV_RING = 1 << 7,	 /* the device's receive ring size and maximum (ethtool) */
+	EV_DESTS = 1 << 11,	 /* the sampled drops' destinations and the route to each */
 };
 
 #define KNOWLEDGE_KNOBS	   5

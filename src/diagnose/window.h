@@ -24,7 +24,6 @@
 /* One destination port the sampled drops went to. */
 struct port_hit {
 	__u32 netns, reason;
-	__u64 location;
 	__u16 port;
 	__u8 proto; /* IPPROTO_TCP / IPPROTO_UDP; 0 = empty slot */
 	__u64 n;
@@ -33,12 +32,19 @@ struct port_hit {
 /* One sender of the sampled drops: its address and the frame's source MAC. */
 struct sender_hit {
 	__u32 netns, reason;
-	__u64 location;
 	__u8 family; /* AF_INET, AF_INET6; 0 = empty slot */
 	__u8 addr[16];
-	__u8 dst[16]; /* where it was going (forwarding: the unroutable one) */
 	__u8 mac[6];
-	__u32 len; /* the largest packet length seen from it */
+	__u64 n;
+};
+
+#define DEST_SLOTS 128
+
+/* One destination of the sampled drops (forwarding: the one with no route). */
+struct dest_hit {
+	__u32 netns, reason;
+	__u8 family; /* 0 = empty slot */
+	__u8 addr[16];
 	__u64 n;
 };
 
@@ -46,6 +52,7 @@ struct sender_hit {
 struct sample {
 	struct port_hit ports[PORT_SLOTS];
 	struct sender_hit senders[SENDER_SLOTS];
+	struct dest_hit dests[DEST_SLOTS];
 	__u64 ports_unsampled;
 };
 

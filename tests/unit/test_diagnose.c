@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 
 #include "diagnose/analyse.h"
+#include "diagnose/collect.h"
 #include "diagnose/print.h"
 #include "counters/snmp.h"
 
@@ -561,6 +562,40 @@ static void test_absent_knob(void **state)
 	done(r, w);
 }
 
+/* The sample keeps each dropped packet's destination (forwarding: which had no route). */
+static void test_sample_destinations(void **state)
+{
+	struct window *w = fx_window();
+	struct pkt_info p = {
+		.l3 = PKT_L3_IPV4, .l4 = PKT_L4_UDP, .has_addrs = true, .dport = 7014
+	};
+	const __u8 dst[4] = { 10, 203, 9, 9 }, src[4] = { 10, 203, 1, 2 };
+	int dests = 0, ports = 0;
+	(void)state;
+
+	memcpy(p.dst, dst, 4);
+	memcpy(p.src, src, 4);
+	for (int i = 0; i < 3; i++)
+		sample_packet(&w->sample, NS_MAIN, R_IP_INNOROUTES, &p);
+	for (int i = 0; i < DEST_SLOTS; i++)
+		if (w->sample.dests[i].family) {
+			dests++;
+			assert_int_equal(w->sample.dests[i].family, AF_INET);
+			assert_memory_equal(w->sample.dests[i].addr, dst, 4);
+			assert_int_equal(w->sample.dests[i].n, 3);
+			assert_int_equal(w->sample.dests[i].reason, R_IP_INNOROUTES);
+		}
+	for (int i = 0; i < PORT_SLOTS; i++)
+		if (w->sample.ports[i].proto) {
+			ports++;
+			assert_int_equal(w->sample.ports[i].port, 7014);
+			assert_int_equal(w->sample.ports[i].n, 3);
+		}
+	assert_int_equal(dests, 1);
+	assert_int_equal(ports, 1);
+	fx_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_no_route_back_merged),
 		cmocka_unit_test(test_consequence_larger_stays),
 		cmocka_unit_test(test_absent_knob),
+		cmocka_unit_test(test_sample_destinations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
