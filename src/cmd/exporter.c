@@ -21,7 +21,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <microhttpd.h>
-#include <sys/capability.h>
 
 #include "cmd/commands.h"
 #include "counters/counters.h"
@@ -31,6 +30,8 @@
 #include "lib/microhttpd.h"
 #include "trace/session.h"
 #include "lib/version.h"
+#include "lib/msg.h"
+#include "lib/caps.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated
@@ -152,17 +153,8 @@ out:
 
 static void set_syslog(struct exporter *e, cap_flag_value_t v)
 {
-	cap_value_t c = CAP_SYSLOG;
-	cap_t caps;
-
-	if (!e->keep_syslog)
-		return;
-	caps = cap_get_proc();
-	if (!caps)
-		return;
-	cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, v);
-	cap_set_proc(caps);
-	cap_free(caps);
+	if (e->keep_syslog)
+		caps_set_effective(CAP_SYSLOG, v == CAP_SET);
 }
 
 /*
@@ -175,15 +167,10 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
 static int drop_privileges(struct exporter *e)
 {
 	cap_value_t syslog = CAP_SYSLOG;
-	cap_flag_value_t had = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
+	cap_t caps;
 	int rc = 0;
 
-	if (caps) {
-		cap_get_flag(caps, CAP_SYSLOG, CAP_EFFECTIVE, &had);
-		cap_free(caps);
-	}
-	e->keep_syslog = had == CAP_SET;
+	e->keep_syslog = caps_effective(CAP_SYSLOG);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
@@ -359,10 +346,9 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	char addr[INET6_ADDRSTRLEN] = "?";
 
 	if (parse_listen(listen, &ss, &sl, &dual)) {
-		fprintf(stderr,
-			"dropscope: invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
-			":PORT (numeric address)\n",
-			listen);
+		msg_error("invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
+			  ":PORT (numeric address)",
+			  listen);
 		return NULL;
 	}
 	if (ss.ss_family == AF_INET6)
@@ -388,10 +374,9 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
 				MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr,
-			"dropscope: cannot serve on %s (address in use, not local, or bad TLS "
-			"files); choose another with --listen\n",
-			listen);
+		msg_error("cannot serve on %s (address in use, not local, or bad TLS "
+			  "files); choose another with --listen",
+			  listen);
 		return NULL;
 	}
 	di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -413,7 +398,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 	struct signalfd_siginfo si;
 
 	if (!di) {
-		fprintf(stderr, "dropscope: libmicrohttpd has no epoll descriptor\n");
+		msg_error("libmicrohttpd has no epoll descriptor");
 		return 1;
 	}
 	for (;;) {
@@ -423,7 +408,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		if (e->mhd.get_timeout(d, &to) == MHD_YES)
 			ms = to > 1000 ? 1000 : (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
-			fprintf(stderr, "dropscope: poll: %s\n", strerror(errno));
+			msg_error("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
@@ -457,10 +442,9 @@ int cmd_exporter(struct config *cfg)
 
 		/* Bad input is refused before anything is attached. */
 		if (cfg->listen && parse_listen(cfg->listen, &ss, &sl, &dual)) {
-			fprintf(stderr,
-				"dropscope: invalid --listen '%s': expected ADDR:PORT, "
-				"[ADDR6]:PORT or :PORT (numeric address)\n",
-				cfg->listen);
+			msg_error("invalid --listen '%s': expected ADDR:PORT, "
+				  "[ADDR6]:PORT or :PORT (numeric address)",
+				  cfg->listen);
 			return 2;
 		}
 	}
@@ -470,7 +454,7 @@ int cmd_exporter(struct config *cfg)
 		cert = read_small_file(cfg->tls_cert, err, sizeof(err));
 		key = cert ? read_small_file(cfg->tls_key, err, sizeof(err)) : NULL;
 		if (!key) {
-			fprintf(stderr, "dropscope: --tls-cert/--tls-key: %s\n", err);
+			msg_error("--tls-cert/--tls-key: %s", err);
 			free(cert);
 			return 2;
 		}
@@ -490,7 +474,7 @@ int cmd_exporter(struct config *cfg)
 		goto out;
 	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "dropscope: %s\n", err);
+		msg_error("%s", err);
 		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
 		goto out;
 	}
@@ -501,13 +485,13 @@ int cmd_exporter(struct config *cfg)
 	}
 	rc = drop_privileges(&e);
 	if (rc) {
-		fprintf(stderr, "dropscope: dropping capabilities: %s\n", strerror(-rc));
+		msg_error("dropping capabilities: %s", strerror(-rc));
 		rc = 1;
 		goto out;
 	}
-	fprintf(stderr, "dropscope: serving %s\n", e.listen_desc);
+	msg_error("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
-		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file, strerror(-rc));
+		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));
 		rc = 1;
 		goto out;
 	}

@@ -10,12 +10,17 @@
 #include "trace/config.h"
 
 /*
- * Parse argv (after the command word). Returns 0, or 2 after printing the
- * error and usage (exit code for bad input), or 1 for --help (printed).
+ * Parse argv (after the command word cfg->cmd). Returns 0, or 2 after
+ * printing a one-line error (exit code for bad input), or 1 for --help
+ * (the command's help printed).
  */
 int options_parse(int argc, char **argv, struct config *cfg);
 
+/* Every command and option (`dropscope help`). */
 void usage(FILE *out);
+
+/* One command's usage and options, from the same table as the parser. */
+void usage_cmd(FILE *out, const char *cmd);
 
 /*
  * Say which option getopt_long() refused: word is argv[optind - 1], opt

@@ -474,9 +474,9 @@ static void test_report_folded(void **state)
 		      "[stack unavailable];__udp4_lib_rcv 1\n"
 		      "[not counted: count table full] 4\n"
 		      "[missed: nested call] 2\n"
-		      "reason=3;ip_local_deliver_finish;__udp4_lib_rcv 9\n"
-		      "reason=2;ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
-		      "reason=2;[stack unavailable];__udp4_lib_rcv 1\n");
+		      "reason=reason_3;ip_local_deliver_finish;__udp4_lib_rcv 9\n"
+		      "reason=reason_2;ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
+		      "reason=reason_2;[stack unavailable];__udp4_lib_rcv 1\n");
 }
 
 /* Stacks that differ only in offsets are one folded line; --stacks alone
