@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "counters/delta.h"
 #include "diagnose/analyse.h"
 
 const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifindex)
@@ -23,36 +24,11 @@ const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifind
 	return NULL;
 }
 
-const struct qdisc_stats *qdisc_match(const struct counter_snapshot *s, const struct qdisc_stats *q)
+/* The growth of a dev: counter of one device (a cause found on it). */
+static bool dev_delta(const struct window *w, const char *field, int ifindex, __u64 *delta)
 {
-	for (size_t i = 0; i < s->nqdisc; i++)
-		if (s->qdisc[i].ifindex == q->ifindex && s->qdisc[i].handle == q->handle &&
-		    s->qdisc[i].parent == q->parent && !strcmp(s->qdisc[i].kind, q->kind))
-			return &s->qdisc[i];
-	return NULL;
-}
-
-/* Root qdiscs only: a classful parent counts its children's drops again. */
-static bool qdisc_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
-			__u64 *delta)
-{
-	if (a->err_qdisc || b->err_qdisc)
-		return false;
-	for (size_t i = 0; i < b->nqdisc; i++) {
-		const struct qdisc_stats *q = &b->qdisc[i], *p;
-
-		if (q->parent != TC_H_ROOT)
-			continue;
-		p = qdisc_match(a, q);
-		*delta += p ? grew32(p->drops, q->drops) : q->drops;
-	}
-	return true;
-}
-
-/* ifindex 0: every device of the namespace. */
-static bool dev_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
-		      const char *field, int ifindex, __u64 *delta)
-{
+	const struct counter_snapshot *a = &w->start.snap, *b = &w->end.snap;
+	const struct dev_stats *p = dev_by_index(a, ifindex), *q = dev_by_index(b, ifindex);
 	int k;
 
 	for (k = 0; k < DEV_DROP_KINDS; k++)
@@ -60,51 +36,22 @@ static bool dev_delta(const struct counter_snapshot *a, const struct counter_sna
 			break;
 	if (k == DEV_DROP_KINDS || a->err_dev || b->err_dev)
 		return false;
-	for (size_t i = 0; i < b->ndev; i++) {
-		const struct dev_stats *p = dev_by_index(a, b->dev[i].ifindex);
-
-		if (ifindex && b->dev[i].ifindex != ifindex)
-			continue;
-		if (b->dev[i].have[k])
-			*delta += p ? grew64(p->v[k], b->dev[i].v[k]) : 0;
-	}
+	*delta = p && q && q->have[k] ? counter_grew64(p->v[k], q->v[k]) : 0;
 	return true;
 }
 
-/* counter_delta(), a dev: counter of one device when ifindex is not 0. */
+/* window_delta(), a dev: counter of one device when ifindex is not 0. */
 static bool counter_delta_dev(const struct window *w, const char *name, int ifindex, __u64 *delta)
 {
-	const struct counter_snapshot *a = &w->start.snap, *b = &w->end.snap;
-
 	*delta = 0;
 	if (!w->have_src)
 		return false;
-	if (!strcmp(name, "qdisc:drops"))
-		return qdisc_delta(a, b, delta);
-	if (!strncmp(name, "dev:", 4))
-		return dev_delta(a, b, name + 4, ifindex, delta);
-	if (!strncmp(name, "softnet:", 8)) {
-		bool flow = !strcmp(name + 8, "flow_limit");
-
-		if (a->err_softnet || b->err_softnet)
-			return false;
-		for (size_t i = 0; i < b->nsoftnet && i < a->nsoftnet; i++)
-			*delta += flow ? grew64(a->softnet[i].flow_limit, b->softnet[i].flow_limit)
-				       : grew64(a->softnet[i].dropped, b->softnet[i].dropped);
-		return true;
-	}
-	for (size_t i = 0; i < snmp_drop_count; i++) {
-		if (strcmp(snmp_drop_counters[i].nstat, name))
-			continue;
-		if (!a->snmp || !b->snmp || !b->snmp[i].present)
-			return false;
-		*delta = grew64(a->snmp[i].value, b->snmp[i].value);
-		return true;
-	}
-	return false;
+	if (ifindex && !strncmp(name, "dev:", 4))
+		return dev_delta(w, name + 4, ifindex, delta);
+	return counter_delta(&w->start.snap, &w->end.snap, name, delta);
 }
 
-bool counter_delta(const struct window *w, const char *name, __u64 *delta)
+bool window_delta(const struct window *w, const char *name, __u64 *delta)
 {
 	return counter_delta_dev(w, name, 0, delta);
 }
@@ -472,16 +419,16 @@ static void findings_from_counters(const struct window *w, struct report *r)
 			const struct dev_stats *p = dev_by_index(a, b->dev[i].ifindex);
 
 			if (p && b->dev[i].have[k])
-				counter_finding(w, r, name, grew64(p->v[k], b->dev[i].v[k]),
+				counter_finding(w, r, name, counter_grew64(p->v[k], b->dev[i].v[k]),
 						&b->dev[i]);
 		}
 	}
-	if (counter_delta(w, "softnet:dropped", &v))
+	if (window_delta(w, "softnet:dropped", &v))
 		counter_finding(w, r, "softnet:dropped", v, NULL);
-	if (counter_delta(w, "softnet:flow_limit", &v))
+	if (window_delta(w, "softnet:flow_limit", &v))
 		counter_finding(w, r, "softnet:flow_limit", v, NULL);
 	for (size_t i = 0; i < snmp_drop_count; i++)
-		if (counter_delta(w, snmp_drop_counters[i].nstat, &v))
+		if (window_delta(w, snmp_drop_counters[i].nstat, &v))
 			counter_finding(w, r, snmp_drop_counters[i].nstat, v, NULL);
 }
 

@@ -23,10 +23,10 @@ void analyse(const struct window *w, const struct drop_delta *rows, int nrows, s
 void report_free(struct report *r);
 
 /*
- * How much a counter diagnose knows by name grew in the window: nstat
- * names, "qdisc:drops" (root qdiscs), "dev:FIELD" (all devices),
- * "softnet:COLUMN". Returns false when it cannot be read.
+ * How much a counter diagnose knows by name grew in the window
+ * (counters/delta.h's counter_delta on its two snapshots). Returns false
+ * when it cannot be read.
  */
-bool counter_delta(const struct window *w, const char *name, __u64 *delta);
+bool window_delta(const struct window *w, const char *name, __u64 *delta);
 
 #endif /* DROPSCOPE_DIAGNOSE_ANALYSE_H */

@@ -16,6 +16,7 @@
 
 #include "diagnose/collect.h"
 #include "lib/escape.h"
+#include "lib/msg.h"
 #include "lib/netns.h"
 #include "symbols/ksyms.h"
 #include "symbols/reasons.h"
@@ -222,8 +223,7 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 	if (cfg->netns) {
 		rc = netns_resolve(cfg->netns, &w->netns);
 		if (rc) {
-			fprintf(stderr, "dropscope: --netns %s: %s\n", ESC(cfg->netns),
-				strerror(-rc));
+			msg_error("--netns %s: %s", ESC(cfg->netns), strerror(-rc));
 			return 2;
 		}
 	} else {
@@ -233,7 +233,7 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 	rc = counter_src_open_extra(&c->src, cfg->netns, COUNTER_SRC_SOCKETS | COUNTER_SRC_NFT, err,
 				    sizeof(err));
 	if (rc) {
-		fprintf(stderr, "dropscope: %s\n", err);
+		msg_error("%s", err);
 		return rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
 	}
 	w->have_src = true;
@@ -263,7 +263,7 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 				   .sym_raw = name_sym_raw };
 	c->rb = ring_buffer__new(loader__events_fd(c->m.loader), on_event, w, NULL);
 	if (!c->rb) {
-		fprintf(stderr, "dropscope: ring buffer: %s\n", strerror(errno));
+		msg_error("ring buffer: %s", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -291,7 +291,7 @@ int collect_watch(struct collector *c, double seconds, const struct drop_delta *
 
 	n = counts__totals(c->m.counts, rows);
 	if (n < 0) {
-		fprintf(stderr, "dropscope: reading the counts: %s\n", strerror(-n));
+		msg_error("reading the counts: %s", strerror(-n));
 		return -1;
 	}
 	counts__stat_totals(c->m.counts, st);

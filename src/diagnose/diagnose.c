@@ -16,6 +16,7 @@
 #include "diagnose/diagnose.h"
 #include "diagnose/evidence.h"
 #include "diagnose/print.h"
+#include "lib/msg.h"
 
 int diagnose_run(const struct config *cfg)
 {
@@ -25,16 +26,12 @@ int diagnose_run(const struct config *cfg)
 	const struct drop_delta *rows;
 	int rc, n;
 
-	if (cfg->by || cfg->folded || cfg->by_reason || cfg->write || cfg->filter_expr) {
-		fprintf(stderr, "dropscope diagnose: --by, -r, --stacks, --folded and -w are not "
-				"for diagnose (it groups by reason itself)\n");
-		return 2;
-	}
+	/* The options table (cmd/options.c) refused what diagnose does not take. */
 	c = calloc(1, sizeof(*c));
 	w = calloc(1, sizeof(*w));
 	r = calloc(1, sizeof(*r));
 	if (!c || !w || !r) {
-		fprintf(stderr, "dropscope: out of memory\n");
+		msg_error("out of memory");
 		rc = 1;
 		goto out;
 	}

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "counters/procs.h"
+#include "counters/delta.h"
 #include "diagnose/evidence.h"
 #include "diagnose/evidence_nft.h"
 #include "lib/escape.h"
@@ -155,40 +156,40 @@ static void udp_text(struct print_ctx *p, const struct finding *f)
 	}
 }
 
-static void owner_json(struct jw *j, const struct ev_sock *s)
+static void owner_json(struct json *j, const struct ev_sock *s)
 {
-	jw_u64(j, "pid", (__u64)s->owner.pid);
-	jw_str(j, "comm", s->owner.pid ? s->owner.comm : NULL);
+	json_u64(j, "pid", (__u64)s->owner.pid);
+	json_str(j, "comm", s->owner.pid ? s->owner.comm : NULL);
 }
 
-static void udp_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void udp_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_sockets *e = &f->ev.sockets;
 
 	(void)p;
 	if (!e->nudp)
 		return;
-	jw_array(j, "sockets");
+	json_array_begin(j, "sockets");
 	for (int i = 0; i < e->nudp; i++) {
 		const struct sock_info *s = e->udp[i].si;
 
-		jw_open(j, NULL);
-		jw_str(j, "protocol", "udp");
-		jw_str(j, "address", s->laddr);
-		jw_u64(j, "port", s->lport);
-		jw_u64(j, "inode", s->inode);
+		json_object_begin(j, NULL);
+		json_str(j, "protocol", "udp");
+		json_str(j, "address", s->laddr);
+		json_u64(j, "port", s->lport);
+		json_u64(j, "inode", s->inode);
 		owner_json(j, &e->udp[i]);
 		if (s->have_mem) {
-			jw_u64(j, "rcvbuf", s->rcvbuf);
-			jw_u64(j, "rmem_alloc", s->rmem_alloc);
+			json_u64(j, "rcvbuf", s->rcvbuf);
+			json_u64(j, "rmem_alloc", s->rmem_alloc);
 		}
 		if (s->have_drops)
-			jw_u64(j, "drops", s->drops);
+			json_u64(j, "drops", s->drops);
 		if (e->udp[i].grew_known)
-			jw_u64(j, "drops_in_window", e->udp[i].drops_grew);
-		jw_close(j);
+			json_u64(j, "drops_in_window", e->udp[i].drops_grew);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
 /* The listeners the drops went to (sampled ports), else those whose queue is full now. */
@@ -229,27 +230,27 @@ static void listeners_text(struct print_ctx *p, const struct finding *f)
 	}
 }
 
-static void listeners_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void listeners_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_sockets *e = &f->ev.sockets;
 
 	(void)p;
 	if (!e->nlisteners)
 		return;
-	jw_array(j, "listeners");
+	json_array_begin(j, "listeners");
 	for (int i = 0; i < e->nlisteners; i++) {
 		const struct sock_info *s = e->listeners[i].si;
 
-		jw_open(j, NULL);
-		jw_str(j, "address", s->laddr);
-		jw_u64(j, "port", s->lport);
-		jw_u64(j, "backlog", s->wqueue);
-		jw_u64(j, "accept_queue", s->rqueue);
-		jw_u64(j, "inode", s->inode);
+		json_object_begin(j, NULL);
+		json_str(j, "address", s->laddr);
+		json_u64(j, "port", s->lport);
+		json_u64(j, "backlog", s->wqueue);
+		json_u64(j, "accept_queue", s->rqueue);
+		json_u64(j, "inode", s->inode);
 		owner_json(j, &e->listeners[i]);
-		jw_close(j);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
 /* ---- knobs: the sysctls the knowledge names, with their values ----------------- */
@@ -283,18 +284,18 @@ static void knobs_collect(struct ev_ctx *c, struct finding *f)
 		sysctls_read(c->w->netns_arg, e->v, (size_t)e->n);
 }
 
-static void knobs_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void knobs_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_knobs *e = &f->ev.knobs;
 
 	(void)p;
 	if (!e->n)
 		return;
-	jw_open(j, "sysctl");
+	json_object_begin(j, "sysctl");
 	for (int i = 0; i < e->n; i++)
 		if (!e->v[i].err)
-			jw_str(j, e->v[i].name, e->v[i].value);
-	jw_close(j);
+			json_str(j, e->v[i].name, e->v[i].value);
+	json_object_end(j);
 }
 
 /* ---- qdiscs whose drops grew --------------------------------------------------- */
@@ -304,7 +305,7 @@ static void qdiscs_collect(struct ev_ctx *c, struct finding *f)
 	const struct counter_snapshot *a = &c->w->start.snap, *b = &c->w->end.snap;
 
 	for (size_t i = 0; i < b->nqdisc && f->ev.nqdiscs < EV_MAX; i++) {
-		const struct qdisc_stats *q = &b->qdisc[i], *p = qdisc_match(a, q);
+		const struct qdisc_stats *q = &b->qdisc[i], *p = counter_qdisc_match(a, q);
 		const struct dev_stats *dev = dev_by_index(b, q->ifindex);
 		struct ev_qdisc *e;
 
@@ -315,8 +316,9 @@ static void qdiscs_collect(struct ev_ctx *c, struct finding *f)
 					.dev = dev ? dev->name : NULL,
 					.limit = q->limit,
 					.unit = q->limit_unit,
-					.drops = grew32(p->drops, q->drops),
-					.overlimits = grew32(p->overlimits, q->overlimits) };
+					.drops = counter_grew32(p->drops, q->drops),
+					.overlimits =
+						counter_grew32(p->overlimits, q->overlimits) };
 		/* pfifo_fast queues up to the device's txqueuelen. */
 		if (!e->unit && dev && !strcmp(q->kind, "pfifo_fast")) {
 			e->limit = dev->txqlen;
@@ -345,37 +347,37 @@ static void qdiscs_text(struct print_ctx *p, const struct finding *f)
 	}
 }
 
-static void qdiscs_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void qdiscs_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	char h[32];
 
 	(void)p;
 	if (!f->ev.nqdiscs)
 		return;
-	jw_array(j, "qdiscs");
+	json_array_begin(j, "qdiscs");
 	for (int i = 0; i < f->ev.nqdiscs; i++) {
 		const struct ev_qdisc *q = &f->ev.qdiscs[i];
 
-		jw_open(j, NULL);
-		jw_str(j, "device", q->dev ?: "?");
-		jw_str(j, "kind", q->q->kind);
+		json_object_begin(j, NULL);
+		json_str(j, "device", q->dev ?: "?");
+		json_str(j, "kind", q->q->kind);
 		qdisc_handle_str(q->q->handle, h, sizeof(h));
-		jw_str(j, "handle", h);
+		json_str(j, "handle", h);
 		if (q->q->parent == TC_H_ROOT)
 			snprintf(h, sizeof(h), "root");
 		else
 			qdisc_handle_str(q->q->parent, h, sizeof(h));
-		jw_str(j, "parent", h);
+		json_str(j, "parent", h);
 		if (q->unit) {
-			jw_u64(j, "limit", q->limit);
-			jw_str(j, "limit_unit", q->unit);
+			json_u64(j, "limit", q->limit);
+			json_str(j, "limit_unit", q->unit);
 		}
-		jw_u64(j, "drops", q->drops);
-		jw_u64(j, "overlimits", q->overlimits);
-		jw_u64(j, "netns", f->at.netns);
-		jw_close(j);
+		json_u64(j, "drops", q->drops);
+		json_u64(j, "overlimits", q->overlimits);
+		json_u64(j, "netns", f->at.netns);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
 /* ---- device, softnet ------------------------------------------------------------ */
@@ -404,7 +406,7 @@ static void device_collect(struct ev_ctx *c, struct finding *f)
 			     strerror(-e->ring_err));
 	}
 	if (a && b->have[DEV_RX_OTHERHOST]) {
-		e->otherhost = grew64(a->v[DEV_RX_OTHERHOST], b->v[DEV_RX_OTHERHOST]);
+		e->otherhost = counter_grew64(a->v[DEV_RX_OTHERHOST], b->v[DEV_RX_OTHERHOST]);
 		e->have_otherhost = true;
 	}
 }
@@ -440,7 +442,7 @@ static void device_text(struct print_ctx *p, const struct finding *f)
 	fprintf(p->out, "\n");
 }
 
-static void device_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void device_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_device *e = &f->ev.device;
 	char mac[96];
@@ -449,18 +451,18 @@ static void device_json(struct jw *j, const struct print_ctx *p, const struct fi
 	if (!e->dev)
 		return;
 	mac_text(e->dev, mac, sizeof(mac));
-	jw_open(j, "device");
-	jw_str(j, "name", e->dev->name);
-	jw_str(j, "mac", mac);
-	jw_bool(j, "promisc", e->dev->flags & IFF_PROMISC);
-	jw_bool(j, "up", e->dev->flags & IFF_UP);
+	json_object_begin(j, "device");
+	json_str(j, "name", e->dev->name);
+	json_str(j, "mac", mac);
+	json_bool(j, "promisc", e->dev->flags & IFF_PROMISC);
+	json_bool(j, "up", e->dev->flags & IFF_UP);
 	if (e->have_otherhost)
-		jw_u64(j, "rx_otherhost_dropped", e->otherhost);
+		json_u64(j, "rx_otherhost_dropped", e->otherhost);
 	if (!e->ring_err) {
-		jw_u64(j, "rx_ring", e->ring.rx);
-		jw_u64(j, "rx_ring_max", e->ring.rx_max);
+		json_u64(j, "rx_ring", e->ring.rx);
+		json_u64(j, "rx_ring_max", e->ring.rx_max);
 	}
-	jw_close(j);
+	json_object_end(j);
 }
 
 static void softnet_collect(struct ev_ctx *c, struct finding *f)
@@ -469,7 +471,7 @@ static void softnet_collect(struct ev_ctx *c, struct finding *f)
 	struct ev_softnet *e = &f->ev.softnet;
 
 	for (size_t i = 0; i < b->nsoftnet && i < a->nsoftnet; i++) {
-		__u64 g = grew64(a->softnet[i].dropped, b->softnet[i].dropped);
+		__u64 g = counter_grew64(a->softnet[i].dropped, b->softnet[i].dropped);
 
 		e->sum += g;
 		if (g > e->top) {
@@ -490,18 +492,18 @@ static void softnet_text(struct print_ctx *p, const struct finding *f)
 		(unsigned long long)e->top, (unsigned long long)e->sum);
 }
 
-static void softnet_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void softnet_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_softnet *e = &f->ev.softnet;
 
 	(void)p;
 	if (e->cpu < 0)
 		return;
-	jw_open(j, "softnet");
-	jw_int(j, "cpu", e->cpu);
-	jw_u64(j, "cpu_drops", e->top);
-	jw_u64(j, "all_drops", e->sum);
-	jw_close(j);
+	json_object_begin(j, "softnet");
+	json_i64(j, "cpu", e->cpu);
+	json_u64(j, "cpu_drops", e->top);
+	json_u64(j, "all_drops", e->sum);
+	json_object_end(j);
 }
 
 /* ---- ports, senders and the routes back to them ---------------------------------- */
@@ -537,21 +539,21 @@ static void ports_text(struct print_ctx *p, const struct finding *f)
 	}
 }
 
-static void ports_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void ports_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	(void)p;
 	if (!f->ev.nports)
 		return;
-	jw_array(j, "ports");
+	json_array_begin(j, "ports");
 	for (int i = 0; i < f->ev.nports; i++) {
-		jw_open(j, NULL);
-		jw_str(j, "protocol", proto_name(f->ev.ports[i].proto));
-		jw_u64(j, "port", f->ev.ports[i].port);
-		jw_u64(j, "count", f->ev.ports[i].n);
-		jw_bool(j, "listening", f->ev.ports[i].listening);
-		jw_close(j);
+		json_object_begin(j, NULL);
+		json_str(j, "protocol", proto_name(f->ev.ports[i].proto));
+		json_u64(j, "port", f->ev.ports[i].port);
+		json_u64(j, "count", f->ev.ports[i].n);
+		json_bool(j, "listening", f->ev.ports[i].listening);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
 /* Who sent what was dropped, most first: for drops a sender must fix. */
@@ -623,39 +625,39 @@ static void senders_text(struct print_ctx *p, const struct finding *f)
 	}
 }
 
-static void senders_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void senders_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_senders *e = &f->ev.senders;
 
 	if (!e->n)
 		return;
-	jw_array(j, "senders");
+	json_array_begin(j, "senders");
 	for (int i = 0; i < e->n; i++) {
 		const struct sender_hit *x = &e->hit[i];
 		char a[INET6_ADDRSTRLEN], m[18];
 
 		inet_ntop(x->family, x->addr, a, sizeof(a));
 		mac6_text(x->mac, m, sizeof(m));
-		jw_open(j, NULL);
-		jw_str(j, "address", a);
-		jw_str(j, "mac", m);
-		jw_u64(j, "count", x->n);
+		json_object_begin(j, NULL);
+		json_str(j, "address", a);
+		json_str(j, "mac", m);
+		json_u64(j, "count", x->n);
 		if (e->route_err[i] == 0) {
 			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
 
-			jw_open(j, "route_back");
-			jw_str(j, "type", route_type_name(e->routes[i].type));
-			jw_str(j, "device", o ? o->name : "");
-			jw_str(j, "gateway", e->routes[i].gateway);
-			jw_close(j);
+			json_object_begin(j, "route_back");
+			json_str(j, "type", route_type_name(e->routes[i].type));
+			json_str(j, "device", o ? o->name : "");
+			json_str(j, "gateway", e->routes[i].gateway);
+			json_object_end(j);
 		} else if (e->route_err[i] < 0) {
-			jw_open(j, "route_back");
-			jw_str(j, "error", strerror(-e->route_err[i]));
-			jw_close(j);
+			json_object_begin(j, "route_back");
+			json_str(j, "error", strerror(-e->route_err[i]));
+			json_object_end(j);
 		}
-		jw_close(j);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
 /* Where what was dropped was going, most first, and the route to each: forwarding drops. */
@@ -714,33 +716,33 @@ static void dests_text(struct print_ctx *p, const struct finding *f)
 	}
 }
 
-static void dests_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void dests_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_dests *e = &f->ev.dests;
 
 	if (!e->n)
 		return;
-	jw_array(j, "destinations");
+	json_array_begin(j, "destinations");
 	for (int i = 0; i < e->n; i++) {
 		char a[INET6_ADDRSTRLEN];
 
 		inet_ntop(e->hit[i].family, e->hit[i].addr, a, sizeof(a));
-		jw_open(j, NULL);
-		jw_str(j, "address", a);
-		jw_u64(j, "count", e->hit[i].n);
-		jw_open(j, "route");
+		json_object_begin(j, NULL);
+		json_str(j, "address", a);
+		json_u64(j, "count", e->hit[i].n);
+		json_object_begin(j, "route");
 		if (e->route_err[i] == 0) {
 			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
 
-			jw_str(j, "type", route_type_name(e->routes[i].type));
-			jw_str(j, "device", o ? o->name : "");
+			json_str(j, "type", route_type_name(e->routes[i].type));
+			json_str(j, "device", o ? o->name : "");
 		} else {
-			jw_str(j, "error", strerror(-e->route_err[i]));
+			json_str(j, "error", strerror(-e->route_err[i]));
 		}
-		jw_close(j);
-		jw_close(j);
+		json_object_end(j);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
 /* ---- neighbours: unresolved first (FAILED, INCOMPLETE, PROBE) on the device --------- */
@@ -788,24 +790,24 @@ static void neigh_text(struct print_ctx *p, const struct finding *f)
 	fprintf(p->out, "%u entries in the neighbour tables\n", e->total);
 }
 
-static void neigh_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void neigh_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_neigh *e = &f->ev.neigh;
 
-	jw_open(j, "neighbours");
-	jw_u64(j, "entries", e->total);
-	jw_array(j, "shown");
+	json_object_begin(j, "neighbours");
+	json_u64(j, "entries", e->total);
+	json_array_begin(j, "shown");
 	for (int i = 0; i < e->n; i++) {
 		const struct dev_stats *dev = dev_by_index(&p->w->end.snap, e->e[i]->ifindex);
 
-		jw_open(j, NULL);
-		jw_str(j, "address", e->e[i]->addr);
-		jw_str(j, "device", dev ? dev->name : "?");
-		jw_str(j, "state", neigh_state_name(e->e[i]->state));
-		jw_close(j);
+		json_object_begin(j, NULL);
+		json_str(j, "address", e->e[i]->addr);
+		json_str(j, "device", dev ? dev->name : "?");
+		json_str(j, "state", neigh_state_name(e->e[i]->state));
+		json_object_end(j);
 	}
-	jw_end(j);
-	jw_close(j);
+	json_array_end(j);
+	json_object_end(j);
 }
 
 /* ---- the table ------------------------------------------------------------------- */

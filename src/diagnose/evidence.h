@@ -21,7 +21,7 @@ struct ev_kind {
 	unsigned flag; /* enum evidence bit; 0: every finding diagnose knows */
 	void (*collect)(struct ev_ctx *c, struct finding *f);
 	void (*text)(struct print_ctx *p, const struct finding *f); /* NULL: not shown */
-	void (*json)(struct jw *j, const struct print_ctx *p, const struct finding *f);
+	void (*json)(struct json *j, const struct print_ctx *p, const struct finding *f);
 };
 
 /* The table, in the order the evidence is read and shown. */

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "counters/delta.h"
 #include "diagnose/evidence_nft.h"
 #include "lib/escape.h"
 
@@ -51,7 +52,7 @@ static void nft_grown(const struct window *w, struct ev_netfilter *e)
 {
 	for (int i = 0; i < w->end.nnft && e->n < EV_MAX; i++) {
 		const struct nft_drop_point *p = &w->end.nft[i], *q = nft_match(&w->start, p);
-		__u64 g = q ? grew64(q->packets, p->packets) : p->packets;
+		__u64 g = q ? counter_grew64(q->packets, p->packets) : p->packets;
 		int j;
 
 		/* Any hook: a regular chain (jumped to) has none of its own. */
@@ -103,8 +104,8 @@ void nft_collect(struct ev_ctx *c, struct finding *f)
 					     *b = &w->end.snap.conntrack;
 
 		e->have_ct = true;
-		e->ct_drop = grew64(a->drop, b->drop);
-		e->ct_insert_failed = grew64(a->insert_failed, b->insert_failed);
+		e->ct_drop = counter_grew64(a->drop, b->drop);
+		e->ct_insert_failed = counter_grew64(a->insert_failed, b->insert_failed);
 		e->ct_entries = b->entries;
 	}
 	if (w->end.nft_err) {
@@ -161,35 +162,35 @@ void nft_text(struct print_ctx *p, const struct finding *f)
 			(unsigned long long)e->ct_entries, (unsigned long long)e->ct_insert_failed);
 }
 
-void nft_json(struct jw *j, const struct print_ctx *p, const struct finding *f)
+void nft_json(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_netfilter *e = &f->ev.nft;
 
 	(void)p;
-	jw_str(j, "hook", e->hook);
-	jw_array(j, "nft");
+	json_str(j, "hook", e->hook);
+	json_array_begin(j, "nft");
 	for (int i = 0; i < e->n; i++) {
 		const struct nft_drop_point *d = e->points[i].p;
 
-		jw_open(j, NULL);
-		jw_str(j, "family", d->family);
-		jw_str(j, "table", d->table);
-		jw_str(j, "chain", d->chain);
-		jw_str(j, "hook", d->hook);
-		jw_str(j, "kind", d->kind == NFT_DROP_RULE ? "rule" : "policy");
-		jw_u64(j, "handle", d->handle);
+		json_object_begin(j, NULL);
+		json_str(j, "family", d->family);
+		json_str(j, "table", d->table);
+		json_str(j, "chain", d->chain);
+		json_str(j, "hook", d->hook);
+		json_str(j, "kind", d->kind == NFT_DROP_RULE ? "rule" : "policy");
+		json_u64(j, "handle", d->handle);
 		if (d->have_counter)
-			jw_u64(j, "packets", e->points[i].packets);
+			json_u64(j, "packets", e->points[i].packets);
 		else
-			jw_null(j, "packets");
-		jw_close(j);
+			json_null(j, "packets");
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 	if (e->have_ct) {
-		jw_open(j, "conntrack");
-		jw_u64(j, "drop", e->ct_drop);
-		jw_u64(j, "insert_failed", e->ct_insert_failed);
-		jw_u64(j, "entries", e->ct_entries);
-		jw_close(j);
+		json_object_begin(j, "conntrack");
+		json_u64(j, "drop", e->ct_drop);
+		json_u64(j, "insert_failed", e->ct_insert_failed);
+		json_u64(j, "entries", e->ct_entries);
+		json_object_end(j);
 	}
 }

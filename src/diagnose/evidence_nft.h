@@ -11,6 +11,6 @@
 
 void nft_collect(struct ev_ctx *c, struct finding *f);
 void nft_text(struct print_ctx *p, const struct finding *f);
-void nft_json(struct jw *j, const struct print_ctx *p, const struct finding *f);
+void nft_json(struct json *j, const struct print_ctx *p, const struct finding *f);
 
 #endif /* DROPSCOPE_DIAGNOSE_EVIDENCE_NFT_H */

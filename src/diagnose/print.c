@@ -13,89 +13,6 @@
 #include "lib/escape.h"
 #include "lib/json.h"
 
-/* ---- the JSON writer ------------------------------------------------------------ */
-
-/* The separator and the key of the next value at this depth. */
-static void jw_key(struct jw *j, const char *key)
-{
-	if (!j->first[j->depth])
-		fputc(',', j->out);
-	j->first[j->depth] = false;
-	if (key) {
-		json_string(j->out, key);
-		fputc(':', j->out);
-	}
-}
-
-static void jw_push(struct jw *j, char c)
-{
-	fputc(c, j->out);
-	if (j->depth < JW_DEPTH - 1)
-		j->first[++j->depth] = true;
-}
-
-void jw_open(struct jw *j, const char *key)
-{
-	jw_key(j, key);
-	jw_push(j, '{');
-}
-
-void jw_array(struct jw *j, const char *key)
-{
-	jw_key(j, key);
-	jw_push(j, '[');
-}
-
-void jw_close(struct jw *j)
-{
-	fputc('}', j->out);
-	if (j->depth)
-		j->depth--;
-}
-
-void jw_end(struct jw *j)
-{
-	fputc(']', j->out);
-	if (j->depth)
-		j->depth--;
-}
-
-void jw_str(struct jw *j, const char *key, const char *v)
-{
-	jw_key(j, key);
-	json_string(j->out, v);
-}
-
-void jw_u64(struct jw *j, const char *key, __u64 v)
-{
-	jw_key(j, key);
-	fprintf(j->out, "%llu", (unsigned long long)v);
-}
-
-void jw_int(struct jw *j, const char *key, long long v)
-{
-	jw_key(j, key);
-	fprintf(j->out, "%lld", v);
-}
-
-void jw_bool(struct jw *j, const char *key, bool v)
-{
-	jw_key(j, key);
-	fputs(v ? "true" : "false", j->out);
-}
-
-void jw_null(struct jw *j, const char *key)
-{
-	jw_key(j, key);
-	fputs("null", j->out);
-}
-
-void jw_fixed1(struct jw *j, const char *key, double v)
-{
-	jw_key(j, key);
-	fprintf(j->out, "%.1f", v);
-}
-
 /* ---- what every finding says ------------------------------------------------------- */
 
 void ev_line(struct print_ctx *p)
@@ -163,186 +80,187 @@ static bool kind_applies(const struct ev_kind *k, const struct finding *f)
 
 /* ---- JSON ------------------------------------------------------------------------- */
 
-static void json_where(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void json_where(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct names *nm = &p->w->names;
 	char buf[160];
 
 	if (f->counter) {
 		if (f->at.devname[0])
-			jw_str(j, "device", f->at.devname);
-		jw_u64(j, "netns", f->at.netns);
+			json_str(j, "device", f->at.devname);
+		json_u64(j, "netns", f->at.netns);
 		return;
 	}
-	jw_str(j, "location", nm->sym_raw(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf)));
+	json_str(j, "location", nm->sym_raw(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf)));
 	/* The caller only where it is not the location itself (a helper freed it). */
 	if (f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr)
-		jw_str(j, "caller", nm->sym_raw(nm->ctx, f->at.caller[0].addr, buf, sizeof(buf)));
+		json_str(j, "caller", nm->sym_raw(nm->ctx, f->at.caller[0].addr, buf, sizeof(buf)));
 	if (f->at.dev[0].n)
-		jw_str(j, "device", f->at.dev[0].name);
+		json_str(j, "device", f->at.dev[0].name);
 	if (f->at.netns)
-		jw_u64(j, "netns", f->at.netns);
+		json_u64(j, "netns", f->at.netns);
 	if (proto_name(f->at.proto))
-		jw_str(j, "protocol", proto_name(f->at.proto));
+		json_str(j, "protocol", proto_name(f->at.proto));
 	/* Every namespace: JSON keeps what the text bounds. */
-	jw_array(j, "namespaces");
+	json_array_begin(j, "namespaces");
 	for (int i = 0; i < f->at.nns; i++) {
 		const struct ns_count *c = &f->at.ns[i];
 
-		jw_open(j, NULL);
-		jw_u64(j, "netns", c->netns);
-		jw_u64(j, "count", c->n);
-		jw_fixed1(j, "rate_per_s", rate(p->w, c->n));
+		json_object_begin(j, NULL);
+		json_u64(j, "netns", c->netns);
+		json_u64(j, "count", c->n);
+		json_numf(j, "rate_per_s", "%.1f", rate(p->w, c->n));
 		if (c->proto) {
-			jw_str(j, "port_protocol", proto_name(c->proto));
-			jw_u64(j, "port", c->port);
+			json_str(j, "port_protocol", proto_name(c->proto));
+			json_u64(j, "port", c->port);
 		}
-		jw_close(j);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
-static void json_evidence(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void json_evidence(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct names *nm = &p->w->names;
 	const struct ev_kind *kinds;
 	size_t nk;
 	char buf[160];
 
-	jw_open(j, "evidence");
+	json_object_begin(j, "evidence");
 	if (!f->counter && f->at.loc[1].n) {
-		jw_array(j, "locations");
+		json_array_begin(j, "locations");
 		for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++) {
-			jw_open(j, NULL);
-			jw_str(j, "location",
-			       nm->sym_raw(nm->ctx, f->at.loc[i].addr, buf, sizeof(buf)));
-			jw_u64(j, "count", f->at.loc[i].n);
-			jw_close(j);
+			json_object_begin(j, NULL);
+			json_str(j, "location",
+				 nm->sym_raw(nm->ctx, f->at.loc[i].addr, buf, sizeof(buf)));
+			json_u64(j, "count", f->at.loc[i].n);
+			json_object_end(j);
 		}
-		jw_end(j);
+		json_array_end(j);
 	}
 	kinds = ev_kinds(&nk);
 	for (size_t i = 0; i < nk; i++)
 		if (kind_applies(&kinds[i], f))
 			kinds[i].json(j, p, f);
 	if (f->ev.nnotes) {
-		jw_array(j, "notes");
+		json_array_begin(j, "notes");
 		for (int i = 0; i < f->ev.nnotes; i++)
-			jw_str(j, NULL, f->ev.notes[i]);
-		jw_end(j);
+			json_str(j, NULL, f->ev.notes[i]);
+		json_array_end(j);
 	}
-	jw_close(j);
+	json_object_end(j);
 }
 
-static void json_change(struct jw *j, const struct finding *f)
+static void json_change(struct json *j, const struct finding *f)
 {
 	const struct ev_knobs *e = &f->ev.knobs;
 
-	jw_array(j, "change");
+	json_array_begin(j, "change");
 	if (f->k) {
-		jw_open(j, NULL);
-		jw_str(j, "what", f->k->change);
-		jw_str(j, "direction", f->k->direction);
-		jw_close(j);
+		json_object_begin(j, NULL);
+		json_str(j, "what", f->k->change);
+		json_str(j, "direction", f->k->direction);
+		json_object_end(j);
 		for (int i = 0; i < e->n; i++) {
-			jw_open(j, NULL);
-			jw_str(j, "knob", e->v[i].name);
-			jw_str(j, "value", e->v[i].err ? NULL : e->v[i].value);
+			json_object_begin(j, NULL);
+			json_str(j, "knob", e->v[i].name);
+			json_str(j, "value", e->v[i].err ? NULL : e->v[i].value);
 			if (knob_absent(&e->v[i])) {
-				jw_bool(j, "absent", true);
-				jw_str(j, "needs", knowledge_knob_config(e->v[i].name));
-				jw_close(j);
+				json_bool(j, "absent", true);
+				json_str(j, "needs", knowledge_knob_config(e->v[i].name));
+				json_object_end(j);
 				continue;
 			}
-			jw_str(j, "direction", knob_dir(f, i));
+			json_str(j, "direction", knob_dir(f, i));
 			if (e->v[i].host)
-				jw_bool(j, "host_wide", true);
-			jw_close(j);
+				json_bool(j, "host_wide", true);
+			json_object_end(j);
 		}
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
-static void json_reconcile(struct jw *j, const struct finding *f)
+static void json_reconcile(struct json *j, const struct finding *f)
 {
-	jw_array(j, "reconcile");
+	json_array_begin(j, "reconcile");
 	for (int i = 0; i < f->nrec; i++) {
 		const struct reconcile *r = &f->rec[i];
 
-		jw_open(j, NULL);
-		jw_str(j, "counter", r->name);
+		json_object_begin(j, NULL);
+		json_str(j, "counter", r->name);
 		if (r->other_proto) {
 			char note[96];
 
 			snprintf(note, sizeof(note), "no counter for %s",
 				 proto_upper(r->other_proto));
-			jw_null(j, "agrees");
-			jw_str(j, "note", note);
-			jw_close(j);
+			json_null(j, "agrees");
+			json_str(j, "note", note);
+			json_object_end(j);
 			continue;
 		}
-		jw_u64(j, "delta", r->delta);
-		jw_u64(j, "seen", r->seen);
-		jw_bool(j, "agrees", r->delta == r->seen);
+		json_u64(j, "delta", r->delta);
+		json_u64(j, "seen", r->seen);
+		json_bool(j, "agrees", r->delta == r->seen);
 		if (r->delta != r->seen && f->k->counters_note)
-			jw_str(j, "note", f->k->counters_note);
-		jw_close(j);
+			json_str(j, "note", f->k->counters_note);
+		json_object_end(j);
 	}
-	jw_end(j);
-	jw_array(j, "consequences");
+	json_array_end(j);
+	json_array_begin(j, "consequences");
 	for (int i = 0; i < f->nmerged; i++) {
-		jw_open(j, NULL);
-		jw_str(j, "counter", f->merged[i].name);
-		jw_u64(j, "delta", f->merged[i].delta);
-		jw_close(j);
+		json_object_begin(j, NULL);
+		json_str(j, "counter", f->merged[i].name);
+		json_u64(j, "delta", f->merged[i].delta);
+		json_object_end(j);
 	}
-	jw_end(j);
+	json_array_end(j);
 }
 
-static void json_finding(struct jw *j, const struct print_ctx *p, const struct finding *f)
+static void json_finding(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
-	jw_open(j, NULL);
-	jw_str(j, "source", f->counter ? "counter" : "drops");
-	jw_str(j, "name", f->name);
-	jw_u64(j, "count", f->count);
-	jw_fixed1(j, "rate_per_s", rate(p->w, f->count));
+	json_object_begin(j, NULL);
+	json_str(j, "source", f->counter ? "counter" : "drops");
+	json_str(j, "name", f->name);
+	json_u64(j, "count", f->count);
+	json_numf(j, "rate_per_s", "%.1f", rate(p->w, f->count));
 	json_where(j, p, f);
-	jw_bool(j, "known", f->k);
+	json_bool(j, "known", f->k);
 	if (f->cause)
-		jw_str(j, "cause", f->cause);
-	jw_str(j, "why", finding_why(f));
+		json_str(j, "cause", f->cause);
+	json_str(j, "why", finding_why(f));
 	json_evidence(j, p, f);
 	json_change(j, f);
 	json_reconcile(j, f);
 	if (f->k)
-		jw_str(j, "kernel_source", f->k->source);
-	jw_close(j);
+		json_str(j, "kernel_source", f->k->source);
+	json_object_end(j);
 }
 
 void print_json(FILE *out, const struct window *w, const struct report *r)
 {
 	struct print_ctx p = { .out = out, .w = w };
-	struct jw j = { .out = out, .first = { true } };
+	struct json j;
 
-	jw_open(&j, NULL);
-	jw_fixed1(&j, "duration_s", w->seconds);
-	jw_str(&j, "netns", w->netns_arg);
-	jw_u64(&j, "netns_inode", w->netns);
-	jw_array(&j, "findings");
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_numf(&j, "duration_s", "%.1f", w->seconds);
+	json_str(&j, "netns", w->netns_arg);
+	json_u64(&j, "netns_inode", w->netns);
+	json_array_begin(&j, "findings");
 	for (int i = 0; i < r->nf; i++)
 		json_finding(&j, &p, &r->f[i]);
-	jw_end(&j);
+	json_array_end(&j);
 	if (!r->nf)
-		jw_str(&j, "verdict", "no drops seen");
+		json_str(&j, "verdict", "no drops seen");
 	if (r->folded)
-		jw_u64(&j, "not_shown", r->folded);
+		json_u64(&j, "not_shown", r->folded);
 	/* Never silent: drops counted without their key, runs the kernel skipped. */
-	jw_u64(&j, "unattributed", w->overflow);
-	jw_u64(&j, "missed", w->missed);
+	json_u64(&j, "unattributed", w->overflow);
+	json_u64(&j, "missed", w->missed);
 	if (w->sample.ports_unsampled)
-		jw_u64(&j, "ports_unsampled", w->sample.ports_unsampled);
-	jw_close(&j);
-	fputc('\n', out);
+		json_u64(&j, "ports_unsampled", w->sample.ports_unsampled);
+	json_object_end(&j);
+	json_newline(&j);
 }
 
 /* ---- text ------------------------------------------------------------------------- */

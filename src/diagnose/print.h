@@ -12,25 +12,7 @@
 #include <linux/types.h>
 
 #include "diagnose/finding.h"
-
-/* A streaming JSON writer: commas and nesting are its business. */
-#define JW_DEPTH 8
-struct jw {
-	FILE *out;
-	int depth;
-	bool first[JW_DEPTH];
-};
-
-void jw_open(struct jw *j, const char *key);  /* {, as key's value (NULL: in an array) */
-void jw_close(struct jw *j);		      /* } */
-void jw_array(struct jw *j, const char *key); /* [ */
-void jw_end(struct jw *j);		      /* ] */
-void jw_str(struct jw *j, const char *key, const char *v); /* NULL: null */
-void jw_u64(struct jw *j, const char *key, __u64 v);
-void jw_int(struct jw *j, const char *key, long long v);
-void jw_bool(struct jw *j, const char *key, bool v);
-void jw_null(struct jw *j, const char *key);
-void jw_fixed1(struct jw *j, const char *key, double v); /* one decimal */
+#include "lib/json.h"
 
 /* What an evidence printer needs besides its finding. */
 struct print_ctx {

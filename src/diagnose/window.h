@@ -91,19 +91,7 @@ struct window {
 	struct names names;
 };
 
+/* The device of the snapshot with that ifindex, or NULL. */
 const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifindex);
-const struct qdisc_stats *qdisc_match(const struct counter_snapshot *s,
-				      const struct qdisc_stats *q);
-
-/* Growth of a 32-bit kernel counter (qdisc drops wrap at 2^32). */
-static inline __u64 grew32(__u32 before, __u32 after)
-{
-	return (__u32)(after - before);
-}
-
-static inline __u64 grew64(__u64 before, __u64 after)
-{
-	return after >= before ? after - before : 0;
-}
 
 #endif /* DROPSCOPE_DIAGNOSE_WINDOW_H */
