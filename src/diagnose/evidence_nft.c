@@ -153,6 +153,11 @@ void nft_text(struct print_ctx *p, const struct finding *f)
 				(unsigned long long)e->points[j].packets);
 		else
 			fprintf(p->out, ": no counter\n");
+		/* What the rule matches and why it is there, in the ruleset's own words. */
+		if (d->rule[0])
+			fprintf(p->out, "%s  %s%s%s%s\n", EV_INDENT, ESC(d->rule),
+				d->comment[0] ? " comment \"" : "",
+				d->comment[0] ? ESC(d->comment) : "", d->comment[0] ? "\"" : "");
 	}
 	if (e->have_ct && (e->ct_drop || e->ct_insert_failed))
 		fprintf(p->out,
@@ -183,6 +188,10 @@ void nft_json(struct json *j, const struct print_ctx *p, const struct finding *f
 			json_u64(j, "packets", e->points[i].packets);
 		else
 			json_null(j, "packets");
+		if (d->kind == NFT_DROP_RULE) {
+			json_str(j, "rule", d->rule);
+			json_str(j, "comment", d->comment[0] ? d->comment : NULL);
+		}
 		json_object_end(j);
 	}
 	json_array_end(j);
