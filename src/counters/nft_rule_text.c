@@ -22,6 +22,7 @@ void nft_text_init(struct nft_text *t, __u8 family)
 {
 	memset(t, 0, sizeof(*t));
 	t->family = family;
+	t->dport = -1;
 }
 
 void nft_text_expr(struct nft_text *t, const char *name, const struct nlattr *data)
@@ -183,6 +184,12 @@ static void cmp_payload(struct nft_text *t, const char *op, const __u8 *v, size_
 		say(t, "%s %s %s%u",
 		    l4 && (t->l4proto == IPPROTO_TCP || t->l4proto == IPPROTO_UDP) ? l4 : "th",
 		    t->lhs_off ? "dport" : "sport", op, (unsigned)(v[0] << 8 | v[1]));
+		if (t->lhs_off == 2 && !*op) {
+			t->dport = t->dport == -1 ? (v[0] << 8 | v[1]) : -2;
+			t->dport_proto = t->l4proto == IPPROTO_TCP || t->l4proto == IPPROTO_UDP
+						 ? t->l4proto
+						 : 0;
+		}
 		t->l4proto = 0;
 		return;
 	}
@@ -307,6 +314,7 @@ void nft_text_init(struct nft_text *t, __u8 family)
 {
 	memset(t, 0, sizeof(*t));
 	t->family = family;
+	t->dport = -1;
 }
 
 void nft_text_expr(struct nft_text *t, const char *name, const struct nlattr *data)

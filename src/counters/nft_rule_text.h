@@ -29,6 +29,9 @@ struct nft_text {
 	__u32 lhs_off, lhs_len;
 	__u8 l4proto; /* from `meta l4proto X`, not yet said */
 	bool partial; /* some expression was not rendered */
+	/* The rule's one `udp|tcp|th dport N` match (== only): -1 none, -2 several. */
+	int dport;
+	__u8 dport_proto; /* IPPROTO_UDP, IPPROTO_TCP; 0: th (either) */
 };
 
 void nft_text_init(struct nft_text *t, __u8 family);

@@ -575,6 +575,7 @@ static struct nft_drop_point *add_point(struct reader *rd, __u8 family, const ch
 	}
 	p = &rd->pts[rd->npts];
 	memset(p, 0, sizeof(*p));
+	p->match_dport = -1;
 	if (fam)
 		snprintf(p->family, sizeof(p->family), "%s", fam);
 	else
@@ -657,6 +658,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	p->bytes = r->bytes;
 	memcpy(p->rule, r->text.text, sizeof(p->rule));
 	memcpy(p->comment, r->comment, sizeof(p->comment));
+	p->match_dport = r->text.dport >= 0 ? r->text.dport : -1;
+	p->match_proto = r->text.dport_proto;
 	return MNL_CB_OK;
 nomem:
 	errno = ENOMEM;

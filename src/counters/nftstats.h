@@ -58,6 +58,9 @@ struct nft_drop_point {
 	/* A rule: its text as nft(8) prints it (nft_rule_text.h), and its comment ("" none). */
 	char rule[NFT_RULE_TEXT_MAX];
 	char comment[NFT_RULE_COMMENT_MAX];
+	/* A rule whose one port match is `dport N` (nft_text's dport): N, else -1. */
+	int match_dport;
+	__u8 match_proto; /* IPPROTO_UDP, IPPROTO_TCP; 0: either */
 };
 
 /* What nftstats_read_info could not see, for the "could not be found" part of a report. */

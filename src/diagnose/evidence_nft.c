@@ -59,7 +59,7 @@ static void nft_grown(const struct window *w, struct ev_netfilter *e)
 		if (!p->have_counter || !g)
 			continue;
 		j = e->n++;
-		e->points[j] = (struct ev_nft){ p, g };
+		e->points[j] = (struct ev_nft){ .p = p, .packets = g };
 		for (; j > 0 && e->points[j].packets > e->points[j - 1].packets; j--) {
 			struct ev_nft t = e->points[j];
 
@@ -84,6 +84,62 @@ static void nft_limits(const struct nftstats_info *i, struct finding *f)
 		     "the ruleset was read in part (too large, changing, or %u messages not "
 		     "understood)",
 		     i->unparsed);
+}
+
+/* The finding's sampled packets to port (proto 0: either); port -1: all of them. */
+static __u64 sampled_to(const struct window *w, const struct finding *f, __u8 proto, int port)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < PORT_SLOTS; i++) {
+		const struct port_hit *h = &w->sample.ports[i];
+
+		if (h->proto && h->netns == f->at.netns && h->reason == f->reason &&
+		    (!proto || h->proto == proto) && (port < 0 || h->port == port))
+			n += h->n;
+	}
+	return n;
+}
+
+/*
+ * Which counter-less candidate dropped what: a rule that matches one
+ * destination port would drop the sampled packets to it; a policy drops
+ * those no listed rule matches. Most first. Rules matching on more than a
+ * port are not split (their count is not known).
+ */
+static void candidates_sampled(const struct window *w, const struct finding *f,
+			       struct ev_netfilter *e)
+{
+	__u64 all = sampled_to(w, f, 0, -1), matched = 0;
+	bool simple = true;
+
+	if (!all)
+		return;
+	for (int i = 0; i < e->n; i++) {
+		struct ev_nft *c = &e->points[i];
+
+		if (c->p->kind != NFT_DROP_RULE)
+			continue;
+		if (c->p->match_dport < 0) {
+			simple = false;
+			continue;
+		}
+		c->sampled = sampled_to(w, f, c->p->match_proto, c->p->match_dport);
+		c->have_sampled = true;
+		matched += c->sampled;
+	}
+	for (int i = 0; simple && i < e->n; i++)
+		if (e->points[i].p->kind != NFT_DROP_RULE) {
+			e->points[i].sampled = all > matched ? all - matched : 0;
+			e->points[i].have_sampled = true;
+		}
+	for (int i = 1; i < e->n; i++)
+		for (int j = i; j > 0 && e->points[j].sampled > e->points[j - 1].sampled; j--) {
+			struct ev_nft t = e->points[j];
+
+			e->points[j] = e->points[j - 1];
+			e->points[j - 1] = t;
+		}
 }
 
 void nft_collect(struct ev_ctx *c, struct finding *f)
@@ -124,8 +180,9 @@ void nft_collect(struct ev_ctx *c, struct finding *f)
 		const struct nft_drop_point *p = &w->end.nft[i];
 
 		if (!p->have_counter && (!e->hook || !p->hook[0] || !strcmp(p->hook, e->hook)))
-			e->points[e->n++] = (struct ev_nft){ p, 0 };
+			e->points[e->n++] = (struct ev_nft){ .p = p };
 	}
+	candidates_sampled(w, f, e);
 	note(f, e->n ? "no drop rule's counter grew; these drop points have no counter "
 		       "and may be it (add `counter` to tell)"
 		     : "no nftables drop rule or policy matches (iptables-legacy, or a "
@@ -151,6 +208,9 @@ void nft_text(struct print_ctx *p, const struct finding *f)
 		if (d->have_counter)
 			fprintf(p->out, ": %llu packets in the window\n",
 				(unsigned long long)e->points[j].packets);
+		else if (e->points[j].have_sampled)
+			fprintf(p->out, ": no counter; %llu of the sampled packets are its\n",
+				(unsigned long long)e->points[j].sampled);
 		else
 			fprintf(p->out, ": no counter\n");
 		/* What the rule matches and why it is there, in the ruleset's own words. */
@@ -188,6 +248,8 @@ void nft_json(struct json *j, const struct print_ctx *p, const struct finding *f
 			json_u64(j, "packets", e->points[i].packets);
 		else
 			json_null(j, "packets");
+		if (e->points[i].have_sampled)
+			json_u64(j, "sampled", e->points[i].sampled);
 		if (d->kind == NFT_DROP_RULE) {
 			json_str(j, "rule", d->rule);
 			json_str(j, "comment", d->comment[0] ? d->comment : NULL);

@@ -87,6 +87,10 @@ struct ev_qdisc {
 struct ev_nft {
 	const struct nft_drop_point *p;
 	__u64 packets; /* growth in the window */
+	/* A candidate without a counter: the sampled packets it would drop (its
+	 * dport; a policy: those no listed rule's port matches). */
+	__u64 sampled;
+	bool have_sampled;
 };
 
 struct ev_port {

@@ -6,6 +6,10 @@
 # and its counter's growth. Run 2: UDP to a counter-less rule's port: no
 # counter grows, and every counter-less drop rule of the hook is listed
 # as a candidate, each with its text and comment as nft prints them.
+# Run 3: a counter-less rule in a chain whose policy is drop: 4 datagrams
+# to the rule's port, 3 to another; one finding, and the sampled packets
+# split between the two candidates by the rule's port (4 the rule's, 3
+# the policy's), as sent.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nft jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -79,4 +83,30 @@ while IFS=$'\t' read -r h text comment; do
 	check_eq "candidate $h: comment = nft's" "${comment:-null}" "$(jq -r '.[0].comment' <<<"$R")"
 done <"$T/nft.rules"
 check_eq "three counter-less candidates" 3 "$n"
+
+# Run 3: a counter-less rule beside a drop policy
+nsx "$NS" nft delete table inet dsdg || die "nft delete table"
+nsx "$NS" nft -f - <<'EOT' || die "cannot load the second ruleset"
+table inet dsdp {
+	chain dsin2 {
+		type filter hook input priority 0; policy drop;
+		udp dport 7018 drop
+	}
+}
+EOT
+rh=$(nsx "$NS" nft -j list chain inet dsdp dsin2 | jq '[.nftables[] | select(.rule) | .rule.handle][0]')
+dg_start three "$NS" || finish
+nsx "$NS" "$UDPSEND" -n 4 127.0.0.1 7018 >/dev/null || fail "udpsend 7018"
+nsx "$NS" "$UDPSEND" -n 3 127.0.0.1 7019 >/dev/null || fail "udpsend 7019"
+dg_in_window three
+dg_end three "$NS" || finish
+F=$(jq -c '[.findings[] | select(.name == "NETFILTER_DROP")]' "$T/three.json")
+dg_one "run 3: NETFILTER_DROP" "$F"
+check_eq "run 3: count = datagrams sent" 7 "$(fv '.count')"
+check_eq "run 3: the rule's share = sent to its port" 4 \
+	"$(fv --argjson h "$rh" '[.evidence.nft[]? | select(.kind == "rule" and .handle == $h) | .sampled][0]')"
+check_eq "run 3: the rule's text" "udp dport 7018 drop" \
+	"$(fv --argjson h "$rh" '[.evidence.nft[]? | select(.handle == $h) | .rule][0]')"
+check_eq "run 3: the policy's share = the rest" 3 \
+	"$(fv '[.evidence.nft[]? | select(.kind == "policy" and .chain == "dsin2") | .sampled][0]')"
 finish

@@ -21,6 +21,7 @@
 
 #include "diagnose/analyse.h"
 #include "diagnose/collect.h"
+#include "diagnose/evidence_nft.h"
 #include "diagnose/print.h"
 #include "counters/snmp.h"
 
@@ -29,21 +30,26 @@
 
 /* Kernel addresses of the fixture's functions. */
 enum {
-	A_UDP4 = 0x1000,   /* __udp4_lib_rcv */
-	A_TCP4 = 0x2000,   /* tcp_v4_rcv */
-	A_IPRCV = 0x3000,  /* ip_rcv_finish */
-	A_FWD = 0x4000,	   /* ip_forward */
-	A_VETH = 0x5000,   /* veth_xmit */
-	A_DEVFWD = 0x6000, /* __dev_forward_skb2 */
-	A_XMIT = 0x7000,   /* __dev_queue_xmit */
+	A_UDP4 = 0x1000,    /* __udp4_lib_rcv */
+	A_TCP4 = 0x2000,    /* tcp_v4_rcv */
+	A_IPRCV = 0x3000,   /* ip_rcv_finish */
+	A_FWD = 0x4000,	    /* ip_forward */
+	A_VETH = 0x5000,    /* veth_xmit */
+	A_DEVFWD = 0x6000,  /* __dev_forward_skb2 */
+	A_XMIT = 0x7000,    /* __dev_queue_xmit */
+	A_NFT = 0x8000,	    /* nft_do_chain */
+	A_LOCALIN = 0x9000, /* ip_local_deliver */
 };
 
 static const struct {
 	__u64 addr;
 	const char *name;
 } syms[] = {
-	{ A_UDP4, "__udp4_lib_rcv" }, { A_TCP4, "tcp_v4_rcv" }, { A_IPRCV, "ip_rcv_finish" },
-	{ A_FWD, "ip_forward" },      { A_VETH, "veth_xmit" },	{ A_DEVFWD, "__dev_forward_skb2" },
+	{ A_UDP4, "__udp4_lib_rcv" },	   { A_TCP4, "tcp_v4_rcv" },
+	{ A_IPRCV, "ip_rcv_finish" },	   { A_FWD, "ip_forward" },
+	{ A_VETH, "veth_xmit" },	   { A_DEVFWD, "__dev_forward_skb2" },
+	{ A_XMIT, "__dev_queue_xmit" },	   { A_NFT, "nft_do_chain" },
+	{ A_LOCALIN, "ip_local_deliver" },
 };
 
 /* The fixture kernel's reasons. */
@@ -52,7 +58,8 @@ enum {
 	R_NO_SOCKET = 3,
 	R_IP_INNOROUTES = 16,
 	R_TCP_CSUM = 9,
-	R_QDISC_DROP = 40
+	R_QDISC_DROP = 40,
+	R_NETFILTER_DROP = 7
 };
 
 static const char *fx_reason(const void *ctx, __u32 r)
@@ -69,6 +76,8 @@ static const char *fx_reason(const void *ctx, __u32 r)
 		return "TCP_CSUM";
 	case R_QDISC_DROP:
 		return "QDISC_DROP";
+	case R_NETFILTER_DROP:
+		return "NETFILTER_DROP";
 	}
 	return NULL;
 }
@@ -596,6 +605,64 @@ static void test_sample_destinations(void **state)
 	fx_free(w);
 }
 
+/*
+ * A counter-less drop rule beside a chain's drop policy: one finding, and
+ * the sampled packets split between them by the rule's port.
+ */
+static void test_nft_candidates_split(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_NETFILTER_DROP, A_NFT, A_LOCALIN, 7) };
+	struct nft_drop_point pts[2] = {
+		{ .family = "inet",
+		  .table = "t",
+		  .chain = "in",
+		  .hook = "input",
+		  .kind = NFT_DROP_RULE,
+		  .handle = 3,
+		  .rule = "udp dport 7018 drop",
+		  .match_dport = 7018,
+		  .match_proto = IPPROTO_UDP },
+		{ .family = "inet",
+		  .table = "t",
+		  .chain = "in",
+		  .hook = "input",
+		  .kind = NFT_DROP_POLICY,
+		  .match_dport = -1 },
+	};
+	struct pkt_info p = { .l3 = PKT_L3_IPV4, .l4 = PKT_L4_UDP };
+	struct report *r;
+	struct finding *f;
+	char *txt;
+	(void)state;
+
+	w->end.nft = pts;
+	w->end.nnft = 2;
+	for (int i = 0; i < 7; i++) {
+		p.dport = i < 4 ? 7018 : 7019;
+		sample_packet(&w->sample, NS_MAIN, R_NETFILTER_DROP, &p);
+	}
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	nft_collect(&(struct ev_ctx){ .w = w }, f);
+	assert_string_equal(f->ev.nft.hook, "input");
+	assert_int_equal(f->ev.nft.n, 2);
+	assert_int_equal(f->ev.nft.points[0].p->handle, 3);
+	assert_true(f->ev.nft.points[0].have_sampled);
+	assert_int_equal(f->ev.nft.points[0].sampled, 4);
+	assert_int_equal(f->ev.nft.points[1].p->kind, NFT_DROP_POLICY);
+	assert_int_equal(f->ev.nft.points[1].sampled, 3);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, ", handle 3: no counter; 4 of the sampled packets are its\n"));
+	assert_non_null(strstr(txt, "  udp dport 7018 drop\n"));
+	assert_non_null(strstr(txt, "policy drop of inet t chain in (hook input): no counter; 3 of "
+				    "the sampled packets are its\n"));
+	free(txt);
+	w->end.nft = NULL;
+	done(r, w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_consequence_larger_stays),
 		cmocka_unit_test(test_absent_knob),
 		cmocka_unit_test(test_sample_destinations),
+		cmocka_unit_test(test_nft_candidates_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

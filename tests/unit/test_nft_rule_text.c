@@ -107,6 +107,8 @@ static void test_udp_dport(void **state)
 	nft_text_end(&t);
 	assert_string_equal(t.text, "udp dport 53 counter drop");
 	assert_false(t.partial);
+	assert_int_equal(t.dport, 53); /* what diagnose matches sampled packets with */
+	assert_int_equal(t.dport_proto, IPPROTO_UDP);
 }
 
 /* inet's implicit nfproto, an address, a != port, an interface name, a bare l4proto. */
