@@ -202,6 +202,35 @@ static void devs_of(struct finding_at *at)
 		at->dev[i].addr &= 0xffffffffu;
 }
 
+/* A drop where a veth hands the frame to its peer (the peer's MTU, the peer down). */
+static bool veth_forward(const struct window *w, __u64 addr)
+{
+	static const char *const fns[] = { "__dev_forward_skb", "__dev_forward_skb2", "veth_xmit",
+					   "veth_forward_skb" };
+	char buf[32];
+	const char *n;
+
+	if (!w->names.sym_raw)
+		return false;
+	n = w->names.sym_raw(w->names.ctx, addr, buf, sizeof(buf));
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (!strcmp(n, fns[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A reason that says nothing (NOT_SPECIFIED, or one the knowledge lacks)
+ * is one finding per location: there the location is all there is.
+ */
+static bool by_location(const struct window *w, __u32 reason)
+{
+	char name[64];
+
+	finding_reason(w, reason, name, sizeof(name));
+	return !strcmp(name, "NOT_SPECIFIED") || !knowledge_lookup(name);
+}
+
 /* A drop finding's namespaces, devices and knowledge, once all rows are in. */
 static void finding_finish(const struct window *w, struct finding *f)
 {
@@ -217,6 +246,14 @@ static void finding_finish(const struct window *w, struct finding *f)
 	qsort(f->at.dev, TOP_WHERE, sizeof(struct where), where_cmp);
 	devs_of(&f->at);
 	f->k = knowledge_lookup(f->name);
+	/* Where the kernel names no reason, a veth's forwarding function says why. */
+	if (f->at.primary && f->at.dev[0].n && (!f->k || !strcmp(f->name, "NOT_SPECIFIED")) &&
+	    veth_forward(w, f->at.loc[0].addr)) {
+		f->cause = "veth_peer";
+		f->k = knowledge_lookup("cause:veth_peer");
+		f->at.ifindex = (int)f->at.dev[0].addr;
+		snprintf(f->at.devname, sizeof(f->at.devname), "%s", f->at.dev[0].name);
+	}
 	/* A device that is down drops all it is given, whatever reason the kernel names. */
 	dev = f->at.primary && f->at.dev[0].n ? dev_by_index(&w->end.snap, (int)f->at.dev[0].addr)
 					      : NULL;
@@ -241,9 +278,12 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		struct finding *f = NULL;
 		char dev[IFNAMSIZ];
 
+		bool by_loc = by_location(w, k->reason);
+
 		for (int j = 0; j < r->nf && !f; j++)
 			if (!r->f[j].counter && r->f[j].reason == k->reason &&
-			    r->f[j].at.proto == proto)
+			    r->f[j].at.proto == proto &&
+			    (!by_loc || r->f[j].at.loc[0].addr == k->location))
 				f = &r->f[j];
 		if (!f) {
 			f = finding_new(r);
@@ -448,7 +488,9 @@ static void merge_consequences(struct report *r)
 
 				if (j == i || !g->counter ||
 				    strcmp(g->name, f->k->consequences[c]) ||
-				    g->count > f->at.primary_n || !f->at.primary)
+				    g->count > f->at.primary_n || !f->at.primary ||
+				    /* a device's counter: of the finding's device */
+				    (g->at.ifindex && g->at.ifindex != f->at.ifindex))
 					continue;
 				f->merged[f->nmerged++] =
 					(struct merged){ f->k->consequences[c], g->count };

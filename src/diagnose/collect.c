@@ -82,10 +82,12 @@ static void sender_add(struct sample *s, __u32 netns, __u32 reason, const struct
 	/* Full: the rest of the senders are not sampled (the ports say how many drops). */
 }
 
-static void dest_add(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p)
+static void dest_add(struct sample *s, __u32 netns, __u32 reason, __u64 location,
+		     const struct pkt_info *p)
 {
 	__u8 family = p->l3 == PKT_L3_IPV4 ? AF_INET : AF_INET6;
-	size_t alen = family == AF_INET ? 4 : 16, h = (size_t)netns * 31 + reason;
+	size_t alen = family == AF_INET ? 4 : 16,
+	       h = ((size_t)netns * 31 + reason) * 131 + (size_t)location;
 
 	for (size_t i = 0; i < alen; i++)
 		h = h * 131 + p->dst[i];
@@ -93,26 +95,32 @@ static void dest_add(struct sample *s, __u32 netns, __u32 reason, const struct p
 		struct dest_hit *x = &s->dests[(h + i) % DEST_SLOTS];
 
 		if (!x->family) {
-			*x = (struct dest_hit){
-				.netns = netns, .reason = reason, .family = family, .n = 1
-			};
+			*x = (struct dest_hit){ .netns = netns,
+						.reason = reason,
+						.location = location,
+						.family = family,
+						.len_max = p->origlen,
+						.n = 1 };
 			memcpy(x->addr, p->dst, alen);
 			return;
 		}
-		if (x->netns == netns && x->reason == reason && x->family == family &&
-		    !memcmp(x->addr, p->dst, alen)) {
+		if (x->netns == netns && x->reason == reason && x->location == location &&
+		    x->family == family && !memcmp(x->addr, p->dst, alen)) {
 			x->n++;
+			if (p->origlen > x->len_max)
+				x->len_max = p->origlen;
 			return;
 		}
 	}
 	/* Full: the rest are not sampled. */
 }
 
-void sample_packet(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p)
+void sample_packet(struct sample *s, __u32 netns, __u32 reason, __u64 location,
+		   const struct pkt_info *p)
 {
 	if ((p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) && p->has_addrs) {
 		sender_add(s, netns, reason, p);
-		dest_add(s, netns, reason, p);
+		dest_add(s, netns, reason, location, p);
 	}
 	if (p->l4 == PKT_L4_UDP || p->l4 == PKT_L4_TCP)
 		port_add(s, netns, reason, p->l4 == PKT_L4_UDP ? IPPROTO_UDP : IPPROTO_TCP,
@@ -129,7 +137,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	    e->caplen > size - offsetof(struct drop_event, data))
 		return 0;
 	packet__parse(e->data, e->caplen, e->len, &p);
-	sample_packet(&w->sample, e->netns, e->reason, &p);
+	sample_packet(&w->sample, e->netns, e->reason, e->location, &p);
 	return 0;
 }
 

@@ -41,8 +41,9 @@ int collect_watch(struct collector *c, double seconds, const struct drop_delta *
 
 void collect_close(struct collector *c);
 
-/* One dropped packet of the sample: its ports, sender and destination. */
-void sample_packet(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p);
+/* One dropped packet of the sample: its ports, sender and destination (by location). */
+void sample_packet(struct sample *s, __u32 netns, __u32 reason, __u64 location,
+		   const struct pkt_info *p);
 
 /* Read one namespace's counters, sockets and nftables drop points. */
 void side_read(struct counter_src *src, struct side *s);

@@ -433,6 +433,8 @@ static void device_text(struct print_ctx *p, const struct finding *f)
 	fprintf(p->out, "device %s: MAC %s, %s%s", ESC(e->dev->name), mac[0] ? mac : "none",
 		e->dev->flags & IFF_PROMISC ? "promiscuous" : "not promiscuous",
 		e->dev->flags & IFF_UP ? "" : ", down");
+	if (f->cause && !strcmp(f->cause, "veth_peer"))
+		fprintf(p->out, ", MTU %u", e->dev->mtu);
 	if (e->have_otherhost &&
 	    (e->otherhost || strstr(f->name, "OTHERHOST") || strstr(f->name, "otherhost")))
 		fprintf(p->out, ", rx_otherhost_dropped grew by %llu",
@@ -457,6 +459,7 @@ static void device_json(struct json *j, const struct print_ctx *p, const struct 
 	json_str(j, "mac", mac);
 	json_bool(j, "promisc", e->dev->flags & IFF_PROMISC);
 	json_bool(j, "up", e->dev->flags & IFF_UP);
+	json_u64(j, "mtu", e->dev->mtu);
 	if (e->have_otherhost)
 		json_u64(j, "rx_otherhost_dropped", e->otherhost);
 	if (!e->ring_err) {

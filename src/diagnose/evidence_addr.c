@@ -116,6 +116,15 @@ void senders_json(struct json *j, const struct print_ctx *p, const struct findin
 	json_array_end(j);
 }
 
+/* A drop location among the finding's (a reason's drops elsewhere are another finding's). */
+static bool of_finding(const struct finding *f, __u64 location)
+{
+	for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++)
+		if (f->at.loc[i].addr == location)
+			return true;
+	return false;
+}
+
 /* Where what was dropped was going, most first, and the route to each: forwarding drops. */
 void dests_collect(struct ev_ctx *c, struct finding *f)
 {
@@ -125,7 +134,8 @@ void dests_collect(struct ev_ctx *c, struct finding *f)
 		const struct dest_hit *x = &c->w->sample.dests[i];
 		int j;
 
-		if (!x->family || x->netns != f->at.netns || x->reason != f->reason)
+		if (!x->family || x->netns != f->at.netns || x->reason != f->reason ||
+		    !of_finding(f, x->location))
 			continue;
 		if (e->n < EV_MAX) {
 			j = e->n++;
@@ -158,7 +168,8 @@ void dests_text(struct print_ctx *p, const struct finding *f)
 
 		inet_ntop(e->hit[j].family, e->hit[j].addr, a, sizeof(a));
 		ev_line(p);
-		fprintf(p->out, "to %s: %llu sampled", a, (unsigned long long)e->hit[j].n);
+		fprintf(p->out, "to %s: %llu sampled, up to %u bytes", a,
+			(unsigned long long)e->hit[j].n, e->hit[j].len_max);
 		if (e->route_err[j] == 0) {
 			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
 
@@ -186,6 +197,7 @@ void dests_json(struct json *j, const struct print_ctx *p, const struct finding 
 		json_object_begin(j, NULL);
 		json_str(j, "address", a);
 		json_u64(j, "count", e->hit[i].n);
+		json_u64(j, "length_max", e->hit[i].len_max);
 		json_object_begin(j, "route");
 		if (e->route_err[i] == 0) {
 			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);

@@ -321,6 +321,18 @@ static const struct knowledge table[] = {
 	  .counters = { "dev:tx_dropped" },
 	  .source = "net/core/dev.c: __dev_queue_xmit (a device without IFF_UP)" },
 
+	{ .name = "cause:veth_peer",
+	  .why = "the frame could not cross the veth pair to its peer: it is larger than the "
+		 "peer's MTU (nothing fragments it there), or the peer is down",
+	  .evidence = EV_DEVICE | EV_DESTS,
+	  .change = "give both ends of the pair the same MTU (`ip link set dev DEV mtu N`; `ip "
+		    "link` in the peer's namespace shows its MTU), or bring the peer up",
+	  .direction = "check",
+	  .consequences = { "dev:tx_dropped", "IpOutDiscards", "UdpSndbufErrors",
+			    "Ip6OutDiscards" },
+	  .source = "net/core/dev.c: __dev_forward_skb2 (is_skb_forwardable); "
+		    "drivers/net/veth.c: veth_xmit" },
+
 	{ .name = "NEIGH_FAILED",
 	  .why = "address resolution (ARP or neighbour discovery) of the next hop failed: it does "
 		 "not answer",

@@ -43,8 +43,10 @@ struct sender_hit {
 /* One destination of the sampled drops (forwarding: the one with no route). */
 struct dest_hit {
 	__u32 netns, reason;
-	__u8 family; /* 0 = empty slot */
+	__u64 location; /* of the drop: a finding takes its own locations' */
+	__u8 family;	/* 0 = empty slot */
 	__u8 addr[16];
+	__u32 len_max; /* the longest packet to it, as the drop saw it (from its first byte) */
 	__u64 n;
 };
 

@@ -585,7 +585,7 @@ static void test_sample_destinations(void **state)
 	memcpy(p.dst, dst, 4);
 	memcpy(p.src, src, 4);
 	for (int i = 0; i < 3; i++)
-		sample_packet(&w->sample, NS_MAIN, R_IP_INNOROUTES, &p);
+		sample_packet(&w->sample, NS_MAIN, R_IP_INNOROUTES, A_FWD, &p);
 	for (int i = 0; i < DEST_SLOTS; i++)
 		if (w->sample.dests[i].family) {
 			dests++;
@@ -640,7 +640,7 @@ static void test_nft_candidates_split(void **state)
 	w->end.nnft = 2;
 	for (int i = 0; i < 7; i++) {
 		p.dport = i < 4 ? 7018 : 7019;
-		sample_packet(&w->sample, NS_MAIN, R_NETFILTER_DROP, &p);
+		sample_packet(&w->sample, NS_MAIN, R_NETFILTER_DROP, A_NFT, &p);
 	}
 	r = run(w, rows, 1);
 	assert_int_equal(r->nf, 1);
@@ -663,6 +663,49 @@ static void test_nft_candidates_split(void **state)
 	done(r, w);
 }
 
+/*
+ * Frames too big for a veth's peer: NOT_SPECIFIED at __dev_forward_skb2
+ * is one finding with that cause, and the counters the same frames grew
+ * (the device's tx_dropped, IpOutDiscards, UdpSndbufErrors) are its
+ * consequences, not findings of their own; NOT_SPECIFIED elsewhere stays
+ * apart (by location).
+ */
+static void test_veth_peer(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_MAIN, R_NOT_SPECIFIED, A_DEVFWD, 0, 20),
+		row(NS_MAIN, R_NOT_SPECIFIED, A_IPRCV, 0, 3),
+	};
+	struct report *r;
+	const struct finding *f;
+	char *txt;
+	(void)state;
+
+	rows[0].key.ifindex = 5;
+	memcpy(rows[0].key.dev, "va", 3);
+	fx_dev(w, 5, "va", true, 20);
+	fx_grew(w, "IpOutDiscards", 20);
+	fx_grew(w, "UdpSndbufErrors", 20);
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 2);
+	f = &r->f[0];
+	assert_int_equal(f->count, 20);
+	assert_string_equal(f->cause, "veth_peer");
+	assert_int_equal(f->at.loc[0].addr, A_DEVFWD);
+	assert_int_equal(f->nmerged, 3);
+	for (int i = 0; i < f->nmerged; i++)
+		assert_int_equal(f->merged[i].delta, 20);
+	assert_int_equal(r->f[1].count, 3);
+	assert_int_equal(r->f[1].at.loc[0].addr, A_IPRCV);
+	assert_null(r->f[1].cause);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "also:     dev:tx_dropped grew by 20, a consequence"));
+	assert_non_null(strstr(txt, "also:     UdpSndbufErrors grew by 20, a consequence"));
+	free(txt);
+	done(r, w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_absent_knob),
 		cmocka_unit_test(test_sample_destinations),
 		cmocka_unit_test(test_nft_candidates_split),
+		cmocka_unit_test(test_veth_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
