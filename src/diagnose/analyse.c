@@ -114,7 +114,7 @@ static void finding_reason(const struct window *w, __u32 reason, char *buf, size
 	if (n)
 		snprintf(buf, len, "%s", n);
 	else
-		snprintf(buf, len, "reason %u", reason);
+		snprintf(buf, len, "reason_%u", reason); /* as render/naming spells it */
 }
 
 /*

@@ -271,7 +271,7 @@ static void test_sorted_and_unknown(void **state)
 
 	r = run(w, rows, 2);
 	assert_int_equal(r->nf, 2);
-	assert_string_equal(r->f[0].name, "reason 77");
+	assert_string_equal(r->f[0].name, "reason_77");
 	assert_null(r->f[0].k);
 	assert_int_equal(r->f[0].count, 9);
 	assert_string_equal(r->f[1].name, "TCP_CSUM");
