@@ -477,12 +477,46 @@ static __u64 drops_counted(struct counts *c)
 	return sum;
 }
 
+/* The closing line on stderr: every drop counted, accounted for. */
+static void say_accounting(const struct ev_ctx *x, __u64 lines)
+{
+	const struct monitor *m = x->m;
+	__u64 st[STAT_MAX], counted, unread, printed;
+	char more[160] = "";
+	size_t n = 0;
+
+	counts__stat_totals(m->counts, st);
+	counted = drops_counted(m->counts);
+	/* Printed means written: lines that reached stdout, or packets that
+	 * reached the capture when it is on stdout. */
+	printed = x->out ? events_written(x, lines) : pcapng__packets_written(x->pc);
+	if (printed > x->handled)
+		printed = x->handled;
+	/* Events written but never handled: left in the ring after --count,
+	 * or after the reader of our output went away. */
+	unread = st[STAT_EV_SENT] - x->handled - x->expr_filtered - x->malformed;
+	if (x->malformed)
+		n += snprintf(more + n, sizeof(more) - n, ", %llu malformed",
+			      (unsigned long long)x->malformed);
+	if (x->handled > printed && n < sizeof(more))
+		n += snprintf(more + n, sizeof(more) - n, ", %llu not written (output error)",
+			      (unsigned long long)(x->handled - printed));
+	if (unread && n < sizeof(more))
+		snprintf(more + n, sizeof(more) - n, ", %llu not read", (unsigned long long)unread);
+	msg_info("%llu drops counted: %llu events printed, %llu filtered by expression, "
+		 "%llu over --rate, %llu lost%s%s",
+		 (unsigned long long)counted, (unsigned long long)printed,
+		 (unsigned long long)x->expr_filtered, (unsigned long long)st[STAT_EV_RATE],
+		 (unsigned long long)st[STAT_EV_LOST], more,
+		 x->done ? " (stopped at --count)" : "");
+}
+
 int cmd_events(struct config *cfg)
 {
 	struct loader_opts lopts = {};
 	struct ring_buffer *rb = NULL;
 	struct ev_ctx x = { .cfg = cfg };
-	__u64 st[STAT_MAX], lost_reported = 0, counted, unread, printed, lines0;
+	__u64 st[STAT_MAX], lost_reported = 0, lines0;
 	struct monitor m = { .sigfd = -1 };
 	double start, next_report, end;
 	bool stop;
@@ -544,8 +578,8 @@ int cmd_events(struct config *cfg)
 			/* Loss is said when it happens, not only at the end. */
 			counts__stat_totals(m.counts, st);
 			if (st[STAT_EV_LOST] > lost_reported) {
-				msg_error("%llu events lost (ring buffer full)",
-					  (unsigned long long)(st[STAT_EV_LOST] - lost_reported));
+				msg_info("%llu events lost (ring buffer full)",
+					 (unsigned long long)(st[STAT_EV_LOST] - lost_reported));
 				lost_reported = st[STAT_EV_LOST];
 			}
 			next_report += cfg->interval;
@@ -560,38 +594,7 @@ int cmd_events(struct config *cfg)
 		x.write_err = pcapng__flush(x.pc);
 	if (x.out)
 		output_failed();
-	counts__stat_totals(m.counts, st);
-	counted = drops_counted(m.counts);
-	/* Printed means written: lines that reached stdout, or packets that
-	 * reached the capture when it is on stdout. */
-	printed =
-		x.out ? events_written(&x, output_lines() - lines0) : pcapng__packets_written(x.pc);
-	if (printed > x.handled)
-		printed = x.handled;
-	/* Events written but never handled: left in the ring after --count,
-	 * or after the reader of our output went away. */
-	unread = st[STAT_EV_SENT] - x.handled - x.expr_filtered - x.malformed;
-	{
-		char more[160] = "";
-		size_t n = 0;
-
-		if (x.malformed)
-			n += snprintf(more + n, sizeof(more) - n, ", %llu malformed",
-				      (unsigned long long)x.malformed);
-		if (x.handled > printed && n < sizeof(more))
-			n += snprintf(more + n, sizeof(more) - n,
-				      ", %llu not written (output error)",
-				      (unsigned long long)(x.handled - printed));
-		if (unread && n < sizeof(more))
-			snprintf(more + n, sizeof(more) - n, ", %llu not read",
-				 (unsigned long long)unread);
-		msg_info("%llu drops counted: %llu events printed, %llu filtered by expression, "
-			 "%llu over --rate, %llu lost%s%s",
-			 (unsigned long long)counted, (unsigned long long)printed,
-			 (unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
-			 (unsigned long long)st[STAT_EV_LOST], more,
-			 x.done ? " (stopped at --count)" : "");
-	}
+	say_accounting(&x, output_lines() - lines0);
 	/* A reader that went away (`| head`, tshark quitting) ends the run
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {

@@ -489,7 +489,7 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
-	msg_error("serving %s", e.listen_desc);
+	msg_info("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
 		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));
 		rc = 1;

@@ -79,7 +79,7 @@ static int cmd_symbols(int argc, char **argv)
 			msg_error("option '%s' needs a value", ESC(argv[optind - 1]));
 			return 2;
 		default:
-			option_error(longopts, argv[optind - 1], optopt);
+			option_error(longopts, argv[optind - 1], optopt, NULL);
 			fprintf(stderr, "Usage: dropscope symbols [--stats] [--system-map FILE] "
 					"[--kaslr-offset HEX] [ADDRESS...]\n");
 			return 2;
@@ -93,7 +93,7 @@ static int cmd_symbols(int argc, char **argv)
 		return 1;
 	}
 	if (note[0])
-		msg_error("%s", note);
+		msg_info("%s", note);
 	if (stats)
 		printf("symbols: %zu from %s in %.3f ms (cpu %.3f ms)\n", ksyms__count(ks),
 		       ksyms__source(ks) == KSYMS_KALLSYMS ? "/proc/kallsyms" : "System.map",
@@ -150,11 +150,9 @@ static int run_monitor(int argc, char **argv, const char *cmd, int (*fn)(struct 
 	struct config cfg = { .cmd = cmd, .interval = strcmp(cmd, "top") ? 5 : 1, .snaplen = 128 };
 	int rc;
 
-	/* --json anywhere before "--" makes every message JSON, those about
-	 * the options included (bpftool does the same). */
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--json"))
-			msg_json(true);
+	/* --json makes every message JSON, those about the options included
+	 * (bpftool does the same). */
+	msg_json(options_want_json(argc, argv, cmd));
 	rc = options_parse(argc, argv, &cfg);
 
 	if (rc == 1)

@@ -434,10 +434,12 @@ void usage(FILE *out)
 	print_common(out);
 }
 
-/* Bad input: one line on stderr, exit code 2. */
-static int bad(const char *opt, const char *val, const char *why)
+/* Bad input: one line on stderr, the way to the command's options at its
+ * end, exit code 2. */
+static int bad(const char *cmd, const char *opt, const char *val, const char *why)
 {
-	msg_error("invalid %s '%s': %s", opt, ESC(val), why);
+	msg_error("invalid %s '%s': %s (usage: dropscope %s --help)", opt, ESC(val), why,
+		  command_of(cmd)->name);
 	return 2;
 }
 
@@ -467,7 +469,20 @@ static int not_for(const struct opt *o, const struct command *c)
 		snprintf(name, sizeof(name), "-%c", o->letter);
 	else
 		snprintf(name, sizeof(name), "--%s", o->name);
-	return bad("option", name, why);
+	return bad(c->name, "option", name, why);
+}
+
+bool options_want_json(int argc, char **argv, const char *cmd)
+{
+	const struct command *c = command_of(cmd);
+
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (!strcmp(opts[i].name, "json") && !(opts[i].cmds & c->bit))
+			return false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
 }
 
 /* Options that only mean something together, and the filter expression. */
@@ -477,26 +492,27 @@ static int check_together(int argc, char **argv, struct config *cfg)
 
 	if (cfg->folded) {
 		if (cfg->json)
-			return bad("option", "--folded", "cannot go with --json");
+			return bad(cfg->cmd, "option", "--folded", "cannot go with --json");
 		cfg->by |= DIM_STACK;
 	}
 	if (cfg->max_stacks && !(cfg->by & DIM_STACK))
-		return bad("option", "--max-stacks", "needs --stacks (or --folded, --by stack)");
+		return bad(cfg->cmd, "option", "--max-stacks",
+			   "needs --stacks (or --folded, --by stack)");
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))
-		return bad("option", "--helper", "needs --by caller");
+		return bad(cfg->cmd, "option", "--helper", "needs --by caller");
 	/* Events: only the stack is a key an event can carry. */
 	if (events && (cfg->by & ~DIM_STACK))
-		return bad("option", "--by", "only in summary mode (events: --by stack)");
+		return bad(cfg->cmd, "option", "--by", "only in summary mode (events: --by stack)");
 	if (!cfg->tls_cert != !cfg->tls_key)
-		return bad("option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
+		return bad(cfg->cmd, "option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
 			   "needs --tls-key and --tls-cert together");
 	if (optind < argc) {
 		if (!events)
-			return bad("argument", argv[optind], "unexpected");
+			return bad(cfg->cmd, "argument", argv[optind], "unexpected");
 		cfg->filter_expr = argv[optind++];
 		if (optind < argc)
-			return bad("argument", argv[optind],
+			return bad(cfg->cmd, "argument", argv[optind],
 				   "unexpected (quote the filter expression as one argument)");
 	}
 	return 0;
@@ -528,12 +544,12 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		const char *err;
 
 		if (c == ':')
-			return bad("option", argv[optind - 1], "needs a value");
+			return bad(cfg->cmd, "option", argv[optind - 1], "needs a value");
 		for (size_t i = 0; i < N_OPTS && !o; i++)
 			if (c == 256 + (int)i || (c < 256 && c == opts[i].letter))
 				o = &opts[i];
 		if (!o) {
-			option_error(longopts, argv[optind - 1], optopt);
+			option_error(longopts, argv[optind - 1], optopt, cmd->name);
 			return 2;
 		}
 		if (!(o->cmds & cmd->bit))
@@ -548,7 +564,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				char name[32];
 
 				snprintf(name, sizeof(name), "--%s", o->name);
-				return bad(name, optarg, err);
+				return bad(cfg->cmd, name, optarg, err);
 			}
 		} else if (o->arg) {
 			*(const char **)((char *)cfg + o->off) = optarg;
@@ -559,36 +575,33 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	return check_together(argc, argv, cfg);
 }
 
-void option_error(const struct option *longopts, const char *word, int opt)
+void option_error(const struct option *longopts, const char *word, int opt, const char *cmd)
 {
-	const char *eq;
+	char why[96] = "unknown", help[64] = "", s[3] = { '-', (char)opt, 0 };
+	const char *eq, *what = word ? word : "?";
 	size_t len;
 
-	/* A long option: getopt's optopt is its value (OPT_JSON is not a
-	 * character), so name it from the word itself. */
+	if (cmd)
+		snprintf(help, sizeof(help), " (usage: dropscope %s --help)", cmd);
+	/* A long option: getopt's optopt is its value (not a character), so
+	 * name it from the word itself. */
 	if (word && word[0] == '-' && word[1] == '-') {
 		eq = strchr(word, '=');
 		len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+		snprintf(why, sizeof(why), "unknown or ambiguous");
 		for (const struct option *o = longopts; o->name; o++) {
 			if (strlen(o->name) < len || strncmp(o->name, word + 2, len))
 				continue;
 			if (eq && o->has_arg == no_argument) {
-				msg_error("invalid option '%s': --%s takes no value", ESC(word),
-					  o->name);
-				return;
+				snprintf(why, sizeof(why), "--%s takes no value", o->name);
+				break;
 			}
 			if (strlen(o->name) == len)
 				break;
 		}
-		msg_error("invalid option '%s': unknown or ambiguous", ESC(word));
-		return;
+	} else if (opt > 0 && opt < 256) {
+		/* A short option, maybe inside a group (-xr): the word may be another. */
+		what = s;
 	}
-	/* A short option, maybe inside a group (-xr): the word may be another. */
-	if (opt > 0 && opt < 256) {
-		char s[3] = { '-', (char)opt, 0 };
-
-		msg_error("invalid option '%s': unknown", ESC(s));
-		return;
-	}
-	msg_error("invalid option '%s': unknown", ESC(word ? word : "?"));
+	msg_error("invalid option '%s': %s%s", ESC(what), why, help);
 }

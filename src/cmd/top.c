@@ -485,6 +485,31 @@ static int check_terminal(void)
 	return 0;
 }
 
+/* curses on the terminal behind stdout; *tty is the stream it writes. */
+static SCREEN *screen_open(FILE **tty)
+{
+	setlocale(LC_ALL, "");
+	/* curses needs a stream with a descriptor; stdout is the watched
+	 * stream of output.c (no descriptor of its own). */
+	*tty = fdopen(dup(STDOUT_FILENO), "w");
+	return *tty ? newterm(NULL, *tty, stdin) : NULL;
+}
+
+/* Keys at once, no echo, no cursor; true when the terminal has colours. */
+static bool screen_setup(void)
+{
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (!has_colors() || start_color() != OK)
+		return false;
+	use_default_colors();
+	init_pair(1, COLOR_CYAN, -1);
+	return true;
+}
+
 int cmd_top(struct config *cfg)
 {
 	struct loader_opts lopts = {};
@@ -540,26 +565,13 @@ int cmd_top(struct config *cfg)
 		.ks = m.ks, .rs = m.rs, .sym = SYM_NAME, .no_reasons = !monitor_has_reasons(&m)
 	};
 
-	setlocale(LC_ALL, "");
-	/* curses needs a stream with a descriptor; stdout is the watched
-	 * stream of output.c (no descriptor of its own). */
-	tty = fdopen(dup(STDOUT_FILENO), "w");
-	scr = tty ? newterm(NULL, tty, stdin) : NULL;
+	scr = screen_open(&tty);
 	if (!scr) {
 		fprintf(stderr, "dropscope top: cannot start the terminal\n");
 		rc = 2;
 		goto out;
 	}
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	if (has_colors() && start_color() == OK) {
-		use_default_colors();
-		init_pair(1, COLOR_CYAN, -1);
-		t.color = true;
-	}
+	t.color = screen_setup();
 	t.start = mono_now();
 	next = t.start + t.interval;
 	end = cfg->duration > 0 ? t.start + cfg->duration : 1e300;

@@ -97,7 +97,7 @@ static struct ksyms *load_symbols(struct monitor *m)
 	 * the tool still counts and addresses print as 0x…. Once: reloads
 	 * every few seconds would repeat it. */
 	if (note[0] && !m->sym_note_said)
-		msg_error("%s", note);
+		msg_info("%s", note);
 	m->sym_note_said |= note[0] != 0;
 	return ks;
 }
@@ -129,10 +129,25 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 	return 0;
 }
 
+/* Signals arrive through a descriptor: no handler, no global state. */
+static int signals_fd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	/* A hangup (the ssh session closed) ends the run as ^C does. */
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* A reader that goes away shows up as EPIPE on write, not death. */
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
 {
 	char err[512];
-	sigset_t mask;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -143,20 +158,11 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (check_privileges())
 		return 1;
 
-	/* Signals arrive through a descriptor: no handler, no global state. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	/* A hangup (the ssh session closed) ends the run as ^C does. */
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	m->sigfd = signals_fd();
 	if (m->sigfd < 0) {
 		msg_error("signalfd: %s", strerror(errno));
 		return 1;
 	}
-	/* A reader that goes away shows up as EPIPE on write, not death. */
-	signal(SIGPIPE, SIG_IGN);
 
 	/* Only these filters need names before attaching. */
 	if (cfg->reasons) {
@@ -222,7 +228,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		}
 	}
 	if (cfg->verbose)
-		msg_error("attached with %s", loader__backend(m->loader));
+		msg_info("attached with %s", loader__backend(m->loader));
 	if (cfg->ready_file) {
 		rc = monitor_write_ready(cfg->ready_file, cfg->force);
 		if (rc) {
@@ -240,10 +246,10 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (!m->rs) {
 		m->rs = reasons__load(NULL);
 		if (!m->rs && cfg->verbose)
-			msg_error("no drop-reason names: %s", strerror(errno));
+			msg_info("no drop-reason names: %s", strerror(errno));
 	}
 	if (cfg->verbose && !monitor_has_reasons(m))
-		msg_error("this kernel passes no drop reason (< 5.17)");
+		msg_info("this kernel passes no drop reason (< 5.17)");
 	if (!m->ks) {
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
