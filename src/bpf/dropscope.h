@@ -22,6 +22,15 @@
 /* A stack id that is no id: the stack could not be taken (stack table
  * full, a hash collision with another stack, an unwinder fault). */
 #define STACK_UNAVAILABLE (-1)
+/* A stack id that says the stack was not taken on purpose: this CPU had
+ * spent its --stack-budget of unwinds for the current second. The drop
+ * is still counted under its key; only its stack is unknown. */
+#define STACK_NOT_UNWOUND (-2)
+/* Default --stack-budget: unwinds per second per CPU. One unwind costs
+ * ~1.4-2.4 us here (bench/README.md), so this bounds --stacks to ~0.2%
+ * of each CPU under any flood, while a CPU dropping fewer than this many
+ * packets a second gets every stack. */
+#define DEFAULT_STACK_BUDGET 1000
 /* Size of the in-kernel --reason table: more names are refused up front. */
 #define MAX_REASON_FILTER 256
 

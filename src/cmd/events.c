@@ -271,7 +271,9 @@ static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 {
 	char frame[SYMDATA_MAX];
 
-	if (!v->n_frames)
+	if (v->e->stack_id == STACK_NOT_UNWOUND)
+		fputs("    [not unwound]\n", x->out);
+	else if (!v->n_frames)
 		fputs("    [stack unavailable]\n", x->out);
 	for (size_t i = 0; i < v->n_frames; i++) {
 		frame_text(x, v->frames[i], frame, sizeof(frame));
@@ -370,7 +372,9 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	if (v->stacks) {
 		char frame[SYMDATA_MAX];
 
-		fputs(",\"stack\":", x->out);
+		/* null: no stack; the budget's skip says so in its own member. */
+		fprintf(x->out, ",\"stack_not_unwound\":%s,\"stack\":",
+			e->stack_id == STACK_NOT_UNWOUND ? "true" : "false");
 		if (!v->n_frames)
 			fputs("null", x->out);
 		for (size_t i = 0; i < v->n_frames; i++) {
@@ -400,7 +404,9 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 		       e->pid ? escape_name(comm, sizeof(comm), e->comm, 16) : "-");
 	if (v->stacks && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
-				v->n_frames ? "" : "unavailable");
+				v->n_frames			   ? ""
+				: e->stack_id == STACK_NOT_UNWOUND ? "not-unwound"
+								   : "unavailable");
 	/* Frames come from symdata, escaped already. */
 	for (size_t i = 0; i < v->n_frames && len < sizeof(comment); i++) {
 		char frame[SYMDATA_MAX];

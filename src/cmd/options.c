@@ -33,6 +33,7 @@ enum {
 	OPT_STACKS,
 	OPT_FOLDED,
 	OPT_MAX_STACKS,
+	OPT_STACK_BUDGET,
 	OPT_HELPER,
 	OPT_LISTEN,
 	OPT_MAX_SERIES,
@@ -73,6 +74,9 @@ void usage(FILE *out)
 	      "      --folded             print stacks as \"root;...;location COUNT\" lines, the\n"
 	      "                           input of flamegraph.pl (implies --stacks)\n"
 	      "      --max-stacks N       size of the in-kernel stack table (default 4096)\n"
+	      "      --stack-budget N     unwind at most N stacks per second per CPU (default\n"
+	      "                           1000; 0 = every drop); drops past it are counted\n"
+	      "                           exactly and shown as \"[not unwound: N]\"\n"
 	      "      --helper FUNC[,FUNC] more generic free helpers for --by caller to look past\n"
 	      "\n"
 	      "Filters (in the kernel):\n"
@@ -229,6 +233,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "folded", no_argument, NULL, OPT_FOLDED },
 		{ "max-stacks", required_argument, NULL, OPT_MAX_STACKS },
+		{ "stack-budget", required_argument, NULL, OPT_STACK_BUDGET },
 		{ "helper", required_argument, NULL, OPT_HELPER },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
@@ -404,6 +409,17 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				return bad("--max-stacks", optarg, "expected 1..262144");
 			cfg->max_stacks = (unsigned)n;
 			break;
+		case OPT_STACK_BUDGET:
+			if (diagnose)
+				return not_for_diagnose("--stack-budget");
+			/* 0 is a value here (no budget), which parse_ulong refuses. */
+			if (strcmp(optarg, "0") && parse_ulong(optarg, 100000000UL, &n))
+				return bad("--stack-budget", optarg, "expected 0..100000000");
+			if (!strcmp(optarg, "0"))
+				n = 0;
+			cfg->stack_budget = (unsigned)n;
+			cfg->stack_budget_set = true;
+			break;
 		case OPT_HELPER:
 			if (!*optarg)
 				return bad("--helper", optarg, "expected function names");
@@ -442,6 +458,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->max_stacks && !(cfg->by & DIM_STACK))
 		return bad("option", "--max-stacks", "needs --stacks (or --folded, --by stack)");
+	if (cfg->stack_budget_set && !(cfg->by & DIM_STACK))
+		return bad("option", "--stack-budget", "needs --stacks (or --folded, --by stack)");
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && !diagnose)
 		return bad("option", "--helper", "needs --by caller");

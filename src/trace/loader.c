@@ -85,6 +85,10 @@ static int set_keys(struct dropscope_bpf *skel, const struct key_opts *k)
 		if (err)
 			return err;
 	}
+	/* The budget's bucket only where there is a budget to keep. */
+	skel->rodata->stack_budget = dims & DIM_STACK ? k->stack_budget : 0;
+	if (!skel->rodata->stack_budget)
+		bpf_map__set_autocreate(skel->maps.stack_budget_state, false);
 	if (dims & DIM_STACK) {
 		if (k->max_stacks) {
 			err = bpf_map__set_max_entries(skel->maps.stacks, k->max_stacks);

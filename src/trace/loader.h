@@ -39,6 +39,7 @@ struct event_opts {
 struct key_opts {
 	__u32 dims;		   /* enum key_dim; 0 = DIMS_BASE */
 	__u32 max_stacks;	   /* stack table size, 0 = DEFAULT_MAX_STACKS */
+	__u32 stack_budget;	   /* unwinds per second per CPU, 0 = every drop */
 	const __u64 *helper_start; /* --by caller: n_helpers [start, end) ranges */
 	const __u64 *helper_end;
 	int n_helpers;

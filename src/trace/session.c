@@ -124,6 +124,7 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 
 	k->dims = DIMS_BASE | cfg->by;
 	k->max_stacks = cfg->max_stacks;
+	k->stack_budget = cfg->stack_budget_set ? cfg->stack_budget : DEFAULT_STACK_BUDGET;
 	if (!(cfg->by & DIM_CALLER))
 		return 0;
 	if (!m->ks) {

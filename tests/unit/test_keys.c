@@ -550,8 +550,54 @@ static void test_report_json_dims(void **state)
 		  "\"netns\":11,\"comm\":\"x\\\"y\",\"cgroup\":null,\"cgroup_id\":5,\"stacks\":["
 		  "{\"count\":3,\"frames\":[\"__udp4_lib_rcv+0x4bc/0xd00\","
 		  "\"ip_protocol_deliver_rcu+0xd8/0x100\",\"ip_local_deliver_finish+0x81/0x100\"]},"
-		  "{\"count\":1,\"frames\":null}]}],\"not_counted\":0,\"missed\":0,\"filtered\":0}"
+		  "{\"count\":1,\"frames\":null}],\"not_unwound\":0}],\"not_counted\":0,"
+		  "\"missed\":0,\"filtered\":0}"
 		  "\n");
+}
+
+/*
+ * Drops over --stack-budget: their own line, last in the row whatever -t
+ * says, so that the stacks shown and it add up to the row's count; a
+ * frame of its own in --folded; a member of its own in JSON.
+ */
+static void test_report_not_unwound(void **state)
+{
+	struct drop_delta rows[] = {
+		{ .key = { .location = UDP, .reason = 2, .stack_id = STACK_NOT_UNWOUND },
+		  .count = 40 },
+		{ .key = { .location = UDP, .reason = 2, .stack_id = 0 }, .count = 5 },
+		{ .key = { .location = UDP, .reason = 2, .stack_id = 1 }, .count = 2 },
+	};
+	struct capture c;
+	struct report *r = cap_open(&c);
+
+	(void)state;
+	r->dims = DIM_LOCATION | DIM_STACK;
+	r->top = 1;
+	report__interval(r, rows, 3, &none, 1.0, 1.0);
+	r->top = 0;
+	r->folded = true;
+	report__interval(r, rows, 3, &none, 1.0, 1.0);
+	r->folded = false;
+	r->json = true;
+	r->dims = DIM_STACK;
+	report__interval(r, rows, 1, &none, 1.0, 1.0);
+	cap_check(&c,
+		  "\n"
+		  "47 packets dropped at __udp4_lib_rcv\n"
+		  "    5 packets:\n"
+		  "        __udp4_lib_rcv+0x4bc/0xd00\n"
+		  "        ip_protocol_deliver_rcu+0xd8/0x100\n"
+		  "        ip_local_deliver_finish+0x81/0x100\n"
+		  "    [not unwound: 40]\n"
+		  "[not_unwound];__udp4_lib_rcv 40\n"
+		  "ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
+		  "ip_local_deliver_finish;__udp4_lib_rcv 2\n"
+		  "{\"timestamp\":1.000000,\"interval\":1.000000,\"entries\":[{\"count\":40,"
+		  "\"address\":\"0xffffffff811024bc\",\"symbol\":\"__udp4_lib_rcv\","
+		  "\"offset\":1212,\"size\":3328,\"module\":\"kernel\",\"reason\":null,"
+		  "\"reason_code\":2,\"protocol\":\"0x0000\",\"stacks\":[],\"not_unwound\":40}],"
+		  "\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
 }
 
 int main(int argc, char **argv)
@@ -572,6 +618,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_report_stacks_text),
 		cmocka_unit_test(test_report_folded),
 		cmocka_unit_test(test_report_folded_merges),
+		cmocka_unit_test(test_report_not_unwound),
 		cmocka_unit_test(test_report_json_dims),
 	};
 
