@@ -27,13 +27,13 @@ const volatile bool events_enabled = false; /* events mode: copy each drop out *
 const volatile __u32 snaplen = 128;
 const volatile __u64 rate_per_sec = 0;	   /* events per second, 0 = no cap */
 const volatile __u32 key_dims = DIMS_BASE; /* enum key_dim: what --by asked for */
+/* --by caller: how many entries the helper table can have (the built-in
+ * names and --helper's): a constant bound for is_helper()'s loop, which
+ * keeps verifying the nested loops of find_caller() at ~4 ms instead of
+ * the ~40 ms that MAX_HELPERS iterations take. */
+const volatile __u32 n_helper_slots = 0;
 /* --stack-budget: stack unwinds per second per CPU, 0 = every drop. */
 const volatile __u32 stack_budget = 0;
-/* --by caller: [start, end) of the generic free/drop helpers to look
- * past (src/helpers.c), n_helpers of them. */
-const volatile __u32 n_helpers = 0;
-const volatile __u64 helper_start[MAX_HELPERS] = {};
-const volatile __u64 helper_end[MAX_HELPERS] = {};
 
 /*
  * --rate's token bucket, shared by all CPUs. Updates race between CPUs
@@ -120,6 +120,19 @@ struct {
 	__type(value, struct stack_bucket);
 } stack_budget_state SEC(".maps");
 
+/*
+ * --by caller: the generic free/drop helpers to look past
+ * (trace/caller_skip.c). A map, not .rodata, so that the program can be
+ * attached before user space has read kallsyms for their addresses:
+ * until `ready`, drops get CALLER_PENDING and a stack id (fill_dims()).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct helper_table);
+} helpers SEC(".maps");
+
 /* --by caller's view of the top of the stack (too big for the BPF stack). */
 struct caller_frames {
 	__u64 ip[CALLER_DEPTH];
@@ -203,15 +216,22 @@ static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
 	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
-static __always_inline bool is_helper(__u64 ip)
+static __noinline int is_helper(__u64 ip)
 {
+	const struct helper_table *t;
+	__u32 zero = 0;
+
+	t = bpf_map_lookup_elem(&helpers, &zero);
+	if (!t)
+		return 0;
 	for (__u32 i = 0; i < MAX_HELPERS; i++) {
-		if (i >= n_helpers)
+		/* Slots past t->n are [0, 0): they never match. */
+		if (i >= n_helper_slots)
 			break;
-		if (ip >= helper_start[i] && ip < helper_end[i])
-			return true;
+		if (ip >= t->start[i] && ip < t->end[i])
+			return 1;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -222,7 +242,7 @@ static __always_inline bool is_helper(__u64 ip)
  * among the top frames or everything there is a helper: unknown, never
  * a guess.
  */
-static __always_inline __u64 find_caller(void *ctx, __u64 location)
+static __always_inline __u64 find_caller(void *ctx, __u64 location, const struct helper_table *t)
 {
 	struct caller_frames *f;
 	__u32 zero = 0, start = CALLER_DEPTH, i;
@@ -329,9 +349,23 @@ static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk
 		bpf_get_current_comm(key->comm, sizeof(key->comm));
 	if (key_dims & DIM_CGROUP)
 		key->cgroup = drop_cgroup(skb, rx_sk);
-	if (key_dims & DIM_CALLER)
-		key->caller = find_caller(ctx, key->location);
-	if (key_dims & DIM_STACK) {
+	if (key_dims & DIM_CALLER) {
+		const struct helper_table *t;
+		__u32 zero = 0;
+		long id;
+
+		t = bpf_map_lookup_elem(&helpers, &zero);
+		if (t && t->ready) {
+			key->caller = find_caller(ctx, key->location, t);
+		} else {
+			/* The first milliseconds: the stack, for user space to
+			 * find the caller in (it doubles as --stacks' stack). */
+			id = bpf_get_stackid(ctx, &stacks, 0);
+			key->caller = CALLER_PENDING;
+			key->stack_id = id < 0 ? STACK_UNAVAILABLE : (__s32)id;
+		}
+	}
+	if ((key_dims & DIM_STACK) && key->caller != CALLER_PENDING) {
 		long id;
 
 		if (stack_budget && !unwind_allowed()) {

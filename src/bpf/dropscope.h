@@ -19,6 +19,23 @@
  * generic helpers it can skip (the verifier walks both loops). */
 #define CALLER_DEPTH 24
 #define MAX_HELPERS  24
+/*
+ * --by caller before the helper table is in the kernel (user space fills
+ * it once attached, after reading kallsyms): the caller is not known yet,
+ * so the key says so and carries the drop's stack id instead; user space
+ * finds the caller in that stack (caller_from_frames()). No kernel text
+ * address is 1.
+ */
+#define CALLER_PENDING 1ULL
+
+/* The generic free helpers --by caller looks past, as [start, end)
+ * ranges: one entry of the `helpers` array map, filled after attaching. */
+struct helper_table {
+	__u32 ready; /* 0 until user space has written the ranges */
+	__u32 n;
+	__u64 start[MAX_HELPERS];
+	__u64 end[MAX_HELPERS];
+};
 /* A stack id that is no id: the stack could not be taken (stack table
  * full, a hash collision with another stack, an unwinder fault). */
 #define STACK_UNAVAILABLE (-1)

@@ -254,6 +254,41 @@ static void test_helpers(void **state)
 	ksyms__free(ks);
 }
 
+/*
+ * The caller of a drop counted before the helper table was in the kernel,
+ * found in its raw stack as the BPF program finds it: the location when it
+ * is not a helper; else the first non-helper frame above the location's
+ * own; 0 when the location is not in the top CALLER_DEPTH frames or only
+ * helpers follow it there.
+ */
+static void test_caller_from_frames(void **state)
+{
+	const __u64 start[] = { 0x1000, 0x3000 }, end[] = { 0x1100, 0x3100 };
+	const __u64 trace = 0x9000, loc = 0x1010, inner = 0x3020, caller = 0x5000;
+	const __u64 s1[] = { trace, trace + 8, loc, inner, caller, 0x6000 };
+	const __u64 s2[] = { trace, loc, inner };
+	__u64 deep[CALLER_DEPTH + 4];
+	(void)state;
+
+	assert_true(caller_from_frames(s1, 6, 0x7777, start, end, 2) == 0x7777);
+	assert_true(caller_from_frames(s1, 6, loc, start, end, 2) == caller);
+	assert_true(caller_from_frames(s2, 3, loc, start, end, 2) == 0);
+	assert_true(caller_from_frames(s1, 6, 0x1050, start, end, 2) == 0);
+	assert_true(caller_from_frames(NULL, 0, loc, start, end, 2) == 0);
+	for (size_t i = 0; i < sizeof(deep) / sizeof(deep[0]); i++)
+		deep[i] = trace;
+	deep[CALLER_DEPTH - 2] = loc;
+	deep[CALLER_DEPTH - 1] = caller;
+	assert_true(caller_from_frames(deep, CALLER_DEPTH + 4, loc, start, end, 2) == caller);
+	/* The caller past the top CALLER_DEPTH frames: unknown, as in the kernel. */
+	deep[CALLER_DEPTH - 1] = inner;
+	deep[CALLER_DEPTH] = caller;
+	assert_true(caller_from_frames(deep, CALLER_DEPTH + 4, loc, start, end, 2) == 0);
+	/* The table's size bound: the built-ins plus --helper's names. */
+	assert_int_equal(helpers_slots(NULL) + 2, helpers_slots("a,?b"));
+	assert_int_equal(helpers_slots("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o"), MAX_HELPERS);
+}
+
 /* ---- cgroups ---- */
 
 static void test_cgroups(void **state)
@@ -612,6 +647,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stacks_trim),
 		cmocka_unit_test(test_stacks_cache),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_caller_from_frames),
 		cmocka_unit_test(test_cgroups),
 		cmocka_unit_test(test_report_dims_text),
 		cmocka_unit_test(test_report_caller),
