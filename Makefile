@@ -42,8 +42,9 @@ CFLAGS      ?= -O2 -g
 DS_CPPFLAGS := -D_GNU_SOURCE -Isrc -I$(OUT)
 DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 DS_LDFLAGS  :=
-# libmicrohttpd is loaded by the exporter at run time (src/lib/microhttpd.h says why).
-LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
+# libmicrohttpd is loaded by the exporter at run time (src/lib/microhttpd.h says why),
+# libpcap by events mode when given an expression (src/trace/pcap_filter.c).
+LIBS        := -lbpf -lelf -lz -ldl -lmnl -lcap -lncursesw -ltinfo
 # The exporter, diagnose and the netlink counter and socket readers
 # (`dropscope exporter`, `dropscope counters`, `dropscope diagnose`): they
 # need libmnl.
