@@ -64,6 +64,11 @@ struct drop_key {
 	__u32 pad2;
 	char dev[16];  /* skb->dev's name at the drop */
 	char comm[16]; /* the task the drop ran in */
+	/* With netns: the namespace's cookie (net->net_cookie, what
+	 * SO_NETNS_COOKIE returns), which the kernel never reuses, unlike
+	 * the inode: two namespaces that had the same inode one after the
+	 * other stay two rows. 0 where the kernel has no cookie (< 5.14). */
+	__u64 netns_cookie;
 };
 #define BASE_KEY_SIZE 16
 
@@ -114,6 +119,10 @@ struct drop_event {
 	char comm[16];
 	char ifname[16];
 	__s32 stack_id; /* in the `stacks` map (--stacks), else STACK_UNAVAILABLE */
+	__u16 family;	/* AF_* of the skb's socket, 0 = none (drop classes) */
+	__u16 pad;
+	__u32 pad2;
+	__u64 netns_cookie; /* as in struct drop_key, 0 = the kernel has none */
 	/* caplen bytes are used; the rest is room the BPF side's masked
 	 * bounds need (see copy_packet()) */
 	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];

@@ -60,6 +60,7 @@ struct ns_common {
 
 struct net {
 	struct ns_common ns;
+	__u64 net_cookie; /* since 5.14: never reused (SO_NETNS_COOKIE) */
 };
 
 typedef struct {
@@ -75,6 +76,7 @@ struct net_device {
 
 struct sock_common {
 	possible_net_t skc_net;
+	unsigned short skc_family;
 };
 
 struct kernfs_node {

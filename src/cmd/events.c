@@ -355,7 +355,8 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 		(long long)(v->wall_ns / 1000000000LL), (long long)(v->wall_ns % 1000000000LL),
 		e->cpu, e->pid);
 	json_member_str(x->out, "comm", e->pid ? e->comm : NULL);
-	fprintf(x->out, ",\"netns\":%u,\"ifindex\":%u,", e->netns, e->ifindex);
+	fprintf(x->out, ",\"netns\":%u,\"netns_cookie\":%llu,\"ifindex\":%u,", e->netns,
+		(unsigned long long)e->netns_cookie, e->ifindex);
 	json_member_str(x->out, "dev", e->ifname[0] ? e->ifname : NULL);
 	fprintf(x->out, ",\"len\":%u,\"caplen\":%u,\"nonlinear\":%s,", e->len, e->caplen,
 		e->flags & EV_NONLINEAR ? "true" : "false");

@@ -250,6 +250,10 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	if (ctx->dims & DIM_NETNS) {
 		snprintf(num, sizeof(num), "%u", k->netns);
 		labels_add(l, "netns", num);
+		/* The inode is what people know, the cookie what keeps two
+		 * namespaces that had the same inode two series. */
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)k->netns_cookie);
+		labels_add(l, "netns_cookie", num);
 	}
 	if (ctx->dims & DIM_COMM)
 		labels_add(l, "comm", k->comm);
@@ -446,11 +450,9 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	static const struct {
 		__u32 dim;
 		const char *label;
-	} extra[] = { { DIM_DEV, "device" },
-		      { DIM_NETNS, "netns" },
-		      { DIM_COMM, "comm" },
-		      { DIM_CGROUP, "cgroup" },
-		      { DIM_CALLER, "caller" } };
+	} extra[] = { { DIM_DEV, "device" },	     { DIM_NETNS, "netns" },
+		      { DIM_NETNS, "netns_cookie" }, { DIM_COMM, "comm" },
+		      { DIM_CGROUP, "cgroup" },	     { DIM_CALLER, "caller" } };
 	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
 		if (ctx->dims & extra[i].dim)
 			labels_add(&other, extra[i].label, "other");

@@ -475,7 +475,8 @@ static void json_dims(const struct report *r, const struct drop_key *k, __u32 di
 		fprintf(r->out, ",\"ifindex\":%u", k->ifindex);
 	}
 	if (dims & DIM_NETNS)
-		fprintf(r->out, ",\"netns\":%u", k->netns);
+		fprintf(r->out, ",\"netns\":%u,\"netns_cookie\":%llu", k->netns,
+			(unsigned long long)k->netns_cookie);
 	if (dims & DIM_COMM) {
 		fputc(',', r->out);
 		json_member_str(r->out, "comm", k->comm[0] ? k->comm : NULL);

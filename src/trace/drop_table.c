@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -31,9 +32,22 @@ struct counts {
 	/* counts__totals() batch buffers, allocated at first use */
 	struct drop_key *bkeys;
 	__u64 *bvals;
-	bool no_batch;	/* the kernel has no batch lookup for this map (< 5.6) */
-	__u32 key_size; /* of the map's keys: BASE_KEY_SIZE or the whole struct */
+	bool no_batch;	   /* the kernel has no batch lookup for this map (< 5.6) */
+	__u32 key_size;	   /* of the map's keys: BASE_KEY_SIZE or the whole struct */
+	bool cookie_noted; /* the kernel has no netns cookie: said once */
 };
+
+/* A namespace without a cookie: the kernel has no net->net_cookie (< 5.14),
+ * so rows are keyed by the inode alone, which the kernel reuses. Said
+ * once, where it first shows. */
+static void note_cookie(struct counts *c, const struct drop_key *k)
+{
+	if (c->cookie_noted || !k->netns || k->netns_cookie)
+		return;
+	c->cookie_noted = true;
+	fprintf(stderr, "dropscope: note: this kernel has no network namespace cookie (< 5.14): "
+			"namespaces are told apart by inode, which the kernel reuses\n");
+}
 
 static struct slot *slot_of(struct counts *c, const struct drop_key *k)
 {
@@ -150,6 +164,7 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
 			continue;
 		total = sum_percpu(c);
+		note_cookie(c, &key);
 		s = slot_of(c, &key);
 		if (!s->used) {
 			s->used = true;

@@ -62,8 +62,10 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		m.caller = k->caller;
 	if (d & DIM_CGROUP)
 		m.cgroup = k->cgroup;
-	if (d & DIM_NETNS)
+	if (d & DIM_NETNS) {
 		m.netns = k->netns;
+		m.netns_cookie = k->netns_cookie;
+	}
 	if (d & DIM_DEV) {
 		m.ifindex = k->ifindex;
 		memcpy(m.dev, k->dev, sizeof(m.dev));

@@ -547,7 +547,7 @@ static void test_report_json_dims(void **state)
 		  "\"offset\":30,\"size\":208,\"module\":\"kernel\",\"reason\":null,"
 		  "\"reason_code\":2,\"protocol\":\"IPv4\",\"caller\":\"__dev_xmit_skb\","
 		  "\"caller_address\":\"0xffffffff81100720\",\"dev\":\"lo\",\"ifindex\":1,"
-		  "\"netns\":11,\"comm\":\"x\\\"y\",\"cgroup\":null,\"cgroup_id\":5,\"stacks\":["
+		  "\"netns\":11,\"netns_cookie\":0,\"comm\":\"x\\\"y\",\"cgroup\":null,\"cgroup_id\":5,\"stacks\":["
 		  "{\"count\":3,\"frames\":[\"__udp4_lib_rcv+0x4bc/0xd00\","
 		  "\"ip_protocol_deliver_rcu+0xd8/0x100\",\"ip_local_deliver_finish+0x81/0x100\"]},"
 		  "{\"count\":1,\"frames\":null}]}],\"not_counted\":0,\"missed\":0,\"filtered\":0}"
