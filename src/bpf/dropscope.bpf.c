@@ -448,6 +448,7 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
 	e->location = key->location;
 	e->reason = key->reason;
 	e->protocol = key->protocol;
+	e->family = key->family;
 	/* The count's stack is the event's: one unwind per drop. */
 	e->stack_id = key_dims & DIM_STACK ? key->stack_id : STACK_UNAVAILABLE;
 	e->cpu = bpf_get_smp_processor_id();
@@ -480,6 +481,30 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
 		stat_inc(STAT_EV_SENT);
 }
 
+/*
+ * The family of the socket holding the skb (the receiving one, else
+ * skb->sk), for the drop classes: a queue purge of an AF_UNIX, packet or
+ * netlink socket's own queue is a socket closing, the same reason on a
+ * queue of packets in flight a real drop. Only queue purges pay the
+ * reads; a kernel without QUEUE_PURGE (its purges say NOT_SPECIFIED or
+ * nothing) reads it for every drop.
+ */
+static __always_inline __u16 skb_family(struct sk_buff *skb, __u32 reason, struct sock *rx_sk,
+					bool direct)
+{
+	struct sock *sk;
+
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE) &&
+	    reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE))
+		return 0;
+	if (rx_sk)
+		return BPF_CORE_READ(rx_sk, __sk_common.skc_family);
+	sk = direct ? skb->sk : BPF_CORE_READ(skb, sk);
+	if (!sk)
+		return 0;
+	return direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
@@ -498,6 +523,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	key.location = location;
 	key.reason = reason;
 	key.protocol = proto;
+	key.family = skb_family(skb, reason, rx_sk, direct);
 	if (key_dims & ~DIMS_BASE)
 		fill_dims(ctx, &key, skb, rx_sk, direct);
 

@@ -40,8 +40,12 @@ enum key_dim {
 	DIM_CGROUP = 1 << 6,
 	DIM_CALLER = 1 << 7,
 	DIM_STACK = 1 << 8,
+	/* Derived in user space from what the kernel keys (never passed to
+	 * the BPF side): the drop class (trace/classes.h). */
+	DIM_CLASS = 1 << 9,
 };
 #define DIMS_BASE (DIM_LOCATION | DIM_REASON | DIM_PROTO)
+#define DIMS_USER DIM_CLASS
 
 /*
  * One row of the in-kernel count table. The default mode uses only the
@@ -54,14 +58,19 @@ struct drop_key {
 	__u64 location; /* return address of the kfree_skb() caller */
 	__u32 reason;	/* enum skb_drop_reason, 0 where the kernel has none */
 	__u16 protocol; /* skb->protocol in host order (ETH_P_*) */
-	__u16 pad;
+	/* AF_* of the socket holding the skb, for the drop classes
+	 * (trace/classes.c): read only for the reason whose rows the class
+	 * table tells apart by family (queue purges), else 0. */
+	__u16 family;
 	/* BASE_KEY_SIZE ends here */
 	__u64 caller;	/* first non-helper frame from the location up, 0 = unknown */
 	__u64 cgroup;	/* cgroup v2 id: the owning socket's, else the task's */
 	__u32 netns;	/* inode */
 	__u32 ifindex;	/* of skb->dev, in its namespace */
 	__s32 stack_id; /* in the `stacks` map, or STACK_UNAVAILABLE */
-	__u32 pad2;
+	/* User space only (the kernel leaves it 0): enum drop_class, set by
+	 * the collection layer from trace/classes.c when it reads the row. */
+	__u32 cls;
 	char dev[16];  /* skb->dev's name at the drop */
 	char comm[16]; /* the task the drop ran in */
 	/* With netns: the namespace's cookie (net->net_cookie, what

@@ -120,8 +120,11 @@ struct trace_entry {
 	int pid;
 };
 
+/* Values here are placeholders: bpf_core_enum_value() relocates each
+ * against the running kernel's enum, and _exists() says whether it has it. */
 enum skb_drop_reason {
 	SKB_DROP_REASON_NOT_SPECIFIED_PLACEHOLDER__,
+	SKB_DROP_REASON_QUEUE_PURGE,
 };
 
 struct trace_event_raw_kfree_skb {

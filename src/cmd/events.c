@@ -65,6 +65,7 @@ struct ev_ctx {
 	__u64 lines_handled;
 	__u64 line_end[LINE_RING];
 	__u64 expr_filtered, malformed, limit;
+	__u64 class_filtered; /* events of the class --class hides */
 	struct iface ifaces[MAX_IFACES];
 	int n_ifaces;
 	time_t cached_sec; /* the last second formatted, and its text */
@@ -250,6 +251,7 @@ struct ev_view {
 	const struct ksym *sym; /* NULL: no symbol for the location */
 	const char *reason;
 	char rbuf[32];
+	enum drop_class cls;
 	const char *loc;
 	const __u64 *frames; /* --stacks: from the location down, NULL: none */
 	size_t n_frames;     /* at most EVENT_FRAMES */
@@ -361,6 +363,7 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	fprintf(x->out, ",\"len\":%u,\"caplen\":%u,\"nonlinear\":%s,", e->len, e->caplen,
 		e->flags & EV_NONLINEAR ? "true" : "false");
 	json_member_str(x->out, "reason", v->reason);
+	fprintf(x->out, ",\"class\":\"%s\"", classes_name(v->cls));
 	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
 		(unsigned long long)e->location);
 	json_member_str(x->out, "location", v->loc);
@@ -439,6 +442,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (!v.sym)
 		x->sym_missed = true;
 	v.reason = reason_text(x, e->reason, v.rbuf, sizeof(v.rbuf));
+	v.cls = classes_of(x->m->rs, x->m->ks, e->reason, e->location, e->family);
+	if (!classes_shown(x->cfg->classes, v.cls)) {
+		x->class_filtered++;
+		return 0;
+	}
 	packet__parse(e->data, e->caplen, e->len, &v.p);
 	v.stacks = x->m->stacks != NULL;
 	v.n_frames =
@@ -605,7 +613,7 @@ int cmd_events(struct config *cfg)
 		printed = x.handled;
 	/* Events written but never handled: left in the ring after --count,
 	 * or after the reader of our output went away. */
-	unread = st[STAT_EV_SENT] - x.handled - x.expr_filtered - x.malformed;
+	unread = st[STAT_EV_SENT] - x.handled - x.expr_filtered - x.malformed - x.class_filtered;
 	fprintf(stderr,
 		"dropscope: %llu drops counted: %llu events printed, %llu filtered by expression, "
 		"%llu over --rate, %llu lost",
@@ -614,6 +622,8 @@ int cmd_events(struct config *cfg)
 		(unsigned long long)st[STAT_EV_LOST]);
 	if (x.malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)x.malformed);
+	if (x.class_filtered)
+		fprintf(stderr, ", %llu hidden by --class", (unsigned long long)x.class_filtered);
 	if (x.handled > printed)
 		fprintf(stderr, ", %llu not written (output error)",
 			(unsigned long long)(x.handled - printed));

@@ -30,6 +30,7 @@ enum {
 	OPT_SNAPLEN,
 	OPT_RATE,
 	OPT_BY,
+	OPT_CLASS,
 	OPT_STACKS,
 	OPT_FOLDED,
 	OPT_MAX_STACKS,
@@ -67,7 +68,10 @@ void usage(FILE *out)
 	      "                           events mode defaults to data without \"[kernel]\"\n"
 	      "      --json               one JSON object per interval (per event in events mode)\n"
 	      "      --by KEY[,KEY...]    group counts by: location (default), reason, proto,\n"
-	      "                           dev, netns, comm, cgroup, caller, stack (see below)\n"
+	      "                           dev, netns, comm, cgroup, caller, stack, class\n"
+	      "                           (see below)\n"
+	      "      --class CLASS        drop (what the network refused), close (what sockets\n"
+	      "                           closing discarded unread) or all (default)\n"
 	      "      --stacks             count per kernel stack too, and print each row's stacks\n"
 	      "                           (events mode: each event's stack); same as --by +stack\n"
 	      "      --folded             print stacks as \"root;...;location COUNT\" lines, the\n"
@@ -227,6 +231,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "class", required_argument, NULL, OPT_CLASS },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "folded", no_argument, NULL, OPT_FOLDED },
 		{ "max-stacks", required_argument, NULL, OPT_MAX_STACKS },
@@ -386,6 +391,10 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			cfg->by |= dims;
 			break;
 		}
+		case OPT_CLASS:
+			if (classes_parse(optarg, &cfg->classes))
+				return bad("--class", optarg, "expected drop, close or all");
+			break;
 		case OPT_STACKS:
 			if (diagnose)
 				return not_for_diagnose("--stacks");

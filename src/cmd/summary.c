@@ -59,7 +59,8 @@ int cmd_summary(struct config *cfg)
 			       .cgroups = m.cgroups,
 			       .no_reasons = !monitor_has_reasons(&m),
 			       .json = cfg->json,
-			       .top = cfg->top };
+			       .top = cfg->top,
+			       .class_note = cfg->classes == CLASSES_ALL };
 	report__start(&rep);
 	if (output_failed()) {
 		rc = -1;

@@ -244,6 +244,8 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 		proto = num;
 	}
 	labels_add(l, "protocol", proto);
+	/* Always there: an alert on real drops filters class="drop". */
+	labels_add(l, "class", classes_name((enum drop_class)k->cls));
 
 	if (ctx->dims & DIM_DEV)
 		labels_add(l, "device", k->dev[0] ? k->dev : "");
@@ -446,6 +448,7 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	labels_add(&other, "location", "other");
 	labels_add(&other, "reason", "other");
 	labels_add(&other, "protocol", "other");
+	labels_add(&other, "class", "other");
 	/* The same label names as every other series of the family. */
 	static const struct {
 		__u32 dim;

@@ -34,6 +34,10 @@ struct report {
 	__u32 dims;
 	struct stacks *stacks;	 /* --stacks: the kernel's stack table */
 	struct cgroups *cgroups; /* --by cgroup: id to path */
+	/* Text: one line per interval saying how many of its drops were
+	 * sockets closing (class close) and that --class drop hides them;
+	 * set when no --class was given. */
+	bool class_note;
 };
 
 void report__start(const struct report *r);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include "symbols/source.h"
+#include "trace/classes.h"
 #include "trace/loader.h"
 
 struct config {
@@ -39,6 +40,7 @@ struct config {
 	const char *proto;
 	const char *reasons;
 	const char *location;
+	enum class_filter classes; /* --class, in every view */
 	/* events */
 	unsigned snaplen;
 	unsigned rate;

@@ -10,6 +10,7 @@ static const struct {
 	{ "location", DIM_LOCATION }, { "reason", DIM_REASON }, { "proto", DIM_PROTO },
 	{ "dev", DIM_DEV },	      { "netns", DIM_NETNS },	{ "comm", DIM_COMM },
 	{ "cgroup", DIM_CGROUP },     { "caller", DIM_CALLER }, { "stack", DIM_STACK },
+	{ "class", DIM_CLASS },
 };
 
 int keys_parse(const char *list, __u32 *out, char *bad, size_t badlen)
@@ -45,7 +46,7 @@ const char *keys_name(__u32 dim)
 
 const char *keys_names(void)
 {
-	return "location, reason, proto, dev, netns, comm, cgroup, caller, stack";
+	return "location, reason, proto, dev, netns, comm, cgroup, caller, stack, class";
 }
 
 struct drop_key keys_mask(const struct drop_key *k, __u32 d)
@@ -74,6 +75,8 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		memcpy(m.comm, k->comm, sizeof(m.comm));
 	if (d & DIM_STACK)
 		m.stack_id = k->stack_id;
+	if (d & DIM_CLASS)
+		m.cls = k->cls;
 	return m;
 }
 

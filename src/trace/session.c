@@ -122,7 +122,7 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 	char bad[320];
 	int n;
 
-	k->dims = DIMS_BASE | cfg->by;
+	k->dims = (DIMS_BASE | cfg->by) & ~DIMS_USER;
 	k->max_stacks = cfg->max_stacks;
 	if (!(cfg->by & DIM_CALLER))
 		return 0;
@@ -221,6 +221,9 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		fprintf(stderr, "dropscope: out of memory\n");
 		return 1;
 	}
+	/* Classes are named when rows are read: symbols and reasons load
+	 * below, and reload; the counts see them through m. */
+	counts__set_classes(m->counts, &m->ks, &m->rs, cfg->classes);
 	if (cfg->by & DIM_STACK) {
 		m->stacks = stacks__new(loader__stacks_fd(m->loader),
 					cfg->max_stacks ? cfg->max_stacks : DEFAULT_MAX_STACKS);
