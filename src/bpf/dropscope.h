@@ -43,9 +43,12 @@ enum key_dim {
 	/* Derived in user space from what the kernel keys (never passed to
 	 * the BPF side): the drop class (trace/classes.h). */
 	DIM_CLASS = 1 << 9,
+	/* The workload (counters/workload.h), named from the netns and the
+	 * cgroup, which the kernel keys instead. */
+	DIM_WORKLOAD = 1 << 10,
 };
 #define DIMS_BASE (DIM_LOCATION | DIM_REASON | DIM_PROTO)
-#define DIMS_USER DIM_CLASS
+#define DIMS_USER (DIM_CLASS | DIM_WORKLOAD)
 
 /*
  * One row of the in-kernel count table. The default mode uses only the

@@ -39,6 +39,7 @@ enum {
 	OPT_MAX_SERIES,
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
+	OPT_WORKLOAD_ROOT,
 	OPT_FORCE,
 };
 
@@ -68,10 +69,13 @@ void usage(FILE *out)
 	      "                           events mode defaults to data without \"[kernel]\"\n"
 	      "      --json               one JSON object per interval (per event in events mode)\n"
 	      "      --by KEY[,KEY...]    group counts by: location (default), reason, proto,\n"
-	      "                           dev, netns, comm, cgroup, caller, stack, class\n"
+	      "                           dev, netns, comm, cgroup, caller, stack, class,\n"
+	      "                           workload\n"
 	      "                           (see below)\n"
 	      "      --class CLASS        drop (what the network refused), close (what sockets\n"
 	      "                           closing discarded unread) or all (default)\n"
+	      "      --workload-root DIR  --by workload reads container runtimes' state below\n"
+	      "                           DIR (a node's / mounted elsewhere; default /)\n"
 	      "      --stacks             count per kernel stack too, and print each row's stacks\n"
 	      "                           (events mode: each event's stack); same as --by +stack\n"
 	      "      --folded             print stacks as \"root;...;location COUNT\" lines, the\n"
@@ -240,6 +244,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "workload-root", required_argument, NULL, OPT_WORKLOAD_ROOT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{},
 	};
@@ -431,6 +436,12 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			cfg->max_series = (unsigned)n;
 			break;
 		case OPT_TLS_CERT:
+		case OPT_WORKLOAD_ROOT:
+			if (!*optarg || *optarg != '/')
+				return bad("--workload-root", optarg,
+					   "expected an absolute directory");
+			cfg->workload_root = optarg;
+			break;
 		case OPT_TLS_KEY:
 			if (!exporter)
 				return bad("option", c == OPT_TLS_CERT ? "--tls-cert" : "--tls-key",

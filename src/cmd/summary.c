@@ -57,6 +57,7 @@ int cmd_summary(struct config *cfg)
 			       .folded = cfg->folded,
 			       .stacks = m.stacks,
 			       .cgroups = m.cgroups,
+			       .workloads = m.workloads,
 			       .no_reasons = !monitor_has_reasons(&m),
 			       .json = cfg->json,
 			       .top = cfg->top,

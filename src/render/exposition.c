@@ -10,6 +10,7 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "counters/cgroups.h"
+#include "counters/workload.h"
 #include "render/exposition.h"
 #include "trace/packet.h"
 
@@ -259,6 +260,10 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	}
 	if (ctx->dims & DIM_COMM)
 		labels_add(l, "comm", k->comm);
+	if (ctx->dims & DIM_WORKLOAD)
+		labels_add(l, "workload",
+			   workloads__name(ctx->workloads, ctx->cgroups, k->netns, k->netns_cookie,
+					   k->cgroup));
 	if (ctx->dims & DIM_CGROUP) {
 		const char *path = cgroups__path(ctx->cgroups, k->cgroup);
 
@@ -455,7 +460,8 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 		const char *label;
 	} extra[] = { { DIM_DEV, "device" },	     { DIM_NETNS, "netns" },
 		      { DIM_NETNS, "netns_cookie" }, { DIM_COMM, "comm" },
-		      { DIM_CGROUP, "cgroup" },	     { DIM_CALLER, "caller" } };
+		      { DIM_WORKLOAD, "workload" },  { DIM_CGROUP, "cgroup" },
+		      { DIM_CALLER, "caller" } };
 	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
 		if (ctx->dims & extra[i].dim)
 			labels_add(&other, extra[i].label, "other");

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "counters/cgroups.h"
+#include "counters/workload.h"
 #include "lib/escape.h"
 #include "lib/json.h"
 #include "trace/classes.h"
@@ -217,6 +218,14 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	}
 	if (dims & DIM_CLASS)
 		fprintf(r->out, "%sclass=%s%s", lead, classes_name((enum drop_class)k->cls), trail);
+	/* Already "key=value" words (pod=NS/NAME container=C): as they are. */
+	if (dims & DIM_WORKLOAD) {
+		fputs(lead, r->out);
+		escape_fputs(workloads__name(r->workloads, r->cgroups, k->netns, k->netns_cookie,
+					     k->cgroup),
+			     r->out);
+		fputs(trail, r->out);
+	}
 	if (dims & DIM_CGROUP) {
 		const char *path = cgroups__path(r->cgroups, k->cgroup);
 
@@ -490,6 +499,12 @@ static void json_dims(const struct report *r, const struct drop_key *k, __u32 di
 	if (dims & DIM_COMM) {
 		fputc(',', r->out);
 		json_member_str(r->out, "comm", k->comm[0] ? k->comm : NULL);
+	}
+	if (dims & DIM_WORKLOAD) {
+		fputc(',', r->out);
+		json_member_str(r->out, "workload",
+				workloads__name(r->workloads, r->cgroups, k->netns, k->netns_cookie,
+						k->cgroup));
 	}
 	if (dims & DIM_CGROUP) {
 		fputc(',', r->out);

@@ -41,6 +41,7 @@ struct config {
 	const char *reasons;
 	const char *location;
 	enum class_filter classes; /* --class, in every view */
+	const char *workload_root; /* --workload-root: runtimes' state below it */
 	/* events */
 	unsigned snaplen;
 	unsigned rate;

@@ -7,10 +7,10 @@ static const struct {
 	const char *name;
 	__u32 dim;
 } dims[] = {
-	{ "location", DIM_LOCATION }, { "reason", DIM_REASON }, { "proto", DIM_PROTO },
-	{ "dev", DIM_DEV },	      { "netns", DIM_NETNS },	{ "comm", DIM_COMM },
-	{ "cgroup", DIM_CGROUP },     { "caller", DIM_CALLER }, { "stack", DIM_STACK },
-	{ "class", DIM_CLASS },
+	{ "location", DIM_LOCATION }, { "reason", DIM_REASON },	    { "proto", DIM_PROTO },
+	{ "dev", DIM_DEV },	      { "netns", DIM_NETNS },	    { "comm", DIM_COMM },
+	{ "cgroup", DIM_CGROUP },     { "caller", DIM_CALLER },	    { "stack", DIM_STACK },
+	{ "class", DIM_CLASS },	      { "workload", DIM_WORKLOAD },
 };
 
 int keys_parse(const char *list, __u32 *out, char *bad, size_t badlen)
@@ -46,7 +46,7 @@ const char *keys_name(__u32 dim)
 
 const char *keys_names(void)
 {
-	return "location, reason, proto, dev, netns, comm, cgroup, caller, stack, class";
+	return "location, reason, proto, dev, netns, comm, cgroup, caller, stack, class, workload";
 }
 
 struct drop_key keys_mask(const struct drop_key *k, __u32 d)
@@ -77,6 +77,13 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		m.stack_id = k->stack_id;
 	if (d & DIM_CLASS)
 		m.cls = k->cls;
+	/* A workload is named from these: rows keep them apart (two rows
+	 * of one workload name print as two lines). */
+	if (d & DIM_WORKLOAD) {
+		m.netns = k->netns;
+		m.netns_cookie = k->netns_cookie;
+		m.cgroup = k->cgroup;
+	}
 	return m;
 }
 

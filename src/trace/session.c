@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "counters/cgroups.h"
+#include "counters/workload.h"
 #include "symbols/btfcheck.h"
 #include "trace/drop_table.h"
 #include "lib/escape.h"
@@ -123,6 +124,9 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 	int n;
 
 	k->dims = (DIMS_BASE | cfg->by) & ~DIMS_USER;
+	/* The workload is named in user space from the namespace and cgroup. */
+	if (cfg->by & DIM_WORKLOAD)
+		k->dims |= DIM_NETNS | DIM_CGROUP;
 	k->max_stacks = cfg->max_stacks;
 	if (!(cfg->by & DIM_CALLER))
 		return 0;
@@ -232,9 +236,16 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
-	if (cfg->by & DIM_CGROUP) {
+	if (cfg->by & (DIM_CGROUP | DIM_WORKLOAD)) {
 		m->cgroups = cgroups__new(NULL);
 		if (!m->cgroups) {
+			fprintf(stderr, "dropscope: out of memory\n");
+			return 1;
+		}
+	}
+	if (cfg->by & DIM_WORKLOAD) {
+		m->workloads = workloads__new(cfg->workload_root);
+		if (!m->workloads) {
 			fprintf(stderr, "dropscope: out of memory\n");
 			return 1;
 		}
@@ -321,6 +332,7 @@ void monitor_end(struct monitor *m)
 	counts__free(m->counts);
 	stacks__free(m->stacks);
 	cgroups__free(m->cgroups);
+	workloads__free(m->workloads);
 	loader__free(m->loader);
 	ksyms__free(m->ks);
 	reasons__free(m->rs);
