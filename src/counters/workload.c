@@ -798,7 +798,10 @@ static bool netns_name(const struct workloads *w, __u32 inode, char *out, size_t
 	int seen = 0;
 	bool found = false;
 
-	snprintf(dir, sizeof(dir), "%s/run/netns", w->root);
+	/* Ours, not below --workload-root: a name is only worth showing for
+	 * a namespace whose bind mount we can see. */
+	(void)w;
+	snprintf(dir, sizeof(dir), "/run/netns");
 	dp = opendir(dir);
 	if (!dp)
 		return false;
@@ -840,11 +843,37 @@ static bool proc_workload(struct workloads *w, __u32 inode, char *out, size_t le
 
 /* ---- the cache --------------------------------------------------------- */
 
+/*
+ * The initial namespace: kthreadd's (kernel threads never leave it), else
+ * init's, else ours. Drops there are named by their cgroup's unit, not by
+ * the namespace's first process.
+ */
+static __u32 host_netns(void)
+{
+	static const char *const links[] = { "/proc/2/ns/net", "/proc/1/ns/net",
+					     "/proc/self/ns/net" };
+	char comm[32] = "", link[64];
+	int fd = open("/proc/2/comm", O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd >= 0) {
+		r = read(fd, comm, sizeof(comm) - 1);
+		comm[r > 0 ? r : 0] = 0;
+		close(fd);
+	}
+	for (size_t i = strcmp(comm, "kthreadd\n") ? 1 : 0; i < 3; i++) {
+		r = readlink(links[i], link, sizeof(link) - 1);
+		if (r > 0) {
+			link[r] = 0;
+			return ns_inode_of(link);
+		}
+	}
+	return 0;
+}
+
 struct workloads *workloads__new(const char *root)
 {
 	struct workloads *w = calloc(1, sizeof(*w));
-	char link[64];
-	ssize_t r;
 
 	if (!w)
 		return NULL;
@@ -854,11 +883,7 @@ struct workloads *workloads__new(const char *root)
 		free(w);
 		return NULL;
 	}
-	r = readlink("/proc/1/ns/net", link, sizeof(link) - 1);
-	if (r > 0) {
-		link[r] = 0;
-		w->host_netns = ns_inode_of(link);
-	}
+	w->host_netns = host_netns();
 	w->procs_at = -1e9;
 	return w;
 }
