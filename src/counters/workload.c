@@ -119,9 +119,9 @@ void workload_parse_cgroup(const char *path, struct wl_cgroup *out)
 		if (prefixed_id(c, n, "cri-containerd-", id)) {
 			out->runtime = WL_CONTAINERD;
 			memcpy(out->id, id, sizeof(id));
-		} else if (!strncmp(c, "crio-conmon-", 12) || !strncmp(c, "libpod-conmon-", 14)) {
-			/* the runtime's monitor, not the container */
 		} else if (prefixed_id(c, n, "crio-", id)) {
+			/* (crio-conmon-ID, libpod-conmon-ID: the runtime's
+			 * monitor, a host unit: "conmon-" is not hex) */
 			out->runtime = WL_CRIO;
 			memcpy(out->id, id, sizeof(id));
 		} else if (prefixed_id(c, n, "libpod-", id)) {
