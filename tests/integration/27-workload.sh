@@ -32,7 +32,7 @@ mkcg()
 	done
 	LEAF=$p
 }
-hexid() { printf '%064x' "$1"; }
+hexid() { local i s=''; for ((i = 0; i < 16; i++)); do s+=$(printf '%04x' "$1"); done; echo "$s"; }
 # send CGROUP_DIR NS COUNT: udpsend from inside that cgroup, in NS ("" = ours)
 send()
 {
@@ -86,6 +86,23 @@ JSON
 NOSTATE_ID=$(hexid 5001) UID3=11111111-2222-4333-8444-555555555555
 mkcg kubepods.slice "kubepods-pod${UID3//-/_}.slice" "cri-containerd-$NOSTATE_ID.scope"
 CG_NOSTATE=$LEAF
+# Hostile state: a name with control bytes and invalid UTF-8 (printed
+# escaped), a 10 MB state file and a symbolic-link loop (both skipped:
+# the container shows by runtime and id).
+EVIL_ID=$(hexid 6001) BIG_ID=$(hexid 6002) LOOP_ID=$(hexid 6003)
+mkcg system.slice "docker-$EVIL_ID.scope"
+CG_EVIL=$LEAF
+mkdir -p "$ROOT/var/lib/docker/containers/$EVIL_ID"
+printf '{"Name":"/evil\\u001b[31m\\nX\xff"}' >"$ROOT/var/lib/docker/containers/$EVIL_ID/config.v2.json"
+mkcg system.slice "docker-$BIG_ID.scope"
+CG_BIG=$LEAF
+mkdir -p "$ROOT/var/lib/docker/containers/$BIG_ID"
+{ printf '{"Name":"/big","pad":"'; head -c $((10 << 20)) /dev/zero | tr '\0' x; printf '"}'; } \
+	>"$ROOT/var/lib/docker/containers/$BIG_ID/config.v2.json"
+mkcg system.slice "docker-$LOOP_ID.scope"
+CG_LOOP=$LEAF
+mkdir -p "$ROOT/var/lib/docker/containers/$LOOP_ID"
+ln -s config.v2.json "$ROOT/var/lib/docker/containers/$LOOP_ID/config.v2.json"
 # A host service, and a cgroup that says nothing.
 mkcg "foo-$$.service"
 CG_SVC=$LEAF
@@ -112,6 +129,9 @@ send "$CG_DOCKER2" "$NS" 14
 send "$CG_PODMAN" "$NS" 15
 send "$CG_NOSTATE" "$NS" 16
 send "$CG_PLAIN" "$NS" 17
+send "$CG_EVIL" "$NS" 3
+send "$CG_BIG" "$NS" 4
+send "$CG_LOOP" "$NS" 5
 un=$(($(snmp "$NS" UdpNoPorts) - u0))
 send "$CG_SVC" "" 18
 (echo "$BASHPID" >"$CG_PLAIN/cgroup.procs" && exec nsenter -t "$HOLDER" -n "$UDPSEND" -n 19 127.0.0.1 9) >/dev/null ||
@@ -119,13 +139,14 @@ send "$CG_SVC" "" 18
 sleep 0.3
 ds_stop w
 ds_stop j
-check_eq "UdpNoPorts in the named namespace" $((11 + 12 + 13 + 14 + 15 + 16 + 17)) "$un"
+check_eq "UdpNoPorts in the named namespace" $((11 + 12 + 13 + 14 + 15 + 16 + 17 + 3 + 4 + 5)) "$un"
 
 row()
 {
-	awk -v want="$1" '/^[0-9]+ packets dropped/ {
+	# (ENVIRON: awk -v would turn the \xNN of escaped names into bytes)
+	WANT=$1 awk '/^[0-9]+ packets dropped/ {
 		r = $0; sub(/^[0-9]+ packets dropped ?/, "", r)
-		if (r == want) s += $1 }
+		if (r == ENVIRON["WANT"]) s += $1 }
 		END { print s + 0 }' "$T/w.out"
 }
 ds_check_stopped w
@@ -138,5 +159,9 @@ check_eq "pod without state" 16 "$(row "pod=uid:$UID3 container=containerd:${NOS
 check_eq "named netns" 17 "$(row "ipnetns=$NS")" || show "$T/w.out"
 check_eq "host service" 18 "$(row "service=foo-$$.service")"
 check_eq "unnamed namespace: its first process" 19 "$(row "proc=$HOLDER/sleep")"
+check_eq "hostile name, escaped" 3 "$(row 'container=evil\x1b[31m\x0aX\xff')" || show "$T/w.out"
+check_eq "no raw control byte in the output" 0 "$(LC_ALL=C grep -c $'\x1b' "$T/w.out")"
+check_eq "10 MB state file skipped" 4 "$(row "container=docker:${BIG_ID:0:12}")"
+check_eq "symlink loop skipped" 5 "$(row "container=docker:${LOOP_ID:0:12}")"
 check_eq "JSON: the pod" 11 "$(jq -s '[.[].entries[] | select(.workload == "pod=team-a/web-0 container=nginx") | .count] | add // 0' "$T/j.out")"
 finish
