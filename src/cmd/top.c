@@ -498,7 +498,7 @@ int cmd_top(struct config *cfg)
 		fprintf(stderr,
 			"dropscope top: --json, --folded, -t and --by %s are for the "
 			"summary; top groups by location, reason, proto, dev, netns, comm\n",
-			cfg->by & DIM_STACK ? "stack (--stacks)" : "cgroup/caller");
+			cfg->by & DIM_STACK ? "stack (--stacks)" : "cgroup/caller/class/workload");
 		return 2;
 	}
 	if (cfg->by)
