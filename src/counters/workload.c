@@ -7,11 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "counters/cgroups.h"
 #include "counters/workload.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
 /* How long a resolved name is kept before it is resolved again: long
  * enough that a busy interval costs one resolution per workload, short
@@ -789,8 +796,54 @@ static int first_pid(struct workloads *w, __u32 inode)
 	return lo < w->nprocs && w->procs[lo].inode == inode ? w->procs[lo].pid : 0;
 }
 
+struct cookie_probe {
+	int fd;
+	__u64 cookie;
+	bool ok;
+};
+
+/* In a thread of its own: setns() moves only the calling thread. */
+static void *probe_cookie(void *arg)
+{
+	struct cookie_probe *p = arg;
+	socklen_t len = sizeof(p->cookie);
+	int s;
+
+	if (setns(p->fd, CLONE_NEWNET))
+		return NULL;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return NULL;
+	p->ok = !getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &p->cookie, &len);
+	close(s);
+	return NULL;
+}
+
+/*
+ * Whether the namespace file at dirfd/name is known NOT to be the one
+ * with this cookie: the kernel reuses inodes, so a row of a namespace
+ * that is gone could otherwise be named after a new one. Unknown (no
+ * cookie in the row, no CAP_SYS_ADMIN for setns, a kernel without
+ * SO_NETNS_COOKIE) is not a mismatch: the inode then decides.
+ */
+static bool other_namespace(int dirfd, const char *name, __u64 cookie)
+{
+	struct cookie_probe p = { .fd = -1 };
+	pthread_t t;
+
+	if (!cookie)
+		return false;
+	p.fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (p.fd < 0)
+		return false;
+	if (!pthread_create(&t, NULL, probe_cookie, &p))
+		pthread_join(t, NULL);
+	close(p.fd);
+	return p.ok && p.cookie != cookie;
+}
+
 /* /run/netns/NAME whose namespace has this inode (no link followed). */
-static bool netns_name(const struct workloads *w, __u32 inode, char *out, size_t len)
+static bool netns_name(const struct workloads *w, __u32 inode, __u64 cookie, char *out, size_t len)
 {
 	char dir[1100];
 	struct dirent *d;
@@ -812,7 +865,7 @@ static bool netns_name(const struct workloads *w, __u32 inode, char *out, size_t
 			continue;
 		if (fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) || S_ISLNK(st.st_mode))
 			continue;
-		if (st.st_ino == inode) {
+		if (st.st_ino == inode && !other_namespace(dirfd(dp), d->d_name, cookie)) {
 			snprintf(out, len, "ipnetns=%s", d->d_name);
 			found = true;
 		}
@@ -821,13 +874,16 @@ static bool netns_name(const struct workloads *w, __u32 inode, char *out, size_t
 	return found;
 }
 
-static bool proc_workload(struct workloads *w, __u32 inode, char *out, size_t len)
+static bool proc_workload(struct workloads *w, __u32 inode, __u64 cookie, char *out, size_t len)
 {
 	char path[64], comm[64] = "";
 	int pid = first_pid(w, inode), fd;
 	ssize_t r;
 
 	if (!pid)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	if (other_namespace(AT_FDCWD, path, cookie))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -899,7 +955,8 @@ void workloads__free(struct workloads *w)
 	free(w);
 }
 
-void workloads__resolve(struct workloads *w, const char *path, __u32 inode, char *out, size_t len)
+void workloads__resolve(struct workloads *w, const char *path, __u32 inode, __u64 cookie, char *out,
+			size_t len)
 {
 	struct wl_cgroup c;
 
@@ -907,7 +964,7 @@ void workloads__resolve(struct workloads *w, const char *path, __u32 inode, char
 	if (container_workload(w, &c, out, len))
 		return;
 	if (inode && inode != w->host_netns &&
-	    (netns_name(w, inode, out, len) || proc_workload(w, inode, out, len)))
+	    (netns_name(w, inode, cookie, out, len) || proc_workload(w, inode, cookie, out, len)))
 		return;
 	if (c.unit[0]) {
 		snprintf(out, len, "%s=%s",
@@ -952,7 +1009,7 @@ const char *workloads__name(struct workloads *w, struct cgroups *cg, __u32 netns
 	e->cgroup = cgroup_id;
 	e->at = now_secs();
 	workloads__resolve(w, cg && cgroup_id ? cgroups__path(cg, cgroup_id) : NULL, netns_inode,
-			   name, sizeof(name));
+			   netns_cookie, name, sizeof(name));
 	free(e->name);
 	e->name = strdup(name);
 	return e->name ? e->name : "-";

@@ -78,8 +78,10 @@ const char *workloads__name(struct workloads *w, struct cgroups *cg, __u32 netns
 			    __u64 netns_cookie, __u64 cgroup_id);
 
 /* What workloads__name() resolves, uncached, from a cgroup path (NULL =
- * none) and a namespace inode (0 = none), into out. */
-void workloads__resolve(struct workloads *w, const char *cgroup_path, __u32 netns_inode, char *out,
-			size_t len);
+ * none) and a namespace's inode and cookie (0 = none), into out. A
+ * namespace file of that inode is taken only when its cookie (read with
+ * setns() in a thread, when allowed) matches or cannot be read. */
+void workloads__resolve(struct workloads *w, const char *cgroup_path, __u32 netns_inode,
+			__u64 netns_cookie, char *out, size_t len);
 
 #endif /* DROPSCOPE_WORKLOAD_H */

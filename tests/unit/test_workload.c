@@ -213,7 +213,7 @@ static const char *resolve(struct workloads *w, const char *cgroup)
 {
 	static char out[1024];
 
-	workloads__resolve(w, cgroup, 0, out, sizeof(out));
+	workloads__resolve(w, cgroup, 0, 0, out, sizeof(out));
 	return out;
 }
 
