@@ -545,6 +545,13 @@ struct workloads {
 	} * procs;
 	size_t nprocs;
 	double procs_at;
+	/* /run/netns: inode -> name, sorted by inode */
+	struct named_ns {
+		__u32 inode;
+		char *name;
+	} * named;
+	size_t nnamed;
+	double named_at;
 	__u32 host_netns; /* our init's (pid 1) */
 };
 
@@ -842,35 +849,89 @@ static bool other_namespace(int dirfd, const char *name, __u64 cookie)
 	return p.ok && p.cookie != cookie;
 }
 
-/* /run/netns/NAME whose namespace has this inode (no link followed). */
-static bool netns_name(const struct workloads *w, __u32 inode, __u64 cookie, char *out, size_t len)
+static int named_cmp(const void *a, const void *b)
 {
-	char dir[1100];
+	const struct named_ns *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+/*
+ * One scan of /run/netns per TTL into a table sorted by inode: a scan per
+ * row costs a path walk across every bind mount there, per namespace
+ * (1,000 named namespaces took 17 s to print that way). Our /run/netns,
+ * not below --workload-root: a name is only worth showing for a namespace
+ * whose bind mount we can see. No link followed.
+ */
+static void scan_named(struct workloads *w)
+{
+	DIR *dp = opendir("/run/netns");
 	struct dirent *d;
-	DIR *dp;
-	int seen = 0;
+	size_t n = 0, cap = 0, seen = 0;
+	struct named_ns *v = NULL;
+
+	w->named_at = now_secs();
+	if (dp) {
+		while ((d = readdir(dp)) && seen++ < MAX_NETNS_SCAN) {
+			struct stat st;
+
+			if (d->d_name[0] == '.' ||
+			    fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+			    S_ISLNK(st.st_mode) || st.st_ino > 0xffffffffULL)
+				continue;
+			if (n == cap) {
+				struct named_ns *nv = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
+
+				if (!nv)
+					break;
+				v = nv;
+				cap = cap ? cap * 2 : 64;
+			}
+			v[n].inode = (__u32)st.st_ino;
+			v[n].name = strdup(d->d_name);
+			if (v[n].name)
+				n++;
+		}
+		closedir(dp);
+	}
+	qsort(v, n, sizeof(*v), named_cmp);
+	for (size_t i = 0; i < w->nnamed; i++)
+		free(w->named[i].name);
+	free(w->named);
+	w->named = v;
+	w->nnamed = n;
+}
+
+/* /run/netns/NAME whose namespace has this inode and, where it can be
+ * told, this cookie. */
+static bool netns_name(struct workloads *w, __u32 inode, __u64 cookie, char *out, size_t len)
+{
+	size_t lo = 0, hi;
+	int dfd;
 	bool found = false;
 
-	/* Ours, not below --workload-root: a name is only worth showing for
-	 * a namespace whose bind mount we can see. */
-	(void)w;
-	snprintf(dir, sizeof(dir), "/run/netns");
-	dp = opendir(dir);
-	if (!dp)
-		return false;
-	while (!found && (d = readdir(dp)) && seen++ < MAX_NETNS_SCAN) {
-		struct stat st;
+	if (now_secs() - w->named_at > TTL_SECS)
+		scan_named(w);
+	hi = w->nnamed;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
 
-		if (d->d_name[0] == '.')
-			continue;
-		if (fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) || S_ISLNK(st.st_mode))
-			continue;
-		if (st.st_ino == inode && !other_namespace(dirfd(dp), d->d_name, cookie)) {
-			snprintf(out, len, "ipnetns=%s", d->d_name);
-			found = true;
-		}
+		if (w->named[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	closedir(dp);
+	if (lo == w->nnamed || w->named[lo].inode != inode)
+		return false;
+	dfd = open("/run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (; !found && lo < w->nnamed && w->named[lo].inode == inode; lo++) {
+		if (dfd >= 0 && other_namespace(dfd, w->named[lo].name, cookie))
+			continue;
+		snprintf(out, len, "ipnetns=%s", w->named[lo].name);
+		found = true;
+	}
+	if (dfd >= 0)
+		close(dfd);
 	return found;
 }
 
@@ -941,6 +1002,7 @@ struct workloads *workloads__new(const char *root)
 	}
 	w->host_netns = host_netns();
 	w->procs_at = -1e9;
+	w->named_at = -1e9;
 	return w;
 }
 
@@ -952,6 +1014,9 @@ void workloads__free(struct workloads *w)
 		free(w->cache[i].name);
 	free(w->cache);
 	free(w->procs);
+	for (size_t i = 0; i < w->nnamed; i++)
+		free(w->named[i].name);
+	free(w->named);
 	free(w);
 }
 
