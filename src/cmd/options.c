@@ -435,13 +435,13 @@ int options_parse(int argc, char **argv, struct config *cfg)
 					   "expected 1..1048576, exporter only");
 			cfg->max_series = (unsigned)n;
 			break;
-		case OPT_TLS_CERT:
 		case OPT_WORKLOAD_ROOT:
 			if (!*optarg || *optarg != '/')
 				return bad("--workload-root", optarg,
 					   "expected an absolute directory");
 			cfg->workload_root = optarg;
 			break;
+		case OPT_TLS_CERT:
 		case OPT_TLS_KEY:
 			if (!exporter)
 				return bad("option", c == OPT_TLS_CERT ? "--tls-cert" : "--tls-key",

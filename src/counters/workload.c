@@ -833,14 +833,16 @@ static void *probe_cookie(void *arg)
  * cookie in the row, no CAP_SYS_ADMIN for setns, a kernel without
  * SO_NETNS_COOKIE) is not a mismatch: the inode then decides.
  */
-static bool other_namespace(int dirfd, const char *name, __u64 cookie)
+static bool other_namespace(int dirfd, const char *name, __u64 cookie, bool magic_link)
 {
 	struct cookie_probe p = { .fd = -1 };
 	pthread_t t;
 
 	if (!cookie)
 		return false;
-	p.fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* /proc/PID/ns/net is a link the kernel resolves to the namespace
+	 * itself: it must be followed; /run/netns entries must not. */
+	p.fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | (magic_link ? 0 : O_NOFOLLOW));
 	if (p.fd < 0)
 		return false;
 	if (!pthread_create(&t, NULL, probe_cookie, &p))
@@ -925,7 +927,7 @@ static bool netns_name(struct workloads *w, __u32 inode, __u64 cookie, char *out
 		return false;
 	dfd = open("/run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (; !found && lo < w->nnamed && w->named[lo].inode == inode; lo++) {
-		if (dfd >= 0 && other_namespace(dfd, w->named[lo].name, cookie))
+		if (dfd >= 0 && other_namespace(dfd, w->named[lo].name, cookie, false))
 			continue;
 		snprintf(out, len, "ipnetns=%s", w->named[lo].name);
 		found = true;
@@ -944,7 +946,7 @@ static bool proc_workload(struct workloads *w, __u32 inode, __u64 cookie, char *
 	if (!pid)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	if (other_namespace(AT_FDCWD, path, cookie))
+	if (other_namespace(AT_FDCWD, path, cookie, true))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
