@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -8,6 +7,7 @@
 
 #include "trace/drop_table.h"
 #include "trace/keys.h"
+#include "lib/msg.h"
 
 /*
  * Previous totals live in an open-addressing table twice the size of the
@@ -48,8 +48,8 @@ static void note_cookie(struct counts *c, const struct drop_key *k)
 	if (c->cookie_noted || !k->netns || k->netns_cookie)
 		return;
 	c->cookie_noted = true;
-	fprintf(stderr, "dropscope: note: this kernel has no network namespace cookie (< 5.14): "
-			"namespaces are told apart by inode, which the kernel reuses\n");
+	msg_warn("this kernel has no network namespace cookie (< 5.14): namespaces are told "
+		 "apart by inode, which the kernel reuses");
 }
 
 static struct slot *slot_of(struct counts *c, const struct drop_key *k)
