@@ -9,6 +9,8 @@
 #   default: the seed's lines unchanged, plus one line with the sum of the
 #   close rows; --class close: everything but the N;
 #   JSON and the exporter's class label agree.
+# diagnose: the real drops are its findings; the closes are no finding but
+# one "closed" part (JSON) and the last line (text); --class drop: none.
 # The UDP socket's datagrams are freed in udp_destruct_common with no
 # device and no socket on the skb (UDP does not charge its queue to
 # skb->sk): they carry no namespace, so --netns does not see them. An
@@ -29,6 +31,10 @@ ds_start close --class close --netns "$NSP" -i 3600 || finish
 ds_start json --json --netns "$NSP" -i 3600 || finish
 ex_start ex --netns "$NSP" || finish
 ds_start udp --json --location udp_destruct_common -i 3600 || finish
+# diagnose: the closes are no finding, one "closed" part; --class drop: none.
+ds_launch diag "$T/diag.out" diagnose --json --netns "$NSP" -d 3600 || finish
+ds_launch diagdrop "$T/diagdrop.out" diagnose --json --class drop --netns "$NSP" -d 3600 || finish
+ds_launch diagtext "$T/diagtext.out" diagnose --netns "$NSP" -d 3600 || finish
 
 u0=$(snmp "$NS" UdpNoPorts) out0=$(snmp "$NS" UdpOutDatagrams)
 unix=$(nsx "$NS" "$CLOSEUNREAD" unix $U | sed -n 's/^unread //p')
@@ -48,7 +54,7 @@ check_eq "UdpNoPorts: udpsend's N and pktpurge's 7" $((N + 7)) "$noports"
 check_eq "UdpOutDatagrams: D + N + pktpurge's 7" $((D + N + 7)) "$outdgrams"
 sleep 0.3
 scrape ex >"$T/m.txt" || fail "scrape"
-for t in all drop close json ex udp; do ds_stop $t; done
+for t in all drop close json ex udp diag diagdrop diagtext; do ds_stop $t; done
 real=$((N + 7)) closed=$((U + pkt))
 
 # --class drop: exactly the real drops, where the seed puts them.
@@ -77,4 +83,15 @@ check_eq "JSON class drop" "$real" "$(jq -s '[.[].entries[] | select(.class == "
 check_eq "JSON class close" "$closed" "$(jq -s '[.[].entries[] | select(.class == "close") | .count] | add // 0' "$T/json.out")"
 check_eq "exporter class=drop" "$real" "$(msum "$T/m.txt" dropscope_drops_total 'class="drop"')" || show "$T/m.txt"
 check_eq "exporter class=close" "$closed" "$(msum "$T/m.txt" dropscope_drops_total 'class="close"')"
+# diagnose: the real drops are its findings, the closes one part after them.
+check_eq "diagnose: findings count the real drops" "$real" \
+	"$(jq '[.findings[] | select(.source == "drops") | .count] | add // 0' "$T/diag.out")" || show "$T/diag.out"
+check_eq "diagnose: closed counts the closes" "$closed" "$(jq '.closed.count // 0' "$T/diag.out")"
+check_eq "diagnose: no finding is a close location" 0 \
+	"$(jq '[.findings[] | select(.location == "unix_release_sock")] | length' "$T/diag.out")"
+check_eq "diagnose --class drop: findings count the real drops" "$real" \
+	"$(jq '[.findings[] | select(.source == "drops") | .count] | add // 0' "$T/diagdrop.out")" || show "$T/diagdrop.out"
+check_eq "diagnose --class drop: no closed part" null "$(jq -c '.closed' "$T/diagdrop.out")"
+check_eq "diagnose text: the close line is the last, with the count" "$closed" \
+	"$(tail -n 1 "$T/diagtext.out" | sed -n 's/^close: \([0-9]*\) packets .*nothing to tune.*/\1/p')" || show "$T/diagtext.out"
 finish
