@@ -7,6 +7,7 @@
 #ifndef DROPSCOPE_COUNTS_H
 #define DROPSCOPE_COUNTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dropscope.h"
@@ -37,6 +38,15 @@ struct ksyms;
 struct reasons;
 void counts__set_classes(struct counts *c, struct ksyms *const *ks, struct reasons *const *rs,
 			 enum class_filter filter);
+
+/*
+ * A key rewrite applied to every row read, before it is returned: fn
+ * changes *key in place and returns true when it did. Rows whose keys
+ * become equal are merged (their counts added). For --by caller's
+ * CALLER_PENDING rows, whose caller is found in user space.
+ */
+typedef bool (*counts_rekey_fn)(void *ctx, struct drop_key *key);
+void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx);
 void counts__free(struct counts *c);
 
 /*

@@ -26,6 +26,7 @@ struct monitor {
 	struct cgroups *cgroups;     /* --by cgroup: id to path, else NULL */
 	struct workloads *workloads; /* --by workload, else NULL */
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
+	int n_helpers;
 	struct ksyms *ks;
 	unsigned ks_gen; /* bumped at every symbol reload: caches key on it */
 	struct reasons *rs;
