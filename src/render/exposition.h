@@ -62,9 +62,10 @@ struct drop_label_ctx {
 	const struct reasons *rs;
 	enum sym_style sym;
 	bool no_reasons;
-	__u32 dims;		 /* --by beyond location, reason, protocol (enum key_dim) */
-	struct cgroups *cgroups; /* --by cgroup: id to path */
-	bool fold_objects;	 /* netns, device, cgroup say "other" (their budget is spent) */
+	__u32 dims;		     /* --by beyond location, reason, protocol (enum key_dim) */
+	struct cgroups *cgroups;     /* --by cgroup: id to path */
+	struct workloads *workloads; /* --by workload */
+	bool fold_objects; /* netns, workload, device, cgroup say "other" (their budget is spent) */
 };
 
 /*

@@ -13,6 +13,7 @@
 
 struct cgroups;
 struct objects;
+struct workloads;
 struct counts;
 struct ksyms;
 struct reasons;
@@ -21,10 +22,11 @@ struct stacks;
 struct monitor {
 	const struct config *cfg;
 	struct loader *loader;
-	struct counts *counts;	 /* the kernel's counts, per interval */
-	struct stacks *stacks;	 /* --stacks: the kernel's stack table, else NULL */
-	struct cgroups *cgroups; /* --by cgroup: id to path, else NULL */
-	struct objects *objects; /* monitor_free_gone(): rows of gone objects are freed */
+	struct counts *counts;	     /* the kernel's counts, per interval */
+	struct stacks *stacks;	     /* --stacks: the kernel's stack table, else NULL */
+	struct cgroups *cgroups;     /* --by cgroup: id to path, else NULL */
+	struct workloads *workloads; /* --by workload, else NULL */
+	struct objects *objects;     /* monitor_free_gone(): rows of gone objects are freed */
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
 	int n_helpers;
 	struct ksyms *ks;
