@@ -234,6 +234,7 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 		labels_add(l, "device", ctx->fold_objects ? "other" : k->dev[0] ? k->dev : "");
 	if ((ctx->dims & DIM_NETNS) && ctx->fold_objects) {
 		labels_add(l, "netns", "other");
+		labels_add(l, "netns_cookie", "other");
 	} else if (ctx->dims & DIM_NETNS) {
 		snprintf(num, sizeof(num), "%u", k->netns);
 		labels_add(l, "netns", num);

@@ -243,6 +243,17 @@ static bool cgroup_gone(struct objects *o, const struct drop_key *k)
 	return k->cgroup && cgroups__exists(o->cg, k->cgroup, o->since) == 0;
 }
 
+/*
+ * A workload row keeps the namespace and cgroup it is named from
+ * (trace/keys.c): it is gone when either is. The namespace by inode: one
+ * the kernel gave again to a new namespace keeps the row (and its cookie
+ * apart) until that one goes too; never freed too early.
+ */
+static bool workload_gone(struct objects *o, const struct drop_key *k)
+{
+	return netns_gone(o, k) || (o->cg && cgroup_gone(o, k));
+}
+
 static const struct {
 	__u32 dim;
 	bool (*gone)(struct objects *o, const struct drop_key *k);
@@ -250,6 +261,7 @@ static const struct {
 	{ DIM_NETNS, netns_gone },
 	{ DIM_DEV, dev_gone },
 	{ DIM_CGROUP, cgroup_gone },
+	{ DIM_WORKLOAD, workload_gone },
 };
 
 bool objects__gone(void *arg, const struct drop_key *k)

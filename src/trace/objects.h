@@ -18,10 +18,10 @@ struct cgroups;
 struct objects;
 
 /* The dimensions that name an object that comes and goes (a pod's). */
-#define DIMS_OBJECT (DIM_NETNS | DIM_DEV | DIM_CGROUP)
+#define DIMS_OBJECT (DIM_NETNS | DIM_DEV | DIM_CGROUP | DIM_WORKLOAD)
 
 /* dims: the --by mask (only its per-object dimensions are checked);
- * cg: the cgroup walker when dims has DIM_CGROUP. NULL on ENOMEM. */
+ * cg: the cgroup walker when dims has DIM_CGROUP or DIM_WORKLOAD. NULL on ENOMEM. */
 struct objects *objects__new(__u32 dims, struct cgroups *cg);
 void objects__free(struct objects *o);
 

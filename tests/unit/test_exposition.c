@@ -187,7 +187,7 @@ static struct drop_delta nsrow(__u64 loc, __u32 netns, __u64 count, bool gone)
 	return d;
 }
 
-#define N(a, ns) L(a, 1) ",netns=\"" #ns "\""
+#define N(a, ns) L(a, 1) ",netns=\"" #ns "\",netns_cookie=\"0\""
 
 /* One scrape of these deltas; the text stays in e until the next. */
 static void scrape(struct drop_series *s, struct expo *e, const struct drop_delta *rows, size_t n,
@@ -256,8 +256,8 @@ static void test_object_budget(void **state)
 		scrape(s, &e, r3, 3, &ctx);
 	}
 	assert_int_equal(sample(e.b.p, N(a, 4)), -1);
-	assert_int_equal(sample(e.b.p, L(a, 1) ",netns=\"other\""), 11);
-	assert_int_equal(sample(e.b.p, OTHER ",netns=\"other\""), 0);
+	assert_int_equal(sample(e.b.p, L(a, 1) ",netns=\"other\",netns_cookie=\"other\""), 11);
+	assert_int_equal(sample(e.b.p, OTHER ",netns=\"other\",netns_cookie=\"other\""), 0);
 	assert_int_equal(drop_series__folded(s), 1);
 	/* Idle now (netns 2 only grows): netns 5 takes netns 3's series, the
 	 * least recently changed idle one; 3's rows get a new series later. */
