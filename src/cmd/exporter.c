@@ -285,10 +285,11 @@ static int drop_privileges(struct exporter *e)
 	int rc = 0;
 
 	e->keep_syslog = caps_effective(CAP_SYSLOG);
-	/* --by netns frees the rows of gone namespaces: which live is read
+	/* --by netns and workload free the rows of gone namespaces: which live is read
 	 * from /proc/PID/ns/net, which another user's process hides without
 	 * it (objects.c). */
-	e->keep_ptrace = caps_effective(CAP_SYS_PTRACE) && (e->cfg->by & DIM_NETNS);
+	e->keep_ptrace =
+		caps_effective(CAP_SYS_PTRACE) && (e->cfg->by & (DIM_NETNS | DIM_WORKLOAD));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
