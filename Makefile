@@ -50,7 +50,7 @@ LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 EXPORTER_SRCS := src/cmd/exporter.c src/cmd/counters.c src/counters/counters.c \
 		 src/counters/devstats.c src/counters/qdiscstats.c src/lib/netlink.c \
 		 src/render/exposition.c src/lib/microhttpd.c src/counters/sockdiag.c \
-		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c \
+		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c src/counters/drvstats.c \
 		 src/counters/route.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).

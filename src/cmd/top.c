@@ -175,6 +175,15 @@ static void sample_counters(struct top *t)
 					  ESC(counters_dev_name(&now, a->ifindex) ?: "?"),
 					  ESC(a->kind), a->drops - b->drops);
 		}
+	for (size_t i = 0; i < now.ndrv; i++)
+		for (size_t j = 0; j < t->prev.ndrv; j++) {
+			const struct drv_counter *a = &now.drv[i], *b = &t->prev.drv[j];
+
+			if (a->ifindex == b->ifindex && !strcmp(a->name, b->name) &&
+			    a->value > b->value)
+				moved_add(t, &len, "%s%s %s +%llu", len ? ", " : "", ESC(a->dev),
+					  ESC(a->name), (unsigned long long)(a->value - b->value));
+		}
 	for (size_t i = 0; i < now.nsoftnet && i < t->prev.nsoftnet; i++)
 		sn += now.softnet[i].dropped - t->prev.softnet[i].dropped;
 	if (sn)

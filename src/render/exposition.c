@@ -601,16 +601,34 @@ static void snmp_family(struct expo *e, const struct counter_snapshot *snap)
 	mbuf_free(&l);
 }
 
+static void driver_family(struct expo *e, const struct counter_snapshot *snap)
+{
+	struct mbuf l = {};
+
+	expo_family(e, "dropscope_driver_drops_total", "counter",
+		    "A driver's own drop counters (ethtool -S), kept by their names (drop, "
+		    "discard, miss, no_buf, out_of_buffer, fifo, overrun), by device and counter.");
+	for (size_t i = 0; i < snap->ndrv; i++) {
+		l.len = 0;
+		labels_add(&l, "device", snap->drv[i].dev);
+		labels_add(&l, "counter", snap->drv[i].name);
+		expo_u64(e, "dropscope_driver_drops_total", l.p, snap->drv[i].value);
+	}
+	mbuf_free(&l);
+}
+
 void metrics_counters(struct expo *e, const struct counter_snapshot *snap)
 {
-	static const char *const names[] = { "device", "qdisc", "softnet", "snmp" };
-	int errs[] = { snap->err_dev, snap->err_qdisc, snap->err_softnet, snap->err_snmp };
+	static const char *const names[] = { "device", "qdisc", "softnet", "snmp", "driver" };
+	int errs[] = { snap->err_dev, snap->err_qdisc, snap->err_softnet, snap->err_snmp,
+		       snap->err_drv };
 	struct mbuf l = {};
 
 	dev_families(e, snap);
 	qdisc_families(e, snap);
 	softnet_families(e, snap);
 	snmp_family(e, snap);
+	driver_family(e, snap);
 	expo_family(e, "dropscope_collector_success", "gauge",
 		    "1 when a counter reader read its source at this scrape, 0 when it failed.");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Tiny BPF programs a test writes and builds itself (tc, tcx and XDP
+# verdicts), on top of lib.sh: built with clang in the test's own $T, so
+# what the kernel runs is in the test, next to what it checks.
+
+# bpf_build NAME: compile the C source on stdin to $T/NAME.o (BPF target).
+bpf_build()
+{
+	local name=$1
+	cat >"$T/$name.c"
+	clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c "$T/$name.c" -o "$T/$name.o" 2>"$T/$name.cc.err" || {
+		show "$T/$name.cc.err"
+		die "clang could not build $name"
+	}
+}
+
+# bpf_require: skip unless clang and bpftool can build and show programs.
+bpf_require()
+{
+	require clang bpftool jq tc ethtool
+	[[ -r /usr/include/bpf/bpf_helpers.h ]] || skip "no bpf/bpf_helpers.h (libbpf-dev)"
+}
+
+# The common head of the test programs: a UDP destination port test that
+# keeps them a few lines each. udp_dport(data, end) is the port in host
+# order, or 0 for anything that is not IPv4/UDP.
+BPF_HEAD='
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+static __always_inline int udp_dport(void *data, void *end)
+{
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp = (void *)(ip + 1);
+
+	if ((void *)(udp + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) ||
+	    ip->protocol != IPPROTO_UDP || ip->ihl != 5)
+		return 0;
+	return bpf_ntohs(udp->dest);
+}
+'
+
+# prog_id_by_name NAME: the id of the one loaded program of that name
+# (bpftool prog show), empty if none or several.
+prog_id_by_name()
+{
+	bpftool prog show -j | jq -r --arg n "$1" '[.[] | select(.name == $n)] | if length == 1 then .[0].id else empty end'
+}
+
+# prog_tag ID: its tag, as bpftool shows it.
+prog_tag()
+{
+	bpftool prog show id "$1" -j | jq -r '.tag'
+}
