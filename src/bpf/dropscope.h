@@ -119,4 +119,27 @@ struct drop_event {
 	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];
 };
 
+/*
+ * The verdicts of XDP programs as rows of the count table (progverdict.bpf.c):
+ * location = the program's JIT image (kallsyms names it bpf_prog_TAG_NAME),
+ * reason = one of these. Not values of the kernel's enum skb_drop_reason,
+ * whose subsystems (the high 16 bits) are all far below 0x7fff;
+ * symbols/reasons.c names them.
+ */
+#define DS_REASON_XDP_DROP    0x7fff0001u
+#define DS_REASON_XDP_ABORTED 0x7fff0002u
+
+/*
+ * One TC_INGRESS/TC_EGRESS drop as progverdict.bpf.c counts it: the hook
+ * (namespace, device, the reason says the direction) and the program whose
+ * fexit saw it return TC_ACT_SHOT for that skb; prog_id 0 when none did
+ * (no fexit on that hook's programs: the attach listing says who).
+ */
+struct tc_drop_key {
+	__u32 netns;
+	__u32 ifindex;
+	__u32 reason;
+	__u32 prog_id;
+};
+
 #endif /* DROPSCOPE_H */

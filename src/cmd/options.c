@@ -39,6 +39,7 @@ enum {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_FORCE,
+	OPT_NO_XDP,
 };
 
 void usage(FILE *out)
@@ -94,6 +95,8 @@ void usage(FILE *out)
 	      "      --ready-file FILE    create FILE (mode 0644, our pid in it) once the program\n"
 	      "                           is attached\n"
 	      "      --force              -w and --ready-file may replace an existing file\n"
+	      "      --no-xdp             do not count XDP_DROP/XDP_ABORTED of XDP programs (an\n"
+	      "                           fexit on each attached XDP program; see README)\n"
 	      "  -v, --verbose            say what was chosen (backend, symbol source) on stderr\n"
 	      "  -h, --help               this text\n"
 	      "\n"
@@ -235,6 +238,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "no-xdp", no_argument, NULL, OPT_NO_XDP },
 		{},
 	};
 	bool events = !strcmp(cfg->cmd, "events");
@@ -310,6 +314,9 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_FORCE:
 			cfg->force = true;
+			break;
+		case OPT_NO_XDP:
+			cfg->no_xdp = true;
 			break;
 		case OPT_NETNS:
 			cfg->netns = optarg;

@@ -306,6 +306,17 @@ static void text_interval(const struct report *r, const struct group *groups, si
 		if (dims & DIM_STACK)
 			text_stacks(r, g);
 	}
+	for (size_t i = 0; i < r->ntc; i++) {
+		const struct tc_attr *a = &r->tc[i];
+
+		if (!a->delta)
+			continue;
+		fprintf(r->out, "  %llu of them by tc program ", (unsigned long long)a->delta);
+		escape_fputs(a->who, r->out);
+		fputs(" (", r->out);
+		escape_fputs(a->dev, r->out);
+		fprintf(r->out, " %s)\n", a->egress ? "TC_EGRESS" : "TC_INGRESS");
+	}
 	/* Loss is reported, never silent; absent when zero so the default
 	 * output stays the seed's. */
 	if (st->overflow)
@@ -516,6 +527,26 @@ static void json_interval(const struct report *r, const struct group *groups, si
 		json_dims(r, k, dims);
 		if (dims & DIM_STACK)
 			json_stacks(r, g);
+		fputc('}', r->out);
+	}
+	/* Only where tc drops were attributed: the output is as before otherwise. */
+	if (r->ntc)
+		fputs("],\"tc_programs\":[", r->out);
+	for (size_t i = 0, c = 0; i < r->ntc; i++) {
+		const struct tc_attr *a = &r->tc[i];
+
+		if (!a->delta)
+			continue;
+		fprintf(r->out, "%s{\"count\":%llu,", c++ ? "," : "", (unsigned long long)a->delta);
+		json_member_str(r->out, "device", a->dev);
+		fprintf(r->out,
+			",\"ifindex\":%d,\"netns\":%u,\"hook\":\"%s\",\"prog_id\":", a->ifindex,
+			a->netns, a->egress ? "egress" : "ingress");
+		if (a->prog_id)
+			fprintf(r->out, "%u,", a->prog_id);
+		else
+			fputs("null,", r->out);
+		json_member_str(r->out, "program", a->who);
 		fputc('}', r->out);
 	}
 	fprintf(r->out, "],\"not_counted\":%llu,\"missed\":%llu,\"filtered\":%llu}\n",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "symbols/source.h"
 #include "trace/drop_table.h"
+#include "trace/progwatch.h"
 
 struct cgroups;
 struct ksym;
@@ -34,6 +35,10 @@ struct report {
 	__u32 dims;
 	struct stacks *stacks;	 /* --stacks: the kernel's stack table */
 	struct cgroups *cgroups; /* --by cgroup: id to path */
+	/* The tc programs behind this interval's TC_INGRESS/TC_EGRESS drops
+	 * (progwatch__tc_poll; their delta is this interval's). */
+	const struct tc_attr *tc;
+	size_t ntc;
 };
 
 void report__start(const struct report *r);

@@ -17,6 +17,7 @@
 #include "trace/drop_table.h"
 #include "lib/escape.h"
 #include "trace/filters.h"
+#include "trace/progwatch.h"
 #include "trace/caller_skip.h"
 #include "symbols/ksyms.h"
 #include "trace/session.h"
@@ -143,6 +144,73 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 	return 0;
 }
 
+/* Said once, when a program needed an fexit the kernel refused. */
+static void say_fexit(struct monitor *m)
+{
+	int err = progwatch__fexit_error(m->pw);
+
+	if (!err || m->fexit_said)
+		return;
+	m->fexit_said = true;
+	fprintf(stderr,
+		"dropscope: the kernel refuses fexit on BPF programs (%s): drops on a tc hook with "
+		"several programs are said as \"one of\" them, and XDP_DROP is not counted "
+		"(XDP_ABORTED is; drivers' xdp_drops are in `dropscope counters`)\n",
+		strerror(-err));
+}
+
+/*
+ * The verdicts of tc and XDP programs (progwatch.h), started before the
+ * ready file like the main program. The TC reasons' values come from the
+ * running kernel's names, so the reasons are read here, before symbols.
+ */
+static int start_progwatch(struct monitor *m, const struct config *cfg,
+			   const struct loader_opts *lopts)
+{
+	struct progwatch_opts o = { .xdp = !cfg->no_xdp,
+				    .tc = true,
+				    .drops_fd = loader__drops_fd(m->loader),
+				    .stats_fd = loader__stats_fd(m->loader),
+				    .dims = lopts->keys.dims,
+				    .filters = &lopts->filters,
+				    .netns = cfg->netns };
+	char err[512];
+
+	/* Rows no --location or --proto (an IP protocol) filter could pass:
+	 * those filters look into the skb, which an XDP frame is not. */
+	if (cfg->location || lopts->filters.ipproto >= 0)
+		o.xdp = false;
+	if (!m->rs)
+		m->rs = reasons__load(NULL);
+	if (m->rs) {
+		reasons__value(m->rs, "TC_INGRESS", &o.reason_tc_ingress);
+		reasons__value(m->rs, "TC_EGRESS", &o.reason_tc_egress);
+	}
+	/* A --reason list keeps only what it names. */
+	if (lopts->filters.reasons) {
+		bool x = false, tci = false, tce = false;
+
+		for (int i = 0; i < lopts->filters.n_reasons; i++) {
+			__u32 r = lopts->filters.reasons[i];
+
+			x |= r == DS_REASON_XDP_DROP || r == DS_REASON_XDP_ABORTED;
+			tci |= r && r == o.reason_tc_ingress;
+			tce |= r && r == o.reason_tc_egress;
+		}
+		o.xdp &= x;
+		if (!tci)
+			o.reason_tc_ingress = 0;
+		if (!tce)
+			o.reason_tc_egress = 0;
+	}
+	m->pw = progwatch__start(&o, err, sizeof(err));
+	/* Counting drops does not depend on it: said, not fatal. */
+	if (!m->pw)
+		fprintf(stderr, "dropscope: tc/XDP program verdicts not counted: %s\n", err);
+	say_fexit(m);
+	return 0;
+}
+
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
 {
 	char err[512];
@@ -236,6 +304,9 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
+	rc = start_progwatch(m, cfg, lopts);
+	if (rc)
+		return rc;
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
 	if (cfg->ready_file) {
@@ -293,6 +364,10 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	struct ksyms *fresh;
 	double now = mono_now();
 
+	/* Once per interval too: programs attached or detached since. */
+	progwatch__refresh(m->pw);
+	say_fexit(m);
+
 	/* Never re-read kallsyms more than every 2 s: an address that has no
 	 * symbol at all would otherwise cost a full parse per interval. */
 	if (now - m->last_reload < 2.0)
@@ -318,6 +393,7 @@ void monitor_end(struct monitor *m)
 	counts__free(m->counts);
 	stacks__free(m->stacks);
 	cgroups__free(m->cgroups);
+	progwatch__free(m->pw);
 	loader__free(m->loader);
 	ksyms__free(m->ks);
 	reasons__free(m->rs);

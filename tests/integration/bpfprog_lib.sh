@@ -59,3 +59,25 @@ prog_tag()
 {
 	bpftool prog show id "$1" -j | jq -r '.tag'
 }
+
+# tcx_attach NS DIR IFNAME NAME: load $T/NAME.o (type tc) pinned for a
+# moment and attach it to IFNAME's tcx DIR hook (ingress|egress) in NS,
+# after what is there. The pin goes at once: the hook holds the program,
+# and deleting the namespace (its device) releases it.
+tcx_attach()
+{
+	local ns=$1 dir=$2 dev=$3 name=$4 pin=/sys/fs/bpf/dstest-$$-$4 rc=0
+	bpftool prog load "$T/$name.o" "$pin" type tc 2>"$T/$name.load.err" || {
+		show "$T/$name.load.err"
+		die "bpftool prog load $name"
+	}
+	"$TCX" attach "$dir" "/run/netns/$ns" "$dev" "$pin" || rc=1
+	rm -f "$pin"
+	((rc == 0)) || die "tcx attach $dir $dev $name"
+}
+
+# tc_prog_line FILE NAME: the lines of a summary that name program NAME.
+tc_prog_line()
+{
+	grep -a "by tc program $2 id " "$1"
+}
