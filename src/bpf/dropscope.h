@@ -130,6 +130,24 @@ struct drop_event {
 #define DS_REASON_XDP_ABORTED 0x7fff0002u
 
 /*
+ * Where the kernel frees an skb an XDP program dropped (veth_xdp_rcv_skb,
+ * generic XDP): [start, end) text ranges user space puts in `xdp_sites`.
+ * Such a drop is counted as the program's row (XDP_DROP), or not at all
+ * when progverdict.bpf.c has just counted its verdict (`xdp_pending`).
+ */
+#define MAX_XDP_SITES 4
+struct xdp_site {
+	__u64 start, end;
+};
+/* The device whose XDP verdict was just counted on this CPU, and when:
+ * the skb path frees the skb right after, on the same CPU. */
+struct xdp_pending {
+	__u64 dev;
+	__u64 ns;
+};
+#define XDP_PENDING_NS 100000 /* 100 us: one veth_xdp_rcv_skb() call */
+
+/*
  * One TC_INGRESS/TC_EGRESS drop as progverdict.bpf.c counts it: the hook
  * (namespace, device, the reason says the direction) and the program whose
  * fexit saw it return TC_ACT_SHOT for that skb; prog_id 0 when none did

@@ -86,6 +86,15 @@ struct {
 	__type(value, __u64);
 } tc_drops SEC(".maps");
 
+/* dropscope.bpf.c's: the verdict just counted, so the skb path's
+ * kfree_skb right after is not counted again. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdp_pending);
+} xdp_pending SEC(".maps");
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
@@ -112,6 +121,17 @@ static __always_inline void count_key(void *map, const void *key, bool is_drops)
 		stat_inc(STAT_OVERFLOW);
 }
 
+static __always_inline void mark_pending(struct net_device *dev)
+{
+	__u32 zero = 0;
+	struct xdp_pending *p = bpf_map_lookup_elem(&xdp_pending, &zero);
+
+	if (p) {
+		p->dev = (__u64)dev;
+		p->ns = bpf_ktime_get_ns();
+	}
+}
+
 /* One XDP verdict as a row of the count table, with the dimensions asked for. */
 static __always_inline void count_xdp(struct net_device *dev, __u64 loc, __u32 reason, __u16 proto)
 {
@@ -127,6 +147,7 @@ static __always_inline void count_xdp(struct net_device *dev, __u64 loc, __u32 r
 	    (filter_ifindex && ifindex != (int)filter_ifindex) ||
 	    (filter_ethertype && proto != filter_ethertype)) {
 		stat_inc(STAT_FILTERED);
+		mark_pending(dev); /* the skb path's kfree_skb must not count it either */
 		return;
 	}
 	key.location = loc;
@@ -140,10 +161,11 @@ static __always_inline void count_xdp(struct net_device *dev, __u64 loc, __u32 r
 		key.netns = netns;
 	if (key_dims & DIM_COMM)
 		bpf_get_current_comm(key.comm, sizeof(key.comm));
+	/* An XDP verdict has no kernel stack of its own. */
 	if (key_dims & DIM_STACK)
-		key.stack_id =
-			STACK_UNAVAILABLE; /* an XDP verdict has no kernel stack of its own */
+		key.stack_id = STACK_UNAVAILABLE;
 	count_key(&drops, &key, true);
+	mark_pending(dev);
 }
 
 /*

@@ -72,6 +72,9 @@ int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
 int loader__stacks_fd(const struct loader *l); /* the stack table, -1 without --stacks */
+/* Where XDP programs' skbs are freed, and the verdict just counted (progwatch.h). */
+int loader__xdp_sites_fd(const struct loader *l);
+int loader__xdp_pending_fd(const struct loader *l);
 /* Bytes of struct drop_key the count table's keys hold (BASE_KEY_SIZE
  * or the whole struct). */
 __u32 loader__key_size(const struct loader *l);

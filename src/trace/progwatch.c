@@ -51,6 +51,8 @@ struct progwatch {
 	struct tc_attr *attr;
 	size_t nattr;
 	double last_scan;
+	double last_sites; /* when the XDP drop sites were last looked up */
+	bool have_veth;	   /* veth_xdp_rcv_skb found (veth is a module) */
 	int ncpu;
 	/* 0, or why the kernel refused an fexit on a BPF program (some
 	 * kernels and LSM policies refuse every trampoline): not retried. */
@@ -121,6 +123,8 @@ static int reuse_maps(struct progverdict_bpf *s, const struct progwatch_opts *o,
 
 	if (!err)
 		err = bpf_map__reuse_fd(s->maps.stats, o->stats_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(s->maps.xdp_pending, o->xdp_pending_fd);
 	if (!err && base)
 		err = bpf_map__reuse_fd(s->maps.last_shot, bpf_map__fd(base->maps.last_shot));
 	if (!err && base)
@@ -310,7 +314,8 @@ static void follow(struct progwatch *pw)
 		if (!rc)
 			continue;
 		/* Refused as such (not this program's fault): no fexit at all. */
-		if (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524 /* ENOTSUPP */ || rc == -EACCES) {
+		if (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524 /* ENOTSUPP */ ||
+		    rc == -EACCES) {
 			pw->fexit_err = rc;
 			continue;
 		}
@@ -325,6 +330,64 @@ static void follow(struct progwatch *pw)
 	}
 }
 
+/*
+ * Where the kernel frees an skb an XDP program dropped or aborted (veth's
+ * skb path, generic XDP): functions whose kfree_skb() dropscope.bpf.c turns
+ * into the program's row. Suffixes (.constprop.0, .isra.0) are the same
+ * function.
+ */
+static const char *const xdp_site_names[] = { "veth_xdp_rcv_skb", "netif_receive_generic_xdp",
+					      "do_xdp_generic" };
+#define N_SITE_NAMES (sizeof(xdp_site_names) / sizeof(xdp_site_names[0]))
+
+static int site_of(const char *name)
+{
+	for (size_t i = 0; i < N_SITE_NAMES; i++) {
+		size_t l = strlen(xdp_site_names[i]);
+
+		if (!strncmp(name, xdp_site_names[i], l) && (!name[l] || name[l] == '.'))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Two streaming passes over kallsyms: the starts, then the next higher
+ * symbol of each (module symbols are not listed in address order). */
+static void resolve_sites(struct progwatch *pw)
+{
+	struct xdp_site s[MAX_XDP_SITES] = {};
+	char line[512], name[256], type;
+	unsigned long long a;
+	int n = 0;
+	FILE *f;
+
+	for (int pass = 0; pass < 2; pass++) {
+		f = fopen("/proc/kallsyms", "re");
+		if (!f)
+			return;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3 || !a)
+				continue;
+			if (!pass) {
+				if (n < MAX_XDP_SITES && site_of(name) >= 0) {
+					pw->have_veth |= site_of(name) == 0;
+					s[n++].start = a;
+				}
+				continue;
+			}
+			for (int i = 0; i < n; i++)
+				if (a > s[i].start && (!s[i].end || a < s[i].end))
+					s[i].end = a;
+		}
+		fclose(f);
+	}
+	for (__u32 i = 0; i < MAX_XDP_SITES; i++) {
+		if (i < (__u32)n && !s[i].end)
+			s[i].end = s[i].start + 1; /* the last symbol: its first byte only */
+		bpf_map_update_elem(pw->o.xdp_sites_fd, &i, &s[i], BPF_ANY);
+	}
+}
+
 void progwatch__refresh(struct progwatch *pw)
 {
 	double now = now_s();
@@ -332,6 +395,11 @@ void progwatch__refresh(struct progwatch *pw)
 	if (!pw || !pw->base || now - pw->last_scan < 1.0)
 		return;
 	pw->last_scan = now;
+	/* veth is a module: its site appears when it is loaded. */
+	if (pw->o.xdp && !pw->have_veth && (!pw->last_sites || now - pw->last_sites >= 10.0)) {
+		pw->last_sites = now;
+		resolve_sites(pw);
+	}
 	scan(pw);
 	follow(pw);
 }
@@ -387,8 +455,13 @@ fail:
 
 void progwatch__detach(struct progwatch *pw)
 {
+	struct xdp_site none = {};
+
 	if (!pw)
 		return;
+	/* The main program's own rows again, should it still run. */
+	for (__u32 i = 0; pw->o.xdp && i < MAX_XDP_SITES; i++)
+		bpf_map_update_elem(pw->o.xdp_sites_fd, &i, &none, BPF_ANY);
 	while (pw->ninst)
 		unwatch(pw, pw->ninst - 1);
 	bpf_link__destroy(pw->l_tc);

@@ -22,7 +22,9 @@ struct progwatch_opts {
 	bool xdp;		/* count XDP verdicts (--no-xdp turns it off) */
 	bool tc;		/* name the programs behind tc drops */
 	int drops_fd, stats_fd; /* the count table to add XDP rows to */
-	__u32 dims;		/* what its key holds */
+	int xdp_sites_fd;	/* dropscope.bpf.c's xdp_sites and xdp_pending */
+	int xdp_pending_fd;
+	__u32 dims; /* what its key holds */
 	const struct filters *filters;
 	__u32 reason_tc_ingress; /* the running kernel's values, 0 = unknown */
 	__u32 reason_tc_egress;

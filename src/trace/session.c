@@ -171,6 +171,8 @@ static int start_progwatch(struct monitor *m, const struct config *cfg,
 				    .tc = true,
 				    .drops_fd = loader__drops_fd(m->loader),
 				    .stats_fd = loader__stats_fd(m->loader),
+				    .xdp_sites_fd = loader__xdp_sites_fd(m->loader),
+				    .xdp_pending_fd = loader__xdp_pending_fd(m->loader),
 				    .dims = lopts->keys.dims,
 				    .filters = &lopts->filters,
 				    .netns = cfg->netns };
