@@ -10,6 +10,7 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "counters/cgroups.h"
+#include "trace/progwatch.h"
 #include "render/exposition.h"
 #include "trace/packet.h"
 
@@ -613,6 +614,24 @@ static void driver_family(struct expo *e, const struct counter_snapshot *snap)
 		labels_add(&l, "device", snap->drv[i].dev);
 		labels_add(&l, "counter", snap->drv[i].name);
 		expo_u64(e, "dropscope_driver_drops_total", l.p, snap->drv[i].value);
+	}
+	mbuf_free(&l);
+}
+
+void metrics_tc_programs(struct expo *e, const struct tc_attr *a, size_t n)
+{
+	struct mbuf l = {};
+
+	expo_family(e, "dropscope_tc_program_drops_total", "counter",
+		    "TC_INGRESS/TC_EGRESS drops by the tc program that returned TC_ACT_SHOT (name, "
+		    "id, tag, tcx or clsact chain/pref/handle; \"one of: ...\" where it cannot be "
+		    "known), since the exporter attached.");
+	for (size_t i = 0; i < n; i++) {
+		l.len = 0;
+		labels_add(&l, "device", a[i].dev);
+		labels_add(&l, "hook", a[i].egress ? "egress" : "ingress");
+		labels_add(&l, "program", a[i].who);
+		expo_u64(e, "dropscope_tc_program_drops_total", l.p, a[i].total);
 	}
 	mbuf_free(&l);
 }

@@ -129,6 +129,13 @@ static size_t fold(const struct report *r, const struct drop_delta *rows, size_t
 		      stack_by_count);
 		if (dims & DIM_LOCATION)
 			groups[i].sym = ksyms__find(r->ks, groups[i].first->key.location);
+		/* An XDP verdict's location is a program's first byte: a symbol
+		 * that merely contains it (a program loaded since the symbols
+		 * were read) is another one, so the address stands in. */
+		if (groups[i].sym && groups[i].sym->addr != groups[i].first->key.location &&
+		    (groups[i].first->key.reason == DS_REASON_XDP_DROP ||
+		     groups[i].first->key.reason == DS_REASON_XDP_ABORTED))
+			groups[i].sym = NULL;
 	}
 	qsort(groups, ng, sizeof(*groups), group_by_count);
 	return ng;

@@ -50,9 +50,14 @@ struct progwatch {
 	size_t nhooks, caphooks;
 	struct tc_attr *attr;
 	size_t nattr;
+	/* Names and tags of the programs seen on hooks: read while we may (the
+	 * exporter drops CAP_SYS_ADMIN after starting), kept for the labels. */
+	struct proginfo *pc;
+	size_t npc;
 	double last_scan;
 	double last_sites; /* when the XDP drop sites were last looked up */
-	bool have_veth;	   /* veth_xdp_rcv_skb found (veth is a module) */
+	bool have_veth;
+	bool fresh; /* a program not seen before is on a hook: symbols are stale */	   /* veth_xdp_rcv_skb found (veth is a module) */
 	int ncpu;
 	/* 0, or why the kernel refused an fexit on a BPF program (some
 	 * kernels and LSM policies refuse every trampoline): not retried. */
@@ -104,6 +109,25 @@ static int prog_info(__u32 id, struct proginfo *pi)
 	}
 	close(fd);
 	return err;
+}
+
+static int cached_info(struct progwatch *pw, __u32 id, struct proginfo *pi)
+{
+	void *p;
+
+	for (size_t i = 0; i < pw->npc; i++)
+		if (pw->pc[i].id == id) {
+			*pi = pw->pc[i];
+			return 0;
+		}
+	if (prog_info(id, pi))
+		return -ENOENT;
+	pw->fresh = true;
+	if (pw->npc < MAX_ATTR && (p = realloc(pw->pc, (pw->npc + 1) * sizeof(*pw->pc)))) {
+		pw->pc = p;
+		pw->pc[pw->npc++] = *pi;
+	}
+	return 0;
 }
 
 static void set_rodata(struct progverdict_bpf *s, const struct progwatch_opts *o)
@@ -292,6 +316,11 @@ static bool has_failed(const struct progwatch *pw, __u32 id)
 
 static void follow(struct progwatch *pw)
 {
+	struct proginfo pi;
+
+	for (size_t i = 0; i < pw->nhooks; i++)
+		if (pw->hooks[i].prog_id)
+			cached_info(pw, pw->hooks[i].prog_id, &pi);
 	/* Released first: a program that left its hook is not held by us. */
 	for (size_t i = 0; i < pw->ninst;)
 		if (!wanted(pw, pw->inst[i].prog_id))
@@ -481,8 +510,18 @@ void progwatch__free(struct progwatch *pw)
 	free(pw->failed);
 	free(pw->hooks);
 	free(pw->attr);
+	free(pw->pc);
 	free(pw->netns);
 	free(pw);
+}
+
+bool progwatch__take_fresh(struct progwatch *pw)
+{
+	bool f = pw && pw->fresh;
+
+	if (pw)
+		pw->fresh = false;
+	return f;
 }
 
 int progwatch__fexit_error(const struct progwatch *pw)
@@ -496,12 +535,12 @@ size_t progwatch__watched(const struct progwatch *pw)
 }
 
 /* "NAME id N tag T, tcx" / "..., clsact chain C pref P handle 0xH". */
-static void describe(const struct bpf_hook *h, char *buf, size_t len)
+static void describe(struct progwatch *pw, const struct bpf_hook *h, char *buf, size_t len)
 {
 	struct proginfo pi;
 	int n = 0;
 
-	if (h->prog_id && !prog_info(h->prog_id, &pi))
+	if (h->prog_id && !cached_info(pw, h->prog_id, &pi))
 		n = snprintf(buf, len, "%s id %u tag %s, ", pi.name, pi.id, pi.tag);
 	else if (h->prog_id)
 		n = snprintf(buf, len, "id %u, ", h->prog_id);
@@ -533,7 +572,7 @@ static void attribute(struct progwatch *pw, struct tc_attr *a)
 		    (h->kind != HOOK_TCX && h->kind != HOOK_CLSACT))
 			continue;
 		if (a->prog_id && h->prog_id == a->prog_id) {
-			describe(h, a->who, sizeof(a->who));
+			describe(pw, h, a->who, sizeof(a->who));
 			return;
 		}
 		only = h;
@@ -542,7 +581,7 @@ static void attribute(struct progwatch *pw, struct tc_attr *a)
 	if (a->prog_id) {
 		struct proginfo pi;
 
-		if (!prog_info(a->prog_id, &pi))
+		if (!cached_info(pw, a->prog_id, &pi))
 			snprintf(a->who, sizeof(a->who), "%s id %u tag %s (left the hook)", pi.name,
 				 pi.id, pi.tag);
 		else
@@ -550,7 +589,7 @@ static void attribute(struct progwatch *pw, struct tc_attr *a)
 		return;
 	}
 	if (n == 1) {
-		describe(only, a->who, sizeof(a->who));
+		describe(pw, only, a->who, sizeof(a->who));
 		return;
 	}
 	if (!n) {
@@ -566,7 +605,7 @@ static void attribute(struct progwatch *pw, struct tc_attr *a)
 		    h->dir != (a->egress ? HOOK_EGRESS : HOOK_INGRESS) ||
 		    (h->kind != HOOK_TCX && h->kind != HOOK_CLSACT))
 			continue;
-		describe(h, one, sizeof(one));
+		describe(pw, h, one, sizeof(one));
 		len += (size_t)snprintf(a->who + len, sizeof(a->who) - len, "%s%s",
 					len > 8 ? "; " : "", one);
 	}
@@ -630,8 +669,23 @@ int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out)
 		a->total = sum;
 	}
 	free(vals);
-	for (size_t i = 0; i < pw->nattr; i++)
-		attribute(pw, &pw->attr[i]);
+	for (size_t i = 0; i < pw->nattr; i++) {
+		struct tc_attr *a = &pw->attr[i];
+		char before[sizeof(a->who)];
+
+		memcpy(before, a->who, sizeof(before));
+		attribute(pw, a);
+		/* The hook changed since the last read, and some drops of this
+		 * interval may be the old program's: not a guess either. */
+		if (!a->prog_id && a->delta && before[0] && strcmp(before, a->who) &&
+		    strncmp(a->who, "one of: ", 8)) {
+			char now[sizeof(a->who)];
+
+			memcpy(now, a->who, sizeof(now));
+			snprintf(a->who, sizeof(a->who), "one of: %.250s; %.250s",
+				 strncmp(before, "one of: ", 8) ? before : before + 8, now);
+		}
+	}
 	qsort(pw->attr, pw->nattr, sizeof(*pw->attr), by_total);
 	*out = pw->attr;
 	return (int)pw->nattr;

@@ -50,6 +50,10 @@ void progwatch__free(struct progwatch *pw);
  */
 int progwatch__fexit_error(const struct progwatch *pw);
 
+/* True once after a program not seen before appeared on a hook: its
+ * kallsyms name (bpf_prog_TAG_NAME) is not in symbols read before. */
+bool progwatch__take_fresh(struct progwatch *pw);
+
 /* How many programs have our fexit now, for tests and -v. */
 size_t progwatch__watched(const struct progwatch *pw);
 

@@ -369,6 +369,7 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	/* Once per interval too: programs attached or detached since. */
 	progwatch__refresh(m->pw);
 	say_fexit(m);
+	missed |= progwatch__take_fresh(m->pw);
 
 	/* Never re-read kallsyms more than every 2 s: an address that has no
 	 * symbol at all would otherwise cost a full parse per interval. */
