@@ -214,6 +214,9 @@ static int query_tcx(struct job *j, int d, __u8 dir)
 	int err = bpf_prog_query_opts(j->dev[d].ifindex,
 				      dir == HOOK_INGRESS ? DS_TCX_INGRESS : DS_TCX_EGRESS, &q);
 
+	/* Refused (no CAP_NET_ADMIN any more): the caller keeps what it had. */
+	if (err == -EPERM)
+		return err;
 	if (err)
 		return 0; /* no tcx on this kernel, or nothing: not an error */
 	for (__u32 i = 0; i < q.prog_cnt && i < TCX_MAX; i++) {

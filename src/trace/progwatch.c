@@ -221,8 +221,10 @@ static void unwatch(struct progwatch *pw, size_t i)
 	pw->inst[i] = pw->inst[--pw->ninst];
 }
 
-static void scan_ns(struct progwatch *pw, int fd, __u32 *seen, size_t *nseen)
+static void scan_ns(struct progwatch *pw, int fd, __u32 *seen, size_t *nseen,
+		    const struct bpf_hook *old, size_t nold)
 {
+	size_t n0 = pw->nhooks;
 	struct stat st;
 
 	if (fstat(fd, &st) || *nseen >= MAX_NETNS)
@@ -231,31 +233,48 @@ static void scan_ns(struct progwatch *pw, int fd, __u32 *seen, size_t *nseen)
 		if (seen[i] == (__u32)st.st_ino)
 			return;
 	seen[(*nseen)++] = (__u32)st.st_ino;
-	/* A namespace that cannot be read leaves its hooks out this time. */
-	bpfhooks_read(fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks);
+	if (!bpfhooks_read(fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks))
+		return;
+	/* Not readable now (the exporter has dropped the privilege to enter
+	 * a namespace): its last listing stands. */
+	pw->nhooks = n0;
+	for (size_t i = 0; i < nold; i++) {
+		void *p;
+
+		if (old[i].netns != (__u32)st.st_ino)
+			continue;
+		p = realloc(pw->hooks, (pw->nhooks + 1) * sizeof(*pw->hooks));
+		if (!p)
+			return;
+		pw->hooks = p;
+		pw->caphooks = pw->nhooks + 1;
+		pw->hooks[pw->nhooks++] = old[i];
+	}
 }
 
 /* Our namespace, --netns and the named ones of /run/netns. */
 static void scan(struct progwatch *pw)
 {
 	__u32 *seen = calloc(MAX_NETNS, sizeof(*seen));
-	size_t nseen = 0;
+	struct bpf_hook *old = pw->hooks;
+	size_t nseen = 0, nold = pw->nhooks;
 	struct dirent *de;
 	DIR *d;
 	int fd;
 
-	pw->nhooks = 0;
 	if (!seen)
 		return;
+	pw->hooks = NULL;
+	pw->nhooks = pw->caphooks = 0;
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		scan_ns(pw, fd, seen, &nseen);
+		scan_ns(pw, fd, seen, &nseen, old, nold);
 		close(fd);
 	}
 	if (pw->netns) {
 		fd = netns_open(pw->netns);
 		if (fd >= 0) {
-			scan_ns(pw, fd, seen, &nseen);
+			scan_ns(pw, fd, seen, &nseen, old, nold);
 			close(fd);
 		}
 	}
@@ -266,12 +285,13 @@ static void scan(struct progwatch *pw)
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		if (fd < 0)
 			continue;
-		scan_ns(pw, fd, seen, &nseen);
+		scan_ns(pw, fd, seen, &nseen, old, nold);
 		close(fd);
 	}
 	if (d)
 		closedir(d);
 	free(seen);
+	free(old);
 }
 
 static bool same_tc_hook(const struct bpf_hook *a, const struct bpf_hook *b)

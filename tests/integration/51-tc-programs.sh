@@ -8,8 +8,9 @@
 # `tc -s` drops.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bpfprog_lib.sh"
+. "$(dirname "$0")/exporter_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "the program side does not depend on the backend: runs once"
-bpf_require
+bpf_require curl promtool
 UDPSEND=$(tool udpsend) || exit 1
 TCX=$(tool tcx) || exit 1
 N_IN=23   # to 7001: dropped by the clsact ingress filter of dsb0
@@ -111,6 +112,24 @@ check_eq "the drops themselves: TC_INGRESS" $N_IN \
 	"$(awk '/packets dropped at/ && /TC_INGRESS/ { s += $1 } END { print s + 0 }' "$T/s.out")"
 check_eq "the drops themselves: TC_EGRESS" $((N_OUT + N_TWO)) \
 	"$(awk '/packets dropped at/ && /TC_EGRESS/ { s += $1 } END { print s + 0 }' "$T/s.out")"
+# The exporter (which drops its privileges after starting): the same names
+# as labels, counted since it attached.
+ex_start ex || finish
+sleep 1.5 # a scrape after a rescan without privileges: the listing stands
+nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_OUT 10.51.0.2 7003 >/dev/null || fail "udpsend 7003"
+sleep 1.5
+scrape ex >"$T/scrape.txt" || fail "scrape"
+scrape ex >"$T/scrape.txt" || fail "scrape"
+check_eq "exporter: the clsact filter's program as a label" $N_IN \
+	"$(msum "$T/scrape.txt" dropscope_tc_program_drops_total 'device="dsb0"' 'hook="ingress"' \
+		"program=\"ds51_clsin id $ID_IN tag $(tag "$ID_IN"), clsact chain 0 pref 7 handle $HANDLE\"")"
+check_eq "exporter: the tcx program as a label" $N_OUT \
+	"$(msum "$T/scrape.txt" dropscope_tc_program_drops_total 'device="dsa0"' 'hook="egress"' \
+		"program=\"ds51_tcxout id $ID_OUT tag $(tag "$ID_OUT"), tcx\"")"
+check_true "promtool accepts the scrape" promtool check metrics <"$T/scrape.txt"
+ds_stop ex TERM
+
 # Nothing of ours left on the programs: no tracing program of ours loaded.
 check_eq "no fexit of ours left after SIGINT" "" \
 	"$(bpftool prog show -j | jq -r '.[] | select(.name == "tc_verdict" or .name == "xdp_verdict") | .id')"
