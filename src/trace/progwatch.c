@@ -334,9 +334,30 @@ static bool has_failed(const struct progwatch *pw, __u32 id)
 	return false;
 }
 
+/*
+ * The tc drop counter runs on every drop (~35 ns here): attached only
+ * while some watched device has a tc program or filter. Drops before the
+ * rescan that sees a new one stay in the table, without a program named.
+ */
+static void follow_tc(struct progwatch *pw)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < pw->nhooks && !any; i++)
+		any = pw->hooks[i].kind == HOOK_TCX || pw->hooks[i].kind == HOOK_CLSACT;
+	if (any && !pw->l_tc && pw->o.tc)
+		pw->l_tc = bpf_program__attach(pw->base->progs.tc_drop);
+	if (!any && pw->l_tc) {
+		bpf_link__destroy(pw->l_tc);
+		pw->l_tc = NULL;
+	}
+}
+
 static void follow(struct progwatch *pw)
 {
 	struct proginfo pi;
+
+	follow_tc(pw);
 
 	for (size_t i = 0; i < pw->nhooks; i++)
 		if (pw->hooks[i].prog_id)
@@ -484,10 +505,6 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 		rc = progverdict_bpf__load(pw->base);
 	if (rc) {
 		snprintf(err, errlen, "loading the program-verdict object: %s", strerror(-rc));
-		goto fail;
-	}
-	if (pw->o.tc && !(pw->l_tc = bpf_program__attach(pw->base->progs.tc_drop))) {
-		snprintf(err, errlen, "attaching to kfree_skb for tc drops: %s", strerror(errno));
 		goto fail;
 	}
 	if (pw->o.xdp && !(pw->l_exc = bpf_program__attach(pw->base->progs.xdp_exception))) {

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/exporter_lib.sh"
 . "$(dirname "$0")/bpfprog_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "runs once (no tracing)"
-bpf_require curl
+bpf_require curl promtool
 UDPSEND=$(tool udpsend) || exit 1
 NDROP=37
 NPASS=11
