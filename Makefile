@@ -266,6 +266,7 @@ fuzz: deps-fuzz
 
 bench: deps-bench $(BIN) $(BENCH_BINS)
 	@bash bench/run.sh
+	@bash bench/xdp.sh
 
 # Boots other Debian kernels under qemu with the static binary (slow: minutes).
 matrix: deps-test
