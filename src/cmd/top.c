@@ -26,6 +26,7 @@
 #include "trace/drop_table.h"
 #include "trace/keys.h"
 #include "symbols/ksyms.h"
+#include "trace/progwatch.h"
 #include "trace/session.h"
 #include "render/rows.h"
 #include "lib/escape.h"
@@ -194,6 +195,16 @@ static void sample_counters(struct top *t)
 			moved_add(t, &len, "%s%s +%llu", len ? ", " : "",
 				  snmp_drop_counters[i].nstat,
 				  (unsigned long long)(now.snmp[i].value - t->prev.snmp[i].value));
+	/* The tc programs behind TC_* drops since start (progwatch.h). */
+	{
+		const struct tc_attr *tc;
+		int ntc = progwatch__tc_poll(t->m->pw, &tc);
+
+		for (int i = 0; i < ntc; i++)
+			moved_add(t, &len, "%stc %s %s: %s +%llu", len ? ", " : "", ESC(tc[i].dev),
+				  tc[i].egress ? "egress" : "ingress", ESC(tc[i].who),
+				  (unsigned long long)tc[i].total);
+	}
 	/* Growth since start, as the rows' totals: kept still for reading. */
 	counter_snapshot_free(&now);
 }
