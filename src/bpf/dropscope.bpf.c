@@ -190,8 +190,11 @@ static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, 
 		p->dev = 0;
 		return true;
 	}
-	prog = BPF_CORE_READ(dev, xdp_state[1].prog);
-	if (!prog)
+	/* xdp_state is 5.13+: older kernels keep the kernel's own row. */
+	prog = NULL;
+	if (bpf_core_field_exists(dev->xdp_state))
+		prog = BPF_CORE_READ(dev, xdp_state[1].prog);
+	if (!prog && bpf_core_field_exists(dev->xdp_prog))
 		prog = BPF_CORE_READ(dev, xdp_prog);
 	if (prog) {
 		*location = (__u64)BPF_CORE_READ(prog, bpf_func);
