@@ -218,7 +218,17 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 {
 	char loc[LOCATION_LEN], num[24];
 	const char *reason, *proto;
+	const struct ksym *s;
+	bool xdp = k->reason == DS_REASON_XDP_DROP || k->reason == DS_REASON_XDP_ABORTED;
 
+	/* An XDP verdict's location is a program's first byte: a symbol that
+	 * merely contains it is another program (loaded since the symbols were
+	 * read), so the address stands in until they are read again. */
+	if (xdp && ((s = ksyms__find(ctx->ks, k->location)) == NULL || s->addr != k->location)) {
+		snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)k->location);
+		labels_add(l, "location", loc);
+		goto reason;
+	}
 	switch (ctx->sym) {
 	case SYM_DATA:
 	case SYM_FULL:
@@ -231,7 +241,7 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 		ksyms__symname(ctx->ks, k->location, loc, sizeof(loc));
 	}
 	labels_add(l, "location", loc);
-
+reason:
 	reason = reason_name(ctx->rs, k->reason);
 	if (!reason) {
 		snprintf(num, sizeof(num), "%u", k->reason);

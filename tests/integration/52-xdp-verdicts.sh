@@ -8,8 +8,9 @@
 # kernel's own rows.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bpfprog_lib.sh"
+. "$(dirname "$0")/exporter_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "the program side does not depend on the backend: runs once"
-bpf_require
+bpf_require curl
 UDPSEND=$(tool udpsend) || exit 1
 N_DROP=19
 N_ABORT=7
@@ -60,6 +61,18 @@ check_eq "ethtool: dsb0 rx_queue_0_xdp_drops = dropped + aborted" $((N_DROP + N_
 check_eq "skb path: the program's XDP_DROP row" $N_DROP "$(row "$T/s.out" XDP_DROP)"
 check_eq "skb path: the program's XDP_ABORTED row" $N_ABORT "$(row "$T/s.out" XDP_ABORTED)"
 check_eq "skb path: none left at veth_xdp_rcv_skb" "" "$(grep -a "at veth_xdp_rcv_skb" "$T/s.out")"
+
+# The same rows in the exporter's table.
+ex_start ex || finish
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
+sleep 0.3
+scrape ex >"$T/scrape.txt" || fail "scrape"
+check_eq "exporter: the program's XDP_DROP row" $N_DROP \
+	"$(msum "$T/scrape.txt" dropscope_drops_total "location=\"$SYM\"" 'reason="XDP_DROP"')"
+check_eq "exporter: the program's XDP_ABORTED row" $N_ABORT \
+	"$(msum "$T/scrape.txt" dropscope_drops_total "location=\"$SYM\"" 'reason="XDP_ABORTED"')"
+ds_stop ex TERM
 
 # --no-xdp: the kernel's own rows, as before.
 ds_start n -r -i 3600 --no-xdp || finish
