@@ -38,7 +38,7 @@ int bpfhooks_read(int nsfd, __u32 netns, struct bpf_hook **arr, size_t *n, size_
 #define DS_TCX_EGRESS  ((enum bpf_attach_type)47)
 
 /* More than anyone attaches to one hook: tcx allows 64 by default. */
-#define TCX_MAX 64
+#define TCX_MAX	       64
 
 struct job {
 	__u32 netns;

@@ -549,8 +549,8 @@ static void json_interval(const struct report *r, const struct group *groups, si
 		fprintf(r->out,
 			",\"ifindex\":%d,\"netns\":%u,\"hook\":\"%s\",\"prog_id\":", a->ifindex,
 			a->netns, a->egress ? "egress" : "ingress");
-		if (a->prog_id)
-			fprintf(r->out, "%u,", a->prog_id);
+		if (a->named_id)
+			fprintf(r->out, "%u,", a->named_id);
 		else
 			fputs("null,", r->out);
 		json_member_str(r->out, "program", a->who);

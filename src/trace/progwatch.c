@@ -57,7 +57,8 @@ struct progwatch {
 	double last_scan;
 	double last_sites; /* when the XDP drop sites were last looked up */
 	bool have_veth;
-	bool fresh; /* a program not seen before is on a hook: symbols are stale */	   /* veth_xdp_rcv_skb found (veth is a module) */
+	bool fresh;
+		/* a program not seen before is on a hook: symbols are stale */ /* veth_xdp_rcv_skb found (veth is a module) */
 	int ncpu;
 	/* 0, or why the kernel refused an fexit on a BPF program (some
 	 * kernels and LSM policies refuse every trampoline): not retried. */
@@ -599,6 +600,7 @@ static void attribute(struct progwatch *pw, struct tc_attr *a)
 	char one[256];
 
 	a->who[0] = 0;
+	a->named_id = a->prog_id;
 	for (size_t i = 0; i < pw->nhooks; i++) {
 		const struct bpf_hook *h = &pw->hooks[i];
 
@@ -626,6 +628,7 @@ static void attribute(struct progwatch *pw, struct tc_attr *a)
 		return;
 	}
 	if (n == 1) {
+		a->named_id = only->prog_id;
 		describe(pw, only, a->who, sizeof(a->who));
 		return;
 	}
@@ -719,6 +722,7 @@ int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out)
 			char now[sizeof(a->who)];
 
 			memcpy(now, a->who, sizeof(now));
+			a->named_id = 0;
 			snprintf(a->who, sizeof(a->who), "one of: %.250s; %.250s",
 				 strncmp(before, "one of: ", 8) ? before : before + 8, now);
 		}

@@ -63,10 +63,11 @@ struct tc_attr {
 	int ifindex;
 	char dev[IFNAMSIZ];
 	bool egress;
-	__u32 prog_id; /* 0: not known (who says why) */
-	char who[512]; /* "tcx prog NAME id N tag T", "one of: ..." */
-	__u64 total;   /* since start */
-	__u64 delta;   /* since the previous progwatch__tc_poll() */
+	__u32 prog_id;	/* 0: not known (who says why) */
+	__u32 named_id; /* the program said in who, 0: none or several */
+	char who[512];	/* "tcx prog NAME id N tag T", "one of: ..." */
+	__u64 total;	/* since start */
+	__u64 delta;	/* since the previous progwatch__tc_poll() */
 };
 
 /*

@@ -112,6 +112,19 @@ check_eq "the drops themselves: TC_INGRESS" $N_IN \
 	"$(awk '/packets dropped at/ && /TC_INGRESS/ { s += $1 } END { print s + 0 }' "$T/s.out")"
 check_eq "the drops themselves: TC_EGRESS" $((N_OUT + N_TWO)) \
 	"$(awk '/packets dropped at/ && /TC_EGRESS/ { s += $1 } END { print s + 0 }' "$T/s.out")"
+# JSON: the same attribution as data.
+ds_start j --json -i 3600 || finish
+nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
+sleep 0.3
+ds_stop j
+check_eq "json: tc_programs count for dsb0 ingress" $N_IN \
+	"$(jq -s '[.[] | .tc_programs // [] | .[] | select(.device == "dsb0" and .hook == "ingress") | .count] | add' "$T/j.out")"
+check_eq "json: its prog_id" "$ID_IN" \
+	"$(jq -rs '[.[] | .tc_programs // [] | .[] | select(.device == "dsb0")][0].prog_id' "$T/j.out")"
+check_eq "json: the program" \
+	"ds51_clsin id $ID_IN tag $(tag "$ID_IN"), clsact chain 0 pref 7 handle $HANDLE" \
+	"$(jq -rs '[.[] | .tc_programs // [] | .[] | select(.device == "dsb0")][0].program' "$T/j.out")"
+
 # The exporter (which drops its privileges after starting): the same names
 # as labels, counted since it attached.
 ex_start ex || finish

@@ -38,7 +38,8 @@ int main(int argc, char **argv)
 
 	if (argc != 6 || (strcmp(argv[1], "attach") && strcmp(argv[1], "detach")) ||
 	    (strcmp(argv[2], "ingress") && strcmp(argv[2], "egress"))) {
-		fprintf(stderr, "usage: tcx attach|detach ingress|egress NETNS-PATH IFNAME PINNED-PROG\n");
+		fprintf(stderr,
+			"usage: tcx attach|detach ingress|egress NETNS-PATH IFNAME PINNED-PROG\n");
 		return 2;
 	}
 	attach = !strcmp(argv[1], "attach");
