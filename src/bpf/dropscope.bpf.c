@@ -177,7 +177,8 @@ static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, 
 	for (__u32 i = 0; i < MAX_XDP_SITES; i++) {
 		struct xdp_site *s = bpf_map_lookup_elem(&xdp_sites, &i);
 
-		if (s && *location >= s->start && *location < s->end)
+		if (s && *location >= s->start && *location < s->end &&
+		    (!s->reason || s->reason == *reason))
 			hit = true;
 	}
 	if (!hit)

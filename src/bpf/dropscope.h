@@ -138,6 +138,11 @@ struct drop_event {
 #define MAX_XDP_SITES 4
 struct xdp_site {
 	__u64 start, end;
+	/* The reason of that kfree_skb (NOT_SPECIFIED: a plain kfree_skb());
+	 * 0 = any. do_xdp_generic also frees with SKB_DROP_REASON_XDP when a
+	 * redirect failed: not a verdict of the program. */
+	__u32 reason;
+	__u32 pad;
 };
 /* The device whose XDP verdict was just counted on this CPU, and when:
  * the skb path frees the skb right after, on the same CPU. */

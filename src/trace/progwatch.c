@@ -58,7 +58,7 @@ struct progwatch {
 	double last_sites; /* when the XDP drop sites were last looked up */
 	bool have_veth;
 	bool fresh;
-		/* a program not seen before is on a hook: symbols are stale */ /* veth_xdp_rcv_skb found (veth is a module) */
+	/* a program not seen before is on a hook: symbols are stale */ /* veth_xdp_rcv_skb found (veth is a module) */
 	int ncpu;
 	/* 0, or why the kernel refused an fexit on a BPF program (some
 	 * kernels and LSM policies refuse every trampoline): not retried. */
@@ -455,6 +455,7 @@ static void resolve_sites(struct progwatch *pw)
 	for (__u32 i = 0; i < MAX_XDP_SITES; i++) {
 		if (i < (__u32)n && !s[i].end)
 			s[i].end = s[i].start + 1; /* the last symbol: its first byte only */
+		s[i].reason = pw->o.reason_not_specified;
 		bpf_map_update_elem(pw->o.xdp_sites_fd, &i, &s[i], BPF_ANY);
 	}
 }

@@ -28,7 +28,8 @@ struct progwatch_opts {
 	const struct filters *filters;
 	__u32 reason_tc_ingress; /* the running kernel's values, 0 = unknown */
 	__u32 reason_tc_egress;
-	const char *netns; /* --netns: watched besides our own and /run/netns */
+	__u32 reason_not_specified; /* a plain kfree_skb()'s reason, 0 = unknown */
+	const char *netns;	    /* --netns: watched besides our own and /run/netns */
 };
 
 struct progwatch;

@@ -187,6 +187,7 @@ static int start_progwatch(struct monitor *m, const struct config *cfg,
 	if (m->rs) {
 		reasons__value(m->rs, "TC_INGRESS", &o.reason_tc_ingress);
 		reasons__value(m->rs, "TC_EGRESS", &o.reason_tc_egress);
+		reasons__value(m->rs, "NOT_SPECIFIED", &o.reason_not_specified);
 	}
 	/* A --reason list keeps only what it names. */
 	if (lopts->filters.reasons) {

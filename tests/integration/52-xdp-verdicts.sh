@@ -83,6 +83,20 @@ check_eq "--no-xdp: no row of the program" "" "$(row "$T/n.out" XDP_DROP)"
 check_eq "--no-xdp: the drops at veth_xdp_rcv_skb" $N_DROP \
 	"$(awk '$5 == "veth_xdp_rcv_skb" { s += $1 } END { print s + 0 }' "$T/n.out")"
 
+# Generic XDP on the same device: the stack runs the program on the skb.
+ip -n "$NB" link set dev dsb0 xdpdrv off || fail "xdpdrv off"
+ip -n "$NB" link set dev dsb0 xdpgeneric obj "$T/verdict.o" sec xdp || die "xdpgeneric on dsb0"
+SYM="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsb0") | .id')")_ds52_verdict"
+ds_start g -r -i 3600 || finish
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
+sleep 0.3
+ds_stop g
+show "$T/g.out"
+check_eq "generic XDP: the program's XDP_DROP row" $N_DROP "$(row "$T/g.out" XDP_DROP)"
+check_eq "generic XDP: the program's XDP_ABORTED row" $N_ABORT "$(row "$T/g.out" XDP_ABORTED)"
+ip -n "$NB" link set dev dsb0 xdpgeneric off || fail "xdpgeneric off"
+
 # Frames: dsa1 (in a) -> dsb1 (in b, redirects) -> dsc0 -> dsc1 (drops/aborts).
 veth_add "$NA" dsa1 "$NB" dsb1
 ip -n "$NB" link add dsc0 type veth peer name dsc1 || die "veth dsc"
