@@ -668,6 +668,14 @@ int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out)
 	*out = NULL;
 	if (!pw || !pw->base || !pw->tc_loaded)
 		return pw && pw->nattr ? (*out = pw->attr, (int)pw->nattr) : 0;
+	/* The listing as of now: a hook that changed since the last read is
+	 * then seen (its drops said as one of both), never attributed to a
+	 * program that has left it by a listing a second old. */
+	if (now_s() - pw->last_scan > 0.05) {
+		pw->last_scan = now_s();
+		scan(pw);
+		follow(pw);
+	}
 	fd = bpf_map__fd(pw->base->maps.tc_drops);
 	vals = calloc((size_t)pw->ncpu, sizeof(*vals));
 	if (!vals)
@@ -728,7 +736,8 @@ int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out)
 				 strncmp(before, "one of: ", 8) ? before : before + 8, now);
 		}
 	}
-	qsort(pw->attr, pw->nattr, sizeof(*pw->attr), by_total);
+	if (pw->nattr)
+		qsort(pw->attr, pw->nattr, sizeof(*pw->attr), by_total);
 	*out = pw->attr;
 	return (int)pw->nattr;
 }

@@ -45,7 +45,7 @@ check_eq "our programs: the drop counter, tc drops, xdp:xdp_exception" \
 
 tc -n "$NB" filter add dev dsb0 ingress pref 3 bpf da obj "$T/one.o" sec tc || die "filter one"
 ID1=$(prog_id_by_name ds53_one)
-sleep 2.5 # a rescan (once a second) sees it
+wait_tc_counter s # a rescan (once a second) sees it
 nsx "$NA" "$UDPSEND" -n $N1 10.53.0.2 7001 >/dev/null || fail "udpsend"
 sleep 2.5 # an interval reports them while ds53_one is still there
 tc -n "$NB" filter del dev dsb0 ingress pref 3 || fail "filter del"
@@ -57,6 +57,7 @@ done
 check_eq "the detached program is released (unloaded, none of ours holds it)" 1 $gone
 tc -n "$NB" filter add dev dsb0 ingress pref 3 bpf da obj "$T/two.o" sec tc || die "filter two"
 sleep 2.5
+wait_tc_counter s
 nsx "$NA" "$UDPSEND" -n $N2 10.53.0.2 7001 >/dev/null || fail "udpsend"
 sleep 2.5
 ip -n "$NB" link set dev dsb0 xdpdrv obj "$T/x.o" sec xdp || die "xdp"

@@ -81,3 +81,21 @@ tc_prog_line()
 {
 	grep -a "by tc program $2 id " "$1"
 }
+
+# wait_tc_counter TAG: wait (10 s at most) until dropscope TAG has attached
+# its tc drop counter (it does once it lists a tc program on some hook):
+# drops before that are counted, but no program is named for them.
+wait_tc_counter()
+{
+	local pid=${DSPID[$1]} id i
+	for ((i = 0; i < 100; i++)); do
+		for id in $(prog_ids_of "$pid"); do
+			[[ $(bpftool prog show id "$id" -j 2>/dev/null | jq -r .name) == tc_drop ]] || continue
+			bpftool link show -j 2>/dev/null | jq -e --argjson p "$id" 'any(.[]; .prog_id == $p)' >/dev/null &&
+				return 0
+		done
+		sleep 0.1
+	done
+	fail "$1: its tc drop counter was not attached within 10 s"
+	return 1
+}
