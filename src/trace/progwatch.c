@@ -222,7 +222,7 @@ static void unwatch(struct progwatch *pw, size_t i)
 	pw->inst[i] = pw->inst[--pw->ninst];
 }
 
-static void scan_ns(struct progwatch *pw, int fd, __u32 *seen, size_t *nseen,
+static void scan_ns(struct progwatch *pw, int fd, bool own, __u32 *seen, size_t *nseen,
 		    const struct bpf_hook *old, size_t nold)
 {
 	size_t n0 = pw->nhooks;
@@ -234,7 +234,8 @@ static void scan_ns(struct progwatch *pw, int fd, __u32 *seen, size_t *nseen,
 		if (seen[i] == (__u32)st.st_ino)
 			return;
 	seen[(*nseen)++] = (__u32)st.st_ino;
-	if (!bpfhooks_read(fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks))
+	/* Our own namespace needs no setns(), hence no CAP_SYS_ADMIN. */
+	if (!bpfhooks_read(own ? -1 : fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks))
 		return;
 	/* Not readable now (the exporter has dropped the privilege to enter
 	 * a namespace): its last listing stands. */
@@ -269,13 +270,13 @@ static void scan(struct progwatch *pw)
 	pw->nhooks = pw->caphooks = 0;
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		scan_ns(pw, fd, seen, &nseen, old, nold);
+		scan_ns(pw, fd, true, seen, &nseen, old, nold);
 		close(fd);
 	}
 	if (pw->netns) {
 		fd = netns_open(pw->netns);
 		if (fd >= 0) {
-			scan_ns(pw, fd, seen, &nseen, old, nold);
+			scan_ns(pw, fd, false, seen, &nseen, old, nold);
 			close(fd);
 		}
 	}
@@ -286,7 +287,7 @@ static void scan(struct progwatch *pw)
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		if (fd < 0)
 			continue;
-		scan_ns(pw, fd, seen, &nseen, old, nold);
+		scan_ns(pw, fd, false, seen, &nseen, old, nold);
 		close(fd);
 	}
 	if (d)
