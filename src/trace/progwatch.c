@@ -15,6 +15,7 @@
 #include "progverdict.skel.h"
 #include "bpf/dropscope.h"
 #include "counters/bpfhooks.h"
+#include "symbols/ksyms.h"
 #include "lib/netns.h"
 #include "trace/progwatch.h"
 
@@ -55,7 +56,6 @@ struct progwatch {
 	struct proginfo *pc;
 	size_t npc;
 	double last_scan;
-	double last_sites; /* when the XDP drop sites were last looked up */
 	bool have_veth;
 	bool fresh;
 	/* a program not seen before is on a hook: symbols are stale */ /* veth_xdp_rcv_skb found (veth is a module) */
@@ -423,39 +423,27 @@ static int site_of(const char *name)
 	return -1;
 }
 
-/* Two streaming passes over kallsyms: the starts, then the next higher
- * symbol of each (module symbols are not listed in address order). */
-static void resolve_sites(struct progwatch *pw)
+/* From the symbols the monitor has read anyway: no kallsyms read of our own. */
+void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks)
 {
 	struct xdp_site s[MAX_XDP_SITES] = {};
-	char line[512], name[256], type;
-	unsigned long long a;
+	const struct ksym *k;
 	int n = 0;
-	FILE *f;
 
-	for (int pass = 0; pass < 2; pass++) {
-		f = fopen("/proc/kallsyms", "re");
-		if (!f)
-			return;
-		while (fgets(line, sizeof(line), f)) {
-			if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3 || !a)
-				continue;
-			if (!pass) {
-				if (n < MAX_XDP_SITES && site_of(name) >= 0) {
-					pw->have_veth |= site_of(name) == 0;
-					s[n++].start = a;
-				}
-				continue;
-			}
-			for (int i = 0; i < n; i++)
-				if (a > s[i].start && (!s[i].end || a < s[i].end))
-					s[i].end = a;
-		}
-		fclose(f);
+	if (!pw || !pw->o.xdp || !ks || pw->have_veth)
+		return;
+	for (size_t i = 0; n < MAX_XDP_SITES && (k = ksyms__at(ks, i)); i++) {
+		int site = site_of(k->name);
+
+		if (site < 0 || !k->addr)
+			continue;
+		pw->have_veth |= site == 0;
+		s[n].start = k->addr;
+		/* size: to the next symbol; 0 for the very last, its first byte only */
+		s[n].end = k->addr + (k->size ? k->size : 1);
+		n++;
 	}
 	for (__u32 i = 0; i < MAX_XDP_SITES; i++) {
-		if (i < (__u32)n && !s[i].end)
-			s[i].end = s[i].start + 1; /* the last symbol: its first byte only */
 		s[i].reason = pw->o.reason_not_specified;
 		bpf_map_update_elem(pw->o.xdp_sites_fd, &i, &s[i], BPF_ANY);
 	}
@@ -468,11 +456,6 @@ void progwatch__refresh(struct progwatch *pw)
 	if (!pw || !pw->base || now - pw->last_scan < 1.0)
 		return;
 	pw->last_scan = now;
-	/* veth is a module: its site appears when it is loaded. */
-	if (pw->o.xdp && !pw->have_veth && (!pw->last_sites || now - pw->last_sites >= 10.0)) {
-		pw->last_sites = now;
-		resolve_sites(pw);
-	}
 	scan(pw);
 	follow(pw);
 }
@@ -488,6 +471,9 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 	}
 	pw->o = *o;
 	pw->o.netns = pw->netns;
+	/* The sites before anything counts, so no XDP verdict is counted twice. */
+	progwatch__set_symbols(pw, o->ks);
+	pw->o.ks = NULL;
 	pw->o.filters = NULL; /* only the values below outlive the caller */
 	pw->ncpu = libbpf_num_possible_cpus();
 	pw->base = progverdict_bpf__open();

@@ -30,12 +30,21 @@ struct progwatch_opts {
 	__u32 reason_tc_egress;
 	__u32 reason_not_specified; /* a plain kfree_skb()'s reason, 0 = unknown */
 	const char *netns;	    /* --netns: watched besides our own and /run/netns */
+	const struct ksyms *ks;	    /* where the XDP drop sites are (NULL: not yet) */
 };
 
 struct progwatch;
 
 /* Load and attach; NULL with a message in err. Scans once before returning. */
 struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, size_t errlen);
+
+struct ksyms;
+/*
+ * Where the kernel frees the skbs XDP programs drop, from the symbols the
+ * monitor read (again after a reload, until veth's site is found: veth is
+ * a module).
+ */
+void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks);
 
 /* Rescan the hooks (at most once a second) and follow what changed. */
 void progwatch__refresh(struct progwatch *pw);

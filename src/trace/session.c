@@ -160,9 +160,10 @@ static void say_fexit(struct monitor *m)
 }
 
 /*
- * The verdicts of tc and XDP programs (progwatch.h), started before the
- * ready file like the main program. The TC reasons' values come from the
- * running kernel's names, so the reasons are read here, before symbols.
+ * The verdicts of tc and XDP programs (progwatch.h): after the ready file,
+ * the reasons and the symbols (it needs the TC reasons' values and where
+ * the XDP drop sites are); its own object and the namespace scan would
+ * otherwise delay the ready file by a BTF parse and more.
  */
 static int start_progwatch(struct monitor *m, const struct config *cfg,
 			   const struct loader_opts *lopts)
@@ -175,15 +176,14 @@ static int start_progwatch(struct monitor *m, const struct config *cfg,
 				    .xdp_pending_fd = loader__xdp_pending_fd(m->loader),
 				    .dims = lopts->keys.dims,
 				    .filters = &lopts->filters,
-				    .netns = cfg->netns };
+				    .netns = cfg->netns,
+				    .ks = m->ks };
 	char err[512];
 
 	/* Rows no --location or --proto (an IP protocol) filter could pass:
 	 * those filters look into the skb, which an XDP frame is not. */
 	if (cfg->location || lopts->filters.ipproto >= 0)
 		o.xdp = false;
-	if (!m->rs)
-		m->rs = reasons__load(NULL);
 	if (m->rs) {
 		reasons__value(m->rs, "TC_INGRESS", &o.reason_tc_ingress);
 		reasons__value(m->rs, "TC_EGRESS", &o.reason_tc_egress);
@@ -307,9 +307,6 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
-	rc = start_progwatch(m, cfg, lopts);
-	if (rc)
-		return rc;
 	if (cfg->verbose)
 		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
 	if (cfg->ready_file) {
@@ -337,7 +334,9 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
-	return 0;
+	/* After the ready file, as reasons and symbols: counting drops does
+	 * not wait for the program verdicts, which need both. */
+	return start_progwatch(m, cfg, lopts);
 }
 
 bool monitor_wait(struct monitor *m, double until, int extra_fd)
@@ -384,6 +383,7 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 		ksyms__free(m->ks);
 		m->ks = fresh;
 		m->ks_gen++;
+		progwatch__set_symbols(m->pw, m->ks);
 	}
 }
 

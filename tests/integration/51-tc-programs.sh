@@ -79,6 +79,7 @@ check_eq "bpftool net shows the filter's program with that id" "$ID_IN" \
 	"$(nsx "$NB" bpftool net -j | jq -r '.[0].tc[] | select(.devname == "dsb0" and .kind == "clsact/ingress") | .id')"
 
 ds_start s -r -i 3600 || finish
+wait_tc_counter s
 nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
 nsx "$NA" "$UDPSEND" -n $N_OUT 10.51.0.2 7003 >/dev/null || fail "udpsend 7003"
 nsx "$NA" "$UDPSEND" -n $N_PASS 10.51.0.2 7002 >/dev/null || fail "udpsend 7002"
@@ -114,6 +115,7 @@ check_eq "the drops themselves: TC_EGRESS" $((N_OUT + N_TWO)) \
 	"$(awk '/packets dropped at/ && /TC_EGRESS/ { s += $1 } END { print s + 0 }' "$T/s.out")"
 # JSON: the same attribution as data.
 ds_start j --json -i 3600 || finish
+wait_tc_counter j
 nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
 sleep 0.3
 ds_stop j
@@ -128,6 +130,7 @@ check_eq "json: the program" \
 # The exporter (which drops its privileges after starting): the same names
 # as labels, counted since it attached.
 ex_start ex || finish
+wait_tc_counter ex
 sleep 1.5 # a scrape after a rescan without privileges: the listing stands
 nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
 nsx "$NA" "$UDPSEND" -n $N_OUT 10.51.0.2 7003 >/dev/null || fail "udpsend 7003"

@@ -50,6 +50,7 @@ check_eq "bpftool net: dsb0's XDP program" "$ID" \
 row() { awk -v s="$SYM" -v r="($2)" '$4 == "at" && $5 == s && $6 == r { print $1 }' "$1"; }
 
 ds_start s -r -i 3600 || finish
+wait_progwatch s
 nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
 nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
 nsx "$NA" "$UDPSEND" -n $N_PASS 10.52.0.2 7002 >/dev/null || fail "udpsend 7002"
@@ -64,6 +65,7 @@ check_eq "skb path: none left at veth_xdp_rcv_skb" "" "$(grep -a "at veth_xdp_rc
 
 # The same rows in the exporter's table.
 ex_start ex || finish
+wait_progwatch ex
 nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
 nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
 sleep 0.3
@@ -88,6 +90,7 @@ ip -n "$NB" link set dev dsb0 xdpdrv off || fail "xdpdrv off"
 ip -n "$NB" link set dev dsb0 xdpgeneric obj "$T/verdict.o" sec xdp || die "xdpgeneric on dsb0"
 SYM="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsb0") | .id')")_ds52_verdict"
 ds_start g -r -i 3600 || finish
+wait_progwatch g
 nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
 nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
 sleep 0.3
@@ -120,6 +123,7 @@ SYM2="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | sele
 before=$(nsx "$NB" ethtool -S dsc1 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
 
 ds_start f -r -i 3600 || finish
+wait_progwatch f
 nsx "$NA" "$UDPSEND" -n $N_FDROP 10.52.1.2 7001 >/dev/null || fail "udpsend 7001"
 nsx "$NA" "$UDPSEND" -n $N_FABORT 10.52.1.2 7009 >/dev/null || fail "udpsend 7009"
 sleep 0.3

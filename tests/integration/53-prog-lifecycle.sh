@@ -38,6 +38,7 @@ ip -n "$NA" neigh add 10.53.0.2 lladdr "$(mac_of "$NB" dsb0)" dev dsa0 || die ne
 tc -n "$NB" qdisc add dev dsb0 clsact || die clsact
 
 ds_start s -r -i 1 || finish
+wait_progwatch s
 mine=$(prog_ids_of "${DSPID[s]}" | paste -sd' ')
 names=$(for id in $mine; do bpftool prog show id "$id" -j | jq -r .name; done | sort | paste -sd' ')
 check_eq "our programs: the drop counter, tc drops, xdp:xdp_exception" \
@@ -79,6 +80,7 @@ check_eq "after SIGINT none of our programs is loaded" "" "$left"
 
 # kill -9: the kernel drops every link and program with our descriptors.
 ds_start k -i 1 || finish
+wait_progwatch k
 mine=$(prog_ids_of "${DSPID[k]}" | paste -sd' ')
 check_true "the second run holds its programs ($mine)" test -n "$mine"
 ds_stop k KILL

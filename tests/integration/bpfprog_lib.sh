@@ -99,3 +99,21 @@ wait_tc_counter()
 	fail "$1: its tc drop counter was not attached within 10 s"
 	return 1
 }
+
+# wait_progwatch TAG: wait (10 s at most) until dropscope TAG has started
+# following programs, which it does after its ready file, with the
+# symbols: its xdp:xdp_exception program is attached.
+wait_progwatch()
+{
+	local pid=${DSPID[$1]} id i
+	for ((i = 0; i < 100; i++)); do
+		for id in $(prog_ids_of "$pid"); do
+			[[ $(bpftool prog show id "$id" -j 2>/dev/null | jq -r .name) == xdp_exception ]] || continue
+			bpftool link show -j 2>/dev/null | jq -e --argjson p "$id" 'any(.[]; .prog_id == $p)' >/dev/null &&
+				return 0
+		done
+		sleep 0.1
+	done
+	fail "$1: it did not start following programs within 10 s"
+	return 1
+}
