@@ -78,6 +78,7 @@ ds_stop ex TERM
 
 # --no-xdp: the kernel's own rows, as before.
 ds_start n -r -i 3600 --no-xdp || finish
+wait_held n tc_drop
 nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
 sleep 0.3
 ds_stop n

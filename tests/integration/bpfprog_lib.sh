@@ -117,3 +117,19 @@ wait_progwatch()
 	fail "$1: it did not start following programs within 10 s"
 	return 1
 }
+
+# wait_held TAG NAME: wait (10 s at most) until dropscope TAG holds a
+# program named NAME (tc_drop: it has read its symbols and started
+# following programs, --no-xdp or not).
+wait_held()
+{
+	local pid=${DSPID[$1]} id i
+	for ((i = 0; i < 100; i++)); do
+		for id in $(prog_ids_of "$pid"); do
+			[[ $(bpftool prog show id "$id" -j 2>/dev/null | jq -r .name) == "$2" ]] && return 0
+		done
+		sleep 0.1
+	done
+	fail "$1: no program $2 within 10 s"
+	return 1
+}
