@@ -27,7 +27,7 @@ LINK    := $(if $(filter 1,$(STATIC)),static,dynamic)
 
 # Debian package sets: what building, testing and benchmarking need.
 DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev bpftool \
-	      libncurses-dev libmnl-dev libmicrohttpd-dev libcap-dev
+	      libncurses-dev libmnl-dev libmicrohttpd-dev libgnutls28-dev libcap-dev
 DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf file tmux scdoc \
 	      man-db bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
 	      prometheus curl openssl systemd ethtool
@@ -50,8 +50,8 @@ LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
 EXPORTER_SRCS := src/cmd/exporter.c src/cmd/counters.c src/counters/counters.c \
 		 src/counters/devstats.c src/counters/qdiscstats.c src/lib/netlink.c \
 		 src/render/exposition.c src/lib/microhttpd.c src/counters/sockdiag.c \
-		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c src/counters/drvstats.c \
-		 src/counters/route.c
+		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c \
+		 src/counters/route.c src/counters/delta.c src/lib/tls_keypair.c src/counters/drvstats.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the
@@ -62,7 +62,7 @@ ifeq ($(STATIC),1)
 # the exporter, the counters command and diagnose; without libmnl the
 # nftables reader (src/counters/nftstats.c) is a stub answering -EOPNOTSUPP.
 STATIC_LDFLAGS := -static
-LIBS        := -lbpf -lelf -lz -lncursesw -ltinfo
+LIBS        := -lbpf -lelf -lz -lcap -lncursesw -ltinfo
 DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS
 endif
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

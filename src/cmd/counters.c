@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "counters/counters.h"
 #include "render/exposition.h"
+#include "lib/msg.h"
 
 int cmd_counters(int argc, char **argv)
 {
@@ -57,7 +58,7 @@ int cmd_counters(int argc, char **argv)
 	}
 	rc = counter_src_open(&src, netns, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "dropscope: %s\n", err);
+		msg_error("%s", err);
 		return rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
 	}
 	rc = counters_sample(&src, &snap);
@@ -66,7 +67,7 @@ int cmd_counters(int argc, char **argv)
 	counter_snapshot_free(&snap);
 	counter_src_close(&src);
 	if (x.b.failed) {
-		fprintf(stderr, "dropscope: out of memory\n");
+		msg_error("out of memory");
 		mbuf_free(&x.b);
 		return 1;
 	}
@@ -77,6 +78,6 @@ int cmd_counters(int argc, char **argv)
 	if (fflush(stdout) || ferror(stdout))
 		return 1;
 	if (rc)
-		fprintf(stderr, "dropscope: a counter reader failed: %s\n", strerror(-rc));
+		msg_error("a counter reader failed: %s", strerror(-rc));
 	return rc ? 1 : 0;
 }

@@ -17,6 +17,7 @@
 #include "trace/drop_table.h"
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "render/naming.h"
 #include "symbols/ksyms.h"
 #include "trace/session.h"
 #include "lib/newfile.h"
@@ -27,11 +28,11 @@
 #include "symbols/reasons.h"
 #include "render/rows.h"
 #include "trace/stacks.h"
+#include "lib/msg.h"
+#include "trace/wallclock.h"
 
 #define MAX_IFACES	  256
-#define LOC_CACHE	  64   /* a flood hits few locations: format each once */
-#define SYMDATA_MAX	  640  /* symdata of a 511-byte (Rust) name fits */
-#define LOC_LEN		  1280 /* --symbols=full: address, name and symdata */
+#define LOC_CACHE	  64 /* a flood hits few locations: format each once */
 #define PCAP_ERRBUF_SIZE_ 512
 #define EVENT_FRAMES	  8 /* --stacks: frames shown per event */
 #define LINE_RING	  4096
@@ -47,7 +48,7 @@ struct loc_slot {
 	__u64 addr;
 	unsigned gen; /* monitor's ks_gen when filled; 0 = empty */
 	const struct ksym *sym;
-	char text[LOC_LEN];
+	char text[NAMING_LOCATION_LEN];
 };
 
 struct ev_ctx {
@@ -56,8 +57,8 @@ struct ev_ctx {
 	FILE *out; /* NULL when the pcapng goes to stdout */
 	struct pcapng *pc;
 	struct pktfilter *filter;
-	__s64 wall_offset_ns; /* wall clock minus bpf_ktime_get_ns() */
-	__u64 handled;	      /* formatted for output: printed once written */
+	struct wallclock clock; /* event time to wall-clock time, re-read per batch */
+	__u64 handled;		/* formatted for output: printed once written */
 	/* --stacks puts several lines under an event: where each of the last
 	 * LINE_RING events ended, in lines, to tell from the lines written
 	 * how many events were written whole. More than the stdio buffer can
@@ -74,14 +75,6 @@ struct ev_ctx {
 	bool sym_missed; /* a location had no symbol this interval */
 	struct loc_slot locs[LOC_CACHE];
 };
-
-static __s64 clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (__s64)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 {
@@ -111,32 +104,12 @@ static int iface_id(struct ev_ctx *x, const struct drop_event *e)
 
 static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t len)
 {
-	const struct ksyms *ks = x->m->ks;
-	char name[512], data[SYMDATA_MAX];
-	size_t n;
-
-	switch (x->cfg->sym) {
-	case SYM_NAME:
-		ksyms__symname(ks, addr, buf, len);
-		return;
-	case SYM_ADDR:
-		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
-		return;
-	case SYM_FULL:
-		/* As summary mode prints it, the seed's modified script's form. */
-		ksyms__symname(ks, addr, name, sizeof(name));
-		ksyms__symdata(ks, addr, data, sizeof(data));
-		snprintf(buf, len, "0x%llx, %s, %s", (unsigned long long)addr, name, data);
-		return;
-	case SYM_DATA:
-		ksyms__symdata(ks, addr, buf, len);
-		/* Events default to symdata without the "[kernel]" every core
-		 * location would carry; modules keep theirs. */
-		n = strlen(buf);
-		if (!x->cfg->sym_set && n > 9 && !strcmp(buf + n - 9, " [kernel]"))
-			buf[n - 9] = 0;
-		return;
-	}
+	/* Events default to symdata without the "[kernel]" every core
+	 * location would carry; modules keep theirs. */
+	if (x->cfg->sym == SYM_DATA && !x->cfg->sym_set)
+		naming_frame(x->m->ks, addr, buf, len);
+	else
+		naming_location(x->m->ks, x->cfg->sym, addr, buf, len);
 }
 
 /* The symbol and text of a location, from a small cache keyed by address. */
@@ -156,14 +129,7 @@ static const struct loc_slot *location(struct ev_ctx *x, __u64 addr)
 
 static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, size_t len)
 {
-	const char *n = reason_name(x->m->rs, reason);
-
-	if (n)
-		return n;
-	if (!monitor_has_reasons(x->m))
-		return "unknown";
-	snprintf(buf, len, "reason_%u", reason);
-	return buf;
+	return naming_reason(x->m->rs, monitor_has_reasons(x->m), reason, buf, len);
 }
 
 /* "HH:MM:SS" of sec, local time; localtime_r per event would dominate a
@@ -256,25 +222,14 @@ struct ev_view {
 	bool stacks;	     /* --stacks is on (a stack may still be unavailable) */
 };
 
-/* A frame as %pS prints it, without the "[kernel]" every core one has. */
-static void frame_text(const struct ev_ctx *x, __u64 ip, char *buf, size_t len)
-{
-	size_t n;
-
-	ksyms__symdata(x->m->ks, ip, buf, len);
-	n = strlen(buf);
-	if (n > 9 && !strcmp(buf + n - 9, " [kernel]"))
-		buf[n - 9] = 0;
-}
-
 static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 {
-	char frame[SYMDATA_MAX];
+	char frame[NAMING_FRAME_LEN];
 
 	if (!v->n_frames)
 		fputs("    [stack unavailable]\n", x->out);
 	for (size_t i = 0; i < v->n_frames; i++) {
-		frame_text(x, v->frames[i], frame, sizeof(frame));
+		naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
 		fprintf(x->out, "    %s\n", frame);
 	}
 }
@@ -293,7 +248,7 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 	else
 		snprintf(who, sizeof(who), "-");
 	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
-		e->ifname[0] ? escape_name(dev, sizeof(dev), e->ifname, 16) : "-", pkt, e->len,
+		naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
 		escape_str(reason, sizeof(reason), v->reason), v->loc);
 }
@@ -327,7 +282,7 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	put_mem(&l, " netns ", 7);
 	put_u64(&l, e->netns, 0);
 	put_mem(&l, " ", 1);
-	put_str(&l, e->ifname[0] ? escape_name(name, sizeof(name), e->ifname, 16) : "-");
+	put_str(&l, naming_device(e->ifname, name, sizeof(name)));
 	put_mem(&l, " ", 1);
 	put_str(&l, pkt);
 	put_mem(&l, " len ", 5);
@@ -350,44 +305,49 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 static void print_json(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
+	struct json j;
 
-	fprintf(x->out, "{\"timestamp\":%lld.%09lld,\"cpu\":%u,\"pid\":%u,",
-		(long long)(v->wall_ns / 1000000000LL), (long long)(v->wall_ns % 1000000000LL),
-		e->cpu, e->pid);
-	json_member_str(x->out, "comm", e->pid ? e->comm : NULL);
-	fprintf(x->out, ",\"netns\":%u,\"ifindex\":%u,", e->netns, e->ifindex);
-	json_member_str(x->out, "dev", e->ifname[0] ? e->ifname : NULL);
-	fprintf(x->out, ",\"len\":%u,\"caplen\":%u,\"nonlinear\":%s,", e->len, e->caplen,
-		e->flags & EV_NONLINEAR ? "true" : "false");
-	json_member_str(x->out, "reason", v->reason);
-	fprintf(x->out, ",\"reason_code\":%u,\"address\":\"0x%llx\",", e->reason,
-		(unsigned long long)e->location);
-	json_member_str(x->out, "location", v->loc);
-	fputc(',', x->out);
-	report__json_symbol(x->out, v->sym, e->location);
-	fputc(',', x->out);
-	packet__json(&v->p, x->out);
+	json_init(&j, x->out);
+	json_object_begin(&j, NULL);
+	json_numf(&j, "timestamp", "%lld.%09lld", (long long)(v->wall_ns / 1000000000LL),
+		  (long long)(v->wall_ns % 1000000000LL));
+	json_u64(&j, "cpu", e->cpu);
+	json_u64(&j, "pid", e->pid);
+	json_str(&j, "comm", e->pid ? e->comm : NULL);
+	json_u64(&j, "netns", e->netns);
+	json_u64(&j, "ifindex", e->ifindex);
+	json_str(&j, "dev", e->ifname[0] ? e->ifname : NULL);
+	json_u64(&j, "len", e->len);
+	json_u64(&j, "caplen", e->caplen);
+	json_bool(&j, "nonlinear", e->flags & EV_NONLINEAR);
+	/* As the summary's: a name or null, the number in reason_code. */
+	json_str(&j, "reason", reason_name(x->m->rs, e->reason));
+	json_u64(&j, "reason_code", e->reason);
+	json_strf(&j, "address", "0x%llx", (unsigned long long)e->location);
+	json_str(&j, "location", v->loc);
+	report__json_symbol(&j, v->sym, e->location);
+	packet__json(&v->p, &j);
 	if (v->stacks) {
-		char frame[SYMDATA_MAX];
+		char frame[NAMING_FRAME_LEN];
 
-		fputs(",\"stack\":", x->out);
 		if (!v->n_frames)
-			fputs("null", x->out);
-		for (size_t i = 0; i < v->n_frames; i++) {
-			frame_text(x, v->frames[i], frame, sizeof(frame));
-			fputs(i ? "," : "[", x->out);
-			json_string(x->out, frame);
-		}
+			json_null(&j, "stack");
+		else
+			json_array_begin(&j, "stack");
+		for (size_t i = 0; i < v->n_frames; i++)
+			json_str(&j, NULL,
+				 naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame)));
 		if (v->n_frames)
-			fputc(']', x->out);
+			json_array_end(&j);
 	}
-	fputs("}\n", x->out);
+	json_object_end(&j);
+	json_newline(&j);
 }
 
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char comment[1024 + EVENT_FRAMES * SYMDATA_MAX], comm[ESCAPED_SIZE(16)],
+	char comment[1024 + EVENT_FRAMES * NAMING_FRAME_LEN], comm[ESCAPED_SIZE(16)],
 		reason[ESCAPED_SIZE(64)];
 	int id = iface_id(x, e);
 	size_t len;
@@ -403,9 +363,9 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 				v->n_frames ? "" : "unavailable");
 	/* Frames come from symdata, escaped already. */
 	for (size_t i = 0; i < v->n_frames && len < sizeof(comment); i++) {
-		char frame[SYMDATA_MAX];
+		char frame[NAMING_FRAME_LEN];
 
-		frame_text(x, v->frames[i], frame, sizeof(frame));
+		naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
 		len += snprintf(comment + len, sizeof(comment) - len, "%s%s", i ? ";" : "", frame);
 	}
 	return pcapng__write_packet(x->pc, id, v->wall_ns, e->data, e->caplen, e->len, comment);
@@ -431,7 +391,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	v.e = e;
-	v.wall_ns = (__s64)e->ts_ns + x->wall_offset_ns;
+	v.wall_ns = wallclock__ns(&x->clock, e->ts_ns);
 	loc = location(x, e->location);
 	v.sym = loc->sym;
 	v.loc = loc->text;
@@ -469,6 +429,21 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Before each batch: a step of the realtime clock (NTP, a VM resumed) shows
+ * in the times of the events after it, and is said, since times on either
+ * side of it do not compare.
+ */
+static void resync_clock(struct ev_ctx *x)
+{
+	__s64 step = wallclock__sync(&x->clock);
+
+	if (step >= 1000000 || step <= -1000000)
+		msg_warn("the realtime clock stepped by %+.6f s; event times from here "
+			 "on follow it",
+			 step / 1e9);
+}
+
 /* Events whose every line reached stdout, of the `lines` lines written. */
 static __u64 events_written(const struct ev_ctx *x, __u64 lines)
 {
@@ -489,7 +464,7 @@ static int compile_filter(struct ev_ctx *x)
 		return 0;
 	x->filter = pktfilter__compile(x->cfg->filter_expr, err, sizeof(err));
 	if (!x->filter) {
-		fprintf(stderr, "dropscope: bad filter expression: %s\n", err);
+		msg_error("bad filter expression: %s", err);
 		return 2;
 	}
 	return 0;
@@ -510,12 +485,50 @@ static __u64 drops_counted(struct counts *c)
 	return sum;
 }
 
+/* The closing line on stderr: every drop counted, accounted for. */
+static void say_accounting(const struct ev_ctx *x, __u64 lines)
+{
+	const struct monitor *m = x->m;
+	__u64 st[STAT_MAX], counted, unread, printed;
+	char more[160] = "";
+	size_t n = 0;
+
+	counts__stat_totals(m->counts, st);
+	counted = drops_counted(m->counts);
+	/* Printed means written to every output: lines that reached stdout,
+	 * and packets whose block reached the capture whole (after a write
+	 * error, those the file was cut back to). Both are in event order, so
+	 * the smaller count is the events that reached both. */
+	printed = x->out ? events_written(x, lines) : x->handled;
+	if (x->pc && pcapng__packets_written(x->pc) < printed)
+		printed = pcapng__packets_written(x->pc);
+	if (printed > x->handled)
+		printed = x->handled;
+	/* Events written but never handled: left in the ring after --count,
+	 * or after the reader of our output went away. */
+	unread = st[STAT_EV_SENT] - x->handled - x->expr_filtered - x->malformed;
+	if (x->malformed)
+		n += snprintf(more + n, sizeof(more) - n, ", %llu malformed",
+			      (unsigned long long)x->malformed);
+	if (x->handled > printed && n < sizeof(more))
+		n += snprintf(more + n, sizeof(more) - n, ", %llu not written (output error)",
+			      (unsigned long long)(x->handled - printed));
+	if (unread && n < sizeof(more))
+		snprintf(more + n, sizeof(more) - n, ", %llu not read", (unsigned long long)unread);
+	msg_info("%llu drops counted: %llu events printed, %llu filtered by expression, "
+		 "%llu over --rate, %llu lost%s%s",
+		 (unsigned long long)counted, (unsigned long long)printed,
+		 (unsigned long long)x->expr_filtered, (unsigned long long)st[STAT_EV_RATE],
+		 (unsigned long long)st[STAT_EV_LOST], more,
+		 x->done ? " (stopped at --count)" : "");
+}
+
 int cmd_events(struct config *cfg)
 {
 	struct loader_opts lopts = {};
 	struct ring_buffer *rb = NULL;
 	struct ev_ctx x = { .cfg = cfg };
-	__u64 st[STAT_MAX], lost_reported = 0, counted, unread, printed, lines0;
+	__u64 st[STAT_MAX], lost_reported = 0, lines0;
 	struct monitor m = { .sigfd = -1 };
 	double start, next_report, end;
 	bool stop;
@@ -528,8 +541,7 @@ int cmd_events(struct config *cfg)
 	if (cfg->write) {
 		x.pc = pcapng__open(cfg->write, cfg->force);
 		if (!x.pc) {
-			fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write),
-				outfile_strerror(-errno));
+			msg_error("-w %s: %s", ESC(cfg->write), outfile_strerror(-errno));
 			rc = 1;
 			goto out;
 		}
@@ -543,10 +555,10 @@ int cmd_events(struct config *cfg)
 	if (rc)
 		goto out;
 	x.m = &m;
-	x.wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	wallclock__init(&x.clock);
 	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
 	if (!rb) {
-		fprintf(stderr, "dropscope: ring buffer: %s\n", strerror(errno));
+		msg_error("ring buffer: %s", strerror(errno));
 		rc = 1;
 		goto out;
 	}
@@ -563,6 +575,7 @@ int cmd_events(struct config *cfg)
 			until = mono_now() + EVENTS_POLL_MS / 1e3;
 		stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
 
+		resync_clock(&x);
 		if (ring_buffer__consume(rb) < 0 && x.write_err)
 			break;
 		/* Out per batch: a live reader sees it, a kill loses at most this. */
@@ -578,8 +591,8 @@ int cmd_events(struct config *cfg)
 			/* Loss is said when it happens, not only at the end. */
 			counts__stat_totals(m.counts, st);
 			if (st[STAT_EV_LOST] > lost_reported) {
-				fprintf(stderr, "dropscope: %llu events lost (ring buffer full)\n",
-					(unsigned long long)(st[STAT_EV_LOST] - lost_reported));
+				msg_info("%llu events lost (ring buffer full)",
+					 (unsigned long long)(st[STAT_EV_LOST] - lost_reported));
 				lost_reported = st[STAT_EV_LOST];
 			}
 			next_report += cfg->interval;
@@ -588,41 +601,23 @@ int cmd_events(struct config *cfg)
 
 	/* Detach, then drain: every event the program wrote gets handled. */
 	loader__detach(m.loader);
-	if (!x.write_err && !x.done && !(x.out && output_error()))
+	if (!x.write_err && !x.done && !(x.out && output_error())) {
+		resync_clock(&x);
 		ring_buffer__consume(rb);
+	}
 	if (x.pc && !x.write_err)
 		x.write_err = pcapng__flush(x.pc);
 	if (x.out)
 		output_failed();
-	counts__stat_totals(m.counts, st);
-	counted = drops_counted(m.counts);
-	/* Printed means written: lines that reached stdout, or packets that
-	 * reached the capture when it is on stdout. */
-	printed =
-		x.out ? events_written(&x, output_lines() - lines0) : pcapng__packets_written(x.pc);
-	if (printed > x.handled)
-		printed = x.handled;
-	/* Events written but never handled: left in the ring after --count,
-	 * or after the reader of our output went away. */
-	unread = st[STAT_EV_SENT] - x.handled - x.expr_filtered - x.malformed;
-	fprintf(stderr,
-		"dropscope: %llu drops counted: %llu events printed, %llu filtered by expression, "
-		"%llu over --rate, %llu lost",
-		(unsigned long long)counted, (unsigned long long)printed,
-		(unsigned long long)x.expr_filtered, (unsigned long long)st[STAT_EV_RATE],
-		(unsigned long long)st[STAT_EV_LOST]);
-	if (x.malformed)
-		fprintf(stderr, ", %llu malformed", (unsigned long long)x.malformed);
-	if (x.handled > printed)
-		fprintf(stderr, ", %llu not written (output error)",
-			(unsigned long long)(x.handled - printed));
-	if (unread)
-		fprintf(stderr, ", %llu not read", (unsigned long long)unread);
-	fputs(x.done ? " (stopped at --count)\n" : "\n", stderr);
+	say_accounting(&x, output_lines() - lines0);
 	/* A reader that went away (`| head`, tshark quitting) ends the run
 	 * quietly, as in summary mode. */
 	if (x.write_err && x.write_err != -EPIPE) {
-		fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-x.write_err));
+		msg_error("-w %s: %s", ESC(cfg->write), strerror(-x.write_err));
+		if (pcapng__cut_error(x.pc))
+			msg_error("-w %s: cannot cut the file back to its last whole packet (%s): "
+				  "it ends in a partial block",
+				  ESC(cfg->write), strerror(-pcapng__cut_error(x.pc)));
 		rc = 1;
 	}
 out:
@@ -631,7 +626,7 @@ out:
 		int err = pcapng__close(x.pc);
 
 		if (err && !rc && err != -EPIPE) {
-			fprintf(stderr, "dropscope: -w %s: %s\n", ESC(cfg->write), strerror(-err));
+			msg_error("-w %s: %s", ESC(cfg->write), strerror(-err));
 			rc = 1;
 		}
 	}

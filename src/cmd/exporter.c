@@ -21,17 +21,20 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <microhttpd.h>
-#include <sys/capability.h>
 
 #include "cmd/commands.h"
 #include "counters/counters.h"
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "render/exposition.h"
+#include "lib/escape.h"
 #include "lib/microhttpd.h"
 #include "trace/progwatch.h"
+#include "lib/tls_keypair.h"
 #include "trace/session.h"
 #include "lib/version.h"
+#include "lib/msg.h"
+#include "lib/caps.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated
@@ -57,6 +60,7 @@ struct exporter {
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
 	char listen_desc[96];
+	char mhd_said[256]; /* libmicrohttpd's last message: why it did not start */
 };
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, bool *dual)
@@ -121,49 +125,126 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return 0;
 }
 
-/* A PEM file for TLS, read whole while we may still read it (before the drop). */
-static char *read_small_file(const char *path, char *err, size_t errlen)
+/*
+ * A PEM file for TLS, read whole while we may still read it (before the
+ * drop). `opt` names the option in the one-line error.
+ */
+static char *read_small_file(const char *opt, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
+	const char *why = NULL;
 	char *buf = NULL;
 	ssize_t n;
 
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX) {
-		snprintf(err, errlen, "%s: %s", path,
-			 fd < 0 ? strerror(errno) : "not a regular file of at most 64 KiB");
-		goto out;
-	}
-	buf = calloc(1, (size_t)st.st_size + 1);
-	if (!buf) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	n = read(fd, buf, (size_t)st.st_size);
-	if (n != st.st_size) {
-		snprintf(err, errlen, "%s: short read", path);
+	if (fd < 0)
+		why = errno == ELOOP ? "it is a symbolic link (not followed); give the file itself"
+				     : strerror(errno);
+	else if (fstat(fd, &st))
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX)
+		why = "not a regular file of at most 64 KiB";
+	else if (!(buf = calloc(1, (size_t)st.st_size + 1)))
+		why = strerror(ENOMEM);
+	else if ((n = read(fd, buf, (size_t)st.st_size)) != st.st_size)
+		why = n < 0 ? strerror(errno) : "short read";
+	if (why) {
+		msg_error("cannot read %s %s: %s", opt, ESC(path), why);
 		free(buf);
 		buf = NULL;
 	}
-out:
 	if (fd >= 0)
 		close(fd);
 	return buf;
 }
 
+/*
+ * Whether the certificate and key make a pair the server can use, asked
+ * before anything is attached: each fault its own line, exit 2 (the user's
+ * files). Without GnuTLS to ask, libmicrohttpd's start says it later.
+ */
+static int check_tls(const struct config *cfg, const char *cert, const char *key)
+{
+	char why[256];
+	const char *c = ESC(cfg->tls_cert), *k = ESC(cfg->tls_key);
+
+	switch (tls_keypair_check(cert, key, why, sizeof(why))) {
+	case TLS_PAIR_OK:
+	case TLS_PAIR_UNCHECKED:
+		return 0;
+	case TLS_PAIR_BAD_CERT:
+		msg_error("--tls-cert %s holds no usable PEM certificate (%s); give the "
+			  "certificate file",
+			  c, why);
+		break;
+	case TLS_PAIR_BAD_KEY:
+		msg_error("--tls-key %s holds no usable PEM private key (%s); give the "
+			  "key file, unencrypted",
+			  k, why);
+		break;
+	case TLS_PAIR_MISMATCH:
+		msg_error("--tls-cert %s and --tls-key %s: certificate and key do not "
+			  "match; give the key the certificate was made for",
+			  c, k);
+		break;
+	case TLS_PAIR_BAD:
+		msg_error("--tls-cert %s with --tls-key %s: %s", c, k, why);
+		break;
+	}
+	return 2;
+}
+
+/*
+ * Try the listening address ourselves, as libmicrohttpd will bind it
+ * (SO_REUSEADDR, dual-stack for :PORT), so that its start cannot fail for
+ * the address in a way that says nothing: each cause its own line. An
+ * address in use or a port we may not bind is the system's state (exit 1);
+ * an address this machine does not have is the user's (exit 2).
+ */
+static int check_listen(const char *listen, const struct sockaddr_storage *ss, socklen_t sl,
+			bool dual)
+{
+	int one = 1, zero = 0, err = 0;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		msg_error("cannot serve on %s: socket: %s", ESC(listen), strerror(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? &zero : &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, sl))
+		err = errno;
+	close(fd);
+	switch (err) {
+	case 0:
+		return 0;
+	case EADDRINUSE:
+		msg_error("address %s is in use; stop what listens there or choose "
+			  "another with --listen",
+			  ESC(listen));
+		return 1;
+	case EADDRNOTAVAIL:
+		msg_error("--listen %s: not an address of this machine; give one it has "
+			  "(ip -br addr) or :PORT for all",
+			  ESC(listen));
+		return 2;
+	case EACCES:
+		msg_error("--listen %s: ports below 1024 need CAP_NET_BIND_SERVICE; "
+			  "choose a port above 1023",
+			  ESC(listen));
+		return 1;
+	default:
+		msg_error("cannot serve on %s: %s", ESC(listen), strerror(err));
+		return 1;
+	}
+}
+
 static void set_syslog(struct exporter *e, cap_flag_value_t v)
 {
-	cap_value_t c = CAP_SYSLOG;
-	cap_t caps;
-
-	if (!e->keep_syslog)
-		return;
-	caps = cap_get_proc();
-	if (!caps)
-		return;
-	cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, v);
-	cap_set_proc(caps);
-	cap_free(caps);
+	if (e->keep_syslog)
+		caps_set_effective(CAP_SYSLOG, v == CAP_SET);
 }
 
 /*
@@ -176,15 +257,10 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
 static int drop_privileges(struct exporter *e)
 {
 	cap_value_t syslog = CAP_SYSLOG;
-	cap_flag_value_t had = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
+	cap_t caps;
 	int rc = 0;
 
-	if (caps) {
-		cap_get_flag(caps, CAP_SYSLOG, CAP_EFFECTIVE, &had);
-		cap_free(caps);
-	}
-	e->keep_syslog = had == CAP_SET;
+	e->keep_syslog = caps_effective(CAP_SYSLOG);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
@@ -344,8 +420,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	const struct exporter *e = cls;
+	struct exporter *e = cls;
+	va_list aq;
+	size_t n;
 
+	/* Kept for a start that fails after all (a port taken since we tried). */
+	va_copy(aq, ap);
+	vsnprintf(e->mhd_said, sizeof(e->mhd_said), fmt, aq);
+	va_end(aq);
+	n = strcspn(e->mhd_said, "\n");
+	e->mhd_said[n] = 0;
 	if (!e->cfg->verbose)
 		return;
 	fputs("dropscope: http: ", stderr);
@@ -366,10 +450,9 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	char addr[INET6_ADDRSTRLEN] = "?";
 
 	if (parse_listen(listen, &ss, &sl, &dual)) {
-		fprintf(stderr,
-			"dropscope: invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
-			":PORT (numeric address)\n",
-			listen);
+		msg_error("invalid --listen '%s': expected ADDR:PORT, [ADDR6]:PORT or "
+			  ":PORT (numeric address)",
+			  listen);
 		return NULL;
 	}
 	if (ss.ss_family == AF_INET6)
@@ -395,10 +478,8 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
 				MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr,
-			"dropscope: cannot serve on %s (address in use, not local, or bad TLS "
-			"files); choose another with --listen\n",
-			listen);
+		msg_error("cannot serve on %s: %s", ESC(listen),
+			  e->mhd_said[0] ? ESC(e->mhd_said) : "libmicrohttpd did not start");
 		return NULL;
 	}
 	di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -420,7 +501,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 	struct signalfd_siginfo si;
 
 	if (!di) {
-		fprintf(stderr, "dropscope: libmicrohttpd has no epoll descriptor\n");
+		msg_error("libmicrohttpd has no epoll descriptor");
 		return 1;
 	}
 	for (;;) {
@@ -430,7 +511,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		if (e->mhd.get_timeout(d, &to) == MHD_YES)
 			ms = to > 1000 ? 1000 : (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
-			fprintf(stderr, "dropscope: poll: %s\n", strerror(errno));
+			msg_error("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
@@ -443,7 +524,7 @@ int cmd_exporter(struct config *cfg)
 {
 	struct config mcfg = *cfg;
 	struct loader_opts lopts = {};
-	struct exporter e = { .cfg = cfg };
+	struct exporter e = { .cfg = cfg, .m = { .sigfd = -1 } };
 	struct MHD_Daemon *d = NULL;
 	char err[512], *cert = NULL, *key = NULL;
 	struct utsname u;
@@ -464,20 +545,18 @@ int cmd_exporter(struct config *cfg)
 
 		/* Bad input is refused before anything is attached. */
 		if (cfg->listen && parse_listen(cfg->listen, &ss, &sl, &dual)) {
-			fprintf(stderr,
-				"dropscope: invalid --listen '%s': expected ADDR:PORT, "
-				"[ADDR6]:PORT or :PORT (numeric address)\n",
-				cfg->listen);
+			msg_error("invalid --listen '%s': expected ADDR:PORT, "
+				  "[ADDR6]:PORT or :PORT (numeric address)",
+				  cfg->listen);
 			return 2;
 		}
 	}
 	if (!uname(&u))
 		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
 	if (cfg->tls_cert) {
-		cert = read_small_file(cfg->tls_cert, err, sizeof(err));
-		key = cert ? read_small_file(cfg->tls_key, err, sizeof(err)) : NULL;
+		cert = read_small_file("--tls-cert", cfg->tls_cert);
+		key = cert ? read_small_file("--tls-key", cfg->tls_key) : NULL;
 		if (!key) {
-			fprintf(stderr, "dropscope: --tls-cert/--tls-key: %s\n", err);
 			free(cert);
 			return 2;
 		}
@@ -492,29 +571,43 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+	/* What would make the server's start fail, found before attaching. */
+	if (cert && (rc = check_tls(cfg, cert, key)))
+		goto out;
+	{
+		const char *listen = cfg->listen ? cfg->listen : DEFAULT_LISTEN;
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		bool dual;
+
+		if (!parse_listen(listen, &ss, &sl, &dual) &&
+		    (rc = check_listen(listen, &ss, sl, dual)))
+			goto out;
+	}
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
 	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "dropscope: %s\n", err);
+		msg_error("%s", err);
 		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
 		goto out;
 	}
 	d = start_http(&e, cert, key);
 	if (!d) {
-		rc = 2;
+		/* The address and files were checked: what is left is the system. */
+		rc = 1;
 		goto out;
 	}
 	rc = drop_privileges(&e);
 	if (rc) {
-		fprintf(stderr, "dropscope: dropping capabilities: %s\n", strerror(-rc));
+		msg_error("dropping capabilities: %s", strerror(-rc));
 		rc = 1;
 		goto out;
 	}
-	fprintf(stderr, "dropscope: serving %s\n", e.listen_desc);
+	msg_info("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
-		fprintf(stderr, "dropscope: --ready-file %s: %s\n", cfg->ready_file, strerror(-rc));
+		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));
 		rc = 1;
 		goto out;
 	}

@@ -21,6 +21,7 @@
 #include "symbols/reasons.h"
 #include "symbols/source.h"
 #include "lib/version.h"
+#include "lib/msg.h"
 
 static double cpu_ms(void)
 {
@@ -64,8 +65,7 @@ static int cmd_symbols(int argc, char **argv)
 			errno = 0;
 			so.kaslr_offset = (int64_t)strtoull(optarg, &end, 16);
 			if (errno || *end || end == optarg) {
-				fprintf(stderr, "dropscope: invalid --kaslr-offset '%s'\n",
-					ESC(optarg));
+				msg_error("invalid --kaslr-offset '%s'", ESC(optarg));
 				return 2;
 			}
 			so.have_kaslr = true;
@@ -76,11 +76,10 @@ static int cmd_symbols(int argc, char **argv)
 			       "Prints symdata (func+0xoff/0xsize [module]) for each address.\n");
 			return 0;
 		case ':':
-			fprintf(stderr, "dropscope: option '%s' needs a value\n",
-				ESC(argv[optind - 1]));
+			msg_error("option '%s' needs a value", ESC(argv[optind - 1]));
 			return 2;
 		default:
-			option_error(longopts, argv[optind - 1], optopt);
+			option_error(longopts, argv[optind - 1], optopt, NULL);
 			fprintf(stderr, "Usage: dropscope symbols [--stats] [--system-map FILE] "
 					"[--kaslr-offset HEX] [ADDRESS...]\n");
 			return 2;
@@ -90,11 +89,11 @@ static int cmd_symbols(int argc, char **argv)
 	c0 = cpu_ms();
 	ks = symbols_load(&so, note, sizeof(note));
 	if (!ks) {
-		fprintf(stderr, "dropscope: %s\n", note[0] ? note : strerror(errno));
+		msg_error("%s", note[0] ? note : strerror(errno));
 		return 1;
 	}
 	if (note[0])
-		fprintf(stderr, "dropscope: %s\n", note);
+		msg_info("%s", note);
 	if (stats)
 		printf("symbols: %zu from %s in %.3f ms (cpu %.3f ms)\n", ksyms__count(ks),
 		       ksyms__source(ks) == KSYMS_KALLSYMS ? "/proc/kallsyms" : "System.map",
@@ -105,7 +104,7 @@ static int cmd_symbols(int argc, char **argv)
 		errno = 0;
 		a = strtoull(argv[i], &end, 16);
 		if (errno || *end || end == argv[i]) {
-			fprintf(stderr, "dropscope: invalid address '%s'\n", ESC(argv[i]));
+			msg_error("invalid address '%s'", ESC(argv[i]));
 			ksyms__free(ks);
 			return 2;
 		}
@@ -130,7 +129,7 @@ static int cmd_reasons(int argc, char **argv)
 	}
 	rs = reasons__load(NULL);
 	if (!rs) {
-		fprintf(stderr, "dropscope: cannot read drop reasons: %s\n", strerror(errno));
+		msg_error("cannot read drop reasons: %s", strerror(errno));
 		return 1;
 	}
 	printf("# drop reasons of the running kernel, from %s\n", src[reasons__source(rs)]);
@@ -149,7 +148,12 @@ static int run_monitor(int argc, char **argv, const char *cmd, int (*fn)(struct 
 {
 	/* A live view refreshes every second; a log every 5, as the seed. */
 	struct config cfg = { .cmd = cmd, .interval = strcmp(cmd, "top") ? 5 : 1, .snaplen = 128 };
-	int rc = options_parse(argc, argv, &cfg);
+	int rc;
+
+	/* --json makes every message JSON, those about the options included
+	 * (bpftool does the same). */
+	msg_json(options_want_json(argc, argv, cmd));
+	rc = options_parse(argc, argv, &cfg);
 
 	if (rc == 1)
 		return 0;
@@ -188,10 +192,9 @@ static int do_diagnose(int argc, char **argv)
 static int do_exporter(int argc, char **argv)
 {
 	(void)argc;
-	fprintf(stderr,
-		"dropscope: '%s' is not in this static build (no static libmnl or GnuTLS); "
-		"use the dynamic build\n",
-		argv[0]);
+	msg_error("'%s' is not in this static build (no static libmnl or GnuTLS); "
+		  "use the dynamic build",
+		  argv[0]);
 	return 2;
 }
 #define cmd_counters do_exporter
@@ -235,7 +238,7 @@ static int dispatch(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "dropscope: unknown command '%s'\n", ESC(argv[1]));
+	msg_error("unknown command '%s'", ESC(argv[1]));
 	usage(stderr);
 	return 2;
 }

@@ -1,4 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The options of the monitoring commands as one table: each entry names
+ * the option, the commands that take it, how its value is read and its
+ * line of --help. options_parse() walks argv with getopt_long() built
+ * from the table, refuses an option its command does not take (one
+ * message for all), and --help of a command lists that command's
+ * entries. Adding an option is one entry and, when it has a value, one
+ * small setter.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -12,168 +21,83 @@
 #include "trace/keys.h"
 #include "lib/escape.h"
 #include "cmd/options.h"
+#include "lib/msg.h"
 
+/* The commands an option may be for (struct opt.cmds). */
 enum {
-	OPT_SYMBOLS = 256,
-	OPT_JSON,
-	OPT_NETNS,
-	OPT_BACKEND,
-	OPT_SYSTEM_MAP,
-	OPT_KASLR,
-	OPT_READY,
-	OPT_MAX_KEYS,
-	OPT_BTF,
-	OPT_DEV,
-	OPT_PROTO,
-	OPT_REASON,
-	OPT_LOCATION,
-	OPT_SNAPLEN,
-	OPT_RATE,
-	OPT_BY,
-	OPT_STACKS,
-	OPT_FOLDED,
-	OPT_MAX_STACKS,
-	OPT_HELPER,
-	OPT_LISTEN,
-	OPT_MAX_SERIES,
-	OPT_TLS_CERT,
-	OPT_TLS_KEY,
-	OPT_FORCE,
-	OPT_NO_XDP,
+	C_SUMMARY = 1 << 0,
+	C_EVENTS = 1 << 1,
+	C_TOP = 1 << 2,
+	C_EXPORTER = 1 << 3,
+	C_DIAGNOSE = 1 << 4,
+	C_ALL = C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER | C_DIAGNOSE,
 };
 
-void usage(FILE *out)
-{
-	fputs("Usage: dropscope [summary] [OPTIONS]\n"
-	      "       dropscope events [OPTIONS] [PCAP-FILTER]\n"
-	      "       dropscope top [OPTIONS]\n"
-	      "       dropscope exporter [--listen ADDR:PORT] [OPTIONS]\n"
-	      "       dropscope counters [--netns PATH|INODE]\n"
-	      "       dropscope diagnose [-d SEC] [--netns PATH|INODE] [--json]\n"
-	      "       dropscope symbols [--stats] [--system-map FILE] [ADDRESS...]\n"
-	      "       dropscope reasons\n"
-	      "       dropscope help | version\n"
-	      "\n"
-	      "Shows where (and why) the kernel drops packets: counts skb:kfree_skb hits\n"
-	      "in the kernel per code location and prints them every interval, most first.\n"
-	      "\n"
-	      "Report:\n"
-	      "  -i, --interval SEC       report every SEC seconds (default 5, fractions allowed)\n"
-	      "  -c, --count N            stop after N intervals (events mode: N events)\n"
-	      "  -d, --duration SEC       stop after SEC seconds\n"
-	      "  -t, --top N              show only the N locations with most drops\n"
-	      "  -r, --reasons            one line per (location, drop reason)\n"
-	      "      --symbols=STYLE      name (tcp_v4_rcv, default), data (tcp_v4_rcv+0xaa/0x8d0\n"
-	      "                           [kernel]), addr (0xffffffff814a104a), full (all three);\n"
-	      "                           events mode defaults to data without \"[kernel]\"\n"
-	      "      --json               one JSON object per interval (per event in events mode)\n"
-	      "      --by KEY[,KEY...]    group counts by: location (default), reason, proto,\n"
-	      "                           dev, netns, comm, cgroup, caller, stack (see below)\n"
-	      "      --stacks             count per kernel stack too, and print each row's stacks\n"
-	      "                           (events mode: each event's stack); same as --by +stack\n"
-	      "      --folded             print stacks as \"root;...;location COUNT\" lines, the\n"
-	      "                           input of flamegraph.pl (implies --stacks)\n"
-	      "      --max-stacks N       size of the in-kernel stack table (default 4096)\n"
-	      "      --helper FUNC[,FUNC] more generic free helpers for --by caller to look past\n"
-	      "\n"
-	      "Filters (in the kernel):\n"
-	      "      --netns PATH|INODE   only drops in this network namespace\n"
-	      "                           (/run/netns/NAME, /proc/PID/ns/net or its inode)\n"
-	      "      --dev NAME|IFINDEX   only drops of packets on this device (name looked up\n"
-	      "                           in --netns when given)\n"
-	      "      --proto PROTO        only this protocol: ipv4, ipv6, arp, tcp, udp, icmp,\n"
-	      "                           icmp6, sctp, gre, ip:N (IP protocol N) or 0xETHERTYPE\n"
-	      "      --reason NAME[,NAME] only these drop reasons (see `dropscope reasons`)\n"
-	      "      --location SYMBOL    only drops in this kernel function\n"
-	      "\n"
-	      "Kernel and symbols:\n"
-	      "      --backend=B          tp_btf, raw_tp or tracepoint (default: best that works)\n"
-	      "      --btf FILE           kernel BTF for kernels without /sys/kernel/btf/vmlinux\n"
-	      "      --max-keys N         size of the in-kernel count table (default 10240)\n"
-	      "      --system-map FILE    symbols from FILE instead of /proc/kallsyms\n"
-	      "      --kaslr-offset HEX   KASLR offset to add to System.map addresses\n"
-	      "      --ready-file FILE    create FILE (mode 0644, our pid in it) once the program\n"
-	      "                           is attached\n"
-	      "      --force              -w and --ready-file may replace an existing file\n"
-	      "      --no-xdp             no XDP_DROP/XDP_ABORTED rows for XDP programs (drops\n"
-	      "                           stay at the kernel's location; see README)\n"
-	      "  -v, --verbose            say what was chosen (backend, symbol source) on stderr\n"
-	      "  -h, --help               this text\n"
-	      "\n"
-	      "Events mode (one line per dropped packet):\n"
-	      "      --snaplen N          bytes of each packet to copy (default 128, max 1024)\n"
-	      "      --rate N             at most N events per second (the rest is still counted)\n"
-	      "  -w, --write FILE         write the packets as pcapng (- = stdout), flushed at\n"
-	      "                           every poll (100 ms)\n"
-	      "\n"
-	      "Diagnose (findings, largest first: what dropped, why, the live evidence and\n"
-	      "what to change; reads only, changes nothing):\n"
-	      "  -d SEC watches for SEC seconds (default 5); --netns picks the namespace whose\n"
-	      "  counters, sockets, sysctls and nftables ruleset are read; --json: one object\n"
-	      "  The filters, --helper, --ready-file and the symbol sources apply; -i, -c, -t,\n"
-	      "  -r, --symbols, --by, --stacks, --folded and the events and exporter options\n"
-	      "  are refused (exit 2): there is one window, and diagnose groups by itself.\n"
-	      "\n"
-	      "Top (a live view in the terminal, refreshed every -i seconds, default 1):\n"
-	      "  keys 1/2/3 sort by rate/total/name; r, P, d, n, c, l toggle grouping by reason,\n"
-	      "  protocol, device, namespace, comm, location; / filters rows; s symbol style;\n"
-	      "  p pause; ? help; q quit. --by sets the first grouping (of those keys).\n"
-	      "\n"
-	      "Grouping (--by): reason = the kernel's drop reason; proto = skb->protocol;\n"
-	      "dev = the packet's device; netns = its network namespace inode; comm = the task\n"
-	      "the drop ran in (softirq work runs on whatever task it interrupted); cgroup =\n"
-	      "the cgroup v2 path of the socket owning the packet (receiving socket, else\n"
-	      "skb->sk), else of that task; caller = the first frame from the location up that\n"
-	      "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks.\n"
-	      "\n"
-	      "Exporter (Prometheus /metrics; -r, -i, -c, -t do not apply):\n"
-	      "      --listen ADDR:PORT   where to serve: 127.0.0.1:19100 (default), :PORT\n"
-	      "                           for all addresses, [::1]:PORT for IPv6, port 0 = any\n"
-	      "      --max-series N       at most N drops_total series (default 1000); later\n"
-	      "                           label sets are summed into location=\"other\"\n"
-	      "      --tls-cert FILE      serve HTTPS with this PEM certificate ...\n"
-	      "      --tls-key FILE       ... and this PEM key\n"
-	      "      --netns also selects whose device, qdisc, softnet and SNMP counters are "
-	      "read.\n"
-	      "\n"
-	      "`dropscope counters [--netns PATH|INODE]` prints the counter families once\n"
-	      "(Prometheus text, no BPF, no privilege for the own namespace).\n"
-	      "\n"
-	      "Files: -w and --ready-file create a new file (pcapng mode 0600) and refuse an\n"
-	      "existing one, unless --force: then a regular file is truncated and keeps its\n"
-	      "mode. A symbolic link is never followed. An existing FIFO, device (/dev/null)\n"
-	      "or other non-regular file is written to without --force.\n"
-	      "\n"
-	      "Privileges: counting and events need root, or CAP_BPF and CAP_PERFMON\n"
-	      "(--backend=tracepoint also reads tracefs: root, or CAP_SYS_ADMIN to mount it).\n"
-	      "Symbol names need CAP_SYSLOG and kernel.kptr_restrict <= 1 (2 hides kernel\n"
-	      "addresses even from root; counts and reasons still work, locations print as\n"
-	      "addresses; --system-map FILE names them). --netns PATH with --dev NAME enters\n"
-	      "the namespace: CAP_SYS_ADMIN. The KASLR offset for a System.map comes from\n"
-	      "/proc/kallsyms or /proc/kcore (CAP_SYS_RAWIO).\n"
-	      "\n"
-	      "Exit status: 0 ok (also when the reader of our output went away), 1 system or\n"
-	      "write error, 2 bad input. Names from the kernel or packets are printed with\n"
-	      "control bytes and invalid UTF-8 as \\xNN, a backslash as \\\\.\n",
-	      out);
-}
+static const struct command {
+	const char *name;
+	unsigned bit;
+	const char *synopsis;
+	const char *about; /* what --help says before the options */
+	const char *notes; /* and after them, or NULL */
+} commands[] = {
+	{ "summary", C_SUMMARY, "dropscope [summary] [OPTIONS]",
+	  "Counts skb:kfree_skb hits in the kernel per code location and prints them\n"
+	  "every interval, most first.\n",
+	  "Grouping (--by): reason = the kernel's drop reason; proto = skb->protocol;\n"
+	  "dev = the packet's device; netns = its network namespace inode; comm = the task\n"
+	  "the drop ran in (softirq work runs on whatever task it interrupted); cgroup =\n"
+	  "the cgroup v2 path of the socket owning the packet (receiving socket, else\n"
+	  "skb->sk), else of that task; caller = the first frame from the location up that\n"
+	  "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks.\n" },
+	{ "events", C_EVENTS, "dropscope events [OPTIONS] [PCAP-FILTER]",
+	  "One line per dropped packet: time, cpu, task, namespace, device, the packet,\n"
+	  "its drop reason and location. PCAP-FILTER (tcpdump syntax) picks packets.\n",
+	  NULL },
+	{ "top", C_TOP, "dropscope top [OPTIONS]",
+	  "A live view in the terminal, refreshed every -i seconds (default 1):\n"
+	  "keys 1/2/3 sort by rate/total/name; r, P, d, n, c, l toggle grouping by reason,\n"
+	  "protocol, device, namespace, comm, location; / filters rows; s symbol style;\n"
+	  "p pause; ? help; q quit. --by sets the first grouping (of those keys).\n",
+	  NULL },
+	{ "exporter", C_EXPORTER, "dropscope exporter [--listen ADDR:PORT] [OPTIONS]",
+	  "Serves the drop counts and the kernel's own counters as Prometheus /metrics.\n"
+	  "--netns also selects whose device, qdisc, softnet and SNMP counters are read.\n",
+	  NULL },
+	{ "diagnose", C_DIAGNOSE, "dropscope diagnose [-d SEC] [--netns PATH|INODE] [--json]",
+	  "Findings, largest first: what dropped, why, the live evidence and what to\n"
+	  "change; reads only, changes nothing. One window of -d SEC (default 5); --netns\n"
+	  "picks the namespace whose counters, sockets, sysctls and nftables ruleset are\n"
+	  "read; --json prints one object. diagnose groups drops by itself: the report,\n"
+	  "events and exporter options are refused (exit 2).\n",
+	  NULL },
+};
 
-static int bad(const char *opt, const char *val, const char *why)
-{
-	fprintf(stderr, "dropscope: invalid %s '%s': %s\n", opt, ESC(val), why);
-	usage(stderr);
-	return 2;
-}
+/* Where an option is listed in --help. */
+enum section { S_REPORT, S_FILTER, S_KERNEL, S_EVENTS, S_EXPORTER, S_N };
 
-/*
- * diagnose has one window (-d) and groups and names drops itself: report
- * options would be ignored, so they are refused rather than accepted.
- */
-static int not_for_diagnose(const char *opt)
-{
-	return bad("option", opt,
-		   "not for diagnose (one window of -d SEC; it groups and names drops itself)");
-}
+static const char *const section_title[S_N] = {
+	[S_REPORT] = "Report",
+	[S_FILTER] = "Filters (in the kernel)",
+	[S_KERNEL] = "Kernel and symbols",
+	[S_EVENTS] = "Events mode",
+	[S_EXPORTER] = "Exporter",
+};
+
+/* A setter stores arg in cfg: NULL, or why the value is refused (why[] may
+ * hold it). */
+typedef const char *(*opt_set_fn)(struct config *cfg, const char *arg, char *why, size_t len);
+
+struct opt {
+	const char *name; /* long name */
+	char letter;	  /* short option, or 0 */
+	unsigned cmds;	  /* the commands that take it */
+	enum section section;
+	/* NULL: a string option stored as is at off, or a flag: a bool at off */
+	opt_set_fn set;
+	size_t off;
+	const char *arg;  /* its value in --help ("SEC", "=STYLE"), NULL: no value */
+	const char *help; /* --help text; '\n' continues it on the next line */
+};
 
 static int parse_seconds(const char *s, double *v)
 {
@@ -202,305 +126,485 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 	return 0;
 }
 
-int options_parse(int argc, char **argv, struct config *cfg)
+/* The setters: each reads one value into cfg, or says why it cannot. */
+#define SETTER(fn) static const char *fn(struct config *cfg, const char *arg, char *why, size_t len)
+#define UNUSED_WHY ((void)why, (void)len)
+
+SETTER(set_interval)
 {
-	static const struct option longopts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "top", required_argument, NULL, 't' },
-		{ "reasons", no_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "netns", required_argument, NULL, OPT_NETNS },
-		{ "backend", required_argument, NULL, OPT_BACKEND },
-		{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
-		{ "kaslr-offset", required_argument, NULL, OPT_KASLR },
-		{ "ready-file", required_argument, NULL, OPT_READY },
-		{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
-		{ "btf", required_argument, NULL, OPT_BTF },
-		{ "dev", required_argument, NULL, OPT_DEV },
-		{ "proto", required_argument, NULL, OPT_PROTO },
-		{ "reason", required_argument, NULL, OPT_REASON },
-		{ "location", required_argument, NULL, OPT_LOCATION },
-		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "stacks", no_argument, NULL, OPT_STACKS },
-		{ "folded", no_argument, NULL, OPT_FOLDED },
-		{ "max-stacks", required_argument, NULL, OPT_MAX_STACKS },
-		{ "helper", required_argument, NULL, OPT_HELPER },
-		{ "listen", required_argument, NULL, OPT_LISTEN },
-		{ "max-series", required_argument, NULL, OPT_MAX_SERIES },
-		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
-		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "no-xdp", no_argument, NULL, OPT_NO_XDP },
-		{},
-	};
-	bool events = !strcmp(cfg->cmd, "events");
-	bool exporter = !strcmp(cfg->cmd, "exporter");
-	bool diagnose = !strcmp(cfg->cmd, "diagnose");
-	unsigned long n;
+	UNUSED_WHY;
+	/* Below 10 ms the report would be all reading, no counting. */
+	if (parse_seconds(arg, &cfg->interval) || cfg->interval < 0.01)
+		return "expected seconds >= 0.01";
+	return NULL;
+}
+
+SETTER(set_duration)
+{
+	UNUSED_WHY;
+	return parse_seconds(arg, &cfg->duration) ? "expected seconds > 0" : NULL;
+}
+
+/* An unsigned option in [1, max] stored as T at cfg's field F. */
+#define SET_ULONG(fn, F, T, max, msg)                                                              \
+	SETTER(fn)                                                                                 \
+	{                                                                                          \
+		unsigned long n;                                                                   \
+		UNUSED_WHY;                                                                        \
+		if (parse_ulong(arg, (max), &n))                                                   \
+			return msg;                                                                \
+		cfg->F = (T)n;                                                                     \
+		return NULL;                                                                       \
+	}
+SET_ULONG(set_count, count, long, 1UL << 31, "expected a positive integer")
+SET_ULONG(set_top, top, int, 1UL << 30, "expected a positive integer")
+SET_ULONG(set_max_keys, max_keys, unsigned, 1UL << 24, "expected 1..16777216")
+SET_ULONG(set_snaplen, snaplen, unsigned, MAX_SNAPLEN, "expected 1..1024")
+SET_ULONG(set_rate, rate, unsigned, 1UL << 30, "expected a positive integer")
+SET_ULONG(set_max_stacks, max_stacks, unsigned, 1UL << 18, "expected 1..262144")
+SET_ULONG(set_max_series, max_series, unsigned, 1UL << 20, "expected 1..1048576")
+
+SETTER(set_symbols)
+{
+	int v = sym_style_parse(arg);
+
+	UNUSED_WHY;
+	if (v < 0)
+		return "expected name, data, addr or full";
+	cfg->sym = (enum sym_style)v;
+	cfg->sym_set = true;
+	return NULL;
+}
+
+SETTER(set_backend)
+{
+	int v = (int)backend_parse(arg);
+
+	UNUSED_WHY;
+	if (v < 0)
+		return "expected tp_btf, raw_tp or tracepoint";
+	cfg->backend = (enum backend)v;
+	return NULL;
+}
+
+SETTER(set_system_map)
+{
+	UNUSED_WHY;
+	cfg->syms.system_map = arg;
+	cfg->syms.force_map = true;
+	return NULL;
+}
+
+SETTER(set_kaslr)
+{
 	char *end;
-	int c, v;
 
-	/* 0, not 1: a full reset of getopt's state, so parsing twice works. */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:c:d:t:rvhw:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (diagnose)
-				return not_for_diagnose("-i");
-			/* Below 10 ms the report would be all reading, no counting. */
-			if (parse_seconds(optarg, &cfg->interval) || cfg->interval < 0.01)
-				return bad("--interval", optarg, "expected seconds >= 0.01");
-			break;
-		case 'c':
-			if (diagnose)
-				return not_for_diagnose("-c");
-			if (parse_ulong(optarg, 1UL << 31, &n))
-				return bad("--count", optarg, "expected a positive integer");
-			cfg->count = (long)n;
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &cfg->duration))
-				return bad("--duration", optarg, "expected seconds > 0");
-			break;
-		case 't':
-			if (events)
-				return bad("option", "-t", "only in summary mode");
-			if (diagnose)
-				return not_for_diagnose("-t");
-			if (parse_ulong(optarg, 1UL << 30, &n))
-				return bad("--top", optarg, "expected a positive integer");
-			cfg->top = (int)n;
-			break;
-		case 'r':
-			if (diagnose)
-				return not_for_diagnose("-r");
-			if (events)
-				return bad("option", "-r",
-					   "only in summary mode (events show the reason)");
-			cfg->by_reason = true;
-			break;
-		case 'v':
-			cfg->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'w':
-			if (!events)
-				return bad("option", "-w", "only in events mode");
-			cfg->write = optarg;
-			break;
-		case OPT_SYMBOLS:
-			if (diagnose)
-				return not_for_diagnose("--symbols");
-			v = sym_style_parse(optarg);
-			if (v < 0)
-				return bad("--symbols", optarg,
-					   "expected name, data, addr or full");
-			cfg->sym = (enum sym_style)v;
-			cfg->sym_set = true;
-			break;
-		case OPT_JSON:
-			cfg->json = true;
-			break;
-		case OPT_FORCE:
-			cfg->force = true;
-			break;
-		case OPT_NO_XDP:
-			cfg->no_xdp = true;
-			break;
-		case OPT_NETNS:
-			cfg->netns = optarg;
-			break;
-		case OPT_BACKEND:
-			v = (int)backend_parse(optarg);
-			if (v < 0)
-				return bad("--backend", optarg,
-					   "expected tp_btf, raw_tp or tracepoint");
-			cfg->backend = (enum backend)v;
-			break;
-		case OPT_SYSTEM_MAP:
-			cfg->syms.system_map = optarg;
-			cfg->syms.force_map = true;
-			break;
-		case OPT_KASLR:
-			errno = 0;
-			cfg->syms.kaslr_offset = (int64_t)strtoull(optarg, &end, 16);
-			if (errno || end == optarg || *end)
-				return bad("--kaslr-offset", optarg, "expected a hex number");
-			cfg->syms.have_kaslr = true;
-			break;
-		case OPT_READY:
-			cfg->ready_file = optarg;
-			break;
-		case OPT_MAX_KEYS:
-			if (parse_ulong(optarg, 1UL << 24, &n))
-				return bad("--max-keys", optarg, "expected 1..16777216");
-			cfg->max_keys = (unsigned)n;
-			break;
-		case OPT_BTF:
-			cfg->btf = optarg;
-			break;
-		case OPT_DEV:
-			cfg->dev = optarg;
-			break;
-		case OPT_PROTO:
-			cfg->proto = optarg;
-			break;
-		case OPT_REASON:
-			cfg->reasons = optarg;
-			break;
-		case OPT_LOCATION:
-			cfg->location = optarg;
-			break;
-		case OPT_SNAPLEN:
-			if (!events || parse_ulong(optarg, MAX_SNAPLEN, &n))
-				return bad("--snaplen", optarg,
-					   "expected 1..1024, events mode only");
-			cfg->snaplen = (unsigned)n;
-			break;
-		case OPT_RATE:
-			if (!events || parse_ulong(optarg, 1UL << 30, &n))
-				return bad("--rate", optarg,
-					   "expected a positive integer, events mode only");
-			cfg->rate = (unsigned)n;
-			break;
-		case OPT_BY: {
-			char word[64];
-			__u32 dims;
+	UNUSED_WHY;
+	errno = 0;
+	cfg->syms.kaslr_offset = (int64_t)strtoull(arg, &end, 16);
+	if (errno || end == arg || *end)
+		return "expected a hex number";
+	cfg->syms.have_kaslr = true;
+	return NULL;
+}
 
-			if (events)
-				return bad("option", "--by", "only in summary mode");
-			if (diagnose)
-				return not_for_diagnose("--by");
-			if (keys_parse(optarg, &dims, word, sizeof(word))) {
-				char why[160];
+SETTER(set_by)
+{
+	char word[64];
+	__u32 dims;
 
-				snprintf(why, sizeof(why), "unknown key '%s' (expected %s)", word,
-					 keys_names());
-				return bad("--by", optarg, why);
-			}
-			cfg->by |= dims;
-			break;
-		}
-		case OPT_STACKS:
-			if (diagnose)
-				return not_for_diagnose("--stacks");
-			cfg->by |= DIM_STACK;
-			break;
-		case OPT_FOLDED:
-			if (events)
-				return bad("option", "--folded", "only in summary mode");
-			if (diagnose)
-				return not_for_diagnose("--folded");
-			cfg->folded = true;
-			break;
-		case OPT_MAX_STACKS:
-			if (diagnose)
-				return not_for_diagnose("--max-stacks");
-			if (parse_ulong(optarg, 1UL << 18, &n))
-				return bad("--max-stacks", optarg, "expected 1..262144");
-			cfg->max_stacks = (unsigned)n;
-			break;
-		case OPT_HELPER:
-			if (!*optarg)
-				return bad("--helper", optarg, "expected function names");
-			cfg->helpers = optarg;
-			break;
-		case OPT_LISTEN:
-			if (!exporter)
-				return bad("option", "--listen", "only for the exporter");
-			cfg->listen = optarg;
-			break;
-		case OPT_MAX_SERIES:
-			if (!exporter || parse_ulong(optarg, 1UL << 20, &n))
-				return bad("--max-series", optarg,
-					   "expected 1..1048576, exporter only");
-			cfg->max_series = (unsigned)n;
-			break;
-		case OPT_TLS_CERT:
-		case OPT_TLS_KEY:
-			if (!exporter)
-				return bad("option", c == OPT_TLS_CERT ? "--tls-cert" : "--tls-key",
-					   "only for the exporter");
-			*(c == OPT_TLS_CERT ? &cfg->tls_cert : &cfg->tls_key) = optarg;
-			break;
-		case ':':
-			return bad("option", argv[optind - 1], "needs a value");
-		default:
-			option_error(longopts, argv[optind - 1], optopt);
-			usage(stderr);
-			return 2;
+	if (keys_parse(arg, &dims, word, sizeof(word))) {
+		snprintf(why, len, "unknown key '%s' (expected %s)", word, keys_names());
+		return why;
+	}
+	cfg->by |= dims;
+	return NULL;
+}
+
+SETTER(set_stacks)
+{
+	(void)arg;
+	UNUSED_WHY;
+	cfg->by |= DIM_STACK;
+	return NULL;
+}
+
+SETTER(set_helper)
+{
+	UNUSED_WHY;
+	if (!*arg)
+		return "expected function names";
+	cfg->helpers = arg;
+	return NULL;
+}
+
+#define AT(field) NULL, offsetof(struct config, field)
+
+/*
+ * Every option, in --help order. cmds: the commands that take it; the
+ * others refuse it (exit 2) rather than ignore it. The exporter serves
+ * what happened since it started (no -i, -c, -t, -r); diagnose has one
+ * window and groups and names drops itself; top draws, it prints nothing
+ * to a pipe (no --json, --folded, -t).
+ */
+static const struct opt opts[] = {
+	{ "interval", 'i', C_SUMMARY | C_EVENTS | C_TOP, S_REPORT, set_interval, 0, "SEC",
+	  "report every SEC seconds (default 5, top 1;\n"
+	  "fractions allowed)" },
+	{ "count", 'c', C_SUMMARY | C_EVENTS | C_TOP, S_REPORT, set_count, 0, "N",
+	  "stop after N intervals (events mode: N events)" },
+	{ "duration", 'd', C_ALL & ~C_EXPORTER, S_REPORT, set_duration, 0, "SEC",
+	  "stop after SEC seconds" },
+	{ "top", 't', C_SUMMARY, S_REPORT, set_top, 0, "N",
+	  "show only the N locations with most drops" },
+	{ "reasons", 'r', C_SUMMARY | C_TOP, S_REPORT, AT(by_reason), NULL,
+	  "one line per (location, drop reason)" },
+	{ "symbols", 0, C_SUMMARY | C_EVENTS | C_EXPORTER, S_REPORT, set_symbols, 0, "=STYLE",
+	  "name (tcp_v4_rcv, default), data\n"
+	  "(tcp_v4_rcv+0xaa/0x8d0 [kernel]), addr\n"
+	  "(0xffffffff814a104a), full (all three); events mode\n"
+	  "defaults to data without \"[kernel]\"" },
+	{ "json", 0, C_SUMMARY | C_EVENTS | C_DIAGNOSE, S_REPORT, AT(json), NULL,
+	  "one JSON object per interval (per event in events\n"
+	  "mode, one in all for diagnose); messages on stderr\n"
+	  "become {\"error\":...}, {\"warning\":...}, {\"info\":...}" },
+	{ "by", 0, C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER, S_REPORT, set_by, 0, "KEY[,KEY...]",
+	  "group counts by: location (default), reason, proto,\n"
+	  "dev, netns, comm, cgroup, caller, stack (see below)" },
+	{ "stacks", 0, C_SUMMARY | C_EVENTS, S_REPORT, set_stacks, 0, NULL,
+	  "count per kernel stack too, and print each row's\n"
+	  "stacks (events mode: each event's stack); same as\n"
+	  "--by +stack" },
+	{ "folded", 0, C_SUMMARY, S_REPORT, AT(folded), NULL,
+	  "print stacks as \"root;...;location COUNT\" lines, the\n"
+	  "input of flamegraph.pl (implies --stacks)" },
+	{ "max-stacks", 0, C_SUMMARY | C_EVENTS, S_REPORT, set_max_stacks, 0, "N",
+	  "size of the in-kernel stack table (default 4096)" },
+	{ "helper", 0, C_SUMMARY | C_EXPORTER | C_DIAGNOSE, S_REPORT, set_helper, 0, "FUNC[,FUNC]",
+	  "more generic free helpers for --by caller to look\n"
+	  "past" },
+	{ "netns", 0, C_ALL, S_FILTER, AT(netns), "PATH|INODE",
+	  "only drops in this network namespace\n"
+	  "(/run/netns/NAME, /proc/PID/ns/net or its inode)" },
+	{ "dev", 0, C_ALL, S_FILTER, AT(dev), "NAME|IFINDEX",
+	  "only drops of packets on this device (name looked up\n"
+	  "in --netns when given)" },
+	{ "proto", 0, C_ALL, S_FILTER, AT(proto), "PROTO",
+	  "only this protocol: ipv4, ipv6, arp, tcp, udp, icmp,\n"
+	  "icmp6, sctp, gre, ip:N (IP protocol N) or 0xETHERTYPE" },
+	{ "reason", 0, C_ALL, S_FILTER, AT(reasons), "NAME[,NAME]",
+	  "only these drop reasons (see `dropscope reasons`)" },
+	{ "location", 0, C_ALL, S_FILTER, AT(location), "SYMBOL",
+	  "only drops in this kernel function" },
+	{ "backend", 0, C_ALL, S_KERNEL, set_backend, 0, "=B",
+	  "tp_btf, raw_tp or tracepoint (default: best that\n"
+	  "works)" },
+	{ "btf", 0, C_ALL, S_KERNEL, AT(btf), "FILE",
+	  "kernel BTF for kernels without\n"
+	  "/sys/kernel/btf/vmlinux" },
+	{ "max-keys", 0, C_ALL, S_KERNEL, set_max_keys, 0, "N",
+	  "size of the in-kernel count table (default 10240)" },
+	{ "system-map", 0, C_ALL, S_KERNEL, set_system_map, 0, "FILE",
+	  "symbols from FILE instead of /proc/kallsyms" },
+	{ "kaslr-offset", 0, C_ALL, S_KERNEL, set_kaslr, 0, "HEX",
+	  "KASLR offset to add to System.map addresses" },
+	{ "ready-file", 0, C_ALL, S_KERNEL, AT(ready_file), "FILE",
+	  "create FILE (mode 0644, our pid in it) once the\n"
+	  "program is attached" },
+	{ "force", 0, C_ALL, S_KERNEL, AT(force), NULL,
+	  "-w and --ready-file may replace an existing file" },
+	{ "no-xdp", 0, C_ALL, S_KERNEL, AT(no_xdp), NULL,
+	  "no XDP_DROP/XDP_ABORTED rows for XDP programs\n"
+	  "(drops stay at the kernel's location; see README)" },
+	{ "verbose", 'v', C_ALL, S_KERNEL, AT(verbose), NULL,
+	  "say what was chosen (backend, symbol source) on\n"
+	  "stderr" },
+	{ "help", 'h', C_ALL, S_KERNEL, NULL, 0, NULL, "this text" },
+	{ "snaplen", 0, C_EVENTS, S_EVENTS, set_snaplen, 0, "N",
+	  "bytes of each packet to copy (default 128, max 1024)" },
+	{ "rate", 0, C_EVENTS, S_EVENTS, set_rate, 0, "N",
+	  "at most N events per second (the rest is still\n"
+	  "counted)" },
+	{ "write", 'w', C_EVENTS, S_EVENTS, AT(write), "FILE",
+	  "write the packets as pcapng (- = stdout), flushed at\n"
+	  "every poll (100 ms)" },
+	{ "listen", 0, C_EXPORTER, S_EXPORTER, AT(listen), "ADDR:PORT",
+	  "where to serve: 127.0.0.1:19100 (default), :PORT\n"
+	  "for all addresses, [::1]:PORT for IPv6, port 0 = any" },
+	{ "max-series", 0, C_EXPORTER, S_EXPORTER, set_max_series, 0, "N",
+	  "at most N drops_total series (default 1000); later\n"
+	  "label sets are summed into location=\"other\"" },
+	{ "tls-cert", 0, C_EXPORTER, S_EXPORTER, AT(tls_cert), "FILE",
+	  "serve HTTPS with this PEM certificate ..." },
+	{ "tls-key", 0, C_EXPORTER, S_EXPORTER, AT(tls_key), "FILE", "... and this PEM key" },
+};
+
+#define N_OPTS	   (sizeof(opts) / sizeof(opts[0]))
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *command_of(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (name && !strcmp(commands[i].name, name))
+			return &commands[i];
+	return &commands[0];
+}
+
+/* "  -i, --interval SEC       report every ...", continuation lines indented. */
+static void print_opt(FILE *out, const struct opt *o)
+{
+	char left[64];
+
+	snprintf(left, sizeof(left), "  %c%c%c --%s%s%s", o->letter ? '-' : ' ',
+		 o->letter ? o->letter : ' ', o->letter ? ',' : ' ', o->name,
+		 o->arg && o->arg[0] != '=' ? " " : "", o->arg ? o->arg : "");
+	fprintf(out, "%-26s ", left);
+	for (const char *p = o->help; *p; p++) {
+		putc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%27s", "");
+	}
+	putc('\n', out);
+}
+
+static void print_common(FILE *out)
+{
+	fputs("Files: -w and --ready-file create a new file (pcapng mode 0600) and refuse an\n"
+	      "existing one, unless --force: then a regular file is truncated and keeps its\n"
+	      "mode. A symbolic link is never followed. An existing FIFO, device (/dev/null)\n"
+	      "or other non-regular file is written to without --force.\n"
+	      "\n"
+	      "Privileges: counting and events need root, or CAP_BPF and CAP_PERFMON\n"
+	      "(--backend=tracepoint also reads tracefs: root, or CAP_SYS_ADMIN to mount it).\n"
+	      "Symbol names need CAP_SYSLOG and kernel.kptr_restrict <= 1 (2 hides kernel\n"
+	      "addresses even from root; counts and reasons still work, locations print as\n"
+	      "addresses; --system-map FILE names them). --netns PATH with --dev NAME enters\n"
+	      "the namespace: CAP_SYS_ADMIN. The KASLR offset for a System.map comes from\n"
+	      "/proc/kallsyms or /proc/kcore (CAP_SYS_RAWIO).\n"
+	      "\n"
+	      "Exit status: 0 ok (also when the reader of our output went away), 1 system or\n"
+	      "write error, 2 bad input. Names from the kernel or packets are printed with\n"
+	      "control bytes and invalid UTF-8 as \\xNN, a backslash as \\\\.\n",
+	      out);
+}
+
+/* The options of the commands in mask, by section. */
+static void print_opts(FILE *out, unsigned mask)
+{
+	for (int s = 0; s < S_N; s++) {
+		bool title = false;
+
+		for (size_t i = 0; i < N_OPTS; i++) {
+			if (opts[i].section != (enum section)s || !(opts[i].cmds & mask))
+				continue;
+			if (!title)
+				fprintf(out, "\n%s:\n", section_title[s]);
+			title = true;
+			print_opt(out, &opts[i]);
 		}
 	}
+	putc('\n', out);
+}
+
+void usage_cmd(FILE *out, const char *cmd)
+{
+	const struct command *c = command_of(cmd);
+
+	fprintf(out, "Usage: %s\n\n%s", c->synopsis, c->about);
+	print_opts(out, c->bit);
+	if (c->notes)
+		fprintf(out, "%s\n", c->notes);
+	print_common(out);
+}
+
+void usage(FILE *out)
+{
+	fputs("Usage: ", out);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "%s%s\n", i ? "       " : "", commands[i].synopsis);
+	fputs("       dropscope counters [--netns PATH|INODE] [--openmetrics]\n"
+	      "       dropscope symbols [--stats] [--system-map FILE] [ADDRESS...]\n"
+	      "       dropscope reasons\n"
+	      "       dropscope help | version\n"
+	      "\n"
+	      "Shows where (and why) the kernel drops packets. `dropscope COMMAND --help`\n"
+	      "lists the options of one command; all of them:\n",
+	      out);
+	print_opts(out, C_ALL);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "%s:\n%s%s%s\n", commands[i].name, commands[i].about,
+			commands[i].notes ? "\n" : "", commands[i].notes ? commands[i].notes : "");
+	print_common(out);
+}
+
+/* Bad input: one line on stderr, the way to the command's options at its
+ * end, exit code 2. */
+static int bad(const char *cmd, const char *opt, const char *val, const char *why)
+{
+	msg_error("invalid %s '%s': %s (usage: dropscope %s --help)", opt, ESC(val), why,
+		  command_of(cmd)->name);
+	return 2;
+}
+
+/* An option given to a command that does not take it: the one message for
+ * all of them ("'-t': only in summary mode, not for events"). */
+static int not_for(const struct opt *o, const struct command *c)
+{
+	char name[32], why[160];
+	size_t n = 0, k = 0, total = 0;
+
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		total += !!(o->cmds & commands[i].bit);
+	n = snprintf(why, sizeof(why), "only in ");
+	for (size_t i = 0; i < N_COMMANDS && n < sizeof(why); i++) {
+		if (!(o->cmds & commands[i].bit))
+			continue;
+		k++;
+		n += snprintf(why + n, sizeof(why) - n, "%s%s",
+			      k == 1	   ? ""
+			      : k == total ? " or "
+					   : ", ",
+			      commands[i].name);
+	}
+	if (n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, " mode, not for %s", c->name);
+	if (o->letter)
+		snprintf(name, sizeof(name), "-%c", o->letter);
+	else
+		snprintf(name, sizeof(name), "--%s", o->name);
+	return bad(c->name, "option", name, why);
+}
+
+bool options_want_json(int argc, char **argv, const char *cmd)
+{
+	const struct command *c = command_of(cmd);
+
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (!strcmp(opts[i].name, "json") && !(opts[i].cmds & c->bit))
+			return false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
+}
+
+/* Options that only mean something together, and the filter expression. */
+static int check_together(int argc, char **argv, struct config *cfg)
+{
+	bool events = !strcmp(cfg->cmd, "events");
+
 	if (cfg->folded) {
 		if (cfg->json)
-			return bad("option", "--folded", "cannot go with --json");
+			return bad(cfg->cmd, "option", "--folded", "cannot go with --json");
 		cfg->by |= DIM_STACK;
 	}
 	if (cfg->max_stacks && !(cfg->by & DIM_STACK))
-		return bad("option", "--max-stacks", "needs --stacks (or --folded, --by stack)");
+		return bad(cfg->cmd, "option", "--max-stacks",
+			   "needs --stacks (or --folded, --by stack)");
 	/* diagnose groups by caller itself: --helper is for it too. */
-	if (cfg->helpers && !(cfg->by & DIM_CALLER) && !diagnose)
-		return bad("option", "--helper", "needs --by caller");
+	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))
+		return bad(cfg->cmd, "option", "--helper", "needs --by caller");
 	/* Events: only the stack is a key an event can carry. */
 	if (events && (cfg->by & ~DIM_STACK))
-		return bad("option", "--by", "only in summary mode");
-	if (exporter && !cfg->tls_cert != !cfg->tls_key)
-		return bad("option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
+		return bad(cfg->cmd, "option", "--by", "only in summary mode (events: --by stack)");
+	if (!cfg->tls_cert != !cfg->tls_key)
+		return bad(cfg->cmd, "option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
 			   "needs --tls-key and --tls-cert together");
 	if (optind < argc) {
 		if (!events)
-			return bad("argument", argv[optind], "unexpected");
+			return bad(cfg->cmd, "argument", argv[optind], "unexpected");
 		cfg->filter_expr = argv[optind++];
 		if (optind < argc)
-			return bad("argument", argv[optind],
+			return bad(cfg->cmd, "argument", argv[optind],
 				   "unexpected (quote the filter expression as one argument)");
 	}
 	return 0;
 }
 
-void option_error(const struct option *longopts, const char *word, int opt)
+int options_parse(int argc, char **argv, struct config *cfg)
 {
-	const char *eq;
+	struct option longopts[N_OPTS + 1] = {};
+	const struct command *cmd = command_of(cfg->cmd);
+	char shorts[2 * N_OPTS + 2] = ":", *s = shorts + 1, why[160];
+	int c;
+
+	for (size_t i = 0; i < N_OPTS; i++) {
+		longopts[i] = (struct option){ opts[i].name,
+					       opts[i].arg ? required_argument : no_argument, NULL,
+					       256 + (int)i };
+		if (opts[i].letter) {
+			*s++ = opts[i].letter;
+			if (opts[i].arg)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+	/* 0, not 1: a full reset of getopt's state, so parsing twice works. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		const struct opt *o = NULL;
+		const char *err;
+
+		if (c == ':')
+			return bad(cfg->cmd, "option", argv[optind - 1], "needs a value");
+		for (size_t i = 0; i < N_OPTS && !o; i++)
+			if (c == 256 + (int)i || (c < 256 && c == opts[i].letter))
+				o = &opts[i];
+		if (!o) {
+			option_error(longopts, argv[optind - 1], optopt, cmd->name);
+			return 2;
+		}
+		if (!(o->cmds & cmd->bit))
+			return not_for(o, cmd);
+		if (o->letter == 'h') {
+			usage_cmd(stdout, cmd->name);
+			return 1;
+		}
+		if (o->set) {
+			err = o->set(cfg, optarg, why, sizeof(why));
+			if (err) {
+				char name[32];
+
+				snprintf(name, sizeof(name), "--%s", o->name);
+				return bad(cfg->cmd, name, optarg, err);
+			}
+		} else if (o->arg) {
+			*(const char **)((char *)cfg + o->off) = optarg;
+		} else {
+			*(bool *)((char *)cfg + o->off) = true;
+		}
+	}
+	return check_together(argc, argv, cfg);
+}
+
+void option_error(const struct option *longopts, const char *word, int opt, const char *cmd)
+{
+	char why[96] = "unknown", help[64] = "", s[3] = { '-', (char)opt, 0 };
+	const char *eq, *what = word ? word : "?";
 	size_t len;
 
-	/* A long option: getopt's optopt is its value (OPT_JSON is not a
-	 * character), so name it from the word itself. */
+	if (cmd)
+		snprintf(help, sizeof(help), " (usage: dropscope %s --help)", cmd);
+	/* A long option: getopt's optopt is its value (not a character), so
+	 * name it from the word itself. */
 	if (word && word[0] == '-' && word[1] == '-') {
 		eq = strchr(word, '=');
 		len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+		snprintf(why, sizeof(why), "unknown or ambiguous");
 		for (const struct option *o = longopts; o->name; o++) {
 			if (strlen(o->name) < len || strncmp(o->name, word + 2, len))
 				continue;
 			if (eq && o->has_arg == no_argument) {
-				fprintf(stderr,
-					"dropscope: invalid option '%s': --%s takes no value\n",
-					ESC(word), o->name);
-				return;
+				snprintf(why, sizeof(why), "--%s takes no value", o->name);
+				break;
 			}
 			if (strlen(o->name) == len)
 				break;
 		}
-		fprintf(stderr, "dropscope: invalid option '%s': unknown or ambiguous\n",
-			ESC(word));
-		return;
+	} else if (opt > 0 && opt < 256) {
+		/* A short option, maybe inside a group (-xr): the word may be another. */
+		what = s;
 	}
-	/* A short option, maybe inside a group (-xr): the word may be another. */
-	if (opt > 0 && opt < 256) {
-		char s[3] = { '-', (char)opt, 0 };
-
-		fprintf(stderr, "dropscope: invalid option '%s': unknown\n", ESC(s));
-		return;
-	}
-	fprintf(stderr, "dropscope: invalid option '%s': unknown\n", ESC(word ? word : "?"));
+	msg_error("invalid option '%s': %s%s", ESC(what), why, help);
 }

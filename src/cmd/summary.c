@@ -12,6 +12,7 @@
 #include "trace/session.h"
 #include "lib/stdout.h"
 #include "render/rows.h"
+#include "lib/msg.h"
 
 /* 0 on success, 1 on a read error, -1 when the reader of our output went away. */
 static int report_rows(struct monitor *m, struct report *rep, double interval)
@@ -22,7 +23,7 @@ static int report_rows(struct monitor *m, struct report *rep, double interval)
 	bool missed = false;
 
 	if (n < 0) {
-		fprintf(stderr, "dropscope: reading counts: %s\n", strerror(-n));
+		msg_error("reading counts: %s", strerror(-n));
 		return 1;
 	}
 	for (int i = 0; i < n && !missed; i++)

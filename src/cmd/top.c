@@ -22,6 +22,7 @@
 #include "cmd/commands.h"
 #ifndef DROPSCOPE_NO_EXPORTER
 #include "counters/counters.h"
+#include "counters/delta.h"
 #endif
 #include "trace/drop_table.h"
 #include "trace/keys.h"
@@ -30,6 +31,7 @@
 #include "trace/session.h"
 #include "render/rows.h"
 #include "lib/escape.h"
+#include "lib/msg.h"
 
 #define HIST	   60 /* intervals of history per row */
 #define FILTER_LEN 64
@@ -144,66 +146,65 @@ static void moved_add(struct top *t, size_t *len, const char *fmt, ...)
  * the shared readers each interval: what grew since start goes into the
  * header (prev is the snapshot taken at start).
  */
+struct moved_ctx {
+	struct top *t;
+	size_t len;
+};
+
+/* One counter that grew since start, into the header: the same growth
+ * diagnose computes (counters/delta.h), root qdiscs only. */
+static void moved_one(void *ctx, const struct counter_move *m)
+{
+	struct moved_ctx *c = ctx;
+	const char *sep = c->len ? ", " : "";
+	unsigned long long d = (unsigned long long)m->delta;
+
+	switch (m->family) {
+	case CF_DEV:
+		moved_add(c->t, &c->len, "%s%s %s +%llu", sep, ESC(m->dev), m->name, d);
+		break;
+	case CF_QDISC:
+		if (m->root)
+			moved_add(c->t, &c->len, "%s%s qdisc %s drops +%llu", sep,
+				  ESC(m->dev ?: "?"), ESC(m->name), d);
+		break;
+	case CF_SOFTNET:
+		moved_add(c->t, &c->len, "%ssoftnet %s +%llu", sep,
+			  strcmp(m->name, "dropped") ? m->name : "backlog drops", d);
+		break;
+	case CF_SNMP:
+		moved_add(c->t, &c->len, "%s%s +%llu", sep, m->name, d);
+		break;
+	case CF_DRV:
+		moved_add(c->t, &c->len, "%s%s %s +%llu", sep, ESC(m->dev), ESC(m->name), d);
+		break;
+	}
+}
+
+/*
+ * The counters no tracepoint sees (devices, qdiscs, softnet, SNMP), read by
+ * the shared readers each interval: what grew since start goes into the
+ * header (prev is the snapshot taken at start).
+ */
 static void sample_counters(struct top *t)
 {
 	struct counter_snapshot now = {};
-	size_t len = 0;
-	__u64 sn = 0;
+	struct moved_ctx c = { .t = t };
 
 	t->moved[0] = 0;
 	if (!t->have_src)
 		return;
 	counters_sample(&t->src, &now);
-	for (size_t i = 0; i < now.ndev; i++)
-		for (size_t j = 0; j < t->prev.ndev; j++) {
-			const struct dev_stats *a = &now.dev[i], *b = &t->prev.dev[j];
-
-			if (a->ifindex != b->ifindex)
-				continue;
-			for (int k = 0; k < DEV_DROP_KINDS; k++)
-				if (a->have[k] && a->v[k] > b->v[k])
-					moved_add(t, &len, "%s%s %s +%llu", len ? ", " : "",
-						  ESC(a->name), devstats_kind_name(k),
-						  (unsigned long long)(a->v[k] - b->v[k]));
-		}
-	for (size_t i = 0; i < now.nqdisc; i++)
-		for (size_t j = 0; j < t->prev.nqdisc; j++) {
-			const struct qdisc_stats *a = &now.qdisc[i], *b = &t->prev.qdisc[j];
-
-			if (a->ifindex == b->ifindex && a->handle == b->handle &&
-			    a->parent == b->parent && a->drops > b->drops)
-				moved_add(t, &len, "%s%s qdisc %s drops +%u", len ? ", " : "",
-					  ESC(counters_dev_name(&now, a->ifindex) ?: "?"),
-					  ESC(a->kind), a->drops - b->drops);
-		}
-	for (size_t i = 0; i < now.ndrv; i++)
-		for (size_t j = 0; j < t->prev.ndrv; j++) {
-			const struct drv_counter *a = &now.drv[i], *b = &t->prev.drv[j];
-
-			if (a->ifindex == b->ifindex && !strcmp(a->name, b->name) &&
-			    a->value > b->value)
-				moved_add(t, &len, "%s%s %s +%llu", len ? ", " : "", ESC(a->dev),
-					  ESC(a->name), (unsigned long long)(a->value - b->value));
-		}
-	for (size_t i = 0; i < now.nsoftnet && i < t->prev.nsoftnet; i++)
-		sn += now.softnet[i].dropped - t->prev.softnet[i].dropped;
-	if (sn)
-		moved_add(t, &len, "%ssoftnet backlog drops +%llu", len ? ", " : "",
-			  (unsigned long long)sn);
-	for (size_t i = 0; now.snmp && t->prev.snmp && i < snmp_drop_count; i++)
-		if (now.snmp[i].present && now.snmp[i].value > t->prev.snmp[i].value)
-			moved_add(t, &len, "%s%s +%llu", len ? ", " : "",
-				  snmp_drop_counters[i].nstat,
-				  (unsigned long long)(now.snmp[i].value - t->prev.snmp[i].value));
+	counter_moves(&t->prev, &now, moved_one, &c);
 	/* The tc programs behind TC_* drops since start (progwatch.h). */
 	{
 		const struct tc_attr *tc;
 		int ntc = progwatch__tc_poll(t->m->pw, &tc);
 
 		for (int i = 0; i < ntc; i++)
-			moved_add(t, &len, "%stc %s %s: %s +%llu", len ? ", " : "", ESC(tc[i].dev),
-				  tc[i].egress ? "egress" : "ingress", ESC(tc[i].who),
-				  (unsigned long long)tc[i].total);
+			moved_add(t, &c.len, "%stc %s %s: %s +%llu", c.len ? ", " : "",
+				  ESC(tc[i].dev), tc[i].egress ? "egress" : "ingress",
+				  ESC(tc[i].who), (unsigned long long)tc[i].total);
 	}
 	/* Growth since start, as the rows' totals: kept still for reading. */
 	counter_snapshot_free(&now);
@@ -498,6 +499,31 @@ static int check_terminal(void)
 	return 0;
 }
 
+/* curses on the terminal behind stdout; *tty is the stream it writes. */
+static SCREEN *screen_open(FILE **tty)
+{
+	setlocale(LC_ALL, "");
+	/* curses needs a stream with a descriptor; stdout is the watched
+	 * stream of output.c (no descriptor of its own). */
+	*tty = fdopen(dup(STDOUT_FILENO), "w");
+	return *tty ? newterm(NULL, *tty, stdin) : NULL;
+}
+
+/* Keys at once, no echo, no cursor; true when the terminal has colours. */
+static bool screen_setup(void)
+{
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (!has_colors() || start_color() != OK)
+		return false;
+	use_default_colors();
+	init_pair(1, COLOR_CYAN, -1);
+	return true;
+}
+
 int cmd_top(struct config *cfg)
 {
 	struct loader_opts lopts = {};
@@ -511,11 +537,11 @@ int cmd_top(struct config *cfg)
 	rc = check_terminal();
 	if (rc)
 		return rc;
-	if (cfg->json || cfg->folded || (cfg->by & ~TOP_DIMS) || cfg->top) {
-		fprintf(stderr,
-			"dropscope top: --json, --folded, -t and --by %s are for the "
-			"summary; top groups by location, reason, proto, dev, netns, comm\n",
-			cfg->by & DIM_STACK ? "stack (--stacks)" : "cgroup/caller");
+	/* --json, --folded and -t the option table refuses for top; of --by's
+	 * keys top has only those it can toggle. */
+	if (cfg->by & ~TOP_DIMS) {
+		msg_error("invalid option '--by': top groups by location, reason, "
+			  "proto, dev, netns, comm");
 		return 2;
 	}
 	if (cfg->by)
@@ -545,7 +571,7 @@ int cmd_top(struct config *cfg)
 	t.rows = calloc(t.nrows, sizeof(*t.rows));
 	t.view = calloc(t.nrows, sizeof(*t.view));
 	if (!t.rows || !t.view) {
-		fprintf(stderr, "dropscope: out of memory\n");
+		msg_error("out of memory");
 		rc = 1;
 		goto out;
 	}
@@ -553,26 +579,13 @@ int cmd_top(struct config *cfg)
 		.ks = m.ks, .rs = m.rs, .sym = SYM_NAME, .no_reasons = !monitor_has_reasons(&m)
 	};
 
-	setlocale(LC_ALL, "");
-	/* curses needs a stream with a descriptor; stdout is the watched
-	 * stream of output.c (no descriptor of its own). */
-	tty = fdopen(dup(STDOUT_FILENO), "w");
-	scr = tty ? newterm(NULL, tty, stdin) : NULL;
+	scr = screen_open(&tty);
 	if (!scr) {
 		fprintf(stderr, "dropscope top: cannot start the terminal\n");
 		rc = 2;
 		goto out;
 	}
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	if (has_colors() && start_color() == OK) {
-		use_default_colors();
-		init_pair(1, COLOR_CYAN, -1);
-		t.color = true;
-	}
+	t.color = screen_setup();
 	t.start = mono_now();
 	next = t.start + t.interval;
 	end = cfg->duration > 0 ? t.start + cfg->duration : 1e300;
@@ -592,7 +605,7 @@ int cmd_top(struct config *cfg)
 			rc = poll_counts(&t);
 			if (rc) {
 				endwin();
-				fprintf(stderr, "dropscope: reading counts: %s\n", strerror(-rc));
+				msg_error("reading counts: %s", strerror(-rc));
 				rc = 1;
 				goto out;
 			}

@@ -86,6 +86,10 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 			if (mnl_attr_get_payload_len(a) >= sizeof(__u32))
 				d.txqlen = mnl_attr_get_u32(a);
 			break;
+		case IFLA_MTU:
+			if (mnl_attr_get_payload_len(a) >= sizeof(__u32))
+				d.mtu = mnl_attr_get_u32(a);
+			break;
 		case IFLA_STATS64:
 			devstats_from_stats64(&d, mnl_attr_get_payload(a),
 					      mnl_attr_get_payload_len(a));

@@ -35,6 +35,7 @@ struct dev_stats {
 	/* What explains some of those drops (diagnose's evidence). */
 	unsigned flags;		 /* ifi_flags: IFF_UP, IFF_PROMISC... */
 	__u32 txqlen;		 /* IFLA_TXQLEN: pfifo_fast's limit */
+	__u32 mtu;		 /* IFLA_MTU */
 	__u8 addr[DEV_ADDR_MAX]; /* IFLA_ADDRESS, addr_len bytes */
 	__u8 addr_len;
 };

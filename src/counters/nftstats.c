@@ -394,6 +394,7 @@ static int parse_expr(const struct nlattr *elem, void *data)
 	    parse_nested(elem, pol, NFTA_EXPR_MAX, tb) || !tb[NFTA_EXPR_NAME])
 		return -EINVAL;
 	name = mnl_attr_get_str(tb[NFTA_EXPR_NAME]);
+	nft_text_expr(&r->text, name, tb[NFTA_EXPR_DATA]);
 	if (!tb[NFTA_EXPR_DATA])
 		return 0;
 	if (!strcmp(name, "immediate"))
@@ -411,10 +412,9 @@ static int parse_expr(const struct nlattr *elem, void *data)
 int nftstats_parse_rule(const struct nlmsghdr *nlh, struct nft_rule_msg *r)
 {
 	static const enum mnl_attr_data_type pol[NFTA_RULE_MAX + 1] = {
-		[NFTA_RULE_TABLE] = MNL_TYPE_NUL_STRING,
-		[NFTA_RULE_CHAIN] = MNL_TYPE_NUL_STRING,
-		[NFTA_RULE_HANDLE] = MNL_TYPE_U64,
-		[NFTA_RULE_EXPRESSIONS] = MNL_TYPE_NESTED,
+		[NFTA_RULE_TABLE] = MNL_TYPE_NUL_STRING, [NFTA_RULE_CHAIN] = MNL_TYPE_NUL_STRING,
+		[NFTA_RULE_HANDLE] = MNL_TYPE_U64,	 [NFTA_RULE_EXPRESSIONS] = MNL_TYPE_NESTED,
+		[NFTA_RULE_USERDATA] = MNL_TYPE_BINARY,
 	};
 	const struct nlattr *tb[NFTA_RULE_MAX + 1];
 	int rc;
@@ -423,6 +423,11 @@ int nftstats_parse_rule(const struct nlmsghdr *nlh, struct nft_rule_msg *r)
 	rc = parse_msg(nlh, NFT_MSG_NEWRULE, &r->family, pol, NFTA_RULE_MAX, tb);
 	if (rc)
 		return rc;
+	nft_text_init(&r->text, r->family);
+	if (tb[NFTA_RULE_USERDATA])
+		nft_rule_comment(mnl_attr_get_payload(tb[NFTA_RULE_USERDATA]),
+				 mnl_attr_get_payload_len(tb[NFTA_RULE_USERDATA]), r->comment,
+				 sizeof(r->comment));
 	if (!tb[NFTA_RULE_TABLE] || !tb[NFTA_RULE_CHAIN])
 		return -EINVAL;
 	copy_name(r->table, sizeof(r->table), mnl_attr_get_str(tb[NFTA_RULE_TABLE]));
@@ -434,6 +439,7 @@ int nftstats_parse_rule(const struct nlmsghdr *nlh, struct nft_rule_msg *r)
 	/* The verdict that counts is the one of the last expression. */
 	if (walk_nested(tb[NFTA_RULE_EXPRESSIONS], parse_expr, r))
 		return -EINVAL;
+	nft_text_end(&r->text);
 	if (r->verdict != NFT_RULE_JUMP)
 		r->target[0] = 0;
 	return 0;
@@ -569,6 +575,7 @@ static struct nft_drop_point *add_point(struct reader *rd, __u8 family, const ch
 	}
 	p = &rd->pts[rd->npts];
 	memset(p, 0, sizeof(*p));
+	p->match_dport = -1;
 	if (fam)
 		snprintf(p->family, sizeof(p->family), "%s", fam);
 	else
@@ -649,6 +656,10 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	p->have_counter = r->have_counter;
 	p->packets = r->packets;
 	p->bytes = r->bytes;
+	memcpy(p->rule, r->text.text, sizeof(p->rule));
+	memcpy(p->comment, r->comment, sizeof(p->comment));
+	p->match_dport = r->text.dport >= 0 ? r->text.dport : -1;
+	p->match_proto = r->text.dport_proto;
 	return MNL_CB_OK;
 nomem:
 	errno = ENOMEM;

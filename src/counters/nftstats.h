@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "counters/nft_rule_text.h"
 
 struct mnl_socket;
 struct nlmsghdr;
@@ -54,6 +55,12 @@ struct nft_drop_point {
 	 * when none does (reached only through a verdict map, or not at all). */
 	char via_chain[64];
 	char via_hook[16];
+	/* A rule: its text as nft(8) prints it (nft_rule_text.h), and its comment ("" none). */
+	char rule[NFT_RULE_TEXT_MAX];
+	char comment[NFT_RULE_COMMENT_MAX];
+	/* A rule whose one port match is `dport N` (nft_text's dport): N, else -1. */
+	int match_dport;
+	__u8 match_proto; /* IPPROTO_UDP, IPPROTO_TCP; 0: either */
 };
 
 /* What nftstats_read_info could not see, for the "could not be found" part of a report. */
@@ -119,6 +126,8 @@ struct nft_rule_msg {
 	bool named_counter;	       /* a counter object reference */
 	bool vmap;		       /* a lookup into a verdict map */
 	__u64 packets, bytes;
+	struct nft_text text;		    /* the rule as nft prints it */
+	char comment[NFT_RULE_COMMENT_MAX]; /* its comment, "" when none */
 };
 
 /*

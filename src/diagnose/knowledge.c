@@ -5,6 +5,7 @@
  * never matches. A knob with "{dev}" is read for the finding's device.
  */
 #include <string.h>
+#include <netinet/in.h>
 
 #include "diagnose/knowledge.h"
 
@@ -160,6 +161,7 @@ static const struct knowledge table[] = {
 	  .counters = { "UdpNoPorts", "Udp6NoPorts" },
 	  .counters_note =
 		  "TCP segments to closed ports (tcp_v4_rcv, tcp_v6_rcv) have no such counter",
+	  .counters_proto = IPPROTO_UDP,
 	  .source = "net/ipv4/udp.c: __udp4_lib_rcv; net/ipv4/tcp_ipv4.c: tcp_v4_rcv" },
 
 	/* UDP */
@@ -276,7 +278,7 @@ static const struct knowledge table[] = {
 	{ .name = "IP_INNOROUTES",
 	  .why = "no route for the packet: it is not for this host and there is no route to "
 		 "forward it on",
-	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE,
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_ROUTE | EV_DESTS,
 	  .knobs = { "net.ipv4.ip_forward" },
 	  .change = "add the missing route (`ip route get ADDR` shows the lookup), or fix the "
 		    "sender's destination",
@@ -297,7 +299,40 @@ static const struct knowledge table[] = {
 	  .change = "add the missing route (`ip route get ADDR` shows the lookup)",
 	  .direction = "check",
 	  .counters = { "IpOutNoRoutes" },
+	  .consequences = { "TcpExtListenDrops" },
 	  .source = "net/ipv4/route.c: ip_route_output_key_hash_rcu" },
+	{ .name = "IpOutNoRoutes",
+	  .why = "outgoing packets had no route; for a listener, its SYN-ACKs to senders this "
+		 "namespace has no route back to (the connection attempts then count as "
+		 "ListenDrops)",
+	  .change = "add the route back to the senders (`ip route get ADDR` shows the lookup), or "
+		    "a default route",
+	  .direction = "check",
+	  .consequences = { "TcpExtListenDrops" },
+	  .source = "net/ipv4/route.c: ip_route_output_key_hash_rcu; "
+		    "net/ipv4/inet_connection_sock.c: inet_csk_route_req" },
+
+	/* Causes the analysis finds behind a reason or a counter */
+	{ .name = "cause:link_down",
+	  .why = "the device is down: every packet sent through it is dropped",
+	  .evidence = EV_DEVICE,
+	  .change = "bring the device up (`ip link set dev DEV up`), or route around it",
+	  .direction = "check",
+	  .counters = { "dev:tx_dropped" },
+	  .source = "net/core/dev.c: __dev_queue_xmit (a device without IFF_UP)" },
+
+	{ .name = "cause:veth_peer",
+	  .why = "the frame could not cross the veth pair to its peer: it is larger than the "
+		 "peer's MTU (nothing fragments it there), or the peer is down",
+	  .evidence = EV_DEVICE | EV_DESTS,
+	  .change = "give both ends of the pair the same MTU (`ip link set dev DEV mtu N`; `ip "
+		    "link` in the peer's namespace shows its MTU), or bring the peer up",
+	  .direction = "check",
+	  .consequences = { "dev:tx_dropped", "IpOutDiscards", "UdpSndbufErrors",
+			    "Ip6OutDiscards" },
+	  .source = "net/core/dev.c: __dev_forward_skb2 (is_skb_forwardable); "
+		    "drivers/net/veth.c: veth_xmit" },
+
 	{ .name = "NEIGH_FAILED",
 	  .why = "address resolution (ARP or neighbour discovery) of the next hop failed: it does "
 		 "not answer",

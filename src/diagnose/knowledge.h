@@ -23,6 +23,7 @@ enum evidence {
 	EV_ROUTE = 1 << 10,	 /* the route back to those senders (ip route get) */
 	EV_NEIGH = 1 << 8,	 /* the neighbour table: unresolved entries on the device */
 	EV_RING = 1 << 7,	 /* the device's receive ring size and maximum (ethtool) */
+	EV_DESTS = 1 << 11,	 /* the sampled drops' destinations and the route to each */
 };
 
 #define KNOWLEDGE_KNOBS	   5
@@ -32,7 +33,8 @@ struct knowledge {
 	/*
 	 * A drop reason as the running kernel names it (BTF, without
 	 * SKB_DROP_REASON_), or a counter: an nstat name ("UdpRcvbufErrors"),
-	 * "dev:<stats64 field>" or "softnet:<column>".
+	 * "dev:<stats64 field>" or "softnet:<column>", or a cause the analysis
+	 * found behind a reason or a counter ("cause:link_down").
 	 */
 	const char *name;
 	const char *why;			/* one plain sentence: what happened */
@@ -48,6 +50,17 @@ struct knowledge {
 	 */
 	const char *counters[KNOWLEDGE_COUNTERS];
 	const char *counters_note; /* why they may differ, when they can; NULL */
+	/*
+	 * The protocol the counters count (IPPROTO_UDP: UdpNoPorts counts no
+	 * TCP segment); 0: any. A finding of another protocol is not compared.
+	 */
+	unsigned char counters_proto;
+	/*
+	 * Counters that grow as a consequence of these drops (a listener's
+	 * SYN-ACK with no route counts ListenDrops): when one grew by no more,
+	 * it is said in this finding, not as a finding (and advice) of its own.
+	 */
+	const char *consequences[KNOWLEDGE_COUNTERS];
 	/* Counters that include these drops among others: not compared, not
 	 * reported again as findings of their own. */
 	const char *overlaps[KNOWLEDGE_COUNTERS];

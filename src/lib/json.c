@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+
 #include "lib/escape.h"
 #include "lib/json.h"
 
@@ -53,4 +57,133 @@ void json_member_str(FILE *out, const char *name, const char *value)
 	json_string(out, name);
 	putc(':', out);
 	json_string(out, value);
+}
+
+void json_init(struct json *j, FILE *out)
+{
+	*j = (struct json){ .out = out };
+}
+
+/* Before any value: the comma its container owes, then its key. */
+static void value_start(struct json *j, const char *key)
+{
+	uint64_t bit = 1ULL << j->depth;
+
+	if (j->filled & bit)
+		putc(',', j->out);
+	j->filled |= bit;
+	if (key) {
+		json_string(j->out, key);
+		putc(':', j->out);
+	}
+}
+
+static void container_open(struct json *j, const char *key, char c)
+{
+	value_start(j, key);
+	putc(c, j->out);
+	if (j->depth + 1 >= JSON_MAX_DEPTH) {
+		j->misuse = true;
+		return;
+	}
+	j->depth++;
+	j->filled &= ~(1ULL << j->depth);
+}
+
+static void container_close(struct json *j, char c)
+{
+	putc(c, j->out);
+	if (j->depth == 0) {
+		j->misuse = true;
+		return;
+	}
+	j->depth--;
+}
+
+void json_object_begin(struct json *j, const char *key)
+{
+	container_open(j, key, '{');
+}
+
+void json_object_end(struct json *j)
+{
+	container_close(j, '}');
+}
+
+void json_array_begin(struct json *j, const char *key)
+{
+	container_open(j, key, '[');
+}
+
+void json_array_end(struct json *j)
+{
+	container_close(j, ']');
+}
+
+void json_str(struct json *j, const char *key, const char *s)
+{
+	value_start(j, key);
+	json_string(j->out, s);
+}
+
+void json_strf(struct json *j, const char *key, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_str(j, key, buf);
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	value_start(j, key);
+	fprintf(j->out, "%" PRIu64, v);
+}
+
+void json_i64(struct json *j, const char *key, int64_t v)
+{
+	value_start(j, key);
+	fprintf(j->out, "%" PRId64, v);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	value_start(j, key);
+	fputs(v ? "true" : "false", j->out);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	value_start(j, key);
+	fputs("null", j->out);
+}
+
+void json_numf(struct json *j, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	value_start(j, key);
+	va_start(ap, fmt);
+	vfprintf(j->out, fmt, ap);
+	va_end(ap);
+}
+
+int json_newline(struct json *j)
+{
+	putc('\n', j->out);
+	if (j->depth)
+		j->misuse = true;
+	j->depth = 0;
+	j->filled = 0;
+	return json_error(j);
+}
+
+int json_error(const struct json *j)
+{
+	if (ferror(j->out))
+		return -EIO;
+	return j->misuse ? -EINVAL : 0;
 }

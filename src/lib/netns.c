@@ -57,35 +57,34 @@ int netns_resolve(const char *arg, __u32 *inode)
 	return 0;
 }
 
+static int nametoindex(void *dev)
+{
+	int idx = if_nametoindex(dev);
+
+	return idx ? idx : -ENODEV;
+}
+
 int netns_ifindex(const char *netns_path, const char *dev)
 {
-	int self = -1, target = -1, idx = 0, err = 0;
 	__u32 n;
 
 	if (!parse_u32(dev, &n))
 		return n ? (int)n : -EINVAL;
-	if (!netns_path || !parse_u32(netns_path, &n)) {
-		/* An inode cannot be entered: names resolve in our namespace. */
-		idx = if_nametoindex(dev);
-		return idx ? idx : -ENODEV;
-	}
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	target = open(netns_path, O_RDONLY | O_CLOEXEC);
-	if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
-		err = -errno;
-		goto out;
-	}
-	idx = if_nametoindex(dev);
-	if (!idx)
-		err = -ENODEV;
-	if (setns(self, CLONE_NEWNET))
-		err = -errno;
-out:
-	if (self >= 0)
-		close(self);
-	if (target >= 0)
-		close(target);
-	return err ? err : idx;
+	/* An inode cannot be entered: names resolve in our namespace. */
+	if (!netns_path || !parse_u32(netns_path, &n))
+		return nametoindex((void *)dev);
+	return netns_call(netns_path, nametoindex, (void *)dev);
+}
+
+int netns_call(const char *path, int (*fn)(void *arg), void *arg)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = netns_run_in(fd, fn, arg);
+	close(fd);
+	return rc;
 }
 
 int netns_open(const char *arg)
@@ -129,6 +128,8 @@ int netns_open(const char *arg)
 	return fd;
 }
 
+/* The one place that switches namespaces: a thread of its own enters it, so
+ * the calling thread (and every file it opens later) stays where it is. */
 struct ns_call {
 	int nsfd;
 	int (*fn)(void *arg);

@@ -37,4 +37,8 @@ int netns_open(const char *arg);
  */
 int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg);
 
+/* netns_run_in() in the namespace at path (/run/netns/x, /proc/PID/ns/net).
+ * Every namespace switch of dropscope goes through these two. */
+int netns_call(const char *path, int (*fn)(void *arg), void *arg);
+
 #endif /* DROPSCOPE_NETNS_H */

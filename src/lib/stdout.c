@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lib/stdout.h"
+#include "lib/msg.h"
 
 /*
  * stdout is process-wide, and so is what we know about it: this is the
@@ -101,7 +102,7 @@ int output_end(int rc)
 	if (err == EPIPE)
 		return rc;
 	if (!out.said)
-		fprintf(stderr, "dropscope: writing to standard output: %s\n", strerror(err));
+		msg_error("writing to standard output: %s", strerror(err));
 	out.said = true;
 	return rc ? rc : 1;
 }

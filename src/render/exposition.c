@@ -12,6 +12,7 @@
 #include "counters/cgroups.h"
 #include "trace/progwatch.h"
 #include "render/exposition.h"
+#include "render/naming.h"
 #include "trace/packet.h"
 
 static bool mbuf_reserve(struct mbuf *b, size_t more)
@@ -211,49 +212,18 @@ void expo_end(struct expo *e)
 		mbuf_printf(&e->b, "# EOF\n");
 }
 
-/* symdata() of the longest symbol name with offset, size and module. */
-#define LOCATION_LEN 640
-
 void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_label_ctx *ctx)
 {
-	char loc[LOCATION_LEN], num[24];
-	const char *reason, *proto;
-	const struct ksym *s;
-	bool xdp = k->reason == DS_REASON_XDP_DROP || k->reason == DS_REASON_XDP_ABORTED;
+	char loc[NAMING_LOCATION_LEN], num[NAMING_NUM_LEN];
+	const char *proto;
 
-	/* An XDP verdict's location is a program's first byte: a symbol that
-	 * merely contains it is another program (loaded since the symbols were
-	 * read), so the address stands in until they are read again. */
-	if (xdp && ((s = ksyms__find(ctx->ks, k->location)) == NULL || s->addr != k->location)) {
-		snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)k->location);
-		labels_add(l, "location", loc);
-		goto reason;
-	}
-	switch (ctx->sym) {
-	case SYM_DATA:
-	case SYM_FULL:
-		ksyms__symdata(ctx->ks, k->location, loc, sizeof(loc));
-		break;
-	case SYM_ADDR:
-		snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)k->location);
-		break;
-	default:
-		ksyms__symname(ctx->ks, k->location, loc, sizeof(loc));
-	}
+	/* A label is one name: full's three forms would be three labels' worth. */
+	naming_drop_location(ctx->ks, ctx->sym == SYM_FULL ? SYM_DATA : ctx->sym, k->location,
+			     k->reason, loc, sizeof(loc));
 	labels_add(l, "location", loc);
-reason:
-	reason = reason_name(ctx->rs, k->reason);
-	if (!reason) {
-		snprintf(num, sizeof(num), "%u", k->reason);
-		reason = ctx->no_reasons ? "unknown" : num;
-	}
-	labels_add(l, "reason", reason);
-
-	proto = packet__ethertype_name(k->protocol);
-	if (!proto) {
-		snprintf(num, sizeof(num), "0x%04x", k->protocol);
-		proto = num;
-	}
+	labels_add(l, "reason",
+		   naming_reason(ctx->rs, !ctx->no_reasons, k->reason, num, sizeof(num)));
+	proto = naming_proto(k->protocol, num, sizeof(num));
 	labels_add(l, "protocol", proto);
 
 	if (ctx->dims & DIM_DEV)

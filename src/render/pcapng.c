@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/newfile.h"
@@ -33,14 +34,38 @@
 
 /* Big enough that a burst of events costs few write(2) calls. */
 #define OUT_BUF_SIZE 65536
+/* The smallest block we write (an EPB without data or comment, an IDB
+ * without a name) is 32 bytes: at most this many end in one buffer. */
+#define MAX_ENDS (OUT_BUF_SIZE / 32 + 1)
 
+/* Where a block ended in the stream, and the packets up to and with it. */
+struct block_end {
+	uint64_t off;
+	uint64_t pkts;
+};
+
+/*
+ * A full disk (or EIO) can take part of a write(2): a reader of the file
+ * would then find a block cut short. So every block's end is remembered
+ * until it is known to be out, and after a failed write a regular file is
+ * cut back to the end of the last block whose bytes all landed: the file
+ * stays a valid capture of exactly the packets counted as written.
+ */
 struct pcapng {
 	int fd;
 	bool close_fd; /* false for standard output */
 	int err;       /* first write error, as -errno; sticky */
+	int cut_err;   /* cutting the file back after it failed, as -errno */
+	bool can_cut;  /* a regular file whose start offset we know */
+	uint64_t base; /* offset of our first byte in the file */
 	uint32_t n_ifaces;
-	uint64_t pending; /* packets in buf, not yet written */
+	uint64_t pkts;	  /* packets whose block was put whole into buf */
+	uint64_t put;	  /* bytes put into buf since open */
+	uint64_t out;	  /* of those, bytes that reached the descriptor */
 	uint64_t written; /* packets whose bytes all reached the descriptor */
+	size_t n_ends;	  /* block ends not yet known to be out */
+	struct block_end ends[MAX_ENDS];
+	uint64_t good_end; /* end of the last block known to be out whole */
 	size_t used;
 	uint8_t buf[OUT_BUF_SIZE];
 };
@@ -50,10 +75,11 @@ static size_t pad4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
+/* Write n bytes, counting in pc->out what got out even when it fails. */
+static int write_all(struct pcapng *pc, const uint8_t *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = write(pc->fd, p, n);
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -64,8 +90,23 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 			return -EIO;
 		p += w;
 		n -= (size_t)w;
+		pc->out += (uint64_t)w;
 	}
 	return 0;
+}
+
+/* The blocks that are out whole now count as written. */
+static void settle(struct pcapng *pc)
+{
+	size_t i = 0;
+
+	while (i < pc->n_ends && pc->ends[i].off <= pc->out) {
+		pc->good_end = pc->ends[i].off;
+		pc->written = pc->ends[i].pkts;
+		i++;
+	}
+	memmove(pc->ends, pc->ends + i, (pc->n_ends - i) * sizeof(pc->ends[0]));
+	pc->n_ends -= i;
 }
 
 int pcapng__flush(struct pcapng *pc)
@@ -74,15 +115,32 @@ int pcapng__flush(struct pcapng *pc)
 
 	if (pc->err)
 		return pc->err;
-	err = write_all(pc->fd, pc->buf, pc->used);
+	err = write_all(pc, pc->buf, pc->used);
 	pc->used = 0;
+	settle(pc);
 	if (err) {
 		pc->err = err;
+		/* Part of a block may have landed: cut it off. Shrinking a file
+		 * needs no space, so this works on a full disk too. */
+		if (pc->can_cut && pc->out > pc->good_end &&
+		    ftruncate(pc->fd, (off_t)(pc->base + pc->good_end)))
+			pc->cut_err = -errno;
 		return err;
 	}
-	pc->written += pc->pending;
-	pc->pending = 0;
 	return 0;
+}
+
+/* A block was put whole: remember where it ends (and if it is a packet). */
+static void end_block(struct pcapng *pc, bool packet)
+{
+	if (pc->err)
+		return;
+	if (packet)
+		pc->pkts++;
+	/* Cannot fill up (see MAX_ENDS); if it did, flushing makes room. */
+	if (pc->n_ends == MAX_ENDS && pcapng__flush(pc))
+		return;
+	pc->ends[pc->n_ends++] = (struct block_end){ .off = pc->put, .pkts = pc->pkts };
 }
 
 static void put(struct pcapng *pc, const void *data, size_t n)
@@ -95,6 +153,7 @@ static void put(struct pcapng *pc, const void *data, size_t n)
 
 		memcpy(pc->buf + pc->used, p, k);
 		pc->used += k;
+		pc->put += k;
 		p += k;
 		n -= k;
 		if (pc->used == sizeof(pc->buf))
@@ -164,7 +223,25 @@ static int write_shb(struct pcapng *pc)
 	put_opt(pc, SHB_USERAPPL, appl, applen);
 	put_endofopt(pc);
 	put32(pc, len);
+	end_block(pc, false);
 	return pc->err;
+}
+
+/* Only a regular file can be cut back; a pipe's reader has what it read. */
+static void find_base(struct pcapng *pc)
+{
+	struct stat st;
+	int fl = fcntl(pc->fd, F_GETFL);
+	off_t at;
+
+	if (fl < 0 || fstat(pc->fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	/* O_APPEND (`>>`): our first byte goes at the end, wherever the offset is. */
+	at = fl & O_APPEND ? st.st_size : lseek(pc->fd, 0, SEEK_CUR);
+	if (at < 0)
+		return;
+	pc->base = (uint64_t)at;
+	pc->can_cut = true;
 }
 
 struct pcapng *pcapng__open_fd(int fd, bool close_fd)
@@ -176,6 +253,7 @@ struct pcapng *pcapng__open_fd(int fd, bool close_fd)
 		return NULL;
 	pc->fd = fd;
 	pc->close_fd = close_fd;
+	find_base(pc);
 	/* Out at once: a live reader (tshark -r -) starts from the header. */
 	err = write_shb(pc);
 	if (!err)
@@ -235,6 +313,7 @@ int pcapng__add_interface(struct pcapng *pc, const char *name, uint32_t snaplen)
 	put_opt(pc, IF_TSRESOL, &tsresol, 1);
 	put_endofopt(pc);
 	put32(pc, len);
+	end_block(pc, false);
 	if (pc->err)
 		return pc->err;
 	return (int)pc->n_ifaces++;
@@ -269,14 +348,18 @@ int pcapng__write_packet(struct pcapng *pc, uint32_t if_id, uint64_t ts_ns, cons
 		put_endofopt(pc);
 	}
 	put32(pc, (uint32_t)len);
-	if (!pc->err)
-		pc->pending++;
+	end_block(pc, true);
 	return pc->err;
 }
 
 uint64_t pcapng__packets_written(const struct pcapng *pc)
 {
 	return pc ? pc->written : 0;
+}
+
+int pcapng__cut_error(const struct pcapng *pc)
+{
+	return pc ? pc->cut_err : 0;
 }
 
 int pcapng__close(struct pcapng *pc)

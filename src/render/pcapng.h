@@ -8,6 +8,11 @@
  * Output is buffered in the writer and goes out with write(2), so a reader
  * that went away shows up as -EPIPE from a call here (the caller ignores
  * SIGPIPE). After the first write error every call returns that error.
+ *
+ * Blocks are whole or absent: when a write to a regular file fails (a full
+ * disk, a quota, EIO) after part of a block went out, the file is cut back
+ * to the end of the last block that went out whole, so it stays a valid
+ * capture of exactly pcapng__packets_written() packets.
  */
 #ifndef DROPSCOPE_PCAPNG_H
 #define DROPSCOPE_PCAPNG_H
@@ -62,8 +67,17 @@ int pcapng__write_packet(struct pcapng *pc, uint32_t if_id, uint64_t ts_ns, cons
  */
 int pcapng__flush(struct pcapng *pc);
 
-/* Packets whose bytes all reached the file or pipe (flushed without error). */
+/*
+ * Packets whose block reached the file or pipe whole: after a write error,
+ * the packets the file (cut back) holds.
+ */
 uint64_t pcapng__packets_written(const struct pcapng *pc);
+
+/*
+ * 0, or -errno when cutting the file back to its last whole block after a
+ * write error failed (the file may then end in a partial block).
+ */
+int pcapng__cut_error(const struct pcapng *pc);
 
 /*
  * Flush, close (standard output is left open) and free. NULL is a no-op.

@@ -9,6 +9,7 @@
 #include "symbols/ksyms.h"
 #include "trace/packet.h"
 #include "symbols/reasons.h"
+#include "render/naming.h"
 #include "render/rows.h"
 #include "trace/stacks.h"
 
@@ -27,19 +28,6 @@ struct group {
 	__u64 count;
 	const struct ksym *sym; /* the location's; NULL: no symbol, the address stands in */
 };
-
-/* symdata() of the longest name (KSYM_NAME_LEN, 512 since 6.1 for Rust)
- * with offset, size and [module]. */
-#define SYMDATA_LEN 640
-
-/* symname(): the symbol's name, or the address as "0x..." in buf. */
-static const char *sym_or_addr(const struct ksym *sym, __u64 addr, char *buf, size_t len)
-{
-	if (sym)
-		return sym->name;
-	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
-	return buf;
-}
 
 /* What a report shows: the --by set, or the seed's location (and -r's
  * reason); JSON keeps reason and protocol apart whatever is shown. */
@@ -88,8 +76,8 @@ static int group_by_count(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	c = strcmp(sym_or_addr(x->sym, x->first->key.location, xa, sizeof(xa)),
-		   sym_or_addr(y->sym, y->first->key.location, ya, sizeof(ya)));
+	c = strcmp(naming_symbol(x->sym, x->first->key.location, xa, sizeof(xa)),
+		   naming_symbol(y->sym, y->first->key.location, ya, sizeof(ya)));
 	if (c)
 		return c;
 	return keys_cmp(&x->first->key, &y->first->key, false);
@@ -141,56 +129,20 @@ static size_t fold(const struct report *r, const struct drop_delta *rows, size_t
 	return ng;
 }
 
-static void print_addr(const struct report *r, const struct ksym *sym, __u64 addr)
+static void print_addr(const struct report *r, __u64 addr, __u32 reason)
 {
-	char data[SYMDATA_LEN], raw[24];
+	char loc[NAMING_LOCATION_LEN];
 
-	switch (r->sym) {
-	case SYM_NAME:
-		escape_fputs(sym_or_addr(sym, addr, raw, sizeof(raw)), r->out);
-		break;
-	case SYM_DATA:
-		ksyms__symdata(r->ks, addr, data, sizeof(data));
-		fputs(data, r->out); /* symdata is escaped already */
-		break;
-	case SYM_ADDR:
-		fprintf(r->out, "0x%llx", (unsigned long long)addr);
-		break;
-	case SYM_FULL:
-		ksyms__symdata(r->ks, addr, data, sizeof(data));
-		fprintf(r->out, "0x%llx, ", (unsigned long long)addr);
-		escape_fputs(sym_or_addr(sym, addr, raw, sizeof(raw)), r->out);
-		fputs(", ", r->out);
-		fputs(data, r->out);
-		break;
-	}
-}
-
-/* A stack frame as the kernel's %pS prints it: func+0xoff/0xsize, and
- * [module] outside vmlinux. */
-static void frame_text(const struct report *r, __u64 ip, char *buf, size_t len)
-{
-	size_t n;
-
-	ksyms__symdata(r->ks, ip, buf, len);
-	n = strlen(buf);
-	if (n > 9 && !strcmp(buf + n - 9, " [kernel]"))
-		buf[n - 9] = 0;
+	fputs(naming_drop_location(r->ks, r->sym, addr, reason, loc, sizeof(loc)), r->out);
 }
 
 static void text_reason(const struct report *r, __u32 reason)
 {
-	const char *name = reason_name(r->rs, reason);
+	char num[NAMING_NUM_LEN];
 
-	if (name) {
-		fputs(" (", r->out);
-		escape_fputs(name, r->out);
-		fputc(')', r->out);
-	} else if (r->no_reasons) {
-		fputs(" (unknown)", r->out);
-	} else {
-		fprintf(r->out, " (reason %u)", reason);
-	}
+	fputs(" (", r->out);
+	escape_fputs(naming_reason(r->rs, !r->no_reasons, reason, num, sizeof(num)), r->out);
+	fputc(')', r->out);
 }
 
 /*
@@ -202,12 +154,10 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	const char *lead = folded ? "" : " ", *trail = folded ? ";" : "";
 
 	if (dims & DIM_PROTO) {
-		const char *p = packet__ethertype_name(k->protocol);
+		char num[NAMING_NUM_LEN];
 
-		if (p)
-			fprintf(r->out, "%sproto=%s%s", lead, p, trail);
-		else
-			fprintf(r->out, "%sproto=0x%04x%s", lead, k->protocol, trail);
+		fprintf(r->out, "%sproto=%s%s", lead, naming_proto(k->protocol, num, sizeof(num)),
+			trail);
 	}
 	if (dims & DIM_DEV) {
 		fprintf(r->out, "%sdev=", lead);
@@ -234,22 +184,21 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 }
 
 /* " at CALLER via LOCATION (REASON) dev=x ...": what follows the count. */
-static void print_key(const struct report *r, const struct drop_key *k, const struct ksym *sym,
-		      __u32 dims)
+static void print_key(const struct report *r, const struct drop_key *k, __u32 dims)
 {
 	if (dims & DIM_CALLER) {
 		fputs(" at ", r->out);
 		if (k->caller)
-			print_addr(r, ksyms__find(r->ks, k->caller), k->caller);
+			print_addr(r, k->caller, 0);
 		else
 			fputs("[caller unknown]", r->out);
 		if (k->caller != k->location) {
 			fputs(" via ", r->out);
-			print_addr(r, sym, k->location);
+			print_addr(r, k->location, k->reason);
 		}
 	} else if (dims & DIM_LOCATION) {
 		fputs(" at ", r->out);
-		print_addr(r, sym, k->location);
+		print_addr(r, k->location, k->reason);
 	}
 	if (dims & DIM_REASON)
 		text_reason(r, k->reason);
@@ -269,7 +218,7 @@ void report__key_text(const struct report *r, const struct drop_key *k, __u32 di
 	/* A row cut at len - 1 bytes is still a string: fmemopen ends it. */
 	setvbuf(f, NULL, _IONBF, 0);
 	sub.out = f;
-	print_key(&sub, k, (dims & DIM_LOCATION) ? ksyms__find(r->ks, k->location) : NULL, dims);
+	print_key(&sub, k, dims);
 	fclose(f);
 	/* Skip the space that separates the text from a count. */
 	if (buf[0] == ' ')
@@ -279,7 +228,7 @@ void report__key_text(const struct report *r, const struct drop_key *k, __u32 di
 static void text_stacks(const struct report *r, const struct group *g)
 {
 	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
-	char frame[SYMDATA_LEN];
+	char frame[NAMING_FRAME_LEN];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct line *l = &g->first[i];
@@ -289,7 +238,7 @@ static void text_stacks(const struct report *r, const struct group *g)
 		fprintf(r->out, "    %llu packets:%s\n", (unsigned long long)l->count,
 			nf ? "" : " [stack unavailable]");
 		for (size_t f = 0; f < nf; f++) {
-			frame_text(r, ips[f], frame, sizeof(frame));
+			naming_frame(r->ks, ips[f], frame, sizeof(frame));
 			fputs("        ", r->out);
 			fputs(frame, r->out);
 			fputc('\n', r->out);
@@ -308,7 +257,7 @@ static void text_interval(const struct report *r, const struct group *groups, si
 		const struct drop_key *k = &g->first->key;
 
 		fprintf(r->out, "%llu packets dropped", (unsigned long long)g->count);
-		print_key(r, k, g->sym, dims);
+		print_key(r, k, dims);
 		fputc('\n', r->out);
 		if (dims & DIM_STACK)
 			text_stacks(r, g);
@@ -342,13 +291,11 @@ static void folded_prefix(const struct report *r, const struct drop_key *k)
 	__u32 dims = r->dims & ~(DIM_LOCATION | DIM_STACK | DIM_CALLER);
 
 	if ((dims & DIM_REASON) || r->by_reason) {
-		const char *name = reason_name(r->rs, k->reason);
+		char num[NAMING_NUM_LEN];
 
 		fputs("reason=", r->out);
-		if (name)
-			escape_fputs(name, r->out);
-		else
-			fprintf(r->out, "%u", k->reason);
+		escape_fputs(naming_reason(r->rs, !r->no_reasons, k->reason, num, sizeof(num)),
+			     r->out);
 		fputc(';', r->out);
 	}
 	text_dims(r, k, dims, true);
@@ -374,10 +321,10 @@ static int folded_by_count(const void *a, const void *b)
 }
 
 /* One stack's "prefix;root;...;location" text, into a string to free(). */
-static char *folded_text(const struct report *r, const struct group *g, const struct line *l)
+static char *folded_text(const struct report *r, const struct line *l)
 {
 	struct report sub = *r;
-	char *buf = NULL, raw[24];
+	char *buf = NULL, name[NAMING_FRAME_LEN];
 	size_t len = 0;
 	const __u64 *ips;
 	size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
@@ -389,11 +336,12 @@ static char *folded_text(const struct report *r, const struct group *g, const st
 	if (!nf)
 		fputs("[stack unavailable];", sub.out);
 	for (size_t f = nf; f-- > 1;) {
-		escape_fputs(sym_or_addr(ksyms__find(r->ks, ips[f]), ips[f], raw, sizeof(raw)),
-			     sub.out);
+		fputs(naming_location(r->ks, SYM_NAME, ips[f], name, sizeof(name)), sub.out);
 		fputc(';', sub.out);
 	}
-	escape_fputs(sym_or_addr(g->sym, l->key.location, raw, sizeof(raw)), sub.out);
+	fputs(naming_drop_location(r->ks, SYM_NAME, l->key.location, l->key.reason, name,
+				   sizeof(name)),
+	      sub.out);
 	if (fclose(sub.out)) {
 		free(buf);
 		return NULL;
@@ -419,7 +367,7 @@ static void folded_interval(const struct report *r, const struct group *groups, 
 		return;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < groups[i].n; j++) {
-			v[nv].text = folded_text(r, &groups[i], &groups[i].first[j]);
+			v[nv].text = folded_text(r, &groups[i].first[j]);
 			v[nv].count = groups[i].first[j].count;
 			if (v[nv].text)
 				nv++;
@@ -447,61 +395,57 @@ static void folded_interval(const struct report *r, const struct group *groups, 
 		fprintf(r->out, "[missed: nested call] %llu\n", (unsigned long long)st->missed);
 }
 
-static void json_stacks(const struct report *r, const struct group *g)
+static void json_stacks(const struct report *r, struct json *j, const struct group *g)
 {
 	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
-	char frame[SYMDATA_LEN];
+	char frame[NAMING_FRAME_LEN];
 
-	fputs(",\"stacks\":[", r->out);
+	json_array_begin(j, "stacks");
 	for (size_t i = 0; i < n; i++) {
 		const struct line *l = &g->first[i];
 		const __u64 *ips;
 		size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
 
-		fprintf(r->out, "%s{\"count\":%llu,\"frames\":", i ? "," : "",
-			(unsigned long long)l->count);
+		json_object_begin(j, NULL);
+		json_u64(j, "count", l->count);
 		if (!nf)
-			fputs("null", r->out);
-		for (size_t f = 0; f < nf; f++) {
-			frame_text(r, ips[f], frame, sizeof(frame));
-			fputs(f ? "," : "[", r->out);
-			json_string(r->out, frame);
-		}
-		fputs(nf ? "]}" : "}", r->out);
+			json_null(j, "frames");
+		else
+			json_array_begin(j, "frames");
+		for (size_t f = 0; f < nf; f++)
+			json_str(j, NULL, naming_frame(r->ks, ips[f], frame, sizeof(frame)));
+		if (nf)
+			json_array_end(j);
+		json_object_end(j);
 	}
-	fputc(']', r->out);
+	json_array_end(j);
 }
 
-static void json_dims(const struct report *r, const struct drop_key *k, __u32 dims)
+static void json_dims(const struct report *r, struct json *j, const struct drop_key *k, __u32 dims)
 {
 	char buf[24];
 
 	if (dims & DIM_CALLER) {
 		const struct ksym *s = k->caller ? ksyms__find(r->ks, k->caller) : NULL;
 
-		fputs(",\"caller\":", r->out);
-		json_string(r->out, k->caller ? sym_or_addr(s, k->caller, buf, sizeof(buf)) : NULL);
+		json_str(j, "caller",
+			 k->caller ? naming_symbol(s, k->caller, buf, sizeof(buf)) : NULL);
 		if (k->caller)
-			fprintf(r->out, ",\"caller_address\":\"0x%llx\"",
-				(unsigned long long)k->caller);
+			json_strf(j, "caller_address", "0x%llx", (unsigned long long)k->caller);
 		else
-			fputs(",\"caller_address\":null", r->out);
+			json_null(j, "caller_address");
 	}
 	if (dims & DIM_DEV) {
-		fputc(',', r->out);
-		json_member_str(r->out, "dev", k->dev[0] ? k->dev : NULL);
-		fprintf(r->out, ",\"ifindex\":%u", k->ifindex);
+		json_str(j, "dev", k->dev[0] ? k->dev : NULL);
+		json_u64(j, "ifindex", k->ifindex);
 	}
 	if (dims & DIM_NETNS)
-		fprintf(r->out, ",\"netns\":%u", k->netns);
-	if (dims & DIM_COMM) {
-		fputc(',', r->out);
-		json_member_str(r->out, "comm", k->comm[0] ? k->comm : NULL);
-	}
+		json_u64(j, "netns", k->netns);
+	if (dims & DIM_COMM)
+		json_str(j, "comm", k->comm[0] ? k->comm : NULL);
 	if (dims & DIM_CGROUP) {
-		fputc(',', r->out);
-		json_member_str(r->out, "cgroup", cgroups__path(r->cgroups, k->cgroup));
-		fprintf(r->out, ",\"cgroup_id\":%llu", (unsigned long long)k->cgroup);
+		json_str(j, "cgroup", cgroups__path(r->cgroups, k->cgroup));
+		json_u64(j, "cgroup_id", k->cgroup);
 	}
 }
 
@@ -509,68 +453,78 @@ static void json_interval(const struct report *r, const struct group *groups, si
 			  const struct interval_stats *st, double ts, double interval)
 {
 	__u32 dims = shown_dims(r);
+	struct json j;
 
-	fprintf(r->out, "{\"timestamp\":%.6f,\"interval\":%.6f,\"entries\":[", ts, interval);
+	json_init(&j, r->out);
+	json_object_begin(&j, NULL);
+	json_numf(&j, "timestamp", "%.6f", ts);
+	json_numf(&j, "interval", "%.6f", interval);
+	json_array_begin(&j, "entries");
 	for (size_t i = 0; i < n; i++) {
 		const struct group *g = &groups[i];
 		const struct drop_key *k = &g->first->key;
-		const char *proto = packet__ethertype_name(k->protocol);
-		char buf[16];
+		char num[NAMING_NUM_LEN];
 
-		fprintf(r->out, "%s{\"count\":%llu,", i ? "," : "", (unsigned long long)g->count);
+		json_object_begin(&j, NULL);
+		json_u64(&j, "count", g->count);
 		if (dims & DIM_LOCATION)
-			fprintf(r->out, "\"address\":\"0x%llx\",", (unsigned long long)k->location);
+			json_strf(&j, "address", "0x%llx", (unsigned long long)k->location);
 		else
-			fputs("\"address\":null,", r->out);
-		report__json_symbol(r->out, g->sym, k->location);
-		fputc(',', r->out);
-		json_member_str(r->out, "reason", reason_name(r->rs, k->reason));
-		fprintf(r->out, ",\"reason_code\":%u,", k->reason);
-		if (!proto) {
-			snprintf(buf, sizeof(buf), "0x%04x", k->protocol);
-			proto = buf;
-		}
-		json_member_str(r->out, "protocol", proto);
-		json_dims(r, k, dims);
+			json_null(&j, "address");
+		report__json_symbol(&j, g->sym, k->location);
+		/* JSON names a reason or says null: the number is reason_code. */
+		json_str(&j, "reason", reason_name(r->rs, k->reason));
+		json_u64(&j, "reason_code", k->reason);
+		json_str(&j, "protocol", naming_proto(k->protocol, num, sizeof(num)));
+		json_dims(r, &j, k, dims);
 		if (dims & DIM_STACK)
-			json_stacks(r, g);
-		fputc('}', r->out);
+			json_stacks(r, &j, g);
+		json_object_end(&j);
 	}
+	json_array_end(&j);
 	/* Only where tc drops were attributed: the output is as before otherwise. */
-	if (r->ntc)
-		fputs("],\"tc_programs\":[", r->out);
-	for (size_t i = 0, c = 0; i < r->ntc; i++) {
-		const struct tc_attr *a = &r->tc[i];
+	if (r->ntc) {
+		json_array_begin(&j, "tc_programs");
+		for (size_t i = 0; i < r->ntc; i++) {
+			const struct tc_attr *a = &r->tc[i];
 
-		if (!a->delta)
-			continue;
-		fprintf(r->out, "%s{\"count\":%llu,", c++ ? "," : "", (unsigned long long)a->delta);
-		json_member_str(r->out, "device", a->dev);
-		fprintf(r->out,
-			",\"ifindex\":%d,\"netns\":%u,\"hook\":\"%s\",\"prog_id\":", a->ifindex,
-			a->netns, a->egress ? "egress" : "ingress");
-		if (a->named_id)
-			fprintf(r->out, "%u,", a->named_id);
-		else
-			fputs("null,", r->out);
-		json_member_str(r->out, "program", a->who);
-		fputc('}', r->out);
+			if (!a->delta)
+				continue;
+			json_object_begin(&j, NULL);
+			json_u64(&j, "count", a->delta);
+			json_str(&j, "device", a->dev);
+			json_i64(&j, "ifindex", a->ifindex);
+			json_u64(&j, "netns", a->netns);
+			json_str(&j, "hook", a->egress ? "egress" : "ingress");
+			if (a->named_id)
+				json_u64(&j, "prog_id", a->named_id);
+			else
+				json_null(&j, "prog_id");
+			json_str(&j, "program", a->who);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
 	}
-	fprintf(r->out, "],\"not_counted\":%llu,\"missed\":%llu,\"filtered\":%llu}\n",
-		(unsigned long long)st->overflow, (unsigned long long)st->missed,
-		(unsigned long long)st->filtered);
+	json_u64(&j, "not_counted", st->overflow);
+	json_u64(&j, "missed", st->missed);
+	json_u64(&j, "filtered", st->filtered);
+	json_object_end(&j);
+	json_newline(&j);
 }
 
-void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr)
+void report__json_symbol(struct json *j, const struct ksym *s, __u64 addr)
 {
 	if (!s) {
-		fputs("\"symbol\":null,\"offset\":null,\"size\":null,\"module\":null", out);
+		json_null(j, "symbol");
+		json_null(j, "offset");
+		json_null(j, "size");
+		json_null(j, "module");
 		return;
 	}
-	json_member_str(out, "symbol", s->name);
-	fprintf(out, ",\"offset\":%llu,\"size\":%llu,", (unsigned long long)(addr - s->addr),
-		(unsigned long long)s->size);
-	json_member_str(out, "module", s->module);
+	json_str(j, "symbol", s->name);
+	json_u64(j, "offset", addr - s->addr);
+	json_u64(j, "size", s->size);
+	json_str(j, "module", s->module);
 }
 
 void report__start(const struct report *r)

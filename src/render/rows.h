@@ -11,6 +11,7 @@
 #include "symbols/source.h"
 #include "trace/drop_table.h"
 #include "trace/progwatch.h"
+#include "lib/json.h"
 
 struct cgroups;
 struct ksym;
@@ -56,7 +57,7 @@ void report__key_text(const struct report *r, const struct drop_key *k, __u32 di
 		      size_t len);
 
 /* "symbol","offset","size","module" members for addr (nulls without a symbol). */
-void report__json_symbol(FILE *out, const struct ksym *s, __u64 addr);
+void report__json_symbol(struct json *j, const struct ksym *s, __u64 addr);
 
 /* "NO_SOCKET", or NULL when the kernel gives no name for it. */
 const char *reason_name(const struct reasons *rs, __u32 reason);

@@ -26,16 +26,12 @@
 
 #include "lib/escape.h"
 #include "symbols/ksyms.h"
+#include "symbols/symfile.h"
 
-#define KALLSYMS_PATH "/proc/kallsyms"
-#define MODULES_PATH  "/proc/modules"
-#define KCORE_PATH    "/proc/kcore"
+#define MODULES_PATH "/proc/modules"
 
 /* Module memory is handed out in whole pages; see sym_extent(). */
 #define MODULE_PAGE_SIZE 4096ULL
-
-/* _text is the third line of /proc/kallsyms; this is plenty. */
-#define KALLSYMS_HEAD_BYTES (64 * 1024)
 
 static const char kernel_module[] = "kernel";
 
@@ -50,103 +46,12 @@ struct ksyms {
 	size_t nr;
 	/* The names of the symbols kept (text only, no padding) and of their
 	 * modules, each once: every name and module points in here. The file's
-	 * text itself is never held whole (see stream_lines()). */
+	 * text itself is never held whole (see symfile_stream()). */
 	char *strings;
 	enum ksyms_source source;
 	char *modules_path;
 	struct modules_fp modules_fp;
 };
-
-struct line {
-	uint64_t addr;
-	char type;
-	char *name;
-	char *module; /* NULL for vmlinux */
-};
-
-/*
- * Read a text file of at most limit bytes (0 = KSYMS_MAX_FILE) with few,
- * large read(2) calls. /proc files report size 0, so the buffer grows by
- * doubling; one spare byte keeps the text NUL-terminated for the parser.
- * With `cut`, a longer file is read up to limit (a head is all the caller
- * wants); else it fails with EFBIG. Anything but a regular file or FIFO
- * (a device, a directory) is EINVAL. A NUL byte only spoils its line.
- */
-static char *read_file_limit(const char *path, size_t limit, bool cut, size_t *lenp)
-{
-	size_t cap = 64 << 10, len = 0;
-	struct stat st;
-	char *buf = NULL, *nbuf;
-	int fd, err;
-
-	if (!limit)
-		limit = KSYMS_MAX_FILE;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st))
-		goto fail;
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if (!cut && st.st_size > 0 && (uint64_t)st.st_size > limit) {
-		errno = EFBIG;
-		goto fail;
-	}
-	if (st.st_size > 0)
-		cap = (size_t)st.st_size + 2; /* + 1 to see EOF without growing */
-	if (cap > limit + 2)
-		cap = limit + 2;
-	buf = malloc(cap);
-	if (!buf)
-		goto fail;
-	/* One byte past the limit tells a file that is too long. */
-	while (len <= limit) {
-		size_t want;
-		ssize_t n;
-
-		if (len + 1 == cap) {
-			nbuf = realloc(buf, cap * 2 > limit + 2 ? limit + 2 : cap * 2);
-			if (!nbuf)
-				goto fail;
-			buf = nbuf;
-			cap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
-		}
-		want = cap - 1 - len;
-		n = read(fd, buf + len, want);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > limit) {
-		if (!cut) {
-			errno = EFBIG;
-			goto fail;
-		}
-		len = limit;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-fail:
-	err = errno;
-	free(buf);
-	close(fd);
-	errno = err;
-	return NULL;
-}
-
-static char *read_file(const char *path, size_t *lenp)
-{
-	return read_file_limit(path, 0, false, lenp);
-}
 
 const char *ksyms__strerror(int err)
 {
@@ -162,77 +67,6 @@ const char *ksyms__strerror(int err)
 	default:
 		return strerror(err);
 	}
-}
-
-/* Digit value + 1, so that 0 (and the buffer's final NUL) ends a number. */
-static const unsigned char hex_table[256] = {
-	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
-	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
-	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
-	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-static char *skip_line(char *p, char *end)
-{
-	char *nl = memchr(p, '\n', (size_t)(end - p));
-
-	return nl ? nl + 1 : end;
-}
-
-/*
- * Parse one "addr type name[\t[module]]" line in place: name and module get
- * NUL-terminated inside the buffer so nothing is copied. The buffer ends in
- * a NUL, and no field may contain a byte <= ' ', so each field is a single
- * scan without bounds checks; this loop is most of the load time. Returns
- * the start of the next line; out->name is NULL when the line is
- * malformed, which callers skip rather than give up on the whole file.
- */
-static char *parse_line(char *p, char *end, struct line *out)
-{
-	uint64_t addr = 0;
-	char *q, *name, *mod;
-	unsigned int d;
-
-	out->name = NULL;
-	out->module = NULL;
-	for (q = p; (d = hex_table[(unsigned char)*q]) != 0; q++)
-		addr = addr << 4 | (d - 1);
-	if (q == p || q - p > 16 || q[0] != ' ' || (unsigned char)q[1] <= ' ' || q[2] != ' ')
-		return skip_line(q, end);
-	name = q + 3;
-	for (q = name; (unsigned char)*q > ' '; q++)
-		;
-	if (q == name)
-		return skip_line(q, end);
-	switch (*q) {
-	case '\n':
-		*q++ = '\0';
-		break;
-	case '\0':
-		if (q != end)
-			return skip_line(q, end);
-		break;
-	case '\t':
-		if (q[1] != '[')
-			return skip_line(q, end);
-		mod = q + 2;
-		*q = '\0';
-		for (q = mod; *q != ']' && (unsigned char)*q > ' '; q++)
-			;
-		/* A missing ']' means the line was cut short. */
-		if (*q != ']' || q == mod || (q[1] != '\n' && q + 1 != end))
-			return skip_line(q, end);
-		*q = '\0';
-		q = q + 1 < end ? q + 2 : end;
-		out->module = mod;
-		break;
-	default:
-		return skip_line(q, end);
-	}
-	out->addr = addr;
-	out->type = name[-2];
-	out->name = name;
-	return q;
 }
 
 static inline bool is_padding(const char *name)
@@ -456,124 +290,6 @@ static struct ksyms *ksyms_done(struct ksyms *ks)
 }
 
 /*
- * Read chunk for stream_lines(): a symbol file is parsed as it is read, so
- * what a table costs is the names it keeps, not the size of the file (5 MB
- * for a 6.18 kernel without modules, 15 MB for a distribution one).
- */
-#define STREAM_CHUNK (64 * 1024)
-
-typedef int (*line_fn)(void *arg, const struct line *l);
-
-/* Parse whole lines in [p, lim); lim[0] is NUL. */
-static int parse_lines(char *p, char *lim, line_fn fn, void *arg)
-{
-	while (p < lim) {
-		struct line l;
-		int err;
-
-		p = parse_line(p, lim, &l);
-		if (!l.name)
-			continue;
-		err = fn(arg, &l);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/*
- * Call fn for every well-formed line of the file at path, reading it in
- * STREAM_CHUNK pieces. Bounds and refusals are read_file()'s: EINVAL for
- * anything but a regular file or FIFO, EFBIG beyond KSYMS_MAX_FILE. A line
- * longer than a chunk is malformed and skipped like any other. Returns 0
- * or -errno (fn's own non-zero return stops the read and is passed on).
- */
-static int stream_lines(const char *path, line_fn fn, void *arg)
-{
-	size_t have = 0, total = 0;
-	bool skipping = false;
-	struct stat st;
-	char *buf;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out_fd;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
-		err = -EINVAL;
-		goto out_fd;
-	}
-	if (st.st_size > 0 && (uint64_t)st.st_size > KSYMS_MAX_FILE) {
-		err = -EFBIG;
-		goto out_fd;
-	}
-	buf = malloc(STREAM_CHUNK + 1);
-	if (!buf) {
-		err = -ENOMEM;
-		goto out_fd;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + have, STREAM_CHUNK - have);
-		char *p = buf, *lim, *nl;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		total += (size_t)n;
-		if (total > KSYMS_MAX_FILE) {
-			err = -EFBIG;
-			break;
-		}
-		have += (size_t)n;
-		if (n == 0) {
-			/* The last line may lack its newline. */
-			buf[have] = '\0';
-			if (!skipping)
-				err = parse_lines(buf, buf + have, fn, arg);
-			break;
-		}
-		nl = memrchr(buf, '\n', have);
-		if (!nl) {
-			/* One line fills the chunk: drop it up to its newline. */
-			if (have == STREAM_CHUNK) {
-				skipping = true;
-				have = 0;
-			}
-			continue;
-		}
-		if (skipping) {
-			p = memchr(buf, '\n', have) + 1;
-			skipping = false;
-		}
-		lim = nl + 1;
-		/* The byte after the last newline is the next line's: kept aside
-		 * while the parser sees a NUL there. */
-		{
-			char keep = *lim;
-
-			*lim = '\0';
-			err = parse_lines(p, lim, fn, arg);
-			*lim = keep;
-		}
-		if (err)
-			break;
-		have -= (size_t)(lim - buf);
-		memmove(buf, lim, have);
-	}
-	free(buf);
-out_fd:
-	close(fd);
-	return err;
-}
-
-/*
  * A table being built. Names go into one growing blob; until it stops
  * moving, a symbol's name and module hold offsets into it (+1, so that 0
  * is "none"), turned into pointers by builder_done(). A symbol without a
@@ -614,7 +330,7 @@ static size_t blob_add(struct builder *b, const char *str)
 	return at + 1;
 }
 
-static int builder_add(struct builder *b, const struct line *l, bool named)
+static int builder_add(struct builder *b, const struct sym_line *l, bool named)
 {
 	struct ksyms *ks = b->ks;
 	struct ksym *s;
@@ -682,7 +398,7 @@ static struct modules_fp modules_fingerprint(const char *path)
 {
 	struct modules_fp fp = { .hash = 0xcbf29ce484222325ULL };
 	size_t len;
-	char *buf = read_file(path, &len), *p, *end;
+	char *buf = symfile_read(path, &len), *p, *end;
 
 	if (!buf)
 		return fp;
@@ -726,7 +442,7 @@ static bool is_text_type(char type)
 	}
 }
 
-static int kallsyms_line(void *arg, const struct line *l)
+static int kallsyms_line(void *arg, const struct sym_line *l)
 {
 	struct builder *b = arg;
 
@@ -760,7 +476,7 @@ struct ksyms *ksyms__load_kallsyms_at(const char *path, const char *modules_path
 	ks->modules_fp = modules_fingerprint(ks->modules_path);
 
 	b.ks = ks;
-	err = stream_lines(path ? path : KALLSYMS_PATH, kallsyms_line, &b);
+	err = symfile_stream(path ? path : KALLSYMS_PATH, kallsyms_line, &b);
 	if (err)
 		return ksyms_fail(ks, -err);
 	builder_done(&b);
@@ -774,7 +490,7 @@ struct ksyms *ksyms__load_kallsyms(const char *path)
 	return ksyms__load_kallsyms_at(path, NULL);
 }
 
-static int system_map_line(void *arg, const struct line *l)
+static int system_map_line(void *arg, const struct sym_line *l)
 {
 	struct builder *b = arg;
 
@@ -797,7 +513,7 @@ struct ksyms *ksyms__load_system_map(const char *path, int64_t kaslr_offset)
 	if (!ks)
 		return NULL;
 	b.ks = ks;
-	err = stream_lines(path, system_map_line, &b);
+	err = symfile_stream(path, system_map_line, &b);
 	if (err)
 		return ksyms_fail(ks, -err);
 	builder_done(&b);
@@ -920,147 +636,4 @@ int ksyms__symdata(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 		return snprintf(buf, len, "0x%" PRIx64, addr);
 	return snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", ESC(s->name),
 			addr - s->addr, s->size, ESC(s->module));
-}
-
-/* Looks up a few names in one pass; addrs[i] stays 0 when names[i] is absent. */
-static void scan_symbols(char *buf, size_t len, const char *const *names, uint64_t *addrs, size_t n)
-{
-	char *p = buf, *end = buf + len;
-	size_t i, found = 0;
-
-	while (p < end && found < n) {
-		struct line l;
-
-		p = parse_line(p, end, &l);
-		if (!l.name || l.module)
-			continue;
-		for (i = 0; i < n; i++) {
-			if (!addrs[i] && !strcmp(l.name, names[i]) && l.addr) {
-				addrs[i] = l.addr;
-				found++;
-			}
-		}
-	}
-}
-
-/*
- * The kernel image's segment in /proc/kcore starts at the runtime _text and
- * spans _end - _text. Only the ELF and program headers are read; the body
- * of kcore is all of memory.
- */
-static int kcore_text_addr(const char *path, uint64_t text_size, uint64_t map_text, uint64_t *addr)
-{
-	uint64_t best = UINT64_MAX, exact = 0;
-	Elf64_Phdr *ph = NULL;
-	Elf64_Ehdr eh;
-	size_t phnum, i;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr)) {
-		err = -ENOEXEC;
-		goto out;
-	}
-	phnum = eh.e_phnum;
-	if (phnum == PN_XNUM) {
-		/* Too many segments for e_phnum: the count is in section 0. */
-		Elf64_Shdr sh;
-
-		if (!eh.e_shoff ||
-		    pread(fd, &sh, sizeof(sh), (off_t)eh.e_shoff) != (ssize_t)sizeof(sh)) {
-			err = -ENOEXEC;
-			goto out;
-		}
-		phnum = sh.sh_info;
-	}
-	if (!phnum || phnum > (1U << 20)) {
-		err = -ENOEXEC;
-		goto out;
-	}
-	ph = malloc(phnum * sizeof(*ph));
-	if (!ph) {
-		err = -ENOMEM;
-		goto out;
-	}
-	if (pread(fd, ph, phnum * sizeof(*ph), (off_t)eh.e_phoff) !=
-	    (ssize_t)(phnum * sizeof(*ph))) {
-		err = -ENOEXEC;
-		goto out;
-	}
-	for (i = 0; i < phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		/* KASLR only moves the image up; everything else in kcore
-		 * (direct map, vmalloc, vmemmap) lies below it, modules above. */
-		if (ph[i].p_vaddr < map_text)
-			continue;
-		if (text_size && ph[i].p_memsz == text_size && !exact)
-			exact = ph[i].p_vaddr;
-		if (ph[i].p_vaddr < best)
-			best = ph[i].p_vaddr;
-	}
-	if (exact)
-		*addr = exact;
-	else if (best != UINT64_MAX)
-		*addr = best;
-	else
-		err = -ENODATA;
-out:
-	free(ph);
-	close(fd);
-	return err;
-}
-
-int ksyms__kaslr_offset_at(const char *system_map, const char *kallsyms, const char *kcore,
-			   int64_t *offset)
-{
-	static const char *const names[] = { "_text", "_stext", "_end" };
-	uint64_t map[3] = { 0 }, live[3] = { 0 }, vaddr = 0;
-	size_t len, i;
-	char *buf;
-	int err;
-
-	buf = read_file(system_map, &len);
-	if (!buf)
-		return -errno;
-	scan_symbols(buf, len, names, map, 3);
-	free(buf);
-	if (!map[0] && !map[1])
-		return -ENODATA;
-
-	/* Readable kallsyms is authoritative and needs no privilege. */
-	buf = read_file_limit(kallsyms ? kallsyms : KALLSYMS_PATH, KALLSYMS_HEAD_BYTES, true, &len);
-	if (buf) {
-		/* The read may stop mid-line; drop the partial last line. */
-		char *nl = memrchr(buf, '\n', len);
-
-		len = nl ? (size_t)(nl - buf) + 1 : 0;
-		buf[len] = '\0';
-		scan_symbols(buf, len, names, live, 2);
-		free(buf);
-		for (i = 0; i < 2; i++) {
-			if (map[i] && live[i]) {
-				*offset = (int64_t)(live[i] - map[i]);
-				return 0;
-			}
-		}
-	}
-
-	if (!map[0])
-		return -ENODATA;
-	err = kcore_text_addr(kcore ? kcore : KCORE_PATH, map[2] > map[0] ? map[2] - map[0] : 0,
-			      map[0], &vaddr);
-	if (err)
-		return err;
-	*offset = (int64_t)(vaddr - map[0]);
-	return 0;
-}
-
-int ksyms__kaslr_offset(const char *system_map, int64_t *offset)
-{
-	return ksyms__kaslr_offset_at(system_map, NULL, NULL, offset);
 }

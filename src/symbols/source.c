@@ -4,11 +4,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "lib/caps.h"
 #include "lib/escape.h"
 #include "symbols/ksyms.h"
 #include "symbols/source.h"
-
-#define CAP_SYSLOG_BIT 34
 
 static int read_int(const char *path, int *v)
 {
@@ -20,21 +19,6 @@ static int read_int(const char *path, int *v)
 	ok = fscanf(f, "%d", v) == 1;
 	fclose(f);
 	return ok ? 0 : -1;
-}
-
-static bool have_cap_syslog(void)
-{
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return eff & (1ULL << CAP_SYSLOG_BIT);
 }
 
 /*
@@ -50,7 +34,7 @@ void symbols_hidden_why(char *buf, size_t len)
 	read_int("/proc/sys/kernel/perf_event_paranoid", &pp);
 	if (kr >= 2)
 		snprintf(buf, len, "kernel.kptr_restrict=%d hides them even from root", kr);
-	else if (!have_cap_syslog())
+	else if (!caps_effective(CAP_SYSLOG))
 		snprintf(buf, len, "kernel.kptr_restrict=%d and no CAP_SYSLOG", kr);
 	else
 		snprintf(buf, len, "kernel.kptr_restrict=%d, perf_event_paranoid=%d", kr, pp);

@@ -14,6 +14,7 @@
 #include "trace/target_check.h"
 #include "trace/packet.h"
 #include "symbols/reasons.h"
+#include "lib/msg.h"
 
 static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out, int *n)
 {
@@ -24,8 +25,7 @@ static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out
 		cap += *q == ',';
 	/* The kernel's filter table holds MAX_REASON_FILTER values. */
 	if (cap > MAX_REASON_FILTER) {
-		fprintf(stderr, "dropscope: --reason: too many reasons (%d given, max %d)\n", cap,
-			MAX_REASON_FILTER);
+		msg_error("--reason: too many reasons (%d given, max %d)", cap, MAX_REASON_FILTER);
 		return -EINVAL;
 	}
 	*out = calloc(cap, sizeof(**out));
@@ -41,17 +41,17 @@ static int parse_reasons(const char *list, const struct reasons *rs, __u32 **out
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (!len || len >= sizeof(name)) {
-			fprintf(stderr, "dropscope: --reason '%s': %s\n", ESC(list),
-				len ? "name too long" : "empty name (the list is NAME[,NAME...])");
+			msg_error("--reason '%s': %s", ESC(list),
+				  len ? "name too long"
+				      : "empty name (the list is NAME[,NAME...])");
 			return -EINVAL;
 		}
 		memcpy(name, p, len);
 		name[len] = 0;
 		if (reasons__value(rs, name, &v)) {
-			fprintf(stderr,
-				"dropscope: unknown drop reason '%s' (`dropscope reasons` lists "
-				"this kernel's)\n",
-				ESC(name));
+			msg_error("unknown drop reason '%s' (`dropscope reasons` lists "
+				  "this kernel's)",
+				  ESC(name));
 			return -EINVAL;
 		}
 		for (i = 0; i < *n && (*out)[i] != v; i++)
@@ -73,11 +73,10 @@ static void warn_missing(const struct config *cfg, const struct filters *f)
 
 	if (cfg->netns && netns_is_inode(cfg->netns)) {
 		if (nscheck_find_netns(f->netns, path, sizeof(path))) {
-			fprintf(stderr,
-				"dropscope: warning: --netns %s: no network namespace with this "
-				"inode exists now (no task or /run/netns mount holds one); "
-				"matching nothing until it appears\n",
-				ESC(cfg->netns));
+			msg_warn("--netns %s: no network namespace with this "
+				 "inode exists now (no task or /run/netns mount holds one); "
+				 "matching nothing until it appears",
+				 ESC(cfg->netns));
 			return;
 		}
 		where = path;
@@ -86,12 +85,12 @@ static void warn_missing(const struct config *cfg, const struct filters *f)
 		return;
 	rc = nscheck_ifindex_exists(where, f->ifindex);
 	if (rc == 0)
-		fprintf(stderr,
-			"dropscope: warning: --dev %s: no device with this ifindex in %s now; "
-			"matching nothing there until one appears%s\n",
-			ESC(cfg->dev), cfg->netns ? "that namespace" : "our namespace",
-			cfg->netns ? ""
-				   : " (without --netns it matches that ifindex in any namespace)");
+		msg_warn("--dev %s: no device with this ifindex in %s now; "
+			 "matching nothing there until one appears%s",
+			 ESC(cfg->dev), cfg->netns ? "that namespace" : "our namespace",
+			 cfg->netns
+				 ? ""
+				 : " (without --netns it matches that ifindex in any namespace)");
 }
 
 int filters_resolve(const struct config *cfg, const struct reasons *rs, const struct ksyms *ks,
@@ -105,8 +104,8 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 	if (cfg->netns) {
 		rc = netns_resolve(cfg->netns, &f->netns);
 		if (rc) {
-			fprintf(stderr, "dropscope: --netns %s: %s\n", ESC(cfg->netns),
-				rc == -EINVAL ? "not a network namespace" : strerror(-rc));
+			msg_error("--netns %s: %s", ESC(cfg->netns),
+				  rc == -EINVAL ? "not a network namespace" : strerror(-rc));
 			return 2;
 		}
 	}
@@ -114,16 +113,15 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 		/* An inode names a namespace but gives no way into it, so a
 		 * device name could only be looked up in ours: wrongly. */
 		if (cfg->netns && netns_is_inode(cfg->netns) && !netns_is_inode(cfg->dev)) {
-			fprintf(stderr,
-				"dropscope: --dev %s: a device name needs --netns PATH; with an "
-				"inode give the IFINDEX\n",
-				ESC(cfg->dev));
+			msg_error("--dev %s: a device name needs --netns PATH; with an "
+				  "inode give the IFINDEX",
+				  ESC(cfg->dev));
 			return 2;
 		}
 		rc = netns_ifindex(cfg->netns, cfg->dev);
 		if (rc < 0) {
-			fprintf(stderr, "dropscope: --dev %s: %s\n", ESC(cfg->dev),
-				rc == -ENODEV ? "no such device" : strerror(-rc));
+			msg_error("--dev %s: %s", ESC(cfg->dev),
+				  rc == -ENODEV ? "no such device" : strerror(-rc));
 			return 2;
 		}
 		f->ifindex = rc;
@@ -133,8 +131,8 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 		struct pkt_proto pp;
 
 		if (packet__proto_parse(cfg->proto, &pp)) {
-			fprintf(stderr, "dropscope: --proto %s: expected one of %s\n",
-				ESC(cfg->proto), packet__proto_names());
+			msg_error("--proto %s: expected one of %s", ESC(cfg->proto),
+				  packet__proto_names());
 			return 2;
 		}
 		f->ethertype = pp.ethertype;
@@ -157,15 +155,13 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 		/* Without a symbol table nothing can be found: that is the cause,
 		 * said above (hidden addresses, or no symbols at all). */
 		if (!ks) {
-			fprintf(stderr,
-				"dropscope: --location %s: cannot look it up without kernel "
-				"symbols (see above)\n",
-				ESC(cfg->location));
+			msg_error("--location %s: cannot look it up without kernel "
+				  "symbols (see above)",
+				  ESC(cfg->location));
 			return 2;
 		}
 		if (!s || !s->size) {
-			fprintf(stderr, "dropscope: --location %s: no such kernel function\n",
-				ESC(cfg->location));
+			msg_error("--location %s: no such kernel function", ESC(cfg->location));
 			return 2;
 		}
 		f->loc_start = s->addr;

@@ -516,53 +516,12 @@ int packet__format(const struct pkt_info *p, char *buf, size_t len)
 	return s.pos > INT_MAX ? INT_MAX : (int)s.pos;
 }
 
-/* JSON member writer: remembers whether a comma is due. */
-struct jw {
-	FILE *out;
-	bool first;
-};
-
-static void jw_key(struct jw *w, const char *key)
-{
-	fprintf(w->out, "%s\"%s\":", w->first ? "" : ",", key);
-	w->first = false;
-}
-
-static void jw_str(struct jw *w, const char *key, const char *val)
-{
-	const unsigned char *c;
-
-	jw_key(w, key);
-	fputc('"', w->out);
-	for (c = (const unsigned char *)val; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(w->out, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(w->out, "\\u%04x", *c);
-		else
-			fputc(*c, w->out);
-	}
-	fputc('"', w->out);
-}
-
-static void jw_uint(struct jw *w, const char *key, unsigned long val)
-{
-	jw_key(w, key);
-	fprintf(w->out, "%lu", val);
-}
-
-static void jw_bool(struct jw *w, const char *key, bool val)
-{
-	jw_key(w, key);
-	fputs(val ? "true" : "false", w->out);
-}
-
-static void jw_mac(struct jw *w, const char *key, const uint8_t *mac)
+static void json_mac(struct json *j, const char *key, const uint8_t *mac)
 {
 	char buf[18];
 
 	mac_str(mac, buf, sizeof(buf));
-	jw_str(w, key, buf);
+	json_str(j, key, buf);
 }
 
 static const char *layer_name(enum pkt_layer l)
@@ -614,71 +573,70 @@ static const char *l4_name(enum pkt_l4 l4)
 	return NULL;
 }
 
-int packet__json(const struct pkt_info *p, FILE *out)
+int packet__json(const struct pkt_info *p, struct json *j)
 {
-	struct jw w = { .out = out, .first = true };
 	char buf[INET6_ADDRSTRLEN];
 	bool ip = p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6;
 	unsigned int i;
 
-	jw_str(&w, "l3", l3_name(p->l3));
+	json_str(j, "l3", l3_name(p->l3));
 	if (p->l3 != PKT_L3_NONE) {
-		jw_mac(&w, "src_mac", p->src_mac);
-		jw_mac(&w, "dst_mac", p->dst_mac);
-		jw_uint(&w, "ethertype", p->ethertype);
+		json_mac(j, "src_mac", p->src_mac);
+		json_mac(j, "dst_mac", p->dst_mac);
+		json_u64(j, "ethertype", p->ethertype);
 	}
 	if (p->vlan_count) {
-		jw_key(&w, "vlan");
+		json_array_begin(j, "vlan");
 		for (i = 0; i < p->vlan_count && i < PKT_MAX_VLANS; i++)
-			fprintf(out, "%c%u", i ? ',' : '[', p->vlan_id[i]);
-		fputc(']', out);
+			json_u64(j, NULL, p->vlan_id[i]);
+		json_array_end(j);
 	}
 	if (p->has_addrs && (ip || p->arp_ipv4)) {
-		jw_str(&w, "src", addr_str(p, p->src, buf, sizeof(buf)));
-		jw_str(&w, "dst", addr_str(p, p->dst, buf, sizeof(buf)));
+		json_str(j, "src", addr_str(p, p->src, buf, sizeof(buf)));
+		json_str(j, "dst", addr_str(p, p->dst, buf, sizeof(buf)));
 	}
 	if (ip && p->has_addrs) {
-		jw_uint(&w, "ttl", p->ttl);
+		json_u64(j, "ttl", p->ttl);
 		if (p->l3 == PKT_L3_IPV4)
-			jw_bool(&w, "df", p->ip_df);
+			json_bool(j, "df", p->ip_df);
 	}
 	if (ip && p->has_ip_proto)
-		jw_uint(&w, "ip_proto", p->ip_proto);
+		json_u64(j, "ip_proto", p->ip_proto);
 	if (ip && p->is_fragment) {
-		jw_uint(&w, "frag_offset", p->frag_offset);
-		jw_bool(&w, "frag_more", p->frag_more);
+		json_u64(j, "frag_offset", p->frag_offset);
+		json_bool(j, "frag_more", p->frag_more);
 	}
 	if (p->l3 == PKT_L3_ARP) {
 		if (p->arp_op)
-			jw_uint(&w, "arp_op", p->arp_op);
+			json_u64(j, "arp_op", p->arp_op);
 		if (p->has_addrs) {
-			jw_mac(&w, "arp_sha", p->arp_sha);
-			jw_mac(&w, "arp_tha", p->arp_tha);
+			json_mac(j, "arp_sha", p->arp_sha);
+			json_mac(j, "arp_tha", p->arp_tha);
 		}
 	}
 	if (l4_name(p->l4)) {
-		jw_str(&w, "l4", l4_name(p->l4));
+		json_str(j, "l4", l4_name(p->l4));
 		if (p->l4 == PKT_L4_TCP || p->l4 == PKT_L4_UDP) {
-			jw_uint(&w, "sport", p->sport);
-			jw_uint(&w, "dport", p->dport);
+			json_u64(j, "sport", p->sport);
+			json_u64(j, "dport", p->dport);
 		}
 		if (p->l4 == PKT_L4_TCP && p->truncated != PKT_LAYER_L4) {
 			char flags[9];
 
 			tcp_flags_str(p->tcp_flags, flags);
-			jw_str(&w, "tcp_flags", flags);
+			json_str(j, "tcp_flags", flags);
 		}
 		if (p->l4 == PKT_L4_ICMP || p->l4 == PKT_L4_ICMP6) {
-			jw_uint(&w, "icmp_type", p->icmp_type);
-			jw_uint(&w, "icmp_code", p->icmp_code);
+			json_u64(j, "icmp_type", p->icmp_type);
+			json_u64(j, "icmp_code", p->icmp_code);
 		}
 	}
 	if (p->truncated)
-		jw_str(&w, "truncated", layer_name(p->truncated));
+		json_str(j, "truncated", layer_name(p->truncated));
 	if (p->malformed)
-		jw_str(&w, "malformed", layer_name(p->malformed));
+		json_str(j, "malformed", layer_name(p->malformed));
 
-	return ferror(out) ? -EIO : 0;
+	return json_error(j);
 }
 
 static const struct {

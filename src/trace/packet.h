@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/json.h"
+
 /* EtherTypes the parser knows, host order. */
 #define PKT_ETH_P_IPV4	 0x0800
 #define PKT_ETH_P_ARP	 0x0806
@@ -182,9 +184,9 @@ void packet__parse(const uint8_t *data, size_t caplen, uint32_t origlen, struct 
 int packet__format(const struct pkt_info *p, char *buf, size_t len);
 
 /*
- * Write the packet's fields as comma-separated JSON members, without braces
- * and without a leading or trailing comma, for the caller to embed in an
- * event object. Always writes "l3" first; the others, in this order, only
+ * Write the packet's fields as JSON members of the object j is in (the
+ * caller's event object; lib/json.h places the commas). Always writes
+ * "l3" first; the others, in this order, only
  * when known:
  *
  *   "l3":"ipv4"|"ipv6"|"arp"|"other"|"none"
@@ -199,9 +201,9 @@ int packet__format(const struct pkt_info *p, char *buf, size_t len);
  *   "truncated":"l2"|"l3"|"l4"  "malformed":"l2"|"l3"|"l4"
  *
  * Lengths are left to the caller, which has them in the event record.
- * Returns 0, or -EIO when the stream reports an error.
+ * Returns json_error(j): 0, or -EIO when the stream reports an error.
  */
-int packet__json(const struct pkt_info *p, FILE *out);
+int packet__json(const struct pkt_info *p, struct json *j);
 
 /*
  * What a --proto name selects. ethertype 0 with ip_proto >= 0 means "IPv4 or

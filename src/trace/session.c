@@ -24,10 +24,8 @@
 #include "lib/newfile.h"
 #include "symbols/reasons.h"
 #include "trace/stacks.h"
-
-#define CAP_SYS_ADMIN_BIT 21
-#define CAP_PERFMON_BIT	  38
-#define CAP_BPF_BIT	  39
+#include "lib/msg.h"
+#include "lib/caps.h"
 
 static double clock_secs(clockid_t id)
 {
@@ -50,24 +48,12 @@ double wall_now(void)
 /* Name what is missing up front, instead of a bare EPERM from the loader. */
 static int check_privileges(void)
 {
-	unsigned long long eff = 0;
-	char line[256];
-	FILE *f;
+	bool bpf = caps_effective(CAP_BPF), perfmon = caps_effective(CAP_PERFMON);
 
-	f = fopen("/proc/self/status", "r");
-	if (!f)
+	if (caps_effective(CAP_SYS_ADMIN) || (bpf && perfmon))
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	if (eff & (1ULL << CAP_SYS_ADMIN_BIT))
-		return 0;
-	if ((eff & (1ULL << CAP_BPF_BIT)) && (eff & (1ULL << CAP_PERFMON_BIT)))
-		return 0;
-	fprintf(stderr, "dropscope: needs root, or CAP_BPF and CAP_PERFMON (missing:%s%s)\n",
-		eff & (1ULL << CAP_BPF_BIT) ? "" : " CAP_BPF",
-		eff & (1ULL << CAP_PERFMON_BIT) ? "" : " CAP_PERFMON");
+	msg_error("needs root, or CAP_BPF and CAP_PERFMON (missing:%s%s)", bpf ? "" : " CAP_BPF",
+		  perfmon ? "" : " CAP_PERFMON");
 	return 1;
 }
 
@@ -112,7 +98,7 @@ static struct ksyms *load_symbols(struct monitor *m)
 	 * the tool still counts and addresses print as 0x…. Once: reloads
 	 * every few seconds would repeat it. */
 	if (note[0] && !m->sym_note_said)
-		fprintf(stderr, "dropscope: %s\n", note);
+		msg_info("%s", note);
 	m->sym_note_said |= note[0] != 0;
 	return ks;
 }
@@ -128,20 +114,36 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 	if (!(cfg->by & DIM_CALLER))
 		return 0;
 	if (!m->ks) {
-		fprintf(stderr, "dropscope: --by caller needs kernel symbols, and none could be "
-				"read (see above)\n");
+		msg_error("--by caller needs kernel symbols, and none could be "
+			  "read (see above)");
 		return 1;
 	}
 	n = helpers_resolve(m->ks, cfg->helpers, m->helper_start, m->helper_end, MAX_HELPERS, bad,
 			    sizeof(bad));
 	if (n < 0) {
-		fprintf(stderr, "dropscope: --helper: %s\n", bad);
+		msg_error("--helper: %s", bad);
 		return 2;
 	}
 	k->helper_start = m->helper_start;
 	k->helper_end = m->helper_end;
 	k->n_helpers = n;
 	return 0;
+}
+
+/* Signals arrive through a descriptor: no handler, no global state. */
+static int signals_fd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	/* A hangup (the ssh session closed) ends the run as ^C does. */
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* A reader that goes away shows up as EPIPE on write, not death. */
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 /* Said once, when a program needed an fexit the kernel refused. */
@@ -152,11 +154,10 @@ static void say_fexit(struct monitor *m)
 	if (!err || m->fexit_said)
 		return;
 	m->fexit_said = true;
-	fprintf(stderr,
-		"dropscope: the kernel refuses fexit on BPF programs (%s): drops on a tc hook with "
-		"several programs are said as \"one of\" them, and XDP_DROP is not counted "
-		"(XDP_ABORTED is; drivers' xdp_drops are in `dropscope counters`)\n",
-		strerror(-err));
+	msg_warn("the kernel refuses fexit on BPF programs (%s): drops on a tc hook with "
+		 "several programs are said as \"one of\" them, and XDP_DROP is not counted "
+		 "(XDP_ABORTED is; drivers' xdp_drops are in `dropscope counters`)",
+		 strerror(-err));
 }
 
 /*
@@ -209,7 +210,7 @@ static int start_progwatch(struct monitor *m, const struct config *cfg,
 	m->pw = progwatch__start(&o, err, sizeof(err));
 	/* Counting drops does not depend on it: said, not fatal. */
 	if (!m->pw)
-		fprintf(stderr, "dropscope: tc/XDP program verdicts not counted: %s\n", err);
+		msg_warn("tc/XDP program verdicts not counted: %s", err);
 	say_fexit(m);
 	return 0;
 }
@@ -217,7 +218,6 @@ static int start_progwatch(struct monitor *m, const struct config *cfg,
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
 {
 	char err[512];
-	sigset_t mask;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -228,27 +228,17 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (check_privileges())
 		return 1;
 
-	/* Signals arrive through a descriptor: no handler, no global state. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	/* A hangup (the ssh session closed) ends the run as ^C does. */
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	m->sigfd = signals_fd();
 	if (m->sigfd < 0) {
-		fprintf(stderr, "dropscope: signalfd: %s\n", strerror(errno));
+		msg_error("signalfd: %s", strerror(errno));
 		return 1;
 	}
-	/* A reader that goes away shows up as EPIPE on write, not death. */
-	signal(SIGPIPE, SIG_IGN);
 
 	/* Only these filters need names before attaching. */
 	if (cfg->reasons) {
 		m->rs = reasons__load(NULL);
 		if (!m->rs) {
-			fprintf(stderr, "dropscope: --reason: cannot read drop reasons: %s\n",
-				strerror(errno));
+			msg_error("--reason: cannot read drop reasons: %s", strerror(errno));
 			return 1;
 		}
 	}
@@ -273,7 +263,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		m->btf_fd = btfcheck_file(cfg->btf, msg, sizeof(msg));
 		if (m->btf_fd < 0) {
 			m->btf_fd = 0;
-			fprintf(stderr, "dropscope: %s\n", msg);
+			msg_error("%s", msg);
 			return 2;
 		}
 		snprintf(m->btf_path, sizeof(m->btf_path), "/proc/self/fd/%d", m->btf_fd);
@@ -282,38 +272,38 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	lopts->verbose = cfg->verbose;
 	m->loader = loader__start(lopts, err, sizeof(err));
 	if (!m->loader) {
-		fprintf(stderr, "dropscope: %s\n", err);
+		msg_error("%s", err);
 		return 1;
 	}
 	m->counts = counts__new(loader__drops_fd(m->loader), loader__stats_fd(m->loader),
 				loader__prog_fd(m->loader),
 				cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
 	if (!m->counts) {
-		fprintf(stderr, "dropscope: out of memory\n");
+		msg_error("out of memory");
 		return 1;
 	}
 	if (cfg->by & DIM_STACK) {
 		m->stacks = stacks__new(loader__stacks_fd(m->loader),
 					cfg->max_stacks ? cfg->max_stacks : DEFAULT_MAX_STACKS);
 		if (!m->stacks) {
-			fprintf(stderr, "dropscope: out of memory\n");
+			msg_error("out of memory");
 			return 1;
 		}
 	}
 	if (cfg->by & DIM_CGROUP) {
 		m->cgroups = cgroups__new(NULL);
 		if (!m->cgroups) {
-			fprintf(stderr, "dropscope: out of memory\n");
+			msg_error("out of memory");
 			return 1;
 		}
 	}
 	if (cfg->verbose)
-		fprintf(stderr, "dropscope: attached with %s\n", loader__backend(m->loader));
+		msg_info("attached with %s", loader__backend(m->loader));
 	if (cfg->ready_file) {
 		rc = monitor_write_ready(cfg->ready_file, cfg->force);
 		if (rc) {
-			fprintf(stderr, "dropscope: --ready-file %s: %s\n", ESC(cfg->ready_file),
-				outfile_strerror(rc));
+			msg_error("--ready-file %s: %s", ESC(cfg->ready_file),
+				  outfile_strerror(rc));
 			return 1;
 		}
 	}
@@ -326,10 +316,10 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (!m->rs) {
 		m->rs = reasons__load(NULL);
 		if (!m->rs && cfg->verbose)
-			fprintf(stderr, "dropscope: no drop-reason names: %s\n", strerror(errno));
+			msg_info("no drop-reason names: %s", strerror(errno));
 	}
 	if (cfg->verbose && !monitor_has_reasons(m))
-		fprintf(stderr, "dropscope: this kernel passes no drop reason (< 5.17)\n");
+		msg_info("this kernel passes no drop reason (< 5.17)");
 	if (!m->ks) {
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();

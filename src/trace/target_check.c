@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/netns.h"
 #include "trace/target_check.h"
 
 /* Bind mounts first (cheap, the usual case), then every task. */
@@ -44,27 +45,16 @@ int nscheck_find_netns(__u32 inode, char *buf, size_t len)
 	return scan("/proc", true, inode, buf, len);
 }
 
-int nscheck_ifindex_exists(const char *netns_path, __u32 ifindex)
+static int index_exists(void *ifindex)
 {
 	char name[IF_NAMESIZE];
-	int self = -1, target = -1, rc;
 
+	return if_indextoname(*(__u32 *)ifindex, name) ? 1 : 0;
+}
+
+int nscheck_ifindex_exists(const char *netns_path, __u32 ifindex)
+{
 	if (!netns_path)
-		return if_indextoname(ifindex, name) ? 1 : 0;
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	target = open(netns_path, O_RDONLY | O_CLOEXEC);
-	if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
-		rc = -errno;
-		goto out;
-	}
-	rc = if_indextoname(ifindex, name) ? 1 : 0;
-	/* Back home, or every later open would be in the wrong namespace. */
-	if (setns(self, CLONE_NEWNET))
-		rc = -errno;
-out:
-	if (self >= 0)
-		close(self);
-	if (target >= 0)
-		close(target);
-	return rc;
+		return index_exists(&ifindex);
+	return netns_call(netns_path, index_exists, &ifindex);
 }

@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t origlen;
 	size_t jlen = 0, i;
 	FILE *f;
+	struct json j;
 	int n;
 
 	fuzz_take(&data, &size, &origlen, sizeof(origlen));
@@ -42,9 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	f = open_memstream(&json, &jlen);
 	assert(f);
-	fputc('{', f);
-	assert(packet__json(&p, f) == 0);
-	fputc('}', f);
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	assert(packet__json(&p, &j) == 0);
+	json_object_end(&j);
+	assert(json_error(&j) == 0);
 	assert(!fclose(f));
 	assert(fuzz_json_valid(json, jlen));
 	free(json);

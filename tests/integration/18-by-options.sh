@@ -8,8 +8,8 @@
 require
 
 # bad WHAT WORD ARGS...: dropscope ARGS exits 2, prints nothing on stdout,
-# and its first stderr line is "dropscope: ..." containing WORD; any further
-# lines are the usage text.
+# and its first stderr line is "dropscope: ..." containing WORD (with --json:
+# {"error":"..."}); any further lines are the usage text.
 bad()
 {
 	local what=$1 word=$2 rc first rest
@@ -21,7 +21,9 @@ bad()
 	check_eq "$what: exit status" 2 "$rc"
 	check_eq "$what: stdout" "" "$(cat "$T/bad.out")"
 	CHECKS=$((CHECKS + 1))
-	if [[ $first == "dropscope: "*"$word"* && ( -z $rest || $rest == Usage:* ) ]]; then
+	# Under --json the error is one JSON object instead (lib/msg.h).
+	if [[ ( $first == "dropscope: "*"$word"* || $first == '{"error":"'*"$word"*'"}' ) &&
+		( -z $rest || $rest == Usage:* ) ]]; then
 		ok "$what: $first"
 	else
 		fail "$what: stderr is not one error line naming '$word' (+ usage)"

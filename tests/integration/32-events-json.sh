@@ -54,6 +54,10 @@ check_true "every line parses with jq" ev_jq_ok "$OUT" || show "$OUT"
 check_eq "one JSON object per line" "$(ev_lines "$OUT")" "$(jq -c . "$OUT" 2>/dev/null | wc -l)"
 check_eq "events (all of them)" $((N4 + N6 + NT)) "$(ev_lines "$OUT")" || show "$OUT"
 ev_check_accounting main $((N4 + N6 + NT)) $((N4 + N6 + NT)) 0 0 0
+# Under --json what is said on stderr is JSON too, one object per line.
+check_eq "stderr: every line one JSON object" "$(wc -l <"$T/main.err")" \
+	"$(jq -c 'select(type == "object" and (.info // .warning // .error))' "$T/main.err" 2>/dev/null | wc -l)" ||
+	show "$T/main.err"
 
 # The fields that have one right value, per flow: "N {object}" lines.
 FIELDS='{cpu, pid, comm, netns, ifindex, dev, len, caplen, nonlinear, reason, reason_code,

@@ -5,10 +5,12 @@
 #   --netns NS --dev 1 (lo exists there)  no warning
 #   --reason ,  /  NO_SOCKET,,X           exit 2, "empty name"
 #   3000 --reason names                   exit 2, "too many reasons (3000 given, max 256)"
-#   events -t 3, events -r                exit 2, "only in summary mode"
+#   events -t 3, events -r                exit 2, "only in summary (or top) mode"
 #   -i 0x10, -i inf, -d nan               exit 2, like -c 0x10
 #   --json=1                              exit 2, "--json takes no value",
 #                                         no raw control byte on stderr
+#   exporter -i 1, exporter --json, ...   exit 2, one line naming who takes it
+#   --json -i 0                           the error as JSON on stderr
 # Ground truth: the namespaces and interfaces that exist (ip, stat).
 . "$(dirname "$0")/lib.sh"
 require
@@ -63,10 +65,28 @@ bad "--reason NO_SOCKET,,X" "empty name" --reason NO_SOCKET,,X
 bad "3000 reasons" "too many reasons (3000 given, max 256)" \
 	--reason "$(printf 'NO_SOCKET%.0s,' {1..2999})NO_SOCKET"
 bad "events -t 3" "'-t': only in summary mode" events -t 3
-bad "events -r" "'-r': only in summary mode" events -r
+bad "events -r" "'-r': only in summary or top mode" events -r
 bad "-i 0x10" "--interval '0x10'" -i 0x10
 bad "-i inf" "--interval 'inf'" -i inf
 bad "-d nan" "--duration 'nan'" -d nan
 bad "--json=1" "'--json=1': --json takes no value" --json=1
 check_eq "--json=1: no raw control byte on stderr" 0 "$(tr -d '\n' <"$T/bad.err" | LC_ALL=C grep -c '[[:cntrl:]]')"
+# An option a command does not take is refused, never ignored: one line, exit 2.
+for words in "exporter -i 1" "exporter --json" "top --json" "events --folded"; do
+	# shellcheck disable=SC2086 # the words of the command line
+	run notfor $words
+	check_eq "$words: exit status" 2 "$RC"
+	check_eq "$words: one line on stderr" 1 "$(wc -l <"$T/notfor.err")" || show "$T/notfor.err"
+	check_true "$words: says which commands take it" \
+		grep -qE "^dropscope: invalid option '[^']+': only in [a-z, ]+ mode, not for ${words%% *} \(usage: dropscope ${words%% *} --help\)\$" \
+		"$T/notfor.err" || show "$T/notfor.err"
+done
+# Under --json a refused option is said as JSON on stderr, one object.
+run jsonerr --json -i 0
+check_eq "--json -i 0: exit status" 2 "$RC"
+check_eq "--json -i 0: one JSON error" "invalid --interval '0': expected seconds >= 0.01 (usage: dropscope summary --help)" \
+	"$(jq -r .error "$T/jsonerr.err" 2>/dev/null)" || show "$T/jsonerr.err"
+run jsonerr2 diagnose --json -c 3
+check_eq "diagnose --json -c 3: one JSON error naming the cause" 1 \
+	"$(jq -r .error "$T/jsonerr2.err" 2>/dev/null | grep -c "'-c': .*not for diagnose")" || show "$T/jsonerr2.err"
 finish

@@ -30,7 +30,9 @@ echo "not a key" >"$T/bad.pem"
 "$DROPSCOPE" exporter --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" --tls-key "$T/bad.pem" \
 	>/dev/null 2>"$T/bad.err"
 check_eq "a bad key: exit 2" 2 $?
-check_true "a bad key: one line naming TLS" grep -q TLS "$T/bad.err"
+check_true "a bad key: one line naming --tls-key and the file" \
+	grep -qE "^dropscope: --tls-key .*/bad\.pem holds no usable PEM private key" "$T/bad.err"
+check_eq "a bad key: one line" 1 "$(wc -l <"$T/bad.err")"
 "$DROPSCOPE" exporter --tls-cert "$T/cert.pem" >/dev/null 2>"$T/half.err"
 check_eq "--tls-cert without --tls-key: exit 2" 2 $?
 "$DROPSCOPE" exporter --tls-cert "$T/cert.pem" --tls-key "$T/nope.pem" >/dev/null 2>"$T/nope.err"

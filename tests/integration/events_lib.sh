@@ -122,10 +122,11 @@ ev_settle()
 # ev_accounting FILE: the numbers of dropscope's last stderr line
 #   dropscope: N drops counted: N events printed, N filtered by expression,
 #   N over --rate, N lost
-# as "counted printed filtered rate lost" (empty when there is no such line).
+# (under --json the same text as {"info":"N drops counted: ..."}) as
+# "counted printed filtered rate lost" (empty when there is no such line).
 ev_accounting()
 {
-	sed -n 's/^dropscope: \([0-9]*\) drops counted: \([0-9]*\) events printed, \([0-9]*\) filtered by expression, \([0-9]*\) over --rate, \([0-9]*\) lost.*/\1 \2 \3 \4 \5/p' \
+	sed -n 's/^\(dropscope: \|{"info":"\)\([0-9]*\) drops counted: \([0-9]*\) events printed, \([0-9]*\) filtered by expression, \([0-9]*\) over --rate, \([0-9]*\) lost.*/\2 \3 \4 \5 \6/p' \
 		"$1" | tail -n 1
 }
 

@@ -8,7 +8,8 @@
 # from the repository root. Exit status: 0 pass, 1 fail, 77 skip.
 #
 # Everything a test creates (network namespaces dstest-$$-*, processes it
-# started, a tracefs instance, a tracefs mount, temporary files) is
+# started, a tracefs instance, a tracefs mount, file systems it mounted
+# (MOUNTS), temporary files) is
 # registered here and removed by the EXIT trap, also when the test fails
 # or is interrupted. Processes are only ever killed by their saved pid.
 
@@ -24,6 +25,7 @@ CHECKS=0
 NAMESPACES=()
 PIDS=()
 CGROUPS=() # directories a test made in the cgroup v2 tree, removed at exit
+MOUNTS=()  # mount points a test mounted something on, unmounted at exit
 declare -A DSPID=() # tag -> pid of a running dropscope
 declare -A DSRC=()  # tag -> exit status once stopped
 TRACE_INSTANCE=""
@@ -136,6 +138,9 @@ cleanup()
 	fi
 	for ns in "${NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null
+	done
+	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount "${MOUNTS[i]}" 2>/dev/null || log "warning: could not unmount ${MOUNTS[i]}"
 	done
 	for ((i = ${#CGROUPS[@]} - 1; i >= 0; i--)); do
 		rmdir "${CGROUPS[i]}" 2>/dev/null || log "warning: could not remove ${CGROUPS[i]}"

@@ -122,7 +122,7 @@ static int nsamples(const char *text)
 	return n;
 }
 
-#define L(a, r) "location=\"0x" #a "\",reason=\"" #r "\",protocol=\"IPv4\""
+#define L(a, r) "location=\"0x" #a "\",reason=\"reason_" #r "\",protocol=\"IPv4\""
 #define OTHER	"location=\"other\",reason=\"other\",protocol=\"other\""
 
 static void test_folding(void **state)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for src/json.c: string literals as JSON (RFC 8259) wants them. */
+/* Unit tests for src/lib/json.c: string literals as JSON (RFC 8259) wants them,
+ * and the streaming writer (commas, nesting, write errors). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -233,6 +235,194 @@ static void test_jq_round_trip(void **state)
 	free(back);
 }
 
+/* The writer over a memory stream: what it wrote, NUL-terminated. */
+struct mem {
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct json j;
+};
+
+static void mem_open(struct mem *m)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	assert_non_null(m->f);
+	json_init(&m->j, m->f);
+}
+
+/* Closes the stream; the caller compares and frees m->buf. */
+static void mem_close(struct mem *m)
+{
+	assert_int_equal(fclose(m->f), 0);
+}
+
+static void test_writer_object(void **state)
+{
+	struct mem m;
+	(void)state;
+
+	mem_open(&m);
+	json_object_begin(&m.j, NULL);
+	json_u64(&m.j, "count", 18446744073709551615ULL);
+	json_i64(&m.j, "neg", -5);
+	json_str(&m.j, "dev", NULL);
+	json_str(&m.j, "comm", "a\"b\n\x1b");
+	json_bool(&m.j, "nonlinear", false);
+	json_bool(&m.j, "df", true);
+	json_null(&m.j, "symbol");
+	json_strf(&m.j, "address", "0x%llx", 0xffffffff81000000ULL);
+	json_numf(&m.j, "timestamp", "%.6f", 1.5);
+	json_object_end(&m.j);
+	assert_int_equal(json_newline(&m.j), 0);
+	mem_close(&m);
+	assert_string_equal(m.buf, "{\"count\":18446744073709551615,\"neg\":-5,\"dev\":null,"
+				   "\"comm\":\"a\\\"b\\n\\u001b\",\"nonlinear\":false,\"df\":true,"
+				   "\"symbol\":null,\"address\":\"0xffffffff81000000\","
+				   "\"timestamp\":1.500000}\n");
+	free(m.buf);
+}
+
+/* Commas between values at every depth, none after an opening bracket,
+ * empty containers, keys escaped too. */
+static void test_writer_nesting(void **state)
+{
+	struct mem m;
+	(void)state;
+
+	mem_open(&m);
+	json_object_begin(&m.j, NULL);
+	json_array_begin(&m.j, "entries");
+	for (int i = 0; i < 2; i++) {
+		json_object_begin(&m.j, NULL);
+		json_u64(&m.j, "i", (uint64_t)i);
+		json_array_begin(&m.j, "frames");
+		for (int k = 0; k < i + 1; k++)
+			json_str(&m.j, NULL, k ? "b" : "a");
+		json_array_end(&m.j);
+		json_object_begin(&m.j, "empty");
+		json_object_end(&m.j);
+		json_object_end(&m.j);
+	}
+	json_array_end(&m.j);
+	json_array_begin(&m.j, "none");
+	json_array_end(&m.j);
+	json_u64(&m.j, "k\"ey", 1);
+	json_object_end(&m.j);
+	assert_int_equal(json_newline(&m.j), 0);
+	mem_close(&m);
+	assert_string_equal(m.buf, "{\"entries\":[{\"i\":0,\"frames\":[\"a\"],\"empty\":{}},"
+				   "{\"i\":1,\"frames\":[\"a\",\"b\"],\"empty\":{}}],"
+				   "\"none\":[],\"k\\\"ey\":1}\n");
+	free(m.buf);
+}
+
+/* JSON lines: each newline starts a new record with no comma before it. */
+static void test_writer_lines(void **state)
+{
+	struct mem m;
+	(void)state;
+
+	mem_open(&m);
+	for (int i = 0; i < 3; i++) {
+		json_object_begin(&m.j, NULL);
+		json_u64(&m.j, "n", (uint64_t)i);
+		json_object_end(&m.j);
+		assert_int_equal(json_newline(&m.j), 0);
+	}
+	/* A top-level array of scalars. */
+	json_array_begin(&m.j, NULL);
+	json_u64(&m.j, NULL, 1);
+	json_str(&m.j, NULL, "x");
+	json_array_end(&m.j);
+	assert_int_equal(json_newline(&m.j), 0);
+	mem_close(&m);
+	assert_string_equal(m.buf, "{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n[1,\"x\"]\n");
+	free(m.buf);
+}
+
+/* Misuse is reported, not silently written as broken JSON. */
+static void test_writer_misuse(void **state)
+{
+	struct mem m;
+	(void)state;
+
+	mem_open(&m);
+	json_object_begin(&m.j, NULL);
+	assert_int_equal(json_error(&m.j), 0);
+	assert_int_equal(json_newline(&m.j), -EINVAL); /* left open */
+	mem_close(&m);
+	free(m.buf);
+
+	mem_open(&m);
+	json_object_end(&m.j); /* never opened */
+	assert_int_equal(json_error(&m.j), -EINVAL);
+	mem_close(&m);
+	free(m.buf);
+
+	mem_open(&m);
+	for (int i = 0; i < JSON_MAX_DEPTH + 2; i++)
+		json_array_begin(&m.j, NULL);
+	assert_int_equal(json_error(&m.j), -EINVAL);
+	mem_close(&m);
+	free(m.buf);
+}
+
+/* A failed write (a full disk) comes back from json_newline as -EIO. */
+static void test_writer_write_error(void **state)
+{
+	struct json j;
+	FILE *f = fopen("/dev/full", "w");
+	(void)state;
+
+	if (!f)
+		skip();
+	/* Unbuffered: the write fails at the value, not at fclose. */
+	setvbuf(f, NULL, _IONBF, 0);
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_str(&j, "a", "b");
+	json_object_end(&j);
+	assert_int_equal(json_newline(&j), -EIO);
+	assert_int_equal(json_error(&j), -EIO);
+	fclose(f);
+}
+
+/* The writer's output is JSON jq accepts, hostile strings and all. */
+static void test_writer_jq(void **state)
+{
+	char path[] = "/tmp/test_json.XXXXXX", cmd[256];
+	struct json j;
+	FILE *f;
+	int fd;
+	(void)state;
+
+	if (system("command -v jq >/dev/null 2>&1"))
+		skip();
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	json_init(&j, f);
+	json_object_begin(&j, NULL);
+	json_str(&j, "s", "\xff\x01\"\\\n\xc2\x9b");
+	json_array_begin(&j, "a");
+	json_object_begin(&j, NULL);
+	json_null(&j, "n");
+	json_object_end(&j);
+	json_u64(&j, NULL, 7);
+	json_array_end(&j);
+	json_object_end(&j);
+	assert_int_equal(json_newline(&j), 0);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "jq -e '.a[0].n == null and .a[1] == 7 and (.s | length) == 6' < %s >/dev/null",
+		 path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	/* A test-name pattern (* and ? wildcards): run only those cases. */
@@ -250,6 +440,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_member_str),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_jq_round_trip),
+		cmocka_unit_test(test_writer_object),
+		cmocka_unit_test(test_writer_nesting),
+		cmocka_unit_test(test_writer_lines),
+		cmocka_unit_test(test_writer_misuse),
+		cmocka_unit_test(test_writer_write_error),
+		cmocka_unit_test(test_writer_jq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

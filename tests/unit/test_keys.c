@@ -469,14 +469,16 @@ static void test_report_folded(void **state)
 	r->dims = DIM_REASON | DIM_STACK;
 	report__interval(r, rows, 3, &none, 1.0, 1.0);
 	report__stop(r);
-	cap_check(&c, "ip_local_deliver_finish;__udp4_lib_rcv 9\n"
-		      "ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
-		      "[stack unavailable];__udp4_lib_rcv 1\n"
-		      "[not counted: count table full] 4\n"
-		      "[missed: nested call] 2\n"
-		      "reason=3;ip_local_deliver_finish;__udp4_lib_rcv 9\n"
-		      "reason=2;ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
-		      "reason=2;[stack unavailable];__udp4_lib_rcv 1\n");
+	cap_check(
+		&c,
+		"ip_local_deliver_finish;__udp4_lib_rcv 9\n"
+		"ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
+		"[stack unavailable];__udp4_lib_rcv 1\n"
+		"[not counted: count table full] 4\n"
+		"[missed: nested call] 2\n"
+		"reason=reason_3;ip_local_deliver_finish;__udp4_lib_rcv 9\n"
+		"reason=reason_2;ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
+		"reason=reason_2;[stack unavailable];__udp4_lib_rcv 1\n");
 }
 
 /* Stacks that differ only in offsets are one folded line; --stacks alone

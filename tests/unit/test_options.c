@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for src/options.c: every option lands in its own field and
- * nowhere else, bad input is exit code 2 with a message and the usage on
- * stderr, --help is 1 with the usage on stdout.
+ * nowhere else, bad input is exit code 2 with a one-line message on
+ * stderr, --help is 1 with the command's usage on stdout.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -147,7 +147,9 @@ static void parse_bad(const char *cmd, ...)
 	assert_string_equal(p.out, "");
 	if (strncmp(p.err, "dropscope: invalid ", 19))
 		fail_msg("stderr does not start with the error: %s", p.err);
-	assert_non_null(strstr(p.err, "\nUsage: dropscope [summary] [OPTIONS]\n"));
+	/* One line: the cause, not a page of usage burying it. */
+	assert_non_null(strchr(p.err, '\n'));
+	assert_string_equal(strchr(p.err, '\n'), "\n");
 }
 
 /* Only the fields the test changed may differ from the defaults. */
@@ -611,7 +613,13 @@ static void test_help(void **state)
 			memcpy(&exp, &cfg, sizeof(exp)); /* padding included */
 			assert_int_equal(parse(&cfg, &p, forms[i], NULL), 1);
 			assert_string_equal(p.err, "");
-			assert_memory_equal(p.out, "Usage: dropscope [summary] [OPTIONS]\n", 37);
+			if (events)
+				assert_memory_equal(
+					p.out, "Usage: dropscope events [OPTIONS] [PCAP-FILTER]\n",
+					48);
+			else
+				assert_memory_equal(p.out, "Usage: dropscope [summary] [OPTIONS]\n",
+						    37);
 			assert_non_null(strstr(p.out, "  -h, --help               this text\n"));
 			assert_config(&cfg, &exp);
 		}
@@ -625,6 +633,108 @@ static void test_help(void **state)
 	defaults(&cfg, "summary");
 	assert_int_equal(parse(&cfg, &p, "-i", "0", "-h", NULL), 2);
 	assert_string_equal(p.out, "");
+}
+
+/*
+ * Each command refuses what it does not take, with the one message that
+ * names the commands that do; none is silently ignored.
+ */
+static void test_not_for_command(void **state)
+{
+	static const struct {
+		const char *cmd, *arg, *val, *msg;
+	} cases[] = {
+		{ "exporter", "-i", "1",
+		  "dropscope: invalid option '-i': only in summary, events or top mode, not for "
+		  "exporter" },
+		{ "exporter", "--json", NULL,
+		  "dropscope: invalid option '--json': only in summary, events or diagnose mode, "
+		  "not for exporter" },
+		{ "exporter", "--stacks", NULL,
+		  "dropscope: invalid option '--stacks': only in summary or events mode, not for "
+		  "exporter" },
+		{ "events", "--top=3", NULL,
+		  "dropscope: invalid option '-t': only in summary mode, not for events" },
+		{ "top", "--json", NULL,
+		  "dropscope: invalid option '--json': only in summary, events or diagnose mode, "
+		  "not for top" },
+		{ "diagnose", "-c", "2",
+		  "dropscope: invalid option '-c': only in summary, events or top mode, not for "
+		  "diagnose" },
+		{ "summary", "--listen", ":1",
+		  "dropscope: invalid option '--listen': only in exporter mode, not for "
+		  "summary" },
+	};
+	struct config cfg;
+	struct printed p;
+	char want[256];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		defaults(&cfg, cases[i].cmd);
+		assert_int_equal(parse(&cfg, &p, cases[i].arg, cases[i].val, NULL), 2);
+		assert_string_equal(p.out, "");
+		/* One line, ending with the way to what the command takes. */
+		snprintf(want, sizeof(want), "%s (usage: dropscope %s --help)\n", cases[i].msg,
+			 cases[i].cmd);
+		assert_string_equal(p.err, want);
+	}
+	/* What each takes still parses. */
+	parse_ok(&cfg, "exporter", "--listen", ":0", "--by", "dev", "--symbols=addr", NULL);
+	parse_ok(&cfg, "top", "-i", "0.5", "-r", "--by", "dev", NULL);
+}
+
+/* A command's --help lists its own options and no other command's. */
+static void test_help_per_command(void **state)
+{
+	static const struct {
+		const char *cmd, *has, *lacks;
+	} cases[] = {
+		{ "exporter", "\n      --listen ADDR:PORT", "\n  -i, --interval" },
+		{ "exporter", "\n      --max-series N", "\n      --json" },
+		{ "diagnose", "\n  -d, --duration SEC", "\n  -c, --count" },
+		{ "diagnose", "\n      --json ", "\n      --snaplen" },
+		{ "summary", "\n      --folded ", "\n      --listen" },
+		{ "events", "\n  -w, --write FILE", "\n  -t, --top" },
+		{ "top", "\n  -r, --reasons", "\n      --json" },
+	};
+	struct config cfg;
+	struct printed p;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		defaults(&cfg, cases[i].cmd);
+		assert_int_equal(parse(&cfg, &p, "--help", NULL), 1);
+		if (!strstr(p.out, cases[i].has) || strstr(p.out, cases[i].lacks))
+			fail_msg("%s --help: want '%s', not '%s':\n%s", cases[i].cmd, cases[i].has,
+				 cases[i].lacks, p.out);
+		/* Every help line ends before 81 columns, none runs into the next. */
+		for (const char *l = p.out; *l;) {
+			const char *e = strchr(l, '\n');
+
+			assert_non_null(e);
+			if (e - l > 80)
+				fail_msg("%s --help: long line: %.*s", cases[i].cmd, (int)(e - l),
+					 l);
+			l = e + 1;
+		}
+	}
+}
+
+/* Messages turn JSON only for a command that takes --json, and only for a
+ * --json that is an option (not after "--"). */
+static void test_want_json(void **state)
+{
+	char *a[] = { "x", "-c", "1", "--json", NULL };
+	char *b[] = { "x", "--", "--json", NULL };
+	(void)state;
+
+	assert_true(options_want_json(4, a, "summary"));
+	assert_true(options_want_json(4, a, "diagnose"));
+	assert_false(options_want_json(4, a, "exporter"));
+	assert_false(options_want_json(4, a, "top"));
+	assert_false(options_want_json(3, b, "events"));
+	assert_false(options_want_json(3, a, "summary"));
 }
 
 /*
@@ -675,6 +785,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_events_only_options),
 		cmocka_unit_test(test_diagnose_options),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_not_for_command),
+		cmocka_unit_test(test_help_per_command),
+		cmocka_unit_test(test_want_json),
 		cmocka_unit_test(test_parses_again),
 	};
 

@@ -366,9 +366,11 @@ static char *json_of(const struct pkt_info *p)
 	char *s = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&s, &n);
+	struct json j;
 
 	assert_non_null(f);
-	assert_int_equal(packet__json(p, f), 0);
+	json_init(&j, f);
+	assert_int_equal(packet__json(p, &j), 0);
 	assert_int_equal(fclose(f), 0);
 	return s;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for the pcapng writer: byte layout of every block read back
- * from the file, padding for odd lengths, file modes, errors (EPIPE), and,
+ * from the file, padding for odd lengths, file modes, errors (EPIPE; a
+ * write cut short leaves whole blocks only), and,
  * when Wireshark's tools are installed, that capinfos and tshark read what
  * was written, from a file and through a pipe.
  */
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -427,6 +429,108 @@ static void test_epipe(void **state)
 	signal(SIGPIPE, SIG_DFL);
 }
 
+/*
+ * Packets whose blocks lie whole in buf[start..len), every block checked;
+ * the blocks must fill it exactly (no partial block at the end).
+ */
+static uint64_t whole_packets(const uint8_t *buf, size_t len, size_t start)
+{
+	size_t off = start;
+	uint64_t n = 0;
+
+	if (len == start)
+		return 0;
+	next_block(buf, len, &off, 0x0a0d0d0a);
+	while (off < len) {
+		uint32_t type = rd32(buf + off);
+
+		assert_true(type == 1 || type == 6);
+		next_block(buf, len, &off, type);
+		n += type == 6;
+	}
+	assert_int_equal(off, len);
+	return n;
+}
+
+/*
+ * One capture onto a file that can take only `limit` bytes past `prefix`
+ * bytes already there (RLIMIT_FSIZE: a write past it is cut short, the
+ * next fails with EFBIG, as ENOSPC does on a full disk): the file must end
+ * at a block boundary and hold exactly the packets counted as written.
+ */
+static void capture_limited(const char *path, size_t prefix, size_t limit, bool append)
+{
+	static uint8_t data[100000];
+	struct rlimit old, lim;
+	struct pcapng *pc;
+	uint8_t *buf;
+	size_t len;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	memset(data, 0xab, sizeof(data));
+	assert_int_equal(write(fd, data, prefix), (ssize_t)prefix);
+	if (append) {
+		/* `>>`: the offset is not where the next write lands. */
+		close(fd);
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		assert_true(fd >= 0);
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	}
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = prefix + limit;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	pc = pcapng__open_fd(fd, true);
+	if (pc) {
+		err = pcapng__add_interface(pc, "eth0", 262144);
+		err = err < 0 ? err : 0;
+		/* Sizes from a few bytes to more than the writer's buffer. */
+		for (uint32_t i = 0; i < 40 && !err; i++) {
+			uint32_t cap = i % 7 == 6 ? 70000 + i : 13 * i * i % 1500;
+
+			err = pcapng__write_packet(pc, 0, i, data, cap, cap,
+						   i % 2 ? "comment" : NULL);
+			if (!err && i % 5 == 4)
+				err = pcapng__flush(pc);
+		}
+		if (!err)
+			err = pcapng__flush(pc);
+		/* Past the whole capture's size, nothing fails. */
+		if (err)
+			assert_int_equal(err, -EFBIG);
+		else
+			assert_int_equal(pcapng__packets_written(pc), 40);
+		assert_int_equal(pcapng__cut_error(pc), 0);
+	}
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	buf = read_file(path, &len);
+	assert_true(len >= prefix && len <= prefix + limit);
+	if (pc) {
+		assert_int_equal(whole_packets(buf, len, prefix), pcapng__packets_written(pc));
+		assert_int_equal(pcapng__close(pc), err);
+	} else {
+		/* Not even the header fitted: nothing of it stays. */
+		assert_int_equal(len, prefix);
+	}
+	free(buf);
+}
+
+static void test_short_write(void **state)
+{
+	struct ctx *c = *state;
+
+	signal(SIGXFSZ, SIG_IGN);
+	/* Cuts inside the header, the interface, small packets, and packets
+	 * larger than the buffer; at odd offsets, so mostly mid-block. */
+	for (size_t limit = 0; limit < 600000; limit = limit * 3 / 2 + 37) {
+		capture_limited(c->path, 0, limit, false);
+		capture_limited(c->path, 1001, limit, true);
+	}
+	signal(SIGXFSZ, SIG_DFL);
+}
+
 static void test_stdout(void **state)
 {
 	struct ctx *c = *state;
@@ -648,6 +752,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_invalid_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_mode, setup, teardown),
 		cmocka_unit_test(test_epipe),
+		cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capinfos, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tshark, setup, teardown),

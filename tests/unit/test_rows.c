@@ -420,8 +420,8 @@ static void test_by_reason(void **state)
 		      "7 packets dropped at tcp_v4_rcv (NO_SOCKET)\n"
 		      "2 packets dropped at tcp_v4_rcv (SOCKET_FILTER)\n"
 		      "2 packets dropped at tcp_v4_rcv (UDP_CSUM)\n"
-		      "1 packets dropped at ip_rcv (reason 0)\n"
-		      "1 packets dropped at tcp_v4_rcv (reason 999)\n"
+		      "1 packets dropped at ip_rcv (reason_0)\n"
+		      "1 packets dropped at tcp_v4_rcv (reason_999)\n"
 		      "Stopping dropped packet monitor\n");
 }
 
@@ -439,7 +439,7 @@ static void test_by_reason_with_style(void **state)
 		      "7 packets dropped at tcp_v4_rcv+0xaa/0x8d0 [kernel] (NO_SOCKET)\n");
 }
 
-/* No names known (kernel without reasons): every reason as a number. */
+/* No names known (the table could not be read): every reason as reason_N. */
 static void test_by_reason_no_names(void **state)
 {
 	const struct drop_delta rows[] = {
@@ -453,8 +453,8 @@ static void test_by_reason_no_names(void **state)
 	r->rs = NULL;
 	interval(r, rows, NROWS(rows));
 	cap_check(&c, "\n"
-		      "3 packets dropped at tcp_v4_rcv (reason 2)\n"
-		      "1 packets dropped at tcp_v4_rcv (reason 0)\n");
+		      "3 packets dropped at tcp_v4_rcv (reason_2)\n"
+		      "1 packets dropped at tcp_v4_rcv (reason_0)\n");
 }
 
 /* ---- --top ---- */
@@ -709,7 +709,7 @@ static void test_null_ksyms_text(void **state)
 	interval(r, rows, NROWS(rows));
 	cap_check(&c, "\n"
 		      "5 packets dropped at 0xffffffff8149004a, 0xffffffff8149004a, "
-		      "0xffffffff8149004a (reason 0)\n"
+		      "0xffffffff8149004a (reason_0)\n"
 		      "3 packets dropped at 0xffffffff814a104a, 0xffffffff814a104a, "
 		      "0xffffffff814a104a (NO_SOCKET)\n"
 		      "3 packets dropped at 0xffffffffc0a011e4, 0xffffffffc0a011e4, "

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What grew between two counter snapshots (counters.h), computed one way
+ * for every view, so that top, diagnose and whatever comes next agree on
+ * the same counters:
+ *   - a qdisc is the same qdisc only with the same device, handle, parent
+ *     and kind (a replaced qdisc may reuse the handle);
+ *   - qdisc counters are 32 bits in the kernel and wrap: growth is taken
+ *     modulo 2^32; a 64-bit counter that went back (device re-created)
+ *     grew by 0;
+ *   - a classful qdisc counts its children's drops again: sums take the
+ *     root qdiscs only, the children are reported as such;
+ *   - a qdisc that appeared in between grew by all it has; a device that
+ *     appeared (no start to compare with) is not counted.
+ */
+#ifndef DROPSCOPE_COUNTER_DELTA_H
+#define DROPSCOPE_COUNTER_DELTA_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "counters/counters.h"
+
+enum counter_family { CF_DEV, CF_QDISC, CF_SOFTNET, CF_SNMP, CF_DRV };
+
+/* One counter that grew. */
+struct counter_move {
+	enum counter_family family;
+	const char *dev;  /* the device's name (CF_DEV, CF_QDISC, CF_DRV; NULL: not
+			   * known), raw */
+	const char *name; /* CF_DEV: devstats_kind_name(); CF_QDISC: the qdisc's kind;
+			   * CF_SOFTNET: "dropped" or "flow_limit"; CF_SNMP: the nstat name;
+			   * CF_DRV: the driver's counter name (ethtool -S), raw */
+	const struct qdisc_stats *qdisc; /* CF_QDISC: the qdisc, in the later snapshot */
+	bool root; /* CF_QDISC: a root qdisc (its drops include its children's) */
+	__u64 delta;
+};
+
+/* Growth of a 32-bit kernel counter (it wraps at 2^32). */
+__u64 counter_grew32(__u32 before, __u32 after);
+/* Growth of a 64-bit counter; 0 when it went back. */
+__u64 counter_grew64(__u64 before, __u64 after);
+
+/* The qdisc of s that is q (same device, handle, parent and kind), or NULL. */
+const struct qdisc_stats *counter_qdisc_match(const struct counter_snapshot *s,
+					      const struct qdisc_stats *q);
+
+/* Calls fn for every counter that grew from a to b (qdiscs: drops), in the
+ * order device, qdisc, softnet, SNMP, driver. A driver counter is the same
+ * counter with the same device and name. */
+void counter_moves(const struct counter_snapshot *a, const struct counter_snapshot *b,
+		   void (*fn)(void *ctx, const struct counter_move *m), void *ctx);
+
+/*
+ * The growth of one counter by name: an nstat name ("UdpRcvbufErrors"),
+ * "qdisc:drops" (root qdiscs), "dev:FIELD" (all devices), "softnet:dropped"
+ * or "softnet:flow_limit" (all CPUs), "driver:*" (every kept driver counter
+ * of every device) or "driver:NAME" (that one, all devices). false when a snapshot could not read
+ * it or the name is unknown.
+ */
+bool counter_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
+		   const char *name, __u64 *delta);
+
+#endif /* DROPSCOPE_COUNTER_DELTA_H */

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diagnose's analysis: findings from the kernel's count rows (one per
+ * drop reason and namespace), their counters reconciled with what the
+ * tracepoint counted, then a finding for each counter that grew and that
+ * no finding accounts for. Only the window is read: no I/O, so the unit
+ * test runs it on fixture snapshots.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/pkt_sched.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "counters/delta.h"
+#include "diagnose/analyse.h"
+
+const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifindex)
+{
+	for (size_t i = 0; i < s->ndev; i++)
+		if (s->dev[i].ifindex == ifindex)
+			return &s->dev[i];
+	return NULL;
+}
+
+/* The growth of a dev: counter of one device (a cause found on it). */
+static bool dev_delta(const struct window *w, const char *field, int ifindex, __u64 *delta)
+{
+	const struct counter_snapshot *a = &w->start.snap, *b = &w->end.snap;
+	const struct dev_stats *p = dev_by_index(a, ifindex), *q = dev_by_index(b, ifindex);
+	int k;
+
+	for (k = 0; k < DEV_DROP_KINDS; k++)
+		if (!strcmp(devstats_kind_name(k), field))
+			break;
+	if (k == DEV_DROP_KINDS || a->err_dev || b->err_dev)
+		return false;
+	*delta = p && q && q->have[k] ? counter_grew64(p->v[k], q->v[k]) : 0;
+	return true;
+}
+
+/* window_delta(), a dev: counter of one device when ifindex is not 0. */
+static bool counter_delta_dev(const struct window *w, const char *name, int ifindex, __u64 *delta)
+{
+	*delta = 0;
+	if (!w->have_src)
+		return false;
+	if (ifindex && !strncmp(name, "dev:", 4))
+		return dev_delta(w, name + 4, ifindex, delta);
+	return counter_delta(&w->start.snap, &w->end.snap, name, delta);
+}
+
+bool window_delta(const struct window *w, const char *name, __u64 *delta)
+{
+	return counter_delta_dev(w, name, 0, delta);
+}
+
+/* ---- findings from the kernel's counts ---------------------------------- */
+
+static void where_set(struct where *w, __u64 addr, const char *name, __u64 n)
+{
+	w->addr = addr;
+	w->n = n;
+	if (name)
+		snprintf(w->name, sizeof(w->name), "%.*s", (int)sizeof(w->name) - 1, name);
+}
+
+static void where_add(struct where *w, __u64 addr, const char *name, __u64 n)
+{
+	int i, min = 0;
+
+	for (i = 0; i < TOP_WHERE; i++) {
+		if (w[i].n && w[i].addr == addr) {
+			w[i].n += n;
+			return;
+		}
+		if (!w[i].n) {
+			where_set(&w[i], addr, name, n);
+			return;
+		}
+		if (w[i].n < w[min].n)
+			min = i;
+	}
+	/* Full: the smallest makes room only for a larger one. */
+	if (n > w[min].n)
+		where_set(&w[min], addr, name, n);
+}
+
+static int where_cmp(const void *a, const void *b)
+{
+	const struct where *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+static struct finding *finding_new(struct report *r)
+{
+	struct finding *f;
+
+	if (r->nf >= MAX_FINDINGS)
+		return NULL;
+	f = &r->f[r->nf++];
+	memset(f, 0, sizeof(*f));
+	f->ev.softnet.cpu = -1;
+	f->ev.device.ring_err = 1;
+	return f;
+}
+
+static void finding_reason(const struct window *w, __u32 reason, char *buf, size_t len)
+{
+	const char *n = w->names.reason ? w->names.reason(w->names.ctx, reason) : "unknown";
+
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "reason_%u", reason); /* as render/naming spells it */
+}
+
+/*
+ * The protocol a drop location belongs to, from its function's name
+ * (tcp_v4_rcv, __udp4_lib_rcv): TCP and UDP drops of one reason are
+ * different findings, reconciled with different counters.
+ */
+static __u8 loc_proto(const struct window *w, __u64 addr)
+{
+	char buf[32];
+	const char *n;
+
+	if (!w->names.sym_raw)
+		return 0;
+	n = w->names.sym_raw(w->names.ctx, addr, buf, sizeof(buf));
+	if (strstr(n, "tcp"))
+		return IPPROTO_TCP;
+	if (strstr(n, "udp"))
+		return IPPROTO_UDP;
+	return 0;
+}
+
+static void ns_add(struct finding_at *at, __u32 netns, __u64 n)
+{
+	struct ns_count *g;
+
+	for (int i = 0; i < at->nns; i++)
+		if (at->ns[i].netns == netns) {
+			at->ns[i].n += n;
+			return;
+		}
+	/* Grows by doubling: a node has hundreds of namespaces, not millions. */
+	if (!(at->nns & (at->nns - 1))) {
+		g = realloc(at->ns, sizeof(*g) * (at->nns ? 2 * (size_t)at->nns : 1));
+		if (!g)
+			return; /* the total still counts them */
+		at->ns = g;
+	}
+	at->ns[at->nns++] = (struct ns_count){ .netns = netns, .n = n };
+}
+
+static int ns_cmp(const void *a, const void *b)
+{
+	const struct ns_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return x->netns < y->netns ? -1 : x->netns > y->netns;
+}
+
+/* The top sampled destination port of the finding's drops in one namespace. */
+static void ns_port(const struct window *w, const struct finding *f, struct ns_count *c)
+{
+	__u64 best = 0;
+
+	for (int i = 0; i < PORT_SLOTS; i++) {
+		const struct port_hit *p = &w->sample.ports[i];
+
+		if (!p->proto || p->netns != c->netns || p->reason != f->reason ||
+		    (f->at.proto && p->proto != f->at.proto) || p->n <= best)
+			continue;
+		best = p->n;
+		c->proto = p->proto;
+		c->port = p->port;
+	}
+}
+
+/* Devices of the finding's own namespace first: an ifindex means nothing in another. */
+static void devs_of(struct finding_at *at)
+{
+	struct where mine[TOP_WHERE], other[TOP_WHERE];
+	int a = 0, b = 0;
+
+	for (int i = 0; i < TOP_WHERE && at->dev[i].n; i++) {
+		if ((__u32)(at->dev[i].addr >> 32) == at->netns)
+			mine[a++] = at->dev[i];
+		else
+			other[b++] = at->dev[i];
+	}
+	for (int i = 0; i < a; i++)
+		at->dev[i] = mine[i];
+	for (int i = 0; i < b; i++)
+		at->dev[a + i] = other[i];
+	for (int i = 0; i < TOP_WHERE; i++)
+		at->dev[i].addr &= 0xffffffffu;
+}
+
+/* A drop where a veth hands the frame to its peer (the peer's MTU, the peer down). */
+static bool veth_forward(const struct window *w, __u64 addr)
+{
+	static const char *const fns[] = { "__dev_forward_skb", "__dev_forward_skb2", "veth_xmit",
+					   "veth_forward_skb" };
+	char buf[32];
+	const char *n;
+
+	if (!w->names.sym_raw)
+		return false;
+	n = w->names.sym_raw(w->names.ctx, addr, buf, sizeof(buf));
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+		if (!strcmp(n, fns[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A reason that says nothing (NOT_SPECIFIED, or one the knowledge lacks)
+ * is one finding per location: there the location is all there is.
+ */
+static bool by_location(const struct window *w, __u32 reason)
+{
+	char name[64];
+
+	finding_reason(w, reason, name, sizeof(name));
+	return !strcmp(name, "NOT_SPECIFIED") || !knowledge_lookup(name);
+}
+
+/* A drop finding's namespaces, devices and knowledge, once all rows are in. */
+static void finding_finish(const struct window *w, struct finding *f)
+{
+	const struct dev_stats *dev;
+
+	qsort(f->at.ns, (size_t)f->at.nns, sizeof(f->at.ns[0]), ns_cmp);
+	f->at.primary = f->at.primary_n > 0;
+	f->at.netns = f->at.primary || !f->at.nns ? w->netns : f->at.ns[0].netns;
+	for (int i = 0; i < f->at.nns; i++)
+		ns_port(w, f, &f->at.ns[i]);
+	qsort(f->at.loc, TOP_WHERE, sizeof(struct where), where_cmp);
+	qsort(f->at.caller, TOP_WHERE, sizeof(struct where), where_cmp);
+	qsort(f->at.dev, TOP_WHERE, sizeof(struct where), where_cmp);
+	devs_of(&f->at);
+	f->k = knowledge_lookup(f->name);
+	/* Where the kernel names no reason, a veth's forwarding function says why. */
+	if (f->at.primary && f->at.dev[0].n && (!f->k || !strcmp(f->name, "NOT_SPECIFIED")) &&
+	    veth_forward(w, f->at.loc[0].addr)) {
+		f->cause = "veth_peer";
+		f->k = knowledge_lookup("cause:veth_peer");
+		f->at.ifindex = (int)f->at.dev[0].addr;
+		snprintf(f->at.devname, sizeof(f->at.devname), "%s", f->at.dev[0].name);
+	}
+	/* A device that is down drops all it is given, whatever reason the kernel names. */
+	dev = f->at.primary && f->at.dev[0].n ? dev_by_index(&w->end.snap, (int)f->at.dev[0].addr)
+					      : NULL;
+	if (dev && !(dev->flags & IFF_UP)) {
+		f->cause = "link_down";
+		f->k = knowledge_lookup("cause:link_down");
+		f->at.ifindex = dev->ifindex;
+		memcpy(f->at.devname, dev->name, sizeof(f->at.devname));
+	}
+}
+
+/*
+ * One finding per reason and protocol, across namespaces: the same
+ * cause in a hundred namespaces is one finding with a table of where.
+ */
+static void findings_from_rows(const struct window *w, struct report *r,
+			       const struct drop_delta *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct drop_key *k = &rows[i].key;
+		__u8 proto = loc_proto(w, k->location);
+		struct finding *f = NULL;
+		char dev[IFNAMSIZ];
+
+		bool by_loc = by_location(w, k->reason);
+
+		for (int j = 0; j < r->nf && !f; j++)
+			if (!r->f[j].counter && r->f[j].reason == k->reason &&
+			    r->f[j].at.proto == proto &&
+			    (!by_loc || r->f[j].at.loc[0].addr == k->location))
+				f = &r->f[j];
+		if (!f) {
+			f = finding_new(r);
+			if (!f) {
+				/* Bounded: the rest is said, not shown. */
+				r->folded += rows[i].count;
+				continue;
+			}
+			f->reason = k->reason;
+			f->at.proto = proto;
+			finding_reason(w, k->reason, f->name, sizeof(f->name));
+		}
+		f->count += rows[i].count;
+		ns_add(&f->at, k->netns, rows[i].count);
+		if (k->netns == w->netns)
+			f->at.primary_n += rows[i].count;
+		where_add(f->at.loc, k->location, NULL, rows[i].count);
+		if (k->caller)
+			where_add(f->at.caller, k->caller, NULL, rows[i].count);
+		if (k->ifindex) {
+			memcpy(dev, k->dev, sizeof(dev));
+			dev[sizeof(dev) - 1] = 0;
+			where_add(f->at.dev, (__u64)k->netns << 32 | k->ifindex, dev,
+				  rows[i].count);
+		}
+	}
+	for (int j = 0; j < r->nf; j++)
+		finding_finish(w, &r->f[j]);
+}
+
+static bool claimed(const struct report *r, const char *name, int ifindex)
+{
+	for (int i = 0; i < r->nclaims; i++)
+		if (!strcmp(r->claims[i].name, name) &&
+		    (!r->claims[i].ifindex || r->claims[i].ifindex == ifindex))
+			return true;
+	return false;
+}
+
+static void claim(struct report *r, const char *name, int ifindex)
+{
+	if (!claimed(r, name, ifindex) &&
+	    r->nclaims < (int)(sizeof(r->claims) / sizeof(r->claims[0])))
+		r->claims[r->nclaims++] = (struct claim){ name, ifindex };
+}
+
+/*
+ * Where counters count the same drops as the tracepoint (their sum: IPv4
+ * and IPv6), say whether they agree. Every finding of the primary
+ * namespace that names the same counters (of the same device, for a
+ * cause on one) adds what it saw there.
+ */
+static bool same_counters(const struct finding *f, const struct finding *g)
+{
+	const struct knowledge *a = f->k, *b = g->k;
+
+	for (int c = 0; c < KNOWLEDGE_COUNTERS; c++)
+		if (!a->counters[c] != !b->counters[c] ||
+		    (a->counters[c] && strcmp(a->counters[c], b->counters[c])))
+			return false;
+	if (a->counters_proto && g->at.proto && g->at.proto != a->counters_proto)
+		return false;
+	return f->at.ifindex == g->at.ifindex;
+}
+
+static void reconcile_one(const struct window *w, struct report *r, struct finding *f)
+{
+	struct reconcile *rc = &f->rec[0];
+	int ifindex = f->cause ? f->at.ifindex : 0;
+	bool read = true,
+	     other = f->k->counters_proto && f->at.proto && f->at.proto != f->k->counters_proto;
+
+	rc->delta = 0;
+	rc->len = 0;
+	for (int c = 0; c < KNOWLEDGE_COUNTERS && f->k->counters[c]; c++) {
+		__u64 v;
+
+		read &= counter_delta_dev(w, f->k->counters[c], ifindex, &v);
+		rc->delta += v;
+		rc->len += snprintf(rc->name + rc->len, sizeof(rc->name) - rc->len, "%s%s",
+				    c ? "+" : "", f->k->counters[c]);
+		if (rc->len >= sizeof(rc->name))
+			rc->len = sizeof(rc->name) - 1;
+		/* TCP drops do not account for the UDP counter's growth. */
+		if (!other)
+			claim(r, f->k->counters[c], ifindex);
+	}
+	for (int c = 0; c < KNOWLEDGE_COUNTERS && f->k->overlaps[c]; c++)
+		claim(r, f->k->overlaps[c], 0);
+	if (other) {
+		/* "no counter for TCP": nothing to agree or differ with. */
+		rc->other_proto = f->at.proto;
+		rc->delta = 0;
+		f->nrec = 1;
+		return;
+	}
+	if (!read)
+		return;
+	rc->seen = 0;
+	for (int j = 0; j < r->nf; j++) {
+		const struct finding *g = &r->f[j];
+
+		if (!g->counter && g->k && g->at.primary && same_counters(f, g))
+			rc->seen += g->at.primary_n;
+	}
+	f->nrec = 1;
+}
+
+static void reconcile(const struct window *w, struct report *r)
+{
+	for (int i = 0; i < r->nf; i++) {
+		struct finding *f = &r->f[i];
+
+		if (f->k && f->at.primary && f->k->counters[0])
+			reconcile_one(w, r, f);
+	}
+}
+
+static void counter_finding(const struct window *w, struct report *r, const char *name, __u64 delta,
+			    const struct dev_stats *dev)
+{
+	struct finding *f;
+
+	if (!delta || claimed(r, name, dev ? dev->ifindex : 0))
+		return;
+	f = finding_new(r);
+	if (!f) {
+		r->folded += delta;
+		return;
+	}
+	f->counter = true;
+	f->count = delta;
+	f->at.netns = w->netns;
+	f->at.primary = true;
+	f->at.primary_n = delta;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->k = knowledge_lookup(name);
+	if (dev) {
+		f->at.ifindex = dev->ifindex;
+		memcpy(f->at.devname, dev->name, sizeof(f->at.devname));
+		/* No drop traced, and the device is down: that is why. */
+		if (!strcmp(name, "dev:tx_dropped") && !(dev->flags & IFF_UP)) {
+			f->cause = "link_down";
+			f->k = knowledge_lookup("cause:link_down");
+		}
+	}
+	/* A counter that others include (ListenOverflows in ListenDrops) stands for them. */
+	if (f->k)
+		for (int c = 0; c < KNOWLEDGE_COUNTERS && f->k->overlaps[c]; c++)
+			claim(r, f->k->overlaps[c], 0);
+}
+
+/* The counters that grew and that no finding above accounts for. */
+static void findings_from_counters(const struct window *w, struct report *r)
+{
+	const struct counter_snapshot *a = &w->start.snap, *b = &w->end.snap;
+	static const enum dev_drop_kind order[] = { DEV_RX_MISSED,    DEV_RX_FIFO,
+						    DEV_RX_OVER,      DEV_RX_OTHERHOST,
+						    DEV_RX_NOHANDLER, DEV_RX_DROPPED,
+						    DEV_TX_DROPPED };
+	char name[64];
+	__u64 v;
+
+	if (!w->have_src)
+		return;
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
+		enum dev_drop_kind k = order[o];
+
+		snprintf(name, sizeof(name), "dev:%s", devstats_kind_name(k));
+		if (a->err_dev || b->err_dev)
+			continue;
+		for (size_t i = 0; i < b->ndev; i++) {
+			const struct dev_stats *p = dev_by_index(a, b->dev[i].ifindex);
+
+			if (p && b->dev[i].have[k])
+				counter_finding(w, r, name, counter_grew64(p->v[k], b->dev[i].v[k]),
+						&b->dev[i]);
+		}
+	}
+	if (window_delta(w, "softnet:dropped", &v))
+		counter_finding(w, r, "softnet:dropped", v, NULL);
+	if (window_delta(w, "softnet:flow_limit", &v))
+		counter_finding(w, r, "softnet:flow_limit", v, NULL);
+	for (size_t i = 0; i < snmp_drop_count; i++)
+		if (window_delta(w, snmp_drop_counters[i].nstat, &v))
+			counter_finding(w, r, snmp_drop_counters[i].nstat, v, NULL);
+}
+
+/*
+ * A counter finding that is the consequence of another finding (a
+ * listener's ListenDrops when its SYN-ACKs had no route: IpOutNoRoutes)
+ * goes into that finding: one cause, one piece of advice.
+ */
+static void merge_consequences(struct report *r)
+{
+	for (int i = 0; i < r->nf; i++) {
+		struct finding *f = &r->f[i];
+
+		for (int c = 0; f->k && c < KNOWLEDGE_COUNTERS && f->k->consequences[c]; c++)
+			for (int j = 0; j < r->nf; j++) {
+				struct finding *g = &r->f[j];
+
+				if (j == i || !g->counter ||
+				    strcmp(g->name, f->k->consequences[c]) ||
+				    g->count > f->at.primary_n || !f->at.primary ||
+				    /* a device's counter: of the finding's device */
+				    (g->at.ifindex && g->at.ifindex != f->at.ifindex))
+					continue;
+				f->merged[f->nmerged++] =
+					(struct merged){ f->k->consequences[c], g->count };
+				free(g->at.ns);
+				memmove(g, g + 1, sizeof(*g) * (size_t)(r->nf - j - 1));
+				r->nf--;
+				if (j < i) {
+					i--;
+					f = &r->f[i];
+				}
+				break;
+			}
+	}
+}
+
+static int finding_cmp(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+void analyse(const struct window *w, const struct drop_delta *rows, int nrows, struct report *r)
+{
+	findings_from_rows(w, r, rows, nrows);
+	reconcile(w, r);
+	findings_from_counters(w, r);
+	merge_consequences(r);
+	qsort(r->f, (size_t)r->nf, sizeof(r->f[0]), finding_cmp);
+}
+
+void report_free(struct report *r)
+{
+	for (int i = 0; i < r->nf; i++) {
+		free(r->f[i].at.ns);
+		r->f[i].at.ns = NULL;
+	}
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * diagnose's analysis: the findings of a window from the kernel's count
+ * rows and the counters' start and end snapshots. No I/O: a unit test
+ * runs it on fixtures (tests/unit/test_diagnose.c).
+ */
+#ifndef DROPSCOPE_DIAGNOSE_ANALYSE_H
+#define DROPSCOPE_DIAGNOSE_ANALYSE_H
+
+#include "diagnose/finding.h"
+#include "trace/drop_table.h"
+
+/*
+ * Fill r (zeroed by the caller) with the window's findings, largest
+ * first: one per drop reason and protocol from rows (across namespaces,
+ * with a table of where), with its counters reconciled, then one per
+ * counter that grew and that no finding accounts for, less those that
+ * are the consequence of another finding (merged into it).
+ */
+void analyse(const struct window *w, const struct drop_delta *rows, int nrows, struct report *r);
+
+/* Free what analyse() allocated in r (not r itself). */
+void report_free(struct report *r);
+
+/*
+ * How much a counter diagnose knows by name grew in the window
+ * (counters/delta.h's counter_delta on its two snapshots). Returns false
+ * when it cannot be read.
+ */
+bool window_delta(const struct window *w, const char *name, __u64 *delta);
+
+#endif /* DROPSCOPE_DIAGNOSE_ANALYSE_H */

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diagnose's collection: counters first (the start must come before any
+ * drop we count), then the shared program with a sample of the dropped
+ * packets, then the end, read after detaching so that every drop of the
+ * window is in the maps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <bpf/libbpf.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "diagnose/collect.h"
+#include "lib/escape.h"
+#include "lib/msg.h"
+#include "lib/netns.h"
+#include "symbols/ksyms.h"
+#include "symbols/reasons.h"
+
+#define DIAG_DIMS      (DIM_NETNS | DIM_DEV | DIM_CALLER)
+#define SAMPLE_RATE    2000 /* events a second: enough for the top ports, cheap */
+#define SAMPLE_SNAPLEN 96   /* Ethernet + IPv6 + a few extension headers + ports */
+#define NETFILTER_FRAMES                                                                           \
+	"?nf_hook_slow,?nf_hook_slow_list,?nft_do_chain,?nft_do_chain_inet,"                       \
+	"?nft_do_chain_ipv4,?nft_do_chain_ipv6,?nft_do_chain_netdev,?nft_do_chain_bridge,"         \
+	"?nft_do_chain_arp"
+
+/* ---- the events sample ----------------------------------------------------- */
+
+static void port_add(struct sample *s, __u32 netns, __u32 reason, __u8 proto, __u16 port)
+{
+	size_t h = ((size_t)netns * 31 + reason) * 131 + proto * 65537u + port;
+
+	for (int i = 0; i < PORT_SLOTS; i++) {
+		struct port_hit *p = &s->ports[(h + i) % PORT_SLOTS];
+
+		if (!p->proto) {
+			*p = (struct port_hit){ .netns = netns,
+						.reason = reason,
+						.port = port,
+						.proto = proto,
+						.n = 1 };
+			return;
+		}
+		if (p->netns == netns && p->reason == reason && p->proto == proto &&
+		    p->port == port) {
+			p->n++;
+			return;
+		}
+	}
+	s->ports_unsampled++;
+}
+
+static void sender_add(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p)
+{
+	__u8 family = p->l3 == PKT_L3_IPV4 ? AF_INET : AF_INET6;
+	size_t alen = family == AF_INET ? 4 : 16, h = (size_t)netns * 31 + reason;
+
+	for (size_t i = 0; i < alen; i++)
+		h = h * 131 + p->src[i];
+	for (int i = 0; i < SENDER_SLOTS; i++) {
+		struct sender_hit *x = &s->senders[(h + i) % SENDER_SLOTS];
+
+		if (!x->family) {
+			*x = (struct sender_hit){
+				.netns = netns, .reason = reason, .family = family, .n = 1
+			};
+			memcpy(x->addr, p->src, alen);
+			memcpy(x->mac, p->src_mac, sizeof(x->mac));
+			return;
+		}
+		if (x->netns == netns && x->reason == reason && x->family == family &&
+		    !memcmp(x->addr, p->src, alen) && !memcmp(x->mac, p->src_mac, sizeof(x->mac))) {
+			x->n++;
+			return;
+		}
+	}
+	/* Full: the rest of the senders are not sampled (the ports say how many drops). */
+}
+
+static void dest_add(struct sample *s, __u32 netns, __u32 reason, __u64 location,
+		     const struct pkt_info *p)
+{
+	__u8 family = p->l3 == PKT_L3_IPV4 ? AF_INET : AF_INET6;
+	size_t alen = family == AF_INET ? 4 : 16,
+	       h = ((size_t)netns * 31 + reason) * 131 + (size_t)location;
+
+	for (size_t i = 0; i < alen; i++)
+		h = h * 131 + p->dst[i];
+	for (int i = 0; i < DEST_SLOTS; i++) {
+		struct dest_hit *x = &s->dests[(h + i) % DEST_SLOTS];
+
+		if (!x->family) {
+			*x = (struct dest_hit){ .netns = netns,
+						.reason = reason,
+						.location = location,
+						.family = family,
+						.len_max = p->origlen,
+						.n = 1 };
+			memcpy(x->addr, p->dst, alen);
+			return;
+		}
+		if (x->netns == netns && x->reason == reason && x->location == location &&
+		    x->family == family && !memcmp(x->addr, p->dst, alen)) {
+			x->n++;
+			if (p->origlen > x->len_max)
+				x->len_max = p->origlen;
+			return;
+		}
+	}
+	/* Full: the rest are not sampled. */
+}
+
+void sample_packet(struct sample *s, __u32 netns, __u32 reason, __u64 location,
+		   const struct pkt_info *p)
+{
+	if ((p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) && p->has_addrs) {
+		sender_add(s, netns, reason, p);
+		dest_add(s, netns, reason, location, p);
+	}
+	if (p->l4 == PKT_L4_UDP || p->l4 == PKT_L4_TCP)
+		port_add(s, netns, reason, p->l4 == PKT_L4_UDP ? IPPROTO_UDP : IPPROTO_TCP,
+			 p->dport);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct drop_event *e = data;
+	struct window *w = ctx;
+	struct pkt_info p;
+
+	if (size < offsetof(struct drop_event, data) ||
+	    e->caplen > size - offsetof(struct drop_event, data))
+		return 0;
+	packet__parse(e->data, e->caplen, e->len, &p);
+	sample_packet(&w->sample, e->netns, e->reason, e->location, &p);
+	return 0;
+}
+
+/* ---- reading the counters ----------------------------------------------- */
+
+void side_read(struct counter_src *src, struct side *s)
+{
+	counters_sample(src, &s->snap);
+	if (src->diag) {
+		s->nudp = sockdiag_read(src->diag, &src->diag_seq, IPPROTO_UDP, ~0u, &s->udp);
+		s->ntcp = sockdiag_read(src->diag, &src->diag_seq, IPPROTO_TCP, 1u << 10, &s->tcp);
+	}
+	s->nft_err = -EOPNOTSUPP;
+	if (src->nft) {
+		s->nnft = nftstats_read_info(src->nft, &src->nft_seq, &s->nft, &s->nft_info);
+		s->nft_err = s->nnft < 0 ? s->nnft : 0;
+	}
+	if (s->nudp < 0)
+		s->nudp = 0;
+	if (s->ntcp < 0)
+		s->ntcp = 0;
+	if (s->nnft < 0)
+		s->nnft = 0;
+}
+
+void side_free(struct side *s)
+{
+	counter_snapshot_free(&s->snap);
+	free(s->udp);
+	free(s->tcp);
+	free(s->nft);
+	free(s->neigh);
+}
+
+/* ---- naming, from the monitor's symbols and reasons ------------------------ */
+
+static const char *name_reason(const void *ctx, __u32 reason)
+{
+	const struct monitor *m = ctx;
+
+	return reasons__name(m->rs, reason);
+}
+
+/* Already escaped (ksyms.h): printed as is. */
+static void name_sym(const void *ctx, __u64 addr, char *buf, size_t len)
+{
+	const struct monitor *m = ctx;
+
+	if (m->ks)
+		ksyms__symname(m->ks, addr, buf, len);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+}
+
+/*
+ * For JSON: the raw name (the JSON writer escapes it), as the summary
+ * writes symbols, so that a name decodes to its own bytes, not to its
+ * text form.
+ */
+static const char *name_sym_raw(const void *ctx, __u64 addr, char *buf, size_t len)
+{
+	const struct monitor *m = ctx;
+	const struct ksym *s = m->ks ? ksyms__find(m->ks, addr) : NULL;
+
+	if (s)
+		return s->name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
+/* ---- the window ------------------------------------------------------------ */
+
+static __u32 own_netns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) ? 0 : (__u32)st.st_ino;
+}
+
+int collect_open(struct collector *c, const struct config *cfg, struct window *w)
+{
+	struct config *mcfg = &c->mcfg;
+	struct loader_opts lopts = {};
+	char err[512];
+	int rc;
+
+	c->cfg = cfg;
+	c->w = w;
+	c->m.sigfd = -1;
+	w->netns_arg = cfg->netns;
+	if (cfg->netns) {
+		rc = netns_resolve(cfg->netns, &w->netns);
+		if (rc) {
+			msg_error("--netns %s: %s", ESC(cfg->netns), strerror(-rc));
+			return 2;
+		}
+	} else {
+		w->netns = own_netns();
+	}
+	/* Without the namespace's counters there is no evidence: refuse, as the exporter does. */
+	rc = counter_src_open_extra(&c->src, cfg->netns, COUNTER_SRC_SOCKETS | COUNTER_SRC_NFT, err,
+				    sizeof(err));
+	if (rc) {
+		msg_error("%s", err);
+		return rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
+	}
+	w->have_src = true;
+	/* The counters first: "start" must come before any drop we count. */
+	side_read(&c->src, &w->start);
+
+	*mcfg = *cfg;
+	mcfg->by = DIAG_DIMS;
+	/*
+	 * The netfilter hook is the function that called into netfilter: look
+	 * past the hook runner and the nftables chain walkers (6.x drops in
+	 * nft_do_chain itself; these exist only where nftables is built in
+	 * or loaded).
+	 */
+	snprintf(c->helpers, sizeof(c->helpers), "%s%s%s", cfg->helpers ?: "",
+		 cfg->helpers ? "," : "", NETFILTER_FRAMES);
+	mcfg->helpers = c->helpers;
+	lopts.events = (struct event_opts){ .enabled = true,
+					    .snaplen = SAMPLE_SNAPLEN,
+					    .rate = SAMPLE_RATE };
+	rc = monitor_start(&c->m, mcfg, &lopts);
+	if (rc)
+		return rc;
+	w->names = (struct names){ .ctx = &c->m,
+				   .reason = monitor_has_reasons(&c->m) ? name_reason : NULL,
+				   .sym = name_sym,
+				   .sym_raw = name_sym_raw };
+	c->rb = ring_buffer__new(loader__events_fd(c->m.loader), on_event, w, NULL);
+	if (!c->rb) {
+		msg_error("ring buffer: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int collect_watch(struct collector *c, double seconds, const struct drop_delta **rows)
+{
+	struct window *w = c->w;
+	double start = mono_now(), end = start + seconds;
+	__u64 st[STAT_MAX];
+	int n;
+
+	while (mono_now() < end) {
+		double until = mono_now() + 0.1;
+
+		if (monitor_wait(&c->m, until < end ? until : end, ring_buffer__epoll_fd(c->rb)))
+			break;
+		ring_buffer__consume(c->rb);
+	}
+	w->seconds = mono_now() - start;
+	/* Detach, then read: every drop of the window is in the maps. */
+	loader__detach(c->m.loader);
+	ring_buffer__consume(c->rb);
+	side_read(&c->src, &w->end);
+
+	n = counts__totals(c->m.counts, rows);
+	if (n < 0) {
+		msg_error("reading the counts: %s", strerror(-n));
+		return -1;
+	}
+	counts__stat_totals(c->m.counts, st);
+	w->overflow = st[STAT_OVERFLOW];
+	w->missed = counts__missed_total(c->m.counts);
+	return n;
+}
+
+void collect_close(struct collector *c)
+{
+	ring_buffer__free(c->rb);
+	monitor_end(&c->m);
+	if (c->w && c->w->have_src)
+		counter_src_close(&c->src);
+	if (c->w) {
+		side_free(&c->w->start);
+		side_free(&c->w->end);
+	}
+}

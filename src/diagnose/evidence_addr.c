@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The address evidence kinds: who sent what was dropped (source address
+ * and MAC) with the route back to each, and where it was going with the
+ * route to each (forwarding with no route), as `ip route get` answers.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "diagnose/evidence_addr.h"
+#include "lib/escape.h"
+
+/* Who sent what was dropped, most first: for drops a sender must fix. */
+void senders_collect(struct ev_ctx *c, struct finding *f)
+{
+	struct ev_senders *e = &f->ev.senders;
+
+	for (int i = 0; i < SENDER_SLOTS; i++) {
+		const struct sender_hit *x = &c->w->sample.senders[i];
+		int j;
+
+		if (!x->family || x->netns != f->at.netns || x->reason != f->reason)
+			continue;
+		if (e->n < EV_MAX) {
+			j = e->n++;
+		} else {
+			j = EV_MAX - 1;
+			if (e->hit[j].n >= x->n)
+				continue;
+		}
+		e->hit[j] = *x;
+		for (; j > 0 && e->hit[j].n > e->hit[j - 1].n; j--) {
+			struct sender_hit t = e->hit[j];
+
+			e->hit[j] = e->hit[j - 1];
+			e->hit[j - 1] = t;
+		}
+	}
+	for (int i = 0; i < e->n; i++)
+		e->route_err[i] = f->k->evidence & EV_ROUTE
+					  ? route_get(c->src->nl, &c->src->seq, e->hit[i].family,
+						      e->hit[i].addr, &e->routes[i])
+					  : 1;
+}
+
+static void mac6_text(const __u8 *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+void senders_text(struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_senders *e = &f->ev.senders;
+
+	for (int j = 0; j < e->n; j++) {
+		const struct sender_hit *x = &e->hit[j];
+		char a[INET6_ADDRSTRLEN], m[18];
+
+		inet_ntop(x->family, x->addr, a, sizeof(a));
+		mac6_text(x->mac, m, sizeof(m));
+		ev_line(p);
+		fprintf(p->out, "from %s (MAC %s): %llu sampled", a, m, (unsigned long long)x->n);
+		if (e->route_err[j] == 0) {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
+
+			fprintf(p->out, "; the route back is %s",
+				route_type_name(e->routes[j].type));
+			if (o)
+				fprintf(p->out, " via dev %s%s", ESC(o->name),
+					f->at.dev[0].n && e->routes[j].oif != (int)f->at.dev[0].addr
+						? " (not where it came in)"
+						: "");
+			if (e->routes[j].gateway[0])
+				fprintf(p->out, " gateway %s", e->routes[j].gateway);
+		} else if (e->route_err[j] < 0) {
+			fprintf(p->out, "; no route back (%s)", strerror(-e->route_err[j]));
+		}
+		fprintf(p->out, "\n");
+	}
+}
+
+void senders_json(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_senders *e = &f->ev.senders;
+
+	if (!e->n)
+		return;
+	json_array_begin(j, "senders");
+	for (int i = 0; i < e->n; i++) {
+		const struct sender_hit *x = &e->hit[i];
+		char a[INET6_ADDRSTRLEN], m[18];
+
+		inet_ntop(x->family, x->addr, a, sizeof(a));
+		mac6_text(x->mac, m, sizeof(m));
+		json_object_begin(j, NULL);
+		json_str(j, "address", a);
+		json_str(j, "mac", m);
+		json_u64(j, "count", x->n);
+		if (e->route_err[i] == 0) {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
+
+			json_object_begin(j, "route_back");
+			json_str(j, "type", route_type_name(e->routes[i].type));
+			json_str(j, "device", o ? o->name : "");
+			json_str(j, "gateway", e->routes[i].gateway);
+			json_object_end(j);
+		} else if (e->route_err[i] < 0) {
+			json_object_begin(j, "route_back");
+			json_str(j, "error", strerror(-e->route_err[i]));
+			json_object_end(j);
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+/* A drop location among the finding's (a reason's drops elsewhere are another finding's). */
+static bool of_finding(const struct finding *f, __u64 location)
+{
+	for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++)
+		if (f->at.loc[i].addr == location)
+			return true;
+	return false;
+}
+
+/* Where what was dropped was going, most first, and the route to each: forwarding drops. */
+void dests_collect(struct ev_ctx *c, struct finding *f)
+{
+	struct ev_dests *e = &f->ev.dests;
+
+	for (int i = 0; i < DEST_SLOTS; i++) {
+		const struct dest_hit *x = &c->w->sample.dests[i];
+		int j;
+
+		if (!x->family || x->netns != f->at.netns || x->reason != f->reason ||
+		    !of_finding(f, x->location))
+			continue;
+		if (e->n < EV_MAX) {
+			j = e->n++;
+		} else {
+			j = EV_MAX - 1;
+			if (e->hit[j].n >= x->n)
+				continue;
+		}
+		e->hit[j] = *x;
+		for (; j > 0 && e->hit[j].n > e->hit[j - 1].n; j--) {
+			struct dest_hit t = e->hit[j];
+
+			e->hit[j] = e->hit[j - 1];
+			e->hit[j - 1] = t;
+		}
+	}
+	for (int i = 0; i < e->n; i++)
+		e->route_err[i] = route_get(c->src->nl, &c->src->seq, e->hit[i].family,
+					    e->hit[i].addr, &e->routes[i]);
+	if (!e->n)
+		note(f, "no sampled packet had an IP destination");
+}
+
+void dests_text(struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_dests *e = &f->ev.dests;
+
+	for (int j = 0; j < e->n; j++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(e->hit[j].family, e->hit[j].addr, a, sizeof(a));
+		ev_line(p);
+		fprintf(p->out, "to %s: %llu sampled, up to %u bytes", a,
+			(unsigned long long)e->hit[j].n, e->hit[j].len_max);
+		if (e->route_err[j] == 0) {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
+
+			fprintf(p->out, "; the route is %s", route_type_name(e->routes[j].type));
+			if (o)
+				fprintf(p->out, " via dev %s", ESC(o->name));
+		} else {
+			fprintf(p->out, "; no route (%s)", strerror(-e->route_err[j]));
+		}
+		fprintf(p->out, "\n");
+	}
+}
+
+void dests_json(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_dests *e = &f->ev.dests;
+
+	if (!e->n)
+		return;
+	json_array_begin(j, "destinations");
+	for (int i = 0; i < e->n; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(e->hit[i].family, e->hit[i].addr, a, sizeof(a));
+		json_object_begin(j, NULL);
+		json_str(j, "address", a);
+		json_u64(j, "count", e->hit[i].n);
+		json_u64(j, "length_max", e->hit[i].len_max);
+		json_object_begin(j, "route");
+		if (e->route_err[i] == 0) {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
+
+			json_str(j, "type", route_type_name(e->routes[i].type));
+			json_str(j, "device", o ? o->name : "");
+		} else {
+			json_str(j, "error", strerror(-e->route_err[i]));
+		}
+		json_object_end(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diagnose's report as text or JSON, to a stream: the frame of each
+ * finding (what, where, why, what to change, whether the counters agree)
+ * around the evidence kinds' own parts (evidence.c).
+ */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "diagnose/evidence.h"
+#include "diagnose/print.h"
+#include "lib/escape.h"
+#include "lib/json.h"
+
+/* ---- what every finding says ------------------------------------------------------- */
+
+void ev_line(struct print_ctx *p)
+{
+	fputs(p->said ? EV_INDENT : "   evidence: ", p->out);
+	p->said = true;
+}
+
+/* What a counter no entry knows counts, from the SNMP list's own words. */
+static const char *counter_why(const struct finding *f)
+{
+	for (size_t i = 0; i < snmp_drop_count; i++)
+		if (!strcmp(snmp_drop_counters[i].nstat, f->name))
+			return snmp_drop_counters[i].why;
+	return NULL;
+}
+
+const char *finding_why(const struct finding *f)
+{
+	if (f->k)
+		return f->k->why;
+	if (f->counter)
+		return counter_why(f)
+			       ?: "a drop counter no entry of dropscope's knowledge explains";
+	return "not in dropscope's knowledge: the kernel's reason name and location are all "
+	       "there is";
+}
+
+/* A knob's direction: its own, else the entry's (the i-th knob read is the i-th listed
+ * unless a {dev} knob was skipped for want of a device: then the entry's). */
+static const char *knob_dir(const struct finding *f, int i)
+{
+	for (int k = 0; k < KNOWLEDGE_KNOBS && f->k->knobs[k]; k++)
+		if (!strcmp(f->k->knobs[k], f->ev.knobs.v[i].name))
+			return f->k->knob_dirs[k] ?: f->k->direction;
+	return f->k->direction;
+}
+
+static const char *proto_name(__u8 p)
+{
+	return p == IPPROTO_UDP ? "udp" : p == IPPROTO_TCP ? "tcp" : NULL;
+}
+
+static const char *proto_upper(__u8 p)
+{
+	return p == IPPROTO_UDP ? "UDP" : p == IPPROTO_TCP ? "TCP" : "this protocol";
+}
+
+/* A knob the running kernel does not have: said, never advised. */
+static bool knob_absent(const struct sysctl_val *v)
+{
+	return v->err == -ENOENT;
+}
+
+static double rate(const struct window *w, __u64 n)
+{
+	return w->seconds > 0 ? n / w->seconds : 0.0;
+}
+
+/* The evidence kinds a finding's knowledge asks for, in the table's order. */
+static bool kind_applies(const struct ev_kind *k, const struct finding *f)
+{
+	return f->k && (!k->flag || (f->k->evidence & k->flag));
+}
+
+/* ---- JSON ------------------------------------------------------------------------- */
+
+static void json_where(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct names *nm = &p->w->names;
+	char buf[160];
+
+	if (f->counter) {
+		if (f->at.devname[0])
+			json_str(j, "device", f->at.devname);
+		json_u64(j, "netns", f->at.netns);
+		return;
+	}
+	json_str(j, "location", nm->sym_raw(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf)));
+	/* The caller only where it is not the location itself (a helper freed it). */
+	if (f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr)
+		json_str(j, "caller", nm->sym_raw(nm->ctx, f->at.caller[0].addr, buf, sizeof(buf)));
+	if (f->at.dev[0].n)
+		json_str(j, "device", f->at.dev[0].name);
+	if (f->at.netns)
+		json_u64(j, "netns", f->at.netns);
+	if (proto_name(f->at.proto))
+		json_str(j, "protocol", proto_name(f->at.proto));
+	/* Every namespace: JSON keeps what the text bounds. */
+	json_array_begin(j, "namespaces");
+	for (int i = 0; i < f->at.nns; i++) {
+		const struct ns_count *c = &f->at.ns[i];
+
+		json_object_begin(j, NULL);
+		json_u64(j, "netns", c->netns);
+		json_u64(j, "count", c->n);
+		json_numf(j, "rate_per_s", "%.1f", rate(p->w, c->n));
+		if (c->proto) {
+			json_str(j, "port_protocol", proto_name(c->proto));
+			json_u64(j, "port", c->port);
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_evidence(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct names *nm = &p->w->names;
+	const struct ev_kind *kinds;
+	size_t nk;
+	char buf[160];
+
+	json_object_begin(j, "evidence");
+	if (!f->counter && f->at.loc[1].n) {
+		json_array_begin(j, "locations");
+		for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++) {
+			json_object_begin(j, NULL);
+			json_str(j, "location",
+				 nm->sym_raw(nm->ctx, f->at.loc[i].addr, buf, sizeof(buf)));
+			json_u64(j, "count", f->at.loc[i].n);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
+	kinds = ev_kinds(&nk);
+	for (size_t i = 0; i < nk; i++)
+		if (kind_applies(&kinds[i], f))
+			kinds[i].json(j, p, f);
+	if (f->ev.nnotes) {
+		json_array_begin(j, "notes");
+		for (int i = 0; i < f->ev.nnotes; i++)
+			json_str(j, NULL, f->ev.notes[i]);
+		json_array_end(j);
+	}
+	json_object_end(j);
+}
+
+static void json_change(struct json *j, const struct finding *f)
+{
+	const struct ev_knobs *e = &f->ev.knobs;
+
+	json_array_begin(j, "change");
+	if (f->k) {
+		json_object_begin(j, NULL);
+		json_str(j, "what", f->k->change);
+		json_str(j, "direction", f->k->direction);
+		json_object_end(j);
+		for (int i = 0; i < e->n; i++) {
+			json_object_begin(j, NULL);
+			json_str(j, "knob", e->v[i].name);
+			json_str(j, "value", e->v[i].err ? NULL : e->v[i].value);
+			if (knob_absent(&e->v[i])) {
+				json_bool(j, "absent", true);
+				json_str(j, "needs", knowledge_knob_config(e->v[i].name));
+				json_object_end(j);
+				continue;
+			}
+			json_str(j, "direction", knob_dir(f, i));
+			if (e->v[i].host)
+				json_bool(j, "host_wide", true);
+			json_object_end(j);
+		}
+	}
+	json_array_end(j);
+}
+
+static void json_reconcile(struct json *j, const struct finding *f)
+{
+	json_array_begin(j, "reconcile");
+	for (int i = 0; i < f->nrec; i++) {
+		const struct reconcile *r = &f->rec[i];
+
+		json_object_begin(j, NULL);
+		json_str(j, "counter", r->name);
+		if (r->other_proto) {
+			char note[96];
+
+			snprintf(note, sizeof(note), "no counter for %s",
+				 proto_upper(r->other_proto));
+			json_null(j, "agrees");
+			json_str(j, "note", note);
+			json_object_end(j);
+			continue;
+		}
+		json_u64(j, "delta", r->delta);
+		json_u64(j, "seen", r->seen);
+		json_bool(j, "agrees", r->delta == r->seen);
+		if (r->delta != r->seen && f->k->counters_note)
+			json_str(j, "note", f->k->counters_note);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_array_begin(j, "consequences");
+	for (int i = 0; i < f->nmerged; i++) {
+		json_object_begin(j, NULL);
+		json_str(j, "counter", f->merged[i].name);
+		json_u64(j, "delta", f->merged[i].delta);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_finding(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	json_object_begin(j, NULL);
+	json_str(j, "source", f->counter ? "counter" : "drops");
+	json_str(j, "name", f->name);
+	json_u64(j, "count", f->count);
+	json_numf(j, "rate_per_s", "%.1f", rate(p->w, f->count));
+	json_where(j, p, f);
+	json_bool(j, "known", f->k);
+	if (f->cause)
+		json_str(j, "cause", f->cause);
+	json_str(j, "why", finding_why(f));
+	json_evidence(j, p, f);
+	json_change(j, f);
+	json_reconcile(j, f);
+	if (f->k)
+		json_str(j, "kernel_source", f->k->source);
+	json_object_end(j);
+}
+
+void print_json(FILE *out, const struct window *w, const struct report *r)
+{
+	struct print_ctx p = { .out = out, .w = w };
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_numf(&j, "duration_s", "%.1f", w->seconds);
+	json_str(&j, "netns", w->netns_arg);
+	json_u64(&j, "netns_inode", w->netns);
+	json_array_begin(&j, "findings");
+	for (int i = 0; i < r->nf; i++)
+		json_finding(&j, &p, &r->f[i]);
+	json_array_end(&j);
+	if (!r->nf)
+		json_str(&j, "verdict", "no drops seen");
+	if (r->folded)
+		json_u64(&j, "not_shown", r->folded);
+	/* Never silent: drops counted without their key, runs the kernel skipped. */
+	json_u64(&j, "unattributed", w->overflow);
+	json_u64(&j, "missed", w->missed);
+	if (w->sample.ports_unsampled)
+		json_u64(&j, "ports_unsampled", w->sample.ports_unsampled);
+	json_object_end(&j);
+	json_newline(&j);
+}
+
+/* ---- text ------------------------------------------------------------------------- */
+
+static void text_where(const struct print_ctx *p, const struct finding *f)
+{
+	const struct names *nm = &p->w->names;
+	char buf[160];
+
+	if (!f->counter) {
+		/* As the summary says it: "at CALLER via LOCATION". */
+		bool via = f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr;
+
+		nm->sym(nm->ctx, via ? f->at.caller[0].addr : f->at.loc[0].addr, buf, sizeof(buf));
+		fprintf(p->out, " at %s", buf);
+		if (via) {
+			nm->sym(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf));
+			fprintf(p->out, " via %s", buf);
+		}
+		if (f->at.dev[0].n)
+			fprintf(p->out, ", dev %s", ESC(f->at.dev[0].name));
+	} else if (f->at.devname[0]) {
+		fprintf(p->out, ", dev %s", ESC(f->at.devname));
+	}
+	if (f->at.netns)
+		fprintf(p->out, ", netns %u", f->at.netns);
+}
+
+/* Where, when more than one namespace: the largest, then the rest summed (a screen). */
+static void text_namespaces(const struct print_ctx *p, const struct finding *f)
+{
+	__u64 rest = 0;
+
+	if (f->at.nns < 2)
+		return;
+	fprintf(p->out, "   where:    %d namespaces\n", f->at.nns);
+	for (int i = 0; i < f->at.nns; i++) {
+		const struct ns_count *c = &f->at.ns[i];
+
+		if (i >= TOP_NS) {
+			rest += c->n;
+			continue;
+		}
+		fprintf(p->out, "%snetns %u: %llu (%.1f/s)", EV_INDENT, c->netns,
+			(unsigned long long)c->n, rate(p->w, c->n));
+		if (c->proto)
+			fprintf(p->out, ", most to %s port %u", proto_name(c->proto), c->port);
+		fprintf(p->out, "\n");
+	}
+	if (f->at.nns > TOP_NS)
+		fprintf(p->out, "%sand %d more namespaces: %llu drops\n", EV_INDENT,
+			f->at.nns - TOP_NS, (unsigned long long)rest);
+}
+
+/* The knobs, each with its value now and which way to turn it. */
+static void text_change(FILE *out, const struct finding *f)
+{
+	if (f->k)
+		fprintf(out, "   change:   %s\n", f->k->change);
+	else if (f->counter)
+		/* No skb was traced: there is no path for --stacks to show. */
+		fprintf(out, "   change:   not known (only the counter saw these drops)\n");
+	else
+		fprintf(out,
+			"   change:   not known; `dropscope --by location,caller --stacks` shows "
+			"the path\n");
+	for (int j = 0; j < f->ev.knobs.n; j++) {
+		const struct sysctl_val *v = &f->ev.knobs.v[j];
+
+		if (knob_absent(v)) {
+			const char *cfg = knowledge_knob_config(v->name);
+
+			fprintf(out, "%s%s: not on this kernel%s%s%s\n", EV_INDENT, ESC(v->name),
+				cfg ? " (it needs " : "", cfg ?: "", cfg ? ")" : "");
+			continue;
+		}
+		if (v->err)
+			fprintf(out, "%s%s %s: not readable (%s)\n", EV_INDENT, knob_dir(f, j),
+				ESC(v->name), strerror(-v->err));
+		else
+			fprintf(out, "%s%s %s (now %s%s)\n", EV_INDENT, knob_dir(f, j),
+				ESC(v->name), ESC(v->value), v->host ? ", host-wide" : "");
+	}
+}
+
+static void text_reconcile(FILE *out, const struct finding *f)
+{
+	for (int j = 0; j < f->nrec; j++) {
+		const struct reconcile *r = &f->rec[j];
+
+		if (r->other_proto)
+			fprintf(out, "   counters: no counter for %s (%s count %s only)\n",
+				proto_upper(r->other_proto), r->name,
+				proto_upper(f->k->counters_proto));
+		else if (r->delta == r->seen)
+			fprintf(out, "   agrees:   %s grew by %llu, as the tracepoint counted\n",
+				r->name, (unsigned long long)r->delta);
+		else
+			fprintf(out,
+				"   DIFFERS:  %s grew by %llu, the tracepoint counted %llu%s%s\n",
+				r->name, (unsigned long long)r->delta, (unsigned long long)r->seen,
+				f->k->counters_note ? ": " : "", f->k->counters_note ?: "");
+	}
+}
+
+static void text_finding(struct print_ctx *p, const struct finding *f, int i)
+{
+	const struct ev_kind *kinds;
+	size_t nk;
+
+	fprintf(p->out, "\n%d. %llu packets dropped (%.1f/s): %s", i + 1,
+		(unsigned long long)f->count, rate(p->w, f->count), ESC(f->name));
+	text_where(p, f);
+	fprintf(p->out, "\n");
+	text_namespaces(p, f);
+	fprintf(p->out, "   why:      %s\n", finding_why(f));
+	p->said = false;
+	kinds = ev_kinds(&nk);
+	for (size_t k = 0; k < nk; k++)
+		if (kinds[k].text && kind_applies(&kinds[k], f))
+			kinds[k].text(p, f);
+	for (int j = 0; j < f->ev.nnotes; j++) {
+		ev_line(p);
+		fprintf(p->out, "(%s)\n", ESC(f->ev.notes[j]));
+	}
+	text_change(p->out, f);
+	text_reconcile(p->out, f);
+	for (int j = 0; j < f->nmerged; j++)
+		fprintf(p->out, "   also:     %s grew by %llu, a consequence of these drops\n",
+			f->merged[j].name, (unsigned long long)f->merged[j].delta);
+	if (f->k)
+		fprintf(p->out, "   source:   %s\n", f->k->source);
+}
+
+void print_text(FILE *out, const struct window *w, const struct report *r)
+{
+	struct print_ctx p = { .out = out, .w = w };
+
+	fprintf(out, "dropscope diagnose: %.1f s, netns %s", w->seconds,
+		w->netns_arg ? ESC(w->netns_arg) : "(all; counters of our own)");
+	if (!r->nf)
+		fprintf(out, ": no drops seen\n");
+	else
+		fprintf(out, ": %d finding%s\n", r->nf, r->nf == 1 ? "" : "s");
+	for (int i = 0; i < r->nf; i++)
+		text_finding(&p, &r->f[i], i);
+	if (r->folded)
+		fprintf(out, "\n(%llu more drops in findings beyond the first %d)\n",
+			(unsigned long long)r->folded, MAX_FINDINGS);
+	if (w->overflow)
+		fprintf(out,
+			"\n%llu drops not attributed (the in-kernel table was full: --max-keys)\n",
+			(unsigned long long)w->overflow);
+	if (w->missed)
+		fprintf(out,
+			"\n%llu program runs skipped by the kernel (nested): their drops are not "
+			"counted\n",
+			(unsigned long long)w->missed);
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+
+#include "lib/caps.h"
+
+bool caps_effective(cap_value_t cap)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return false;
+	if (cap_get_flag(caps, cap, CAP_EFFECTIVE, &v))
+		v = CAP_CLEAR;
+	cap_free(caps);
+	return v == CAP_SET;
+}
+
+int caps_set_effective(cap_value_t cap, bool on)
+{
+	cap_t caps = cap_get_proc();
+	int rc = 0;
+
+	if (!caps)
+		return -errno;
+	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &cap, on ? CAP_SET : CAP_CLEAR) ||
+	    cap_set_proc(caps))
+		rc = -errno;
+	cap_free(caps);
+	return rc;
+}

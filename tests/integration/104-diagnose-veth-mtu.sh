@@ -1,0 +1,61 @@
+#!/bin/bash
+# diagnose-node: a cause behind NOT_SPECIFIED. A veth pair whose receiving
+# end (in B) has MTU 1400 while the sender's (in A) has 1500; A sends 20
+# UDP datagrams of 1472 bytes (1500-byte packets) to B. The veth drops
+# each frame at __dev_forward_skb2 (no reason: NOT_SPECIFIED), and the
+# same frames grow A's tx_dropped, IpOutDiscards and UdpSndbufErrors. In
+# A the report must have one finding for them, with the veth cause, the
+# device (its MTU as ip link says), the destination with frames longer
+# than B's MTU, and the three counters as its consequences (their deltas
+# as ip -s link and nstat say), not as findings of their own.
+. "$(dirname "$0")/diagnose_lib.sh"
+require nstat jq
+UDPSEND=$(tool udpsend) || exit 1
+
+N=20
+ns_add NA a
+ns_add NB b
+veth_add "$NA" dsva0 "$NB" dsvb0
+ip -n "$NA" addr add 10.204.1.1/24 dev dsva0 || die "addr A"
+ip -n "$NB" addr add 10.204.1.2/24 dev dsvb0 || die "addr B"
+ip -n "$NB" link set dsvb0 mtu 1400 || die "mtu B"
+nsx "$NA" ip neigh replace 10.204.1.2 lladdr "$(mac_of "$NB" dsvb0)" dev dsva0 || die "neigh A"
+mtu()
+{
+	ip -n "$1" -j link show "$2" | jq -r '.[0].mtu'
+}
+txd()
+{
+	ip -n "$NA" -j -s link show dsva0 | jq -r '.[0].stats64.tx.dropped'
+}
+t0=$(txd)
+snmp_all "$NA" "$T/snmp0"
+dg_start main "$NA" || finish
+nsx "$NA" "$UDPSEND" -n $N -l 1472 10.204.1.2 7020 >/dev/null || fail "udpsend"
+dg_in_window main
+dg_end main "$NA" || finish
+snmp_all "$NA" "$T/snmp1"
+tx=$(($(txd) - t0))
+od=$(snmp_delta "$T/snmp0" "$T/snmp1" IpOutDiscards)
+sb=$(snmp_delta "$T/snmp0" "$T/snmp1" UdpSndbufErrors)
+check_eq "ip -s link: dsva0 tx_dropped delta = datagrams" $N "$tx"
+check_eq "ip link: B's MTU" 1400 "$(mtu "$NB" dsvb0)"
+
+dg_one "veth cause" "$(dg_select main '.cause == "veth_peer"')"
+check_eq "count = tx_dropped delta" "$tx" "$(fv '.count')"
+check_true "location __dev_forward_skb* or veth_xmit ($(fv '.location'))" \
+	test "$(fv '.location | test("^(__dev_forward_skb|veth_)")')" = true
+check_eq "device" dsva0 "$(fv '.device')"
+check_eq "evidence: the device's MTU = ip link" "$(mtu "$NA" dsva0)" "$(fv '.evidence.device.mtu')"
+D=$(fv -c '[.evidence.destinations[]? | select(.address == "10.204.1.2")]')
+check_eq "evidence: destination 10.204.1.2, all sampled" "$N" "$(jq -r '.[0].count' <<<"$D")"
+check_true "evidence: frames longer than B's MTU ($(jq -r '.[0].length_max' <<<"$D"))" \
+	test "$(jq -r '.[0].length_max // 0' <<<"$D")" -gt "$(mtu "$NB" dsvb0)"
+for c in "dev:tx_dropped $tx" "IpOutDiscards $od" "UdpSndbufErrors $sb"; do
+	set -- $c
+	check_eq "consequence $1 = its delta" "$2" \
+		"$(fv --arg n "$1" '[.consequences[] | select(.counter == $n) | .delta][0]')"
+	check_eq "no finding $1" 0 "$(dg_select main ".name == \"$1\"" | jq length)"
+done
+dg_check_total report "$tx"
+finish

@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for diagnose's analysis (src/diagnose/analyse.c) and its
+ * printers (print.c): fixture windows (count rows, counter snapshots at
+ * the start and the end, a sample of dropped packets) in, findings out.
+ * No kernel, no BPF: the analysis does no I/O.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "diagnose/analyse.h"
+#include "diagnose/collect.h"
+#include "diagnose/evidence_nft.h"
+#include "diagnose/print.h"
+#include "counters/snmp.h"
+
+#define NS_MAIN	 4026531840u
+#define NS_OTHER 4026532000u
+
+/* Kernel addresses of the fixture's functions. */
+enum {
+	A_UDP4 = 0x1000,    /* __udp4_lib_rcv */
+	A_TCP4 = 0x2000,    /* tcp_v4_rcv */
+	A_IPRCV = 0x3000,   /* ip_rcv_finish */
+	A_FWD = 0x4000,	    /* ip_forward */
+	A_VETH = 0x5000,    /* veth_xmit */
+	A_DEVFWD = 0x6000,  /* __dev_forward_skb2 */
+	A_XMIT = 0x7000,    /* __dev_queue_xmit */
+	A_NFT = 0x8000,	    /* nft_do_chain */
+	A_LOCALIN = 0x9000, /* ip_local_deliver */
+};
+
+static const struct {
+	__u64 addr;
+	const char *name;
+} syms[] = {
+	{ A_UDP4, "__udp4_lib_rcv" },	   { A_TCP4, "tcp_v4_rcv" },
+	{ A_IPRCV, "ip_rcv_finish" },	   { A_FWD, "ip_forward" },
+	{ A_VETH, "veth_xmit" },	   { A_DEVFWD, "__dev_forward_skb2" },
+	{ A_XMIT, "__dev_queue_xmit" },	   { A_NFT, "nft_do_chain" },
+	{ A_LOCALIN, "ip_local_deliver" },
+};
+
+/* The fixture kernel's reasons. */
+enum {
+	R_NOT_SPECIFIED = 2,
+	R_NO_SOCKET = 3,
+	R_IP_INNOROUTES = 16,
+	R_TCP_CSUM = 9,
+	R_QDISC_DROP = 40,
+	R_NETFILTER_DROP = 7
+};
+
+static const char *fx_reason(const void *ctx, __u32 r)
+{
+	(void)ctx;
+	switch (r) {
+	case R_NOT_SPECIFIED:
+		return "NOT_SPECIFIED";
+	case R_NO_SOCKET:
+		return "NO_SOCKET";
+	case R_IP_INNOROUTES:
+		return "IP_INNOROUTES";
+	case R_TCP_CSUM:
+		return "TCP_CSUM";
+	case R_QDISC_DROP:
+		return "QDISC_DROP";
+	case R_NETFILTER_DROP:
+		return "NETFILTER_DROP";
+	}
+	return NULL;
+}
+
+static const char *fx_sym_raw(const void *ctx, __u64 addr, char *buf, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (syms[i].addr == addr)
+			return syms[i].name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
+static void fx_sym(const void *ctx, __u64 addr, char *buf, size_t len)
+{
+	const char *s = fx_sym_raw(ctx, addr, buf, len);
+
+	if (s != buf)
+		snprintf(buf, len, "%s", s);
+}
+
+/* A window of 5 s in NS_MAIN whose counters all read, and all zero. */
+static struct window *fx_window(void)
+{
+	struct window *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	w->netns = NS_MAIN;
+	w->netns_arg = "/run/netns/fixture";
+	w->seconds = 5;
+	w->have_src = true;
+	w->names = (struct names){ .reason = fx_reason, .sym = fx_sym, .sym_raw = fx_sym_raw };
+	w->start.snap.snmp = calloc(snmp_drop_count, sizeof(struct snmp_value));
+	w->end.snap.snmp = calloc(snmp_drop_count, sizeof(struct snmp_value));
+	assert_non_null(w->start.snap.snmp);
+	assert_non_null(w->end.snap.snmp);
+	for (size_t i = 0; i < snmp_drop_count; i++)
+		w->start.snap.snmp[i].present = w->end.snap.snmp[i].present = true;
+	return w;
+}
+
+static void fx_free(struct window *w)
+{
+	free(w->start.snap.snmp);
+	free(w->end.snap.snmp);
+	free(w->start.snap.dev);
+	free(w->end.snap.dev);
+	free(w);
+}
+
+/* A counter's growth in the window: start 1000, end 1000 + by. */
+static void fx_grew(struct window *w, const char *nstat, __u64 by)
+{
+	for (size_t i = 0; i < snmp_drop_count; i++)
+		if (!strcmp(snmp_drop_counters[i].nstat, nstat)) {
+			w->start.snap.snmp[i].value = 1000;
+			w->end.snap.snmp[i].value = 1000 + by;
+			return;
+		}
+	fail_msg("no counter %s", nstat);
+}
+
+static struct drop_delta row(__u32 netns, __u32 reason, __u64 loc, __u64 caller, __u64 n)
+{
+	struct drop_delta d = { .count = n };
+
+	d.key.netns = netns;
+	d.key.reason = reason;
+	d.key.location = loc;
+	d.key.caller = caller;
+	return d;
+}
+
+/* Device ifindex (name) at the start and the end, its tx_dropped grown by tx; up or not. */
+static void fx_dev(struct window *w, int ifindex, const char *name, bool up, __u64 tx)
+{
+	struct counter_snapshot *s[] = { &w->start.snap, &w->end.snap };
+
+	for (int i = 0; i < 2; i++) {
+		struct dev_stats *d;
+
+		s[i]->dev = realloc(s[i]->dev, sizeof(*d) * (s[i]->ndev + 1));
+		assert_non_null(s[i]->dev);
+		d = &s[i]->dev[s[i]->ndev++];
+		memset(d, 0, sizeof(*d));
+		d->ifindex = ifindex;
+		snprintf(d->name, sizeof(d->name), "%s", name);
+		d->flags = up ? IFF_UP : 0;
+		for (int k = 0; k < DEV_DROP_KINDS; k++)
+			d->have[k] = true;
+		d->v[DEV_TX_DROPPED] = i ? 50 + tx : 50;
+	}
+}
+
+static struct report *run(const struct window *w, const struct drop_delta *rows, int n)
+{
+	struct report *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	analyse(w, rows, n, r);
+	return r;
+}
+
+static void done(struct report *r, struct window *w)
+{
+	report_free(r);
+	free(r);
+	fx_free(w);
+}
+
+/* The report as text (text) or JSON, in a string to free(). */
+static char *printed(const struct window *w, const struct report *r, bool text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	if (text)
+		print_text(out, w, r);
+	else
+		print_json(out, w, r);
+	fclose(out);
+	return buf;
+}
+
+static const struct finding *find(const struct report *r, const char *name)
+{
+	for (int i = 0; i < r->nf; i++)
+		if (!strcmp(r->f[i].name, name))
+			return &r->f[i];
+	return NULL;
+}
+
+/* UDP to a closed port: one finding, its counters agree, no counter finding of its own. */
+static void test_udp_noport_agrees(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 7) };
+	struct report *r;
+	const struct finding *f;
+	(void)state;
+
+	fx_grew(w, "UdpNoPorts", 7);
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 1);
+	f = find(r, "NO_SOCKET");
+	assert_non_null(f);
+	assert_false(f->counter);
+	assert_int_equal(f->count, 7);
+	assert_non_null(f->k);
+	assert_int_equal(f->at.loc[0].addr, A_UDP4);
+	assert_int_equal(f->nrec, 1);
+	assert_string_equal(f->rec[0].name, "UdpNoPorts+Udp6NoPorts");
+	assert_int_equal(f->rec[0].delta, 7);
+	assert_int_equal(f->rec[0].seen, 7);
+	done(r, w);
+}
+
+/* A counter no tracepoint sees: its own finding; the counter that includes it is not. */
+static void test_listen_overflow_counter(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	const struct finding *f;
+	(void)state;
+
+	fx_grew(w, "TcpExtListenOverflows", 6);
+	fx_grew(w, "TcpExtListenDrops", 6);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 1);
+	f = find(r, "TcpExtListenOverflows");
+	assert_non_null(f);
+	assert_true(f->counter);
+	assert_int_equal(f->count, 6);
+	assert_int_equal(f->at.netns, NS_MAIN);
+	done(r, w);
+}
+
+/* Largest first; an unknown reason is named by its number. */
+static void test_sorted_and_unknown(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_MAIN, R_TCP_CSUM, A_TCP4, 0, 2),
+		row(NS_MAIN, 77, A_IPRCV, 0, 9),
+	};
+	struct report *r;
+	(void)state;
+
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 2);
+	assert_string_equal(r->f[0].name, "reason_77");
+	assert_null(r->f[0].k);
+	assert_int_equal(r->f[0].count, 9);
+	assert_string_equal(r->f[1].name, "TCP_CSUM");
+	done(r, w);
+}
+
+/* The printers write to any stream: JSON with the findings, text with the verdict. */
+static void test_print_to_stream(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 4) };
+	struct report *r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	(void)state;
+
+	fx_grew(w, "UdpNoPorts", 4);
+	r = run(w, rows, 1);
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	print_json(out, w, r);
+	fclose(out);
+	assert_non_null(strstr(buf,
+			       "\"findings\":[{\"source\":\"drops\",\"name\":\"NO_SOCKET\","
+			       "\"count\":4,\"rate_per_s\":0.8,\"location\":\"__udp4_lib_rcv\""));
+	assert_non_null(strstr(buf, "\"reconcile\":[{\"counter\":\"UdpNoPorts+Udp6NoPorts\","
+				    "\"delta\":4,\"seen\":4,\"agrees\":true}]"));
+	assert_true(buf[len - 1] == '\n' && buf[len - 2] == '}');
+	free(buf);
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	print_text(out, w, r);
+	fclose(out);
+	assert_non_null(strstr(buf, "1 finding\n"));
+	assert_non_null(strstr(buf, "4 packets dropped (0.8/s): NO_SOCKET at __udp4_lib_rcv"));
+	assert_non_null(strstr(buf, "agrees:   UdpNoPorts+Udp6NoPorts grew by 4"));
+	free(buf);
+	done(r, w);
+}
+
+/*
+ * The same cause in 40 namespaces is one finding: every namespace in the
+ * table (JSON), the text bounded to TOP_NS of them and the rest summed.
+ */
+static void test_group_across_namespaces(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[40];
+	struct report *r;
+	const struct finding *f;
+	__u64 total = 0, rest = 0;
+	char *txt, *json, line[96];
+	(void)state;
+
+	for (int i = 0; i < 40; i++) {
+		rows[i] = row(NS_OTHER + i, R_NO_SOCKET, A_UDP4, 0, (__u64)i + 1);
+		total += i + 1;
+		if (i < 40 - TOP_NS)
+			rest += i + 1;
+	}
+	r = run(w, rows, 40);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	assert_int_equal(f->count, total);
+	assert_int_equal(f->at.nns, 40);
+	assert_false(f->at.primary);
+	/* Most first: the largest namespace is the finding's. */
+	assert_int_equal(f->at.ns[0].netns, NS_OTHER + 39);
+	assert_int_equal(f->at.ns[0].n, 40);
+	assert_int_equal(f->at.netns, NS_OTHER + 39);
+	assert_int_equal(f->nrec, 0); /* counters are read in the watched namespace only */
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "   where:    40 namespaces\n"));
+	snprintf(line, sizeof(line), "and %d more namespaces: %llu drops\n", 40 - TOP_NS,
+		 (unsigned long long)rest);
+	assert_non_null(strstr(txt, line));
+	snprintf(line, sizeof(line), "netns %u: 40 (8.0/s)", NS_OTHER + 39);
+	assert_non_null(strstr(txt, line));
+	snprintf(line, sizeof(line), "netns %u:", NS_OTHER + 39 - TOP_NS);
+	assert_null(strstr(txt, line)); /* beyond the top: summed, not listed */
+	json = printed(w, r, false);
+	for (int i = 0; i < 40; i++) {
+		snprintf(line, sizeof(line), "{\"netns\":%u,\"count\":%d,", NS_OTHER + i, i + 1);
+		assert_non_null(strstr(json, line));
+	}
+	free(txt);
+	free(json);
+	done(r, w);
+}
+
+/* The watched namespace among others: evidence and counters are its own share's. */
+static void test_group_with_primary(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_OTHER, R_NO_SOCKET, A_UDP4, 0, 10),
+		row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 3),
+	};
+	struct report *r;
+	(void)state;
+
+	fx_grew(w, "UdpNoPorts", 3);
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 1);
+	assert_int_equal(r->f[0].count, 13);
+	assert_true(r->f[0].at.primary);
+	assert_int_equal(r->f[0].at.netns, NS_MAIN);
+	assert_int_equal(r->f[0].rec[0].delta, 3);
+	assert_int_equal(r->f[0].rec[0].seen, 3);
+	done(r, w);
+}
+
+/*
+ * A TCP SYN to a closed port and UDP to a closed port: two findings, each
+ * at its own location; UDP agrees with UdpNoPorts, TCP has no counter
+ * (never DIFFERS).
+ */
+static void test_reconcile_per_protocol(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_MAIN, R_NO_SOCKET, A_TCP4, 0, 3),
+		row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 2),
+	};
+	struct report *r;
+	const struct finding *tcp = NULL, *udp = NULL;
+	char *txt, *json;
+	(void)state;
+
+	fx_grew(w, "UdpNoPorts", 2);
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 2);
+	for (int i = 0; i < r->nf; i++) {
+		if (r->f[i].at.proto == IPPROTO_TCP)
+			tcp = &r->f[i];
+		if (r->f[i].at.proto == IPPROTO_UDP)
+			udp = &r->f[i];
+	}
+	assert_non_null(tcp);
+	assert_non_null(udp);
+	assert_int_equal(tcp->count, 3);
+	assert_int_equal(tcp->at.loc[0].addr, A_TCP4);
+	assert_int_equal(tcp->at.loc[1].n, 0);
+	assert_int_equal(tcp->rec[0].other_proto, IPPROTO_TCP);
+	assert_int_equal(udp->at.loc[0].addr, A_UDP4);
+	assert_int_equal(udp->rec[0].other_proto, 0);
+	assert_int_equal(udp->rec[0].delta, 2);
+	assert_int_equal(udp->rec[0].seen, 2);
+	txt = printed(w, r, true);
+	assert_null(strstr(txt, "DIFFERS"));
+	assert_non_null(strstr(txt, "3 packets dropped (0.6/s): NO_SOCKET at tcp_v4_rcv"));
+	assert_non_null(strstr(txt, "counters: no counter for TCP (UdpNoPorts+Udp6NoPorts count "
+				    "UDP only)"));
+	assert_non_null(strstr(txt, "agrees:   UdpNoPorts+Udp6NoPorts grew by 2"));
+	json = printed(w, r, false);
+	assert_non_null(strstr(json, "\"agrees\":null,\"note\":\"no counter for TCP\""));
+	assert_null(strstr(json, "\"agrees\":false"));
+	free(txt);
+	free(json);
+	done(r, w);
+}
+
+/* A device that is down: the drops' cause, reconciled with its own tx_dropped. */
+static void test_link_down(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_QDISC_DROP, A_XMIT, 0, 7) };
+	struct report *r;
+	const struct finding *f;
+	char *txt;
+	(void)state;
+
+	rows[0].key.ifindex = 1;
+	memcpy(rows[0].key.dev, "lo", 3);
+	fx_dev(w, 1, "lo", false, 7);
+	fx_dev(w, 2, "eth0", true, 4); /* another device's own drops stay a finding */
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 2);
+	f = find(r, "QDISC_DROP");
+	assert_non_null(f);
+	assert_string_equal(f->cause, "link_down");
+	assert_string_equal(f->k->name, "cause:link_down");
+	assert_int_equal(f->nrec, 1);
+	assert_string_equal(f->rec[0].name, "dev:tx_dropped");
+	assert_int_equal(f->rec[0].delta, 7);
+	assert_int_equal(f->rec[0].seen, 7);
+	f = find(r, "dev:tx_dropped");
+	assert_non_null(f);
+	assert_string_equal(f->at.devname, "eth0");
+	assert_null(f->cause);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "why:      the device is down"));
+	assert_null(strstr(txt, "raise"));
+	free(txt);
+	done(r, w);
+}
+
+/* Only the counter saw it, on a device that is down: the same cause, no --stacks advice. */
+static void test_link_down_counter_only(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	char *txt;
+	(void)state;
+
+	fx_dev(w, 1, "lo", false, 5);
+	fx_grew(w, "UdpLiteNoPorts", 2); /* a counter no entry knows */
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 2);
+	assert_string_equal(r->f[0].name, "dev:tx_dropped");
+	assert_string_equal(r->f[0].cause, "link_down");
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "the device is down"));
+	if (!strstr(txt, "not known (only the counter saw these drops)"))
+		print_message("%s", txt);
+	assert_non_null(strstr(txt, "not known (only the counter saw these drops)"));
+	assert_null(strstr(txt, "--stacks"));
+	free(txt);
+	done(r, w);
+}
+
+/*
+ * SYN-ACKs with no route back: IpOutNoRoutes, and ListenDrops as its
+ * consequence in the same finding; no listener advice (somaxconn).
+ */
+static void test_no_route_back_merged(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	const struct finding *f;
+	char *txt;
+	(void)state;
+
+	fx_grew(w, "IpOutNoRoutes", 5);
+	fx_grew(w, "TcpExtListenDrops", 5);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	assert_string_equal(f->name, "IpOutNoRoutes");
+	assert_int_equal(f->count, 5);
+	assert_int_equal(f->nmerged, 1);
+	assert_string_equal(f->merged[0].name, "TcpExtListenDrops");
+	assert_int_equal(f->merged[0].delta, 5);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "also:     TcpExtListenDrops grew by 5, a consequence"));
+	assert_null(strstr(txt, "somaxconn"));
+	free(txt);
+	done(r, w);
+}
+
+/* ListenDrops that grew more than the no-route drops explain stay a finding. */
+static void test_consequence_larger_stays(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	(void)state;
+
+	fx_grew(w, "IpOutNoRoutes", 2);
+	fx_grew(w, "TcpExtListenDrops", 9);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 2);
+	assert_int_equal(r->f[0].nmerged + r->f[1].nmerged, 0);
+	done(r, w);
+}
+
+/* A knob this kernel lacks is said as such, with its build option, and never advised. */
+static void test_absent_knob(void **state)
+{
+	struct window *w = fx_window();
+	struct report *r;
+	struct finding *f;
+	char *txt, *json;
+	(void)state;
+
+	fx_grew(w, "IpOutNoRoutes", 1);
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	f->k = knowledge_lookup("softnet:dropped");
+	assert_non_null(f->k);
+	f->ev.knobs.n = 2;
+	f->ev.knobs.v[0] =
+		(struct sysctl_val){ .name = "net.core.netdev_max_backlog", .value = "1000" };
+	f->ev.knobs.v[1] =
+		(struct sysctl_val){ .name = "net.core.flow_limit_table_len", .err = -ENOENT };
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "raise net.core.netdev_max_backlog (now 1000)"));
+	assert_non_null(strstr(txt, "net.core.flow_limit_table_len: not on this kernel (it needs "
+				    "CONFIG_NET_FLOW_LIMIT)"));
+	assert_null(strstr(txt, "raise net.core.flow_limit_table_len"));
+	json = printed(w, r, false);
+	assert_non_null(strstr(json, "{\"knob\":\"net.core.flow_limit_table_len\",\"value\":null,"
+				     "\"absent\":true,\"needs\":\"CONFIG_NET_FLOW_LIMIT\"}"));
+	free(txt);
+	free(json);
+	done(r, w);
+}
+
+/* The sample keeps each dropped packet's destination (forwarding: which had no route). */
+static void test_sample_destinations(void **state)
+{
+	struct window *w = fx_window();
+	struct pkt_info p = {
+		.l3 = PKT_L3_IPV4, .l4 = PKT_L4_UDP, .has_addrs = true, .dport = 7014
+	};
+	const __u8 dst[4] = { 10, 203, 9, 9 }, src[4] = { 10, 203, 1, 2 };
+	int dests = 0, ports = 0;
+	(void)state;
+
+	memcpy(p.dst, dst, 4);
+	memcpy(p.src, src, 4);
+	for (int i = 0; i < 3; i++)
+		sample_packet(&w->sample, NS_MAIN, R_IP_INNOROUTES, A_FWD, &p);
+	for (int i = 0; i < DEST_SLOTS; i++)
+		if (w->sample.dests[i].family) {
+			dests++;
+			assert_int_equal(w->sample.dests[i].family, AF_INET);
+			assert_memory_equal(w->sample.dests[i].addr, dst, 4);
+			assert_int_equal(w->sample.dests[i].n, 3);
+			assert_int_equal(w->sample.dests[i].reason, R_IP_INNOROUTES);
+		}
+	for (int i = 0; i < PORT_SLOTS; i++)
+		if (w->sample.ports[i].proto) {
+			ports++;
+			assert_int_equal(w->sample.ports[i].port, 7014);
+			assert_int_equal(w->sample.ports[i].n, 3);
+		}
+	assert_int_equal(dests, 1);
+	assert_int_equal(ports, 1);
+	fx_free(w);
+}
+
+/*
+ * A counter-less drop rule beside a chain's drop policy: one finding, and
+ * the sampled packets split between them by the rule's port.
+ */
+static void test_nft_candidates_split(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_NETFILTER_DROP, A_NFT, A_LOCALIN, 7) };
+	struct nft_drop_point pts[2] = {
+		{ .family = "inet",
+		  .table = "t",
+		  .chain = "in",
+		  .hook = "input",
+		  .kind = NFT_DROP_RULE,
+		  .handle = 3,
+		  .rule = "udp dport 7018 drop",
+		  .match_dport = 7018,
+		  .match_proto = IPPROTO_UDP },
+		{ .family = "inet",
+		  .table = "t",
+		  .chain = "in",
+		  .hook = "input",
+		  .kind = NFT_DROP_POLICY,
+		  .match_dport = -1 },
+	};
+	struct pkt_info p = { .l3 = PKT_L3_IPV4, .l4 = PKT_L4_UDP };
+	struct report *r;
+	struct finding *f;
+	char *txt;
+	(void)state;
+
+	w->end.nft = pts;
+	w->end.nnft = 2;
+	for (int i = 0; i < 7; i++) {
+		p.dport = i < 4 ? 7018 : 7019;
+		sample_packet(&w->sample, NS_MAIN, R_NETFILTER_DROP, A_NFT, &p);
+	}
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 1);
+	f = &r->f[0];
+	nft_collect(&(struct ev_ctx){ .w = w }, f);
+	assert_string_equal(f->ev.nft.hook, "input");
+	assert_int_equal(f->ev.nft.n, 2);
+	assert_int_equal(f->ev.nft.points[0].p->handle, 3);
+	assert_true(f->ev.nft.points[0].have_sampled);
+	assert_int_equal(f->ev.nft.points[0].sampled, 4);
+	assert_int_equal(f->ev.nft.points[1].p->kind, NFT_DROP_POLICY);
+	assert_int_equal(f->ev.nft.points[1].sampled, 3);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, ", handle 3: no counter; 4 of the sampled packets are its\n"));
+	assert_non_null(strstr(txt, "  udp dport 7018 drop\n"));
+	assert_non_null(strstr(txt, "policy drop of inet t chain in (hook input): no counter; 3 of "
+				    "the sampled packets are its\n"));
+	free(txt);
+	w->end.nft = NULL;
+	done(r, w);
+}
+
+/*
+ * Frames too big for a veth's peer: NOT_SPECIFIED at __dev_forward_skb2
+ * is one finding with that cause, and the counters the same frames grew
+ * (the device's tx_dropped, IpOutDiscards, UdpSndbufErrors) are its
+ * consequences, not findings of their own; NOT_SPECIFIED elsewhere stays
+ * apart (by location).
+ */
+static void test_veth_peer(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_MAIN, R_NOT_SPECIFIED, A_DEVFWD, 0, 20),
+		row(NS_MAIN, R_NOT_SPECIFIED, A_IPRCV, 0, 3),
+	};
+	struct report *r;
+	const struct finding *f;
+	char *txt;
+	(void)state;
+
+	rows[0].key.ifindex = 5;
+	memcpy(rows[0].key.dev, "va", 3);
+	fx_dev(w, 5, "va", true, 20);
+	fx_grew(w, "IpOutDiscards", 20);
+	fx_grew(w, "UdpSndbufErrors", 20);
+	r = run(w, rows, 2);
+	assert_int_equal(r->nf, 2);
+	f = &r->f[0];
+	assert_int_equal(f->count, 20);
+	assert_string_equal(f->cause, "veth_peer");
+	assert_int_equal(f->at.loc[0].addr, A_DEVFWD);
+	assert_int_equal(f->nmerged, 3);
+	for (int i = 0; i < f->nmerged; i++)
+		assert_int_equal(f->merged[i].delta, 20);
+	assert_int_equal(r->f[1].count, 3);
+	assert_int_equal(r->f[1].at.loc[0].addr, A_IPRCV);
+	assert_null(r->f[1].cause);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "also:     dev:tx_dropped grew by 20, a consequence"));
+	assert_non_null(strstr(txt, "also:     UdpSndbufErrors grew by 20, a consequence"));
+	free(txt);
+	done(r, w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_udp_noport_agrees),
+		cmocka_unit_test(test_listen_overflow_counter),
+		cmocka_unit_test(test_sorted_and_unknown),
+		cmocka_unit_test(test_print_to_stream),
+		cmocka_unit_test(test_group_across_namespaces),
+		cmocka_unit_test(test_group_with_primary),
+		cmocka_unit_test(test_reconcile_per_protocol),
+		cmocka_unit_test(test_link_down),
+		cmocka_unit_test(test_link_down_counter_only),
+		cmocka_unit_test(test_no_route_back_merged),
+		cmocka_unit_test(test_consequence_larger_stays),
+		cmocka_unit_test(test_absent_knob),
+		cmocka_unit_test(test_sample_destinations),
+		cmocka_unit_test(test_nft_candidates_split),
+		cmocka_unit_test(test_veth_peer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
