@@ -140,8 +140,10 @@ struct sum {
 static void add_move(void *ctx, const struct counter_move *m)
 {
 	struct sum *s = ctx;
+	/* A driver counter is asked for by its class (drvstats_class). */
+	const char *name = m->family == CF_DRV ? drvstats_class(m->name) : m->name;
 
-	if (m->family != s->family || (s->name && strcmp(m->name, s->name)) ||
+	if (m->family != s->family || (s->name && (!name || strcmp(name, s->name))) ||
 	    (s->root_only && !m->root))
 		return;
 	s->total += m->delta;

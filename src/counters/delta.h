@@ -55,7 +55,8 @@ void counter_moves(const struct counter_snapshot *a, const struct counter_snapsh
  * The growth of one counter by name: an nstat name ("UdpRcvbufErrors"),
  * "qdisc:drops" (root qdiscs), "dev:FIELD" (all devices), "softnet:dropped"
  * or "softnet:flow_limit" (all CPUs), "driver:*" (every kept driver counter
- * of every device) or "driver:NAME" (that one, all devices). false when a snapshot could not read
+ * of every device) or "driver:CLASS" (drvstats_class: "driver:xdp_drop"
+ * sums every device's *xdp_drops*). false when a snapshot could not read
  * it or the name is unknown.
  */
 bool counter_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,

@@ -60,6 +60,18 @@ int drvstats_match(const char *name, size_t len)
 	return -1;
 }
 
+const char *drvstats_class(const char *name)
+{
+	int i = drvstats_match(name, strlen(name));
+	const char *part = i < 0 ? NULL : drv_patterns[i].part;
+
+	if (part && (!strcmp(part, "nobuf") || !strcmp(part, "no_buffer")))
+		return "no_buf";
+	if (part && !strcmp(part, "over_errors"))
+		return "overrun";
+	return part;
+}
+
 static int ethtool(int fd, const char *dev, void *data)
 {
 	struct ifreq ifr = {};

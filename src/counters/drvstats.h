@@ -41,6 +41,14 @@ extern const size_t drv_pattern_count;
 int drvstats_match(const char *name, size_t len);
 
 /*
+ * The class a kept counter's name falls in, as diagnose's knowledge names
+ * it after "driver:": the first matching pattern, spellings of one thing
+ * as one ("rx_nobuf" and "rx_no_buffer_count": "no_buf"; "rx_over_errors":
+ * "overrun"); NULL when no pattern matches.
+ */
+const char *drvstats_class(const char *name);
+
+/*
  * The drop counters of every device in devs (ndev of them, from
  * devstats_read in the same namespace), through fd, a socket of that
  * namespace: the ioctl names the device in the socket's namespace. A
