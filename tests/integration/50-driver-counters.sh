@@ -64,5 +64,25 @@ check_eq "loopback has no driver statistics" 0 \
 check_eq "the driver collector succeeded" 1 \
 	"$(msum "$T/scrape.txt" dropscope_collector_success 'collector="driver"')"
 check_true "promtool accepts the scrape" promtool check metrics <"$T/scrape.txt"
+
+# diagnose counts them once: as the program's XDP_DROP finding whose
+# driver:xdp_drop counter agrees, or (without the program's rows) as the
+# driver's own finding; either way what ethtool -S counted in the window.
+x0=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+ds_launch dg "$T/dg.json" diagnose --netns "/run/netns/$NB" --json -d 3 || finish
+nsx "$NA" "$UDPSEND" -n $NDROP 10.50.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $NPASS 10.50.0.2 7002 >/dev/null || fail "udpsend 7002"
+check_true "the drops were made within diagnose's window" kill -0 "${DSPID[dg]}"
+ds_wait_exit dg 25 || fail "diagnose still running 25 s after it started"
+x1=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+check_eq "diagnose: exit status" 0 "${DSRC[dg]}" || show "$T/dg.err" 20
+log "diagnose findings: $(jq -c '[.findings[] | [.source, .name, .count, .reconcile]]' "$T/dg.json")"
+check_eq "ethtool: rx_queue_0_xdp_drops grew by the dropped flow in the window" $NDROP $((x1 - x0))
+check_eq "diagnose: XDP_DROP + driver:xdp_drop findings = ethtool's growth" $((x1 - x0)) \
+	"$(jq '[.findings[] | select(.name == "XDP_DROP" or .name == "driver:xdp_drop") | .count] | add' "$T/dg.json")"
+check_eq "diagnose: driver:xdp_drop said once (a finding or a counter that agrees)" 1 \
+	"$(jq '[.findings[] | select(.name == "driver:xdp_drop" or (.reconcile // [] | any(.counter == "driver:xdp_drop" and .delta == '$((x1 - x0))')))] | length' "$T/dg.json")"
+check_eq "diagnose: dsb0 is the device" true \
+	"$(jq '[.findings[] | select(.name == "XDP_DROP" or .name == "driver:xdp_drop") | .device == "dsb0"] | all' "$T/dg.json")"
 ip -n "$NB" link set dev dsb0 xdpdrv off
 finish
