@@ -146,6 +146,25 @@ check_eq "exporter: the tcx program as a label" $N_OUT \
 check_true "promtool accepts the scrape" promtool check metrics <"$T/scrape.txt"
 ds_stop ex TERM
 
+# diagnose names the program behind its TC_INGRESS finding, counted as tc -s counts.
+q0=$(tc -n "$NB" -s -j qdisc show dev dsb0 | jq '.[] | select(.kind == "clsact") | .drops')
+ds_launch dg "$T/dg.json" diagnose --netns "/run/netns/$NB" --json -d 3 || finish
+wait_tc_counter dg
+nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
+check_true "the drops were made within diagnose's window" kill -0 "${DSPID[dg]}"
+ds_wait_exit dg 25 || fail "diagnose still running 25 s after it started"
+q1=$(tc -n "$NB" -s -j qdisc show dev dsb0 | jq '.[] | select(.kind == "clsact") | .drops')
+check_eq "diagnose: exit status" 0 "${DSRC[dg]}" || show "$T/dg.err" 20
+log "diagnose findings: $(jq -c '[.findings[] | [.name, .count, .tc_programs]]' "$T/dg.json")"
+check_eq "tc -s: the clsact qdisc's drops in diagnose's window" $N_IN $((q1 - q0))
+check_eq "diagnose: TC_INGRESS's program is the filter's (bpftool's id)" "$ID_IN" \
+	"$(jq -r '[.findings[] | select(.name == "TC_INGRESS") | .tc_programs[]? | select(.device == "dsb0")][0].prog_id' "$T/dg.json")"
+check_eq "diagnose: its name, tag and hook" \
+	"ds51_clsin id $ID_IN tag $(tag "$ID_IN"), clsact chain 0 pref 7 handle $HANDLE ingress" \
+	"$(jq -r '[.findings[] | select(.name == "TC_INGRESS") | .tc_programs[]? | select(.device == "dsb0")][0] | .program + " " + .hook' "$T/dg.json")"
+check_eq "diagnose: its count = tc -s" $((q1 - q0)) \
+	"$(jq '[.findings[] | select(.name == "TC_INGRESS") | .tc_programs[]? | select(.device == "dsb0") | .count] | add' "$T/dg.json")"
+
 # Nothing of ours left on the programs: no tracing program of ours loaded.
 check_eq "no fexit of ours left after SIGINT" "" \
 	"$(bpftool prog show -j | jq -r '.[] | select(.name == "tc_verdict" or .name == "xdp_verdict") | .id')"
