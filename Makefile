@@ -42,8 +42,9 @@ CFLAGS      ?= -O2 -g
 DS_CPPFLAGS := -D_GNU_SOURCE -Isrc -I$(OUT)
 DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 DS_LDFLAGS  :=
-# libmicrohttpd is loaded by the exporter at run time (src/lib/microhttpd.h says why).
-LIBS        := -lbpf -lelf -lz -lpcap -lmnl -lcap -lncursesw -ltinfo
+# libmicrohttpd is loaded by the exporter at run time (src/lib/microhttpd.h says why),
+# libpcap by events mode when given an expression (src/trace/pcap_filter.c).
+LIBS        := -lbpf -lelf -lz -ldl -lmnl -lcap -lncursesw -ltinfo
 # The exporter, diagnose and the netlink counter and socket readers
 # (`dropscope exporter`, `dropscope counters`, `dropscope diagnose`): they
 # need libmnl.
@@ -111,7 +112,7 @@ CHECK_FUZZ_SECONDS ?= 20
 # object (or the link stamp) whose sources are older than ./dropscope.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o)
 .PHONY: all deps deps-test deps-fuzz deps-bench run check unit integration fuzz test-bins \
-	fuzz-bins bench matrix format clean man install uninstall deps-doc
+	fuzz-bins bench bench-quick matrix format clean man install uninstall deps-doc
 all: $(BIN)
 
 # Install only what is missing; a machine that has everything pays one dpkg call.
@@ -267,6 +268,10 @@ fuzz: deps-fuzz
 bench: deps-bench $(BIN) $(BENCH_BINS)
 	@bash bench/run.sh
 	@bash bench/xdp.sh
+
+# A check that the bench runs, not figures to quote: 3 runs of 2 s.
+bench-quick: deps-bench $(BIN) $(BENCH_BINS)
+	@BENCH_REPS=3 BENCH_SECONDS=2 BENCH_OUT=$(OUT)/bench-quick bash bench/run.sh
 
 # Boots other Debian kernels under qemu with the static binary (slow: minutes).
 matrix: deps-test

@@ -14,7 +14,9 @@
 #
 # Environment: BENCH_REPS (5), BENCH_SECONDS (3), BENCH_CONFIGS (all, space
 # separated names), BENCH_FLOODS ("udp otherhost"), BENCH_OUT (bench/results),
-# BENCH_DROPSCOPE (./dropscope: another build to compare).
+# BENCH_DROPSCOPE (./dropscope: another build to compare), BENCH_FOREIGN_WAIT
+# (20: seconds a run waits for other programs on skb:kfree_skb to go before it
+# runs anyway, marked unusable).
 # Results: $BENCH_OUT/latest.json (every run plus the summary) and latest.txt.
 set -euo pipefail
 
@@ -31,6 +33,8 @@ TOOL_CPU=1
 NS=dsbench$$
 NSPATH=/run/netns/$NS
 RATE_LIMIT=10000 # events --rate: a typical "keep the terminal readable" setting
+FOREIGN_WAIT=${BENCH_FOREIGN_WAIT:-20}
+[[ $FOREIGN_WAIT =~ ^[0-9]+$ ]] || die "BENCH_FOREIGN_WAIT: expected whole seconds"
 
 BT_COUNT='tracepoint:skb:kfree_skb { @[args->location, args->reason] = count(); }'
 BT_KSTACK='tracepoint:skb:kfree_skb { @[args->location, args->reason, kstack] = count(); }'
@@ -44,11 +48,16 @@ die() {
 
 WORK=
 HARNESS_PID=
+WATCH_PID=
 PROGS_BEFORE=
 cleanup() {
 	local rc=$?
 	# A reader that went away (| head) must not stop the clean-up half way.
 	trap '' PIPE
+	if [[ -n $WATCH_PID ]] && kill -0 "$WATCH_PID" 2>/dev/null; then
+		kill -TERM "$WATCH_PID" 2>/dev/null || true
+		wait "$WATCH_PID" 2>/dev/null || true
+	fi
 	# Only what we started: the harness stops its own tool and load on SIGTERM.
 	if [[ -n $HARNESS_PID ]] && kill -0 "$HARNESS_PID" 2>/dev/null; then
 		kill -TERM "$HARNESS_PID" 2>/dev/null || true
@@ -95,7 +104,7 @@ ip -n "$NS" link set fl0 up
 ip -n "$NS" link set fl1 up
 
 # --- configurations: name, then how to run it. ---------------------------------
-CONFIGS=(none floor ds ds-r ds-stacks ds-caller ds-folded)
+CONFIGS=(none floor ds ds-r ds-stacks ds-stacks-all ds-caller ds-folded)
 HAVE_EVENTS=0
 if [[ -x $DS ]] && "$DS" events --help >/dev/null 2>&1; then
 	HAVE_EVENTS=1
@@ -109,7 +118,7 @@ SKIPPED=()
 usable=()
 for c in "${CONFIGS[@]}"; do
 	case $c in
-	ds | ds-r | ds-stacks | ds-caller | ds-folded) [[ -x $DS ]] || {
+	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller | ds-folded) [[ -x $DS ]] || {
 		SKIPPED+=("$c: ./dropscope not built")
 		continue
 	} ;;
@@ -138,7 +147,8 @@ describe() {
 	floor) echo "floor: empty tp_btf program" ;;
 	ds) echo "dropscope (summary)" ;;
 	ds-r) echo "dropscope -r" ;;
-	ds-stacks) echo "dropscope --stacks" ;;
+	ds-stacks) echo "dropscope --stacks (default budget)" ;;
+	ds-stacks-all) echo "dropscope --stacks --stack-budget 0" ;;
 	ds-caller) echo "dropscope --by caller" ;;
 	ds-folded) echo "dropscope --folded" ;;
 	ds-events) echo "dropscope events >/dev/null" ;;
@@ -161,6 +171,9 @@ setup_config() {
 	ds) TOOL=("$DS" --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-r) TOOL=("$DS" -r --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-stacks) TOOL=("$DS" --stacks --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-stacks-all)
+		TOOL=("$DS" --stacks --stack-budget 0 --netns "$NSPATH" --json --ready-file "$ready")
+		;;
 	ds-caller) TOOL=("$DS" --by caller --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-folded) TOOL=("$DS" --folded --netns "$NSPATH" --ready-file "$ready") ;;
 	ds-events)
@@ -193,7 +206,7 @@ tool_count() {
 		# "frames COUNT" lines; table overflow is a line of its own.
 		awk '$NF ~ /^[0-9]+$/ { s += $NF } END { print s + 0 }' "$f"
 		;;
-	ds | ds-r | ds-stacks | ds-caller)
+	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller)
 		# One JSON object per interval; drops that overflowed the table count too.
 		grep -a '^{' "$f" | jq -s '[.[] | ([.entries[].count] | add // 0) +
 			(.not_counted // 0)] | add // 0' 2>/dev/null || true
@@ -219,20 +232,33 @@ events_tally() {
 	echo "${p:-null} ${l:-null} ${o:-null}"
 }
 
-# Probes on skb:kfree_skb that are not ours (someone else's bpftrace, perf or
+# Programs on skb:kfree_skb that are not ours (someone else's bpftrace, perf or
 # dropscope): each adds its own per-drop cost to every configuration, "none"
-# included, so runs that had any are flagged. Called before our tool starts.
+# included. Called only while none of our tools runs. Distinct program ids
+# from perf events and fds (`bpftool perf`: tracepoint, raw_tp, tp_btf) and
+# from links (`bpftool link`: tp_btf and raw_tp appear as raw_tracepoint
+# links with tp_name), so one program seen both ways counts once.
 foreign_probes() {
-	local tp links
-	tp=$({ bpftool perf show -j 2>/dev/null || true; } |
-		jq '[.[]? | select((.tracepoint // .tp_name // "") | test("kfree_skb"))] | length' \
-			2>/dev/null | head -1)
-	links=$({ bpftool link show -j 2>/dev/null || true; } |
-		jq '[.[]? | select(.type == "tracing" or .type == "raw_tracepoint")] | length' \
-			2>/dev/null | head -1)
-	[[ $tp =~ ^[0-9]+$ ]] || tp=0
-	[[ $links =~ ^[0-9]+$ ]] || links=0
-	echo $((tp + links))
+	{
+		{ bpftool perf show -j 2>/dev/null || true; } |
+			jq -c '[.[]? | select((.tracepoint // .tp_name // "") | test("^kfree_skb$")) |
+				.prog_id]' 2>/dev/null || echo '[]'
+		{ bpftool link show -j 2>/dev/null || true; } |
+			jq -c '[.[]? | select((.tp_name // "") == "kfree_skb") | .prog_id]' \
+				2>/dev/null || echo '[]'
+	} | jq -s 'add | unique | length' 2>/dev/null || echo 0
+}
+
+# Wait until no foreign program is on the tracepoint, FOREIGN_WAIT seconds at
+# most; prints how many are left (0 = the run is usable).
+wait_foreign() {
+	local n t0=$SECONDS said=0
+	while n=$(foreign_probes) && ((n > 0)) && ((SECONDS - t0 < FOREIGN_WAIT)); do
+		((said)) || log "bench: waiting up to ${FOREIGN_WAIT}s for $n other program(s) on skb:kfree_skb to go"
+		said=1
+		sleep 0.5
+	done
+	echo "$n"
 }
 
 RUNS=$WORK/runs.jsonl
@@ -240,20 +266,47 @@ RUNS=$WORK/runs.jsonl
 
 # One measured run; appends a JSON record to $RUNS.
 run_one() {
-	local cfg=$1 flood=$2 rep=$3 line count p l o rc=0 foreign after
-	foreign=$(foreign_probes)
+	local cfg=$1 flood=$2 rep=$3 line count p l o rc=0 foreign after during
+	foreign=$(wait_foreign)
 	setup_config "$cfg"
 	HARGS+=(--stats "$WORK/stats.json")
 	rm -f "$WORK/stats.json" "$WORK/tool.out"
+	: >"$WORK/during"
 	"$B/harness" "${HARGS[@]}" -- "${TOOL[@]}" :: \
 		"$B/flood" "$flood" --netns "$NS" --seconds "$SECS" --cpu "$FLOOD_CPU" \
 		>"$WORK/flood.out" 2>"$WORK/harness.err" &
 	HARNESS_PID=$!
+	# Someone's program that comes and goes during the run: sampled every
+	# second from the tools' CPU (not the flood's), the most seen at once
+	# minus our own tool's program (bpftrace's and dropscope's are one each,
+	# perf stat's counter is no program).
+	(
+		m=0
+		while kill -0 "$HARNESS_PID" 2>/dev/null; do
+			c=$(foreign_probes)
+			if ((c > m)); then
+				m=$c
+				echo "$m" >"$WORK/during"
+			fi
+			sleep 1
+		done
+	) &
+	WATCH_PID=$!
+	taskset -pc "$TOOL_CPU" "$WATCH_PID" >/dev/null 2>&1 || true
 	wait "$HARNESS_PID" || rc=$?
 	HARNESS_PID=
-	# Someone's probe that came and went during the run would be missed by one look.
+	kill -TERM "$WATCH_PID" 2>/dev/null || true
+	wait "$WATCH_PID" 2>/dev/null || true
+	WATCH_PID=
+	during=$(cat "$WORK/during" 2>/dev/null || true)
+	[[ $during =~ ^[0-9]+$ ]] || during=0
+	case $cfg in
+	none | perf) ;;
+	*) during=$((during > 0 ? during - 1 : 0)) ;;
+	esac
 	after=$(foreign_probes)
 	if ((after > foreign)); then foreign=$after; fi
+	if ((during > foreign)); then foreign=$during; fi
 	line=$(grep -a '^mode=' "$WORK/flood.out" || true)
 	if ((rc)) || [[ -z $line ]]; then
 		log "bench: $cfg/$flood rep $rep failed (rc $rc):"
@@ -270,7 +323,7 @@ run_one() {
 		--arg count "$count" --argjson fp "$foreign" --argjson p "$p" --argjson l "$l" \
 		--argjson o "$o" --slurpfile st "$WORK/stats.json" '
 		($line | split(" ") | map(split("=") | {(.[0]): (.[1] | tonumber? // .)}) | add) as $kv |
-		{config:$c, flood:$f, rep:$r, sent:$kv.sent, seconds:$kv.seconds, rate:$kv.rate,
+		{config:$c, flood:$f, rep:$r, unusable:($fp > 0), sent:$kv.sent, seconds:$kv.seconds, rate:$kv.rate,
 		 cpu_rate:$kv.cpu_rate, flood_cpu_s:($kv.cpu_s + $kv.ksoftirqd_s),
 		 truth:$kv.truth, truth_name:$kv.truth_name,
 		 count:(if $count == "" then null else ($count | tonumber) end),
@@ -280,7 +333,7 @@ run_one() {
 	rec=$(tail -1 "$RUNS")
 	log "$(printf "  %-15s %-9s rep %d: %8.0f drops/s  count %s / sent %s" "$cfg" "$flood" "$rep" \
 		"$(jq -r .rate <<<"$rec")" "${count:--}" "$(jq -r .sent <<<"$rec")")" \
-		"$( ((foreign == 0)) || echo "[$foreign other kfree_skb probes attached]")"
+		"$( ((foreign == 0)) || echo "[UNUSABLE: $foreign other kfree_skb programs attached]")"
 }
 
 log "bench: ${#CONFIGS[@]} configurations (${CONFIGS[*]}) x floods (${FLOODS[*]}) x $REPS," \
@@ -362,6 +415,18 @@ jq -n --slurpfile runs "$RUNS" --slurpfile syms "$SYMS" --argjson order "$ORDER"
 bash "$ROOT/bench/table.sh" "$OUT/latest.json" >"$OUT/latest.txt"
 cat "$OUT/latest.txt"
 log "bench: wrote $OUT/latest.json and $OUT/latest.txt (${t_total}s)"
+# The README quotes the same run: its table between the bench:latest markers is
+# replaced, so README, latest.txt and latest.json can only be committed together.
+# Only for the default output (another BENCH_OUT is a side experiment).
+if [[ $OUT == "$ROOT/bench/results" ]] && grep -q '^<!-- bench:latest' "$ROOT/README.md"; then
+	awk -v f="$OUT/latest.txt" '
+		/^<!-- bench:latest/ { print; print "```"; while ((getline l < f) > 0) print l
+			print "```"; skip = 1; next }
+		/^<!-- \/bench:latest -->/ { skip = 0 }
+		!skip' "$ROOT/README.md" >"$WORK/README.md"
+	cat "$WORK/README.md" >"$ROOT/README.md"
+	log "bench: README.md's table replaced with this run's (review the prose around it)"
+fi
 
 # The exporter's scrape latency and RSS beside node_exporter's (its per-drop
 # cost is summary mode's: the same program and count table).

@@ -44,7 +44,11 @@ for flood in $(jq -r '.floods[]' "$J"); do
 		 (if .rss_kb.max then (.rss_kb.max / 1024 * 10 | round / 10 | tostring) else "-" end),
 		 (if .attach_ms.max then "\(.attach_ms.max | round)ms" else "-" end),
 		 (if .stop_ms.max then "\(.stop_ms.max | round)ms" else "-" end),
-		 (if .failed > 0 then "(\(.failed) failed)" else "-" end)] | @tsv' "$J" |
+		 ([(if .failed > 0 then "\(.failed) failed" else empty end),
+		   (if (.unusable_runs // 0) > 0 then
+		      "\(.unusable_runs)/\(.runs) runs UNUSABLE (other kfree_skb programs)" +
+		      (if .rate_runs == 0 then ": no figures" else "" end)
+		    else empty end)] | if length > 0 then "(" + join("; ") + ")" else "-" end)] | @tsv' "$J" |
 		while IFS=$'\t' read -r desc med lo hi ratio ns cns fl cnt cpu rss att stop failed; do
 			rate="$(fmt_k "$med") ($(fmt_k "$lo")-$(fmt_k "$hi"))"
 			[[ $ratio == - ]] || ratio=$(printf '%.3f' "$ratio")
@@ -79,10 +83,11 @@ jq -r 'def mark: if . == true then "met" elif . == false then "MISSED" else "n/a
 	(if has("cpu_met") and .cpu_value != null then "; per CPU-second: \(.cpu_value) (limit \(.cpu_limit)) [\(.cpu_met | mark)]"
 	 else "" end)' "$J"
 
-jq -r '[.results[].runs_with_foreign_probes] | add // 0 | select(. > 0) |
-	"\nWARNING: \(.) runs had other probes on skb:kfree_skb attached (another user'"'"'s bpftrace/perf):" +
-	" they slow every configuration, none included, and silence perf stat while attached;" +
-	" rates use only the runs without them wherever 3 or more such runs remain (rate_runs in the JSON)."' "$J"
+jq -r '[.results[] | .unusable_runs // .runs_with_foreign_probes] | add // 0 | select(. > 0) |
+	"\nWARNING: \(.) runs were UNUSABLE: other programs were on skb:kfree_skb (someone else'"'"'s" +
+	" bpftrace, perf or dropscope) and did not go within BENCH_FOREIGN_WAIT. They slow every" +
+	" configuration, none included, and silence perf stat, so no rate, CPU, attach or RSS figure" +
+	" uses them (rate_runs in the JSON); count checks still do. Do not quote this run: rerun on a quiet machine."' "$J"
 jq -r '[.results[] | select(.config == "none" and .flood_cpu_share != null and .flood_cpu_share < 0.9) |
 	"\(.flood) \(.flood_cpu_share * 100 | round)%"] | select(length > 0) |
 	"\nWARNING: the machine was busy: the flood got only \(join(", ")) of its CPU without a tool;" +

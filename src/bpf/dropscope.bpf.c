@@ -27,11 +27,13 @@ const volatile bool events_enabled = false; /* events mode: copy each drop out *
 const volatile __u32 snaplen = 128;
 const volatile __u64 rate_per_sec = 0;	   /* events per second, 0 = no cap */
 const volatile __u32 key_dims = DIMS_BASE; /* enum key_dim: what --by asked for */
-/* --by caller: [start, end) of the generic free/drop helpers to look
- * past (src/helpers.c), n_helpers of them. */
-const volatile __u32 n_helpers = 0;
-const volatile __u64 helper_start[MAX_HELPERS] = {};
-const volatile __u64 helper_end[MAX_HELPERS] = {};
+/* --by caller: how many entries the helper table can have (the built-in
+ * names and --helper's): a constant bound for is_helper()'s loop, which
+ * keeps verifying the nested loops of find_caller() at ~4 ms instead of
+ * the ~40 ms that MAX_HELPERS iterations take. */
+const volatile __u32 n_helper_slots = 0;
+/* --stack-budget: stack unwinds per second per CPU, 0 = every drop. */
+const volatile __u32 stack_budget = 0;
 
 /*
  * --rate's token bucket, shared by all CPUs. Updates race between CPUs
@@ -98,6 +100,38 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
+
+/*
+ * --stack-budget's token bucket, one per CPU: the unwind is paid by the
+ * CPU that drops, so each CPU's cost is bounded on its own and no cache
+ * line bounces between CPUs. A drop in hard IRQ can interrupt an update
+ * on the same CPU; the worst that does is one unwind more or fewer than
+ * the budget, never a count lost (the drop is counted either way).
+ */
+struct stack_bucket {
+	__u64 last_ns;
+	__s64 tokens;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_bucket);
+} stack_budget_state SEC(".maps");
+
+/*
+ * --by caller: the generic free/drop helpers to look past
+ * (trace/caller_skip.c). A map, not .rodata, so that the program can be
+ * attached before user space has read kallsyms for their addresses:
+ * until `ready`, drops get CALLER_PENDING and a stack id (fill_dims()).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct helper_table);
+} helpers SEC(".maps");
 
 /* --by caller's view of the top of the stack (too big for the BPF stack). */
 struct caller_frames {
@@ -254,15 +288,22 @@ static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
 	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
-static __always_inline bool is_helper(__u64 ip)
+static __noinline int is_helper(__u64 ip)
 {
+	const struct helper_table *t;
+	__u32 zero = 0;
+
+	t = bpf_map_lookup_elem(&helpers, &zero);
+	if (!t)
+		return 0;
 	for (__u32 i = 0; i < MAX_HELPERS; i++) {
-		if (i >= n_helpers)
+		/* Slots past t->n are [0, 0): they never match. */
+		if (i >= n_helper_slots)
 			break;
-		if (ip >= helper_start[i] && ip < helper_end[i])
-			return true;
+		if (ip >= t->start[i] && ip < t->end[i])
+			return 1;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -273,7 +314,7 @@ static __always_inline bool is_helper(__u64 ip)
  * among the top frames or everything there is a helper: unknown, never
  * a guess.
  */
-static __always_inline __u64 find_caller(void *ctx, __u64 location)
+static __always_inline __u64 find_caller(void *ctx, __u64 location, const struct helper_table *t)
 {
 	struct caller_frames *f;
 	__u32 zero = 0, start = CALLER_DEPTH, i;
@@ -320,6 +361,48 @@ static __always_inline __u64 drop_cgroup(struct sk_buff *skb, struct sock *rx_sk
 	return bpf_get_current_cgroup_id();
 }
 
+/*
+ * May this drop's stack be unwound? The unwind is nearly all of --stacks'
+ * cost (measured: bpf_get_stack() into a buffer costs the same as
+ * bpf_get_stackid(), the stack table's hash and compare are noise), so it
+ * is what the budget rations: a bucket of stack_budget tokens that
+ * refills at stack_budget per second, so a CPU below the budget unwinds
+ * every drop and one above it at most stack_budget (+ one second's burst)
+ * a second.
+ */
+static __always_inline bool unwind_allowed(void)
+{
+	struct stack_bucket *b;
+	__u32 zero = 0;
+	__u64 now, elapsed, add;
+
+	b = bpf_map_lookup_elem(&stack_budget_state, &zero);
+	if (!b)
+		return false;
+	/* Tokens left: no clock read, the common case below the budget. */
+	if (b->tokens > 0) {
+		b->tokens--;
+		return true;
+	}
+	now = bpf_ktime_get_ns();
+	elapsed = now - b->last_ns;
+	if (elapsed >= 1000000000ULL) {
+		/* A second or more since the last refill: a full bucket. */
+		b->tokens = stack_budget;
+		b->last_ns = now;
+	} else {
+		/* Whole tokens only, and the clock moves by what they were
+		 * worth, so a slow trickle of refills loses nothing. */
+		add = elapsed * stack_budget / 1000000000ULL;
+		if (!add)
+			return false;
+		b->tokens = add > stack_budget ? stack_budget : add;
+		b->last_ns += add * 1000000000ULL / stack_budget;
+	}
+	b->tokens--;
+	return true;
+}
+
 static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk_buff *skb,
 				      struct sock *rx_sk, bool direct)
 {
@@ -338,12 +421,31 @@ static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk
 		bpf_get_current_comm(key->comm, sizeof(key->comm));
 	if (key_dims & DIM_CGROUP)
 		key->cgroup = drop_cgroup(skb, rx_sk);
-	if (key_dims & DIM_CALLER)
-		key->caller = find_caller(ctx, key->location);
-	if (key_dims & DIM_STACK) {
-		long id = bpf_get_stackid(ctx, &stacks, 0);
+	if (key_dims & DIM_CALLER) {
+		const struct helper_table *t;
+		__u32 zero = 0;
+		long id;
 
-		key->stack_id = id < 0 ? STACK_UNAVAILABLE : (__s32)id;
+		t = bpf_map_lookup_elem(&helpers, &zero);
+		if (t && t->ready) {
+			key->caller = find_caller(ctx, key->location, t);
+		} else {
+			/* The first milliseconds: the stack, for user space to
+			 * find the caller in (it doubles as --stacks' stack). */
+			id = bpf_get_stackid(ctx, &stacks, 0);
+			key->caller = CALLER_PENDING;
+			key->stack_id = id < 0 ? STACK_UNAVAILABLE : (__s32)id;
+		}
+	}
+	if ((key_dims & DIM_STACK) && key->caller != CALLER_PENDING) {
+		long id;
+
+		if (stack_budget && !unwind_allowed()) {
+			key->stack_id = STACK_NOT_UNWOUND;
+		} else {
+			id = bpf_get_stackid(ctx, &stacks, 0);
+			key->stack_id = id < 0 ? STACK_UNAVAILABLE : (__s32)id;
+		}
 	}
 }
 

@@ -19,9 +19,35 @@
  * generic helpers it can skip (the verifier walks both loops). */
 #define CALLER_DEPTH 24
 #define MAX_HELPERS  24
+/*
+ * --by caller before the helper table is in the kernel (user space fills
+ * it once attached, after reading kallsyms): the caller is not known yet,
+ * so the key says so and carries the drop's stack id instead; user space
+ * finds the caller in that stack (caller_from_frames()). No kernel text
+ * address is 1.
+ */
+#define CALLER_PENDING 1ULL
+
+/* The generic free helpers --by caller looks past, as [start, end)
+ * ranges: one entry of the `helpers` array map, filled after attaching. */
+struct helper_table {
+	__u32 ready; /* 0 until user space has written the ranges */
+	__u32 n;
+	__u64 start[MAX_HELPERS];
+	__u64 end[MAX_HELPERS];
+};
 /* A stack id that is no id: the stack could not be taken (stack table
  * full, a hash collision with another stack, an unwinder fault). */
 #define STACK_UNAVAILABLE (-1)
+/* A stack id that says the stack was not taken on purpose: this CPU had
+ * spent its --stack-budget of unwinds for the current second. The drop
+ * is still counted under its key; only its stack is unknown. */
+#define STACK_NOT_UNWOUND (-2)
+/* Default --stack-budget: unwinds per second per CPU. One unwind costs
+ * ~1.4-2.4 us here (bench/README.md), so this bounds --stacks to ~0.2%
+ * of each CPU under any flood, while a CPU dropping fewer than this many
+ * packets a second gets every stack. */
+#define DEFAULT_STACK_BUDGET 1000
 /* Size of the in-kernel --reason table: more names are refused up front. */
 #define MAX_REASON_FILTER 256
 

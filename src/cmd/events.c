@@ -226,7 +226,9 @@ static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 {
 	char frame[NAMING_FRAME_LEN];
 
-	if (!v->n_frames)
+	if (v->e->stack_id == STACK_NOT_UNWOUND)
+		fputs("    [not unwound]\n", x->out);
+	else if (!v->n_frames)
 		fputs("    [stack unavailable]\n", x->out);
 	for (size_t i = 0; i < v->n_frames; i++) {
 		naming_frame(x->m->ks, v->frames[i], frame, sizeof(frame));
@@ -330,6 +332,8 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	if (v->stacks) {
 		char frame[NAMING_FRAME_LEN];
 
+		/* null: no stack; the budget's skip says so in its own member. */
+		json_bool(&j, "stack_not_unwound", e->stack_id == STACK_NOT_UNWOUND);
 		if (!v->n_frames)
 			json_null(&j, "stack");
 		else
@@ -360,7 +364,9 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 		       e->pid ? escape_name(comm, sizeof(comm), e->comm, 16) : "-");
 	if (v->stacks && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
-				v->n_frames ? "" : "unavailable");
+				v->n_frames			   ? ""
+				: e->stack_id == STACK_NOT_UNWOUND ? "not-unwound"
+								   : "unavailable");
 	/* Frames come from symdata, escaped already. */
 	for (size_t i = 0; i < v->n_frames && len < sizeof(comment); i++) {
 		char frame[NAMING_FRAME_LEN];

@@ -164,6 +164,19 @@ SET_ULONG(set_rate, rate, unsigned, 1UL << 30, "expected a positive integer")
 SET_ULONG(set_max_stacks, max_stacks, unsigned, 1UL << 18, "expected 1..262144")
 SET_ULONG(set_max_series, max_series, unsigned, 1UL << 20, "expected 1..1048576")
 
+SETTER(set_stack_budget)
+{
+	unsigned long n = 0;
+
+	UNUSED_WHY;
+	/* 0 is a value here (no budget), which parse_ulong refuses. */
+	if (strcmp(arg, "0") && parse_ulong(arg, 100000000UL, &n))
+		return "expected 0..100000000";
+	cfg->stack_budget = (unsigned)n;
+	cfg->stack_budget_set = true;
+	return NULL;
+}
+
 SETTER(set_symbols)
 {
 	int v = sym_style_parse(arg);
@@ -280,6 +293,10 @@ static const struct opt opts[] = {
 	  "input of flamegraph.pl (implies --stacks)" },
 	{ "max-stacks", 0, C_SUMMARY | C_EVENTS, S_REPORT, set_max_stacks, 0, "N",
 	  "size of the in-kernel stack table (default 4096)" },
+	{ "stack-budget", 0, C_SUMMARY | C_EVENTS, S_REPORT, set_stack_budget, 0, "N",
+	  "unwind at most N stacks per second per CPU (default\n"
+	  "1000; 0 = every drop); drops past it are counted\n"
+	  "exactly and shown as \"[not unwound: N]\"" },
 	{ "helper", 0, C_SUMMARY | C_EXPORTER | C_DIAGNOSE, S_REPORT, set_helper, 0, "FUNC[,FUNC]",
 	  "more generic free helpers for --by caller to look\n"
 	  "past" },
@@ -500,6 +517,9 @@ static int check_together(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->max_stacks && !(cfg->by & DIM_STACK))
 		return bad(cfg->cmd, "option", "--max-stacks",
+			   "needs --stacks (or --folded, --by stack)");
+	if (cfg->stack_budget_set && !(cfg->by & DIM_STACK))
+		return bad(cfg->cmd, "option", "--stack-budget",
 			   "needs --stacks (or --folded, --by stack)");
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))

@@ -225,15 +225,47 @@ void report__key_text(const struct report *r, const struct drop_key *k, __u32 di
 		memmove(buf, buf + 1, strlen(buf));
 }
 
+/*
+ * The drops of a group whose stack was not unwound (over --stack-budget):
+ * one line of the group at most, since they share the group's key and
+ * the one stack id.
+ */
+static __u64 not_unwound(const struct group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->first[i].key.stack_id == STACK_NOT_UNWOUND)
+			return g->first[i].count;
+	return 0;
+}
+
+/* The unwound stacks of a group, most first, up to --top of them. */
+static size_t shown_stacks(const struct report *r, const struct group *g)
+{
+	size_t n = g->n - (not_unwound(g) ? 1 : 0);
+
+	return r->top > 0 && n > (size_t)r->top ? (size_t)r->top : n;
+}
+
+/*
+ * A row's stacks add up to its count: the drops over the budget are a
+ * line of their own, last, whatever --top says, so a reader never takes
+ * the stacks shown for all of them.
+ */
 static void text_stacks(const struct report *r, const struct group *g)
 {
-	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
+	size_t n = shown_stacks(r, g), shown = 0;
 	char frame[NAMING_FRAME_LEN];
+	__u64 skipped = not_unwound(g);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < g->n && shown < n; i++) {
 		const struct line *l = &g->first[i];
 		const __u64 *ips;
-		size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
+		size_t nf;
+
+		if (l->key.stack_id == STACK_NOT_UNWOUND)
+			continue;
+		shown++;
+		nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
 
 		fprintf(r->out, "    %llu packets:%s\n", (unsigned long long)l->count,
 			nf ? "" : " [stack unavailable]");
@@ -244,6 +276,8 @@ static void text_stacks(const struct report *r, const struct group *g)
 			fputc('\n', r->out);
 		}
 	}
+	if (skipped)
+		fprintf(r->out, "    [not unwound: %llu]\n", (unsigned long long)skipped);
 }
 
 static void text_interval(const struct report *r, const struct group *groups, size_t n,
@@ -333,7 +367,10 @@ static char *folded_text(const struct report *r, const struct line *l)
 	if (!sub.out)
 		return NULL;
 	folded_prefix(&sub, &l->key);
-	if (!nf)
+	/* No space in it: folded lines are "frames COUNT", split at blanks. */
+	if (l->key.stack_id == STACK_NOT_UNWOUND)
+		fputs("[not_unwound];", sub.out);
+	else if (!nf)
 		fputs("[stack unavailable];", sub.out);
 	for (size_t f = nf; f-- > 1;) {
 		fputs(naming_location(r->ks, SYM_NAME, ips[f], name, sizeof(name)), sub.out);
@@ -395,17 +432,23 @@ static void folded_interval(const struct report *r, const struct group *groups, 
 		fprintf(r->out, "[missed: nested call] %llu\n", (unsigned long long)st->missed);
 }
 
+/* "stacks": the unwound ones; "not_unwound": the drops over the budget,
+ * so that the stacks' counts and it add up to the row's count. */
 static void json_stacks(const struct report *r, struct json *j, const struct group *g)
 {
-	size_t n = r->top > 0 && g->n > (size_t)r->top ? (size_t)r->top : g->n;
+	size_t n = shown_stacks(r, g), shown = 0;
 	char frame[NAMING_FRAME_LEN];
 
 	json_array_begin(j, "stacks");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < g->n && shown < n; i++) {
 		const struct line *l = &g->first[i];
 		const __u64 *ips;
-		size_t nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
+		size_t nf;
 
+		if (l->key.stack_id == STACK_NOT_UNWOUND)
+			continue;
+		shown++;
+		nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
 		json_object_begin(j, NULL);
 		json_u64(j, "count", l->count);
 		if (!nf)
@@ -419,6 +462,7 @@ static void json_stacks(const struct report *r, struct json *j, const struct gro
 		json_object_end(j);
 	}
 	json_array_end(j);
+	json_u64(j, "not_unwound", not_unwound(g));
 }
 
 static void json_dims(const struct report *r, struct json *j, const struct drop_key *k, __u32 dims)

@@ -5,6 +5,7 @@
 
 #include "lib/escape.h"
 #include "trace/caller_skip.h"
+#include "bpf/dropscope.h"
 #include "symbols/ksyms.h"
 
 /*
@@ -113,4 +114,41 @@ int helpers_resolve(const struct ksyms *ks, const char *extra, __u64 *start, __u
 			p++;
 	}
 	return n;
+}
+
+int helpers_slots(const char *extra)
+{
+	int n = sizeof(helpers) / sizeof(helpers[0]);
+
+	for (const char *p = extra; p && *p; p++)
+		if (*p == ',')
+			n++;
+	if (extra && *extra)
+		n++;
+	return n > MAX_HELPERS ? MAX_HELPERS : n;
+}
+
+static bool in_ranges(__u64 ip, const __u64 *start, const __u64 *end, int nh)
+{
+	for (int i = 0; i < nh; i++)
+		if (ip >= start[i] && ip < end[i])
+			return true;
+	return false;
+}
+
+__u64 caller_from_frames(const __u64 *ips, size_t n, __u64 location, const __u64 *start,
+			 const __u64 *end, int nh)
+{
+	size_t i;
+
+	if (!in_ranges(location, start, end, nh))
+		return location;
+	if (n > CALLER_DEPTH)
+		n = CALLER_DEPTH;
+	for (i = 0; i < n && ips[i] != location; i++)
+		;
+	for (i++; i < n; i++)
+		if (!in_ranges(ips[i], start, end, nh))
+			return ips[i];
+	return 0;
 }

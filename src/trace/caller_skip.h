@@ -25,4 +25,19 @@ const char *helpers_name(size_t i, const char **why);
 int helpers_resolve(const struct ksyms *ks, const char *extra, __u64 *start, __u64 *end, int max,
 		    char *bad, size_t badlen);
 
+/* The most ranges helpers_resolve() can return with this `extra`: the
+ * built-in names and extra's, capped at MAX_HELPERS. */
+int helpers_slots(const char *extra);
+
+/*
+ * The caller in a raw stack (the kernel's frames, tracing frames first),
+ * as the BPF program's find_caller() finds it: the location itself when it
+ * is not in a helper range, else the first frame above the location's own
+ * frame that is not, among the top CALLER_DEPTH frames; 0 (unknown) when
+ * the location is not among them or everything there is a helper. For the
+ * drops counted before the helper table was in the kernel.
+ */
+__u64 caller_from_frames(const __u64 *ips, size_t n, __u64 location, const __u64 *start,
+			 const __u64 *end, int nh);
+
 #endif /* DROPSCOPE_HELPERS_H */

@@ -24,6 +24,10 @@ struct config {
 	__u32 by;	     /* --by: enum key_dim bits, 0 = location (with -r: and reason) */
 	bool folded;	     /* --folded */
 	unsigned max_stacks; /* --max-stacks, 0 = DEFAULT_MAX_STACKS */
+	/* --stack-budget: unwinds per second per CPU, 0 = every drop; when
+	 * not given, DEFAULT_STACK_BUDGET */
+	unsigned stack_budget;
+	bool stack_budget_set;
 	const char *helpers; /* --helper: more generic helpers for --by caller */
 	bool json;
 	bool verbose;

@@ -33,7 +33,57 @@ struct counts {
 	__u64 *bvals;
 	bool no_batch;	/* the kernel has no batch lookup for this map (< 5.6) */
 	__u32 key_size; /* of the map's keys: BASE_KEY_SIZE or the whole struct */
+	counts_rekey_fn rekey;
+	void *rekey_ctx;
+	struct drop_delta *moved; /* rekey_rows()' rewritten rows, at first use */
 };
+
+void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx)
+{
+	c->rekey = fn;
+	c->rekey_ctx = ctx;
+}
+
+/*
+ * Rewrite the keys of rows[0, n) and merge the rewritten ones into rows of
+ * the same key. Rewritten rows are few (the drops of the first
+ * milliseconds), so each is merged by a linear search. Returns the new n.
+ */
+static size_t rekey_rows(struct counts *c, size_t n)
+{
+	size_t kept = 0, moved = 0;
+
+	if (!c->rekey)
+		return n;
+	if (!c->moved) {
+		c->moved = calloc(c->max_rows, sizeof(*c->moved));
+		if (!c->moved)
+			return n; /* rows stay apart, each still right */
+	}
+	/* Unchanged rows stay in front; rewritten ones wait aside, then
+	 * merge in. */
+	for (size_t i = 0; i < n; i++) {
+		struct drop_delta r = c->rows[i];
+
+		if (c->rekey(c->rekey_ctx, &r.key))
+			c->moved[moved++] = r;
+		else
+			c->rows[kept++] = r;
+	}
+	for (size_t m = 0; m < moved; m++) {
+		struct drop_delta r = c->moved[m];
+		size_t j;
+
+		for (j = 0; j < kept; j++)
+			if (!memcmp(&c->rows[j].key, &r.key, sizeof(r.key)))
+				break;
+		if (j < kept)
+			c->rows[j].count += r.count;
+		else
+			c->rows[kept++] = r;
+	}
+	return kept;
+}
 
 static struct slot *slot_of(struct counts *c, const struct drop_key *k)
 {
@@ -89,6 +139,7 @@ void counts__free(struct counts *c)
 	free(c->rows);
 	free(c->bkeys);
 	free(c->bvals);
+	free(c->moved);
 	free(c);
 }
 
@@ -167,7 +218,7 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		return err;
 	poll_stats(c, st);
 	*rows = c->rows;
-	return (int)n;
+	return (int)rekey_rows(c, n);
 }
 
 /*
@@ -226,7 +277,7 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 	if (!c->no_batch) {
 		err = totals_batch(c);
 		if (err >= 0)
-			return err;
+			return (int)rekey_rows(c, (size_t)err);
 		/* No batch ops (< 5.6), or a bucket larger than what was left
 		 * (-ENOSPC): walk key by key, this time or for good. */
 		if (err != -ENOSPC)
@@ -242,7 +293,7 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 	}
 	if (err && err != -ENOENT)
 		return err;
-	return (int)n;
+	return (int)rekey_rows(c, n);
 }
 
 __u64 counts__missed_total(struct counts *c)

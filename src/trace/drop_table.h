@@ -7,6 +7,7 @@
 #ifndef DROPSCOPE_COUNTS_H
 #define DROPSCOPE_COUNTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dropscope.h"
@@ -25,6 +26,15 @@ struct interval_stats {
 struct counts;
 
 struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_keys);
+
+/*
+ * A key rewrite applied to every row read, before it is returned: fn
+ * changes *key in place and returns true when it did. Rows whose keys
+ * become equal are merged (their counts added). For --by caller's
+ * CALLER_PENDING rows, whose caller is found in user space.
+ */
+typedef bool (*counts_rekey_fn)(void *ctx, struct drop_key *key);
+void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx);
 void counts__free(struct counts *c);
 
 /*

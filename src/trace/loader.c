@@ -85,26 +85,58 @@ static int set_keys(struct dropscope_bpf *skel, const struct key_opts *k)
 		if (err)
 			return err;
 	}
+	/* The budget's bucket only where there is a budget to keep. */
+	skel->rodata->stack_budget = dims & DIM_STACK ? k->stack_budget : 0;
+	if (!skel->rodata->stack_budget)
+		bpf_map__set_autocreate(skel->maps.stack_budget_state, false);
 	if (dims & DIM_STACK) {
 		if (k->max_stacks) {
 			err = bpf_map__set_max_entries(skel->maps.stacks, k->max_stacks);
 			if (err)
 				return err;
 		}
+	} else if (dims & DIM_CALLER) {
+		/* Only the stacks of the drops before the helper table is
+		 * filled (loader__set_helpers()): a few distinct ones. */
+		err = bpf_map__set_max_entries(skel->maps.stacks, CALLER_PENDING_STACKS);
+		if (err)
+			return err;
 	} else {
 		bpf_map__set_autocreate(skel->maps.stacks, false);
 	}
-	if (dims & DIM_CALLER) {
-		if (k->n_helpers > MAX_HELPERS)
-			return -E2BIG;
-		for (int i = 0; i < k->n_helpers; i++) {
-			skel->rodata->helper_start[i] = k->helper_start[i];
-			skel->rodata->helper_end[i] = k->helper_end[i];
-		}
-		skel->rodata->n_helpers = k->n_helpers;
-	} else {
+	skel->rodata->n_helper_slots =
+		k->helper_slots > MAX_HELPERS ? MAX_HELPERS : k->helper_slots;
+	if (!(dims & DIM_CALLER)) {
 		bpf_map__set_autocreate(skel->maps.caller_scratch, false);
+		bpf_map__set_autocreate(skel->maps.helpers, false);
 	}
+	return 0;
+}
+
+int loader__set_helpers(struct loader *l, const __u64 *start, const __u64 *end, int n)
+{
+	struct helper_table t = {};
+	__u32 zero = 0;
+	int fd;
+
+	if (!(l->skel->rodata->key_dims & DIM_CALLER))
+		return -EINVAL;
+	if (n < 0 || n > (int)l->skel->rodata->n_helper_slots)
+		return -E2BIG;
+	fd = bpf_map__fd(l->skel->maps.helpers);
+	t.n = n;
+	memcpy(t.start, start, n * sizeof(*start));
+	memcpy(t.end, end, n * sizeof(*end));
+	/*
+	 * The kernel copies the value while the program may be reading it:
+	 * the ranges first with ready still 0, then the same bytes again with
+	 * ready set, so that a reader that sees ready sees every range.
+	 */
+	if (bpf_map_update_elem(fd, &zero, &t, BPF_ANY))
+		return -errno;
+	t.ready = 1;
+	if (bpf_map_update_elem(fd, &zero, &t, BPF_ANY))
+		return -errno;
 	return 0;
 }
 
@@ -298,7 +330,9 @@ int loader__events_fd(const struct loader *l)
 
 int loader__stacks_fd(const struct loader *l)
 {
-	return l->skel->rodata->key_dims & DIM_STACK ? bpf_map__fd(l->skel->maps.stacks) : -1;
+	return l->skel->rodata->key_dims & (DIM_STACK | DIM_CALLER)
+		       ? bpf_map__fd(l->skel->maps.stacks)
+		       : -1;
 }
 
 int loader__xdp_sites_fd(const struct loader *l)

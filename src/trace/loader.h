@@ -37,12 +37,14 @@ struct event_opts {
 
 /* What the count key holds (--by, --stacks). */
 struct key_opts {
-	__u32 dims;		   /* enum key_dim; 0 = DIMS_BASE */
-	__u32 max_stacks;	   /* stack table size, 0 = DEFAULT_MAX_STACKS */
-	const __u64 *helper_start; /* --by caller: n_helpers [start, end) ranges */
-	const __u64 *helper_end;
-	int n_helpers;
+	__u32 dims;	    /* enum key_dim; 0 = DIMS_BASE */
+	__u32 max_stacks;   /* stack table size, 0 = DEFAULT_MAX_STACKS */
+	__u32 stack_budget; /* unwinds per second per CPU, 0 = every drop */
+	__u32 helper_slots; /* --by caller: most helpers loader__set_helpers() may set */
 };
+
+/* Size of the stack table --by caller alone makes (see CALLER_PENDING). */
+#define CALLER_PENDING_STACKS 1024
 
 struct loader_opts {
 	enum backend backend;
@@ -71,7 +73,14 @@ int loader__drops_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
-int loader__stacks_fd(const struct loader *l); /* the stack table, -1 without --stacks */
+/* the stack table, -1 without --stacks or --by caller */
+int loader__stacks_fd(const struct loader *l);
+/*
+ * --by caller: put the helpers' [start, end) ranges in the kernel, after
+ * attaching. Until then drops are counted with caller CALLER_PENDING and
+ * their stack id. Returns 0 or -errno.
+ */
+int loader__set_helpers(struct loader *l, const __u64 *start, const __u64 *end, int n);
 /* Where XDP programs' skbs are freed, and the verdict just counted (progwatch.h). */
 int loader__xdp_sites_fd(const struct loader *l);
 int loader__xdp_pending_fd(const struct loader *l);

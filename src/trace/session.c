@@ -103,16 +103,50 @@ static struct ksyms *load_symbols(struct monitor *m)
 	return ks;
 }
 
-/* What the count key holds; --by caller needs the helpers' addresses. */
-static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_opts *k)
+/* What the count key holds. */
+static void resolve_keys(const struct config *cfg, struct key_opts *k)
 {
-	char bad[320];
-	int n;
-
 	k->dims = DIMS_BASE | cfg->by;
 	k->max_stacks = cfg->max_stacks;
-	if (!(cfg->by & DIM_CALLER))
-		return 0;
+	k->stack_budget = cfg->stack_budget_set ? cfg->stack_budget : DEFAULT_STACK_BUDGET;
+	k->helper_slots = cfg->by & DIM_CALLER ? helpers_slots(cfg->helpers) : 0;
+}
+
+/*
+ * A row counted before the helper table was in the kernel: its caller,
+ * found in its stack as the kernel would have found it. Its stack id goes
+ * back to 0 unless stacks are a dimension, so that it joins the rows the
+ * kernel keyed itself.
+ */
+static bool rekey_pending_caller(void *ctx, struct drop_key *k)
+{
+	struct monitor *m = ctx;
+	const __u64 *ips;
+	size_t n;
+
+	if (k->caller != CALLER_PENDING)
+		return false;
+	n = stacks__raw(m->stacks, k->stack_id, &ips);
+	k->caller = n ? caller_from_frames(ips, n, k->location, m->helper_start, m->helper_end,
+					   m->n_helpers)
+		      : 0;
+	if (!(m->cfg->by & DIM_STACK))
+		k->stack_id = 0;
+	return true;
+}
+
+/*
+ * --by caller, once attached: the helpers' addresses from the symbol
+ * table into the kernel. Reading kallsyms takes longer than loading and
+ * attaching together, so counting does not wait for it: the drops of the
+ * meantime carry their stack, and rekey_pending_caller() finds their
+ * caller.
+ */
+static int start_callers(struct monitor *m, const struct config *cfg)
+{
+	char bad[320];
+	int n, err;
+
 	if (!m->ks) {
 		msg_error("--by caller needs kernel symbols, and none could be "
 			  "read (see above)");
@@ -124,9 +158,13 @@ static int resolve_keys(struct monitor *m, const struct config *cfg, struct key_
 		msg_error("--helper: %s", bad);
 		return 2;
 	}
-	k->helper_start = m->helper_start;
-	k->helper_end = m->helper_end;
-	k->n_helpers = n;
+	m->n_helpers = n;
+	err = loader__set_helpers(m->loader, m->helper_start, m->helper_end, n);
+	if (err) {
+		msg_error("cannot set the helper table: %s", strerror(-err));
+		return 1;
+	}
+	counts__set_rekey(m->counts, rekey_pending_caller, m);
 	return 0;
 }
 
@@ -242,16 +280,14 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
-	if (cfg->location || (cfg->by & DIM_CALLER)) {
+	if (cfg->location) {
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
 	rc = filters_resolve(cfg, m->rs, m->ks, &lopts->filters, &m->reason_buf);
 	if (rc)
 		return rc;
-	rc = resolve_keys(m, cfg, &lopts->keys);
-	if (rc)
-		return rc;
+	resolve_keys(cfg, &lopts->keys);
 
 	lopts->backend = cfg->backend;
 	lopts->max_keys = cfg->max_keys;
@@ -282,9 +318,11 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		msg_error("out of memory");
 		return 1;
 	}
-	if (cfg->by & DIM_STACK) {
+	if (cfg->by & (DIM_STACK | DIM_CALLER)) {
 		m->stacks = stacks__new(loader__stacks_fd(m->loader),
-					cfg->max_stacks ? cfg->max_stacks : DEFAULT_MAX_STACKS);
+					!(cfg->by & DIM_STACK) ? CALLER_PENDING_STACKS
+					: cfg->max_stacks      ? cfg->max_stacks
+							       : DEFAULT_MAX_STACKS);
 		if (!m->stacks) {
 			msg_error("out of memory");
 			return 1;
@@ -323,6 +361,11 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (!m->ks) {
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
+	}
+	if (cfg->by & DIM_CALLER) {
+		rc = start_callers(m, cfg);
+		if (rc)
+			return rc;
 	}
 	/* After the ready file, as reasons and symbols: counting drops does
 	 * not wait for the program verdicts, which need both. */

@@ -25,6 +25,7 @@ struct monitor {
 	struct stacks *stacks;	 /* --stacks: the kernel's stack table, else NULL */
 	struct cgroups *cgroups; /* --by cgroup: id to path, else NULL */
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
+	int n_helpers;
 	struct progwatch *pw; /* tc/XDP program verdicts, NULL: none */
 	struct ksyms *ks;
 	unsigned ks_gen; /* bumped at every symbol reload: caches key on it */

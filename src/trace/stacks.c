@@ -126,6 +126,14 @@ int stacks__insert(struct stacks *s, __s32 id, const __u64 *ips, size_t n)
 	return 0;
 }
 
+size_t stacks__raw(struct stacks *s, __s32 id, const __u64 **frames)
+{
+	struct stack *st = s ? read_stack(s, id) : NULL;
+
+	*frames = st ? st->ip : NULL;
+	return st ? st->n : 0;
+}
+
 size_t stacks__get(struct stacks *s, __s32 id, __u64 location, const struct ksyms *ks,
 		   const __u64 **frames)
 {

@@ -26,6 +26,10 @@ void stacks__free(struct stacks *s);
 size_t stacks__get(struct stacks *s, __s32 id, __u64 location, const struct ksyms *ks,
 		   const __u64 **frames);
 
+/* The frames of stack `id` as the kernel took them (tracing frames
+ * first), untrimmed; 0 when unavailable. */
+size_t stacks__raw(struct stacks *s, __s32 id, const __u64 **frames);
+
 /*
  * Put a stack into the cache as if read from the kernel (unit tests and
  * replays). Returns 0, -EINVAL for an id out of range, -ENOMEM.

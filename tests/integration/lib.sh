@@ -518,7 +518,7 @@ trace_stack_records()
 # ds_stacks FILE: the stacks under the rows of a --stacks text report, one
 # line per (row, stack): "ROWCOUNT<TAB>ROW<TAB>COUNT<TAB>STACK" with ROW the
 # text after "at " (without " [kernel]"), STACK the frames joined with ";"
-# or "[stack unavailable]".
+# or "[stack unavailable]" or "[not unwound]" (drops over --stack-budget).
 ds_stacks()
 {
 	awk '
@@ -539,6 +539,13 @@ ds_stacks()
 		sc = $1
 		st = ""
 		if ($0 ~ /\[stack unavailable\]$/) st = "[stack unavailable]"
+		next
+	}
+	/^    \[not unwound: [0-9]+\]$/ {
+		flush()
+		sc = $3
+		sub(/\]$/, "", sc)
+		st = "[not unwound]"
 		next
 	}
 	/^        [^ ]/ {

@@ -254,6 +254,41 @@ static void test_helpers(void **state)
 	ksyms__free(ks);
 }
 
+/*
+ * The caller of a drop counted before the helper table was in the kernel,
+ * found in its raw stack as the BPF program finds it: the location when it
+ * is not a helper; else the first non-helper frame above the location's
+ * own; 0 when the location is not in the top CALLER_DEPTH frames or only
+ * helpers follow it there.
+ */
+static void test_caller_from_frames(void **state)
+{
+	const __u64 start[] = { 0x1000, 0x3000 }, end[] = { 0x1100, 0x3100 };
+	const __u64 trace = 0x9000, loc = 0x1010, inner = 0x3020, caller = 0x5000;
+	const __u64 s1[] = { trace, trace + 8, loc, inner, caller, 0x6000 };
+	const __u64 s2[] = { trace, loc, inner };
+	__u64 deep[CALLER_DEPTH + 4];
+	(void)state;
+
+	assert_true(caller_from_frames(s1, 6, 0x7777, start, end, 2) == 0x7777);
+	assert_true(caller_from_frames(s1, 6, loc, start, end, 2) == caller);
+	assert_true(caller_from_frames(s2, 3, loc, start, end, 2) == 0);
+	assert_true(caller_from_frames(s1, 6, 0x1050, start, end, 2) == 0);
+	assert_true(caller_from_frames(NULL, 0, loc, start, end, 2) == 0);
+	for (size_t i = 0; i < sizeof(deep) / sizeof(deep[0]); i++)
+		deep[i] = trace;
+	deep[CALLER_DEPTH - 2] = loc;
+	deep[CALLER_DEPTH - 1] = caller;
+	assert_true(caller_from_frames(deep, CALLER_DEPTH + 4, loc, start, end, 2) == caller);
+	/* The caller past the top CALLER_DEPTH frames: unknown, as in the kernel. */
+	deep[CALLER_DEPTH - 1] = inner;
+	deep[CALLER_DEPTH] = caller;
+	assert_true(caller_from_frames(deep, CALLER_DEPTH + 4, loc, start, end, 2) == 0);
+	/* The table's size bound: the built-ins plus --helper's names. */
+	assert_int_equal(helpers_slots(NULL) + 2, helpers_slots("a,?b"));
+	assert_int_equal(helpers_slots("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o"), MAX_HELPERS);
+}
+
 /* ---- cgroups ---- */
 
 static void test_cgroups(void **state)
@@ -552,8 +587,54 @@ static void test_report_json_dims(void **state)
 		  "\"netns\":11,\"comm\":\"x\\\"y\",\"cgroup\":null,\"cgroup_id\":5,\"stacks\":["
 		  "{\"count\":3,\"frames\":[\"__udp4_lib_rcv+0x4bc/0xd00\","
 		  "\"ip_protocol_deliver_rcu+0xd8/0x100\",\"ip_local_deliver_finish+0x81/0x100\"]},"
-		  "{\"count\":1,\"frames\":null}]}],\"not_counted\":0,\"missed\":0,\"filtered\":0}"
+		  "{\"count\":1,\"frames\":null}],\"not_unwound\":0}],\"not_counted\":0,"
+		  "\"missed\":0,\"filtered\":0}"
 		  "\n");
+}
+
+/*
+ * Drops over --stack-budget: their own line, last in the row whatever -t
+ * says, so that the stacks shown and it add up to the row's count; a
+ * frame of its own in --folded; a member of its own in JSON.
+ */
+static void test_report_not_unwound(void **state)
+{
+	struct drop_delta rows[] = {
+		{ .key = { .location = UDP, .reason = 2, .stack_id = STACK_NOT_UNWOUND },
+		  .count = 40 },
+		{ .key = { .location = UDP, .reason = 2, .stack_id = 0 }, .count = 5 },
+		{ .key = { .location = UDP, .reason = 2, .stack_id = 1 }, .count = 2 },
+	};
+	struct capture c;
+	struct report *r = cap_open(&c);
+
+	(void)state;
+	r->dims = DIM_LOCATION | DIM_STACK;
+	r->top = 1;
+	report__interval(r, rows, 3, &none, 1.0, 1.0);
+	r->top = 0;
+	r->folded = true;
+	report__interval(r, rows, 3, &none, 1.0, 1.0);
+	r->folded = false;
+	r->json = true;
+	r->dims = DIM_STACK;
+	report__interval(r, rows, 1, &none, 1.0, 1.0);
+	cap_check(&c,
+		  "\n"
+		  "47 packets dropped at __udp4_lib_rcv\n"
+		  "    5 packets:\n"
+		  "        __udp4_lib_rcv+0x4bc/0xd00\n"
+		  "        ip_protocol_deliver_rcu+0xd8/0x100\n"
+		  "        ip_local_deliver_finish+0x81/0x100\n"
+		  "    [not unwound: 40]\n"
+		  "[not_unwound];__udp4_lib_rcv 40\n"
+		  "ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
+		  "ip_local_deliver_finish;__udp4_lib_rcv 2\n"
+		  "{\"timestamp\":1.000000,\"interval\":1.000000,\"entries\":[{\"count\":40,"
+		  "\"address\":\"0xffffffff811024bc\",\"symbol\":\"__udp4_lib_rcv\","
+		  "\"offset\":1212,\"size\":3328,\"module\":\"kernel\",\"reason\":null,"
+		  "\"reason_code\":2,\"protocol\":\"0x0000\",\"stacks\":[],\"not_unwound\":40}],"
+		  "\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
 }
 
 int main(int argc, char **argv)
@@ -568,12 +649,14 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stacks_trim),
 		cmocka_unit_test(test_stacks_cache),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_caller_from_frames),
 		cmocka_unit_test(test_cgroups),
 		cmocka_unit_test(test_report_dims_text),
 		cmocka_unit_test(test_report_caller),
 		cmocka_unit_test(test_report_stacks_text),
 		cmocka_unit_test(test_report_folded),
 		cmocka_unit_test(test_report_folded_merges),
+		cmocka_unit_test(test_report_not_unwound),
 		cmocka_unit_test(test_report_json_dims),
 	};
 

@@ -451,6 +451,29 @@ static void test_events_filter_expr(void **state)
 	assert_null(cfg.filter_expr);
 }
 
+/* --stack-budget: 0 is a value (no budget); it needs a stack to ration. */
+static void test_stack_budget(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	parse_ok(&cfg, "summary", "--stacks", NULL);
+	assert_false(cfg.stack_budget_set);
+	parse_ok(&cfg, "summary", "--stacks", "--stack-budget", "0", NULL);
+	assert_true(cfg.stack_budget_set);
+	assert_int_equal(cfg.stack_budget, 0);
+	parse_ok(&cfg, "summary", "--folded", "--stack-budget", "250", NULL);
+	assert_int_equal(cfg.stack_budget, 250);
+	parse_ok(&cfg, "events", "--stacks", "--stack-budget=7", NULL);
+	assert_int_equal(cfg.stack_budget, 7);
+	parse_bad("summary", "--stack-budget", "10", NULL);
+	parse_bad("summary", "--stacks", "--stack-budget", "-1", NULL);
+	parse_bad("summary", "--stacks", "--stack-budget", "", NULL);
+	parse_bad("summary", "--stacks", "--stack-budget", "00x", NULL);
+	parse_bad("summary", "--stacks", "--stack-budget", "100000001", NULL);
+	parse_bad("diagnose", "--stack-budget", "5", NULL);
+}
+
 static void test_bad_values(void **state)
 {
 	(void)state;
@@ -780,6 +803,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_string_options),
 		cmocka_unit_test(test_events_options),
 		cmocka_unit_test(test_events_filter_expr),
+		cmocka_unit_test(test_stack_budget),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_events_only_options),
