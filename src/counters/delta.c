@@ -122,6 +122,52 @@ void counter_moves(const struct counter_snapshot *a, const struct counter_snapsh
 	drv_moves(a, b, fn, ctx);
 }
 
+/* A driver counter per queue ("rx_queue_0_xdp_drops", "rx0_drops"), not a device's total. */
+static bool per_queue(const char *name)
+{
+	return strpbrk(name, "0123456789") != NULL;
+}
+
+static bool of_class(const struct drv_counter *c, int ifindex, const char *cls)
+{
+	const char *k;
+
+	if (ifindex && c->ifindex != ifindex)
+		return false;
+	k = drvstats_class(c->name);
+	return k && !strcmp(k, cls);
+}
+
+bool counter_driver_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
+			  const char *cls, int ifindex, __u64 *delta)
+{
+	*delta = 0;
+	if (a->err_drv || b->err_drv)
+		return false;
+	for (size_t i = 0; i < b->ndrv; i++) {
+		const struct drv_counter *now = &b->drv[i];
+		bool total = false;
+
+		if (!of_class(now, ifindex, cls))
+			continue;
+		/* A device with a total of the class (virtio's rx_drops beside
+		 * rx0_drops, mlx5's rx_xdp_drop beside rx0_xdp_drop) counts by
+		 * it; one without (veth) by the sum of its queues. */
+		for (size_t j = 0; j < b->ndrv && !total; j++)
+			total = of_class(&b->drv[j], now->ifindex, cls) &&
+				!per_queue(b->drv[j].name);
+		if (total && per_queue(now->name))
+			continue;
+		for (size_t j = 0; j < a->ndrv; j++)
+			if (a->drv[j].ifindex == now->ifindex &&
+			    !strcmp(a->drv[j].name, now->name)) {
+				*delta += counter_grew64(a->drv[j].value, now->value);
+				break;
+			}
+	}
+	return true;
+}
+
 static bool dev_kind_known(const char *name)
 {
 	for (int k = 0; k < DEV_DROP_KINDS; k++)
@@ -140,10 +186,8 @@ struct sum {
 static void add_move(void *ctx, const struct counter_move *m)
 {
 	struct sum *s = ctx;
-	/* A driver counter is asked for by its class (drvstats_class). */
-	const char *name = m->family == CF_DRV ? drvstats_class(m->name) : m->name;
 
-	if (m->family != s->family || (s->name && (!name || strcmp(name, s->name))) ||
+	if (m->family != s->family || (s->name && strcmp(m->name, s->name)) ||
 	    (s->root_only && !m->root))
 		return;
 	s->total += m->delta;
@@ -163,10 +207,7 @@ bool counter_delta(const struct counter_snapshot *a, const struct counter_snapsh
 		s = (struct sum){ .family = CF_DEV, .name = name + 4 };
 		err = a->err_dev || b->err_dev || !dev_kind_known(s.name);
 	} else if (!strncmp(name, "driver:", 7)) {
-		/* "driver:*": every kept counter (none kept: 0, still read) */
-		s = (struct sum){ .family = CF_DRV,
-				  .name = strcmp(name + 7, "*") ? name + 7 : NULL };
-		err = a->err_drv || b->err_drv;
+		return counter_driver_delta(a, b, name + 7, 0, delta);
 	} else if (!strncmp(name, "softnet:", 8)) {
 		s = (struct sum){ .family = CF_SOFTNET, .name = name + 8 };
 		err = a->err_softnet || b->err_softnet ||

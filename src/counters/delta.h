@@ -54,12 +54,22 @@ void counter_moves(const struct counter_snapshot *a, const struct counter_snapsh
 /*
  * The growth of one counter by name: an nstat name ("UdpRcvbufErrors"),
  * "qdisc:drops" (root qdiscs), "dev:FIELD" (all devices), "softnet:dropped"
- * or "softnet:flow_limit" (all CPUs), "driver:*" (every kept driver counter
- * of every device) or "driver:CLASS" (drvstats_class: "driver:xdp_drop"
- * sums every device's *xdp_drops*). false when a snapshot could not read
+ * or "softnet:flow_limit" (all CPUs) or "driver:CLASS" (every device's,
+ * as counter_driver_delta()). false when a snapshot could not read
  * it or the name is unknown.
  */
 bool counter_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
 		   const char *name, __u64 *delta);
+
+/*
+ * The growth of one class of driver counters (drvstats_class: "xdp_drop"),
+ * of device ifindex (0: of every device). A device's total of the class is
+ * taken where it has one, else the sum of its per-queue counters (a name
+ * with a digit): drivers that have both count each drop in both. A counter
+ * not in a has no start to compare with. false when a snapshot could not
+ * read the drivers' counters.
+ */
+bool counter_driver_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
+			  const char *cls, int ifindex, __u64 *delta);
 
 #endif /* DROPSCOPE_COUNTER_DELTA_H */

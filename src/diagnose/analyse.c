@@ -483,38 +483,26 @@ static void counter_finding(const struct window *w, struct report *r, const char
  */
 static void findings_from_drivers(const struct window *w, struct report *r)
 {
-	const struct counter_snapshot *a = &w->start.snap, *b = &w->end.snap;
+	const struct counter_snapshot *b = &w->end.snap;
 
-	if (a->err_drv || b->err_drv)
-		return;
 	for (size_t i = 0; i < b->ndrv; i++) {
 		const char *cls = drvstats_class(b->drv[i].name);
 		const struct dev_stats *dev = dev_by_index(b, b->drv[i].ifindex);
 		char name[64];
-		__u64 sum = 0;
 		bool first = true;
+		__u64 v;
 
 		if (!cls || !dev)
 			continue;
-		/* Once per device and class: at its first counter, the class summed. */
+		/* Once per device and class: at its first counter. */
 		for (size_t j = 0; j < i && first; j++)
 			first = b->drv[j].ifindex != b->drv[i].ifindex ||
 				!drvstats_class(b->drv[j].name) ||
 				strcmp(drvstats_class(b->drv[j].name), cls);
-		if (!first)
+		if (!first || !counter_driver_delta(&w->start.snap, b, cls, dev->ifindex, &v))
 			continue;
-		for (size_t j = i; j < b->ndrv; j++) {
-			const char *c = drvstats_class(b->drv[j].name);
-
-			if (b->drv[j].ifindex != b->drv[i].ifindex || !c || strcmp(c, cls))
-				continue;
-			for (size_t s = 0; s < a->ndrv; s++)
-				if (a->drv[s].ifindex == b->drv[j].ifindex &&
-				    !strcmp(a->drv[s].name, b->drv[j].name))
-					sum += counter_grew64(a->drv[s].value, b->drv[j].value);
-		}
 		snprintf(name, sizeof(name), "driver:%s", cls);
-		counter_finding(w, r, name, sum, dev);
+		counter_finding(w, r, name, v, dev);
 	}
 }
 

@@ -821,21 +821,28 @@ static void test_driver_counters(void **state)
 	fx_dev(w, 3, "veth0", true, 0);
 	fx_dev(w, 4, "eth0", true, 0);
 	fx_dev(w, 5, "eth1", true, 0);
+	fx_dev(w, 6, "eth2", true, 0);
 	fx_drv(w, 3, "veth0", "rx_queue_0_xdp_drops", 100, 130);
 	fx_drv(w, 3, "veth0", "rx_queue_1_xdp_drops", 7, 21);
 	fx_drv(w, 3, "veth0", "rx_queue_0_drops", 5, 5);
 	fx_drv(w, 4, "eth0", "rx_missed", 0, 10);
+	/* virtio: a total and its queue's, each drop in both */
+	fx_drv(w, 6, "eth2", "rx0_drops", 1, 7);
+	fx_drv(w, 6, "eth2", "rx_drops", 1, 7);
 	w->end.snap.dev[1].v[DEV_RX_MISSED] = 10; /* eth0's, the same drops */
 	w->end.snap.dev[2].v[DEV_RX_MISSED] = 3;  /* eth1's, no driver counter */
 	r = run(w, NULL, 0);
-	assert_int_equal(r->nf, 3);
+	assert_int_equal(r->nf, 4);
 	f = find(r, "driver:xdp_drop");
 	assert_non_null(f);
 	assert_true(f->counter);
 	assert_int_equal(f->count, 44); /* both queues */
 	assert_string_equal(f->at.devname, "veth0");
 	assert_non_null(f->k);
-	assert_null(find(r, "driver:drop"));
+	f = find(r, "driver:drop"); /* eth2's, by its total; veth0's did not grow */
+	assert_non_null(f);
+	assert_string_equal(f->at.devname, "eth2");
+	assert_int_equal(f->count, 6);
 	f = find(r, "driver:miss");
 	assert_non_null(f);
 	assert_int_equal(f->count, 10);
