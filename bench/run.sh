@@ -104,7 +104,7 @@ ip -n "$NS" link set fl0 up
 ip -n "$NS" link set fl1 up
 
 # --- configurations: name, then how to run it. ---------------------------------
-CONFIGS=(none floor ds ds-r ds-stacks ds-stacks-all ds-caller ds-folded)
+CONFIGS=(none floor ds ds-r ds-stacks ds-stacks-all ds-caller ds-folded ds-netns ds-workload)
 HAVE_EVENTS=0
 if [[ -x $DS ]] && "$DS" events --help >/dev/null 2>&1; then
 	HAVE_EVENTS=1
@@ -118,7 +118,7 @@ SKIPPED=()
 usable=()
 for c in "${CONFIGS[@]}"; do
 	case $c in
-	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller | ds-folded) [[ -x $DS ]] || {
+	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller | ds-folded | ds-netns | ds-workload) [[ -x $DS ]] || {
 		SKIPPED+=("$c: ./dropscope not built")
 		continue
 	} ;;
@@ -151,6 +151,8 @@ describe() {
 	ds-stacks-all) echo "dropscope --stacks --stack-budget 0" ;;
 	ds-caller) echo "dropscope --by caller" ;;
 	ds-folded) echo "dropscope --folded" ;;
+	ds-netns) echo "dropscope --by netns" ;;
+	ds-workload) echo "dropscope --by workload" ;;
 	ds-events) echo "dropscope events >/dev/null" ;;
 	ds-events-rate) echo "dropscope events --rate $RATE_LIMIT >/dev/null" ;;
 	bt-count) echo "bpftrace count[location,reason]" ;;
@@ -176,6 +178,8 @@ setup_config() {
 		;;
 	ds-caller) TOOL=("$DS" --by caller --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-folded) TOOL=("$DS" --folded --netns "$NSPATH" --ready-file "$ready") ;;
+	ds-netns) TOOL=("$DS" --by netns --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-workload) TOOL=("$DS" --by workload --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-events)
 		TOOL=("$DS" events --netns "$NSPATH" --ready-file "$ready")
 		HARGS+=(--tool-stdout /dev/null)

@@ -255,28 +255,54 @@ static __always_inline void stat_inc(__u32 idx)
  * longer orphans the skb. The socket last, for packets without a device
  * (or whose device pointer was scratch and read as nothing).
  * tp_btf programs may dereference pointers directly (BTF-typed, faults
- * read as zero); the others must use probe reads.
+ * read as zero); the others must use probe reads. Returns the namespace
+ * (NULL = none) and its inode in *inum.
  */
-static __always_inline __u32 skb_netns(struct sk_buff *skb, struct sock *rx_sk, bool direct)
+static __always_inline struct net *skb_net(struct sk_buff *skb, struct sock *rx_sk, bool direct,
+					   __u32 *inum)
 {
 	struct net_device *dev;
+	struct net *net;
 	struct sock *sk;
-	__u32 inum;
 
 	/* rx_sk comes from an untyped argument slot: always probe-read. */
-	if (rx_sk)
-		return BPF_CORE_READ(rx_sk, __sk_common.skc_net.net, ns.inum);
+	if (rx_sk) {
+		net = BPF_CORE_READ(rx_sk, __sk_common.skc_net.net);
+		*inum = BPF_CORE_READ(net, ns.inum);
+		return net;
+	}
 	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
 	if (dev) {
-		inum = direct ? dev->nd_net.net->ns.inum : BPF_CORE_READ(dev, nd_net.net, ns.inum);
-		if (inum)
-			return inum;
+		net = direct ? dev->nd_net.net : BPF_CORE_READ(dev, nd_net.net);
+		*inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+		if (*inum)
+			return net;
 	}
 	sk = direct ? skb->sk : BPF_CORE_READ(skb, sk);
-	if (!sk)
+	if (!sk) {
+		*inum = 0;
+		return NULL;
+	}
+	net = direct ? sk->__sk_common.skc_net.net : BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	*inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+	return net;
+}
+
+static __always_inline __u32 skb_netns(struct sk_buff *skb, struct sock *rx_sk, bool direct)
+{
+	__u32 inum;
+
+	skb_net(skb, rx_sk, direct, &inum);
+	return inum;
+}
+
+/* The namespace's cookie: unlike the inode, never reused (0 before 5.14,
+ * which user space notes once). */
+static __always_inline __u64 net_cookie(struct net *net)
+{
+	if (!net || !bpf_core_field_exists(net->net_cookie))
 		return 0;
-	return direct ? sk->__sk_common.skc_net.net->ns.inum
-		      : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return BPF_CORE_READ(net, net_cookie);
 }
 
 static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
@@ -416,7 +442,7 @@ static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk
 		}
 	}
 	if (key_dims & DIM_NETNS)
-		key->netns = skb_netns(skb, rx_sk, direct);
+		key->netns_cookie = net_cookie(skb_net(skb, rx_sk, direct, &key->netns));
 	if (key_dims & DIM_COMM)
 		bpf_get_current_comm(key->comm, sizeof(key->comm));
 	if (key_dims & DIM_CGROUP)
@@ -596,12 +622,13 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
 	e->location = key->location;
 	e->reason = key->reason;
 	e->protocol = key->protocol;
+	e->family = key->family;
 	/* The count's stack is the event's: one unwind per drop. */
 	e->stack_id = key_dims & DIM_STACK ? key->stack_id : STACK_UNAVAILABLE;
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->netns = skb_netns(skb, rx_sk, direct);
+	e->netns_cookie = net_cookie(skb_net(skb, rx_sk, direct, &e->netns));
 	e->flags = 0;
 	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
 	e->ifindex = !dev ? 0 : direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
@@ -628,6 +655,30 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
 		stat_inc(STAT_EV_SENT);
 }
 
+/*
+ * The family of the socket holding the skb (the receiving one, else
+ * skb->sk), for the drop classes: a queue purge of an AF_UNIX, packet or
+ * netlink socket's own queue is a socket closing, the same reason on a
+ * queue of packets in flight a real drop. Only queue purges pay the
+ * reads; a kernel without QUEUE_PURGE (its purges say NOT_SPECIFIED or
+ * nothing) reads it for every drop.
+ */
+static __always_inline __u16 skb_family(struct sk_buff *skb, __u32 reason, struct sock *rx_sk,
+					bool direct)
+{
+	struct sock *sk;
+
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE) &&
+	    reason != bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_QUEUE_PURGE))
+		return 0;
+	if (rx_sk)
+		return BPF_CORE_READ(rx_sk, __sk_common.skc_family);
+	sk = direct ? skb->sk : BPF_CORE_READ(skb, sk);
+	if (!sk)
+		return 0;
+	return direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
@@ -648,6 +699,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	key.location = location;
 	key.reason = reason;
 	key.protocol = proto;
+	key.family = skb_family(skb, reason, rx_sk, direct);
 	if (key_dims & ~DIMS_BASE)
 		fill_dims(ctx, &key, skb, rx_sk, direct);
 

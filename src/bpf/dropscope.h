@@ -66,8 +66,15 @@ enum key_dim {
 	DIM_CGROUP = 1 << 6,
 	DIM_CALLER = 1 << 7,
 	DIM_STACK = 1 << 8,
+	/* Derived in user space from what the kernel keys (never passed to
+	 * the BPF side): the drop class (trace/classes.h). */
+	DIM_CLASS = 1 << 9,
+	/* The workload (counters/workload.h), named from the netns and the
+	 * cgroup, which the kernel keys instead. */
+	DIM_WORKLOAD = 1 << 10,
 };
 #define DIMS_BASE (DIM_LOCATION | DIM_REASON | DIM_PROTO)
+#define DIMS_USER (DIM_CLASS | DIM_WORKLOAD)
 
 /*
  * One row of the in-kernel count table. The default mode uses only the
@@ -80,16 +87,26 @@ struct drop_key {
 	__u64 location; /* return address of the kfree_skb() caller */
 	__u32 reason;	/* enum skb_drop_reason, 0 where the kernel has none */
 	__u16 protocol; /* skb->protocol in host order (ETH_P_*) */
-	__u16 pad;
+	/* AF_* of the socket holding the skb, for the drop classes
+	 * (trace/classes.c): read only for the reason whose rows the class
+	 * table tells apart by family (queue purges), else 0. */
+	__u16 family;
 	/* BASE_KEY_SIZE ends here */
 	__u64 caller;	/* first non-helper frame from the location up, 0 = unknown */
 	__u64 cgroup;	/* cgroup v2 id: the owning socket's, else the task's */
 	__u32 netns;	/* inode */
 	__u32 ifindex;	/* of skb->dev, in its namespace */
 	__s32 stack_id; /* in the `stacks` map, or STACK_UNAVAILABLE */
-	__u32 pad2;
+	/* User space only (the kernel leaves it 0): enum drop_class, set by
+	 * the collection layer from trace/classes.c when it reads the row. */
+	__u32 cls;
 	char dev[16];  /* skb->dev's name at the drop */
 	char comm[16]; /* the task the drop ran in */
+	/* With netns: the namespace's cookie (net->net_cookie, what
+	 * SO_NETNS_COOKIE returns), which the kernel never reuses, unlike
+	 * the inode: two namespaces that had the same inode one after the
+	 * other stay two rows. 0 where the kernel has no cookie (< 5.14). */
+	__u64 netns_cookie;
 };
 #define BASE_KEY_SIZE 16
 
@@ -140,6 +157,10 @@ struct drop_event {
 	char comm[16];
 	char ifname[16];
 	__s32 stack_id; /* in the `stacks` map (--stacks), else STACK_UNAVAILABLE */
+	__u16 family;	/* AF_* of the skb's socket, 0 = none (drop classes) */
+	__u16 pad;
+	__u32 pad2;
+	__u64 netns_cookie; /* as in struct drop_key, 0 = the kernel has none */
 	/* caplen bytes are used; the rest is room the BPF side's masked
 	 * bounds need (see copy_packet()) */
 	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];

@@ -60,6 +60,7 @@ struct ns_common {
 
 struct net {
 	struct ns_common ns;
+	__u64 net_cookie; /* since 5.14: never reused (SO_NETNS_COOKIE) */
 };
 
 typedef struct {
@@ -75,6 +76,7 @@ struct net_device {
 
 struct sock_common {
 	possible_net_t skc_net;
+	unsigned short skc_family;
 };
 
 struct kernfs_node {
@@ -118,8 +120,11 @@ struct trace_entry {
 	int pid;
 };
 
+/* Values here are placeholders: bpf_core_enum_value() relocates each
+ * against the running kernel's enum, and _exists() says whether it has it. */
 enum skb_drop_reason {
 	SKB_DROP_REASON_NOT_SPECIFIED_PLACEHOLDER__,
+	SKB_DROP_REASON_QUEUE_PURGE,
 };
 
 struct trace_event_raw_kfree_skb {

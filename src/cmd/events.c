@@ -66,6 +66,7 @@ struct ev_ctx {
 	__u64 lines_handled;
 	__u64 line_end[LINE_RING];
 	__u64 expr_filtered, malformed, limit;
+	__u64 class_filtered; /* events of the class --class hides */
 	struct iface ifaces[MAX_IFACES];
 	int n_ifaces;
 	time_t cached_sec; /* the last second formatted, and its text */
@@ -216,6 +217,7 @@ struct ev_view {
 	const struct ksym *sym; /* NULL: no symbol for the location */
 	const char *reason;
 	char rbuf[32];
+	enum drop_class cls;
 	const char *loc;
 	const __u64 *frames; /* --stacks: from the location down, NULL: none */
 	size_t n_frames;     /* at most EVENT_FRAMES */
@@ -317,6 +319,7 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	json_u64(&j, "pid", e->pid);
 	json_str(&j, "comm", e->pid ? e->comm : NULL);
 	json_u64(&j, "netns", e->netns);
+	json_u64(&j, "netns_cookie", e->netns_cookie);
 	json_u64(&j, "ifindex", e->ifindex);
 	json_str(&j, "dev", e->ifname[0] ? e->ifname : NULL);
 	json_u64(&j, "len", e->len);
@@ -325,6 +328,7 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	/* As the summary's: a name or null, the number in reason_code. */
 	json_str(&j, "reason", reason_name(x->m->rs, e->reason));
 	json_u64(&j, "reason_code", e->reason);
+	json_str(&j, "class", classes_name(v->cls));
 	json_strf(&j, "address", "0x%llx", (unsigned long long)e->location);
 	json_str(&j, "location", v->loc);
 	report__json_symbol(&j, v->sym, e->location);
@@ -404,6 +408,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (!v.sym)
 		x->sym_missed = true;
 	v.reason = reason_text(x, e->reason, v.rbuf, sizeof(v.rbuf));
+	v.cls = classes_of(x->m->rs, x->m->ks, e->reason, e->location, e->family);
+	if (!classes_shown(x->cfg->classes, v.cls)) {
+		x->class_filtered++;
+		return 0;
+	}
 	packet__parse(e->data, e->caplen, e->len, &v.p);
 	v.stacks = x->m->stacks != NULL;
 	v.n_frames =
@@ -496,7 +505,7 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines)
 {
 	const struct monitor *m = x->m;
 	__u64 st[STAT_MAX], counted, unread, printed;
-	char more[160] = "";
+	char more[224] = "";
 	size_t n = 0;
 
 	counts__stat_totals(m->counts, st);
@@ -512,10 +521,14 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines)
 		printed = x->handled;
 	/* Events written but never handled: left in the ring after --count,
 	 * or after the reader of our output went away. */
-	unread = st[STAT_EV_SENT] - x->handled - x->expr_filtered - x->malformed;
+	unread =
+		st[STAT_EV_SENT] - x->handled - x->expr_filtered - x->malformed - x->class_filtered;
 	if (x->malformed)
 		n += snprintf(more + n, sizeof(more) - n, ", %llu malformed",
 			      (unsigned long long)x->malformed);
+	if (x->class_filtered && n < sizeof(more))
+		n += snprintf(more + n, sizeof(more) - n, ", %llu hidden by --class",
+			      (unsigned long long)x->class_filtered);
 	if (x->handled > printed && n < sizeof(more))
 		n += snprintf(more + n, sizeof(more) - n, ", %llu not written (output error)",
 			      (unsigned long long)(x->handled - printed));

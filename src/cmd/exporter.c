@@ -305,7 +305,8 @@ static void scrape(struct exporter *e, struct expo *x)
 				       .sym = e->cfg->sym,
 				       .no_reasons = !monitor_has_reasons(&e->m),
 				       .dims = e->cfg->by,
-				       .cgroups = e->m.cgroups };
+				       .cgroups = e->m.cgroups,
+				       .workloads = e->m.workloads };
 
 	expo_family(x, "dropscope_up", "gauge", "1 when the in-kernel counts could be read.");
 	expo_u64(x, "dropscope_up", "", n >= 0);

@@ -44,11 +44,14 @@ static const struct command {
 	  "Counts skb:kfree_skb hits in the kernel per code location and prints them\n"
 	  "every interval, most first.\n",
 	  "Grouping (--by): reason = the kernel's drop reason; proto = skb->protocol;\n"
-	  "dev = the packet's device; netns = its network namespace inode; comm = the task\n"
-	  "the drop ran in (softirq work runs on whatever task it interrupted); cgroup =\n"
+	  "dev = the packet's device; netns = its network namespace (counted by its cookie,\n"
+	  "which is never reused; shown by inode); comm = the task the drop ran in\n"
+	  "(softirq work runs on whatever task it interrupted); cgroup =\n"
 	  "the cgroup v2 path of the socket owning the packet (receiving socket, else\n"
 	  "skb->sk), else of that task; caller = the first frame from the location up that\n"
-	  "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks.\n" },
+	  "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks;\n"
+	  "class = drop or close (as --class); workload = the pod, container, service or\n"
+	  "named namespace behind the netns and cgroup (sources: dropscope(8)).\n" },
 	{ "events", C_EVENTS, "dropscope events [OPTIONS] [PCAP-FILTER]",
 	  "One line per dropped packet: time, cpu, task, namespace, device, the packet,\n"
 	  "its drop reason and location. PCAP-FILTER (tcpdump syntax) picks packets.\n",
@@ -234,6 +237,21 @@ SETTER(set_by)
 	return NULL;
 }
 
+SETTER(set_class)
+{
+	UNUSED_WHY;
+	return classes_parse(arg, &cfg->classes) ? "expected drop, close or all" : NULL;
+}
+
+SETTER(set_workload_root)
+{
+	UNUSED_WHY;
+	if (*arg != '/')
+		return "expected an absolute directory";
+	cfg->workload_root = arg;
+	return NULL;
+}
+
 SETTER(set_stacks)
 {
 	(void)arg;
@@ -283,7 +301,14 @@ static const struct opt opts[] = {
 	  "become {\"error\":...}, {\"warning\":...}, {\"info\":...}" },
 	{ "by", 0, C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER, S_REPORT, set_by, 0, "KEY[,KEY...]",
 	  "group counts by: location (default), reason, proto,\n"
-	  "dev, netns, comm, cgroup, caller, stack (see below)" },
+	  "dev, netns, comm, cgroup, caller, stack, class,\n"
+	  "workload (see below)" },
+	{ "class", 0, C_ALL, S_REPORT, set_class, 0, "CLASS",
+	  "drop (what the network refused), close (what\n"
+	  "sockets closing discarded unread) or all (default)" },
+	{ "workload-root", 0, C_SUMMARY | C_EXPORTER, S_REPORT, set_workload_root, 0, "DIR",
+	  "--by workload reads container runtimes' state\n"
+	  "below DIR (a node's / mounted elsewhere; default /)" },
 	{ "stacks", 0, C_SUMMARY | C_EVENTS, S_REPORT, set_stacks, 0, NULL,
 	  "count per kernel stack too, and print each row's\n"
 	  "stacks (events mode: each event's stack); same as\n"

@@ -66,9 +66,11 @@ int cmd_summary(struct config *cfg)
 			       .folded = cfg->folded,
 			       .stacks = m.stacks,
 			       .cgroups = m.cgroups,
+			       .workloads = m.workloads,
 			       .no_reasons = !monitor_has_reasons(&m),
 			       .json = cfg->json,
-			       .top = cfg->top };
+			       .top = cfg->top,
+			       .class_note = cfg->classes == CLASSES_ALL };
 	report__start(&rep);
 	if (output_failed()) {
 		rc = -1;

@@ -244,7 +244,9 @@ static void build_view(struct top *t)
 
 		if (!r->used)
 			continue;
-		t->view[n].key = keys_mask(&r->key, t->dims);
+		/* Rows of the two classes never merge: the CLASS column
+		 * tells them apart. */
+		t->view[n].key = keys_mask(&r->key, t->dims | DIM_CLASS);
 		t->view[n].total = r->total;
 		t->view[n].last = r->hist[slot];
 		memcpy(t->view[n].hist, r->hist, sizeof(r->hist));
@@ -370,7 +372,7 @@ static void draw(struct top *t)
 	mvaddnstr(y++, 0, line, COLS);
 	/* The history shrinks first on a narrow terminal. */
 	spark_w = COLS >= 100 ? 30 : COLS >= 80 ? 16 : COLS >= 60 ? 8 : 0;
-	snprintf(line, sizeof(line), "%9s %11s %-*s %s", "RATE/s", "TOTAL", spark_w,
+	snprintf(line, sizeof(line), "%9s %11s %-5s %-*s %s", "RATE/s", "TOTAL", "CLASS", spark_w,
 		 spark_w ? "HISTORY" : "", "WHERE");
 	if (t->color)
 		attron(A_REVERSE);
@@ -381,8 +383,9 @@ static void draw(struct top *t)
 		const struct view_row *v = &t->view[i];
 
 		sparkline(t, v->hist, spark, spark_w);
-		snprintf(line, sizeof(line), "%9.0f %11llu %-*s %s", v->last / t->interval,
-			 (unsigned long long)v->total, spark_w, spark, v->text);
+		snprintf(line, sizeof(line), "%9.0f %11llu %-5s %-*s %s", v->last / t->interval,
+			 (unsigned long long)v->total, classes_name((enum drop_class)v->key.cls),
+			 spark_w, spark, v->text);
 		mvaddnstr(y, 0, line, COLS);
 	}
 	if (!t->nview && y < LINES - 1)

@@ -15,6 +15,7 @@
 
 #include "counters/delta.h"
 #include "diagnose/analyse.h"
+#include "trace/classes.h"
 
 const struct dev_stats *dev_by_index(const struct counter_snapshot *s, int ifindex)
 {
@@ -315,9 +316,16 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		__u8 proto = loc_proto(w, k->location);
 		struct finding *f = NULL;
 		char dev[IFNAMSIZ];
+		bool by_loc;
 
-		bool by_loc = by_location(w, k->reason);
-
+		/* Sockets closing unread: nothing to tune, said apart (the
+		 * collection layer classed the row and applied --class). */
+		if (k->cls == CLASS_CLOSE) {
+			r->closed.count += rows[i].count;
+			where_add(r->closed.loc, k->location, NULL, rows[i].count);
+			continue;
+		}
+		by_loc = by_location(w, k->reason);
 		for (int j = 0; j < r->nf && !f; j++)
 			if (!r->f[j].counter && r->f[j].reason == k->reason &&
 			    r->f[j].at.proto == proto &&
@@ -350,6 +358,7 @@ static void findings_from_rows(const struct window *w, struct report *r,
 	}
 	for (int j = 0; j < r->nf; j++)
 		finding_finish(w, &r->f[j]);
+	qsort(r->closed.loc, TOP_WHERE, sizeof(struct where), where_cmp);
 }
 
 static bool claimed(const struct report *r, const char *name, int ifindex)

@@ -195,6 +195,15 @@ struct report {
 	struct finding f[MAX_FINDINGS];
 	int nf;
 	__u64 folded; /* drops in findings beyond MAX_FINDINGS */
+	/*
+	 * Rows of class close (trace/classes.h): what sockets closing freed
+	 * unread. No network refused them and no knob changes them, so they
+	 * are no finding: one line after the findings, their count and where.
+	 */
+	struct {
+		__u64 count;
+		struct where loc[TOP_WHERE];
+	} closed;
 	struct claim {
 		const char *name; /* static string */
 		int ifindex;	  /* of a dev: counter; 0: every device */

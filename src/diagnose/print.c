@@ -262,6 +262,33 @@ static void json_finding(struct json *j, const struct print_ctx *p, const struct
 	json_object_end(j);
 }
 
+#define CLOSED_WHY                                                                                 \
+	"freed by sockets closing with data their owners never read: no network drop, "            \
+	"nothing to tune (--class drop hides them)"
+
+/* The close rows: one object after the findings, as the text's one line. */
+static void json_closed(struct json *j, const struct print_ctx *p, const struct report *r)
+{
+	const struct names *nm = &p->w->names;
+	char buf[160];
+
+	json_object_begin(j, "closed");
+	json_str(j, "class", "close");
+	json_u64(j, "count", r->closed.count);
+	json_numf(j, "rate_per_s", "%.1f", rate(p->w, r->closed.count));
+	json_array_begin(j, "locations");
+	for (int i = 0; i < TOP_WHERE && r->closed.loc[i].n; i++) {
+		json_object_begin(j, NULL);
+		json_str(j, "location",
+			 nm->sym_raw(nm->ctx, r->closed.loc[i].addr, buf, sizeof(buf)));
+		json_u64(j, "count", r->closed.loc[i].n);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_str(j, "why", CLOSED_WHY);
+	json_object_end(j);
+}
+
 void print_json(FILE *out, const struct window *w, const struct report *r)
 {
 	struct print_ctx p = { .out = out, .w = w };
@@ -276,6 +303,8 @@ void print_json(FILE *out, const struct window *w, const struct report *r)
 	for (int i = 0; i < r->nf; i++)
 		json_finding(&j, &p, &r->f[i]);
 	json_array_end(&j);
+	if (r->closed.count)
+		json_closed(&j, &p, r);
 	if (!r->nf)
 		json_str(&j, "verdict", "no drops seen");
 	if (r->folded)
@@ -425,6 +454,22 @@ static void text_finding(struct print_ctx *p, const struct finding *f, int i)
 		fprintf(p->out, "   source:   %s\n", f->k->source);
 }
 
+/* The close rows last, in one line: "close: N freed ... at A N, B N: nothing to tune". */
+static void text_closed(const struct print_ctx *p, const struct report *r)
+{
+	const struct names *nm = &p->w->names;
+	char buf[160];
+
+	fprintf(p->out, "\nclose: %llu packets (%.1f/s)", (unsigned long long)r->closed.count,
+		rate(p->w, r->closed.count));
+	for (int i = 0; i < TOP_WHERE && r->closed.loc[i].n; i++) {
+		nm->sym(nm->ctx, r->closed.loc[i].addr, buf, sizeof(buf));
+		fprintf(p->out, "%s%s %llu", i ? ", " : " at ", buf,
+			(unsigned long long)r->closed.loc[i].n);
+	}
+	fprintf(p->out, ": %s\n", CLOSED_WHY);
+}
+
 void print_text(FILE *out, const struct window *w, const struct report *r)
 {
 	struct print_ctx p = { .out = out, .w = w };
@@ -437,6 +482,8 @@ void print_text(FILE *out, const struct window *w, const struct report *r)
 		fprintf(out, ": %d finding%s\n", r->nf, r->nf == 1 ? "" : "s");
 	for (int i = 0; i < r->nf; i++)
 		text_finding(&p, &r->f[i], i);
+	if (r->closed.count)
+		text_closed(&p, r);
 	if (r->folded)
 		fprintf(out, "\n(%llu more drops in findings beyond the first %d)\n",
 			(unsigned long long)r->folded, MAX_FINDINGS);

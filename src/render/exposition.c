@@ -11,6 +11,7 @@
 #include "symbols/ksyms.h"
 #include "counters/cgroups.h"
 #include "trace/progwatch.h"
+#include "counters/workload.h"
 #include "render/exposition.h"
 #include "render/naming.h"
 #include "trace/packet.h"
@@ -225,15 +226,25 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 		   naming_reason(ctx->rs, !ctx->no_reasons, k->reason, num, sizeof(num)));
 	proto = naming_proto(k->protocol, num, sizeof(num));
 	labels_add(l, "protocol", proto);
+	/* Always there: an alert on real drops filters class="drop". */
+	labels_add(l, "class", classes_name((enum drop_class)k->cls));
 
 	if (ctx->dims & DIM_DEV)
 		labels_add(l, "device", k->dev[0] ? k->dev : "");
 	if (ctx->dims & DIM_NETNS) {
 		snprintf(num, sizeof(num), "%u", k->netns);
 		labels_add(l, "netns", num);
+		/* The inode is what people know, the cookie what keeps two
+		 * namespaces that had the same inode two series. */
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)k->netns_cookie);
+		labels_add(l, "netns_cookie", num);
 	}
 	if (ctx->dims & DIM_COMM)
 		labels_add(l, "comm", k->comm);
+	if (ctx->dims & DIM_WORKLOAD)
+		labels_add(l, "workload",
+			   workloads__name(ctx->workloads, ctx->cgroups, k->netns, k->netns_cookie,
+					   k->cgroup));
 	if (ctx->dims & DIM_CGROUP) {
 		const char *path = cgroups__path(ctx->cgroups, k->cgroup);
 
@@ -423,14 +434,14 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	labels_add(&other, "location", "other");
 	labels_add(&other, "reason", "other");
 	labels_add(&other, "protocol", "other");
+	labels_add(&other, "class", "other");
 	/* The same label names as every other series of the family. */
 	static const struct {
 		__u32 dim;
 		const char *label;
-	} extra[] = { { DIM_DEV, "device" },
-		      { DIM_NETNS, "netns" },
-		      { DIM_COMM, "comm" },
-		      { DIM_CGROUP, "cgroup" },
+	} extra[] = { { DIM_DEV, "device" },	     { DIM_NETNS, "netns" },
+		      { DIM_NETNS, "netns_cookie" }, { DIM_COMM, "comm" },
+		      { DIM_WORKLOAD, "workload" },  { DIM_CGROUP, "cgroup" },
 		      { DIM_CALLER, "caller" } };
 	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
 		if (ctx->dims & extra[i].dim)

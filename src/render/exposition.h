@@ -62,8 +62,9 @@ struct drop_label_ctx {
 	const struct reasons *rs;
 	enum sym_style sym;
 	bool no_reasons;
-	__u32 dims;		 /* --by beyond location, reason, protocol (enum key_dim) */
-	struct cgroups *cgroups; /* --by cgroup: id to path */
+	__u32 dims;		     /* --by beyond location, reason, protocol (enum key_dim) */
+	struct cgroups *cgroups;     /* --by cgroup: id to path */
+	struct workloads *workloads; /* --by workload */
 };
 
 /*

@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "counters/cgroups.h"
+#include "counters/workload.h"
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "trace/classes.h"
 #include "trace/keys.h"
 #include "symbols/ksyms.h"
 #include "trace/packet.h"
@@ -39,7 +41,7 @@ static __u32 shown_dims(const struct report *r)
 	if (r->by_reason)
 		d |= DIM_LOCATION | DIM_REASON;
 	if (r->json)
-		d |= DIM_REASON | DIM_PROTO;
+		d |= DIM_REASON | DIM_PROTO | DIM_CLASS;
 	if (d & DIM_CALLER)
 		d |= DIM_LOCATION;
 	if (r->folded)
@@ -171,6 +173,16 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 		escape_fputs(k->comm[0] ? k->comm : "-", r->out);
 		fputs(trail, r->out);
 	}
+	if (dims & DIM_CLASS)
+		fprintf(r->out, "%sclass=%s%s", lead, classes_name((enum drop_class)k->cls), trail);
+	/* Already "key=value" words (pod=NS/NAME container=C): as they are. */
+	if (dims & DIM_WORKLOAD) {
+		fputs(lead, r->out);
+		escape_fputs(workloads__name(r->workloads, r->cgroups, k->netns, k->netns_cookie,
+					     k->cgroup),
+			     r->out);
+		fputs(trail, r->out);
+	}
 	if (dims & DIM_CGROUP) {
 		const char *path = cgroups__path(r->cgroups, k->cgroup);
 
@@ -281,7 +293,7 @@ static void text_stacks(const struct report *r, const struct group *g)
 }
 
 static void text_interval(const struct report *r, const struct group *groups, size_t n,
-			  const struct interval_stats *st)
+			  const struct interval_stats *st, __u64 closed)
 {
 	__u32 dims = shown_dims(r);
 
@@ -307,6 +319,13 @@ static void text_interval(const struct report *r, const struct group *groups, si
 		escape_fputs(a->dev, r->out);
 		fprintf(r->out, " %s)\n", a->egress ? "TC_EGRESS" : "TC_INGRESS");
 	}
+	/* The seed's lines stay as they were; what of them was no network
+	 * drop is said once, after them. */
+	if (closed)
+		fprintf(r->out,
+			"%llu of these were freed by sockets closing with data unread, not dropped "
+			"by the network (--class drop hides them)\n",
+			(unsigned long long)closed);
 	/* Loss is reported, never silent; absent when zero so the default
 	 * output stays the seed's. */
 	if (st->overflow)
@@ -483,10 +502,16 @@ static void json_dims(const struct report *r, struct json *j, const struct drop_
 		json_str(j, "dev", k->dev[0] ? k->dev : NULL);
 		json_u64(j, "ifindex", k->ifindex);
 	}
-	if (dims & DIM_NETNS)
+	if (dims & DIM_NETNS) {
 		json_u64(j, "netns", k->netns);
+		json_u64(j, "netns_cookie", k->netns_cookie);
+	}
 	if (dims & DIM_COMM)
 		json_str(j, "comm", k->comm[0] ? k->comm : NULL);
+	if (dims & DIM_WORKLOAD)
+		json_str(j, "workload",
+			 workloads__name(r->workloads, r->cgroups, k->netns, k->netns_cookie,
+					 k->cgroup));
 	if (dims & DIM_CGROUP) {
 		json_str(j, "cgroup", cgroups__path(r->cgroups, k->cgroup));
 		json_u64(j, "cgroup_id", k->cgroup);
@@ -520,6 +545,7 @@ static void json_interval(const struct report *r, const struct group *groups, si
 		json_str(&j, "reason", reason_name(r->rs, k->reason));
 		json_u64(&j, "reason_code", k->reason);
 		json_str(&j, "protocol", naming_proto(k->protocol, num, sizeof(num)));
+		json_str(&j, "class", classes_name((enum drop_class)k->cls));
 		json_dims(r, &j, k, dims);
 		if (dims & DIM_STACK)
 			json_stacks(r, &j, g);
@@ -584,12 +610,16 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 	struct line *lines = calloc(n ? n : 1, sizeof(*lines));
 	struct group *groups = calloc(n ? n : 1, sizeof(*groups));
 	size_t shown;
+	__u64 closed = 0;
 
 	if (!lines || !groups) {
 		free(lines);
 		free(groups);
 		return;
 	}
+	for (size_t i = 0; i < n && r->class_note; i++)
+		if (rows[i].key.cls == CLASS_CLOSE)
+			closed += rows[i].count;
 	shown = fold(r, rows, n, lines, groups);
 	/* Folded output is a profile: every row, or the sums would be short. */
 	if (r->top > 0 && shown > (size_t)r->top && !r->folded)
@@ -599,7 +629,7 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 	else if (r->json)
 		json_interval(r, groups, shown, st, timestamp, interval);
 	else
-		text_interval(r, groups, shown, st);
+		text_interval(r, groups, shown, st, closed);
 	fflush(r->out);
 	free(lines);
 	free(groups);

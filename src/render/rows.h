@@ -34,8 +34,13 @@ struct report {
 	 * -r). JSON always shows reason and protocol too.
 	 */
 	__u32 dims;
-	struct stacks *stacks;	 /* --stacks: the kernel's stack table */
-	struct cgroups *cgroups; /* --by cgroup: id to path */
+	struct stacks *stacks;	     /* --stacks: the kernel's stack table */
+	struct cgroups *cgroups;     /* --by cgroup: id to path */
+	struct workloads *workloads; /* --by workload */
+	/* Text: one line per interval saying how many of its drops were
+	 * sockets closing (class close) and that --class drop hides them;
+	 * set when no --class was given. */
+	bool class_note;
 	/* The tc programs behind this interval's TC_INGRESS/TC_EGRESS drops
 	 * (progwatch__tc_poll; their delta is this interval's). */
 	const struct tc_attr *tc;

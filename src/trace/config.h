@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include "symbols/source.h"
+#include "trace/classes.h"
 #include "trace/loader.h"
 
 struct config {
@@ -44,6 +45,8 @@ struct config {
 	const char *proto;
 	const char *reasons;
 	const char *location;
+	enum class_filter classes; /* --class, in every view */
+	const char *workload_root; /* --workload-root: runtimes' state below it */
 	/* events */
 	unsigned snaplen;
 	unsigned rate;

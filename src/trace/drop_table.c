@@ -7,6 +7,7 @@
 
 #include "trace/drop_table.h"
 #include "trace/keys.h"
+#include "lib/msg.h"
 
 /*
  * Previous totals live in an open-addressing table twice the size of the
@@ -31,12 +32,28 @@ struct counts {
 	/* counts__totals() batch buffers, allocated at first use */
 	struct drop_key *bkeys;
 	__u64 *bvals;
-	bool no_batch;	/* the kernel has no batch lookup for this map (< 5.6) */
-	__u32 key_size; /* of the map's keys: BASE_KEY_SIZE or the whole struct */
+	bool no_batch;		 /* the kernel has no batch lookup for this map (< 5.6) */
+	__u32 key_size;		 /* of the map's keys: BASE_KEY_SIZE or the whole struct */
+	bool cookie_noted;	 /* the kernel has no netns cookie: said once */
+	struct ksyms *const *ks; /* counts__set_classes(), else NULL */
+	struct reasons *const *rs;
+	enum class_filter filter;
 	counts_rekey_fn rekey;
 	void *rekey_ctx;
 	struct drop_delta *moved; /* rekey_rows()' rewritten rows, at first use */
 };
+
+/* A namespace without a cookie: the kernel has no net->net_cookie (< 5.14),
+ * so rows are keyed by the inode alone, which the kernel reuses. Said
+ * once, where it first shows. */
+static void note_cookie(struct counts *c, const struct drop_key *k)
+{
+	if (c->cookie_noted || !k->netns || k->netns_cookie)
+		return;
+	c->cookie_noted = true;
+	msg_warn("this kernel has no network namespace cookie (< 5.14): namespaces are told "
+		 "apart by inode, which the kernel reuses");
+}
 
 void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx)
 {
@@ -130,6 +147,23 @@ fail:
 	return NULL;
 }
 
+void counts__set_classes(struct counts *c, struct ksyms *const *ks, struct reasons *const *rs,
+			 enum class_filter filter)
+{
+	c->ks = ks;
+	c->rs = rs;
+	c->filter = filter;
+}
+
+/* Set k's class; false when the filter hides it. */
+static bool classify(const struct counts *c, struct drop_key *k)
+{
+	if (!c->ks)
+		return true;
+	k->cls = classes_of(*c->rs, *c->ks, k->reason, k->location, k->family);
+	return classes_shown(c->filter, (enum drop_class)k->cls);
+}
+
 void counts__free(struct counts *c)
 {
 	if (!c)
@@ -201,17 +235,22 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
 			continue;
 		total = sum_percpu(c);
+		note_cookie(c, &key);
 		s = slot_of(c, &key);
 		if (!s->used) {
 			s->used = true;
 			s->key = key;
 			s->total = 0;
 		}
+		/* The slot is keyed without the class (key.cls is 0 here): a
+		 * class that changes with a symbol reload must not look like a
+		 * new row with its whole total. */
 		if (total > s->total && n < c->max_rows) {
 			c->rows[n].key = key;
 			c->rows[n].count = total - s->total;
-			n++;
 			s->total = total;
+			if (classify(c, &c->rows[n].key))
+				n++;
 		}
 	}
 	if (err != -ENOENT)
@@ -228,7 +267,7 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 static int totals_batch(struct counts *c)
 {
 	__u32 token = 0, count;
-	size_t n = 0;
+	size_t n = 0, out = 0; /* kernel rows read; rows kept (the class filter) */
 	bool first = true;
 	int err;
 
@@ -254,16 +293,18 @@ static int totals_batch(struct counts *c)
 
 			for (int cpu = 0; cpu < c->ncpus; cpu++)
 				sum += v[cpu];
-			memset(&c->rows[n].key, 0, sizeof(c->rows[n].key));
-			memcpy(&c->rows[n].key, (char *)c->bkeys + n * (size_t)c->key_size,
+			memset(&c->rows[out].key, 0, sizeof(c->rows[out].key));
+			memcpy(&c->rows[out].key, (char *)c->bkeys + n * (size_t)c->key_size,
 			       c->key_size);
-			c->rows[n].count = sum;
+			c->rows[out].count = sum;
+			if (classify(c, &c->rows[out].key))
+				out++;
 		}
 		if (err == -ENOENT)
 			break;
 		first = false;
 	}
-	return (int)n;
+	return (int)out;
 }
 
 int counts__totals(struct counts *c, const struct drop_delta **rows)
@@ -289,7 +330,9 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
 			continue;
 		c->rows[n].key = key;
-		c->rows[n++].count = sum_percpu(c);
+		c->rows[n].count = sum_percpu(c);
+		if (classify(c, &c->rows[n].key))
+			n++;
 	}
 	if (err && err != -ENOENT)
 		return err;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dropscope.h"
+#include "trace/classes.h"
 
 struct drop_delta {
 	struct drop_key key;
@@ -26,6 +27,17 @@ struct interval_stats {
 struct counts;
 
 struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_keys);
+
+/*
+ * Classify rows (key.cls, trace/classes.h) with the names *ks and *rs
+ * hold at each read (they are replaced when symbols reload), and return
+ * only the rows filter lets through. Without this call every row is a
+ * drop and all are returned.
+ */
+struct ksyms;
+struct reasons;
+void counts__set_classes(struct counts *c, struct ksyms *const *ks, struct reasons *const *rs,
+			 enum class_filter filter);
 
 /*
  * A key rewrite applied to every row read, before it is returned: fn

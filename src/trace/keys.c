@@ -7,9 +7,10 @@ static const struct {
 	const char *name;
 	__u32 dim;
 } dims[] = {
-	{ "location", DIM_LOCATION }, { "reason", DIM_REASON }, { "proto", DIM_PROTO },
-	{ "dev", DIM_DEV },	      { "netns", DIM_NETNS },	{ "comm", DIM_COMM },
-	{ "cgroup", DIM_CGROUP },     { "caller", DIM_CALLER }, { "stack", DIM_STACK },
+	{ "location", DIM_LOCATION }, { "reason", DIM_REASON },	    { "proto", DIM_PROTO },
+	{ "dev", DIM_DEV },	      { "netns", DIM_NETNS },	    { "comm", DIM_COMM },
+	{ "cgroup", DIM_CGROUP },     { "caller", DIM_CALLER },	    { "stack", DIM_STACK },
+	{ "class", DIM_CLASS },	      { "workload", DIM_WORKLOAD },
 };
 
 int keys_parse(const char *list, __u32 *out, char *bad, size_t badlen)
@@ -45,7 +46,7 @@ const char *keys_name(__u32 dim)
 
 const char *keys_names(void)
 {
-	return "location, reason, proto, dev, netns, comm, cgroup, caller, stack";
+	return "location, reason, proto, dev, netns, comm, cgroup, caller, stack, class, workload";
 }
 
 struct drop_key keys_mask(const struct drop_key *k, __u32 d)
@@ -62,8 +63,10 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		m.caller = k->caller;
 	if (d & DIM_CGROUP)
 		m.cgroup = k->cgroup;
-	if (d & DIM_NETNS)
+	if (d & DIM_NETNS) {
 		m.netns = k->netns;
+		m.netns_cookie = k->netns_cookie;
+	}
 	if (d & DIM_DEV) {
 		m.ifindex = k->ifindex;
 		memcpy(m.dev, k->dev, sizeof(m.dev));
@@ -72,6 +75,15 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		memcpy(m.comm, k->comm, sizeof(m.comm));
 	if (d & DIM_STACK)
 		m.stack_id = k->stack_id;
+	if (d & DIM_CLASS)
+		m.cls = k->cls;
+	/* A workload is named from these: rows keep them apart (two rows
+	 * of one workload name print as two lines). */
+	if (d & DIM_WORKLOAD) {
+		m.netns = k->netns;
+		m.netns_cookie = k->netns_cookie;
+		m.cgroup = k->cgroup;
+	}
 	return m;
 }
 

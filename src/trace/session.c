@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "counters/cgroups.h"
+#include "counters/workload.h"
 #include "symbols/btfcheck.h"
 #include "trace/drop_table.h"
 #include "lib/escape.h"
@@ -106,7 +107,10 @@ static struct ksyms *load_symbols(struct monitor *m)
 /* What the count key holds. */
 static void resolve_keys(const struct config *cfg, struct key_opts *k)
 {
-	k->dims = DIMS_BASE | cfg->by;
+	k->dims = (DIMS_BASE | cfg->by) & ~DIMS_USER;
+	/* The workload is named in user space from the namespace and cgroup. */
+	if (cfg->by & DIM_WORKLOAD)
+		k->dims |= DIM_NETNS | DIM_CGROUP;
 	k->max_stacks = cfg->max_stacks;
 	k->stack_budget = cfg->stack_budget_set ? cfg->stack_budget : DEFAULT_STACK_BUDGET;
 	k->helper_slots = cfg->by & DIM_CALLER ? helpers_slots(cfg->helpers) : 0;
@@ -318,6 +322,9 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		msg_error("out of memory");
 		return 1;
 	}
+	/* Classes are named when rows are read: symbols and reasons load
+	 * below, and reload; the counts see them through m. */
+	counts__set_classes(m->counts, &m->ks, &m->rs, cfg->classes);
 	if (cfg->by & (DIM_STACK | DIM_CALLER)) {
 		m->stacks = stacks__new(loader__stacks_fd(m->loader),
 					!(cfg->by & DIM_STACK) ? CALLER_PENDING_STACKS
@@ -328,9 +335,16 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
-	if (cfg->by & DIM_CGROUP) {
+	if (cfg->by & (DIM_CGROUP | DIM_WORKLOAD)) {
 		m->cgroups = cgroups__new(NULL);
 		if (!m->cgroups) {
+			msg_error("out of memory");
+			return 1;
+		}
+	}
+	if (cfg->by & DIM_WORKLOAD) {
+		m->workloads = workloads__new(cfg->workload_root);
+		if (!m->workloads) {
 			msg_error("out of memory");
 			return 1;
 		}
@@ -431,6 +445,7 @@ void monitor_end(struct monitor *m)
 	stacks__free(m->stacks);
 	cgroups__free(m->cgroups);
 	progwatch__free(m->pw);
+	workloads__free(m->workloads);
 	loader__free(m->loader);
 	ksyms__free(m->ks);
 	reasons__free(m->rs);

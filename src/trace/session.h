@@ -12,6 +12,7 @@
 #include "trace/config.h"
 
 struct cgroups;
+struct workloads;
 struct counts;
 struct ksyms;
 struct reasons;
@@ -21,9 +22,10 @@ struct progwatch;
 struct monitor {
 	const struct config *cfg;
 	struct loader *loader;
-	struct counts *counts;	 /* the kernel's counts, per interval */
-	struct stacks *stacks;	 /* --stacks: the kernel's stack table, else NULL */
-	struct cgroups *cgroups; /* --by cgroup: id to path, else NULL */
+	struct counts *counts;	     /* the kernel's counts, per interval */
+	struct stacks *stacks;	     /* --stacks: the kernel's stack table, else NULL */
+	struct cgroups *cgroups;     /* --by cgroup: id to path, else NULL */
+	struct workloads *workloads; /* --by workload, else NULL */
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
 	int n_helpers;
 	struct progwatch *pw; /* tc/XDP program verdicts, NULL: none */

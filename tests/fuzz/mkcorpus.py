@@ -252,3 +252,10 @@ put("nftstats", "rule-jump", b"\1\1" + strz(1, "dstest") + strz(2, "input") + be
 put("nftstats", "rule-vmap", b"\1\2" + strz(1, "t") + strz(2, "c") + be64(3, 5) +
     nest(4, expr("lookup", strz(1, "__map0"), be32(2, 1), be32(3, 0)),
          expr("objref", be32(1, 1), strz(2, "c1"))))
+
+# ------------------------------------------------------------- workload
+put("workload", "docker", b'{"HostConfig":{"RestartPolicy":{"Name":"no"}},"Name":"/db"}')
+put("workload", "cri", b'{"annotations":{"io.kubernetes.cri.sandbox-name":"web-\\u00e9\\u0000"}}')
+put("workload", "storage", b'[{"id":"x","names":["a"]},{"id":"abc","names":["cache","b"],"f":{}}]')
+put("workload", "cgroup", b"/kubepods.slice/kubepods-pod11111111_2222_4333_8444_555555555555.slice/"
+    b"cri-containerd-" + b"a" * 64 + b".scope")

@@ -57,7 +57,7 @@ row_total()
 rows()
 {
 	screen | awk '/^ +RATE\/s/ { on = 1; next } on && $2 ~ /^[0-9]+$/' |
-		sed -E 's/^ *[0-9]+ +[0-9]+ +//'
+		sed -E 's/^ *[0-9]+ +[0-9]+ +(drop |close) +//'
 }
 
 # --- not a terminal: one line, exit 2, nothing loaded ---

@@ -37,7 +37,7 @@ check_eq "series of dsra in A" "$a" "$(msum "$T/m.txt" dropscope_drops_total 'de
 	show "$T/m.txt"
 check_eq "series of dsrb in B" "$b" "$(msum "$T/m.txt" dropscope_drops_total 'device="dsrb"' "netns=\"$(ino "$B")\"")"
 check_eq "every OTHERHOST drop in those two" $((a + b)) "$(msum "$T/m.txt" dropscope_drops_total 'reason="OTHERHOST"')"
-check_true "series carry comm and caller" grep -q 'device="dsra",netns="[0-9]*",comm="[^"]*",caller="ip6\{0,1\}_rcv' "$T/m.txt"
-check_true "other has the same label names" grep -q '^dropscope_drops_total{location="other",reason="other",protocol="other",device="other",netns="other",comm="other",caller="other"} ' "$T/m.txt"
+check_true "series carry comm and caller" grep -q 'device="dsra",netns="[0-9]*",netns_cookie="[0-9]*",comm="[^"]*",caller="ip6\{0,1\}_rcv' "$T/m.txt"
+check_true "other has the same label names" grep -q '^dropscope_drops_total{location="other",reason="other",protocol="other",class="other",device="other",netns="other",netns_cookie="other",comm="other",caller="other"} ' "$T/m.txt"
 check_true "promtool check metrics" bash -c "promtool check metrics <'$T/m.txt'"
 finish

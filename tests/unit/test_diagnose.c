@@ -25,6 +25,7 @@
 #include "diagnose/print.h"
 #include "counters/snmp.h"
 #include "bpf/dropscope.h"
+#include "trace/classes.h"
 
 #define NS_MAIN	 4026531840u
 #define NS_OTHER 4026532000u
@@ -40,6 +41,8 @@ enum {
 	A_XMIT = 0x7000,    /* __dev_queue_xmit */
 	A_NFT = 0x8000,	    /* nft_do_chain */
 	A_LOCALIN = 0x9000, /* ip_local_deliver */
+	A_UNIXREL = 0xa000, /* unix_release_sock */
+	A_PKTREL = 0xb000,  /* packet_release */
 };
 
 static const struct {
@@ -50,7 +53,8 @@ static const struct {
 	{ A_IPRCV, "ip_rcv_finish" },	   { A_FWD, "ip_forward" },
 	{ A_VETH, "veth_xmit" },	   { A_DEVFWD, "__dev_forward_skb2" },
 	{ A_XMIT, "__dev_queue_xmit" },	   { A_NFT, "nft_do_chain" },
-	{ A_LOCALIN, "ip_local_deliver" },
+	{ A_LOCALIN, "ip_local_deliver" }, { A_UNIXREL, "unix_release_sock" },
+	{ A_PKTREL, "packet_release" },
 };
 
 /* The fixture kernel's reasons. */
@@ -878,6 +882,69 @@ static void test_xdp_drop_reconciled(void **state)
 	done(r, w);
 }
 
+/*
+ * Rows the collection layer classed close (sockets closing unread) are no
+ * finding: they are counted apart, said last in one line with where,
+ * "nothing to tune", and do not touch the real drops' reconciliation.
+ */
+static void test_close_rows_last(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_MAIN, R_NOT_SPECIFIED, A_UNIXREL, 0, 200),
+		row(NS_MAIN, R_NO_SOCKET, A_UDP4, 0, 50),
+		row(NS_OTHER, R_NOT_SPECIFIED, A_PKTREL, 0, 30),
+	};
+	struct report *r;
+	const struct finding *f;
+	char *txt, *find_at, *close_at;
+	(void)state;
+
+	rows[0].key.cls = CLASS_CLOSE;
+	rows[2].key.cls = CLASS_CLOSE;
+	fx_grew(w, "UdpNoPorts", 50);
+	r = run(w, rows, 3);
+	assert_int_equal(r->nf, 1);
+	f = find(r, "NO_SOCKET");
+	assert_non_null(f);
+	assert_int_equal(f->count, 50);
+	assert_int_equal(f->rec[0].delta, 50);
+	assert_int_equal(f->rec[0].seen, 50);
+	assert_int_equal(r->closed.count, 230);
+	assert_int_equal(r->closed.loc[0].addr, A_UNIXREL);
+	assert_int_equal(r->closed.loc[0].n, 200);
+	assert_int_equal(r->closed.loc[1].addr, A_PKTREL);
+	assert_int_equal(r->closed.loc[1].n, 30);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, ": 1 finding\n"));
+	find_at = strstr(txt, "1. 50 packets dropped");
+	close_at = strstr(txt, "\nclose: 230 packets (46.0/s) at unix_release_sock 200, "
+			       "packet_release 30: freed by sockets closing");
+	assert_non_null(find_at);
+	assert_non_null(close_at);
+	assert_true(close_at > find_at);
+	assert_non_null(strstr(close_at, "nothing to tune (--class drop hides them)\n"));
+	/* One line, the last. */
+	assert_int_equal(strchr(close_at + 1, '\n')[1], '\0');
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"closed\":{\"class\":\"close\",\"count\":230,"
+				    "\"rate_per_s\":46.0,\"locations\":[{\"location\":"
+				    "\"unix_release_sock\",\"count\":200},{\"location\":"
+				    "\"packet_release\",\"count\":30}],\"why\":"));
+	free(txt);
+	done(r, w);
+
+	/* Only close rows (--class close): no finding, the one line. */
+	w = fx_window();
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 0);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, ": no drops seen\n\nclose: 200 packets"));
+	free(txt);
+	done(r, w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_tc_programs_named),
 		cmocka_unit_test(test_driver_counters),
 		cmocka_unit_test(test_xdp_drop_reconciled),
+		cmocka_unit_test(test_close_rows_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

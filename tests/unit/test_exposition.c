@@ -122,8 +122,8 @@ static int nsamples(const char *text)
 	return n;
 }
 
-#define L(a, r) "location=\"0x" #a "\",reason=\"reason_" #r "\",protocol=\"IPv4\""
-#define OTHER	"location=\"other\",reason=\"other\",protocol=\"other\""
+#define L(a, r) "location=\"0x" #a "\",reason=\"reason_" #r "\",protocol=\"IPv4\",class=\"drop\""
+#define OTHER	"location=\"other\",reason=\"other\",protocol=\"other\",class=\"other\""
 
 static void test_folding(void **state)
 {
@@ -168,7 +168,10 @@ static void test_same_labels_summed(void **state)
 	(void)state;
 
 	assert_int_equal(drop_series__write(s, &e, rows, 2, &ctx), 0);
-	assert_int_equal(sample(e.b.p, "location=\"0xa\",reason=\"unknown\",protocol=\"IPv4\""), 5);
+	assert_int_equal(
+		sample(e.b.p,
+		       "location=\"0xa\",reason=\"unknown\",protocol=\"IPv4\",class=\"drop\""),
+		5);
 	assert_int_equal(sample(e.b.p, OTHER), 0);
 	assert_int_equal(drop_series__folded(s), 0);
 	mbuf_free(&e.b);

@@ -582,9 +582,11 @@ static void test_report_json_dims(void **state)
 		  "{\"timestamp\":1.000000,\"interval\":1.000000,\"entries\":[{\"count\":4,"
 		  "\"address\":\"0xffffffff8110054e\",\"symbol\":\"kfree_skb_list_reason\","
 		  "\"offset\":30,\"size\":208,\"module\":\"kernel\",\"reason\":null,"
-		  "\"reason_code\":2,\"protocol\":\"IPv4\",\"caller\":\"__dev_xmit_skb\","
+		  "\"reason_code\":2,\"protocol\":\"IPv4\",\"class\":\"drop\",\"caller\":\"__dev_"
+		  "xmit_skb\","
 		  "\"caller_address\":\"0xffffffff81100720\",\"dev\":\"lo\",\"ifindex\":1,"
-		  "\"netns\":11,\"comm\":\"x\\\"y\",\"cgroup\":null,\"cgroup_id\":5,\"stacks\":["
+		  "\"netns\":11,\"netns_cookie\":0,\"comm\":\"x\\\"y\",\"cgroup\":null,\"cgroup_"
+		  "id\":5,\"stacks\":["
 		  "{\"count\":3,\"frames\":[\"__udp4_lib_rcv+0x4bc/0xd00\","
 		  "\"ip_protocol_deliver_rcu+0xd8/0x100\",\"ip_local_deliver_finish+0x81/0x100\"]},"
 		  "{\"count\":1,\"frames\":null}],\"not_unwound\":0}],\"not_counted\":0,"
@@ -619,22 +621,22 @@ static void test_report_not_unwound(void **state)
 	r->json = true;
 	r->dims = DIM_STACK;
 	report__interval(r, rows, 1, &none, 1.0, 1.0);
-	cap_check(&c,
-		  "\n"
-		  "47 packets dropped at __udp4_lib_rcv\n"
-		  "    5 packets:\n"
-		  "        __udp4_lib_rcv+0x4bc/0xd00\n"
-		  "        ip_protocol_deliver_rcu+0xd8/0x100\n"
-		  "        ip_local_deliver_finish+0x81/0x100\n"
-		  "    [not unwound: 40]\n"
-		  "[not_unwound];__udp4_lib_rcv 40\n"
-		  "ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
-		  "ip_local_deliver_finish;__udp4_lib_rcv 2\n"
-		  "{\"timestamp\":1.000000,\"interval\":1.000000,\"entries\":[{\"count\":40,"
-		  "\"address\":\"0xffffffff811024bc\",\"symbol\":\"__udp4_lib_rcv\","
-		  "\"offset\":1212,\"size\":3328,\"module\":\"kernel\",\"reason\":null,"
-		  "\"reason_code\":2,\"protocol\":\"0x0000\",\"stacks\":[],\"not_unwound\":40}],"
-		  "\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
+	cap_check(&c, "\n"
+		      "47 packets dropped at __udp4_lib_rcv\n"
+		      "    5 packets:\n"
+		      "        __udp4_lib_rcv+0x4bc/0xd00\n"
+		      "        ip_protocol_deliver_rcu+0xd8/0x100\n"
+		      "        ip_local_deliver_finish+0x81/0x100\n"
+		      "    [not unwound: 40]\n"
+		      "[not_unwound];__udp4_lib_rcv 40\n"
+		      "ip_local_deliver_finish;ip_protocol_deliver_rcu;__udp4_lib_rcv 5\n"
+		      "ip_local_deliver_finish;__udp4_lib_rcv 2\n"
+		      "{\"timestamp\":1.000000,\"interval\":1.000000,\"entries\":[{\"count\":40,"
+		      "\"address\":\"0xffffffff811024bc\",\"symbol\":\"__udp4_lib_rcv\","
+		      "\"offset\":1212,\"size\":3328,\"module\":\"kernel\",\"reason\":null,"
+		      "\"reason_code\":2,\"protocol\":\"0x0000\",\"class\":\"drop\",\"stacks\":[],"
+		      "\"not_unwound\":40}],"
+		      "\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
 }
 
 int main(int argc, char **argv)

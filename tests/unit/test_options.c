@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+#include "bpf/dropscope.h"
 #include "cmd/options.h"
 
 #define MAX_ARGS 16
@@ -402,6 +404,44 @@ static void test_string_options(void **state)
 		*want = *got;
 		assert_config(&cfg, &exp);
 	}
+}
+
+/* --class in every view; --workload-root absolute; neither swallows the
+ * option next to it (the TLS pair shares its case). */
+static void test_class_and_workload_root(void **state)
+{
+	struct config cfg;
+	struct printed p;
+
+	(void)state;
+	parse_ok(&cfg, "summary", "--class", "drop", NULL);
+	assert_int_equal(cfg.classes, CLASSES_DROP);
+	parse_ok(&cfg, "events", "--class=close", NULL);
+	assert_int_equal(cfg.classes, CLASSES_CLOSE);
+	parse_ok(&cfg, "summary", "--class", "all", NULL);
+	assert_int_equal(cfg.classes, CLASSES_ALL);
+	assert_int_equal(parse(&cfg, &p, "--class", "drops", NULL), 2);
+	assert_int_equal(parse(&cfg, &p, "--workload-root", "host", NULL), 2);
+	assert_int_equal(parse(&cfg, &p, "--workload-root", "", NULL), 2);
+	parse_ok(&cfg, "exporter", "--tls-cert", "/c.pem", "--tls-key", "/k.pem", NULL);
+	assert_string_equal(cfg.tls_cert, "/c.pem");
+	assert_string_equal(cfg.tls_key, "/k.pem");
+	assert_null(cfg.workload_root);
+	parse_ok(&cfg, "summary", "--by", "workload,class", NULL);
+	assert_int_equal(cfg.by, DIM_WORKLOAD | DIM_CLASS);
+	/* --class is for every view, diagnose and top too. */
+	parse_ok(&cfg, "diagnose", "--class", "drop", NULL);
+	assert_int_equal(cfg.classes, CLASSES_DROP);
+	parse_ok(&cfg, "top", "--class=close", NULL);
+	assert_int_equal(cfg.classes, CLASSES_CLOSE);
+	/* --workload-root where --by workload is: summary and exporter. */
+	parse_ok(&cfg, "summary", "--workload-root=/host", NULL);
+	assert_string_equal(cfg.workload_root, "/host");
+	parse_ok(&cfg, "exporter", "--workload-root", "/host", NULL);
+	assert_string_equal(cfg.workload_root, "/host");
+	parse_bad("events", "--workload-root", "/host", NULL);
+	parse_bad("diagnose", "--workload-root", "/host", NULL);
+	parse_bad("top", "--workload-root", "/host", NULL);
 }
 
 static void test_events_options(void **state)
@@ -801,6 +841,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_backend),
 		cmocka_unit_test(test_symbol_sources),
 		cmocka_unit_test(test_string_options),
+		cmocka_unit_test(test_class_and_workload_root),
 		cmocka_unit_test(test_events_options),
 		cmocka_unit_test(test_events_filter_expr),
 		cmocka_unit_test(test_stack_budget),

@@ -387,7 +387,8 @@ static void test_symbols_long_name(void **state)
 	cap_check(&c, "{\"timestamp\":1.000000,\"interval\":1.000000,\"entries\":["
 		      "{\"count\":2,\"address\":\"0xffffffff814a1910\",\"symbol\":\"" LONG_NAME
 		      "\",\"offset\":16,\"size\":256,\"module\":\"kernel\","
-		      "\"reason\":\"NO_SOCKET\",\"reason_code\":2,\"protocol\":\"IPv4\"}],"
+		      "\"reason\":\"NO_SOCKET\",\"reason_code\":2,\"protocol\":\"IPv4\",\"class\":"
+		      "\"drop\"}],"
 		      "\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
 }
 
@@ -537,27 +538,29 @@ static const struct drop_delta json_rows[] = {
 #define JSON_A_V4                                                                                  \
 	"{\"count\":7,\"address\":\"0xffffffff814a104a\",\"symbol\":\"tcp_v4_rcv\","               \
 	"\"offset\":170,\"size\":2256,\"module\":\"kernel\",\"reason\":\"NO_SOCKET\","             \
-	"\"reason_code\":2,\"protocol\":\"IPv4\"}"
+	"\"reason_code\":2,\"protocol\":\"IPv4\",\"class\":\"drop\"}"
 #define JSON_NFT                                                                                   \
 	"{\"count\":4,\"address\":\"0xffffffffc0a011e4\",\"symbol\":\"nft_do_chain\","             \
 	"\"offset\":468,\"size\":2640,\"module\":\"nf_tables\","                                   \
-	"\"reason\":\"NETFILTER_DROP\",\"reason_code\":7,\"protocol\":\"IPv4\"}"
+	"\"reason\":\"NETFILTER_DROP\",\"reason_code\":7,\"protocol\":\"IPv4\",\"class\":"         \
+	"\"drop\"}"
 #define JSON_A_V6                                                                                  \
 	"{\"count\":3,\"address\":\"0xffffffff814a104a\",\"symbol\":\"tcp_v4_rcv\","               \
 	"\"offset\":170,\"size\":2256,\"module\":\"kernel\",\"reason\":\"NO_SOCKET\","             \
-	"\"reason_code\":2,\"protocol\":\"IPv6\"}"
+	"\"reason_code\":2,\"protocol\":\"IPv6\",\"class\":\"drop\"}"
 #define JSON_NO_SYM                                                                                \
 	"{\"count\":2,\"address\":\"0xffffffff814a0f94\",\"symbol\":null,\"offset\":null,"         \
 	"\"size\":null,\"module\":null,\"reason\":null,\"reason_code\":999,"                       \
-	"\"protocol\":\"0x88cc\"}"
+	"\"protocol\":\"0x88cc\",\"class\":\"drop\"}"
 #define JSON_IP                                                                                    \
 	"{\"count\":1,\"address\":\"0xffffffff8149004a\",\"symbol\":\"ip_rcv\","                   \
 	"\"offset\":74,\"size\":69520,\"module\":\"kernel\",\"reason\":null,"                      \
-	"\"reason_code\":0,\"protocol\":\"ARP\"}"
+	"\"reason_code\":0,\"protocol\":\"ARP\",\"class\":\"drop\"}"
 #define JSON_B                                                                                     \
 	"{\"count\":1,\"address\":\"0xffffffff814a1182\",\"symbol\":\"tcp_v4_rcv\","               \
 	"\"offset\":482,\"size\":2256,\"module\":\"kernel\","                                      \
-	"\"reason\":\"SOCKET_FILTER\",\"reason_code\":5,\"protocol\":\"0x0000\"}"
+	"\"reason\":\"SOCKET_FILTER\",\"reason_code\":5,\"protocol\":\"0x0000\",\"class\":"        \
+	"\"drop\"}"
 
 #define JSON_LINE                                                                                  \
 	"{\"timestamp\":1700000000.250000,\"interval\":5.000000,\"entries\":[" JSON_A_V4           \
@@ -732,10 +735,10 @@ static void test_null_ksyms_json(void **state)
 	cap_check(&c, "{\"timestamp\":2.500000,\"interval\":1.000000,\"entries\":["
 		      "{\"count\":3,\"address\":\"0xffffffffc0a011e4\",\"symbol\":null,"
 		      "\"offset\":null,\"size\":null,\"module\":null,\"reason\":null,"
-		      "\"reason_code\":7,\"protocol\":\"IPv4\"},"
+		      "\"reason_code\":7,\"protocol\":\"IPv4\",\"class\":\"drop\"},"
 		      "{\"count\":2,\"address\":\"0xffffffff814a104a\",\"symbol\":null,"
 		      "\"offset\":null,\"size\":null,\"module\":null,\"reason\":null,"
-		      "\"reason_code\":2,\"protocol\":\"IPv6\"}"
+		      "\"reason_code\":2,\"protocol\":\"IPv6\",\"class\":\"drop\"}"
 		      "],\"not_counted\":0,\"missed\":0,\"filtered\":0}\n");
 }
 
