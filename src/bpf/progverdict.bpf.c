@@ -157,8 +157,13 @@ static __always_inline void count_xdp(struct net_device *dev, __u64 loc, __u32 r
 		key.ifindex = (__u32)ifindex;
 		bpf_probe_read_kernel_str(key.dev, sizeof(key.dev), dev->name);
 	}
-	if (key_dims & DIM_NETNS)
+	if (key_dims & DIM_NETNS) {
 		key.netns = netns;
+		/* Keyed as dropscope.bpf.c keys the kfree_skb rows (the cookie
+		 * the kernel never reuses; 0 before 5.14): one namespace, one row. */
+		if (dev && bpf_core_field_exists(((struct net *)0)->net_cookie))
+			key.netns_cookie = BPF_CORE_READ(dev, nd_net.net, net_cookie);
+	}
 	if (key_dims & DIM_COMM)
 		bpf_get_current_comm(key.comm, sizeof(key.comm));
 	/* An XDP verdict has no kernel stack of its own. */
