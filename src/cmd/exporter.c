@@ -29,6 +29,7 @@
 #include "render/exposition.h"
 #include "lib/escape.h"
 #include "lib/microhttpd.h"
+#include "trace/progwatch.h"
 #include "lib/tls_keypair.h"
 #include "trace/session.h"
 #include "lib/version.h"
@@ -324,6 +325,12 @@ static void scrape(struct exporter *e, struct expo *x)
 		"Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
 
+	{
+		const struct tc_attr *tc;
+		int ntc = progwatch__tc_poll(e->m.pw, &tc);
+
+		metrics_tc_programs(x, tc, ntc > 0 ? (size_t)ntc : 0);
+	}
 	counts__stat_totals(e->m.counts, st);
 	expo_family(
 		x, "dropscope_table_overflow_total", "counter",
