@@ -175,6 +175,78 @@ struct {
 	__type(value, struct drop_event);
 } scratch SEC(".maps");
 
+/* XDP drop sites and the verdict just counted (see struct xdp_site). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_XDP_SITES);
+	__type(key, __u32);
+	__type(value, struct xdp_site);
+} xdp_sites SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdp_pending);
+} xdp_pending SEC(".maps");
+
+/* The fields of the running kernel's net_device and bpf_prog we need here
+ * (CO-RE: the ___xdp flavour matches struct net_device). */
+struct bpf_prog {
+	void *bpf_func;
+} __attribute__((preserve_access_index));
+struct bpf_xdp_entity {
+	struct bpf_prog *prog;
+} __attribute__((preserve_access_index));
+struct net_device___xdp {
+	struct bpf_prog *xdp_prog;	    /* generic XDP */
+	struct bpf_xdp_entity xdp_state[3]; /* XDP_MODE_SKB, _DRV, _HW */
+} __attribute__((preserve_access_index));
+
+/*
+ * An skb freed where an XDP program dropped it becomes that program's row
+ * (location = its JIT image, reason XDP_DROP), so every view names the
+ * program. Returns true when progverdict.bpf.c has just counted this very
+ * verdict (an fexit's XDP_DROP, xdp_exception's XDP_ABORTED): not again.
+ */
+static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, __u32 *reason)
+{
+	struct net_device___xdp *dev;
+	struct xdp_pending *p;
+	struct bpf_prog *prog;
+	__u32 zero = 0;
+	bool hit = false;
+
+	for (__u32 i = 0; i < MAX_XDP_SITES; i++) {
+		struct xdp_site *s = bpf_map_lookup_elem(&xdp_sites, &i);
+
+		if (s && *location >= s->start && *location < s->end &&
+		    (!s->reason || s->reason == *reason))
+			hit = true;
+	}
+	if (!hit)
+		return false;
+	dev = (void *)BPF_CORE_READ(skb, dev);
+	if (!dev)
+		return false;
+	p = bpf_map_lookup_elem(&xdp_pending, &zero);
+	if (p && p->dev == (__u64)dev && bpf_ktime_get_ns() - p->ns < XDP_PENDING_NS) {
+		p->dev = 0;
+		return true;
+	}
+	/* xdp_state is 5.13+: older kernels keep the kernel's own row. */
+	prog = NULL;
+	if (bpf_core_field_exists(dev->xdp_state))
+		prog = BPF_CORE_READ(dev, xdp_state[1].prog);
+	if (!prog && bpf_core_field_exists(dev->xdp_prog))
+		prog = BPF_CORE_READ(dev, xdp_prog);
+	if (prog) {
+		*location = (__u64)BPF_CORE_READ(prog, bpf_func);
+		*reason = DS_REASON_XDP_DROP;
+	}
+	return false;
+}
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
@@ -629,6 +701,8 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	__u16 proto;
 
 	if (!skb)
+		return 0;
+	if (xdp_drop_site(skb, &location, &reason))
 		return 0;
 	proto = bpf_ntohs(direct ? skb->protocol : BPF_CORE_READ(skb, protocol));
 	if (filtered_out(skb, location, reason, rx_sk, proto, direct)) {

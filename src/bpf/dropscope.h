@@ -166,4 +166,50 @@ struct drop_event {
 	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];
 };
 
+/*
+ * The verdicts of XDP programs as rows of the count table (progverdict.bpf.c):
+ * location = the program's JIT image (kallsyms names it bpf_prog_TAG_NAME),
+ * reason = one of these. Not values of the kernel's enum skb_drop_reason,
+ * whose subsystems (the high 16 bits) are all far below 0x7fff;
+ * symbols/reasons.c names them.
+ */
+#define DS_REASON_XDP_DROP    0x7fff0001u
+#define DS_REASON_XDP_ABORTED 0x7fff0002u
+
+/*
+ * Where the kernel frees an skb an XDP program dropped (veth_xdp_rcv_skb,
+ * generic XDP): [start, end) text ranges user space puts in `xdp_sites`.
+ * Such a drop is counted as the program's row (XDP_DROP), or not at all
+ * when progverdict.bpf.c has just counted its verdict (`xdp_pending`).
+ */
+#define MAX_XDP_SITES 4
+struct xdp_site {
+	__u64 start, end;
+	/* The reason of that kfree_skb (NOT_SPECIFIED: a plain kfree_skb());
+	 * 0 = any. do_xdp_generic also frees with SKB_DROP_REASON_XDP when a
+	 * redirect failed: not a verdict of the program. */
+	__u32 reason;
+	__u32 pad;
+};
+/* The device whose XDP verdict was just counted on this CPU, and when:
+ * the skb path frees the skb right after, on the same CPU. */
+struct xdp_pending {
+	__u64 dev;
+	__u64 ns;
+};
+#define XDP_PENDING_NS 100000 /* 100 us: one veth_xdp_rcv_skb() call */
+
+/*
+ * One TC_INGRESS/TC_EGRESS drop as progverdict.bpf.c counts it: the hook
+ * (namespace, device, the reason says the direction) and the program whose
+ * fexit saw it return TC_ACT_SHOT for that skb; prog_id 0 when none did
+ * (no fexit on that hook's programs: the attach listing says who).
+ */
+struct tc_drop_key {
+	__u32 netns;
+	__u32 ifindex;
+	__u32 reason;
+	__u32 prog_id;
+};
+
 #endif /* DROPSCOPE_H */

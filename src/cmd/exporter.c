@@ -32,6 +32,7 @@
 #include "lib/http_guard.h"
 #include "lib/netns.h"
 #include "lib/microhttpd.h"
+#include "trace/progwatch.h"
 #include "lib/tls_keypair.h"
 #include "trace/session.h"
 #include "lib/version.h"
@@ -450,6 +451,12 @@ static void scrape(struct exporter *e, struct expo *x)
 		    "was gone (after their last count was read).");
 	expo_u64(x, "dropscope_table_rows_freed_total", "", counts__freed(e->m.counts));
 
+	{
+		const struct tc_attr *tc;
+		int ntc = progwatch__tc_poll(e->m.pw, &tc);
+
+		metrics_tc_programs(x, tc, ntc > 0 ? (size_t)ntc : 0);
+	}
 	counts__stat_totals(e->m.counts, st);
 	expo_family(
 		x, "dropscope_table_overflow_total", "counter",

@@ -356,6 +356,9 @@ static const struct opt opts[] = {
 	  "program is attached" },
 	{ "force", 0, C_ALL, S_KERNEL, AT(force), NULL,
 	  "-w and --ready-file may replace an existing file" },
+	{ "no-xdp", 0, C_ALL, S_KERNEL, AT(no_xdp), NULL,
+	  "no XDP_DROP/XDP_ABORTED rows for XDP programs\n"
+	  "(drops stay at the kernel's location; see README)" },
 	{ "verbose", 'v', C_ALL, S_KERNEL, AT(verbose), NULL,
 	  "say what was chosen (backend, symbol source) on\n"
 	  "stderr" },

@@ -8,6 +8,7 @@
 #include "cmd/commands.h"
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
+#include "trace/progwatch.h"
 #include "trace/session.h"
 #include "lib/stdout.h"
 #include "render/rows.h"
@@ -29,6 +30,13 @@ static int report_rows(struct monitor *m, struct report *rep, double interval)
 		missed = !ksyms__find(m->ks, rows[i].key.location);
 	monitor_refresh_symbols(m, missed);
 	rep->ks = m->ks;
+	{
+		const struct tc_attr *tc;
+		int ntc = progwatch__tc_poll(m->pw, &tc);
+
+		rep->tc = tc;
+		rep->ntc = ntc > 0 ? (size_t)ntc : 0;
+	}
 	report__interval(rep, rows, n, &st, wall_now(), interval);
 	/* A failed write ends the run; main() says why (EPIPE from a closed
 	 * reader, `| head`, quietly). */
@@ -100,6 +108,7 @@ int cmd_summary(struct config *cfg)
 	 * the maps, and the partial interval is exact.
 	 */
 	loader__detach(m.loader);
+	progwatch__detach(m.pw);
 	if (mono_now() - last >= 0.001) {
 		rc = report_rows(&m, &rep, mono_now() - last);
 		if (rc)

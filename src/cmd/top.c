@@ -27,6 +27,7 @@
 #include "trace/drop_table.h"
 #include "trace/keys.h"
 #include "symbols/ksyms.h"
+#include "trace/progwatch.h"
 #include "trace/session.h"
 #include "render/rows.h"
 #include "lib/escape.h"
@@ -218,6 +219,9 @@ static void moved_one(void *ctx, const struct counter_move *m)
 	case CF_SNMP:
 		moved_add(c->t, &c->len, "%s%s +%llu", sep, m->name, d);
 		break;
+	case CF_DRV:
+		moved_add(c->t, &c->len, "%s%s %s +%llu", sep, ESC(m->dev), ESC(m->name), d);
+		break;
 	}
 }
 
@@ -236,6 +240,16 @@ static void sample_counters(struct top *t)
 		return;
 	counters_sample(&t->src, &now);
 	counter_moves(&t->prev, &now, moved_one, &c);
+	/* The tc programs behind TC_* drops since start (progwatch.h). */
+	{
+		const struct tc_attr *tc;
+		int ntc = progwatch__tc_poll(t->m->pw, &tc);
+
+		for (int i = 0; i < ntc; i++)
+			moved_add(t, &c.len, "%stc %s %s: %s +%llu", c.len ? ", " : "",
+				  ESC(tc[i].dev), tc[i].egress ? "egress" : "ingress",
+				  ESC(tc[i].who), (unsigned long long)tc[i].total);
+	}
 	/* Growth since start, as the rows' totals: kept still for reading. */
 	counter_snapshot_free(&now);
 }

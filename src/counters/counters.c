@@ -84,6 +84,11 @@ static int open_all(void *p)
 		s->diag = sockdiag_open();
 	if (a->extras & COUNTER_SRC_NFT)
 		open_nft(s);
+	/* Any socket of the namespace carries SIOCETHTOOL; IPv4 may be
+	 * absent, AF_UNIX never is. */
+	s->ethfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s->ethfd < 0)
+		s->ethfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	for (int i = 0; i < PNF_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", a->proc, proc_names[i]);
 		s->fd[i] = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -109,6 +114,7 @@ int counter_src_open_extra(struct counter_src *s, const char *netns, unsigned ex
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < PNF_FILES; i++)
 		s->fd[i] = -1;
+	s->ethfd = -1;
 	s->cap = 64 << 10;
 	s->buf = malloc(s->cap);
 	if (!s->buf) {
@@ -149,10 +155,13 @@ void counter_src_close(struct counter_src *s)
 	for (int i = 0; i < PNF_FILES; i++)
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);
+	if (s->ethfd >= 0)
+		close(s->ethfd);
 	free(s->buf);
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < PNF_FILES; i++)
 		s->fd[i] = -1;
+	s->ethfd = -1;
 }
 
 ssize_t counter_src_read(struct counter_src *s, enum proc_net_file f)
@@ -246,6 +255,12 @@ int counters_sample(struct counter_src *s, struct counter_snapshot *snap)
 		snap->err_dev = n;
 	else
 		snap->ndev = (size_t)n;
+	/* The drivers' counters of the devices just listed. */
+	n = s->ethfd < 0 ? -ENOTSOCK : drvstats_read(s->ethfd, snap->dev, snap->ndev, &snap->drv);
+	if (n < 0)
+		snap->err_drv = n;
+	else
+		snap->ndrv = (size_t)n;
 	n = qdiscstats_read(s->nl, &s->seq, &snap->qdisc);
 	if (n < 0)
 		snap->err_qdisc = n;
@@ -260,7 +275,9 @@ int counters_sample(struct counter_src *s, struct counter_snapshot *snap)
 		return snap->err_dev;
 	if (snap->err_qdisc)
 		return snap->err_qdisc;
-	return snap->err_softnet ? snap->err_softnet : snap->err_snmp;
+	if (snap->err_softnet)
+		return snap->err_softnet;
+	return snap->err_snmp ? snap->err_snmp : snap->err_drv;
 }
 
 void counter_snapshot_free(struct counter_snapshot *snap)
@@ -269,6 +286,7 @@ void counter_snapshot_free(struct counter_snapshot *snap)
 	free(snap->qdisc);
 	free(snap->softnet);
 	free(snap->snmp);
+	free(snap->drv);
 	memset(snap, 0, sizeof(*snap));
 }
 

@@ -13,6 +13,7 @@
 
 #include "counters/conntrack.h"
 #include "counters/devstats.h"
+#include "counters/drvstats.h"
 #include "counters/qdiscstats.h"
 #include "counters/snmp.h"
 #include "counters/softnet.h"
@@ -36,7 +37,10 @@ struct counter_src {
 	struct mnl_socket *nft; /* NETLINK_NETFILTER (nftstats_read), NULL: could not be opened */
 	unsigned nft_seq;
 	int fd[PNF_FILES]; /* -1: the file is absent (snmp6 without IPv6) */
-	char *buf;	   /* one /proc file's text */
+	/* A datagram socket of the namespace for the drivers' ethtool ioctls
+	 * (drvstats_read); -1: none could be made, and that part is empty. */
+	int ethfd;
+	char *buf; /* one /proc file's text */
 	size_t cap;
 };
 
@@ -74,9 +78,11 @@ struct counter_snapshot {
 	struct softnet_cpu *softnet;
 	size_t nsoftnet;
 	struct snmp_value *snmp; /* snmp_drop_count entries, as snmp_drop_counters[] */
+	struct drv_counter *drv; /* the drivers' own drop counters (ethtool -S) */
+	size_t ndrv;
 	/* 0, or -errno: that reader failed and its part is empty */
 	struct conntrack_stats conntrack; /* .present false: not loaded here */
-	int err_dev, err_qdisc, err_softnet, err_snmp;
+	int err_dev, err_qdisc, err_softnet, err_snmp, err_drv;
 };
 
 /* Read every counter once. Returns 0 when all readers succeeded, else the first error. */

@@ -70,6 +70,30 @@ static void qdisc_moves(const struct counter_snapshot *a, const struct counter_s
 	}
 }
 
+static void drv_moves(const struct counter_snapshot *a, const struct counter_snapshot *b,
+		      void (*fn)(void *, const struct counter_move *), void *ctx)
+{
+	for (size_t i = 0; i < b->ndrv; i++) {
+		const struct drv_counter *now = &b->drv[i];
+
+		/* Driver counters come and go with the device: one not in a
+		 * has no start to compare with, as for devices. */
+		for (size_t j = 0; j < a->ndrv; j++) {
+			const struct drv_counter *then = &a->drv[j];
+			struct counter_move m = { .family = CF_DRV,
+						  .dev = now->dev,
+						  .name = now->name };
+
+			if (then->ifindex != now->ifindex || strcmp(then->name, now->name))
+				continue;
+			m.delta = counter_grew64(then->value, now->value);
+			if (m.delta)
+				fn(ctx, &m);
+			break;
+		}
+	}
+}
+
 void counter_moves(const struct counter_snapshot *a, const struct counter_snapshot *b,
 		   void (*fn)(void *ctx, const struct counter_move *m), void *ctx)
 {
@@ -95,6 +119,53 @@ void counter_moves(const struct counter_snapshot *a, const struct counter_snapsh
 		if (m.delta)
 			fn(ctx, &m);
 	}
+	drv_moves(a, b, fn, ctx);
+}
+
+/* A driver counter per queue ("rx_queue_0_xdp_drops", "rx0_drops"), not a device's total. */
+static bool per_queue(const char *name)
+{
+	return strpbrk(name, "0123456789") != NULL;
+}
+
+static bool of_class(const struct drv_counter *c, int ifindex, const char *cls)
+{
+	const char *k;
+
+	if (ifindex && c->ifindex != ifindex)
+		return false;
+	k = drvstats_class(c->name);
+	return k && !strcmp(k, cls);
+}
+
+bool counter_driver_delta(const struct counter_snapshot *a, const struct counter_snapshot *b,
+			  const char *cls, int ifindex, __u64 *delta)
+{
+	*delta = 0;
+	if (a->err_drv || b->err_drv)
+		return false;
+	for (size_t i = 0; i < b->ndrv; i++) {
+		const struct drv_counter *now = &b->drv[i];
+		bool total = false;
+
+		if (!of_class(now, ifindex, cls))
+			continue;
+		/* A device with a total of the class (virtio's rx_drops beside
+		 * rx0_drops, mlx5's rx_xdp_drop beside rx0_xdp_drop) counts by
+		 * it; one without (veth) by the sum of its queues. */
+		for (size_t j = 0; j < b->ndrv && !total; j++)
+			total = of_class(&b->drv[j], now->ifindex, cls) &&
+				!per_queue(b->drv[j].name);
+		if (total && per_queue(now->name))
+			continue;
+		for (size_t j = 0; j < a->ndrv; j++)
+			if (a->drv[j].ifindex == now->ifindex &&
+			    !strcmp(a->drv[j].name, now->name)) {
+				*delta += counter_grew64(a->drv[j].value, now->value);
+				break;
+			}
+	}
+	return true;
 }
 
 static bool dev_kind_known(const char *name)
@@ -135,6 +206,8 @@ bool counter_delta(const struct counter_snapshot *a, const struct counter_snapsh
 	} else if (!strncmp(name, "dev:", 4)) {
 		s = (struct sum){ .family = CF_DEV, .name = name + 4 };
 		err = a->err_dev || b->err_dev || !dev_kind_known(s.name);
+	} else if (!strncmp(name, "driver:", 7)) {
+		return counter_driver_delta(a, b, name + 7, 0, delta);
 	} else if (!strncmp(name, "softnet:", 8)) {
 		s = (struct sum){ .family = CF_SOFTNET, .name = name + 8 };
 		err = a->err_softnet || b->err_softnet ||

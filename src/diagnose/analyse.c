@@ -232,6 +232,43 @@ static bool by_location(const struct window *w, __u32 reason)
 	return !strcmp(name, "NOT_SPECIFIED") || !knowledge_lookup(name);
 }
 
+static bool in_namespaces(const struct finding_at *at, __u32 netns)
+{
+	for (int i = 0; i < at->nns; i++)
+		if (at->ns[i].netns == netns)
+			return true;
+	return false;
+}
+
+/*
+ * The tc programs behind a TC_INGRESS/TC_EGRESS finding: progwatch's
+ * attribution of the hooks of that direction in the finding's namespaces,
+ * most drops first (TOP_WHERE of them). Its own words: a program's name,
+ * id, tag and hook, or "one of: ..." where the hook had several.
+ */
+static void tc_programs(const struct window *w, struct finding *f)
+{
+	bool egress = !strcmp(f->name, "TC_EGRESS");
+
+	if (!egress && strcmp(f->name, "TC_INGRESS"))
+		return;
+	for (int i = 0; i < w->ntc; i++) {
+		const struct tc_attr *a = &w->tc[i];
+		int j;
+
+		if (a->egress != egress || !a->total || !in_namespaces(&f->at, a->netns))
+			continue;
+		for (j = f->ntc; j > 0 && f->tc[j - 1]->total < a->total; j--)
+			if (j < TOP_WHERE)
+				f->tc[j] = f->tc[j - 1];
+		if (j < TOP_WHERE) {
+			f->tc[j] = a;
+			if (f->ntc < TOP_WHERE)
+				f->ntc++;
+		}
+	}
+}
+
 /* A drop finding's namespaces, devices and knowledge, once all rows are in. */
 static void finding_finish(const struct window *w, struct finding *f)
 {
@@ -247,6 +284,7 @@ static void finding_finish(const struct window *w, struct finding *f)
 	qsort(f->at.dev, TOP_WHERE, sizeof(struct where), where_cmp);
 	devs_of(&f->at);
 	f->k = knowledge_lookup(f->name);
+	tc_programs(w, f);
 	/* Where the kernel names no reason, a veth's forwarding function says why. */
 	if (f->at.primary && f->at.dev[0].n && (!f->k || !strcmp(f->name, "NOT_SPECIFIED")) &&
 	    veth_forward(w, f->at.loc[0].addr)) {
@@ -439,10 +477,42 @@ static void counter_finding(const struct window *w, struct report *r, const char
 			f->k = knowledge_lookup("cause:link_down");
 		}
 	}
-	/* A counter that others include (ListenOverflows in ListenDrops) stands for them. */
+	/* A counter that others include (ListenOverflows in ListenDrops) stands
+	 * for them; a device's, for them on that device. */
 	if (f->k)
 		for (int c = 0; c < KNOWLEDGE_COUNTERS && f->k->overlaps[c]; c++)
-			claim(r, f->k->overlaps[c], 0);
+			claim(r, f->k->overlaps[c], dev ? dev->ifindex : 0);
+}
+
+/*
+ * The drivers' own drop counters (ethtool -S) that grew, one finding per
+ * device and class ("driver:xdp_drop": native XDP frames no tracepoint
+ * sees). Before the device counters: a class that is the same drops as one
+ * of them (driver:miss, dev:rx_missed_errors) stands for it.
+ */
+static void findings_from_drivers(const struct window *w, struct report *r)
+{
+	const struct counter_snapshot *b = &w->end.snap;
+
+	for (size_t i = 0; i < b->ndrv; i++) {
+		const char *cls = drvstats_class(b->drv[i].name);
+		const struct dev_stats *dev = dev_by_index(b, b->drv[i].ifindex);
+		char name[64];
+		bool first = true;
+		__u64 v;
+
+		if (!cls || !dev)
+			continue;
+		/* Once per device and class: at its first counter. */
+		for (size_t j = 0; j < i && first; j++)
+			first = b->drv[j].ifindex != b->drv[i].ifindex ||
+				!drvstats_class(b->drv[j].name) ||
+				strcmp(drvstats_class(b->drv[j].name), cls);
+		if (!first || !counter_driver_delta(&w->start.snap, b, cls, dev->ifindex, &v))
+			continue;
+		snprintf(name, sizeof(name), "driver:%s", cls);
+		counter_finding(w, r, name, v, dev);
+	}
 }
 
 /* The counters that grew and that no finding above accounts for. */
@@ -458,6 +528,7 @@ static void findings_from_counters(const struct window *w, struct report *r)
 
 	if (!w->have_src)
 		return;
+	findings_from_drivers(w, r);
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
 		enum dev_drop_kind k = order[o];
 

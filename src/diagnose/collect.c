@@ -277,6 +277,21 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 	return 0;
 }
 
+/* The window's tc attribution, a copy: progwatch's goes with the monitor. */
+static void tc_programs(struct collector *c)
+{
+	const struct tc_attr *tc;
+	int n = progwatch__tc_poll(c->m.pw, &tc);
+
+	if (n <= 0)
+		return;
+	c->w->tc = malloc(sizeof(*tc) * (size_t)n);
+	if (!c->w->tc)
+		return; /* the findings then name no program: said as not known */
+	memcpy(c->w->tc, tc, sizeof(*tc) * (size_t)n);
+	c->w->ntc = n;
+}
+
 int collect_watch(struct collector *c, double seconds, const struct drop_delta **rows)
 {
 	struct window *w = c->w;
@@ -305,6 +320,7 @@ int collect_watch(struct collector *c, double seconds, const struct drop_delta *
 	counts__stat_totals(c->m.counts, st);
 	w->overflow = st[STAT_OVERFLOW];
 	w->missed = counts__missed_total(c->m.counts);
+	tc_programs(c);
 	return n;
 }
 
@@ -317,5 +333,7 @@ void collect_close(struct collector *c)
 	if (c->w) {
 		side_free(&c->w->start);
 		side_free(&c->w->end);
+		free(c->w->tc);
+		c->w->tc = NULL;
 	}
 }

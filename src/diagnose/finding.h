@@ -182,6 +182,11 @@ struct finding {
 	int nrec;
 	struct merged merged[KNOWLEDGE_COUNTERS];
 	int nmerged;
+	/* TC_INGRESS/TC_EGRESS: the tc programs that returned those drops, most
+	 * first (into the window's tc; a hook's "one of: ..." where it cannot
+	 * be known); none when progwatch attributed none. */
+	const struct tc_attr *tc[TOP_WHERE];
+	int ntc;
 	struct ev_set ev;
 };
 

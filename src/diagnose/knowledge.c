@@ -442,6 +442,131 @@ static const struct knowledge table[] = {
 	  .change = "usually harmless; check what sends that protocol",
 	  .direction = "check",
 	  .source = "net/core/dev.c: __netif_receive_skb_core" },
+	/* BPF programs and drivers (issue 18): the program is named by the
+	 * summary's tc line or is the XDP row's location. */
+	{ .name = "TC_INGRESS",
+	  .why = "a tc program on the device's ingress hook (tcx or a clsact filter) returned "
+		 "TC_ACT_SHOT: a policy (Cilium, Calico-eBPF, a firewall) decided to drop",
+	  .evidence = EV_DEVICE | EV_SENDERS,
+	  .change = "find the program (dropscope names it: id, name, tag, hook; `bpftool net`, "
+		    "`tc filter show dev DEV ingress`) and the policy it applies; it drops on "
+		    "purpose",
+	  .direction = "check",
+	  .counters = { "qdisc:drops" },
+	  .counters_note = "a clsact qdisc counts the drops of its filters (tc -s qdisc); tcx "
+			   "programs have no counter of their own",
+	  .source = "net/core/dev.c: sch_handle_ingress, tcx_run" },
+	{ .name = "TC_EGRESS",
+	  .why = "a tc program on the device's egress hook (tcx or a clsact filter) returned "
+		 "TC_ACT_SHOT: a policy decided not to send the packet",
+	  .evidence = EV_DEVICE | EV_PORTS,
+	  .change =
+		  "find the program (dropscope names it: id, name, tag, hook; `bpftool net`, "
+		  "`tc filter show dev DEV egress`) and the policy it applies; it drops on purpose",
+	  .direction = "check",
+	  .counters = { "qdisc:drops" },
+	  .counters_note = "a clsact qdisc counts the drops of its filters (tc -s qdisc); tcx "
+			   "programs have no counter of their own",
+	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards" },
+	  .source = "net/core/dev.c: sch_handle_egress, tcx_run" },
+	{ .name = "XDP_DROP",
+	  .why = "an XDP program returned XDP_DROP: the frame was dropped in the driver, before "
+		 "the "
+		 "stack, on purpose (a firewall, DDoS filter or load balancer)",
+	  .evidence = EV_DEVICE | EV_SENDERS,
+	  .change = "check the program the row names (bpf_prog_TAG_NAME; `bpftool net`, "
+		    "`bpftool prog show`) and the policy it applies",
+	  .direction = "check",
+	  .counters = { "driver:xdp_drop" },
+	  .counters_note = "drivers that count them (veth, mlx5, i40e...) count XDP_ABORTED in "
+			   "the same counter; native frames are only counted here where the "
+			   "kernel allows fexit on BPF programs",
+	  .source = "net/core/dev.c: netif_receive_generic_xdp; include/uapi/linux/bpf.h: "
+		    "enum xdp_action" },
+	{ .name = "XDP_ABORTED",
+	  .why = "an XDP program returned XDP_ABORTED or an invalid action: a bug or an error path "
+		 "in the program, not a policy",
+	  .evidence = EV_DEVICE,
+	  .change = "fix the program the row names (bpf_prog_TAG_NAME): XDP_ABORTED is its error "
+		    "return (xdp:xdp_exception traces it)",
+	  .direction = "check",
+	  .counters = { "driver:xdp_drop" },
+	  .counters_note = "drivers count aborted frames among their xdp_drops",
+	  .source = "net/core/filter.c: bpf_warn_invalid_xdp_action; include/trace/events/xdp.h: "
+		    "xdp_exception" },
+	{ .name = "driver:xdp_drop",
+	  .why = "frames an XDP program dropped or aborted, as the driver counts them (ethtool -S "
+		 "*xdp_drops): native XDP frames never become skbs, so no tracepoint sees them",
+	  .evidence = EV_DEVICE,
+	  .change = "check the device's XDP program (`ip link show DEV`, `bpftool net`) and the "
+		    "policy it applies",
+	  .direction = "check",
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:miss",
+	  .why = "the NIC missed frames because its receive ring was full (ethtool -S rx_missed*): "
+		 "the host did not take frames off the ring fast enough",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .overlaps = { "dev:rx_missed_errors" },
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:no_buf",
+	  .why = "the NIC had no receive buffer for frames (ethtool -S rx_no_buffer*, "
+		 "rx_out_of_buffer): the ring was empty of posted buffers",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:out_of_buffer",
+	  .why = "the NIC could not place frames: no receive descriptor was posted (mlx5 "
+		 "rx_out_of_buffer)",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:discard",
+	  .why = "the NIC discarded frames (ethtool -S *discards*): no buffer on the port, or a "
+		 "hardware filter",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:fifo",
+	  .why = "the NIC's FIFO overran (ethtool -S *fifo*) before frames reached memory",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .overlaps = { "dev:rx_fifo_errors" },
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:overrun",
+	  .why = "a ring or FIFO of the NIC overran (ethtool -S *overrun*, *over_errors*)",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .overlaps = { "dev:rx_over_errors" },
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
+	{ .name = "driver:drop",
+	  .why = "the driver dropped frames it counts as such (ethtool -S *drop*): a full ring, "
+		 "no memory, a queue stopped",
+	  .evidence = EV_DEVICE | EV_RING,
+	  .knobs = { "net.core.netdev_budget", "net.core.netdev_budget_usecs" },
+	  .change = RING_WHY,
+	  .direction = "raise",
+	  .source = "include/uapi/linux/ethtool.h: ETH_SS_STATS; net/ethtool/ioctl.c: "
+		    "ethtool_get_stats" },
 };
 
 const struct knowledge *knowledge_lookup(const char *name)

@@ -119,6 +119,31 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 	json_array_end(j);
 }
 
+/* The tc programs behind a TC_* finding (analyse.c), as the summary names them. */
+static void json_tc(struct json *j, const struct finding *f)
+{
+	if (!f->ntc)
+		return;
+	json_array_begin(j, "tc_programs");
+	for (int i = 0; i < f->ntc; i++) {
+		const struct tc_attr *a = f->tc[i];
+
+		json_object_begin(j, NULL);
+		json_str(j, "program", a->who);
+		if (a->named_id)
+			json_u64(j, "prog_id", a->named_id);
+		else
+			json_null(j, "prog_id");
+		json_str(j, "device", a->dev);
+		json_i64(j, "ifindex", a->ifindex);
+		json_u64(j, "netns", a->netns);
+		json_str(j, "hook", a->egress ? "egress" : "ingress");
+		json_u64(j, "count", a->total);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void json_evidence(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct names *nm = &p->w->names;
@@ -224,6 +249,7 @@ static void json_finding(struct json *j, const struct print_ctx *p, const struct
 	json_u64(j, "count", f->count);
 	json_numf(j, "rate_per_s", "%.1f", rate(p->w, f->count));
 	json_where(j, p, f);
+	json_tc(j, f);
 	json_bool(j, "known", f->k);
 	if (f->cause)
 		json_str(j, "cause", f->cause);
@@ -405,6 +431,10 @@ static void text_finding(struct print_ctx *p, const struct finding *f, int i)
 	text_where(p, f);
 	fprintf(p->out, "\n");
 	text_namespaces(p, f);
+	for (int j = 0; j < f->ntc; j++)
+		fprintf(p->out, "   program:  %llu by tc program %s (%s %s)\n",
+			(unsigned long long)f->tc[j]->total, ESC(f->tc[j]->who), ESC(f->tc[j]->dev),
+			f->tc[j]->egress ? "egress" : "ingress");
 	fprintf(p->out, "   why:      %s\n", finding_why(f));
 	p->said = false;
 	kinds = ev_kinds(&nk);

@@ -17,6 +17,7 @@
 #include "counters/neigh.h"
 #include "counters/nftstats.h"
 #include "counters/sockdiag.h"
+#include "trace/progwatch.h"
 
 #define PORT_SLOTS   512
 #define SENDER_SLOTS 256
@@ -90,6 +91,10 @@ struct window {
 	struct side start, end;
 	struct sample sample;
 	__u64 overflow, missed; /* drops the count table had no row for; runs skipped */
+	/* The tc programs behind the window's TC_INGRESS/TC_EGRESS drops, as
+	 * progwatch attributed them (its totals since start: the window's). */
+	struct tc_attr *tc;
+	int ntc;
 	struct names names;
 };
 

@@ -10,6 +10,7 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "counters/cgroups.h"
+#include "trace/progwatch.h"
 #include "counters/workload.h"
 #include "render/exposition.h"
 #include "trace/keys.h"
@@ -220,8 +221,8 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	const char *proto;
 
 	/* A label is one name: full's three forms would be three labels' worth. */
-	naming_location(ctx->ks, ctx->sym == SYM_FULL ? SYM_DATA : ctx->sym, k->location, loc,
-			sizeof(loc));
+	naming_drop_location(ctx->ks, ctx->sym == SYM_FULL ? SYM_DATA : ctx->sym, k->location,
+			     k->reason, loc, sizeof(loc));
 	labels_add(l, "location", loc);
 	labels_add(l, "reason",
 		   naming_reason(ctx->rs, !ctx->no_reasons, k->reason, num, sizeof(num)));
@@ -879,16 +880,52 @@ static void snmp_family(struct expo *e, const struct counter_snapshot *snap)
 	mbuf_free(&l);
 }
 
+static void driver_family(struct expo *e, const struct counter_snapshot *snap)
+{
+	struct mbuf l = {};
+
+	expo_family(e, "dropscope_driver_drops_total", "counter",
+		    "A driver's own drop counters (ethtool -S), kept by their names (drop, "
+		    "discard, miss, no_buf, out_of_buffer, fifo, overrun), by device and counter.");
+	for (size_t i = 0; i < snap->ndrv; i++) {
+		l.len = 0;
+		labels_add(&l, "device", snap->drv[i].dev);
+		labels_add(&l, "counter", snap->drv[i].name);
+		expo_u64(e, "dropscope_driver_drops_total", l.p, snap->drv[i].value);
+	}
+	mbuf_free(&l);
+}
+
+void metrics_tc_programs(struct expo *e, const struct tc_attr *a, size_t n)
+{
+	struct mbuf l = {};
+
+	expo_family(e, "dropscope_tc_program_drops_total", "counter",
+		    "TC_INGRESS/TC_EGRESS drops by the tc program that returned TC_ACT_SHOT (name, "
+		    "id, tag, tcx or clsact chain/pref/handle; \"one of: ...\" where it cannot be "
+		    "known), since the exporter attached.");
+	for (size_t i = 0; i < n; i++) {
+		l.len = 0;
+		labels_add(&l, "device", a[i].dev);
+		labels_add(&l, "hook", a[i].egress ? "egress" : "ingress");
+		labels_add(&l, "program", a[i].who);
+		expo_u64(e, "dropscope_tc_program_drops_total", l.p, a[i].total);
+	}
+	mbuf_free(&l);
+}
+
 void metrics_counters(struct expo *e, const struct counter_snapshot *snap)
 {
-	static const char *const names[] = { "device", "qdisc", "softnet", "snmp" };
-	int errs[] = { snap->err_dev, snap->err_qdisc, snap->err_softnet, snap->err_snmp };
+	static const char *const names[] = { "device", "qdisc", "softnet", "snmp", "driver" };
+	int errs[] = { snap->err_dev, snap->err_qdisc, snap->err_softnet, snap->err_snmp,
+		       snap->err_drv };
 	struct mbuf l = {};
 
 	dev_families(e, snap);
 	qdisc_families(e, snap);
 	softnet_families(e, snap);
 	snmp_family(e, snap);
+	driver_family(e, snap);
 	expo_family(e, "dropscope_collector_success", "gauge",
 		    "1 when a counter reader read its source at this scrape, 0 when it failed.");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -109,4 +109,8 @@ size_t drop_series__count(const struct drop_series *s);
 /* The device, qdisc, softnet and SNMP families of a snapshot. */
 void metrics_counters(struct expo *e, const struct counter_snapshot *snap);
 
+struct tc_attr;
+/* dropscope_tc_program_drops_total: the tc programs behind TC_* drops (progwatch.h). */
+void metrics_tc_programs(struct expo *e, const struct tc_attr *a, size_t n);
+
 #endif /* DROPSCOPE_METRICS_H */

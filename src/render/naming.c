@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <string.h>
+#include <linux/types.h>
 
+#include "bpf/dropscope.h"
 #include "lib/escape.h"
 #include "trace/packet.h"
 #include "render/naming.h"
@@ -30,6 +32,21 @@ const char *naming_location(const struct ksyms *ks, enum sym_style style, __u64 
 		break;
 	}
 	return buf;
+}
+
+const char *naming_drop_location(const struct ksyms *ks, enum sym_style style, __u64 addr,
+				 __u32 reason, char *buf, size_t len)
+{
+	const struct ksym *s;
+
+	if (reason == DS_REASON_XDP_DROP || reason == DS_REASON_XDP_ABORTED) {
+		s = ks ? ksyms__find(ks, addr) : NULL;
+		if (!s || s->addr != addr) {
+			snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+			return buf;
+		}
+	}
+	return naming_location(ks, style, addr, buf, len);
 }
 
 const char *naming_symbol(const struct ksym *sym, __u64 addr, char *buf, size_t len)

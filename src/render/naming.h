@@ -37,6 +37,16 @@
 const char *naming_location(const struct ksyms *ks, enum sym_style style, __u64 addr, char *buf,
 			    size_t len);
 
+/*
+ * A drop's location (naming_location) as every view names it: an XDP
+ * verdict's location (reason DS_REASON_XDP_*) is a program's first byte, and
+ * a symbol that merely contains it is another program (loaded since the
+ * symbols were read), so the address "0x..." stands in until they are read
+ * again.
+ */
+const char *naming_drop_location(const struct ksyms *ks, enum sym_style style, __u64 addr,
+				 __u32 reason, char *buf, size_t len);
+
 /* The symbol's own name, not escaped (for JSON, which escapes its own way,
  * and for sorting), or the address as "0x..." in buf. */
 const char *naming_symbol(const struct ksym *sym, __u64 addr, char *buf, size_t len);

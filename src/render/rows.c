@@ -122,16 +122,23 @@ static size_t fold(const struct report *r, const struct drop_delta *rows, size_t
 		      stack_by_count);
 		if (dims & DIM_LOCATION)
 			groups[i].sym = ksyms__find(r->ks, groups[i].first->key.location);
+		/* An XDP verdict's location is a program's first byte: a symbol
+		 * that merely contains it (a program loaded since the symbols
+		 * were read) is another one, so the address stands in. */
+		if (groups[i].sym && groups[i].sym->addr != groups[i].first->key.location &&
+		    (groups[i].first->key.reason == DS_REASON_XDP_DROP ||
+		     groups[i].first->key.reason == DS_REASON_XDP_ABORTED))
+			groups[i].sym = NULL;
 	}
 	qsort(groups, ng, sizeof(*groups), group_by_count);
 	return ng;
 }
 
-static void print_addr(const struct report *r, __u64 addr)
+static void print_addr(const struct report *r, __u64 addr, __u32 reason)
 {
 	char loc[NAMING_LOCATION_LEN];
 
-	fputs(naming_location(r->ks, r->sym, addr, loc, sizeof(loc)), r->out);
+	fputs(naming_drop_location(r->ks, r->sym, addr, reason, loc, sizeof(loc)), r->out);
 }
 
 static void text_reason(const struct report *r, __u32 reason)
@@ -197,16 +204,16 @@ static void print_key(const struct report *r, const struct drop_key *k, __u32 di
 	if (dims & DIM_CALLER) {
 		fputs(" at ", r->out);
 		if (k->caller)
-			print_addr(r, k->caller);
+			print_addr(r, k->caller, 0);
 		else
 			fputs("[caller unknown]", r->out);
 		if (k->caller != k->location) {
 			fputs(" via ", r->out);
-			print_addr(r, k->location);
+			print_addr(r, k->location, k->reason);
 		}
 	} else if (dims & DIM_LOCATION) {
 		fputs(" at ", r->out);
-		print_addr(r, k->location);
+		print_addr(r, k->location, k->reason);
 	}
 	if (dims & DIM_REASON)
 		text_reason(r, k->reason);
@@ -304,6 +311,17 @@ static void text_interval(const struct report *r, const struct group *groups, si
 		if (dims & DIM_STACK)
 			text_stacks(r, g);
 	}
+	for (size_t i = 0; i < r->ntc; i++) {
+		const struct tc_attr *a = &r->tc[i];
+
+		if (!a->delta)
+			continue;
+		fprintf(r->out, "  %llu of them by tc program ", (unsigned long long)a->delta);
+		escape_fputs(a->who, r->out);
+		fputs(" (", r->out);
+		escape_fputs(a->dev, r->out);
+		fprintf(r->out, " %s)\n", a->egress ? "TC_EGRESS" : "TC_INGRESS");
+	}
 	/* The seed's lines stay as they were; what of them was no network
 	 * drop is said once, after them. */
 	if (closed)
@@ -380,7 +398,9 @@ static char *folded_text(const struct report *r, const struct line *l)
 		fputs(naming_location(r->ks, SYM_NAME, ips[f], name, sizeof(name)), sub.out);
 		fputc(';', sub.out);
 	}
-	fputs(naming_location(r->ks, SYM_NAME, l->key.location, name, sizeof(name)), sub.out);
+	fputs(naming_drop_location(r->ks, SYM_NAME, l->key.location, l->key.reason, name,
+				   sizeof(name)),
+	      sub.out);
 	if (fclose(sub.out)) {
 		free(buf);
 		return NULL;
@@ -535,6 +555,29 @@ static void json_interval(const struct report *r, const struct group *groups, si
 		json_object_end(&j);
 	}
 	json_array_end(&j);
+	/* Only where tc drops were attributed: the output is as before otherwise. */
+	if (r->ntc) {
+		json_array_begin(&j, "tc_programs");
+		for (size_t i = 0; i < r->ntc; i++) {
+			const struct tc_attr *a = &r->tc[i];
+
+			if (!a->delta)
+				continue;
+			json_object_begin(&j, NULL);
+			json_u64(&j, "count", a->delta);
+			json_str(&j, "device", a->dev);
+			json_i64(&j, "ifindex", a->ifindex);
+			json_u64(&j, "netns", a->netns);
+			json_str(&j, "hook", a->egress ? "egress" : "ingress");
+			if (a->named_id)
+				json_u64(&j, "prog_id", a->named_id);
+			else
+				json_null(&j, "prog_id");
+			json_str(&j, "program", a->who);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
 	json_u64(&j, "not_counted", st->overflow);
 	json_u64(&j, "missed", st->missed);
 	json_u64(&j, "filtered", st->filtered);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "symbols/source.h"
 #include "trace/drop_table.h"
+#include "trace/progwatch.h"
 #include "lib/json.h"
 
 struct cgroups;
@@ -40,6 +41,10 @@ struct report {
 	 * sockets closing (class close) and that --class drop hides them;
 	 * set when no --class was given. */
 	bool class_note;
+	/* The tc programs behind this interval's TC_INGRESS/TC_EGRESS drops
+	 * (progwatch__tc_poll; their delta is this interval's). */
+	const struct tc_attr *tc;
+	size_t ntc;
 };
 
 void report__start(const struct report *r);

@@ -19,6 +19,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <linux/types.h>
+
+#include "bpf/dropscope.h"
 
 #define CORE_PREFIX	 "SKB_DROP_REASON_"
 #define CORE_ENUM	 "skb_drop_reason"
@@ -118,12 +121,26 @@ static void reasons_finish(struct reasons *r)
 	r->n = out;
 }
 
+/*
+ * The verdicts of XDP programs, rows of the same table (dropscope.h): named
+ * beside the kernel's own names (never where it has none), not listed
+ * among them.
+ */
+static const struct {
+	uint32_t value;
+	const char *name;
+} xdp_verdicts[] = { { DS_REASON_XDP_DROP, "XDP_DROP" },
+		     { DS_REASON_XDP_ABORTED, "XDP_ABORTED" } };
+
 const char *reasons__name(const struct reasons *r, uint32_t reason)
 {
 	size_t lo = 0, hi;
 
 	if (!r)
 		return NULL;
+	for (size_t i = 0; r->n && i < sizeof(xdp_verdicts) / sizeof(xdp_verdicts[0]); i++)
+		if (xdp_verdicts[i].value == reason)
+			return xdp_verdicts[i].name;
 	hi = r->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -155,6 +172,11 @@ int reasons__value(const struct reasons *r, const char *name, uint32_t *reason)
 
 	if (!r || !name || !reason)
 		return -EINVAL;
+	for (size_t i = 0; r->n && i < sizeof(xdp_verdicts) / sizeof(xdp_verdicts[0]); i++)
+		if (!strcasecmp(name, xdp_verdicts[i].name)) {
+			*reason = xdp_verdicts[i].value;
+			return 0;
+		}
 	e = find_name(r, name);
 	/* Names are stored without the prefix; accept the C spelling too. */
 	if (!e && strncasecmp(name, CORE_PREFIX, plen) == 0)

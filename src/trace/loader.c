@@ -345,6 +345,16 @@ int loader__stacks_fd(const struct loader *l)
 		       : -1;
 }
 
+int loader__xdp_sites_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.xdp_sites);
+}
+
+int loader__xdp_pending_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.xdp_pending);
+}
+
 __u32 loader__key_size(const struct loader *l)
 {
 	return bpf_map__key_size(l->skel->maps.drops);

@@ -87,6 +87,9 @@ int loader__stacks_fd(const struct loader *l);
  * their stack id. Returns 0 or -errno.
  */
 int loader__set_helpers(struct loader *l, const __u64 *start, const __u64 *end, int n);
+/* Where XDP programs' skbs are freed, and the verdict just counted (progwatch.h). */
+int loader__xdp_sites_fd(const struct loader *l);
+int loader__xdp_pending_fd(const struct loader *l);
 /* Bytes of struct drop_key the count table's keys hold (BASE_KEY_SIZE
  * or the whole struct). */
 __u32 loader__key_size(const struct loader *l);

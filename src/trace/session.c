@@ -19,6 +19,7 @@
 #include "trace/drop_table.h"
 #include "lib/escape.h"
 #include "trace/filters.h"
+#include "trace/progwatch.h"
 #include "trace/caller_skip.h"
 #include "symbols/ksyms.h"
 #include "trace/session.h"
@@ -188,6 +189,75 @@ static int signals_fd(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* Said once, when a program needed an fexit the kernel refused. */
+static void say_fexit(struct monitor *m)
+{
+	int err = progwatch__fexit_error(m->pw);
+
+	if (!err || m->fexit_said)
+		return;
+	m->fexit_said = true;
+	msg_warn("the kernel refuses fexit on BPF programs (%s): drops on a tc hook with "
+		 "several programs are said as \"one of\" them, and XDP_DROP is not counted "
+		 "(XDP_ABORTED is; drivers' xdp_drops are in `dropscope counters`)",
+		 strerror(-err));
+}
+
+/*
+ * The verdicts of tc and XDP programs (progwatch.h): after the ready file,
+ * the reasons and the symbols (it needs the TC reasons' values and where
+ * the XDP drop sites are); its own object and the namespace scan would
+ * otherwise delay the ready file by a BTF parse and more.
+ */
+static int start_progwatch(struct monitor *m, const struct config *cfg,
+			   const struct loader_opts *lopts)
+{
+	struct progwatch_opts o = { .xdp = !cfg->no_xdp,
+				    .tc = true,
+				    .drops_fd = loader__drops_fd(m->loader),
+				    .stats_fd = loader__stats_fd(m->loader),
+				    .xdp_sites_fd = loader__xdp_sites_fd(m->loader),
+				    .xdp_pending_fd = loader__xdp_pending_fd(m->loader),
+				    .dims = lopts->keys.dims,
+				    .filters = &lopts->filters,
+				    .netns = cfg->netns,
+				    .ks = m->ks };
+	char err[512];
+
+	/* Rows no --location or --proto (an IP protocol) filter could pass:
+	 * those filters look into the skb, which an XDP frame is not. */
+	if (cfg->location || lopts->filters.ipproto >= 0)
+		o.xdp = false;
+	if (m->rs) {
+		reasons__value(m->rs, "TC_INGRESS", &o.reason_tc_ingress);
+		reasons__value(m->rs, "TC_EGRESS", &o.reason_tc_egress);
+		reasons__value(m->rs, "NOT_SPECIFIED", &o.reason_not_specified);
+	}
+	/* A --reason list keeps only what it names. */
+	if (lopts->filters.reasons) {
+		bool x = false, tci = false, tce = false;
+
+		for (int i = 0; i < lopts->filters.n_reasons; i++) {
+			__u32 r = lopts->filters.reasons[i];
+
+			x |= r == DS_REASON_XDP_DROP || r == DS_REASON_XDP_ABORTED;
+			tci |= r && r == o.reason_tc_ingress;
+			tce |= r && r == o.reason_tc_egress;
+		}
+		o.xdp &= x;
+		if (!tci)
+			o.reason_tc_ingress = 0;
+		if (!tce)
+			o.reason_tc_egress = 0;
+	}
+	m->pw = progwatch__start(&o, err, sizeof(err));
+	/* Counting drops does not depend on it: said, not fatal. */
+	if (!m->pw)
+		msg_warn("tc/XDP program verdicts not counted: %s", err);
+	say_fexit(m);
+	return 0;
+}
+
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
 {
 	char err[512];
@@ -307,9 +377,14 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
 	}
-	if (cfg->by & DIM_CALLER)
-		return start_callers(m, cfg);
-	return 0;
+	if (cfg->by & DIM_CALLER) {
+		rc = start_callers(m, cfg);
+		if (rc)
+			return rc;
+	}
+	/* After the ready file, as reasons and symbols: counting drops does
+	 * not wait for the program verdicts, which need both. */
+	return start_progwatch(m, cfg, lopts);
 }
 
 bool monitor_wait(struct monitor *m, double until, int extra_fd)
@@ -339,6 +414,11 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	struct ksyms *fresh;
 	double now = mono_now();
 
+	/* Once per interval too: programs attached or detached since. */
+	progwatch__refresh(m->pw);
+	say_fexit(m);
+	missed |= progwatch__take_fresh(m->pw);
+
 	/* Never re-read kallsyms more than every 2 s: an address that has no
 	 * symbol at all would otherwise cost a full parse per interval. */
 	if (now - m->last_reload < 2.0)
@@ -351,6 +431,7 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 		ksyms__free(m->ks);
 		m->ks = fresh;
 		m->ks_gen++;
+		progwatch__set_symbols(m->pw, m->ks);
 	}
 }
 
@@ -365,6 +446,7 @@ void monitor_end(struct monitor *m)
 	stacks__free(m->stacks);
 	objects__free(m->objects);
 	cgroups__free(m->cgroups);
+	progwatch__free(m->pw);
 	workloads__free(m->workloads);
 	loader__free(m->loader);
 	ksyms__free(m->ks);

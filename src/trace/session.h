@@ -18,6 +18,7 @@ struct counts;
 struct ksyms;
 struct reasons;
 struct stacks;
+struct progwatch;
 
 struct monitor {
 	const struct config *cfg;
@@ -29,6 +30,7 @@ struct monitor {
 	struct objects *objects;     /* monitor_free_gone(): rows of gone objects are freed */
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
 	int n_helpers;
+	struct progwatch *pw; /* tc/XDP program verdicts, NULL: none */
 	struct ksyms *ks;
 	unsigned ks_gen; /* bumped at every symbol reload: caches key on it */
 	struct reasons *rs;
@@ -36,6 +38,7 @@ struct monitor {
 	int sigfd;
 	double last_reload; /* monotonic seconds of the last symbol reload */
 	bool sym_note_said; /* the symbol source's note is said once */
+	bool fexit_said;    /* the refused fexit is said once */
 	int btf_fd;	    /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
 	char btf_path[32];  /* /proc/self/fd/N of it, for the loader */
 };

@@ -34,7 +34,7 @@ check_eq "dropscope_up" 1 "$(msum "$T/m.txt" dropscope_up)"
 check_eq "build_info backend" 1 "$(msum "$T/m.txt" dropscope_build_info "backend=\"$BACKEND\"" "kernel=\"$(uname -r)\"")"
 check_true "promtool check metrics" promtool check metrics <"$T/m.txt"
 promtool check metrics <"$T/m.txt" >"$T/promtool.txt" 2>&1 || show "$T/promtool.txt"
-check_eq "collectors all read" 4 "$(msum "$T/m.txt" dropscope_collector_success)"
+check_eq "collectors all read (device, qdisc, softnet, snmp, driver)" 5 "$(msum "$T/m.txt" dropscope_collector_success)"
 
 # OpenMetrics, as Prometheus asks for it.
 scrape main -D "$T/om.hdr" -H 'Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1' >"$T/om.txt"
@@ -57,7 +57,7 @@ check_eq "CapPrm (documented: CAP_SYSLOG only)" 0000000400000000 "$(awk '$1 == "
 check_eq "NoNewPrivs" 1 "$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/"$pid"/status)"
 # After the drop a scrape still reads everything.
 scrape main >"$T/m2.txt"
-check_eq "scrape after the drop: collectors" 4 "$(msum "$T/m2.txt" dropscope_collector_success)"
+check_eq "scrape after the drop: collectors" 5 "$(msum "$T/m2.txt" dropscope_collector_success)"
 
 mine=$(prog_ids_of "$pid" | paste -sd' ')
 check_true "holds a program" test -n "$mine"

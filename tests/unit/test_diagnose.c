@@ -24,6 +24,7 @@
 #include "diagnose/evidence_nft.h"
 #include "diagnose/print.h"
 #include "counters/snmp.h"
+#include "bpf/dropscope.h"
 #include "trace/classes.h"
 
 #define NS_MAIN	 4026531840u
@@ -63,7 +64,9 @@ enum {
 	R_IP_INNOROUTES = 16,
 	R_TCP_CSUM = 9,
 	R_QDISC_DROP = 40,
-	R_NETFILTER_DROP = 7
+	R_NETFILTER_DROP = 7,
+	R_TC_INGRESS = 61,
+	R_TC_EGRESS = 62,
 };
 
 static const char *fx_reason(const void *ctx, __u32 r)
@@ -82,6 +85,12 @@ static const char *fx_reason(const void *ctx, __u32 r)
 		return "QDISC_DROP";
 	case R_NETFILTER_DROP:
 		return "NETFILTER_DROP";
+	case R_TC_INGRESS:
+		return "TC_INGRESS";
+	case R_TC_EGRESS:
+		return "TC_EGRESS";
+	case DS_REASON_XDP_DROP:
+		return "XDP_DROP";
 	}
 	return NULL;
 }
@@ -130,6 +139,9 @@ static void fx_free(struct window *w)
 	free(w->end.snap.snmp);
 	free(w->start.snap.dev);
 	free(w->end.snap.dev);
+	free(w->start.snap.drv);
+	free(w->end.snap.drv);
+	free(w->tc);
 	free(w);
 }
 
@@ -175,6 +187,45 @@ static void fx_dev(struct window *w, int ifindex, const char *name, bool up, __u
 			d->have[k] = true;
 		d->v[DEV_TX_DROPPED] = i ? 50 + tx : 50;
 	}
+}
+
+/* A driver counter (ethtool -S) of device ifindex: from at the start, to at the end. */
+static void fx_drv(struct window *w, int ifindex, const char *dev, const char *name, __u64 from,
+		   __u64 to)
+{
+	struct counter_snapshot *s[] = { &w->start.snap, &w->end.snap };
+
+	for (int i = 0; i < 2; i++) {
+		struct drv_counter *c;
+
+		s[i]->drv = realloc(s[i]->drv, sizeof(*c) * (s[i]->ndrv + 1));
+		assert_non_null(s[i]->drv);
+		c = &s[i]->drv[s[i]->ndrv++];
+		memset(c, 0, sizeof(*c));
+		c->ifindex = ifindex;
+		snprintf(c->dev, sizeof(c->dev), "%s", dev);
+		snprintf(c->name, sizeof(c->name), "%s", name);
+		c->value = i ? to : from;
+	}
+}
+
+/* progwatch's attribution of one tc hook in the window. */
+static void fx_tc(struct window *w, __u32 netns, int ifindex, const char *dev, bool egress,
+		  __u32 id, const char *who, __u64 total)
+{
+	struct tc_attr *a;
+
+	w->tc = realloc(w->tc, sizeof(*a) * (size_t)(w->ntc + 1));
+	assert_non_null(w->tc);
+	a = &w->tc[w->ntc++];
+	memset(a, 0, sizeof(*a));
+	a->netns = netns;
+	a->ifindex = ifindex;
+	snprintf(a->dev, sizeof(a->dev), "%s", dev);
+	a->egress = egress;
+	a->prog_id = a->named_id = id;
+	snprintf(a->who, sizeof(a->who), "%s", who);
+	a->total = total;
 }
 
 static struct report *run(const struct window *w, const struct drop_delta *rows, int n)
@@ -711,6 +762,127 @@ static void test_veth_peer(void **state)
 }
 
 /*
+ * TC_INGRESS and TC_EGRESS findings name the programs progwatch attributed
+ * their drops to: of that direction, in the finding's namespaces only,
+ * most drops first; in the text and the JSON.
+ */
+static void test_tc_programs_named(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, R_TC_INGRESS, A_IPRCV, 0, 30),
+				     row(NS_MAIN, R_TC_EGRESS, A_XMIT, 0, 50) };
+	const struct finding *f;
+	struct report *r;
+	char *txt;
+	(void)state;
+
+	fx_tc(w, NS_MAIN, 10, "dummy10", true, 3323, "tcx prog drop_all id 3323 tag 0a1b", 50);
+	fx_tc(w, NS_MAIN, 10, "dummy10", false, 0, "one of: clsact prog a id 7, clsact prog b id 8",
+	      10);
+	fx_tc(w, NS_MAIN, 11, "dummy11", false, 3324, "clsact prog drop_in id 3324 tag 0c", 20);
+	fx_tc(w, NS_OTHER, 4, "eth0", false, 99, "clsact prog elsewhere id 99", 500);
+	fx_tc(w, NS_MAIN, 12, "dummy12", false, 98, "clsact prog idle id 98", 0);
+	r = run(w, rows, 2);
+	f = find(r, "TC_INGRESS");
+	assert_non_null(f);
+	assert_non_null(f->k);
+	assert_int_equal(f->ntc, 2);
+	assert_string_equal(f->tc[0]->dev, "dummy11");
+	assert_int_equal(f->tc[0]->named_id, 3324);
+	assert_string_equal(f->tc[1]->who, "one of: clsact prog a id 7, clsact prog b id 8");
+	f = find(r, "TC_EGRESS");
+	assert_non_null(f);
+	assert_int_equal(f->ntc, 1);
+	assert_string_equal(f->tc[0]->who, "tcx prog drop_all id 3323 tag 0a1b");
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "program:  50 by tc program tcx prog drop_all id 3323 tag "
+				    "0a1b (dummy10 egress)\n"));
+	assert_non_null(strstr(txt, "program:  20 by tc program clsact prog drop_in"));
+	assert_null(strstr(txt, "elsewhere"));
+	assert_null(strstr(txt, "idle"));
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"tc_programs\":[{\"program\":\"tcx prog drop_all id 3323 "
+				    "tag 0a1b\",\"prog_id\":3323,\"device\":\"dummy10\","));
+	assert_non_null(strstr(txt, "\"prog_id\":null"));
+	free(txt);
+	done(r, w);
+}
+
+/*
+ * Driver counters no tracepoint saw are findings of their own, one per
+ * device and class; one that is the same drops as a device counter stands
+ * for it on that device only; one that did not grow is none.
+ */
+static void test_driver_counters(void **state)
+{
+	struct window *w = fx_window();
+	const struct finding *f;
+	struct report *r;
+	char *txt;
+	(void)state;
+
+	fx_dev(w, 3, "veth0", true, 0);
+	fx_dev(w, 4, "eth0", true, 0);
+	fx_dev(w, 5, "eth1", true, 0);
+	fx_dev(w, 6, "eth2", true, 0);
+	fx_drv(w, 3, "veth0", "rx_queue_0_xdp_drops", 100, 130);
+	fx_drv(w, 3, "veth0", "rx_queue_1_xdp_drops", 7, 21);
+	fx_drv(w, 3, "veth0", "rx_queue_0_drops", 5, 5);
+	fx_drv(w, 4, "eth0", "rx_missed", 0, 10);
+	/* virtio: a total and its queue's, each drop in both */
+	fx_drv(w, 6, "eth2", "rx0_drops", 1, 7);
+	fx_drv(w, 6, "eth2", "rx_drops", 1, 7);
+	w->end.snap.dev[1].v[DEV_RX_MISSED] = 10; /* eth0's, the same drops */
+	w->end.snap.dev[2].v[DEV_RX_MISSED] = 3;  /* eth1's, no driver counter */
+	r = run(w, NULL, 0);
+	assert_int_equal(r->nf, 4);
+	f = find(r, "driver:xdp_drop");
+	assert_non_null(f);
+	assert_true(f->counter);
+	assert_int_equal(f->count, 44); /* both queues */
+	assert_string_equal(f->at.devname, "veth0");
+	assert_non_null(f->k);
+	f = find(r, "driver:drop"); /* eth2's, by its total; veth0's did not grow */
+	assert_non_null(f);
+	assert_string_equal(f->at.devname, "eth2");
+	assert_int_equal(f->count, 6);
+	f = find(r, "driver:miss");
+	assert_non_null(f);
+	assert_int_equal(f->count, 10);
+	assert_string_equal(f->at.devname, "eth0");
+	f = find(r, "dev:rx_missed_errors");
+	assert_non_null(f);
+	assert_string_equal(f->at.devname, "eth1");
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "44 packets dropped (8.8/s): driver:xdp_drop, dev veth0"));
+	free(txt);
+	done(r, w);
+}
+
+/* XDP_DROP seen by the fexit rows agrees with the drivers' xdp_drops: one finding. */
+static void test_xdp_drop_reconciled(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row(NS_MAIN, DS_REASON_XDP_DROP, 0xa000, 0, 44) };
+	const struct finding *f;
+	struct report *r;
+	(void)state;
+
+	fx_dev(w, 3, "veth0", true, 0);
+	fx_drv(w, 3, "veth0", "rx_queue_0_xdp_drops", 0, 44);
+	r = run(w, rows, 1);
+	assert_int_equal(r->nf, 1);
+	f = find(r, "XDP_DROP");
+	assert_non_null(f);
+	assert_int_equal(f->nrec, 1);
+	assert_string_equal(f->rec[0].name, "driver:xdp_drop");
+	assert_int_equal(f->rec[0].delta, 44);
+	assert_int_equal(f->rec[0].seen, 44);
+	done(r, w);
+}
+
+/*
  * Rows the collection layer classed close (sockets closing unread) are no
  * finding: they are counted apart, said last in one line with where,
  * "nothing to tune", and do not touch the real drops' reconciliation.
@@ -791,6 +963,9 @@ int main(void)
 		cmocka_unit_test(test_sample_destinations),
 		cmocka_unit_test(test_nft_candidates_split),
 		cmocka_unit_test(test_veth_peer),
+		cmocka_unit_test(test_tc_programs_named),
+		cmocka_unit_test(test_driver_counters),
+		cmocka_unit_test(test_xdp_drop_reconciled),
 		cmocka_unit_test(test_close_rows_last),
 	};
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "counters/devstats.h"
+#include "counters/drvstats.h"
 #include "diagnose/knowledge.h"
 #include "symbols/reasons.h"
 #include "counters/snmp.h"
@@ -44,6 +45,13 @@ static bool is_counter(const char *name)
 {
 	if (!strncmp(name, "dev:", 4))
 		return is_dev_field(name + 4);
+	/* A driver's counters by the pattern that keeps them (drvstats.c). */
+	if (!strncmp(name, "driver:", 7)) {
+		for (size_t i = 0; i < drv_pattern_count; i++)
+			if (!strcmp(name + 7, drv_patterns[i].part))
+				return true;
+		return false;
+	}
 	if (!strncmp(name, "softnet:", 8))
 		return !strcmp(name + 8, "dropped") || !strcmp(name + 8, "flow_limit");
 	return !strcmp(name, "qdisc:drops") || is_nstat(name);

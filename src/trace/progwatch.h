@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The verdicts of other BPF programs (progverdict.bpf.c): XDP_DROP and
+ * XDP_ABORTED as rows of the count table, and which tc/tcx program is
+ * behind each TC_INGRESS/TC_EGRESS drop. Watches the hooks of our own
+ * namespace, --netns and every /run/netns namespace, and follows programs
+ * as they come and go: an fexit is attached to a program only while it is
+ * on a hook that needs one, and released when it leaves (our fexit links
+ * are descriptors of this process: they die with it, also on kill -9).
+ */
+#ifndef DROPSCOPE_PROGWATCH_H
+#define DROPSCOPE_PROGWATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+#include "trace/loader.h"
+
+struct progwatch_opts {
+	bool xdp;		/* count XDP verdicts (--no-xdp turns it off) */
+	bool tc;		/* name the programs behind tc drops */
+	int drops_fd, stats_fd; /* the count table to add XDP rows to */
+	int xdp_sites_fd;	/* dropscope.bpf.c's xdp_sites and xdp_pending */
+	int xdp_pending_fd;
+	__u32 dims; /* what its key holds */
+	const struct filters *filters;
+	__u32 reason_tc_ingress; /* the running kernel's values, 0 = unknown */
+	__u32 reason_tc_egress;
+	__u32 reason_not_specified; /* a plain kfree_skb()'s reason, 0 = unknown */
+	const char *netns;	    /* --netns: watched besides our own and /run/netns */
+	const struct ksyms *ks;	    /* where the XDP drop sites are (NULL: not yet) */
+};
+
+struct progwatch;
+
+/* Load and attach; NULL with a message in err. Scans once before returning. */
+struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, size_t errlen);
+
+struct ksyms;
+/*
+ * Where the kernel frees the skbs XDP programs drop, from the symbols the
+ * monitor read (again after a reload, until veth's site is found: veth is
+ * a module).
+ */
+void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks);
+
+/* Rescan the hooks (at most once a second) and follow what changed. */
+void progwatch__refresh(struct progwatch *pw);
+
+/* Detach everything; the maps stay readable for a last read. */
+void progwatch__detach(struct progwatch *pw);
+void progwatch__free(struct progwatch *pw);
+
+/*
+ * 0, or -errno when the kernel refused an fexit on a BPF program: then
+ * hooks with several programs are said as "one of: ..." and XDP_DROP is
+ * not counted (XDP_ABORTED still is, by its tracepoint).
+ */
+int progwatch__fexit_error(const struct progwatch *pw);
+
+/* True once after a program not seen before appeared on a hook: its
+ * kallsyms name (bpf_prog_TAG_NAME) is not in symbols read before. */
+bool progwatch__take_fresh(struct progwatch *pw);
+
+/* How many programs have our fexit now, for tests and -v. */
+size_t progwatch__watched(const struct progwatch *pw);
+
+/* One line of the tc attribution: the drops of one hook by one program. */
+struct tc_attr {
+	__u32 netns;
+	int ifindex;
+	char dev[IFNAMSIZ];
+	bool egress;
+	__u32 prog_id;	/* 0: not known (who says why) */
+	__u32 named_id; /* the program said in who, 0: none or several */
+	char who[512];	/* "tcx prog NAME id N tag T", "one of: ..." */
+	__u64 total;	/* since start */
+	__u64 delta;	/* since the previous progwatch__tc_poll() */
+};
+
+/*
+ * Read the tc drop counts and attribute them with the latest listing.
+ * *out points into pw (valid until the next call). Returns their number.
+ */
+int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out);
+
+#endif /* DROPSCOPE_PROGWATCH_H */

@@ -1,0 +1,147 @@
+#!/bin/bash
+# XDP programs' verdicts as rows of the count table (location = the
+# program, reason XDP_DROP/XDP_ABORTED): on a veth whose packets arrive as
+# skbs (veth_xdp_rcv_skb), and on a veth fed xdp_frames by XDP_REDIRECT
+# whose far end drops and aborts (frames that never become skbs). Counts
+# against what was sent and `ethtool -S` rx_queue_0_xdp_drops; the
+# program's name and tag as `bpftool prog show` says; --no-xdp leaves the
+# kernel's own rows.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bpfprog_lib.sh"
+. "$(dirname "$0")/exporter_lib.sh"
+[[ $BACKEND == tp_btf ]] || skip "the program side does not depend on the backend: runs once"
+bpf_require curl
+UDPSEND=$(tool udpsend) || exit 1
+N_DROP=19
+N_ABORT=7
+N_PASS=5
+N_FDROP=11
+N_FABORT=6
+
+# Drops 7001, aborts 7009, passes the rest.
+bpf_build verdict <<EOT
+$BPF_HEAD
+SEC("xdp") int ds52_verdict(struct xdp_md *c)
+{
+	int p = udp_dport((void *)(long)c->data, (void *)(long)c->data_end);
+
+	return p == 7001 ? XDP_DROP : p == 7009 ? XDP_ABORTED : XDP_PASS;
+}
+EOT
+bpf_build pass <<EOT
+$BPF_HEAD
+SEC("xdp") int ds52_pass(struct xdp_md *c) { return XDP_PASS; }
+EOT
+
+ns_add NA a
+ns_add NB b
+veth_add "$NA" dsa0 "$NB" dsb0
+ip -n "$NA" addr add 10.52.0.1/24 dev dsa0 || die addr
+ip -n "$NB" addr add 10.52.0.2/24 dev dsb0 || die addr
+ip -n "$NA" neigh add 10.52.0.2 lladdr "$(mac_of "$NB" dsb0)" dev dsa0 || die neigh
+ip -n "$NB" link set dev dsb0 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsb0"
+ID=$(prog_id_by_name ds52_verdict)
+[[ -n $ID ]] || die "ds52_verdict not in bpftool prog show"
+SYM="bpf_prog_$(prog_tag "$ID")_ds52_verdict"
+check_eq "bpftool net: dsb0's XDP program" "$ID" \
+	"$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsb0") | .id')"
+
+# row FILE REASON: the count of the program's row with that reason.
+row() { awk -v s="$SYM" -v r="($2)" '$4 == "at" && $5 == s && $6 == r { print $1 }' "$1"; }
+
+ds_start s -r -i 3600 || finish
+wait_progwatch s
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
+nsx "$NA" "$UDPSEND" -n $N_PASS 10.52.0.2 7002 >/dev/null || fail "udpsend 7002"
+sleep 0.3
+ds_stop s
+show "$T/s.out"
+xdpd=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+check_eq "ethtool: dsb0 rx_queue_0_xdp_drops = dropped + aborted" $((N_DROP + N_ABORT)) "$xdpd"
+check_eq "skb path: the program's XDP_DROP row" $N_DROP "$(row "$T/s.out" XDP_DROP)"
+check_eq "skb path: the program's XDP_ABORTED row" $N_ABORT "$(row "$T/s.out" XDP_ABORTED)"
+check_eq "skb path: none left at veth_xdp_rcv_skb" "" "$(grep -a "at veth_xdp_rcv_skb" "$T/s.out")"
+
+# The same rows in the exporter's table.
+ex_start ex || finish
+wait_progwatch ex
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
+sleep 0.3
+scrape ex >"$T/scrape.txt" || fail "scrape"
+check_eq "exporter: the program's XDP_DROP row" $N_DROP \
+	"$(msum "$T/scrape.txt" dropscope_drops_total "location=\"$SYM\"" 'reason="XDP_DROP"')"
+check_eq "exporter: the program's XDP_ABORTED row" $N_ABORT \
+	"$(msum "$T/scrape.txt" dropscope_drops_total "location=\"$SYM\"" 'reason="XDP_ABORTED"')"
+ds_stop ex TERM
+
+# --no-xdp: the kernel's own rows, as before.
+ds_start n -r -i 3600 --no-xdp || finish
+wait_held n tc_drop
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+sleep 0.3
+ds_stop n
+check_eq "--no-xdp: no row of the program" "" "$(row "$T/n.out" XDP_DROP)"
+check_eq "--no-xdp: the drops at veth_xdp_rcv_skb" $N_DROP \
+	"$(awk '$5 == "veth_xdp_rcv_skb" { s += $1 } END { print s + 0 }' "$T/n.out")"
+
+# Generic XDP on the same device: the stack runs the program on the skb.
+ip -n "$NB" link set dev dsb0 xdpdrv off || fail "xdpdrv off"
+ip -n "$NB" link set dev dsb0 xdpgeneric obj "$T/verdict.o" sec xdp || die "xdpgeneric on dsb0"
+SYM="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsb0") | .id')")_ds52_verdict"
+ds_start g -r -i 3600 || finish
+wait_progwatch g
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
+sleep 0.3
+ds_stop g
+show "$T/g.out"
+check_eq "generic XDP: the program's XDP_DROP row" $N_DROP "$(row "$T/g.out" XDP_DROP)"
+check_eq "generic XDP: the program's XDP_ABORTED row" $N_ABORT "$(row "$T/g.out" XDP_ABORTED)"
+ip -n "$NB" link set dev dsb0 xdpgeneric off || fail "xdpgeneric off"
+
+# Frames: dsa1 (in a) -> dsb1 (in b, redirects) -> dsc0 -> dsc1 (drops/aborts).
+veth_add "$NA" dsa1 "$NB" dsb1
+ip -n "$NB" link add dsc0 type veth peer name dsc1 || die "veth dsc"
+ip -n "$NB" link set dsc0 up && ip -n "$NB" link set dsc1 up || die "dsc up"
+ip -n "$NA" addr add 10.52.1.1/24 dev dsa1 || die addr
+ip -n "$NA" neigh add 10.52.1.2 lladdr "$(mac_of "$NB" dsb1)" dev dsa1 || die neigh
+ip -n "$NB" link set dev dsc1 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsc1"
+# dsc0 needs an XDP program of its own to take redirected frames (ndo_xdp_xmit).
+ip -n "$NB" link set dev dsc0 xdpdrv obj "$T/pass.o" sec xdp || die "xdp on dsc0"
+IDX=$(ip -n "$NB" -j link show dsc0 | jq '.[0].ifindex')
+# Redirects every UDP datagram to dsc0 (its ifindex built in).
+bpf_build redir <<EOT
+$BPF_HEAD
+SEC("xdp") int ds52_redir(struct xdp_md *c)
+{
+	return udp_dport((void *)(long)c->data, (void *)(long)c->data_end) ? bpf_redirect($IDX, 0) : XDP_PASS;
+}
+EOT
+ip -n "$NB" link set dev dsb1 xdpdrv obj "$T/redir.o" sec xdp || die "xdp on dsb1"
+SYM2="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsc1") | .id')")_ds52_verdict"
+before=$(nsx "$NB" ethtool -S dsc1 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+
+ds_start f -r -i 3600 || finish
+wait_progwatch f
+nsx "$NA" "$UDPSEND" -n $N_FDROP 10.52.1.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_FABORT 10.52.1.2 7009 >/dev/null || fail "udpsend 7009"
+sleep 0.3
+ds_stop f
+show "$T/f.out"
+after=$(nsx "$NB" ethtool -S dsc1 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+check_eq "frames: dsc1 rx_queue_0_xdp_drops grew by dropped + aborted" $((N_FDROP + N_FABORT)) \
+	$((after - before))
+SYM=$SYM2
+check_eq "frames: the program's XDP_ABORTED row (xdp:xdp_exception)" $N_FABORT \
+	"$(row "$T/f.out" XDP_ABORTED)"
+if grep -q "the kernel refuses fexit on BPF programs" "$T/f.err"; then
+	log "this kernel refuses fexit on BPF programs: XDP_DROP of frames cannot be counted (said on stderr)"
+	check_eq "frames: no XDP_DROP row made up" "" "$(row "$T/f.out" XDP_DROP)"
+else
+	check_eq "frames: the program's XDP_DROP row (fexit)" $N_FDROP "$(row "$T/f.out" XDP_DROP)"
+fi
+check_eq "no fexit of ours left after SIGINT" "" \
+	"$(bpftool prog show -j | jq -r '.[] | select(.name == "tc_verdict" or .name == "xdp_verdict") | .id')"
+finish
