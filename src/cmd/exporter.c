@@ -474,7 +474,8 @@ static void scrape(struct exporter *e, struct expo *x)
 		snap = (struct counter_snapshot){ .err_dev = -ENOENT,
 						  .err_qdisc = -ENOENT,
 						  .err_softnet = -ENOENT,
-						  .err_snmp = -ENOENT };
+						  .err_snmp = -ENOENT,
+						  .err_drv = -ENOENT };
 	} else {
 		counters_sample(&e->src, &snap);
 		follow_dev(e, &snap);

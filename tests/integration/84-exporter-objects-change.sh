@@ -52,7 +52,7 @@ veth_add "$NJ" dsj0 "$B" dsq0
 ex_start ns --netns "/run/netns/$B" || finish
 scrape ns >"$T/n1.txt" || fail "scrape n1"
 check_eq "present" 1 "$(msum "$T/n1.txt" dropscope_netns_present)"
-check_eq "collectors read" 4 "$(msum "$T/n1.txt" dropscope_collector_success)"
+check_eq "collectors read" 5 "$(msum "$T/n1.txt" dropscope_collector_success)"
 ip netns del "$B" || fail "netns del"
 for ((i = 0; i < 50; i++)); do
 	grep -q 'was deleted' "$T/ns.err" && ! ip -n "$NJ" link show dsj0 >/dev/null 2>&1 && break
