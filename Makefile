@@ -30,7 +30,7 @@ DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev b
 	      libncurses-dev libmnl-dev libmicrohttpd-dev libgnutls28-dev libcap-dev
 DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf file tmux scdoc \
 	      man-db bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
-	      prometheus curl openssl systemd ethtool
+	      prometheus curl openssl systemd ethtool python3-yaml
 # libFuzzer and the sanitizer runtimes of clang (make fuzz, make check).
 DEPS_FUZZ  := clang libclang-rt-dev
 DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
@@ -50,7 +50,7 @@ LIBS        := -lbpf -lelf -lz -ldl -lmnl -lcap -lncursesw -ltinfo
 # need libmnl.
 EXPORTER_SRCS := src/cmd/exporter.c src/cmd/counters.c src/counters/counters.c \
 		 src/counters/devstats.c src/counters/qdiscstats.c src/lib/netlink.c \
-		 src/render/exposition.c src/lib/microhttpd.c src/counters/sockdiag.c \
+		 src/render/exposition.c src/lib/microhttpd.c src/lib/http_guard.c src/counters/sockdiag.c \
 		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c \
 		 src/counters/route.c src/counters/delta.c src/lib/tls_keypair.c src/counters/drvstats.c
 ifeq ($(STATIC),1)
@@ -265,7 +265,7 @@ fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh --fuzz
 
-bench: deps-bench $(BIN) $(BENCH_BINS)
+bench: deps-bench $(BIN) $(BENCH_BINS) $(OUT)/tools/nschurn
 	@bash bench/run.sh
 	@bash bench/xdp.sh
 

@@ -436,6 +436,7 @@ fi
 # cost is summary mode's: the same program and count table).
 if "$DS" exporter --help >/dev/null 2>&1; then
 	BENCH_OUT=$OUT bash "$ROOT/bench/exporter.sh" || log "bench: exporter bench failed"
+	BENCH_OUT=$OUT bash "$ROOT/bench/exporter_soak.sh" || log "bench: exporter soak failed"
 else
 	log "bench: no exporter in ./dropscope (static build): exporter bench skipped"
 fi

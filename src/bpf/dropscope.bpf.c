@@ -17,7 +17,9 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the loader before load; the verifier sees them as constants and
  * drops the code of every filter that is off. */
 const volatile __u32 filter_netns = 0; /* netns inode, 0 = any */
-const volatile __s32 filter_ifindex = 0;
+/* --dev: on; the ifindex is in `dev_ifindex`, which user space changes
+ * when the device is deleted (-1) and made again under its name. */
+const volatile bool filter_dev = false;
 const volatile __u16 filter_ethertype = 0;
 const volatile __u64 filter_loc_start = 0; /* [start, end) of one function */
 const volatile __u64 filter_loc_end = 0;
@@ -71,6 +73,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s32);
+} dev_ifindex SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -505,8 +514,13 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 		return true;
 	if (filter_netns && skb_netns(skb, rx_sk, direct) != filter_netns)
 		return true;
-	if (filter_ifindex && skb_ifindex(skb, direct) != filter_ifindex)
-		return true;
+	if (filter_dev) {
+		__u32 zero = 0;
+		__s32 *want = bpf_map_lookup_elem(&dev_ifindex, &zero);
+
+		if (!want || skb_ifindex(skb, direct) != *want)
+			return true;
+	}
 	if (filter_ipproto >= 0 && skb_ipproto(skb, proto) != filter_ipproto)
 		return true;
 	return false;

@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <microhttpd.h>
 
@@ -28,6 +29,8 @@
 #include "symbols/ksyms.h"
 #include "render/exposition.h"
 #include "lib/escape.h"
+#include "lib/http_guard.h"
+#include "lib/netns.h"
 #include "lib/microhttpd.h"
 #include "trace/progwatch.h"
 #include "lib/tls_keypair.h"
@@ -43,13 +46,22 @@
  */
 #define DEFAULT_LISTEN	   "127.0.0.1:19100"
 #define DEFAULT_MAX_SERIES 1000
+#define DEFAULT_SERIES_TTL 2
 
-/* Bounds on clients: a scrape is one small GET. */
-#define CONN_LIMIT     64
-#define CONN_PER_IP    16
-#define CONN_TIMEOUT_S 10
-#define CONN_MEMORY    (16 << 10) /* request line + headers must fit */
-#define TLS_FILE_MAX   (64 << 10)
+/*
+ * Bounds on clients: a scrape is one small GET. The guard (lib/http_guard)
+ * keeps CONN_LIMIT connections, CONN_PER_IP per address, cutting the
+ * oldest to let a new client in, and gives each request REQUEST_DEADLINE_S
+ * from accept (or the previous answer) to its answer; libmicrohttpd's
+ * own limit is above it, room for cut connections not yet closed.
+ */
+#define CONN_LIMIT	   64
+#define CONN_PER_IP	   16
+#define CONN_TIMEOUT_S	   10
+#define REQUEST_DEADLINE_S 10
+#define CONN_HARD_LIMIT	   (CONN_LIMIT + CONN_PER_IP)
+#define CONN_MEMORY	   (16 << 10) /* request line + headers must fit */
+#define TLS_FILE_MAX	   (64 << 10)
 
 struct exporter {
 	struct mhd_api mhd;
@@ -57,8 +69,15 @@ struct exporter {
 	const struct config *cfg;
 	struct counter_src src;
 	struct drop_series *series;
+	struct http_guard *guard;
+	__u64 netns_ino;  /* --netns PATH: the namespace followed, by its inode */
+	bool netns_gone;  /* the path no longer names it: its counters were released */
+	__u64 trimmed_at; /* series evicted when the heap was last trimmed */
+	double netns_checked;
+	int dev_ifindex; /* --dev NAME: the ifindex the filter matches now (-1 none, -2 unknown) */
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
+	bool keep_ptrace; /* CAP_SYS_PTRACE too, raised only to read /proc/PID/ns/net */
 	char listen_desc[96];
 	char mhd_said[256]; /* libmicrohttpd's last message: why it did not start */
 };
@@ -241,10 +260,16 @@ static int check_listen(const char *listen, const struct sockaddr_storage *ss, s
 	}
 }
 
+/* Raise or lower c in our effective set, if it was kept permitted. */
+static void set_cap(cap_value_t c, bool keep, cap_flag_value_t v)
+{
+	if (keep)
+		caps_set_effective(c, v == CAP_SET);
+}
+
 static void set_syslog(struct exporter *e, cap_flag_value_t v)
 {
-	if (e->keep_syslog)
-		caps_set_effective(CAP_SYSLOG, v == CAP_SET);
+	set_cap(CAP_SYSLOG, e->keep_syslog, v);
 }
 
 /*
@@ -256,15 +281,20 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
  */
 static int drop_privileges(struct exporter *e)
 {
-	cap_value_t syslog = CAP_SYSLOG;
+	cap_value_t syslog = CAP_SYSLOG, ptrace = CAP_SYS_PTRACE;
 	cap_t caps;
 	int rc = 0;
 
 	e->keep_syslog = caps_effective(CAP_SYSLOG);
+	/* --by netns and workload free the rows of gone namespaces: which live is read
+	 * from /proc/PID/ns/net, which another user's process hides without
+	 * it (objects.c). */
+	e->keep_ptrace =
+		caps_effective(CAP_SYS_PTRACE) && (e->cfg->by & (DIM_NETNS | DIM_WORKLOAD));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
-		if (c == CAP_SYSLOG && e->keep_syslog)
+		if ((c == CAP_SYSLOG && e->keep_syslog) || (c == CAP_SYS_PTRACE && e->keep_ptrace))
 			continue;
 		if (cap_get_bound(c) < 0)
 			break;
@@ -277,10 +307,84 @@ static int drop_privileges(struct exporter *e)
 		return -ENOMEM;
 	if (e->keep_syslog)
 		cap_set_flag(caps, CAP_PERMITTED, 1, &syslog, CAP_SET);
+	if (e->keep_ptrace)
+		cap_set_flag(caps, CAP_PERMITTED, 1, &ptrace, CAP_SET);
 	if (cap_set_proc(caps))
 		rc = -errno;
 	cap_free(caps);
 	return rc;
+}
+
+/*
+ * --dev NAME follows the name: the filter is moved to the ifindex the
+ * device of that name has now (read with the device counters, in the
+ * --netns or ours), or to none while there is no such device. Said once
+ * per change. Drops on a re-made device are counted from the scrape that
+ * sees it.
+ */
+static void follow_dev(struct exporter *e, const struct counter_snapshot *snap)
+{
+	const char *name = e->cfg->dev;
+	int now = -1;
+
+	if (!name || netns_is_inode(name) || snap->err_dev)
+		return;
+	for (size_t i = 0; i < snap->ndev; i++)
+		if (!strcmp(snap->dev[i].name, name))
+			now = snap->dev[i].ifindex;
+	if (now == e->dev_ifindex)
+		return;
+	if (loader__set_dev_ifindex(e->m.loader, now))
+		return;
+	if (e->dev_ifindex != -2) {
+		if (now < 0)
+			msg_warn("--dev %s: deleted; counting nothing until a device of "
+				 "that name appears",
+				 ESC(name));
+		else
+			msg_info("--dev %s: made again (ifindex %d), counted again", ESC(name),
+				 now);
+	}
+	e->dev_ifindex = now;
+}
+
+/*
+ * --netns PATH deleted (ip netns del): say so once and release what holds
+ * the namespace (the counter readers' socket and files), so that it and
+ * its devices go. Made again under that path: a new namespace, which the
+ * exporter, without privileges now, cannot enter: it says so and exits 1
+ * for its supervisor to start it again there. Returns -1 then.
+ */
+static int check_netns(struct exporter *e)
+{
+	const char *path = e->cfg->netns;
+	double now = mono_now();
+	struct stat st;
+	__u32 ino;
+
+	if (!path || netns_is_inode(path) || now - e->netns_checked < 1)
+		return 0;
+	e->netns_checked = now;
+	if (!e->netns_gone && !stat(path, &st) && (__u64)st.st_ino == e->netns_ino)
+		return 0;
+	if (!e->netns_gone) {
+		e->netns_gone = true;
+		counter_src_close(&e->src);
+		msg_warn("--netns %s: the namespace was deleted; its counters are "
+			 "released (dropscope_netns_present 0)",
+			 ESC(path));
+		return 0;
+	}
+	/* A namespace there (not the empty file `ip netns add` mounts on);
+	 * a new one, whatever its inode: ours was released, so the kernel
+	 * may give its number to the next. */
+	if (!netns_resolve(path, &ino)) {
+		msg_error("--netns %s: a new namespace is there; exiting for a restart to "
+			  "follow it",
+			  ESC(path));
+		return -1;
+	}
+	return 0;
 }
 
 static void scrape(struct exporter *e, struct expo *x)
@@ -289,12 +393,17 @@ static void scrape(struct exporter *e, struct expo *x)
 	const struct drop_delta *rows;
 	struct counter_snapshot snap;
 	__u64 st[STAT_MAX] = {};
+	struct interval_stats ist;
 	struct drop_label_ctx ctx;
 	struct mbuf l = {};
 	bool missed = false;
 	int n;
 
-	n = counts__totals(e->m.counts, &rows);
+	/* Deltas, not totals: rows of gone objects are deleted in the kernel
+	 * once read, and the series keep the sums. */
+	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
+	n = counts__poll(e->m.counts, &rows, &ist);
+	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(e->m.ks, rows[i].key.location);
 	set_syslog(e, CAP_SET);
@@ -324,6 +433,23 @@ static void scrape(struct exporter *e, struct expo *x)
 		x, "dropscope_series_folded_total", "counter",
 		"Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
+	/* Churn frees many small label strings: give the pages back now and
+	 * then, or the peak of a busy hour stays resident for good. */
+	if (drop_series__evicted(e->series) - e->trimmed_at >= 512) {
+		e->trimmed_at = drop_series__evicted(e->series);
+		malloc_trim(0);
+	}
+	expo_family(x, "dropscope_series_evicted_total", "counter",
+		    "drops_total series no longer exposed: their namespace, device or cgroup "
+		    "was gone for --series-ttl scrapes, or they were idle when the budget "
+		    "(--max-series) was short.");
+	expo_u64(x, "dropscope_series_evicted_total", "", drop_series__evicted(e->series));
+	expo_family(x, "dropscope_series", "gauge", "drops_total series exposed now.");
+	expo_u64(x, "dropscope_series", "", drop_series__count(e->series));
+	expo_family(x, "dropscope_table_rows_freed_total", "counter",
+		    "In-kernel table rows deleted because their namespace, device or cgroup "
+		    "was gone (after their last count was read).");
+	expo_u64(x, "dropscope_table_rows_freed_total", "", counts__freed(e->m.counts));
 
 	{
 		const struct tc_attr *tc;
@@ -343,9 +469,26 @@ static void scrape(struct exporter *e, struct expo *x)
 		    "Program runs the kernel skipped (nested call): drops not seen at all.");
 	expo_u64(x, "dropscope_missed_total", "", counts__missed_total(e->m.counts));
 
-	counters_sample(&e->src, &snap);
+	if (e->netns_gone) {
+		/* Released: every reader says it failed (dropscope_collector_success 0). */
+		snap = (struct counter_snapshot){ .err_dev = -ENOENT,
+						  .err_qdisc = -ENOENT,
+						  .err_softnet = -ENOENT,
+						  .err_snmp = -ENOENT,
+						  .err_drv = -ENOENT };
+	} else {
+		counters_sample(&e->src, &snap);
+		follow_dev(e, &snap);
+	}
 	metrics_counters(x, &snap);
 	counter_snapshot_free(&snap);
+	if (e->cfg->netns && !netns_is_inode(e->cfg->netns)) {
+		expo_family(
+			x, "dropscope_netns_present", "gauge",
+			"1 while the --netns path names the namespace the exporter follows; 0 once "
+			"it was deleted (its counters released).");
+		expo_u64(x, "dropscope_netns_present", "", !e->netns_gone);
+	}
 
 	expo_family(x, "dropscope_scrape_duration_seconds", "gauge",
 		    "Time this scrape took to read the kernel and format.");
@@ -419,6 +562,46 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return reply(e, c, MHD_HTTP_OK, expo_content_type(x.fmt), x.b.p, x.b.len, true);
 }
 
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct exporter *e = cls;
+
+	http_guard__admit(e->guard, addr, len);
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct exporter *e = cls;
+	const union MHD_ConnectionInfo *fd =
+		e->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *addr =
+		e->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	(void)ctx;
+
+	if (!fd)
+		return;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		http_guard__opened(e->guard, fd->connect_fd, addr ? addr->client_addr : NULL,
+				   mono_now());
+	else
+		http_guard__closed(e->guard, fd->connect_fd);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct exporter *e = cls;
+	const union MHD_ConnectionInfo *fd =
+		e->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	(void)ctx;
+	(void)toe;
+
+	if (fd)
+		http_guard__answered(e->guard, fd->connect_fd, mono_now());
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct exporter *e = cls;
@@ -463,9 +646,12 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	/* First, so that no message goes to MHD's own logger. */
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, e };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
-	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, NULL };
+	/* No per-address limit of libmicrohttpd's: it refuses the newcomer. */
+	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, CONN_HARD_LIMIT, NULL };
 	opts[k++] =
-		(struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP, NULL };
+		(struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, e };
+	opts[k++] =
+		(struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, e };
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL };
 	opts[k++] =
 		(struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL };
@@ -476,7 +662,7 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 		opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
 	}
 	opts[k++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	d = e->mhd.start_daemon(flags, 0, NULL, NULL, handle, e, MHD_OPTION_ARRAY, opts,
+	d = e->mhd.start_daemon(flags, 0, on_accept, e, handle, e, MHD_OPTION_ARRAY, opts,
 				MHD_OPTION_END);
 	if (!d) {
 		msg_error("cannot serve on %s: %s", ESC(listen),
@@ -507,16 +693,22 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 	}
 	for (;;) {
 		MHD_UNSIGNED_LONG_LONG to;
-		int ms = 1000;
+		int ms;
 
-		if (e->mhd.get_timeout(d, &to) == MHD_YES)
-			ms = to > 1000 ? 1000 : (int)to;
+		/* Often enough that a request past its deadline is cut within 0.25 s. */
+		ms = 250;
+		if (e->mhd.get_timeout(d, &to) == MHD_YES && to < (MHD_UNSIGNED_LONG_LONG)ms)
+			ms = (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
 			msg_error("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (read(e->m.sigfd, &si, sizeof(si)) == sizeof(si))
 			return 0;
+		if (check_netns(e))
+			return 1;
+		/* Cut before the run, which then sees the end and closes them. */
+		http_guard__expire(e->guard, mono_now());
 		e->mhd.run(d);
 	}
 }
@@ -562,8 +754,14 @@ int cmd_exporter(struct config *cfg)
 			return 2;
 		}
 	}
-	e.series = drop_series__new(cfg->max_series ? cfg->max_series : DEFAULT_MAX_SERIES);
+	e.series = drop_series__new(cfg->max_series ? cfg->max_series : DEFAULT_MAX_SERIES,
+				    cfg->series_ttl ? cfg->series_ttl : DEFAULT_SERIES_TTL);
 	if (!e.series) {
+		rc = 1;
+		goto out_free;
+	}
+	e.guard = http_guard__new(CONN_LIMIT, CONN_PER_IP, REQUEST_DEADLINE_S);
+	if (!e.guard) {
 		rc = 1;
 		goto out_free;
 	}
@@ -588,6 +786,18 @@ int cmd_exporter(struct config *cfg)
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
+	if (monitor_free_gone(&e.m)) {
+		msg_error("out of memory");
+		rc = 1;
+		goto out;
+	}
+	e.dev_ifindex = -2;
+	if (cfg->netns && !netns_is_inode(cfg->netns)) {
+		struct stat st;
+
+		if (!stat(cfg->netns, &st))
+			e.netns_ino = st.st_ino;
+	}
 	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
 	if (rc) {
 		msg_error("%s", err);
@@ -617,10 +827,12 @@ out:
 	if (d)
 		e.mhd.stop_daemon(d);
 	mhd_unload(&e.mhd);
-	counter_src_close(&e.src);
+	if (!e.netns_gone)
+		counter_src_close(&e.src);
 	monitor_end(&e.m);
 	drop_series__free(e.series);
 out_free:
+	http_guard__free(e.guard);
 	free(cert);
 	free(key);
 	return rc;

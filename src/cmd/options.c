@@ -166,6 +166,7 @@ SET_ULONG(set_snaplen, snaplen, unsigned, MAX_SNAPLEN, "expected 1..1024")
 SET_ULONG(set_rate, rate, unsigned, 1UL << 30, "expected a positive integer")
 SET_ULONG(set_max_stacks, max_stacks, unsigned, 1UL << 18, "expected 1..262144")
 SET_ULONG(set_max_series, max_series, unsigned, 1UL << 20, "expected 1..1048576")
+SET_ULONG(set_series_ttl, series_ttl, unsigned, 1000, "expected 1..1000 scrapes")
 
 SETTER(set_stack_budget)
 {
@@ -374,8 +375,12 @@ static const struct opt opts[] = {
 	  "where to serve: 127.0.0.1:19100 (default), :PORT\n"
 	  "for all addresses, [::1]:PORT for IPv6, port 0 = any" },
 	{ "max-series", 0, C_EXPORTER, S_EXPORTER, set_max_series, 0, "N",
-	  "at most N drops_total series (default 1000); later\n"
-	  "label sets are summed into location=\"other\"" },
+	  "at most N drops_total series naming a netns, device\n"
+	  "or cgroup, and N others (default 1000 each); see\n"
+	  "the man page for eviction and folding into \"other\"" },
+	{ "series-ttl", 0, C_EXPORTER, S_EXPORTER, set_series_ttl, 0, "N",
+	  "scrapes a series of a gone namespace, device or\n"
+	  "cgroup stays after its last count (default 2)" },
 	{ "tls-cert", 0, C_EXPORTER, S_EXPORTER, AT(tls_cert), "FILE",
 	  "serve HTTPS with this PEM certificate ..." },
 	{ "tls-key", 0, C_EXPORTER, S_EXPORTER, AT(tls_key), "FILE", "... and this PEM key" },

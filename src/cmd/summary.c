@@ -56,6 +56,12 @@ int cmd_summary(struct config *cfg)
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;
+	/* Rows of gone namespaces, devices and cgroups are printed, then freed. */
+	if (monitor_free_gone(&m)) {
+		msg_error("out of memory");
+		rc = 1;
+		goto out;
+	}
 
 	rep = (struct report){ .out = stdout,
 			       .ks = m.ks,

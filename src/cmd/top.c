@@ -48,6 +48,7 @@ struct row {
 	__u64 total;
 	__u64 hist[HIST]; /* per interval, hist[tick % HIST] */
 	bool used;
+	bool gone; /* its object is gone: freed once its history is all zero */
 };
 
 /* One line on screen: rows folded by the shown dimensions. */
@@ -91,6 +92,47 @@ static struct row *row_of(struct top *t, const struct drop_key *k)
 	return &t->rows[i];
 }
 
+/* Linear probing without tombstones (as trace/drop_table.c). */
+static void row_delete(struct top *t, struct row *r)
+{
+	size_t mask = t->nrows - 1, i = (size_t)(r - t->rows), j = i;
+
+	for (;;) {
+		size_t h;
+
+		t->rows[i].used = false;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!t->rows[j].used)
+				return;
+			h = keys_hash(&t->rows[j].key) & mask;
+			if (i <= j ? (h <= i || h > j) : (h <= i && h > j))
+				break;
+		}
+		t->rows[i] = t->rows[j];
+		i = j;
+	}
+}
+
+/* Rows of gone objects (the kernel freed them) go once out of the history
+ * window, or the table would fill on a host whose pods come and go. */
+static void free_gone(struct top *t)
+{
+	for (size_t i = 0; i < t->nrows; i++) {
+		struct row *r = &t->rows[i];
+		bool idle = true;
+
+		if (!r->used || !r->gone)
+			continue;
+		for (size_t h = 0; h < HIST && idle; h++)
+			idle = !r->hist[h];
+		if (idle) {
+			row_delete(t, r);
+			i--; /* a row may have moved into slot i */
+		}
+	}
+}
+
 /* Read what the kernel counted since the last tick into the rows. */
 static int poll_counts(struct top *t)
 {
@@ -114,8 +156,10 @@ static int poll_counts(struct top *t)
 		}
 		r->total += d[i].count;
 		r->hist[slot] = d[i].count;
+		r->gone = d[i].gone;
 		t->last_total += d[i].count;
 	}
+	free_gone(t);
 	t->total += t->last_total;
 	t->last_overflow = st.overflow;
 	t->overflow += st.overflow;
@@ -567,6 +611,11 @@ int cmd_top(struct config *cfg)
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;
+	if (monitor_free_gone(&m)) {
+		msg_error("out of memory");
+		rc = 1;
+		goto out;
+	}
 	t.m = &m;
 	t.nrows = 16;
 	while (t.nrows < 2 * (cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS))

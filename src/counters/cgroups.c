@@ -14,7 +14,11 @@
 /* A bound on what one walk keeps: a machine with more cgroups than this
  * shows the rest as ids. */
 #define MAX_CGROUPS 65536
-#define REWALK_SECS 2.0
+/* A miss re-walks at most this often: short enough that a cgroup made a
+ * moment ago is named by its path at its first drop (a series keeps the
+ * label it was first given), long enough that ids of removed cgroups
+ * asked for again and again cost little. */
+#define REWALK_SECS 0.25
 #define MAX_DEPTH   32
 #define CG_PATH_MAX 4096
 
@@ -190,4 +194,17 @@ const char *cgroups__path(struct cgroups *cg, __u64 id)
 		walk(cg);
 	}
 	return NULL;
+}
+
+int cgroups__exists(struct cgroups *cg, __u64 id, double since)
+{
+	if (!cg || !cg->root[0])
+		return -1;
+	/* A hit in an older walk is no proof: the cgroup may be gone since. */
+	if (cg->last_walk < since)
+		walk(cg);
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->v[i].id == id)
+			return 1;
+	return cg->n == MAX_CGROUPS ? -1 : 0;
 }

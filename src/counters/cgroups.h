@@ -17,8 +17,16 @@ void cgroups__free(struct cgroups *cg);
 
 /*
  * The path of cgroup id, or NULL when it is not (or no longer) in the
- * hierarchy. A miss walks the hierarchy again, at most every 2 s.
+ * hierarchy. A miss walks the hierarchy again, at most every 0.25 s.
  */
 const char *cgroups__path(struct cgroups *cg, __u64 id);
+
+/*
+ * Whether cgroup id exists, as a walk of the hierarchy made at or after
+ * the monotonic time since saw it (one is made when the last is older, so
+ * at most one per poll when since is the poll's start):
+ * 1 yes, 0 no, -1 cannot tell (no cgroup2 mount, too many cgroups).
+ */
+int cgroups__exists(struct cgroups *cg, __u64 id, double since);
 
 #endif /* DROPSCOPE_CGROUPS_H */

@@ -21,6 +21,7 @@ int mhd_load(struct mhd_api *api, char *err, size_t errlen)
 		FN(get_timeout),
 		FN(get_daemon_info),
 		FN(lookup_connection_value),
+		FN(get_connection_info),
 		FN(create_response_from_buffer),
 		FN(add_response_header),
 		FN(queue_response),

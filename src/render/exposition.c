@@ -13,6 +13,8 @@
 #include "trace/progwatch.h"
 #include "counters/workload.h"
 #include "render/exposition.h"
+#include "trace/keys.h"
+#include "trace/objects.h"
 #include "render/naming.h"
 #include "trace/packet.h"
 
@@ -230,8 +232,11 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	labels_add(l, "class", classes_name((enum drop_class)k->cls));
 
 	if (ctx->dims & DIM_DEV)
-		labels_add(l, "device", k->dev[0] ? k->dev : "");
-	if (ctx->dims & DIM_NETNS) {
+		labels_add(l, "device", ctx->fold_objects ? "other" : k->dev[0] ? k->dev : "");
+	if ((ctx->dims & DIM_NETNS) && ctx->fold_objects) {
+		labels_add(l, "netns", "other");
+		labels_add(l, "netns_cookie", "other");
+	} else if (ctx->dims & DIM_NETNS) {
 		snprintf(num, sizeof(num), "%u", k->netns);
 		labels_add(l, "netns", num);
 		/* The inode is what people know, the cookie what keeps two
@@ -241,11 +246,15 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	}
 	if (ctx->dims & DIM_COMM)
 		labels_add(l, "comm", k->comm);
-	if (ctx->dims & DIM_WORKLOAD)
+	if ((ctx->dims & DIM_WORKLOAD) && ctx->fold_objects)
+		labels_add(l, "workload", "other");
+	else if (ctx->dims & DIM_WORKLOAD)
 		labels_add(l, "workload",
 			   workloads__name(ctx->workloads, ctx->cgroups, k->netns, k->netns_cookie,
 					   k->cgroup));
-	if (ctx->dims & DIM_CGROUP) {
+	if ((ctx->dims & DIM_CGROUP) && ctx->fold_objects) {
+		labels_add(l, "cgroup", "other");
+	} else if (ctx->dims & DIM_CGROUP) {
 		const char *path = cgroups__path(ctx->cgroups, k->cgroup);
 
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)k->cgroup);
@@ -260,30 +269,58 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	}
 }
 
+/*
+ * The series of dropscope_drops_total. Each scrape adds the rows' deltas
+ * (counts__poll) to the series their key was first given, so a series
+ * only grows while it exists and is never relabelled (a cgroup's path
+ * may go, its series keeps the label it had). Series are kept in slots
+ * that never move; an evicted slot is reused, its generation bumped so
+ * that keys still pointing at it are given a series again.
+ */
 struct series {
-	char *labels;
+	char *labels; /* NULL: a free slot */
 	size_t hash;
-	__u64 sum;    /* this scrape's total over the rows with these labels */
-	bool folded;  /* summed into "other" for good */
-	bool pending; /* first seen in this scrape: not yet given a series */
+	__u64 sum;
+	__u64 changed;	/* scrape number of the last growth */
+	__u64 gone_at;	/* scrape number its last row was freed (object gone), 0 = lives */
+	unsigned nrows; /* kernel rows that map to it */
+	unsigned gen;
+	bool object;  /* names a namespace, device or cgroup: the object budget */
+	bool scraped; /* exposed at least once */
+};
+
+#define TO_OTHER (-1) /* the key's drops go to the series with every label "other" */
+
+struct key_ent {
+	struct drop_key key;
+	int slot; /* or TO_OTHER */
+	unsigned gen;
+	bool used;
 };
 
 struct drop_series {
-	size_t max_series, assigned, folded;
-	struct series *v; /* in order of first sight: output order is stable */
+	size_t max_series, nobject, nbase;
+	unsigned ttl;
+	__u64 scrape, folded, evicted, other_sum;
+	struct series *v;
 	size_t n, cap;
-	int *index; /* open addressing over v, -1 = empty */
-	size_t nindex;
+	size_t *free_slots;
+	size_t nfree;
+	int *index; /* labels -> slot, open addressing, -1 = empty; stale entries skipped */
+	size_t nindex, nindexed;
+	struct key_ent *keys; /* kernel row -> slot */
+	size_t nkeys, nkeys_used;
 	struct mbuf scratch;
 };
 
-struct drop_series *drop_series__new(size_t max_series)
+struct drop_series *drop_series__new(size_t max_series, unsigned ttl)
 {
 	struct drop_series *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->max_series = max_series;
+	s->ttl = ttl ? ttl : 1;
 	return s;
 }
 
@@ -294,7 +331,9 @@ void drop_series__free(struct drop_series *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].labels);
 	free(s->v);
+	free(s->free_slots);
 	free(s->index);
+	free(s->keys);
 	mbuf_free(&s->scratch);
 	free(s);
 }
@@ -302,6 +341,16 @@ void drop_series__free(struct drop_series *s)
 __u64 drop_series__folded(const struct drop_series *s)
 {
 	return s->folded;
+}
+
+__u64 drop_series__evicted(const struct drop_series *s)
+{
+	return s->evicted;
+}
+
+size_t drop_series__count(const struct drop_series *s)
+{
+	return s->nobject + s->nbase;
 }
 
 static size_t str_hash(const char *p)
@@ -313,123 +362,361 @@ static size_t str_hash(const char *p)
 	return h;
 }
 
-static int reindex(struct drop_series *s, size_t nindex)
+static int reindex(struct drop_series *s)
 {
-	int *idx = malloc(nindex * sizeof(*idx));
+	size_t live = s->nobject + s->nbase, nindex = 128;
+	int *idx;
 
+	while (nindex < 4 * (live + 1))
+		nindex *= 2;
+	idx = malloc(nindex * sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
 	for (size_t i = 0; i < nindex; i++)
 		idx[i] = -1;
 	for (size_t i = 0; i < s->n; i++) {
-		size_t j = s->v[i].hash & (nindex - 1);
+		size_t j;
 
-		while (idx[j] >= 0)
-			j = (j + 1) & (nindex - 1);
+		if (!s->v[i].labels)
+			continue;
+		for (j = s->v[i].hash & (nindex - 1); idx[j] >= 0; j = (j + 1) & (nindex - 1))
+			;
 		idx[j] = (int)i;
 	}
 	free(s->index);
 	s->index = idx;
 	s->nindex = nindex;
+	s->nindexed = live;
 	return 0;
 }
 
-static struct series *find_or_add(struct drop_series *s, const char *labels)
+static int find_labels(const struct drop_series *s, const char *labels, size_t h)
 {
-	size_t h = str_hash(labels), j;
-	struct series *e;
+	if (!s->nindex)
+		return -1;
+	for (size_t j = h & (s->nindex - 1); s->index[j] >= 0; j = (j + 1) & (s->nindex - 1)) {
+		const struct series *e = &s->v[s->index[j]];
 
-	if (s->nindex) {
-		for (j = h & (s->nindex - 1); s->index[j] >= 0; j = (j + 1) & (s->nindex - 1)) {
-			e = &s->v[s->index[j]];
-			if (e->hash == h && !strcmp(e->labels, labels))
-				return e;
-		}
+		if (e->labels && e->hash == h && !strcmp(e->labels, labels))
+			return s->index[j];
 	}
-	if (s->n >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct series *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
-	if ((s->n + 1) * 2 > s->nindex && reindex(s, s->nindex ? s->nindex * 2 : 128))
-		return NULL;
-	e = &s->v[s->n];
-	*e = (struct series){ .labels = strdup(labels), .hash = h, .pending = true };
-	if (!e->labels)
-		return NULL;
-	for (j = h & (s->nindex - 1); s->index[j] >= 0; j = (j + 1) & (s->nindex - 1))
-		;
-	s->index[j] = (int)s->n++;
-	return e;
+	return -1;
 }
 
-static int by_sum_desc(const void *a, const void *b)
+/* A new series in a free slot. Returns its slot or -ENOMEM. */
+static int add_series(struct drop_series *s, const char *labels, size_t h, bool object)
 {
-	const struct series *x = *(struct series *const *)a, *y = *(struct series *const *)b;
+	size_t slot, j;
+	struct series *e;
 
-	if (x->sum != y->sum)
-		return x->sum > y->sum ? -1 : 1;
-	return strcmp(x->labels, y->labels);
+	if ((s->nindexed + 1) * 2 > s->nindex && reindex(s))
+		return -ENOMEM;
+	if (s->nfree) {
+		slot = s->free_slots[--s->nfree];
+	} else {
+		if (s->n == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 64;
+			struct series *v = realloc(s->v, cap * sizeof(*v));
+			size_t *f = realloc(s->free_slots, cap * sizeof(*f));
+
+			if (v)
+				s->v = v;
+			if (f)
+				s->free_slots = f;
+			if (!v || !f)
+				return -ENOMEM;
+			s->cap = cap;
+		}
+		slot = s->n++;
+		s->v[slot].gen = 0;
+	}
+	e = &s->v[slot];
+	e->labels = strdup(labels);
+	if (!e->labels) {
+		s->free_slots[s->nfree++] = slot;
+		return -ENOMEM;
+	}
+	e->hash = h;
+	e->sum = 0;
+	e->changed = s->scrape;
+	e->gone_at = 0;
+	e->nrows = 0;
+	e->object = object;
+	e->scraped = false;
+	for (j = h & (s->nindex - 1); s->index[j] >= 0; j = (j + 1) & (s->nindex - 1))
+		;
+	s->index[j] = (int)slot;
+	s->nindexed++;
+	if (object)
+		s->nobject++;
+	else
+		s->nbase++;
+	return (int)slot;
+}
+
+static void evict(struct drop_series *s, size_t slot)
+{
+	struct series *e = &s->v[slot];
+
+	free(e->labels);
+	e->labels = NULL;
+	e->gen++;
+	s->nobject--;
+	s->evicted++;
+	s->free_slots[s->nfree++] = slot;
+}
+
+/*
+ * Room in the object budget: the series of a gone object that has been
+ * scraped goes first, whatever its grace period; else an idle series of a
+ * live object (not grown in this scrape, scraped), least recently changed
+ * first. Base series (location, reason, protocol...) are never evicted.
+ */
+static bool evict_one(struct drop_series *s)
+{
+	size_t best = SIZE_MAX;
+	bool best_gone = false;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct series *e = &s->v[i];
+		bool gone = e->gone_at != 0;
+
+		if (!e->labels || !e->object || !e->scraped || e->changed >= s->scrape)
+			continue;
+		if (best == SIZE_MAX || (gone && !best_gone) ||
+		    (gone == best_gone && e->changed < s->v[best].changed)) {
+			best = i;
+			best_gone = gone;
+		}
+	}
+	if (best == SIZE_MAX)
+		return false;
+	evict(s, best);
+	return true;
+}
+
+static size_t key_home(const struct drop_series *s, const struct drop_key *k)
+{
+	return keys_hash(k) & (s->nkeys - 1);
+}
+
+static struct key_ent *key_find(struct drop_series *s, const struct drop_key *k)
+{
+	if (!s->nkeys)
+		return NULL;
+	for (size_t j = key_home(s, k); s->keys[j].used; j = (j + 1) & (s->nkeys - 1))
+		if (!memcmp(&s->keys[j].key, k, sizeof(*k)))
+			return &s->keys[j];
+	return NULL;
+}
+
+static int key_insert(struct drop_series *s, const struct drop_key *k, int slot)
+{
+	size_t j;
+
+	if ((s->nkeys_used + 1) * 2 > s->nkeys) {
+		size_t n = s->nkeys ? s->nkeys * 2 : 1024;
+		struct key_ent *old = s->keys, *v = calloc(n, sizeof(*v));
+		size_t oldn = s->nkeys;
+
+		if (!v)
+			return -ENOMEM;
+		s->keys = v;
+		s->nkeys = n;
+		for (size_t i = 0; i < oldn; i++) {
+			if (!old[i].used)
+				continue;
+			for (j = key_home(s, &old[i].key); v[j].used; j = (j + 1) & (n - 1))
+				;
+			v[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = key_home(s, k); s->keys[j].used; j = (j + 1) & (s->nkeys - 1))
+		;
+	s->keys[j] = (struct key_ent){
+		.key = *k, .slot = slot, .gen = slot >= 0 ? s->v[slot].gen : 0, .used = true
+	};
+	s->nkeys_used++;
+	return 0;
+}
+
+/* Linear probing without tombstones (as trace/drop_table.c). */
+static void key_delete(struct drop_series *s, struct key_ent *ent)
+{
+	size_t mask = s->nkeys - 1, i = (size_t)(ent - s->keys), j = i;
+
+	s->nkeys_used--;
+	for (;;) {
+		size_t h;
+
+		s->keys[i].used = false;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!s->keys[j].used)
+				return;
+			h = key_home(s, &s->keys[j].key);
+			if (i <= j ? (h <= i || h > j) : (h <= i && h > j))
+				break;
+		}
+		s->keys[i] = s->keys[j];
+		i = j;
+	}
+}
+
+/* The series a row's key is given at first sight: its own, its labels
+ * with the object "other", or the one with every label "other". */
+static int assign(struct drop_series *s, const struct drop_key *k, const struct drop_label_ctx *ctx,
+		  bool only_existing)
+{
+	struct drop_label_ctx folded = *ctx;
+	bool object = ctx->dims & DIMS_OBJECT;
+	size_t h;
+	int slot;
+
+	s->scratch.len = 0;
+	drop_labels(&s->scratch, k, ctx);
+	if (s->scratch.failed)
+		return -ENOMEM;
+	h = str_hash(s->scratch.p);
+	slot = find_labels(s, s->scratch.p, h);
+	if (slot >= 0)
+		return slot;
+	if (only_existing)
+		return -EAGAIN;
+	if (object) {
+		if (s->nobject < s->max_series || evict_one(s))
+			return add_series(s, s->scratch.p, h, true);
+		/* The object budget is spent: the drop keeps its location,
+		 * reason and protocol, only the object is "other". */
+		s->folded++;
+		folded.fold_objects = true;
+		s->scratch.len = 0;
+		drop_labels(&s->scratch, k, &folded);
+		if (s->scratch.failed)
+			return -ENOMEM;
+		h = str_hash(s->scratch.p);
+		slot = find_labels(s, s->scratch.p, h);
+		if (slot >= 0)
+			return slot;
+		if (s->nbase < s->max_series)
+			return add_series(s, s->scratch.p, h, false);
+		return TO_OTHER;
+	}
+	if (s->nbase < s->max_series)
+		return add_series(s, s->scratch.p, h, false);
+	s->folded++;
+	return TO_OTHER;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct drop_delta *x = *(const struct drop_delta *const *)a,
+				*y = *(const struct drop_delta *const *)b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return keys_cmp(&x->key, &y->key, true);
+}
+
+/*
+ * One row's delta into its series; a gone row lets go of its series.
+ * only_existing: a key without a series is given one only if its labels
+ * have one (returns 1 otherwise, nothing done).
+ */
+static int account(struct drop_series *s, const struct drop_delta *r,
+		   const struct drop_label_ctx *ctx, bool only_existing)
+{
+	struct key_ent *ent = key_find(s, &r->key);
+	int slot;
+
+	if (ent && ent->slot >= 0 && (!s->v[ent->slot].labels || s->v[ent->slot].gen != ent->gen)) {
+		/* Its series was evicted: given one again, as a new key. */
+		key_delete(s, ent);
+		ent = NULL;
+	}
+	if (!ent) {
+		if (r->gone && !r->count)
+			return 0;
+		slot = assign(s, &r->key, ctx, only_existing);
+		if (slot == -EAGAIN)
+			return 1;
+		if (slot < TO_OTHER)
+			return slot;
+		if (slot >= 0)
+			s->v[slot].nrows++;
+		if (!r->gone && key_insert(s, &r->key, slot))
+			return -ENOMEM;
+	} else {
+		slot = ent->slot;
+		if (r->gone)
+			key_delete(s, ent);
+	}
+	if (slot == TO_OTHER) {
+		s->other_sum += r->count;
+		return 0;
+	}
+	if (r->count) {
+		s->v[slot].sum += r->count;
+		s->v[slot].changed = s->scrape;
+		s->v[slot].gone_at = 0;
+	}
+	if (r->gone && s->v[slot].nrows && !--s->v[slot].nrows && s->v[slot].object)
+		s->v[slot].gone_at = s->scrape;
+	return 0;
 }
 
 int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
 		       size_t n, const struct drop_label_ctx *ctx)
 {
-	struct series **fresh = NULL;
-	size_t nfresh = 0;
+	const struct drop_delta **order = calloc(n ? n : 1, sizeof(*order));
 	struct mbuf other = {};
-	__u64 other_sum = 0;
+	bool evicted = false;
+	size_t nnew = 0;
+	int err = 0;
 
-	for (size_t i = 0; i < s->n; i++)
-		s->v[i].sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct series *se;
-
-		s->scratch.len = 0;
-		drop_labels(&s->scratch, &rows[i].key, ctx);
-		if (s->scratch.failed)
-			return -ENOMEM;
-		se = find_or_add(s, s->scratch.p);
-		if (!se)
-			return -ENOMEM;
-		se->sum += rows[i].count;
+	if (!order)
+		return -ENOMEM;
+	s->scrape++;
+	/*
+	 * First what has a series (the key's, or one with its labels, as a
+	 * namespace inode the kernel reused), so that what grew in this scrape
+	 * is known before anything is evicted, and no label set is evicted and
+	 * made anew in one scrape (a counter going down); then the new label
+	 * sets, the largest first to the free series.
+	 */
+	for (size_t i = 0; i < n && err >= 0; i++) {
+		err = account(s, &rows[i], ctx, true);
+		if (err == 1)
+			order[nnew++] = &rows[i];
 	}
-	/* Label sets new in this scrape: the largest get the free series. */
-	for (size_t i = 0; i < s->n; i++)
-		nfresh += s->v[i].pending;
-	if (nfresh) {
-		fresh = calloc(nfresh, sizeof(*fresh));
-		if (!fresh)
-			return -ENOMEM;
-		nfresh = 0;
-		for (size_t i = 0; i < s->n; i++)
-			if (s->v[i].pending)
-				fresh[nfresh++] = &s->v[i];
-		qsort(fresh, nfresh, sizeof(*fresh), by_sum_desc);
-		for (size_t i = 0; i < nfresh; i++) {
-			fresh[i]->pending = false;
-			if (s->assigned < s->max_series) {
-				s->assigned++;
-			} else {
-				fresh[i]->folded = true;
-				s->folded++;
-			}
+	qsort(order, nnew, sizeof(*order), by_count_desc);
+	for (size_t i = 0; i < nnew && err >= 0; i++)
+		err = account(s, order[i], ctx, false);
+	free(order);
+	if (err < 0)
+		return err;
+	/* A gone object's series stays ttl scrapes (counting the one that saw
+	 * it go), so the server reads its last value, then goes. */
+	for (size_t i = 0; i < s->n; i++) {
+		struct series *v = &s->v[i];
+
+		if (v->labels && v->gone_at && v->scraped && s->scrape - v->gone_at >= s->ttl) {
+			evict(s, i);
+			evicted = true;
 		}
-		free(fresh);
 	}
+	if (evicted && reindex(s))
+		return -ENOMEM;
 
 	expo_family(e, "dropscope_drops_total", "counter",
 		    "Packets the kernel freed as dropped (skb:kfree_skb), by location, reason "
 		    "and protocol, since the exporter attached.");
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->v[i].folded)
-			other_sum += s->v[i].sum;
-		else
-			expo_u64(e, "dropscope_drops_total", s->v[i].labels, s->v[i].sum);
+		if (!s->v[i].labels)
+			continue;
+		expo_u64(e, "dropscope_drops_total", s->v[i].labels, s->v[i].sum);
+		s->v[i].scraped = true;
 	}
 	labels_add(&other, "location", "other");
 	labels_add(&other, "reason", "other");
@@ -446,7 +733,7 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
 		if (ctx->dims & extra[i].dim)
 			labels_add(&other, extra[i].label, "other");
-	expo_u64(e, "dropscope_drops_total", other.p ? other.p : "", other_sum);
+	expo_u64(e, "dropscope_drops_total", other.p ? other.p : "", s->other_sum);
 	mbuf_free(&other);
 	return e->b.failed ? -ENOMEM : 0;
 }

@@ -65,6 +65,7 @@ struct drop_label_ctx {
 	__u32 dims;		     /* --by beyond location, reason, protocol (enum key_dim) */
 	struct cgroups *cgroups;     /* --by cgroup: id to path */
 	struct workloads *workloads; /* --by workload */
+	bool fold_objects; /* netns, workload, device, cgroup say "other" (their budget is spent) */
 };
 
 /*
@@ -75,22 +76,35 @@ struct drop_label_ctx {
 void drop_labels(struct mbuf *labels, const struct drop_key *k, const struct drop_label_ctx *ctx);
 
 /*
- * The drops_total series with at most max_series label sets. Label sets
- * get a series in the order they are first seen (larger first within one
- * scrape) and keep it for the life of the process; once max_series are
- * taken, every new label set is summed into the "other" series, for good.
- * So every series, "other" included, only grows (rows are never deleted
- * in the kernel). folded counts the label sets folded into "other".
+ * The drops_total series, from per-interval deltas (counts__poll): each
+ * row's key is given a series at first sight and keeps it, so a series
+ * only grows while it exists and is never relabelled.
+ *
+ * Two budgets of max_series each. Series that name an object (netns,
+ * device, cgroup) have their own: when it is full, a series whose object
+ * is gone and that was scraped is evicted first, then the idle series
+ * (scraped, not grown in this scrape) least recently changed; only when
+ * none can go is the new object folded, keeping its location, reason
+ * and protocol with netns/device/cgroup "other". The rest (location,
+ * reason, protocol, comm, caller) have the other budget, are never
+ * evicted, and fold into the series with every label "other" once it is
+ * full. A series whose object is gone (its rows freed in the kernel) is
+ * exposed at ttl more scrapes, counting the one that saw it go, then
+ * dropped. folded counts keys folded, evicted series evicted.
  */
 struct drop_series;
 
-struct drop_series *drop_series__new(size_t max_series);
+struct drop_series *drop_series__new(size_t max_series, unsigned ttl);
 void drop_series__free(struct drop_series *s);
-/* Write the family for these totals. Returns 0 or -ENOMEM. */
+/* Add these deltas and write the family. Returns 0 or -ENOMEM. */
 int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
 		       size_t n, const struct drop_label_ctx *ctx);
-/* Label sets folded into "other" so far. */
+/* Keys folded into an "other" series so far. */
 __u64 drop_series__folded(const struct drop_series *s);
+/* Series evicted so far (gone objects, idle ones when the budget is short). */
+__u64 drop_series__evicted(const struct drop_series *s);
+/* Series exposed now. */
+size_t drop_series__count(const struct drop_series *s);
 
 /* The device, qdisc, softnet and SNMP families of a snapshot. */
 void metrics_counters(struct expo *e, const struct counter_snapshot *snap);

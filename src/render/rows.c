@@ -93,11 +93,14 @@ static size_t fold(const struct report *r, const struct drop_delta *rows, size_t
 		   struct line *lines, struct group *groups)
 {
 	__u32 dims = shown_dims(r);
-	size_t nl = 0, ng = 0;
+	size_t nl = 0, ng = 0, m = 0;
 
+	/* A freed row (its object gone) comes with its last count, maybe 0. */
 	for (size_t i = 0; i < n; i++)
-		lines[i] = (struct line){ .key = keys_mask(&rows[i].key, dims),
-					  .count = rows[i].count };
+		if (rows[i].count)
+			lines[m++] = (struct line){ .key = keys_mask(&rows[i].key, dims),
+						    .count = rows[i].count };
+	n = m;
 	qsort(lines, n, sizeof(*lines), line_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (nl && !line_cmp(&lines[nl - 1], &lines[i]))

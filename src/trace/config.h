@@ -55,6 +55,7 @@ struct config {
 	/* exporter */
 	const char *listen; /* ADDR:PORT, [ADDR6]:PORT or :PORT */
 	unsigned max_series;
+	unsigned series_ttl; /* scrapes a gone object's series stays; 0 = default */
 	const char *tls_cert;
 	const char *tls_key;
 };

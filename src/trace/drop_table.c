@@ -11,7 +11,9 @@
 
 /*
  * Previous totals live in an open-addressing table twice the size of the
- * kernel's, so it never fills: rows are never deleted on either side.
+ * kernel's, so it never fills. A row is deleted on both sides only when
+ * the reader installed a gone() check (counts__set_gone) and it says the
+ * row's object (namespace, device, cgroup) no longer exists.
  */
 struct slot {
 	struct drop_key key;
@@ -38,6 +40,14 @@ struct counts {
 	struct ksyms *const *ks; /* counts__set_classes(), else NULL */
 	struct reasons *const *rs;
 	enum class_filter filter;
+	/* counts__set_gone(): rows of gone objects, deleted after the walk */
+	counts_gone_fn gone;
+	void (*gone_begin)(void *arg);
+	void *gone_arg;
+	struct drop_key *doomed;
+	size_t ndoomed;
+	bool no_lookup_delete; /* the kernel cannot lookup-and-delete this map (< 5.14) */
+	__u64 freed;
 	counts_rekey_fn rekey;
 	void *rekey_ctx;
 	struct drop_delta *moved; /* rekey_rows()' rewritten rows, at first use */
@@ -111,6 +121,32 @@ static struct slot *slot_of(struct counts *c, const struct drop_key *k)
 	return &c->slots[i];
 }
 
+/*
+ * Linear probing without tombstones: a deleted slot's followers that hash
+ * at or before it move back, so every lookup still finds its key.
+ */
+static void slot_delete(struct counts *c, struct slot *s)
+{
+	size_t mask = c->nslots - 1, i = (size_t)(s - c->slots), j = i;
+
+	for (;;) {
+		size_t h;
+
+		c->slots[i].used = false;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!c->slots[j].used)
+				return;
+			h = keys_hash(&c->slots[j].key) & mask;
+			/* j may fill hole i when its home h is not in (i, j] */
+			if (i <= j ? (h <= i || h > j) : (h <= i && h > j))
+				break;
+		}
+		c->slots[i] = c->slots[j];
+		i = j;
+	}
+}
+
 struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_keys)
 {
 	struct counts *c = calloc(1, sizeof(*c));
@@ -139,7 +175,8 @@ struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_k
 	c->slots = calloc(c->nslots, sizeof(*c->slots));
 	c->percpu = calloc(c->ncpus, sizeof(*c->percpu));
 	c->rows = calloc(c->max_rows, sizeof(*c->rows));
-	if (!c->slots || !c->percpu || !c->rows)
+	c->doomed = calloc(c->max_rows, sizeof(*c->doomed));
+	if (!c->slots || !c->percpu || !c->rows || !c->doomed)
 		goto fail;
 	return c;
 fail:
@@ -171,6 +208,7 @@ void counts__free(struct counts *c)
 	free(c->slots);
 	free(c->percpu);
 	free(c->rows);
+	free(c->doomed);
 	free(c->bkeys);
 	free(c->bvals);
 	free(c->moved);
@@ -212,6 +250,59 @@ static void poll_stats(struct counts *c, struct interval_stats *st)
 	}
 }
 
+void counts__set_gone(struct counts *c, counts_gone_fn gone, void (*begin)(void *arg), void *arg)
+{
+	c->gone = gone;
+	c->gone_begin = begin;
+	c->gone_arg = arg;
+}
+
+__u64 counts__freed(const struct counts *c)
+{
+	return c->freed;
+}
+
+/*
+ * Delete a gone row and report what it counted since the last poll. One
+ * lookup-and-delete is atomic: a drop counted between a lookup and a
+ * delete would be lost. Kernels before 5.14 cannot do it for hash maps:
+ * there a drop may slip in between (the object is gone, so rarely).
+ */
+static void reap(struct counts *c, const struct drop_key *key, size_t *n)
+{
+	struct slot *s = slot_of(c, key);
+	__u64 total;
+	int err = -EOPNOTSUPP;
+
+	if (!c->no_lookup_delete) {
+		err = bpf_map_lookup_and_delete_elem(c->drops_fd, key, c->percpu);
+		if (err == -EOPNOTSUPP || err == -EINVAL || err == -524 /* the kernel's ENOTSUPP */)
+			c->no_lookup_delete = true;
+	}
+	if (c->no_lookup_delete) {
+		err = bpf_map_lookup_elem(c->drops_fd, key, c->percpu);
+		if (!err)
+			err = bpf_map_delete_elem(c->drops_fd, key);
+	}
+	if (err)
+		return;
+	total = sum_percpu(c);
+	c->freed++;
+	/* Reported even when nothing grew: readers that keep state per row
+	 * (the exporter's series) learn that it is gone. */
+	if (*n < c->max_rows) {
+		c->rows[*n].key = *key;
+		c->rows[*n].count = s->used && total > s->total ? total - s->total
+				    : s->used			? 0
+								: total;
+		c->rows[*n].gone = true;
+		if (classify(c, &c->rows[*n].key))
+			(*n)++;
+	}
+	if (s->used)
+		slot_delete(c, s);
+}
+
 int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st)
 {
 	/* The kernel fills only the map's key size (the base key in the
@@ -221,10 +312,14 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 	size_t n = 0;
 	int err;
 
+	c->ndoomed = 0;
+	if (c->gone_begin)
+		c->gone_begin(c->gone_arg);
 	/*
-	 * Rows are never deleted, so walking with get_next_key cannot skip or
-	 * repeat one; a row inserted during the walk may be missed this time
-	 * and is then seen, with its full total, at the next poll.
+	 * Rows are deleted only after the walk, so walking with get_next_key
+	 * cannot skip or repeat one; a row inserted during the walk may be
+	 * missed this time and is then seen, with its full total, at the
+	 * next poll.
 	 */
 	while (!(err = bpf_map_get_next_key(c->drops_fd, prev, &next))) {
 		struct slot *s;
@@ -232,11 +327,18 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 
 		key = next;
 		prev = &key;
+		s = slot_of(c, &key);
+		/* Only a row seen at an earlier poll, so before the object
+		 * check re-read the host: a row of an object made since is
+		 * never taken for one that is gone. */
+		if (s->used && c->gone && c->ndoomed < c->max_rows && c->gone(c->gone_arg, &key)) {
+			c->doomed[c->ndoomed++] = key;
+			continue;
+		}
 		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
 			continue;
 		total = sum_percpu(c);
 		note_cookie(c, &key);
-		s = slot_of(c, &key);
 		if (!s->used) {
 			s->used = true;
 			s->key = key;
@@ -248,6 +350,7 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		if (total > s->total && n < c->max_rows) {
 			c->rows[n].key = key;
 			c->rows[n].count = total - s->total;
+			c->rows[n].gone = false;
 			s->total = total;
 			if (classify(c, &c->rows[n].key))
 				n++;
@@ -255,6 +358,8 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 	}
 	if (err != -ENOENT)
 		return err;
+	for (size_t i = 0; i < c->ndoomed; i++)
+		reap(c, &c->doomed[i], &n);
 	poll_stats(c, st);
 	*rows = c->rows;
 	return (int)rekey_rows(c, n);
@@ -297,6 +402,7 @@ static int totals_batch(struct counts *c)
 			memcpy(&c->rows[out].key, (char *)c->bkeys + n * (size_t)c->key_size,
 			       c->key_size);
 			c->rows[out].count = sum;
+			c->rows[out].gone = false;
 			if (classify(c, &c->rows[out].key))
 				out++;
 		}
@@ -330,6 +436,7 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
 			continue;
 		c->rows[n].key = key;
+		c->rows[n].gone = false;
 		c->rows[n].count = sum_percpu(c);
 		if (classify(c, &c->rows[n].key))
 			n++;

@@ -16,6 +16,7 @@
 struct drop_delta {
 	struct drop_key key;
 	__u64 count;
+	bool gone; /* the row's object is gone: deleted from the table after this count */
 };
 
 struct interval_stats {
@@ -55,6 +56,19 @@ void counts__free(struct counts *c);
  * or -errno.
  */
 int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st);
+
+/*
+ * Whether a row's object (namespace, device, cgroup) is gone. With one
+ * installed, counts__poll() deletes such rows from the kernel's table and
+ * from its own, and reports each one last with its final delta and
+ * gone set (even a zero delta), so a churning host never fills the table.
+ * Only for readers of deltas: counts__totals() then misses deleted rows.
+ */
+typedef bool (*counts_gone_fn)(void *arg, const struct drop_key *k);
+/* begin: called once before each poll's walk (may be NULL). */
+void counts__set_gone(struct counts *c, counts_gone_fn gone, void (*begin)(void *arg), void *arg);
+/* Rows deleted as gone so far. */
+__u64 counts__freed(const struct counts *c);
 
 /*
  * Every row with its total since the program was loaded (not a delta; the

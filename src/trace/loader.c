@@ -57,7 +57,7 @@ static struct bpf_program *backend_prog(struct dropscope_bpf *skel, enum backend
 static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
 {
 	skel->rodata->filter_netns = f->netns;
-	skel->rodata->filter_ifindex = f->ifindex;
+	skel->rodata->filter_dev = f->ifindex != 0;
 	skel->rodata->filter_ethertype = f->ethertype;
 	skel->rodata->filter_loc_start = f->loc_start;
 	skel->rodata->filter_loc_end = f->loc_end;
@@ -206,6 +206,16 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	err = fill_reason_filter(skel, &opts->filters);
 	if (err)
 		goto fail;
+	if (opts->filters.ifindex) {
+		__u32 zero = 0;
+		__s32 ifindex = opts->filters.ifindex;
+
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.dev_ifindex), &zero, &ifindex,
+					BPF_ANY)) {
+			err = -errno;
+			goto fail;
+		}
+	}
 
 	/*
 	 * Counting starts here: the filters are in place before the first drop.
@@ -348,6 +358,16 @@ int loader__xdp_pending_fd(const struct loader *l)
 __u32 loader__key_size(const struct loader *l)
 {
 	return bpf_map__key_size(l->skel->maps.drops);
+}
+
+int loader__set_dev_ifindex(struct loader *l, int ifindex)
+{
+	__u32 zero = 0;
+	__s32 v = ifindex;
+
+	return bpf_map_update_elem(bpf_map__fd(l->skel->maps.dev_ifindex), &zero, &v, BPF_ANY)
+		       ? -errno
+		       : 0;
 }
 
 int loader__prog_fd(const struct loader *l)

@@ -72,6 +72,12 @@ const char *loader__backend(const struct loader *l);
 int loader__drops_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
+/*
+ * --dev: the ifindex the filter matches from now on (-1: none), for a
+ * device deleted and made again under its name. An update of a map the
+ * loader holds: no privilege needed after attaching.
+ */
+int loader__set_dev_ifindex(struct loader *l, int ifindex);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
 /* the stack table, -1 without --stacks or --by caller */
 int loader__stacks_fd(const struct loader *l);

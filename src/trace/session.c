@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "counters/cgroups.h"
+#include "trace/objects.h"
 #include "counters/workload.h"
 #include "symbols/btfcheck.h"
 #include "trace/drop_table.h"
@@ -443,6 +444,7 @@ void monitor_end(struct monitor *m)
 {
 	counts__free(m->counts);
 	stacks__free(m->stacks);
+	objects__free(m->objects);
 	cgroups__free(m->cgroups);
 	progwatch__free(m->pw);
 	workloads__free(m->workloads);
@@ -456,4 +458,20 @@ void monitor_end(struct monitor *m)
 		close(m->btf_fd);
 	memset(m, 0, sizeof(*m));
 	m->sigfd = -1;
+}
+
+static void objects_begin(void *o)
+{
+	objects__begin(o);
+}
+
+int monitor_free_gone(struct monitor *m)
+{
+	if (!(m->cfg->by & DIMS_OBJECT) || m->objects)
+		return 0;
+	m->objects = objects__new(m->cfg->by, m->cgroups);
+	if (!m->objects)
+		return -ENOMEM;
+	counts__set_gone(m->counts, objects__gone, objects_begin, m->objects);
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include "trace/config.h"
 
 struct cgroups;
+struct objects;
 struct workloads;
 struct counts;
 struct ksyms;
@@ -26,6 +27,7 @@ struct monitor {
 	struct stacks *stacks;	     /* --stacks: the kernel's stack table, else NULL */
 	struct cgroups *cgroups;     /* --by cgroup: id to path, else NULL */
 	struct workloads *workloads; /* --by workload, else NULL */
+	struct objects *objects;     /* monitor_free_gone(): rows of gone objects are freed */
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
 	int n_helpers;
 	struct progwatch *pw; /* tc/XDP program verdicts, NULL: none */
@@ -72,6 +74,14 @@ void monitor_refresh_symbols(struct monitor *m, bool missed);
  * (< 5.17): reasons then print as "unknown" rather than as a number.
  */
 bool monitor_has_reasons(const struct monitor *m);
+
+/*
+ * From now on, each counts__poll() deletes the rows whose namespace,
+ * device or cgroup (--by) is gone, after reporting their last counts.
+ * For readers of deltas (summary, top, exporter), not of totals. Returns
+ * 0 or -ENOMEM; nothing to do without a per-object dimension.
+ */
+int monitor_free_gone(struct monitor *m);
 
 /* Create path holding our pid: the --ready-file. Returns 0 or -errno. */
 int monitor_write_ready(const char *path, bool force);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Whether the object a count-table row names still exists: its network
+ * namespace, its device, its cgroup. A host with pods churns through
+ * these for ever; rows (and series) of gone objects must be freed or the
+ * table fills and later drops lose their labels. One check per
+ * per-object dimension, behind one function (objects__gone), so a new
+ * dimension plugs in with its own check.
+ */
+#ifndef DROPSCOPE_OBJECTS_H
+#define DROPSCOPE_OBJECTS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "bpf/dropscope.h"
+
+struct cgroups;
+struct objects;
+
+/* The dimensions that name an object that comes and goes (a pod's). */
+#define DIMS_OBJECT (DIM_NETNS | DIM_DEV | DIM_CGROUP | DIM_WORKLOAD)
+
+/* dims: the --by mask (only its per-object dimensions are checked);
+ * cg: the cgroup walker when dims has DIM_CGROUP or DIM_WORKLOAD. NULL on ENOMEM. */
+struct objects *objects__new(__u32 dims, struct cgroups *cg);
+void objects__free(struct objects *o);
+
+/*
+ * Forget what the last poll learnt: the next check re-reads the host's
+ * namespaces, devices and cgroups (each at most once per poll, and only
+ * when a row asks).
+ */
+void objects__begin(struct objects *o);
+
+/*
+ * True when an object the row names is known gone. Unknown is not gone:
+ * a row without the dimension, a device in another namespace that lives
+ * (it goes with its namespace). A counts_gone_fn (trace/drop_table.h).
+ */
+bool objects__gone(void *o, const struct drop_key *k);
+
+#endif /* DROPSCOPE_OBJECTS_H */

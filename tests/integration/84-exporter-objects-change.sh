@@ -1,0 +1,80 @@
+#!/bin/bash
+# Objects that change under a running exporter.
+# --dev NAME follows the name: 11 OTHERHOST frames into the device are
+# counted; the veth is deleted and made again (a new ifindex): the
+# exporter says so, and 13 more are counted, exactly (ip -s -s link).
+# --netns PATH deleted: said once, the namespace released (its veth's
+# peer in another namespace goes with it), dropscope_netns_present 0 and
+# every collector 0; made again under that path: the exporter exits 1
+# for its supervisor, and started again it counts the new one exactly.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/exporter_lib.sh"
+[[ $BACKEND == tp_btf ]] || skip "runs once"
+require curl jq
+INJECT=$(tool inject) || exit 1
+UDPSEND=$(tool udpsend) || exit 1
+
+otherhost()
+{
+	ip -n "$1" -j -s -s link show "$2" | jq '.[0].stats64.rx.otherhost // 0'
+}
+
+# --dev follows its name.
+ns_add A a
+ns_add NI inj
+veth_add "$NI" dsi0 "$A" dsr0
+idx1=$(ip -n "$A" -j link show dsr0 | jq '.[0].ifindex')
+ex_start dev --netns "/run/netns/$A" --dev dsr0 || finish
+nsx "$NI" "$INJECT" -i dsi0 -m otherhost -n 11 >/dev/null || fail "inject 1"
+sleep 0.2
+check_eq "kernel: otherhost on dsr0" 11 "$(otherhost "$A" dsr0)"
+scrape dev >"$T/d1.txt" || fail "scrape 1"
+check_eq "drops on dsr0" 11 "$(msum "$T/d1.txt" dropscope_drops_total)"
+ip -n "$A" link del dsr0 || fail "link del"
+scrape dev >/dev/null || fail "scrape while gone"
+veth_add "$NI" dsi0 "$A" dsr0
+idx2=$(ip -n "$A" -j link show dsr0 | jq '.[0].ifindex')
+check_true "the device made again has another ifindex ($idx1, $idx2)" test "$idx1" != "$idx2"
+scrape dev >/dev/null || fail "scrape after re-creation" # the filter follows here
+nsx "$NI" "$INJECT" -i dsi0 -m otherhost -n 13 >/dev/null || fail "inject 2"
+sleep 0.2
+check_eq "kernel: otherhost on the new dsr0" 13 "$(otherhost "$A" dsr0)"
+scrape dev >"$T/d2.txt" || fail "scrape 2"
+check_eq "drops: 11 before, 13 on the new device" 24 "$(msum "$T/d2.txt" dropscope_drops_total)"
+check_eq "said deleted" 1 "$(grep -c 'dsr0: deleted' "$T/dev.err")"
+check_eq "said made again" 1 "$(grep -c 'dsr0: made again' "$T/dev.err")"
+ds_stop dev
+
+# --netns deleted, then made again.
+ns_add B b
+ns_add NJ inj2
+veth_add "$NJ" dsj0 "$B" dsq0
+ex_start ns --netns "/run/netns/$B" || finish
+scrape ns >"$T/n1.txt" || fail "scrape n1"
+check_eq "present" 1 "$(msum "$T/n1.txt" dropscope_netns_present)"
+check_eq "collectors read" 5 "$(msum "$T/n1.txt" dropscope_collector_success)"
+ip netns del "$B" || fail "netns del"
+for ((i = 0; i < 50; i++)); do
+	grep -q 'was deleted' "$T/ns.err" && ! ip -n "$NJ" link show dsj0 >/dev/null 2>&1 && break
+	sleep 0.1
+done
+check_true "the veth's peer went with the namespace (released)" \
+	sh -c "! ip -n '$NJ' link show dsj0 >/dev/null 2>&1"
+scrape ns >"$T/n2.txt" || fail "scrape n2"
+sleep 1.2
+scrape ns >/dev/null || fail "scrape n3"
+check_eq "not present" 0 "$(msum "$T/n2.txt" dropscope_netns_present)"
+check_eq "collectors failing" 0 "$(msum "$T/n2.txt" dropscope_collector_success)"
+check_eq "said once" 1 "$(grep -c 'was deleted' "$T/ns.err")"
+ip netns add "$B" || fail "netns add again"
+ip -n "$B" link set lo up
+ds_wait_exit ns 5 || fail "no exit after the namespace was made again"
+check_eq "exit status: 1, for a restart" 1 "${DSRC[ns]:-}"
+check_eq "said why" 1 "$(grep -c 'a new namespace is there' "$T/ns.err")"
+ex_start ns2 --netns "/run/netns/$B" || finish
+nsx "$B" "$UDPSEND" -n 9 127.0.0.1 9 >/dev/null || fail "udpsend"
+sleep 0.2
+check_eq "kernel: UdpNoPorts in the new namespace" 9 "$(snmp "$B" UdpNoPorts)"
+scrape ns2 >"$T/n4.txt" || fail "scrape n4"
+check_eq "the new namespace counted exactly" 9 "$(msum "$T/n4.txt" dropscope_drops_total)"
+finish
