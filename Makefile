@@ -126,14 +126,27 @@ define apt_install
 	fi
 endef
 
-deps:
+# Each set is checked once per build directory: a stamp remembers that the
+# set, as the Makefile lists it now, was all installed, so `make unit` or
+# `make check T=NAME` on a machine that has everything asks dpkg nothing.
+# A stamp older than the Makefile (a package added) checks again.
+DEPS_STAMP = $(OUT)/.deps-$(1)
+deps: $(call DEPS_STAMP,build)
+deps-test: deps $(call DEPS_STAMP,test)
+deps-fuzz: deps $(call DEPS_STAMP,fuzz)
+deps-bench: deps-test $(call DEPS_STAMP,bench)
+$(OUT)/.deps-build: Makefile | $(OUT)
 	$(call apt_install,$(DEPS_BUILD))
-deps-test: deps
+	@touch $@
+$(OUT)/.deps-test: Makefile | $(OUT)
 	$(call apt_install,$(DEPS_TEST))
-deps-fuzz: deps
+	@touch $@
+$(OUT)/.deps-fuzz: Makefile | $(OUT)
 	$(call apt_install,$(DEPS_FUZZ))
-deps-bench: deps-test
+	@touch $@
+$(OUT)/.deps-bench: Makefile | $(OUT)
 	$(call apt_install,$(DEPS_BENCH))
+	@touch $@
 
 $(OUT) $(OUT)/tools $(OUT)/bench:
 	@mkdir -p $@
