@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "render/naming.h"
 #include "diagnose/collect.h"
 #include "lib/escape.h"
 #include "lib/msg.h"
@@ -187,7 +188,7 @@ static void name_sym(const void *ctx, __u64 addr, char *buf, size_t len)
 	const struct monitor *m = ctx;
 
 	if (m->ks)
-		ksyms__symname(m->ks, addr, buf, len);
+		naming_location(m->ks, SYM_NAME, addr, buf, len);
 	else
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 }
@@ -200,12 +201,8 @@ static void name_sym(const void *ctx, __u64 addr, char *buf, size_t len)
 static const char *name_sym_raw(const void *ctx, __u64 addr, char *buf, size_t len)
 {
 	const struct monitor *m = ctx;
-	const struct ksym *s = m->ks ? ksyms__find(m->ks, addr) : NULL;
 
-	if (s)
-		return s->name;
-	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
-	return buf;
+	return naming_symbol(m->ks ? ksyms__find(m->ks, addr) : NULL, addr, buf, len);
 }
 
 /* ---- the window ------------------------------------------------------------ */
