@@ -86,17 +86,22 @@ static int ethtool(int fd, const char *dev, void *data)
 /* The driver's ETH_SS_STATS count, or -errno (-EOPNOTSUPP: it has none). */
 static int stat_count(int fd, const char *dev)
 {
-	struct {
+	/* struct ethtool_sset_info ends in a flexible array: the kernel writes
+	 * one __u32 per set asked for right after it, so the buffer is the
+	 * header and room for that one length, in a union for alignment. */
+	union {
 		struct ethtool_sset_info hdr;
-		__u32 len;
+		__u8 buf[sizeof(struct ethtool_sset_info) + sizeof(__u32)];
 	} si = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS } };
 	int err = ethtool(fd, dev, &si);
+	__u32 len;
 
 	if (err)
 		return err;
 	if (!(si.hdr.sset_mask & (1ULL << ETH_SS_STATS)))
 		return 0;
-	return si.len > DRV_STRINGS_MAX ? -E2BIG : (int)si.len;
+	memcpy(&len, si.buf + sizeof(si.hdr), sizeof(len));
+	return len > DRV_STRINGS_MAX ? -E2BIG : (int)len;
 }
 
 /* Append the drop counters of one device to *out (n of them, cap). */
