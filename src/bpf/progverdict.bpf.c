@@ -50,20 +50,8 @@ const volatile __u32 reason_tc_egress;
 const volatile __u32 target_id;
 const volatile __u64 target_loc;
 
-/* dropscope.bpf.c's count table and stats, by fd (sizes as there). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, DEFAULT_MAX_KEYS);
-	__uint(key_size, sizeof(struct drop_key));
-	__uint(value_size, sizeof(__u64));
-} drops SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
+/* dropscope.bpf.c's count table, stats and xdp_pending, by fd. */
+#include "bpf/count_maps.h"
 
 /* The last TC_ACT_SHOT on this CPU: the skb is freed right after the
  * program returns, on the same CPU, before anything else runs there. */
@@ -85,23 +73,6 @@ struct {
 	__type(key, struct tc_drop_key);
 	__type(value, __u64);
 } tc_drops SEC(".maps");
-
-/* dropscope.bpf.c's: the verdict just counted, so the skb path's
- * kfree_skb right after is not counted again. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xdp_pending);
-} xdp_pending SEC(".maps");
-
-static __always_inline void stat_inc(__u32 idx)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
-
-	if (v)
-		__sync_fetch_and_add(v, 1);
-}
 
 /* As count_drop() in dropscope.bpf.c: lookup, add, insert once. */
 static __always_inline void count_key(void *map, const void *key, bool is_drops)

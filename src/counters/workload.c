@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -726,6 +727,42 @@ static bool container_workload(const struct workloads *w, const struct wl_cgroup
 
 /* ---- namespaces ----------------------------------------------------------- */
 
+/*
+ * Both scan tables (procs, named) grow the same way and are searched the
+ * same way, by an inode that is each entry's first member.
+ */
+_Static_assert(offsetof(struct proc_ns, inode) == 0, "inode first");
+_Static_assert(offsetof(struct named_ns, inode) == 0, "inode first");
+
+/* v doubled (at first `first` entries of `size`), or NULL with v and *cap untouched. */
+static void *grow(void *v, size_t *cap, size_t first, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *nv = realloc(v, ncap * size);
+
+	if (nv)
+		*cap = ncap;
+	return nv;
+}
+
+/* The first of n entries of `size`, sorted by inode, whose inode is not below it. */
+static size_t inode_lower_bound(const void *v, size_t n, size_t size, __u32 inode)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		__u32 at;
+
+		memcpy(&at, (const char *)v + mid * size, sizeof(at));
+		if (at < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static __u32 ns_inode_of(const char *link)
 {
 	unsigned long v;
@@ -769,12 +806,11 @@ static void scan_procs(struct workloads *w)
 			continue;
 		link[r] = 0;
 		if (n == cap) {
-			struct proc_ns *nv = realloc(v, (cap ? cap * 2 : 256) * sizeof(*v));
+			struct proc_ns *nv = grow(v, &cap, 256, sizeof(*v));
 
 			if (!nv)
 				break;
 			v = nv;
-			cap = cap ? cap * 2 : 256;
 		}
 		v[n++] = (struct proc_ns){ ns_inode_of(link), (int)pid };
 	}
@@ -787,19 +823,11 @@ static void scan_procs(struct workloads *w)
 
 static int first_pid(struct workloads *w, __u32 inode)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (now_secs() - w->procs_at > TTL_SECS)
 		scan_procs(w);
-	hi = w->nprocs;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (w->procs[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = inode_lower_bound(w->procs, w->nprocs, sizeof(*w->procs), inode);
 	return lo < w->nprocs && w->procs[lo].inode == inode ? w->procs[lo].pid : 0;
 }
 
@@ -882,12 +910,11 @@ static void scan_named(struct workloads *w)
 			    S_ISLNK(st.st_mode) || st.st_ino > 0xffffffffULL)
 				continue;
 			if (n == cap) {
-				struct named_ns *nv = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
+				struct named_ns *nv = grow(v, &cap, 64, sizeof(*v));
 
 				if (!nv)
 					break;
 				v = nv;
-				cap = cap ? cap * 2 : 64;
 			}
 			v[n].inode = (__u32)st.st_ino;
 			v[n].name = strdup(d->d_name);
@@ -908,21 +935,13 @@ static void scan_named(struct workloads *w)
  * told, this cookie. */
 static bool netns_name(struct workloads *w, __u32 inode, __u64 cookie, char *out, size_t len)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 	int dfd;
 	bool found = false;
 
 	if (now_secs() - w->named_at > TTL_SECS)
 		scan_named(w);
-	hi = w->nnamed;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (w->named[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = inode_lower_bound(w->named, w->nnamed, sizeof(*w->named), inode);
 	if (lo == w->nnamed || w->named[lo].inode != inode)
 		return false;
 	dfd = open("/run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -4,6 +4,7 @@
  * and MAC) with the route back to each, and where it was going with the
  * route to each (forwarding with no route), as `ip route get` answers.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -12,6 +13,35 @@
 #include "diagnose/evidence_addr.h"
 #include "lib/escape.h"
 
+/*
+ * Puts x among the EV_MAX hits (each `size` bytes, its count at count_off)
+ * that count most, most first, after those that count as much; the list
+ * keeps its last when x counts no more. Senders and destinations differ
+ * in their hits' layout only.
+ */
+static void keep_top(void *hits, int *len, size_t size, size_t count_off, const void *x)
+{
+	char *h = hits;
+	__u64 n, at;
+	int j = *len < EV_MAX ? *len : EV_MAX - 1, k;
+
+	memcpy(&n, (const char *)x + count_off, sizeof(n));
+	if (*len == EV_MAX) {
+		memcpy(&at, h + j * size + count_off, sizeof(at));
+		if (at >= n)
+			return;
+	} else {
+		(*len)++;
+	}
+	for (k = j; k > 0; k--) {
+		memcpy(&at, h + (k - 1) * size + count_off, sizeof(at));
+		if (at >= n)
+			break;
+	}
+	memmove(h + (k + 1) * size, h + k * size, (j - k) * size);
+	memcpy(h + k * size, x, size);
+}
+
 /* Who sent what was dropped, most first: for drops a sender must fix. */
 void senders_collect(struct ev_ctx *c, struct finding *f)
 {
@@ -19,24 +49,10 @@ void senders_collect(struct ev_ctx *c, struct finding *f)
 
 	for (int i = 0; i < SENDER_SLOTS; i++) {
 		const struct sender_hit *x = &c->w->sample.senders[i];
-		int j;
 
 		if (!x->family || x->netns != f->at.netns || x->reason != f->reason)
 			continue;
-		if (e->n < EV_MAX) {
-			j = e->n++;
-		} else {
-			j = EV_MAX - 1;
-			if (e->hit[j].n >= x->n)
-				continue;
-		}
-		e->hit[j] = *x;
-		for (; j > 0 && e->hit[j].n > e->hit[j - 1].n; j--) {
-			struct sender_hit t = e->hit[j];
-
-			e->hit[j] = e->hit[j - 1];
-			e->hit[j - 1] = t;
-		}
+		keep_top(e->hit, &e->n, sizeof(*x), offsetof(struct sender_hit, n), x);
 	}
 	for (int i = 0; i < e->n; i++)
 		e->route_err[i] = f->k->evidence & EV_ROUTE
@@ -132,25 +148,11 @@ void dests_collect(struct ev_ctx *c, struct finding *f)
 
 	for (int i = 0; i < DEST_SLOTS; i++) {
 		const struct dest_hit *x = &c->w->sample.dests[i];
-		int j;
 
 		if (!x->family || x->netns != f->at.netns || x->reason != f->reason ||
 		    !of_finding(f, x->location))
 			continue;
-		if (e->n < EV_MAX) {
-			j = e->n++;
-		} else {
-			j = EV_MAX - 1;
-			if (e->hit[j].n >= x->n)
-				continue;
-		}
-		e->hit[j] = *x;
-		for (; j > 0 && e->hit[j].n > e->hit[j - 1].n; j--) {
-			struct dest_hit t = e->hit[j];
-
-			e->hit[j] = e->hit[j - 1];
-			e->hit[j - 1] = t;
-		}
+		keep_top(e->hit, &e->n, sizeof(*x), offsetof(struct dest_hit, n), x);
 	}
 	for (int i = 0; i < e->n; i++)
 		e->route_err[i] = route_get(c->src->nl, &c->src->seq, e->hit[i].family,

@@ -261,6 +261,29 @@ static size_t shown_stacks(const struct report *r, const struct group *g)
 	return r->top > 0 && n > (size_t)r->top ? (size_t)r->top : n;
 }
 
+/* Where a walk of a group's stacks is: text and JSON show the same ones. */
+struct stack_walk {
+	size_t i, shown, n; /* n: how many to show (shown_stacks()) */
+	const __u64 *ips;   /* the current one's frames, nf of them */
+	size_t nf;
+};
+
+/* The next unwound stack of g to show, its frames in w; NULL past the last. */
+static const struct line *next_stack(const struct report *r, const struct group *g,
+				     struct stack_walk *w)
+{
+	while (w->i < g->n && w->shown < w->n) {
+		const struct line *l = &g->first[w->i++];
+
+		if (l->key.stack_id == STACK_NOT_UNWOUND)
+			continue;
+		w->shown++;
+		w->nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &w->ips);
+		return l;
+	}
+	return NULL;
+}
+
 /*
  * A row's stacks add up to its count: the drops over the budget are a
  * line of their own, last, whatever --top says, so a reader never takes
@@ -268,24 +291,15 @@ static size_t shown_stacks(const struct report *r, const struct group *g)
  */
 static void text_stacks(const struct report *r, const struct group *g)
 {
-	size_t n = shown_stacks(r, g), shown = 0;
+	struct stack_walk w = { .n = shown_stacks(r, g) };
 	char frame[NAMING_FRAME_LEN];
 	__u64 skipped = not_unwound(g);
 
-	for (size_t i = 0; i < g->n && shown < n; i++) {
-		const struct line *l = &g->first[i];
-		const __u64 *ips;
-		size_t nf;
-
-		if (l->key.stack_id == STACK_NOT_UNWOUND)
-			continue;
-		shown++;
-		nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
-
+	for (const struct line *l; (l = next_stack(r, g, &w));) {
 		fprintf(r->out, "    %llu packets:%s\n", (unsigned long long)l->count,
-			nf ? "" : " [stack unavailable]");
-		for (size_t f = 0; f < nf; f++) {
-			naming_frame(r->ks, ips[f], frame, sizeof(frame));
+			w.nf ? "" : " [stack unavailable]");
+		for (size_t f = 0; f < w.nf; f++) {
+			naming_frame(r->ks, w.ips[f], frame, sizeof(frame));
 			fputs("        ", r->out);
 			fputs(frame, r->out);
 			fputc('\n', r->out);
@@ -458,28 +472,20 @@ static void folded_interval(const struct report *r, const struct group *groups, 
  * so that the stacks' counts and it add up to the row's count. */
 static void json_stacks(const struct report *r, struct json *j, const struct group *g)
 {
-	size_t n = shown_stacks(r, g), shown = 0;
+	struct stack_walk w = { .n = shown_stacks(r, g) };
 	char frame[NAMING_FRAME_LEN];
 
 	json_array_begin(j, "stacks");
-	for (size_t i = 0; i < g->n && shown < n; i++) {
-		const struct line *l = &g->first[i];
-		const __u64 *ips;
-		size_t nf;
-
-		if (l->key.stack_id == STACK_NOT_UNWOUND)
-			continue;
-		shown++;
-		nf = stacks__get(r->stacks, l->key.stack_id, l->key.location, r->ks, &ips);
+	for (const struct line *l; (l = next_stack(r, g, &w));) {
 		json_object_begin(j, NULL);
 		json_u64(j, "count", l->count);
-		if (!nf)
+		if (!w.nf)
 			json_null(j, "frames");
 		else
 			json_array_begin(j, "frames");
-		for (size_t f = 0; f < nf; f++)
-			json_str(j, NULL, naming_frame(r->ks, ips[f], frame, sizeof(frame)));
-		if (nf)
+		for (size_t f = 0; f < w.nf; f++)
+			json_str(j, NULL, naming_frame(r->ks, w.ips[f], frame, sizeof(frame)));
+		if (w.nf)
 			json_array_end(j);
 		json_object_end(j);
 	}

@@ -61,9 +61,11 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		m.protocol = k->protocol;
 	if (d & DIM_CALLER)
 		m.caller = k->caller;
-	if (d & DIM_CGROUP)
+	/* A workload is named from the namespace and the cgroup: its rows
+	 * keep them apart (two rows of one workload name print as two lines). */
+	if (d & (DIM_CGROUP | DIM_WORKLOAD))
 		m.cgroup = k->cgroup;
-	if (d & DIM_NETNS) {
+	if (d & (DIM_NETNS | DIM_WORKLOAD)) {
 		m.netns = k->netns;
 		m.netns_cookie = k->netns_cookie;
 	}
@@ -77,13 +79,6 @@ struct drop_key keys_mask(const struct drop_key *k, __u32 d)
 		m.stack_id = k->stack_id;
 	if (d & DIM_CLASS)
 		m.cls = k->cls;
-	/* A workload is named from these: rows keep them apart (two rows
-	 * of one workload name print as two lines). */
-	if (d & DIM_WORKLOAD) {
-		m.netns = k->netns;
-		m.netns_cookie = k->netns_cookie;
-		m.cgroup = k->cgroup;
-	}
 	return m;
 }
 
