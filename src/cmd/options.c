@@ -358,7 +358,7 @@ static const struct opt opts[] = {
 	  "-w and --ready-file may replace an existing file" },
 	{ "no-xdp", 0, C_ALL, S_KERNEL, AT(no_xdp), NULL,
 	  "no XDP_DROP/XDP_ABORTED rows for XDP programs\n"
-	  "(drops stay at the kernel's location; see README)" },
+	  "(drops stay at the kernel's location; dropscope(8))" },
 	{ "verbose", 'v', C_ALL, S_KERNEL, AT(verbose), NULL,
 	  "say what was chosen (backend, symbol source) on\n"
 	  "stderr" },
