@@ -551,6 +551,8 @@ static int check_together(int argc, char **argv, struct config *cfg)
 	if (cfg->stack_budget_set && !(cfg->by & DIM_STACK))
 		return bad(cfg->cmd, "option", "--stack-budget",
 			   "needs --stacks (or --folded, --by stack)");
+	if (cfg->workload_root && !(cfg->by & DIM_WORKLOAD))
+		return bad(cfg->cmd, "option", "--workload-root", "needs --by workload");
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))
 		return bad(cfg->cmd, "option", "--helper", "needs --by caller");
