@@ -358,7 +358,7 @@ static const struct opt opts[] = {
 	  "-w and --ready-file may replace an existing file" },
 	{ "no-xdp", 0, C_ALL, S_KERNEL, AT(no_xdp), NULL,
 	  "no XDP_DROP/XDP_ABORTED rows for XDP programs\n"
-	  "(drops stay at the kernel's location; see README)" },
+	  "(drops stay at the kernel's location; dropscope(8))" },
 	{ "verbose", 'v', C_ALL, S_KERNEL, AT(verbose), NULL,
 	  "say what was chosen (backend, symbol source) on\n"
 	  "stderr" },
@@ -551,6 +551,8 @@ static int check_together(int argc, char **argv, struct config *cfg)
 	if (cfg->stack_budget_set && !(cfg->by & DIM_STACK))
 		return bad(cfg->cmd, "option", "--stack-budget",
 			   "needs --stacks (or --folded, --by stack)");
+	if (cfg->workload_root && !(cfg->by & DIM_WORKLOAD))
+		return bad(cfg->cmd, "option", "--workload-root", "needs --by workload");
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))
 		return bad(cfg->cmd, "option", "--helper", "needs --by caller");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -275,6 +276,21 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (m->sigfd < 0) {
 		msg_error("signalfd: %s", strerror(errno));
 		return 1;
+	}
+
+	/* A mistyped --workload-root would otherwise only show as no names. */
+	if ((cfg->by & DIM_WORKLOAD) && cfg->workload_root) {
+		struct stat st;
+		const char *why = NULL;
+
+		if (stat(cfg->workload_root, &st))
+			why = strerror(errno);
+		else if (!S_ISDIR(st.st_mode))
+			why = "not a directory";
+		if (why) {
+			msg_error("invalid --workload-root '%s': %s", ESC(cfg->workload_root), why);
+			return 2;
+		}
 	}
 
 	/* Only these filters need names before attaching. */

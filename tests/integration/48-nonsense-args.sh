@@ -11,6 +11,7 @@
 #                                         no raw control byte on stderr
 #   exporter -i 1, exporter --json, ...   exit 2, one line naming who takes it
 #   --json -i 0                           the error as JSON on stderr
+#   --by workload --workload-root NOTDIR  exit 2, "invalid --workload-root"
 # Ground truth: the namespaces and interfaces that exist (ip, stat).
 . "$(dirname "$0")/lib.sh"
 require
@@ -71,6 +72,13 @@ bad "-i inf" "--interval 'inf'" -i inf
 bad "-d nan" "--duration 'nan'" -d nan
 bad "--json=1" "'--json=1': --json takes no value" --json=1
 check_eq "--json=1: no raw control byte on stderr" 0 "$(tr -d '\n' <"$T/bad.err" | LC_ALL=C grep -c '[[:cntrl:]]')"
+# A --workload-root that is no directory (ground truth: test -d) would
+# only show as no names: refused.
+[[ -d $T/none ]] || bad "--workload-root missing" "invalid --workload-root '$T/none'" \
+	--by workload -i 0.2 -c 1 --workload-root "$T/none"
+: >"$T/afile"
+bad "--workload-root a file" "'$T/afile': not a directory" --by workload -i 0.2 -c 1 \
+	--workload-root "$T/afile"
 # An option a command does not take is refused, never ignored: one line, exit 2.
 for words in "exporter -i 1" "exporter --json" "top --json" "events --folded"; do
 	# shellcheck disable=SC2086 # the words of the command line

@@ -435,10 +435,14 @@ static void test_class_and_workload_root(void **state)
 	parse_ok(&cfg, "top", "--class=close", NULL);
 	assert_int_equal(cfg.classes, CLASSES_CLOSE);
 	/* --workload-root where --by workload is: summary and exporter. */
-	parse_ok(&cfg, "summary", "--workload-root=/host", NULL);
+	parse_ok(&cfg, "summary", "--by", "workload", "--workload-root=/host", NULL);
 	assert_string_equal(cfg.workload_root, "/host");
-	parse_ok(&cfg, "exporter", "--workload-root", "/host", NULL);
+	parse_ok(&cfg, "exporter", "--workload-root", "/host", "--by", "dev,workload", NULL);
 	assert_string_equal(cfg.workload_root, "/host");
+	/* Without --by workload it would mean nothing, like --helper
+	 * without --by caller. */
+	parse_bad("summary", "--workload-root", "/host", NULL);
+	parse_bad("exporter", "--by", "dev", "--workload-root", "/host", NULL);
 	parse_bad("events", "--workload-root", "/host", NULL);
 	parse_bad("diagnose", "--workload-root", "/host", NULL);
 	parse_bad("top", "--workload-root", "/host", NULL);
