@@ -4,8 +4,8 @@
  * Neither is an error when it does not: a namespace or a device may
  * appear after we start, so the caller warns.
  */
-#ifndef DROPSCOPE_NSCHECK_H
-#define DROPSCOPE_NSCHECK_H
+#ifndef DROPSCOPE_TARGET_CHECK_H
+#define DROPSCOPE_TARGET_CHECK_H
 
 #include <stddef.h>
 #include <linux/types.h>
@@ -24,4 +24,4 @@ int nscheck_find_netns(__u32 inode, char *buf, size_t len);
  */
 int nscheck_ifindex_exists(const char *netns_path, __u32 ifindex);
 
-#endif /* DROPSCOPE_NSCHECK_H */
+#endif /* DROPSCOPE_TARGET_CHECK_H */
