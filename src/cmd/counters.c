@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "counters/counters.h"
 #include "render/exposition.h"
+#include "lib/escape.h"
 #include "lib/msg.h"
 
 int cmd_counters(int argc, char **argv)
@@ -47,13 +48,13 @@ int cmd_counters(int argc, char **argv)
 			return 0;
 		default:
 			fprintf(stderr, "dropscope: counters: unknown option '%s'\n%s",
-				argv[optind - 1], use);
+				ESC(argv[optind - 1]), use);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "dropscope: counters: unexpected argument '%s'\n%s", argv[optind],
-			use);
+		fprintf(stderr, "dropscope: counters: unexpected argument '%s'\n%s",
+			ESC(argv[optind]), use);
 		return 2;
 	}
 	rc = counter_src_open(&src, netns, err, sizeof(err));

@@ -539,7 +539,7 @@ static int check_terminal(void)
 		const char *term = getenv("TERM");
 
 		fprintf(stderr, "dropscope top: cannot use the terminal (TERM=%s%s)\n",
-			term ? term : "", term ? " is unknown" : " is not set");
+			term ? ESC(term) : "", term ? " is unknown" : " is not set");
 		return 2;
 	}
 	del_curterm(cur_term);
