@@ -124,7 +124,7 @@ series_exposed()
 # (bpftool's own view), "" when it cannot be found.
 drops_map_rows()
 {
-	local id f
+	local id f out
 	for f in /proc/"$1"/fdinfo/*; do
 		id=$(awk '$1 == "map_id:" { print $2 }' "$f" 2>/dev/null)
 		[[ -n $id ]] || continue
@@ -140,12 +140,15 @@ drops_map_rows()
 # line, read with bpftool.
 drops_map_netns()
 {
-	local id f
+	local id f out
 	for f in /proc/"$1"/fdinfo/*; do
 		id=$(awk '$1 == "map_id:" { print $2 }' "$f" 2>/dev/null)
 		[[ -n $id ]] || continue
 		if bpftool -j map show id "$id" 2>/dev/null | jq -e '.name == "drops"' >/dev/null; then
-			bpftool -j map dump id "$id" 2>/dev/null | jq -r '.[] | .key | .[32:36] | @tsv' |
+			# A table with no rows is a valid answer (every object gone, no
+			# other drop): the status says whether the table was read.
+			out=$(bpftool -j map dump id "$id" 2>/dev/null) || return 1
+			jq -r '.[] | .key | .[32:36] | @tsv' <<<"$out" |
 				awk 'function h(s,   i, v) { s = tolower(s); sub(/^0x/, "", s); v = 0
 					for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 					return v }
@@ -153,4 +156,5 @@ drops_map_netns()
 			return
 		fi
 	done
+	return 1
 }
