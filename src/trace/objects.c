@@ -152,7 +152,8 @@ static void read_netns(struct objects *o)
 	FILE *f;
 	char buf[64], line[8192];
 
-	memset(o->netns.v, 0, o->netns.cap * sizeof(*o->netns.v));
+	if (o->netns.cap) /* before the first add the set has no storage */
+		memset(o->netns.v, 0, o->netns.cap * sizeof(*o->netns.v));
 	o->netns.n = 0;
 	set_add(&o->netns, o->self_netns);
 	while (d && (de = readdir(d))) {
