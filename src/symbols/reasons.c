@@ -138,9 +138,6 @@ const char *reasons__name(const struct reasons *r, uint32_t reason)
 
 	if (!r)
 		return NULL;
-	for (size_t i = 0; r->n && i < sizeof(xdp_verdicts) / sizeof(xdp_verdicts[0]); i++)
-		if (xdp_verdicts[i].value == reason)
-			return xdp_verdicts[i].name;
 	hi = r->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -152,6 +149,11 @@ const char *reasons__name(const struct reasons *r, uint32_t reason)
 		else
 			hi = mid;
 	}
+	/* Our own XDP verdict values, only where the kernel's table has no
+	 * such value: its own names always win (a --btf file may use any). */
+	for (size_t i = 0; r->n && i < sizeof(xdp_verdicts) / sizeof(xdp_verdicts[0]); i++)
+		if (xdp_verdicts[i].value == reason)
+			return xdp_verdicts[i].name;
 	return NULL;
 }
 
