@@ -278,7 +278,7 @@ fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= STATIC= fuzz-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh --fuzz
 
-bench: deps-bench $(BIN) $(BENCH_BINS) $(OUT)/tools/nschurn
+bench: deps-bench $(BIN) $(BENCH_BINS) $(OUT)/tools/nschurn $(OUT)/tools/udpsend
 	@bash bench/run.sh
 	@bash bench/xdp.sh
 

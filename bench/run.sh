@@ -440,3 +440,5 @@ if "$DS" exporter --help >/dev/null 2>&1; then
 else
 	log "bench: no exporter in ./dropscope (static build): exporter bench skipped"
 fi
+# --by workload's memory with 1,000 workloads, beside --by netns's.
+BENCH_OUT=$OUT bash "$ROOT/bench/workload.sh" || log "bench: workload bench failed"

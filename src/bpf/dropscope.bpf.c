@@ -611,6 +611,8 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->netns_cookie = net_cookie(skb_net(skb, rx_sk, direct, &e->netns));
+	/* The count's cgroup is the event's, as its stack: read once. */
+	e->cgroup = key_dims & DIM_CGROUP ? key->cgroup : 0;
 	e->flags = 0;
 	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
 	e->ifindex = !dev ? 0 : direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);

@@ -161,10 +161,17 @@ struct drop_event {
 	__u16 pad;
 	__u32 pad2;
 	__u64 netns_cookie; /* as in struct drop_key, 0 = the kernel has none */
+	/* With --by workload (DIM_CGROUP in the kernel's key): the cgroup v2 id
+	 * the count's key has (the owning socket's, else the task's), which
+	 * user space names as a workload; 0 otherwise. */
+	__u64 cgroup;
 	/* caplen bytes are used; the rest is room the BPF side's masked
 	 * bounds need (see copy_packet()) */
 	__u8 data[2 * MAX_SNAPLEN + ETH_HLEN_];
 };
+/* Both compilers lay the header out alike: every hole is a named field. */
+_Static_assert(__builtin_offsetof(struct drop_event, data) == 104,
+	       "struct drop_event's header has implicit padding");
 
 /*
  * The verdicts of XDP programs as rows of the count table (progverdict.bpf.c):

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "cmd/commands.h"
+#include "counters/workload.h"
 #include "trace/drop_table.h"
 #include "lib/escape.h"
 #include "lib/json.h"
@@ -222,6 +223,10 @@ struct ev_view {
 	const __u64 *frames; /* --stacks: from the location down, NULL: none */
 	size_t n_frames;     /* at most EVENT_FRAMES */
 	bool stacks;	     /* --stacks is on (a stack may still be unavailable) */
+	/* --by workload: its name (raw, for JSON) and its escaped form (text
+	 * and pcapng), else NULL */
+	const char *workload;
+	char workload_text[ESCAPED_SIZE(WORKLOAD_NAME_LEN)];
 };
 
 static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
@@ -251,10 +256,11 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 			 e->pid);
 	else
 		snprintf(who, sizeof(who), "-");
-	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s\n", ts, e->cpu, who, e->netns,
-		naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
+	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s%s%s\n", ts, e->cpu, who,
+		e->netns, naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
-		escape_str(reason, sizeof(reason), v->reason), v->loc);
+		escape_str(reason, sizeof(reason), v->reason), v->loc, v->workload ? " " : "",
+		v->workload ? v->workload_text : "");
 }
 
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
@@ -297,6 +303,11 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	put_str(&l, escape_str(name, sizeof(name), v->reason));
 	put_mem(&l, " ", 1);
 	put_str(&l, v->loc);
+	/* As the summary's rows: "pod=NS/NAME container=C" words, or "-". */
+	if (v->workload) {
+		put_mem(&l, " ", 1);
+		put_str(&l, v->workload_text);
+	}
 	put_mem(&l, "\n", 1);
 	if (l.over)
 		print_text_printf(x, v, pkt);
@@ -329,6 +340,9 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	json_str(&j, "reason", reason_name(x->m->rs, e->reason));
 	json_u64(&j, "reason_code", e->reason);
 	json_str(&j, "class", classes_name(v->cls));
+	/* As the summary's JSON rows: the name, unescaped (JSON escapes it). */
+	if (v->workload)
+		json_str(&j, "workload", v->workload);
 	json_strf(&j, "address", "0x%llx", (unsigned long long)e->location);
 	json_str(&j, "location", v->loc);
 	report__json_symbol(&j, v->sym, e->location);
@@ -355,8 +369,8 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char comment[1024 + EVENT_FRAMES * NAMING_FRAME_LEN], comm[ESCAPED_SIZE(16)],
-		reason[ESCAPED_SIZE(64)];
+	char comment[1024 + ESCAPED_SIZE(WORKLOAD_NAME_LEN) + EVENT_FRAMES * NAMING_FRAME_LEN],
+		comm[ESCAPED_SIZE(16)], reason[ESCAPED_SIZE(64)];
 	int id = iface_id(x, e);
 	size_t len;
 
@@ -366,6 +380,10 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 	len = snprintf(comment, sizeof(comment), "reason=%s location=%s netns=%u comm=%s",
 		       escape_str(reason, sizeof(reason), v->reason), v->loc, e->netns,
 		       e->pid ? escape_name(comm, sizeof(comm), e->comm, 16) : "-");
+	/* Its words are key=value already; none is "workload=-". */
+	if (v->workload && len < sizeof(comment))
+		len += snprintf(comment + len, sizeof(comment) - len, " %s%s",
+				strcmp(v->workload, "-") ? "" : "workload=", v->workload_text);
 	if (v->stacks && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
 				v->n_frames			   ? ""
@@ -414,6 +432,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	packet__parse(e->data, e->caplen, e->len, &v.p);
+	/* Named from the namespace and cgroup as the summary's rows are,
+	 * through the same cache (a flood of one workload resolves it once). */
+	v.workload = NULL;
+	if (x->m->workloads) {
+		v.workload = workloads__name(x->m->workloads, x->m->cgroups, e->netns,
+					     e->netns_cookie, e->cgroup);
+		escape_str(v.workload_text, sizeof(v.workload_text), v.workload);
+	}
 	v.stacks = x->m->stacks != NULL;
 	v.n_frames =
 		v.stacks ? stacks__get(x->m->stacks, e->stack_id, e->location, x->m->ks, &v.frames)

@@ -55,12 +55,15 @@ static const struct command {
 	{ "events", C_EVENTS, "dropscope events [OPTIONS] [PCAP-FILTER]",
 	  "One line per dropped packet: time, cpu, task, namespace, device, the packet,\n"
 	  "its drop reason and location. PCAP-FILTER (tcpdump syntax) picks packets.\n",
-	  NULL },
+	  "--by stack adds each event's stack, --by workload its workload (the pod,\n"
+	  "container, service or named namespace, as summary's --by workload) to the\n"
+	  "line, the JSON object (\"workload\") and the pcapng comment.\n" },
 	{ "top", C_TOP, "dropscope top [OPTIONS]",
 	  "A live view in the terminal, refreshed every -i seconds (default 1):\n"
-	  "keys 1/2/3 sort by rate/total/name; r, P, d, n, c, l toggle grouping by reason,\n"
-	  "protocol, device, namespace, comm, location; / filters rows; s symbol style;\n"
-	  "p pause; ? help; q quit. --by sets the first grouping (of those keys).\n",
+	  "keys 1/2/3 sort by rate/total/name; r, P, d, n, c, w, l toggle grouping by\n"
+	  "reason, protocol, device, namespace, comm, workload, location; / filters rows;\n"
+	  "s symbol style; p pause; ? help; q quit. --by sets the first grouping (of\n"
+	  "those keys).\n",
 	  NULL },
 	{ "exporter", C_EXPORTER, "dropscope exporter [--listen ADDR:PORT] [OPTIONS]",
 	  "Serves the drop counts and the kernel's own counters as Prometheus /metrics.\n"
@@ -307,7 +310,8 @@ static const struct opt opts[] = {
 	{ "class", 0, C_ALL, S_REPORT, set_class, 0, "CLASS",
 	  "drop (what the network refused), close (what\n"
 	  "sockets closing discarded unread) or all (default)" },
-	{ "workload-root", 0, C_SUMMARY | C_EXPORTER, S_REPORT, set_workload_root, 0, "DIR",
+	{ "workload-root", 0, C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER, S_REPORT,
+	  set_workload_root, 0, "DIR",
 	  "--by workload reads container runtimes' state\n"
 	  "below DIR (a node's / mounted elsewhere; default /)" },
 	{ "stacks", 0, C_SUMMARY | C_EVENTS, S_REPORT, set_stacks, 0, NULL,
@@ -556,9 +560,11 @@ static int check_together(int argc, char **argv, struct config *cfg)
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))
 		return bad(cfg->cmd, "option", "--helper", "needs --by caller");
-	/* Events: only the stack is a key an event can carry. */
-	if (events && (cfg->by & ~DIM_STACK))
-		return bad(cfg->cmd, "option", "--by", "only in summary mode (events: --by stack)");
+	/* Events: of the keys, only what an event carries (its stack and
+	 * workload: fields of every output, not groupings). */
+	if (events && (cfg->by & ~(DIM_STACK | DIM_WORKLOAD)))
+		return bad(cfg->cmd, "option", "--by",
+			   "events take only stack and workload (the others group counts)");
 	if (!cfg->tls_cert != !cfg->tls_key)
 		return bad(cfg->cmd, "option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
 			   "needs --tls-key and --tls-cert together");

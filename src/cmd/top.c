@@ -2,7 +2,8 @@
 /*
  * `dropscope top`: a live, sortable view of the same counts the summary
  * prints. The kernel counts by every dimension a key can toggle from the
- * start (location, reason, protocol, device, namespace, task); the view
+ * start (location, reason, protocol, device, namespace, task, and the
+ * namespace and cgroup a workload is named from); the view
  * folds them to what is shown, so a toggle regroups the whole history
  * at once instead of starting over. Nothing here collects on its own:
  * counts come from counts.c, row text from report.c.
@@ -37,8 +38,13 @@
 #define FILTER_LEN 64
 #define ROW_TEXT   1024
 
-/* What the kernel fills in top mode: every dimension a key toggles. */
-#define TOP_DIMS (DIMS_BASE | DIM_DEV | DIM_NETNS | DIM_COMM)
+/* What the kernel fills in top mode: every dimension a key toggles (the
+ * workload: the namespace and cgroup it is named from). */
+#define TOP_DIMS (DIMS_BASE | DIM_DEV | DIM_NETNS | DIM_COMM | DIM_WORKLOAD)
+
+/* The toggles, in the order the header names them. */
+static const __u32 toggle_dims[] = { DIM_LOCATION, DIM_REASON, DIM_PROTO,   DIM_DEV,
+				     DIM_NETNS,	   DIM_COMM,   DIM_WORKLOAD };
 
 enum sort_by { SORT_RATE, SORT_TOTAL, SORT_NAME };
 
@@ -266,6 +272,37 @@ static int view_cmp_key(const void *a, const void *b)
 			false);
 }
 
+/* Class, then the row's text: the order that puts rows shown alike together. */
+static int view_cmp_text(const void *a, const void *b)
+{
+	const struct view_row *x = a, *y = b;
+
+	if (x->key.cls != y->key.cls)
+		return x->key.cls < y->key.cls ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/* Merge the rows of n whose text and class are the same, into *n fewer. */
+static void merge_same_text(struct view_row *v, size_t *n)
+{
+	size_t out = 0;
+
+	qsort(v, *n, sizeof(*v), view_cmp_text);
+	for (size_t i = 0; i < *n; i++) {
+		if (out && !view_cmp_text(&v[out - 1], &v[i])) {
+			v[out - 1].total += v[i].total;
+			v[out - 1].last += v[i].last;
+			for (int h = 0; h < HIST; h++)
+				v[out - 1].hist[h] += v[i].hist[h];
+			continue;
+		}
+		if (out != i)
+			v[out] = v[i];
+		out++;
+	}
+	*n = out;
+}
+
 static int view_cmp_sort(const void *a, const void *b, void *arg)
 {
 	const struct view_row *x = a, *y = b;
@@ -323,6 +360,11 @@ static void build_view(struct top *t)
 			t->view[out] = t->view[i];
 		out++;
 	}
+	/* A workload is keyed by the namespace and cgroup it is named from:
+	 * one container seen through several of them (softirq drops charged
+	 * to whatever task they interrupted) is still one line. */
+	if (t->dims & DIM_WORKLOAD)
+		merge_same_text(t->view, &out);
 	qsort_r(t->view, out, sizeof(*t->view), view_cmp_sort, &t->sort);
 	t->nview = out;
 }
@@ -367,6 +409,7 @@ static void draw_help(void)
 		"  d           group by device (toggle)",
 		"  n           group by network namespace (toggle)",
 		"  c           group by task (comm) (toggle)",
+		"  w           group by workload: pod, container, service (toggle)",
 		"  l           group by location (toggle)",
 		"  /           filter the shown rows (substring; empty clears)",
 		"  s           cycle symbol style (name, data, addr)",
@@ -403,10 +446,10 @@ static void draw(struct top *t)
 	if (t->color)
 		attroff(COLOR_PAIR(1) | A_BOLD);
 	group[0] = 0;
-	for (__u32 bit = DIM_LOCATION; bit <= DIM_COMM; bit <<= 1)
-		if (t->dims & bit)
+	for (size_t i = 0; i < sizeof(toggle_dims) / sizeof(toggle_dims[0]); i++)
+		if (t->dims & toggle_dims[i])
 			snprintf(group + strlen(group), sizeof(group) - strlen(group), "%s%s",
-				 group[0] ? "," : "", keys_name(bit));
+				 group[0] ? "," : "", keys_name(toggle_dims[i]));
 	snprintf(line, sizeof(line),
 		 "sort: %s  group: %s  filter: %s  not counted: %llu  missed: %llu",
 		 sort_name(t->sort), group[0] ? group : "-", t->filter[0] ? t->filter : "-",
@@ -439,7 +482,8 @@ static void draw(struct top *t)
 		mvaddnstr(LINES - 1, 0, line, COLS);
 	} else {
 		mvaddnstr(LINES - 1, 0,
-			  "? help  q quit  1/2/3 sort  r/P/d/n/c/l group  / filter  p pause", COLS);
+			  "? help  q quit  1/2/3 sort  r/P/d/n/c/w/l group  / filter  p pause",
+			  COLS);
 	}
 	refresh();
 }
@@ -498,6 +542,9 @@ static bool on_key(struct top *t, int ch)
 		break;
 	case 'c':
 		toggle(t, DIM_COMM);
+		break;
+	case 'w':
+		toggle(t, DIM_WORKLOAD);
 		break;
 	case 'l':
 		toggle(t, DIM_LOCATION);
@@ -588,7 +635,7 @@ int cmd_top(struct config *cfg)
 	 * keys top has only those it can toggle. */
 	if (cfg->by & ~TOP_DIMS) {
 		msg_error("invalid option '--by': top groups by location, reason, "
-			  "proto, dev, netns, comm");
+			  "proto, dev, netns, comm, workload");
 		return 2;
 	}
 	if (cfg->by)
@@ -628,7 +675,12 @@ int cmd_top(struct config *cfg)
 		goto out;
 	}
 	t.rep = (struct report){
-		.ks = m.ks, .rs = m.rs, .sym = SYM_NAME, .no_reasons = !monitor_has_reasons(&m)
+		.ks = m.ks,
+		.rs = m.rs,
+		.sym = SYM_NAME,
+		.no_reasons = !monitor_has_reasons(&m),
+		.cgroups = m.cgroups,
+		.workloads = m.workloads,
 	};
 
 	scr = screen_open(&tty);

@@ -30,7 +30,8 @@
 #define MAX_PROC_SCAN  (1 << 18)
 #define MAX_NS_DIRS    64 /* containerd namespaces looked at */
 #define NAME_LEN       256
-#define WL_LEN	       (4 * NAME_LEN)
+#define WL_LEN	       WORKLOAD_NAME_LEN
+_Static_assert(WL_LEN >= 4 * NAME_LEN, "room for a pod, its namespace and a container");
 
 static double now_secs(void)
 {

@@ -21,6 +21,9 @@
 struct cgroups;
 struct workloads;
 
+/* Room for the longest name workloads__name() returns, NUL included. */
+#define WORKLOAD_NAME_LEN 1024
+
 /* The largest state file read; a larger one is skipped, not cut. */
 #define WORKLOAD_MAX_FILE (1 << 20)
 

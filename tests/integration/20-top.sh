@@ -5,7 +5,8 @@
 # counts sent (truth: UdpNoPorts and the rule's own counter), sorting and
 # grouping keys must reorder and merge them, a resize must leave a readable
 # screen, q must exit 0 with nothing attached, and a non-terminal stdout
-# must be refused with one line and exit 2.
+# must be refused with one line and exit 2. The workload key (w) must name
+# the test's named namespace with the same counts.
 . "$(dirname "$0")/lib.sh"
 require tmux nft nstat jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -119,6 +120,24 @@ check_eq "no grouping: one row" 1 "$(rows | wc -l)" || show <(screen) 20
 check_eq "no grouping: the whole total" $((u + n)) "$(screen | awk '/^ +RATE\/s/ { getline; print $2 }')"
 tmux send-keys -t "$SESSION" l r
 wait_screen "group: location,reason" || fail "toggle back"
+
+# The workload (w): the namespace is a named one (/run/netns), so both
+# kinds of drop are its; without the reason too, one row with the whole
+# total, whatever cgroups the drops were charged to.
+tmux send-keys -t "$SESSION" l w
+wait_screen "group: reason,workload " || fail "toggle workload on"
+sleep 0.6
+check_eq "by reason and workload: NO_SOCKET row" "$u" "$(row_total "\\(NO_SOCKET\\) ipnetns=$NS\$")" ||
+	show <(screen) 20
+check_eq "by reason and workload: NETFILTER_DROP row" "$n" \
+	"$(row_total "\\(NETFILTER_DROP\\) ipnetns=$NS\$")"
+tmux send-keys -t "$SESSION" r
+wait_screen "group: workload " || fail "toggle reason off (workload on)"
+sleep 0.6
+check_eq "by workload: one row" 1 "$(rows | wc -l)" || show <(screen) 20
+check_eq "by workload: ipnetns=NAME with the whole total" $((u + n)) "$(row_total " ipnetns=$NS\$")"
+tmux send-keys -t "$SESSION" w l r
+wait_screen "group: location,reason " || fail "toggle back from workload"
 
 # A filter on the shown rows.
 tmux send-keys -t "$SESSION" / N E T F I L T E R Enter

@@ -9,9 +9,11 @@
 # docker (systemd layout: config.v2.json; cgroupfs layout: /docker/ID),
 # podman (containers.json), a pod without state (UID from the path), a
 # host service (foo.service, host namespace), a named netns, and an
-# unnamed namespace named by its first process.
+# unnamed namespace named by its first process. Events mode with --by
+# workload must name every one of those packets the same way: in its text
+# line, its JSON object and its pcapng comment (read back by tshark).
 . "$(dirname "$0")/lib.sh"
-require nstat jq unshare nsenter
+require nstat jq unshare nsenter tshark
 UDPSEND=$(tool udpsend) || exit 1
 
 CG=$(cgroup2_root)
@@ -121,6 +123,9 @@ sleep 0.2
 
 ds_start w --by workload -i 3600 --workload-root "$ROOT" || finish
 ds_start j --json --by workload -i 3600 --workload-root "$ROOT" || finish
+ds_launch et "$T/et.out" events --by workload --workload-root "$ROOT" || finish
+ds_launch ej "$T/ej.out" events --json --by workload --workload-root "$ROOT" \
+	-w "$T/ej.pcapng" || finish
 u0=$(snmp "$NS" UdpNoPorts)
 send "$CG_K8S" "$NS" 11
 send "$CG_CRIO" "$NS" 12
@@ -139,6 +144,13 @@ send "$CG_SVC" "" 18
 sleep 0.3
 ds_stop w
 ds_stop j
+ds_stop et
+ds_stop ej
+check_eq "events (text): exit status" 0 "${DSRC[et]}" || show "$T/et.err"
+check_eq "events (JSON, pcapng): exit status" 0 "${DSRC[ej]}" || show "$T/ej.err"
+tshark -o gui.update.enabled:FALSE -r "$T/ej.pcapng" -T fields -e frame.comment \
+	>"$T/ej.comments" 2>"$T/ej.tshark.err"
+check_eq "tshark -r of the capture" 0 "$?" || show "$T/ej.tshark.err"
 check_eq "UdpNoPorts in the named namespace" $((11 + 12 + 13 + 14 + 15 + 16 + 17 + 3 + 4 + 5)) "$un"
 
 row()
@@ -150,18 +162,46 @@ row()
 		END { print s + 0 }' "$T/w.out"
 }
 ds_check_stopped w
-check_eq "k8s on containerd" 11 "$(row "pod=team-a/web-0 container=nginx")" || show "$T/w.out"
-check_eq "k8s on CRI-O" 12 "$(row "pod=team-b/api-1 container=app")"
-check_eq "docker (systemd)" 13 "$(row "container=db")"
-check_eq "docker (cgroupfs)" 14 "$(row "container=queue")"
-check_eq "podman" 15 "$(row "container=cache")"
-check_eq "pod without state" 16 "$(row "pod=uid:$UID3 container=containerd:${NOSTATE_ID:0:12}")"
-check_eq "named netns" 17 "$(row "ipnetns=$NS")" || show "$T/w.out"
-check_eq "host service" 18 "$(row "service=foo-$$.service")"
-check_eq "unnamed namespace: its first process" 19 "$(row "proc=$HOLDER/sleep")"
-check_eq "hostile name, escaped" 3 "$(row 'container=evil\x1b[31m\x0aX\xff')" || show "$T/w.out"
-check_eq "no raw control byte in the output" 0 "$(LC_ALL=C grep -c $'\x1b' "$T/w.out")"
-check_eq "10 MB state file skipped" 4 "$(row "container=docker:${BIG_ID:0:12}")"
-check_eq "symlink loop skipped" 5 "$(row "container=docker:${LOOP_ID:0:12}")"
+# ends FILE WANT: lines of FILE that end in " WANT" (an event's text line
+# and its pcapng comment end in the workload's words).
+ends()
+{
+	WANT=$1 awk 'substr($0, length($0) - length(ENVIRON["WANT"])) == " " ENVIRON["WANT"] { n++ }
+		END { print n + 0 }' "$2"
+}
+# workload WHAT COUNT NAME: the summary's row, and the events of each output.
+workload()
+{
+	local what=$1 n=$2 name=$3
+	check_eq "$what" "$n" "$(row "$name")" || show "$T/w.out"
+	check_eq "$what: events (text)" "$n" "$(ends "$name" "$T/et.out")" || show "$T/et.out"
+	check_eq "$what: events (pcapng comment)" "$n" "$(ends "$name" "$T/ej.comments")" ||
+		show "$T/ej.comments"
+}
+workload "k8s on containerd" 11 "pod=team-a/web-0 container=nginx"
+workload "k8s on CRI-O" 12 "pod=team-b/api-1 container=app"
+workload "docker (systemd)" 13 "container=db"
+workload "docker (cgroupfs)" 14 "container=queue"
+workload "podman" 15 "container=cache"
+workload "pod without state" 16 "pod=uid:$UID3 container=containerd:${NOSTATE_ID:0:12}"
+workload "named netns" 17 "ipnetns=$NS"
+workload "host service" 18 "service=foo-$$.service"
+workload "unnamed namespace: its first process" 19 "proc=$HOLDER/sleep"
+workload "hostile name, escaped" 3 'container=evil\x1b[31m\x0aX\xff'
+for f in w.out et.out ej.comments; do
+	check_eq "no raw control byte in $f" 0 "$(LC_ALL=C grep -c $'\x1b' "$T/$f")"
+done
+workload "10 MB state file skipped" 4 "container=docker:${BIG_ID:0:12}"
+workload "symlink loop skipped" 5 "container=docker:${LOOP_ID:0:12}"
 check_eq "JSON: the pod" 11 "$(jq -s '[.[].entries[] | select(.workload == "pod=team-a/web-0 container=nginx") | .count] | add // 0' "$T/j.out")"
+# Events' JSON: the same string as the summary's, unescaped (JSON escapes
+# it; a byte that is not UTF-8 is \u00XX). WANT is a jq string literal.
+evj()
+{
+	jq -s "[.[] | select(.workload == $1)] | length" "$T/ej.out"
+}
+check_eq "events JSON: the pod" 11 "$(evj '"pod=team-a/web-0 container=nginx"')" || show "$T/ej.out" 5
+check_eq "events JSON: the service" 18 "$(evj "\"service=foo-$$.service\"")"
+check_eq "events JSON: the hostile name as a JSON string" 3 \
+	"$(evj '"container=evil\u001b[31m\nX\u00ff"')"
 finish

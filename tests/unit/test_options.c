@@ -434,7 +434,7 @@ static void test_class_and_workload_root(void **state)
 	assert_int_equal(cfg.classes, CLASSES_DROP);
 	parse_ok(&cfg, "top", "--class=close", NULL);
 	assert_int_equal(cfg.classes, CLASSES_CLOSE);
-	/* --workload-root where --by workload is: summary and exporter. */
+	/* --workload-root where --by workload is: summary and exporter here. */
 	parse_ok(&cfg, "summary", "--by", "workload", "--workload-root=/host", NULL);
 	assert_string_equal(cfg.workload_root, "/host");
 	parse_ok(&cfg, "exporter", "--workload-root", "/host", "--by", "dev,workload", NULL);
@@ -446,6 +446,18 @@ static void test_class_and_workload_root(void **state)
 	parse_bad("events", "--workload-root", "/host", NULL);
 	parse_bad("diagnose", "--workload-root", "/host", NULL);
 	parse_bad("top", "--workload-root", "/host", NULL);
+	/* Events carry the workload (and the stack) of each packet; top
+	 * toggles it: both take --workload-root with it. Events refuse the
+	 * keys that only group counts. */
+	parse_ok(&cfg, "events", "--by", "workload", "--workload-root", "/host", NULL);
+	assert_int_equal(cfg.by, DIM_WORKLOAD);
+	assert_string_equal(cfg.workload_root, "/host");
+	parse_ok(&cfg, "events", "--by", "stack,workload", NULL);
+	assert_int_equal(cfg.by, DIM_STACK | DIM_WORKLOAD);
+	parse_bad("events", "--by", "workload,netns", NULL);
+	parse_bad("events", "--by", "cgroup", NULL);
+	parse_ok(&cfg, "top", "--by", "workload", "--workload-root", "/host", NULL);
+	assert_int_equal(cfg.by, DIM_WORKLOAD);
 }
 
 static void test_events_options(void **state)
