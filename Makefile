@@ -30,7 +30,7 @@ DEPS_BUILD := make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libpcap-dev b
 	      libncurses-dev libmnl-dev libmicrohttpd-dev libgnutls28-dev libcap-dev
 DEPS_TEST  := libcmocka-dev iproute2 nftables jq tshark strace linux-perf file tmux scdoc \
 	      man-db bash-completion libcap2-bin debhelper lintian dpkg-dev fakeroot \
-	      prometheus curl openssl systemd ethtool python3-yaml
+	      prometheus curl openssl systemd ethtool python3-yaml podman crun busybox-static
 # libFuzzer and the sanitizer runtimes of clang (make fuzz, make check).
 DEPS_FUZZ  := clang libclang-rt-dev
 DEPS_BENCH := bpftrace linux-perf prometheus-node-exporter
