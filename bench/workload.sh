@@ -78,7 +78,7 @@ done
 t1=$(date +%s.%N)
 sleep 5 # two intervals: every row read and named
 
-kb() { awk -v f="$2" '$1 == f { print $2 }' "/proc/${PID[$1]}/status"; }
+kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/${PID[$1]}/status"; }
 cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/${PID[$1]}/stat"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 declare -A RSS HWM CPU
@@ -94,7 +94,7 @@ for tag in wl ns; do
 done
 named=$(jq -r '.entries[]?.workload // empty' "$WORK/wl.json" | grep -c '^container=wl-[0-9]*$' || true)
 distinct=$(jq -r '.entries[]?.workload // empty' "$WORK/wl.json" | grep '^container=wl-[0-9]*$' | sort -u | wc -l)
-drops=$(jq '[.entries[]? | select(.workload // "" | test("^container=wl-[0-9]+$")) | .count] | add // 0' "$WORK/wl.json")
+drops=$(jq -s '[.[].entries[]? | select(.workload // "" | test("^container=wl-[0-9]+$")) | .count] | add // 0' "$WORK/wl.json")
 {
 	echo "dropscope --by workload with $N workloads, $(date -u +%Y-%m-%dT%H:%M:%SZ): kernel $(uname -r), $(nproc) CPUs."
 	echo "$N docker-layout containers (cgroup + config.v2.json), each a sender in its own netns: 3 NO_SOCKET drops; senders took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s."
