@@ -4,8 +4,9 @@
 # no image, no pull) in a network namespace the test made, with its state
 # below --workload-root (podman --root/--runroot there). The process in the
 # container sends N datagrams to a closed port: the summary's row and the
-# events of its workload must be named after the container exactly as
-# `podman inspect` names it, with exactly N drops, N being the namespace's
+# events of its workload, and top's row (--by workload, in tmux), must be
+# named after the container exactly as `podman inspect` names it, with
+# exactly N drops, N being the namespace's
 # UdpNoPorts (the kernel's count). The container's cgroup (read from
 # /proc/PID/cgroup on the host) must be podman's libpod-ID of that ID.
 #
@@ -20,7 +21,7 @@
 # controllers bound to v1 are not on v2: --pids-limit=-1. Where podman still
 # cannot run a container, the test skips with podman's own error.
 . "$(dirname "$0")/lib.sh"
-require podman crun conmon busybox unshare nstat jq
+require podman crun conmon busybox unshare nstat jq tmux
 UDPSEND=$(tool udpsend) || exit 1
 BUSYBOX=$(command -v busybox)
 N=23
@@ -32,6 +33,7 @@ WR=$T/wr # --workload-root: podman's state in its default places below it
 ROOTFS=$T/rootfs
 PARENT=dstest-wl-$$-pod # the containers' parent cgroup, below the cgroup2 root
 NAME=dstest-$$-ctr
+SESSION=dstest-$$-pod
 mkdir -p "$WR/var/lib/containers/storage" "$WR/run/containers/storage" "$T/ptmp" \
 	"$ROOTFS"/{bin,usr,proc,sys,dev,etc,tmp} || die "mkdir"
 cp "$BUSYBOX" "$ROOTFS/bin/busybox" && cp "$UDPSEND" "$ROOTFS/bin/udpsend" || die "cp"
@@ -52,6 +54,7 @@ pm()
 pod_cleanup()
 {
 	local d
+	tmux kill-session -t "$SESSION" 2>/dev/null
 	pm rm -f -t 0 "$NAME" >/dev/null 2>&1
 	if [[ -d $CG/$PARENT ]]; then
 		for d in "$CG/$PARENT"/*/; do
@@ -64,6 +67,15 @@ trap 'rc=$?; pod_cleanup; (exit $rc); cleanup' EXIT
 
 ds_start w --by workload -i 3600 --workload-root "$WR" || finish
 ds_launch e "$T/e.out" events --json --by workload --workload-root "$WR" || finish
+tmux new-session -d -s "$SESSION" -x 120 -y 20 \
+	"TERM=xterm-256color $DROPSCOPE top --backend=$BACKEND --by workload --workload-root $WR \
+	 --netns /run/netns/$NS -i 0.5 --ready-file $T/top.ready 2>$T/top.err; sleep 30" ||
+	die "tmux new-session failed"
+for ((i = 0; i < 50; i++)); do
+	[[ -s $T/top.ready ]] && break
+	sleep 0.2
+done
+[[ -s $T/top.ready ]] || die "top did not get ready: $(cat "$T/top.err")"
 u0=$(snmp "$NS" UdpNoPorts)
 # The sender waits for the test to have read the container's pid.
 pm run -d --name "$NAME" --privileged --pids-limit=-1 \
@@ -90,6 +102,19 @@ for ((i = 0; i < 100; i++)); do
 done
 sleep 0.3
 u=$(($(snmp "$NS" UdpNoPorts) - u0))
+# top: the TOTAL column of the container's row, once it is N (10 s at most).
+top_total()
+{
+	tmux capture-pane -p -t "$SESSION" |
+		WANT="container=$INAME" awk '$2 ~ /^[0-9]+$/ && substr($0, length($0) - length(ENVIRON["WANT"])) == " " ENVIRON["WANT"] { print $2; exit }'
+}
+for ((i = 0; i < 50; i++)); do
+	[[ $(top_total) == "$u" ]] && break
+	sleep 0.2
+done
+check_eq "top --by workload: the container's row" "$u" "$(top_total)" ||
+	show <(tmux capture-pane -p -t "$SESSION") 20
+tmux send-keys -t "$SESSION" q
 ds_stop w
 ds_stop e
 check_eq "UdpNoPorts in the container's namespace" $N "$u"
