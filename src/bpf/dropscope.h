@@ -161,9 +161,9 @@ struct drop_event {
 	__u16 pad;
 	__u32 pad2;
 	__u64 netns_cookie; /* as in struct drop_key, 0 = the kernel has none */
-	/* With --by workload (DIM_CGROUP in the kernel's key): the cgroup v2 id
-	 * the count's key has (the owning socket's, else the task's), which
-	 * user space names as a workload; 0 otherwise. */
+	/* With --by workload: the cgroup v2 id of the drop (the owning
+	 * socket's, else the task's, as struct drop_key's), which user space
+	 * names as a workload with the namespace; 0 otherwise. */
 	__u64 cgroup;
 	/* caplen bytes are used; the rest is room the BPF side's masked
 	 * bounds need (see copy_packet()) */

@@ -187,6 +187,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		skel->rodata->events_enabled = true;
 		skel->rodata->snaplen = opts->events.snaplen;
 		skel->rodata->rate_per_sec = opts->events.rate;
+		skel->rodata->events_cgroup = opts->events.cgroup;
 		if (opts->events.ring_bytes) {
 			err = bpf_map__set_max_entries(skel->maps.events, opts->events.ring_bytes);
 			if (err)

@@ -33,6 +33,7 @@ struct event_opts {
 	__u32 snaplen;
 	__u64 rate;	  /* events per second, 0 = no cap */
 	__u32 ring_bytes; /* ring buffer size, a power of two; 0 = default */
+	bool cgroup;	  /* each event carries its cgroup (--by workload) */
 };
 
 /* What the count key holds (--by, --stacks). */

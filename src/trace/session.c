@@ -106,12 +106,18 @@ static struct ksyms *load_symbols(struct monitor *m)
 	return ks;
 }
 
-/* What the count key holds. */
-static void resolve_keys(const struct config *cfg, struct key_opts *k)
+/* What the count key holds, and what each event carries. */
+static void resolve_keys(const struct config *cfg, struct loader_opts *lopts)
 {
+	struct key_opts *k = &lopts->keys;
+
 	k->dims = (DIMS_BASE | cfg->by) & ~DIMS_USER;
-	/* The workload is named in user space from the namespace and cgroup. */
-	if (cfg->by & DIM_WORKLOAD)
+	/* The workload is named in user space from the namespace and cgroup:
+	 * of each row, or of each event, which has its namespace anyway (in
+	 * events mode the count table only accounts: a smaller key). */
+	if ((cfg->by & DIM_WORKLOAD) && lopts->events.enabled)
+		lopts->events.cgroup = true;
+	else if (cfg->by & DIM_WORKLOAD)
 		k->dims |= DIM_NETNS | DIM_CGROUP;
 	k->max_stacks = cfg->max_stacks;
 	k->stack_budget = cfg->stack_budget_set ? cfg->stack_budget : DEFAULT_STACK_BUDGET;
@@ -308,7 +314,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	rc = filters_resolve(cfg, m->rs, m->ks, &lopts->filters, &m->reason_buf);
 	if (rc)
 		return rc;
-	resolve_keys(cfg, &lopts->keys);
+	resolve_keys(cfg, lopts);
 
 	lopts->backend = cfg->backend;
 	lopts->max_keys = cfg->max_keys;
