@@ -97,7 +97,10 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 	/* The caller only where it is not the location itself (a helper freed it). */
 	if (f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr)
 		json_str(j, "caller", nm->sym_raw(nm->ctx, f->at.caller[0].addr, buf, sizeof(buf)));
-	if (f->at.dev[0].n)
+	/* A frame that came to us over a pair: our end (the kernel's is the sender's, in pair). */
+	if (f->pair.receiver)
+		json_str(j, "device", f->pair.p->name);
+	else if (f->at.dev[0].n)
 		json_str(j, "device", f->at.dev[0].name);
 	if (f->at.netns) {
 		json_u64(j, "netns", f->at.netns);
@@ -376,7 +379,9 @@ static void text_where(const struct print_ctx *p, const struct finding *f)
 			nm->sym(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf));
 			fprintf(p->out, " via %s", buf);
 		}
-		if (f->at.dev[0].n)
+		if (f->pair.receiver)
+			fprintf(p->out, ", dev %s", ESC(f->pair.p->name));
+		else if (f->at.dev[0].n)
 			fprintf(p->out, ", dev %s", ESC(f->at.dev[0].name));
 	} else if (f->at.devname[0]) {
 		fprintf(p->out, ", dev %s", ESC(f->at.devname));
