@@ -229,6 +229,17 @@ static int nsid_of(const struct window *w, __u32 netns)
 	return -1;
 }
 
+/* The namespace with that id, 0 when none was found (the same namespace: -1, ours). */
+static __u32 netns_of_nsid(const struct window *w, int nsid)
+{
+	if (nsid < 0)
+		return w->netns;
+	for (int i = 0; i < w->nnsids; i++)
+		if (w->nsids[i].nsid == nsid)
+			return w->nsids[i].netns;
+	return 0;
+}
+
 const struct link_peer *window_row_pair(const struct window *w, const struct drop_key *k,
 					bool *receiver)
 {
@@ -400,9 +411,12 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		if (k->netns == w->netns || (pair && receiver))
 			f->at.primary_n += rows[i].count;
 		if (pair && !f->pair.p)
-			f->pair = (struct finding_pair){ .p = pair,
-							 .receiver = receiver,
-							 .peer_netns = receiver ? k->netns : 0 };
+			f->pair = (struct finding_pair){
+				.p = pair,
+				.receiver = receiver,
+				.peer_netns =
+					receiver ? k->netns : netns_of_nsid(w, pair->peer_nsid)
+			};
 		where_add(f->at.loc, k->location, NULL, rows[i].count);
 		if (k->caller)
 			where_add(f->at.caller, k->caller, NULL, rows[i].count);

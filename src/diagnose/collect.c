@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include <arpa/inet.h>
@@ -366,6 +367,72 @@ static void peer_namespaces(struct collector *c, const struct drop_delta *rows, 
 	}
 }
 
+static bool nsid_mapped(const struct window *w, int nsid)
+{
+	for (int i = 0; i < w->nnsids; i++)
+		if (w->nsids[i].nsid == nsid)
+			return true;
+	return false;
+}
+
+/* A peer of ours with an id no mapping has, that a row of ours crossed to. */
+static bool peer_unnamed(const struct window *w, const struct drop_delta *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct drop_key *k = &rows[i].key;
+		bool receiver;
+		const struct link_peer *p =
+			k->netns == w->netns ? window_row_pair(w, k, &receiver) : NULL;
+
+		if (p && p->peer_nsid >= 0 && !nsid_mapped(w, p->peer_nsid))
+			return true;
+	}
+	return false;
+}
+
+#define RUN_NETNS_MAX 1024 /* entries of /run/netns looked at */
+
+/*
+ * The sending side's peer namespace: the ids say which, not its inode.
+ * The named namespaces (/run/netns, where ip netns and CNI plugins put
+ * them) are asked for their id in turn until every peer a row crossed to
+ * is named; a peer elsewhere stays an id. Only when such a row exists.
+ */
+static void peer_namespaces_named(struct collector *c, const struct drop_delta *rows, int n)
+{
+	struct window *w = c->w;
+	struct dirent *de;
+	DIR *d;
+	int seen = 0;
+
+	if (!peer_unnamed(w, rows, n) || !(d = opendir("/run/netns")))
+		return;
+	while ((de = readdir(d)) && seen++ < RUN_NETNS_MAX && w->nnsids < NSID_SLOTS) {
+		struct stat st;
+		int fd, nsid;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		nsid = fstat(fd, &st) || nsid_known(w, (__u32)st.st_ino)
+			       ? -1
+			       : linkpeer_nsid(c->src.nl, &c->src.seq, fd);
+		close(fd);
+		if (nsid < 0 || nsid_mapped(w, nsid))
+			continue;
+		for (int i = 0; i < w->npeers; i++)
+			if (w->peers[i].peer_nsid == nsid) {
+				w->nsids[w->nnsids++] = (struct nsid_map){ (__u32)st.st_ino, nsid };
+				break;
+			}
+		if (!peer_unnamed(w, rows, n))
+			break;
+	}
+	closedir(d);
+}
+
 /* --netns: the rows of the watched namespace, and those that crossed a pair into it. */
 static int keep_rows(struct collector *c, const struct drop_delta **rows, int n)
 {
@@ -391,9 +458,12 @@ static void workloads(struct window *w, const struct drop_delta *rows, int n)
 	if (!wls)
 		return;
 	w->wl = calloc(WL_MAX, sizeof(*w->wl));
-	/* The watched namespace first (its counter findings have no row), then the rows'. */
-	for (int i = -1; i < n && w->wl && w->nwl < WL_MAX; i++) {
-		__u32 netns = i < 0 ? w->netns : rows[i].key.netns;
+	/* The watched namespace first (its counter findings have no row), the
+	 * namespaces of its pairs' peers where known, then the rows'. */
+	for (int i = -1 - w->nnsids; i < n && w->wl && w->nwl < WL_MAX; i++) {
+		__u32 netns = i == -1 - w->nnsids ? w->netns
+			      : i < 0		  ? w->nsids[i + w->nnsids].netns
+						  : rows[i].key.netns;
 		bool seen = false;
 
 		for (int j = 0; j < w->nwl && !seen; j++)
@@ -443,6 +513,7 @@ int collect_watch(struct collector *c, double seconds, const struct drop_delta *
 	if (w->npeers < 0)
 		w->npeers = 0;
 	peer_namespaces(c, *rows, n);
+	peer_namespaces_named(c, *rows, n);
 	if (w->netns_arg) {
 		n = keep_rows(c, rows, n);
 		if (n < 0) {

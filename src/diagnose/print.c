@@ -129,7 +129,7 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 }
 
 /* The veth/netkit pair the drops crossed: our end, which side it is, its peer. */
-static void json_pair(struct json *j, const struct finding *f)
+static void json_pair(struct json *j, const struct print_ctx *p, const struct finding *f)
 {
 	const struct link_peer *lp = f->pair.p;
 
@@ -158,6 +158,8 @@ static void json_pair(struct json *j, const struct finding *f)
 		json_u64(j, "peer_netns", f->pair.peer_netns);
 	else
 		json_null(j, "peer_netns");
+	json_str(j, "peer_workload",
+		 f->pair.peer_netns ? window_workload(p->w, f->pair.peer_netns) : NULL);
 	json_str(j, "peer_side", f->pair.receiver ? "sender" : "receiver");
 	json_object_end(j);
 }
@@ -292,7 +294,7 @@ static void json_finding(struct json *j, const struct print_ctx *p, const struct
 	json_u64(j, "count", f->count);
 	json_numf(j, "rate_per_s", "%.1f", rate(p->w, f->count));
 	json_where(j, p, f);
-	json_pair(j, f);
+	json_pair(j, p, f);
 	json_tc(j, f);
 	json_bool(j, "known", f->k);
 	if (f->cause)
@@ -491,12 +493,14 @@ static void text_pair(const struct print_ctx *p, const struct finding *f)
 	else
 		fprintf(p->out, "%s (MTU %u%s)", ESC(lp->peer_name), lp->peer_mtu,
 			lp->peer_flags & IFF_UP ? "" : ", down");
-	if (f->pair.peer_netns)
-		fprintf(p->out, " in netns %u", f->pair.peer_netns);
-	else if (lp->peer_nsid >= 0)
-		fprintf(p->out, " in netnsid %d", lp->peer_nsid);
-	else
+	if (lp->peer_nsid < 0)
 		fprintf(p->out, " in this namespace");
+	else if (f->pair.peer_netns)
+		fprintf(p->out, " in netns %u", f->pair.peer_netns);
+	else
+		fprintf(p->out, " in netnsid %d", lp->peer_nsid);
+	if (lp->peer_nsid >= 0 && f->pair.peer_netns && window_workload(p->w, f->pair.peer_netns))
+		fprintf(p->out, " (%s)", ESC(window_workload(p->w, f->pair.peer_netns)));
 	fprintf(p->out, " %s\n", f->pair.receiver ? "sent them" : "was to receive them");
 }
 

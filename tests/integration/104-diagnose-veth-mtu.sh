@@ -81,6 +81,8 @@ check_eq "sender: pair: the peer, its MTU (ip link in B)" "dsvb0 $(mtu "$NB" dsv
 	"$(fv '"\(.pair.peer) \(.pair.peer_mtu)"')"
 check_eq "sender: pair: the peer's ifindex (ip link in B)" \
 	"$(ip -n "$NB" -j link show dsvb0 | jq -r '.[0].ifindex')" "$(fv '.pair.peer_ifindex')"
+check_eq "sender: pair: the peer's namespace (stat) and workload (ip netns)" \
+	"$(netns_inode "$NB") ipnetns=$NB" "$(fv '"\(.pair.peer_netns) \(.pair.peer_workload)"')"
 dg_check_total report "$tx"
 
 # The receiving side: B's report finds the drops charged to A.
@@ -95,7 +97,8 @@ check_eq "receiver: pair: its end, its MTU (ip link in B)" "dsvb0 $(mtu "$NB" ds
 	"$(fv '"\(.pair.device) \(.pair.mtu)"')"
 check_eq "receiver: pair: the peer, its MTU (ip link in A)" "dsva0 $(mtu "$NA" dsva0)" \
 	"$(fv '"\(.pair.peer) \(.pair.peer_mtu)"')"
-check_eq "receiver: pair: the peer's namespace (stat)" "$(netns_inode "$NA")" "$(fv '.pair.peer_netns')"
+check_eq "receiver: pair: the peer's namespace (stat) and workload (ip netns)" \
+	"$(netns_inode "$NA") ipnetns=$NA" "$(fv '"\(.pair.peer_netns) \(.pair.peer_workload)"')"
 check_eq "receiver: evidence: the device's MTU = ip link in B" "$(mtu "$NB" dsvb0)" \
 	"$(fv '.evidence.device.mtu')"
 D=$(fv -c '[.evidence.destinations[]? | select(.address == "10.204.1.2")]')

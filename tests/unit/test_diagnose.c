@@ -875,6 +875,34 @@ static void test_veth_receiver(void **state)
 	assert_false(r->f[0].at.primary);
 	assert_null(r->f[0].pair.p);
 	done(r, w);
+
+	/* The sending side: the peer's namespace found by its id, named with its workload. */
+	w = fx_window();
+	fx_peer(w, 5, "va", 1500, 9, "vb", 1400, 3);
+	w->nsids[w->nnsids++] = (struct nsid_map){ NS_OTHER, 3 };
+	w->wl = calloc(1, sizeof(*w->wl));
+	assert_non_null(w->wl);
+	w->wl[0].netns = NS_OTHER;
+	snprintf(w->wl[0].name, sizeof(w->wl[0].name), "ipnetns=b");
+	w->nwl = 1;
+	rows[0] = row(NS_MAIN, R_NOT_SPECIFIED, A_DEVFWD, 0, 7);
+	rows[0].key.ifindex = 5;
+	r = run(w, rows, 1);
+	assert_non_null(r->f[0].pair.p);
+	assert_false(r->f[0].pair.receiver);
+	assert_int_equal(r->f[0].pair.peer_netns, NS_OTHER);
+	txt = printed(w, r, true);
+	snprintf(line, sizeof(line),
+		 "here is the sending end; its peer vb (MTU 1400) in netns %u (ipnetns=b) was to "
+		 "receive them\n",
+		 NS_OTHER);
+	assert_non_null(strstr(txt, line));
+	json = printed(w, r, false);
+	snprintf(line, sizeof(line), "\"peer_netns\":%u,\"peer_workload\":\"ipnetns=b\"", NS_OTHER);
+	assert_non_null(strstr(json, line));
+	free(txt);
+	free(json);
+	done(r, w);
 }
 
 /* The workload of a namespace, where known, next to it in the where-table; JSON keeps both. */
