@@ -52,7 +52,8 @@ EXPORTER_SRCS := src/cmd/exporter.c src/cmd/counters.c src/counters/counters.c \
 		 src/counters/devstats.c src/counters/qdiscstats.c src/lib/netlink.c \
 		 src/render/exposition.c src/lib/microhttpd.c src/lib/http_guard.c src/counters/sockdiag.c \
 		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c \
-		 src/counters/route.c src/counters/delta.c src/lib/tls_keypair.c src/counters/drvstats.c
+		 src/counters/route.c src/counters/delta.c src/lib/tls_keypair.c src/counters/drvstats.c \
+		 src/counters/linkpeer.c src/counters/synwatch.c
 ifeq ($(STATIC),1)
 # Self-contained: runs in a bare initramfs on other kernels (CO-RE).
 # Debian's libpcap.a needs libsystemd, which has no static library, so the

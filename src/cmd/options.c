@@ -73,8 +73,9 @@ static const struct command {
 	  "Findings, largest first: what dropped, why, the live evidence and what to\n"
 	  "change; reads only, changes nothing. One window of -d SEC (default 5); --netns\n"
 	  "picks the namespace whose counters, sockets, sysctls and nftables ruleset are\n"
-	  "read; --json prints one object. diagnose groups drops by itself: the report,\n"
-	  "events and exporter options are refused (exit 2).\n",
+	  "read, and whose drops (with those charged to the other side of its veth pairs)\n"
+	  "are reported; --json prints one object. diagnose groups drops by itself: the\n"
+	  "report, events and exporter options are refused (exit 2).\n",
 	  NULL },
 };
 

@@ -201,13 +201,14 @@ static void devs_of(struct finding_at *at)
 		at->dev[a + i] = other[i];
 	for (int i = 0; i < TOP_WHERE; i++)
 		at->dev[i].addr &= 0xffffffffu;
+	at->dev_mine = a;
 }
 
 /* A drop where a veth hands the frame to its peer (the peer's MTU, the peer down). */
-static bool veth_forward(const struct window *w, __u64 addr)
+bool window_veth_forward(const struct window *w, __u64 addr)
 {
 	static const char *const fns[] = { "__dev_forward_skb", "__dev_forward_skb2", "veth_xmit",
-					   "veth_forward_skb" };
+					   "veth_forward_skb", "netkit_xmit" };
 	char buf[32];
 	const char *n;
 
@@ -218,6 +219,61 @@ static bool veth_forward(const struct window *w, __u64 addr)
 		if (!strcmp(n, fns[i]))
 			return true;
 	return false;
+}
+
+static int nsid_of(const struct window *w, __u32 netns)
+{
+	for (int i = 0; i < w->nnsids; i++)
+		if (w->nsids[i].netns == netns)
+			return w->nsids[i].nsid;
+	return -1;
+}
+
+/* The namespace with that id, 0 when none was found (the same namespace: -1, ours). */
+static __u32 netns_of_nsid(const struct window *w, int nsid)
+{
+	if (nsid < 0)
+		return w->netns;
+	for (int i = 0; i < w->nnsids; i++)
+		if (w->nsids[i].nsid == nsid)
+			return w->nsids[i].netns;
+	return 0;
+}
+
+const struct link_peer *window_row_pair(const struct window *w, const struct drop_key *k,
+					bool *receiver)
+{
+	int nsid;
+
+	*receiver = false;
+	if (!k->ifindex || !w->npeers || !window_veth_forward(w, k->location))
+		return NULL;
+	/* The frame leaves through the device the row names: in our namespace, we sent it. */
+	if (k->netns == w->netns) {
+		for (int i = 0; i < w->npeers; i++)
+			if (w->peers[i].ifindex == (int)k->ifindex)
+				return &w->peers[i];
+		return NULL;
+	}
+	/* In another: it is ours to receive when that device is the peer of one of ours. */
+	nsid = nsid_of(w, k->netns);
+	if (nsid < 0)
+		return NULL;
+	for (int i = 0; i < w->npeers; i++)
+		if (w->peers[i].peer_nsid == nsid && w->peers[i].peer_ifindex == (int)k->ifindex) {
+			*receiver = true;
+			return &w->peers[i];
+		}
+	return NULL;
+}
+
+const char *window_workload(const struct window *w, __u32 netns)
+{
+	for (int i = 0; i < w->nwl; i++)
+		if (w->wl[i].netns == netns)
+			return strcmp(w->wl[i].name, "-") && w->wl[i].name[0] ? w->wl[i].name
+									      : NULL;
+	return NULL;
 }
 
 /*
@@ -285,16 +341,21 @@ static void finding_finish(const struct window *w, struct finding *f)
 	devs_of(&f->at);
 	f->k = knowledge_lookup(f->name);
 	tc_programs(w, f);
-	/* Where the kernel names no reason, a veth's forwarding function says why. */
-	if (f->at.primary && f->at.dev[0].n && (!f->k || !strcmp(f->name, "NOT_SPECIFIED")) &&
-	    veth_forward(w, f->at.loc[0].addr)) {
+	/*
+	 * Where the kernel names no reason, a veth's forwarding function says
+	 * why: on the device of ours the frame was crossing, the sending end
+	 * or (charged to the sender's namespace) the receiving one.
+	 */
+	if (f->at.primary && (!f->k || !strcmp(f->name, "NOT_SPECIFIED")) &&
+	    window_veth_forward(w, f->at.loc[0].addr) && (f->pair.p || f->at.dev_mine)) {
 		f->cause = "veth_peer";
 		f->k = knowledge_lookup("cause:veth_peer");
-		f->at.ifindex = (int)f->at.dev[0].addr;
-		snprintf(f->at.devname, sizeof(f->at.devname), "%s", f->at.dev[0].name);
+		f->at.ifindex = f->pair.p ? f->pair.p->ifindex : (int)f->at.dev[0].addr;
+		snprintf(f->at.devname, sizeof(f->at.devname), "%s",
+			 f->pair.p ? f->pair.p->name : f->at.dev[0].name);
 	}
 	/* A device that is down drops all it is given, whatever reason the kernel names. */
-	dev = f->at.primary && f->at.dev[0].n ? dev_by_index(&w->end.snap, (int)f->at.dev[0].addr)
+	dev = f->at.primary && f->at.dev_mine ? dev_by_index(&w->end.snap, (int)f->at.dev[0].addr)
 					      : NULL;
 	if (dev && !(dev->flags & IFF_UP)) {
 		f->cause = "link_down";
@@ -315,8 +376,9 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		const struct drop_key *k = &rows[i].key;
 		__u8 proto = loc_proto(w, k->location);
 		struct finding *f = NULL;
+		const struct link_peer *pair;
 		char dev[IFNAMSIZ];
-		bool by_loc;
+		bool by_loc, receiver;
 
 		/* Sockets closing unread: nothing to tune, said apart (the
 		 * collection layer classed the row and applied --class). */
@@ -344,8 +406,17 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		}
 		f->count += rows[i].count;
 		ns_add(&f->at, k->netns, rows[i].count);
-		if (k->netns == w->netns)
+		pair = window_row_pair(w, k, &receiver);
+		/* A frame coming to us over a pair is ours too, though charged to its sender. */
+		if (k->netns == w->netns || (pair && receiver))
 			f->at.primary_n += rows[i].count;
+		if (pair && !f->pair.p)
+			f->pair = (struct finding_pair){
+				.p = pair,
+				.receiver = receiver,
+				.peer_netns =
+					receiver ? k->netns : netns_of_nsid(w, pair->peer_nsid)
+			};
 		where_add(f->at.loc, k->location, NULL, rows[i].count);
 		if (k->caller)
 			where_add(f->at.caller, k->caller, NULL, rows[i].count);

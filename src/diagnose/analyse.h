@@ -29,4 +29,19 @@ void report_free(struct report *r);
  */
 bool window_delta(const struct window *w, const char *name, __u64 *delta);
 
+/* Is addr a function where a veth or netkit hands a frame to its peer? */
+bool window_veth_forward(const struct window *w, __u64 addr);
+
+/*
+ * The pair a count row's drop crossed, as the watched namespace sees it:
+ * its end of the pair (in w->peers), *receiver true when that end was
+ * receiving (the kernel charged the drop to the sender's namespace, where
+ * the row is). NULL when the drop crossed none of its pairs.
+ */
+const struct link_peer *window_row_pair(const struct window *w, const struct drop_key *k,
+					bool *receiver);
+
+/* The workload behind a namespace (counters/workload.h's words, raw), NULL: none known. */
+const char *window_workload(const struct window *w, __u32 netns);
+
 #endif /* DROPSCOPE_DIAGNOSE_ANALYSE_H */

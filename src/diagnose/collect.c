@@ -6,25 +6,35 @@
  * window is in the maps.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "counters/linkpeer.h"
+#include "counters/synwatch.h"
+#include "counters/workload.h"
 #include "render/naming.h"
+#include "diagnose/analyse.h"
 #include "diagnose/collect.h"
 #include "lib/escape.h"
 #include "lib/msg.h"
 #include "lib/netns.h"
 #include "symbols/ksyms.h"
 #include "symbols/reasons.h"
+#include "trace/target_check.h"
 
 #define DIAG_DIMS      (DIM_NETNS | DIM_DEV | DIM_CALLER)
 #define SAMPLE_RATE    2000 /* events a second: enough for the top ports, cheap */
 #define SAMPLE_SNAPLEN 96   /* Ethernet + IPv6 + a few extension headers + ports */
+#define SYN_READ       512  /* SYNs read per 0.1 s at most: a sample, the socket drops the rest */
+#define WL_MAX	       512  /* namespaces whose workload is looked up (each may scan /proc) */
 #define NETFILTER_FRAMES                                                                           \
 	"?nf_hook_slow,?nf_hook_slow_list,?nft_do_chain,?nft_do_chain_inet,"                       \
 	"?nft_do_chain_ipv4,?nft_do_chain_ipv6,?nft_do_chain_netdev,?nft_do_chain_bridge,"         \
@@ -137,6 +147,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < offsetof(struct drop_event, data) ||
 	    e->caplen > size - offsetof(struct drop_event, data))
 		return 0;
+	/*
+	 * --netns: the program counts every namespace (a frame crossing a veth
+	 * into ours is charged to its sender's); of the others, only drops
+	 * at a pair's crossing can be ours.
+	 */
+	if (w->netns_arg && e->netns != w->netns && !window_veth_forward(w, e->location))
+		return 0;
 	packet__parse(e->data, e->caplen, e->len, &p);
 	sample_packet(&w->sample, e->netns, e->reason, e->location, &p);
 	return 0;
@@ -224,6 +241,7 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 	c->cfg = cfg;
 	c->w = w;
 	c->m.sigfd = -1;
+	c->synfd = -1;
 	w->netns_arg = cfg->netns;
 	if (cfg->netns) {
 		rc = netns_resolve(cfg->netns, &w->netns);
@@ -242,11 +260,26 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 		return rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
 	}
 	w->have_src = true;
+	/* Who opens connections to it: the one place a peer whose SYN-ACK has
+	 * no route shows (the SYN is consumed, no drop is traced). */
+	c->synfd = synwatch_open(cfg->netns);
+	if (c->synfd < 0) {
+		w->syn_err = c->synfd;
+		c->synfd = -1;
+	}
 	/* The counters first: "start" must come before any drop we count. */
 	side_read(&c->src, &w->start);
 
 	*mcfg = *cfg;
 	mcfg->by = DIAG_DIMS;
+	/*
+	 * Every namespace is counted, and the rows are chosen after the
+	 * window (collect_watch): a frame that cannot cross a veth into the
+	 * watched namespace is charged to the sending one, which the filter
+	 * would leave out.
+	 */
+	if (!cfg->dev) /* a --dev NAME is named in --netns's namespace: filtered there */
+		mcfg->netns = NULL;
 	/*
 	 * The netfilter hook is the function that called into netfilter: look
 	 * past the hook runner and the nftables chain walkers (6.x drops in
@@ -289,6 +322,163 @@ static void tc_programs(struct collector *c)
 	c->w->ntc = n;
 }
 
+static bool nsid_known(const struct window *w, __u32 netns)
+{
+	for (int i = 0; i < w->nnsids; i++)
+		if (w->nsids[i].netns == netns)
+			return true;
+	return false;
+}
+
+static bool peer_ifindex(const struct window *w, __u32 ifindex)
+{
+	for (int i = 0; i < w->npeers; i++)
+		if (w->peers[i].peer_nsid >= 0 && w->peers[i].peer_ifindex == (int)ifindex)
+			return true;
+	return false;
+}
+
+/*
+ * The id the watched namespace gives each other namespace of the rows
+ * that may have crossed one of its pairs (a peer's ifindex at a veth's
+ * forwarding function): RTM_GETNSID on a descriptor of that namespace,
+ * found by its inode in /run/netns or /proc. Bounded: NSID_SLOTS.
+ */
+static void peer_namespaces(struct collector *c, const struct drop_delta *rows, int n)
+{
+	struct window *w = c->w;
+	char path[64];
+
+	for (int i = 0; i < n && w->nnsids < NSID_SLOTS; i++) {
+		const struct drop_key *k = &rows[i].key;
+		int fd, nsid = -1;
+
+		if (k->netns == w->netns || !k->ifindex || nsid_known(w, k->netns) ||
+		    !peer_ifindex(w, k->ifindex) || !window_veth_forward(w, k->location))
+			continue;
+		if (!nscheck_find_netns(k->netns, path, sizeof(path))) {
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				nsid = linkpeer_nsid(c->src.nl, &c->src.seq, fd);
+				close(fd);
+			}
+		}
+		w->nsids[w->nnsids++] = (struct nsid_map){ k->netns, nsid < 0 ? -1 : nsid };
+	}
+}
+
+static bool nsid_mapped(const struct window *w, int nsid)
+{
+	for (int i = 0; i < w->nnsids; i++)
+		if (w->nsids[i].nsid == nsid)
+			return true;
+	return false;
+}
+
+/* A peer of ours with an id no mapping has, that a row of ours crossed to. */
+static bool peer_unnamed(const struct window *w, const struct drop_delta *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct drop_key *k = &rows[i].key;
+		bool receiver;
+		const struct link_peer *p =
+			k->netns == w->netns ? window_row_pair(w, k, &receiver) : NULL;
+
+		if (p && p->peer_nsid >= 0 && !nsid_mapped(w, p->peer_nsid))
+			return true;
+	}
+	return false;
+}
+
+#define RUN_NETNS_MAX 1024 /* entries of /run/netns looked at */
+
+/*
+ * The sending side's peer namespace: the ids say which, not its inode.
+ * The named namespaces (/run/netns, where ip netns and CNI plugins put
+ * them) are asked for their id in turn until every peer a row crossed to
+ * is named; a peer elsewhere stays an id. Only when such a row exists.
+ */
+static void peer_namespaces_named(struct collector *c, const struct drop_delta *rows, int n)
+{
+	struct window *w = c->w;
+	struct dirent *de;
+	DIR *d;
+	int seen = 0;
+
+	if (!peer_unnamed(w, rows, n) || !(d = opendir("/run/netns")))
+		return;
+	while ((de = readdir(d)) && seen++ < RUN_NETNS_MAX && w->nnsids < NSID_SLOTS) {
+		struct stat st;
+		int fd, nsid;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		nsid = fstat(fd, &st) || nsid_known(w, (__u32)st.st_ino)
+			       ? -1
+			       : linkpeer_nsid(c->src.nl, &c->src.seq, fd);
+		close(fd);
+		if (nsid < 0 || nsid_mapped(w, nsid))
+			continue;
+		for (int i = 0; i < w->npeers; i++)
+			if (w->peers[i].peer_nsid == nsid) {
+				w->nsids[w->nnsids++] = (struct nsid_map){ (__u32)st.st_ino, nsid };
+				break;
+			}
+		if (!peer_unnamed(w, rows, n))
+			break;
+	}
+	closedir(d);
+}
+
+/* --netns: the rows of the watched namespace, and those that crossed a pair into it. */
+static int keep_rows(struct collector *c, const struct drop_delta **rows, int n)
+{
+	int kept = 0;
+	bool receiver;
+
+	c->kept = malloc(sizeof(**rows) * (size_t)(n ? n : 1));
+	if (!c->kept)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		if ((*rows)[i].key.netns == c->w->netns ||
+		    (window_row_pair(c->w, &(*rows)[i].key, &receiver) && receiver))
+			c->kept[kept++] = (*rows)[i];
+	*rows = c->kept;
+	return kept;
+}
+
+/* The workloads behind the rows' namespaces (a named netns, a container, a process). */
+static void workloads(struct window *w, const struct drop_delta *rows, int n)
+{
+	struct workloads *wls = workloads__new(NULL);
+
+	if (!wls)
+		return;
+	w->wl = calloc(WL_MAX, sizeof(*w->wl));
+	/* The watched namespace first (its counter findings have no row), the
+	 * namespaces of its pairs' peers where known, then the rows'. */
+	for (int i = -1 - w->nnsids; i < n && w->wl && w->nwl < WL_MAX; i++) {
+		__u32 netns = i == -1 - w->nnsids ? w->netns
+			      : i < 0		  ? w->nsids[i + w->nnsids].netns
+						  : rows[i].key.netns;
+		bool seen = false;
+
+		for (int j = 0; j < w->nwl && !seen; j++)
+			seen = w->wl[j].netns == netns;
+		if (seen || !netns)
+			continue;
+		w->wl[w->nwl].netns = netns;
+		/* No cookie for the watched one: its inode is checked as it is now. */
+		workloads__resolve(wls, NULL, netns, i < 0 ? 0 : rows[i].key.netns_cookie,
+				   w->wl[w->nwl].name, sizeof(w->wl[w->nwl].name));
+		w->nwl++;
+	}
+	workloads__free(wls);
+}
+
 int collect_watch(struct collector *c, double seconds, const struct drop_delta **rows)
 {
 	struct window *w = c->w;
@@ -302,18 +492,36 @@ int collect_watch(struct collector *c, double seconds, const struct drop_delta *
 		if (monitor_wait(&c->m, until < end ? until : end, ring_buffer__epoll_fd(c->rb)))
 			break;
 		ring_buffer__consume(c->rb);
+		if (c->synfd >= 0)
+			synwatch_read(c->synfd, &w->syns, SYN_READ);
 	}
 	w->seconds = mono_now() - start;
 	/* Detach, then read: every drop of the window is in the maps. */
 	loader__detach(c->m.loader);
 	ring_buffer__consume(c->rb);
 	side_read(&c->src, &w->end);
+	if (c->synfd >= 0)
+		synwatch_read(c->synfd, &w->syns, SYN_READ);
 
 	n = counts__totals(c->m.counts, rows);
 	if (n < 0) {
 		msg_error("reading the counts: %s", strerror(-n));
 		return -1;
 	}
+	/* Our pairs and their peers, and which rows crossed one. */
+	w->npeers = linkpeer_read(c->src.nl, &c->src.seq, &w->peers);
+	if (w->npeers < 0)
+		w->npeers = 0;
+	peer_namespaces(c, *rows, n);
+	peer_namespaces_named(c, *rows, n);
+	if (w->netns_arg) {
+		n = keep_rows(c, rows, n);
+		if (n < 0) {
+			msg_error("reading the counts: %s", strerror(-n));
+			return -1;
+		}
+	}
+	workloads(w, *rows, n);
 	counts__stat_totals(c->m.counts, st);
 	w->overflow = st[STAT_OVERFLOW];
 	w->missed = counts__missed_total(c->m.counts);
@@ -325,6 +533,9 @@ void collect_close(struct collector *c)
 {
 	ring_buffer__free(c->rb);
 	monitor_end(&c->m);
+	free(c->kept);
+	if (c->synfd >= 0)
+		close(c->synfd);
 	if (c->w && c->w->have_src)
 		counter_src_close(&c->src);
 	if (c->w) {
@@ -332,5 +543,9 @@ void collect_close(struct collector *c)
 		side_free(&c->w->end);
 		free(c->w->tc);
 		c->w->tc = NULL;
+		free(c->w->peers);
+		c->w->peers = NULL;
+		free(c->w->wl);
+		c->w->wl = NULL;
 	}
 }

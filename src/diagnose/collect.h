@@ -23,6 +23,9 @@ struct collector {
 	struct counter_src src;
 	struct ring_buffer *rb;
 	struct window *w;
+	int synfd; /* synwatch's packet socket, -1: none */
+	struct drop_delta
+		*kept; /* --netns: the rows of the watched namespace, and those crossing into it */
 };
 
 /*

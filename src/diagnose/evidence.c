@@ -637,6 +637,7 @@ static const struct ev_kind kinds[] = {
 	{ EV_PORTS, ports_collect, ports_text, ports_json },
 	{ EV_SENDERS, senders_collect, senders_text, senders_json },
 	{ EV_DESTS, dests_collect, dests_text, dests_json },
+	{ EV_SYN_PEERS, synpeers_collect, synpeers_text, synpeers_json },
 	{ EV_NEIGH, neigh_collect, neigh_text, neigh_json },
 	{ EV_SOFTNET, softnet_collect, softnet_text, softnet_json },
 };

@@ -149,8 +149,11 @@ void dests_collect(struct ev_ctx *c, struct finding *f)
 	for (int i = 0; i < DEST_SLOTS; i++) {
 		const struct dest_hit *x = &c->w->sample.dests[i];
 
-		if (!x->family || x->netns != f->at.netns || x->reason != f->reason ||
-		    !of_finding(f, x->location))
+		/* A frame that came to us over a pair was sampled in its sender's namespace. */
+		bool ns = x->netns == f->at.netns ||
+			  (f->pair.receiver && x->netns == f->pair.peer_netns);
+
+		if (!x->family || !ns || x->reason != f->reason || !of_finding(f, x->location))
 			continue;
 		keep_top(e->hit, &e->n, sizeof(*x), offsetof(struct dest_hit, n), x);
 	}
@@ -213,4 +216,112 @@ void dests_json(struct json *j, const struct print_ctx *p, const struct finding 
 		json_object_end(j);
 	}
 	json_array_end(j);
+}
+
+/* ---- the sources of the SYNs, and the route back to each -------------------------- */
+
+/*
+ * Who the SYN-ACKs were for (a listener that cannot route them consumes
+ * the SYN: no drop shows the peer), and the route back to each as `ip
+ * route get` answers it in the namespace: those with none first, most
+ * SYNs first.
+ */
+void synpeers_collect(struct ev_ctx *c, struct finding *f)
+{
+	struct ev_synpeers *e = &f->ev.syns;
+	struct syn_peer all[SYN_SLOTS];
+	struct route_info routes[SYN_SLOTS];
+	int err[SYN_SLOTS], n = 0;
+
+	if (c->w->syn_err) {
+		note(f, "the senders of SYNs could not be watched (%s)", strerror(-c->w->syn_err));
+		return;
+	}
+	for (int i = 0; i < SYN_SLOTS; i++)
+		if (c->w->syns.peer[i].family)
+			all[n++] = c->w->syns.peer[i];
+	if (!n) {
+		note(f, "no TCP connection request (SYN) arrived in the window");
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		err[i] =
+			route_get(c->src->nl, &c->src->seq, all[i].family, all[i].addr, &routes[i]);
+	/* Unroutable first, then most SYNs first: selection, n is at most SYN_SLOTS. */
+	for (int k = 0; k < n && e->n < EV_MAX; k++) {
+		int best = -1;
+
+		for (int i = 0; i < n; i++) {
+			if (!all[i].family)
+				continue;
+			if (best < 0 || (err[i] && !err[best]) ||
+			    (!err[i] == !err[best] && all[i].n > all[best].n))
+				best = i;
+		}
+		e->hit[e->n] = all[best];
+		e->routes[e->n] = routes[best];
+		e->route_err[e->n++] = err[best];
+		all[best].family = 0;
+	}
+	e->more = n - e->n;
+}
+
+void synpeers_text(struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_synpeers *e = &f->ev.syns;
+
+	for (int j = 0; j < e->n; j++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(e->hit[j].family, e->hit[j].addr, a, sizeof(a));
+		ev_line(p);
+		fprintf(p->out, "SYNs from %s: %llu seen; ", a, (unsigned long long)e->hit[j].n);
+		if (e->route_err[j]) {
+			fprintf(p->out, "no route back: `ip route get %s` answers \"%s\"\n", a,
+				strerror(-e->route_err[j]));
+		} else {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
+
+			fprintf(p->out, "the route back is %s", route_type_name(e->routes[j].type));
+			if (o)
+				fprintf(p->out, " via dev %s", ESC(o->name));
+			fprintf(p->out, "\n");
+		}
+	}
+	if (e->more) {
+		ev_line(p);
+		fprintf(p->out, "(and SYNs from %d more sources)\n", e->more);
+	}
+}
+
+void synpeers_json(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct ev_synpeers *e = &f->ev.syns;
+
+	if (!e->n)
+		return;
+	json_array_begin(j, "syn_senders");
+	for (int i = 0; i < e->n; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(e->hit[i].family, e->hit[i].addr, a, sizeof(a));
+		json_object_begin(j, NULL);
+		json_str(j, "address", a);
+		json_u64(j, "count", e->hit[i].n);
+		json_object_begin(j, "route_back");
+		if (e->route_err[i]) {
+			json_str(j, "error", strerror(-e->route_err[i]));
+		} else {
+			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
+
+			json_str(j, "type", route_type_name(e->routes[i].type));
+			json_str(j, "device", o ? o->name : "");
+			json_str(j, "gateway", e->routes[i].gateway);
+		}
+		json_object_end(j);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	if (e->more)
+		json_u64(j, "syn_senders_more", (__u64)e->more);
 }

@@ -16,4 +16,8 @@ void dests_collect(struct ev_ctx *c, struct finding *f);
 void dests_text(struct print_ctx *p, const struct finding *f);
 void dests_json(struct json *j, const struct print_ctx *p, const struct finding *f);
 
+void synpeers_collect(struct ev_ctx *c, struct finding *f);
+void synpeers_text(struct print_ctx *p, const struct finding *f);
+void synpeers_json(struct json *j, const struct print_ctx *p, const struct finding *f);
+
 #endif /* DROPSCOPE_DIAGNOSE_EVIDENCE_ADDR_H */

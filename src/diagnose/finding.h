@@ -51,6 +51,14 @@ struct finding_at {
 	struct where loc[TOP_WHERE], caller[TOP_WHERE], dev[TOP_WHERE];
 	int ifindex; /* counter findings of one device */
 	char devname[IFNAMSIZ];
+	int dev_mine; /* dev[0..dev_mine) are devices of netns; the rest of others */
+};
+
+/* The veth/netkit pair a finding's drops crossed, as the watched namespace sees it. */
+struct finding_pair {
+	const struct link_peer *p; /* its end of the pair (in the window's peers); NULL: none */
+	bool receiver;	  /* it received: the kernel charged the drops to the peer's side */
+	__u32 peer_netns; /* the peer's namespace inode; 0: not known (only its id) */
 };
 
 /* A finding's counters against the tracepoint's count. */
@@ -134,6 +142,15 @@ struct ev_dests {
 	int n;
 };
 
+/* The SYNs' sources, those with no route back first, and `ip route get`'s answer for each. */
+struct ev_synpeers {
+	struct syn_peer hit[EV_MAX];
+	struct route_info routes[EV_MAX];
+	int route_err[EV_MAX]; /* 0, -errno (-ENETUNREACH: no route back) */
+	int n;
+	int more; /* sampled sources beyond EV_MAX */
+};
+
 struct ev_neigh {
 	const struct neigh_entry *e[EV_MAX];
 	int n;
@@ -163,6 +180,7 @@ struct ev_set {
 	int nports;
 	struct ev_senders senders;
 	struct ev_dests dests;
+	struct ev_synpeers syns;
 	struct ev_neigh neigh;
 	struct ev_device device;
 	struct ev_softnet softnet;
@@ -178,6 +196,7 @@ struct finding {
 	const struct knowledge *k; /* the cause's entry when one was found */
 	const char *cause;	   /* "link_down"...: what the analysis found behind it */
 	struct finding_at at;
+	struct finding_pair pair;
 	struct reconcile rec[1];
 	int nrec;
 	struct merged merged[KNOWLEDGE_COUNTERS];

@@ -305,6 +305,7 @@ static const struct knowledge table[] = {
 	  .why = "outgoing packets had no route; for a listener, its SYN-ACKs to senders this "
 		 "namespace has no route back to (the connection attempts then count as "
 		 "ListenDrops)",
+	  .evidence = EV_SYN_PEERS,
 	  .change = "add the route back to the senders (`ip route get ADDR` shows the lookup), or "
 		    "a default route",
 	  .direction = "check",
@@ -323,13 +324,15 @@ static const struct knowledge table[] = {
 
 	{ .name = "cause:veth_peer",
 	  .why = "the frame could not cross the veth pair to its peer: it is larger than the "
-		 "peer's MTU (nothing fragments it there), or the peer is down",
+		 "receiving end's MTU (nothing fragments it there), or the peer is down; the "
+		 "kernel charges it to the sending namespace",
 	  .evidence = EV_DEVICE | EV_DESTS,
 	  .change = "give both ends of the pair the same MTU (`ip link set dev DEV mtu N`; `ip "
 		    "link` in the peer's namespace shows its MTU), or bring the peer up",
 	  .direction = "check",
-	  .consequences = { "dev:tx_dropped", "IpOutDiscards", "UdpSndbufErrors",
-			    "Ip6OutDiscards" },
+	  /* The sender's counters, and the receiver's rx_dropped (seen from its side). */
+	  .consequences = { "dev:tx_dropped", "IpOutDiscards", "UdpSndbufErrors", "Ip6OutDiscards",
+			    "dev:rx_dropped" },
 	  .source = "net/core/dev.c: __dev_forward_skb2 (is_skb_forwardable); "
 		    "drivers/net/veth.c: veth_xmit" },
 

@@ -24,10 +24,11 @@ enum evidence {
 	EV_NEIGH = 1 << 8,	 /* the neighbour table: unresolved entries on the device */
 	EV_RING = 1 << 7,	 /* the device's receive ring size and maximum (ethtool) */
 	EV_DESTS = 1 << 11,	 /* the sampled drops' destinations and the route to each */
+	EV_SYN_PEERS = 1 << 12,	 /* the sources of the SYNs that arrived, the route back to each */
 };
 
 #define KNOWLEDGE_KNOBS	   5
-#define KNOWLEDGE_COUNTERS 4
+#define KNOWLEDGE_COUNTERS 6
 
 struct knowledge {
 	/*

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "diagnose/analyse.h"
 #include "diagnose/evidence.h"
 #include "diagnose/print.h"
 #include "lib/escape.h"
@@ -89,16 +90,22 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 		if (f->at.devname[0])
 			json_str(j, "device", f->at.devname);
 		json_u64(j, "netns", f->at.netns);
+		json_str(j, "workload", window_workload(p->w, f->at.netns));
 		return;
 	}
 	json_str(j, "location", nm->sym_raw(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf)));
 	/* The caller only where it is not the location itself (a helper freed it). */
 	if (f->at.caller[0].n && f->at.caller[0].addr != f->at.loc[0].addr)
 		json_str(j, "caller", nm->sym_raw(nm->ctx, f->at.caller[0].addr, buf, sizeof(buf)));
-	if (f->at.dev[0].n)
+	/* A frame that came to us over a pair: our end (the kernel's is the sender's, in pair). */
+	if (f->pair.receiver)
+		json_str(j, "device", f->pair.p->name);
+	else if (f->at.dev[0].n)
 		json_str(j, "device", f->at.dev[0].name);
-	if (f->at.netns)
+	if (f->at.netns) {
 		json_u64(j, "netns", f->at.netns);
+		json_str(j, "workload", window_workload(p->w, f->at.netns));
+	}
 	if (proto_name(f->at.proto))
 		json_str(j, "protocol", proto_name(f->at.proto));
 	/* Every namespace: JSON keeps what the text bounds. */
@@ -110,6 +117,8 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 		json_u64(j, "netns", c->netns);
 		json_u64(j, "count", c->n);
 		json_numf(j, "rate_per_s", "%.1f", rate(p->w, c->n));
+		/* Both: the namespace the kernel charged, what an operator calls it. */
+		json_str(j, "workload", window_workload(p->w, c->netns));
 		if (c->proto) {
 			json_str(j, "port_protocol", proto_name(c->proto));
 			json_u64(j, "port", c->port);
@@ -117,6 +126,42 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 		json_object_end(j);
 	}
 	json_array_end(j);
+}
+
+/* The veth/netkit pair the drops crossed: our end, which side it is, its peer. */
+static void json_pair(struct json *j, const struct print_ctx *p, const struct finding *f)
+{
+	const struct link_peer *lp = f->pair.p;
+
+	if (!lp)
+		return;
+	json_object_begin(j, "pair");
+	json_str(j, "kind", lp->kind);
+	json_str(j, "device", lp->name);
+	json_i64(j, "ifindex", lp->ifindex);
+	json_u64(j, "mtu", lp->mtu);
+	json_str(j, "side", f->pair.receiver ? "receiver" : "sender");
+	if (lp->peer_err) {
+		json_null(j, "peer");
+		json_str(j, "peer_error", strerror(-lp->peer_err));
+	} else {
+		json_str(j, "peer", lp->peer_name);
+		json_u64(j, "peer_mtu", lp->peer_mtu);
+		json_bool(j, "peer_up", lp->peer_flags & IFF_UP);
+	}
+	json_i64(j, "peer_ifindex", lp->peer_ifindex);
+	if (lp->peer_nsid >= 0)
+		json_i64(j, "peer_netnsid", lp->peer_nsid);
+	else
+		json_null(j, "peer_netnsid"); /* the same namespace */
+	if (f->pair.peer_netns)
+		json_u64(j, "peer_netns", f->pair.peer_netns);
+	else
+		json_null(j, "peer_netns");
+	json_str(j, "peer_workload",
+		 f->pair.peer_netns ? window_workload(p->w, f->pair.peer_netns) : NULL);
+	json_str(j, "peer_side", f->pair.receiver ? "sender" : "receiver");
+	json_object_end(j);
 }
 
 /* The tc programs behind a TC_* finding (analyse.c), as the summary names them. */
@@ -249,6 +294,7 @@ static void json_finding(struct json *j, const struct print_ctx *p, const struct
 	json_u64(j, "count", f->count);
 	json_numf(j, "rate_per_s", "%.1f", rate(p->w, f->count));
 	json_where(j, p, f);
+	json_pair(j, p, f);
 	json_tc(j, f);
 	json_bool(j, "known", f->k);
 	if (f->cause)
@@ -335,13 +381,17 @@ static void text_where(const struct print_ctx *p, const struct finding *f)
 			nm->sym(nm->ctx, f->at.loc[0].addr, buf, sizeof(buf));
 			fprintf(p->out, " via %s", buf);
 		}
-		if (f->at.dev[0].n)
+		if (f->pair.receiver)
+			fprintf(p->out, ", dev %s", ESC(f->pair.p->name));
+		else if (f->at.dev[0].n)
 			fprintf(p->out, ", dev %s", ESC(f->at.dev[0].name));
 	} else if (f->at.devname[0]) {
 		fprintf(p->out, ", dev %s", ESC(f->at.devname));
 	}
 	if (f->at.netns)
 		fprintf(p->out, ", netns %u", f->at.netns);
+	if (f->at.netns && window_workload(p->w, f->at.netns))
+		fprintf(p->out, " (%s)", ESC(window_workload(p->w, f->at.netns)));
 }
 
 /* Where, when more than one namespace: the largest, then the rest summed (a screen). */
@@ -359,8 +409,15 @@ static void text_namespaces(const struct print_ctx *p, const struct finding *f)
 			rest += c->n;
 			continue;
 		}
-		fprintf(p->out, "%snetns %u: %llu (%.1f/s)", EV_INDENT, c->netns,
-			(unsigned long long)c->n, rate(p->w, c->n));
+		/* The workload where one is known: what an operator calls it. */
+		const char *wl = window_workload(p->w, c->netns);
+
+		if (wl)
+			fprintf(p->out, "%s%s (netns %u): %llu (%.1f/s)", EV_INDENT, ESC(wl),
+				c->netns, (unsigned long long)c->n, rate(p->w, c->n));
+		else
+			fprintf(p->out, "%snetns %u: %llu (%.1f/s)", EV_INDENT, c->netns,
+				(unsigned long long)c->n, rate(p->w, c->n));
 		if (c->proto)
 			fprintf(p->out, ", most to %s port %u", proto_name(c->proto), c->port);
 		fprintf(p->out, "\n");
@@ -421,6 +478,32 @@ static void text_reconcile(FILE *out, const struct finding *f)
 	}
 }
 
+/* "pair:     veth B (MTU 1400) here is the receiving end; its peer A (MTU 1500) in netns N sent them" */
+static void text_pair(const struct print_ctx *p, const struct finding *f)
+{
+	const struct link_peer *lp = f->pair.p;
+
+	if (!lp)
+		return;
+	fprintf(p->out, "   pair:     %s %s (MTU %u) here is the %s end; its peer ", ESC(lp->kind),
+		ESC(lp->name), lp->mtu, f->pair.receiver ? "receiving" : "sending");
+	if (lp->peer_err)
+		fprintf(p->out, "ifindex %d (not readable: %s)", lp->peer_ifindex,
+			strerror(-lp->peer_err));
+	else
+		fprintf(p->out, "%s (MTU %u%s)", ESC(lp->peer_name), lp->peer_mtu,
+			lp->peer_flags & IFF_UP ? "" : ", down");
+	if (lp->peer_nsid < 0)
+		fprintf(p->out, " in this namespace");
+	else if (f->pair.peer_netns)
+		fprintf(p->out, " in netns %u", f->pair.peer_netns);
+	else
+		fprintf(p->out, " in netnsid %d", lp->peer_nsid);
+	if (lp->peer_nsid >= 0 && f->pair.peer_netns && window_workload(p->w, f->pair.peer_netns))
+		fprintf(p->out, " (%s)", ESC(window_workload(p->w, f->pair.peer_netns)));
+	fprintf(p->out, " %s\n", f->pair.receiver ? "sent them" : "was to receive them");
+}
+
 static void text_finding(struct print_ctx *p, const struct finding *f, int i)
 {
 	const struct ev_kind *kinds;
@@ -431,6 +514,7 @@ static void text_finding(struct print_ctx *p, const struct finding *f, int i)
 	text_where(p, f);
 	fprintf(p->out, "\n");
 	text_namespaces(p, f);
+	text_pair(p, f);
 	for (int j = 0; j < f->ntc; j++)
 		fprintf(p->out, "   program:  %llu by tc program %s (%s %s)\n",
 			(unsigned long long)f->tc[j]->total, ESC(f->tc[j]->who), ESC(f->tc[j]->dev),

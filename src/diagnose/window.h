@@ -14,9 +14,11 @@
 #include <linux/types.h>
 
 #include "counters/counters.h"
+#include "counters/linkpeer.h"
 #include "counters/neigh.h"
 #include "counters/nftstats.h"
 #include "counters/sockdiag.h"
+#include "counters/synwatch.h"
 #include "trace/progwatch.h"
 
 #define PORT_SLOTS   512
@@ -83,6 +85,22 @@ struct names {
 	const char *(*sym_raw)(const void *ctx, __u64 addr, char *buf, size_t len);
 };
 
+#define NSID_SLOTS 16 /* other namespaces whose id the watched one was asked for */
+
+/* The id the watched namespace gives another (IFLA_LINK_NETNSID's numbering). */
+struct nsid_map {
+	__u32 netns;
+	int nsid; /* -1: none, or it could not be asked */
+};
+
+#define WL_NAME 96
+
+/* The workload behind a namespace of the count rows (counters/workload.h's words). */
+struct ns_workload {
+	__u32 netns;
+	char name[WL_NAME]; /* raw: escaped when printed */
+};
+
 struct window {
 	__u32 netns;	       /* the watched namespace's inode */
 	const char *netns_arg; /* --netns as given, NULL: our own */
@@ -96,6 +114,20 @@ struct window {
 	struct tc_attr *tc;
 	int ntc;
 	struct names names;
+	/* The watched namespace's veth/netkit devices and their peers (at the
+	 * end), and the ids it gives the namespaces of the rows that may have
+	 * crossed one: how a drop charged to the sending namespace is found
+	 * from the receiving one. */
+	struct link_peer *peers;
+	int npeers;
+	struct nsid_map nsids[NSID_SLOTS];
+	int nnsids;
+	/* The sources of the SYNs that arrived in the window (synwatch). */
+	struct syn_sample syns;
+	int syn_err; /* 0, or -errno: they could not be watched */
+	/* The workloads of the rows' namespaces, where one is known. */
+	struct ns_workload *wl;
+	int nwl;
 };
 
 /* The device of the snapshot with that ifindex, or NULL. */

@@ -6,7 +6,10 @@
 # ListenDrops grow together and no kfree_skb sees it. The report must have
 # one finding, IpOutNoRoutes, counting its nstat delta, with ListenDrops
 # (its nstat delta) as a consequence in it, not as a finding of its own,
-# and no listener knob (net.core.somaxconn) advised.
+# and no listener knob (net.core.somaxconn) advised. The peer whose reply
+# has no route is named: the SYNs' source 10.201.1.1, each SYN seen (one
+# IpOutNoRoutes each), with what `ip route get 10.201.1.1` run by the test
+# in B answers.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq
 TCPLISTEN=$(tool tcplisten) || exit 1
@@ -51,5 +54,14 @@ check_eq "consequence: ListenDrops, its delta" "TcpExtListenDrops $ldr" \
 check_eq "no ListenDrops finding" 0 "$(dg_select main '.name == "TcpExtListenDrops"' | jq length)"
 check_eq "no somaxconn advice" 0 \
 	"$(jq '[.findings[].change[]? | select(.knob == "net.core.somaxconn")] | length' "$T/main.json")"
+S=$(fv -c '[.evidence.syn_senders[]? | select(.address == "10.201.1.1")]')
+check_eq "the peer named: SYNs from 10.201.1.1, one per IpOutNoRoutes" "$nor" \
+	"$(jq -r '.[0].count' <<<"$S")" || log "syn_senders: $(fv -c '.evidence.syn_senders')"
+check_eq "no other SYN source (the namespaces are ours)" 1 "$(fv '.evidence.syn_senders | length')"
+# ip's own words for the failed lookup: "RTNETLINK answers: Network is unreachable"
+ans=$(nsx "$NB" ip route get 10.201.1.1 2>&1)
+check_true "ip route get 10.201.1.1 in B fails ($ans)" test -n "$ans"
+check_eq "the route back, as ip route get answers" "${ans#RTNETLINK answers: }" \
+	"$(jq -r '.[0].route_back.error' <<<"$S")"
 dg_check_total report "$nor"
 finish

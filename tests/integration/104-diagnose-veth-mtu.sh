@@ -8,6 +8,12 @@
 # device (its MTU as ip link says), the destination with frames longer
 # than B's MTU, and the three counters as its consequences (their deltas
 # as ip -s link and nstat say), not as findings of their own.
+# Both sides: diagnose runs with --netns of A and of B in the same window.
+# The kernel charges the drops to A, yet B's report must find them too:
+# one finding on B's end of the pair (rx_dropped grew there, as ip -s -s
+# link in B says, merged into it), and each report names the pair (its
+# end, the peer, both MTUs as ip link in each namespace says) and its side
+# (A: sender, B: receiver, with A's namespace inode).
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -28,14 +34,25 @@ txd()
 {
 	ip -n "$NA" -j -s link show dsva0 | jq -r '.[0].stats64.tx.dropped'
 }
+rxd()
+{
+	ip -n "$NB" -j -s -s link show dsvb0 | jq -r '.[0].stats64.rx.dropped'
+}
 t0=$(txd)
+r0=$(rxd)
 snmp_all "$NA" "$T/snmp0"
+snmp_all "$NB" "$T/snmpb0"
 dg_start main "$NA" || finish
+dg_start rcv "$NB" || finish
 nsx "$NA" "$UDPSEND" -n $N -l 1472 10.204.1.2 7020 >/dev/null || fail "udpsend"
 dg_in_window main
+dg_in_window rcv
 dg_end main "$NA" || finish
+dg_end rcv "$NB" || finish
 snmp_all "$NA" "$T/snmp1"
+snmp_all "$NB" "$T/snmpb1"
 tx=$(($(txd) - t0))
+rx=$(($(rxd) - r0))
 od=$(snmp_delta "$T/snmp0" "$T/snmp1" IpOutDiscards)
 sb=$(snmp_delta "$T/snmp0" "$T/snmp1" UdpSndbufErrors)
 check_eq "ip -s link: dsva0 tx_dropped delta = datagrams" $N "$tx"
@@ -57,5 +74,41 @@ for c in "dev:tx_dropped $tx" "IpOutDiscards $od" "UdpSndbufErrors $sb"; do
 		"$(fv --arg n "$1" '[.consequences[] | select(.counter == $n) | .delta][0]')"
 	check_eq "no finding $1" 0 "$(dg_select main ".name == \"$1\"" | jq length)"
 done
+check_eq "sender: pair: its side" sender "$(fv '.pair.side')"
+check_eq "sender: pair: its end, its MTU (ip link in A)" "dsva0 $(mtu "$NA" dsva0)" \
+	"$(fv '"\(.pair.device) \(.pair.mtu)"')"
+check_eq "sender: pair: the peer, its MTU (ip link in B)" "dsvb0 $(mtu "$NB" dsvb0)" \
+	"$(fv '"\(.pair.peer) \(.pair.peer_mtu)"')"
+check_eq "sender: pair: the peer's ifindex (ip link in B)" \
+	"$(ip -n "$NB" -j link show dsvb0 | jq -r '.[0].ifindex')" "$(fv '.pair.peer_ifindex')"
+check_eq "sender: pair: the peer's namespace (stat) and workload (ip netns)" \
+	"$(netns_inode "$NB") ipnetns=$NB" "$(fv '"\(.pair.peer_netns) \(.pair.peer_workload)"')"
 dg_check_total report "$tx"
+
+# The receiving side: B's report finds the drops charged to A.
+check_eq "ip -s -s link: dsvb0 rx_dropped delta = datagrams" $N "$rx"
+check_eq "nstat: none reached B's IP layer (IpInReceives)" 0 \
+	"$(snmp_delta "$T/snmpb0" "$T/snmpb1" IpInReceives)"
+dg_one "receiver: veth cause" "$(dg_select rcv '.cause == "veth_peer"')"
+check_eq "receiver: count = B's rx_dropped delta" "$rx" "$(fv '.count')"
+check_eq "receiver: the device is B's end" dsvb0 "$(fv '.device')"
+check_eq "receiver: pair: its side" receiver "$(fv '.pair.side')"
+check_eq "receiver: pair: its end, its MTU (ip link in B)" "dsvb0 $(mtu "$NB" dsvb0)" \
+	"$(fv '"\(.pair.device) \(.pair.mtu)"')"
+check_eq "receiver: pair: the peer, its MTU (ip link in A)" "dsva0 $(mtu "$NA" dsva0)" \
+	"$(fv '"\(.pair.peer) \(.pair.peer_mtu)"')"
+check_eq "receiver: pair: the peer's namespace (stat) and workload (ip netns)" \
+	"$(netns_inode "$NA") ipnetns=$NA" "$(fv '"\(.pair.peer_netns) \(.pair.peer_workload)"')"
+check_eq "receiver: evidence: the device's MTU = ip link in B" "$(mtu "$NB" dsvb0)" \
+	"$(fv '.evidence.device.mtu')"
+D=$(fv -c '[.evidence.destinations[]? | select(.address == "10.204.1.2")]')
+check_eq "receiver: evidence: destination 10.204.1.2, all sampled" "$N" "$(jq -r '.[0].count' <<<"$D")"
+check_true "receiver: frames longer than its MTU ($(jq -r '.[0].length_max' <<<"$D"))" \
+	test "$(jq -r '.[0].length_max // 0' <<<"$D")" -gt "$(mtu "$NB" dsvb0)"
+check_eq "receiver: consequence dev:rx_dropped = its delta" "$rx" \
+	"$(fv '[.consequences[] | select(.counter == "dev:rx_dropped") | .delta][0]')"
+check_eq "receiver: no finding dev:rx_dropped" 0 "$(dg_select rcv '.name == "dev:rx_dropped"' | jq length)"
+check_eq "receiver: the findings add up to the drops made" "$rx" \
+	"$(jq '[.findings[].count] | add // 0' "$T/rcv.json")" ||
+	log "findings: $(jq -c '[.findings[] | [.source, .name, .count]]' "$T/rcv.json")"
 finish

@@ -6,7 +6,10 @@
 # finding holding our namespaces, listing all 40, each with its own
 # UdpNoPorts delta (nstat in that namespace); the text (a screen) lists at
 # most 8 namespaces for it and sums the rest. Other tests' namespaces may
-# add drops of their own: only ours are checked exactly.
+# add drops of their own: only ours are checked exactly. Each of ours is a
+# named namespace (ip netns add): the where-table names its workload
+# (ipnetns=NAME, as /run/netns has it, the inode as stat says) next to the
+# inode in the text, and JSON keeps both.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -50,6 +53,12 @@ for ((i = 1; i <= NNS; i++)); do
 	[[ $got -eq $d ]] || { fail "namespace ${INO[i]}: count $got, nstat says $d"; bad=1; }
 done
 ((bad)) || ok "each of the $NNS namespaces counted its own UdpNoPorts delta"
+bad=0
+for ((i = 1; i <= NNS; i++)); do
+	got=$(fv --argjson n "${INO[i]}" '[.namespaces[]? | select(.netns == $n) | .workload][0]')
+	[[ $got == "ipnetns=${NSL[i]}" ]] || { fail "namespace ${INO[i]}: workload $got, ip netns says ${NSL[i]}"; bad=1; }
+done
+((bad)) || ok "each of the $NNS namespaces named by its workload (ipnetns=NAME)"
 check_true "count ($(fv '.count')) >= our drops ($sum)" test "$(fv '.count')" -ge "$sum"
 check_eq "namespaces' counts add up to the count" "$(fv '.count')" "$(fv '[.namespaces[].count] | add')"
 check_true "all $NNS listed (JSON keeps all)" test "$(fv '.namespaces | length')" -ge $NNS
@@ -61,7 +70,19 @@ awk '/^[0-9]+\. .*: NO_SOCKET at __udp4_lib_rcv/ { on = 1 } on && /^$/ { exit } 
 nsl=$(sed -n 's/^   where:    \([0-9]*\) namespaces$/\1/p' "$T/block")
 check_true "text: where says ${nsl:-no} namespaces, at least ours" test "${nsl:-0}" -ge $NNS ||
 	show "$T/txt.out" 60
-check_true "text: at most 8 namespaces listed" test "$(grep -c '^ *netns [0-9]*: ' "$T/block")" -le 8
+listed=$(grep -cE '^ *([^ ].* \()?netns [0-9]+\)?: ' "$T/block")
+check_true "text: at most 8 namespaces listed ($listed)" test "$listed" -le 8
+check_true "text: at least one listed" test "$listed" -ge 1
+# ours, when listed, by their workload next to the inode (as stat and ip netns say)
+bad=0
+for ((i = 1; i <= NNS; i++)); do
+	if grep -q "netns ${INO[i]}[):]" "$T/block" &&
+		! grep -q "^ *ipnetns=${NSL[i]} (netns ${INO[i]}): " "$T/block"; then
+		fail "text: ${NSL[i]} listed without its workload"
+		bad=1
+	fi
+done
+((bad)) || ok "text: our namespaces listed with their workload"
 check_eq "text: the rest summed" 1 "$(grep -c "^ *and $((nsl - 8)) more namespaces: [0-9]* drops$" "$T/block")"
 check_true "text: the block fits a screen ($(wc -l <"$T/block") lines)" test "$(wc -l <"$T/block")" -le 24
 finish

@@ -18,6 +18,7 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/rtnetlink.h>
 
 #include "diagnose/analyse.h"
 #include "diagnose/collect.h"
@@ -142,6 +143,8 @@ static void fx_free(struct window *w)
 	free(w->start.snap.drv);
 	free(w->end.snap.drv);
 	free(w->tc);
+	free(w->peers);
+	free(w->wl);
 	free(w);
 }
 
@@ -571,9 +574,25 @@ static void test_no_route_back_merged(void **state)
 	assert_int_equal(f->nmerged, 1);
 	assert_string_equal(f->merged[0].name, "TcpExtListenDrops");
 	assert_int_equal(f->merged[0].delta, 5);
+	/* The SYNs' sources as evidence.c read them: the one with no route back named. */
+	r->f[0].ev.syns.n = 2;
+	r->f[0].ev.syns.hit[0] = (struct syn_peer){ .family = AF_INET, .n = 5 };
+	inet_pton(AF_INET, "10.201.1.1", r->f[0].ev.syns.hit[0].addr);
+	r->f[0].ev.syns.route_err[0] = -ENETUNREACH;
+	r->f[0].ev.syns.hit[1] = (struct syn_peer){ .family = AF_INET, .n = 1 };
+	inet_pton(AF_INET, "10.201.1.9", r->f[0].ev.syns.hit[1].addr);
+	r->f[0].ev.syns.routes[1].type = RTN_UNICAST;
 	txt = printed(w, r, true);
 	assert_non_null(strstr(txt, "also:     TcpExtListenDrops grew by 5, a consequence"));
 	assert_null(strstr(txt, "somaxconn"));
+	assert_non_null(strstr(txt,
+			       "evidence: SYNs from 10.201.1.1: 5 seen; no route back: `ip route "
+			       "get 10.201.1.1` answers \"Network is unreachable\"\n"));
+	assert_non_null(strstr(txt, "SYNs from 10.201.1.9: 1 seen; the route back is unicast\n"));
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"syn_senders\":[{\"address\":\"10.201.1.1\",\"count\":5,"
+				    "\"route_back\":{\"error\":\"Network is unreachable\"}}"));
 	free(txt);
 	done(r, w);
 }
@@ -718,6 +737,27 @@ static void test_nft_candidates_split(void **state)
 	done(r, w);
 }
 
+/* The pair ifindex (name, MTU) of the window's namespace, its peer in namespace id nsid. */
+static void fx_peer(struct window *w, int ifindex, const char *name, __u32 mtu, int peer_ifindex,
+		    const char *peer, __u32 peer_mtu, int nsid)
+{
+	struct link_peer *p;
+
+	w->peers = realloc(w->peers, sizeof(*p) * (size_t)(w->npeers + 1));
+	assert_non_null(w->peers);
+	p = &w->peers[w->npeers++];
+	memset(p, 0, sizeof(*p));
+	p->ifindex = ifindex;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->kind, sizeof(p->kind), "veth");
+	p->mtu = mtu;
+	p->peer_ifindex = peer_ifindex;
+	snprintf(p->peer_name, sizeof(p->peer_name), "%s", peer);
+	p->peer_mtu = peer_mtu;
+	p->peer_flags = IFF_UP;
+	p->peer_nsid = nsid;
+}
+
 /*
  * Frames too big for a veth's peer: NOT_SPECIFIED at __dev_forward_skb2
  * is one finding with that cause, and the counters the same frames grew
@@ -740,6 +780,7 @@ static void test_veth_peer(void **state)
 	rows[0].key.ifindex = 5;
 	memcpy(rows[0].key.dev, "va", 3);
 	fx_dev(w, 5, "va", true, 20);
+	fx_peer(w, 5, "va", 1500, 9, "vb", 1400, 3);
 	fx_grew(w, "IpOutDiscards", 20);
 	fx_grew(w, "UdpSndbufErrors", 20);
 	r = run(w, rows, 2);
@@ -754,10 +795,153 @@ static void test_veth_peer(void **state)
 	assert_int_equal(r->f[1].count, 3);
 	assert_int_equal(r->f[1].at.loc[0].addr, A_IPRCV);
 	assert_null(r->f[1].cause);
+	assert_non_null(f->pair.p);
+	assert_false(f->pair.receiver);
+	assert_int_equal(f->at.ifindex, 5);
 	txt = printed(w, r, true);
 	assert_non_null(strstr(txt, "also:     dev:tx_dropped grew by 20, a consequence"));
 	assert_non_null(strstr(txt, "also:     UdpSndbufErrors grew by 20, a consequence"));
+	assert_non_null(strstr(txt, "   pair:     veth va (MTU 1500) here is the sending end; its "
+				    "peer vb (MTU 1400) in netnsid 3 was to receive them\n"));
 	free(txt);
+	done(r, w);
+}
+
+/*
+ * The receiving side of a veth: the frames too large for our end were
+ * dropped at __dev_forward_skb2, charged to the sender's namespace (the
+ * row is there, on the sender's device). Seen from ours: one finding of
+ * ours, the veth cause on our end, the side said, our rx_dropped its
+ * consequence. A row on another device there, or on the same ifindex in a
+ * namespace that is not the peer's, is not ours.
+ */
+static void test_veth_receiver(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = {
+		row(NS_OTHER, R_NOT_SPECIFIED, A_DEVFWD, 0, 20),
+		row(NS_OTHER, R_NOT_SPECIFIED, A_DEVFWD, 0, 4),
+		row(NS_OTHER + 1, R_NOT_SPECIFIED, A_DEVFWD, 0, 2),
+	};
+	struct report *r;
+	const struct finding *f;
+	char *txt, *json, line[200];
+	(void)state;
+
+	rows[0].key.ifindex = 5;
+	memcpy(rows[0].key.dev, "va", 3);
+	rows[1].key.ifindex = 6; /* another device in the sender's namespace */
+	rows[2].key.ifindex = 5; /* the same index in a namespace with no pair to us */
+	fx_peer(w, 9, "vb", 1400, 5, "va", 1500, 3);
+	w->nsids[w->nnsids++] = (struct nsid_map){ NS_OTHER, 3 };
+	w->nsids[w->nnsids++] = (struct nsid_map){ NS_OTHER + 1, 4 };
+	fx_dev(w, 9, "vb", true, 0);
+	w->end.snap.dev[0].v[DEV_RX_DROPPED] += 20;
+	r = run(w, rows, 3);
+	f = &r->f[0];
+	assert_int_equal(f->count, 26); /* one finding per location: all three rows */
+	assert_int_equal(f->at.primary_n, 20);
+	assert_true(f->at.primary);
+	assert_int_equal(f->at.netns, NS_MAIN);
+	assert_non_null(f->cause);
+	assert_string_equal(f->cause, "veth_peer");
+	assert_non_null(f->pair.p);
+	assert_true(f->pair.receiver);
+	assert_int_equal(f->pair.peer_netns, NS_OTHER);
+	assert_int_equal(f->at.ifindex, 9);
+	assert_string_equal(f->at.devname, "vb");
+	assert_int_equal(f->nmerged, 1);
+	assert_string_equal(f->merged[0].name, "dev:rx_dropped");
+	assert_int_equal(f->merged[0].delta, 20);
+	assert_null(find(r, "dev:rx_dropped")); /* merged, not a finding of its own */
+	txt = printed(w, r, true);
+	snprintf(line, sizeof(line),
+		 "   pair:     veth vb (MTU 1400) here is the receiving end; its peer va (MTU "
+		 "1500) in netns %u sent them\n",
+		 NS_OTHER);
+	assert_non_null(strstr(txt, line));
+	json = printed(w, r, false);
+	assert_non_null(strstr(json, "\"pair\":{\"kind\":\"veth\",\"device\":\"vb\",\"ifindex\":9,"
+				     "\"mtu\":1400,\"side\":\"receiver\",\"peer\":\"va\","
+				     "\"peer_mtu\":1500,"));
+	free(txt);
+	free(json);
+	done(r, w);
+
+	/* Without the id of the row's namespace, nothing says the row is ours. */
+	w = fx_window();
+	fx_peer(w, 9, "vb", 1400, 5, "va", 1500, 3);
+	r = run(w, rows, 1);
+	assert_false(r->f[0].at.primary);
+	assert_null(r->f[0].pair.p);
+	done(r, w);
+
+	/* The sending side: the peer's namespace found by its id, named with its workload. */
+	w = fx_window();
+	fx_peer(w, 5, "va", 1500, 9, "vb", 1400, 3);
+	w->nsids[w->nnsids++] = (struct nsid_map){ NS_OTHER, 3 };
+	w->wl = calloc(1, sizeof(*w->wl));
+	assert_non_null(w->wl);
+	w->wl[0].netns = NS_OTHER;
+	snprintf(w->wl[0].name, sizeof(w->wl[0].name), "ipnetns=b");
+	w->nwl = 1;
+	rows[0] = row(NS_MAIN, R_NOT_SPECIFIED, A_DEVFWD, 0, 7);
+	rows[0].key.ifindex = 5;
+	r = run(w, rows, 1);
+	assert_non_null(r->f[0].pair.p);
+	assert_false(r->f[0].pair.receiver);
+	assert_int_equal(r->f[0].pair.peer_netns, NS_OTHER);
+	txt = printed(w, r, true);
+	snprintf(line, sizeof(line),
+		 "here is the sending end; its peer vb (MTU 1400) in netns %u (ipnetns=b) was to "
+		 "receive them\n",
+		 NS_OTHER);
+	assert_non_null(strstr(txt, line));
+	json = printed(w, r, false);
+	snprintf(line, sizeof(line), "\"peer_netns\":%u,\"peer_workload\":\"ipnetns=b\"", NS_OTHER);
+	assert_non_null(strstr(json, line));
+	free(txt);
+	free(json);
+	done(r, w);
+}
+
+/* The workload of a namespace, where known, next to it in the where-table; JSON keeps both. */
+static void test_workload_column(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[3];
+	struct report *r;
+	char *txt, *json, line[160];
+	(void)state;
+
+	for (int i = 0; i < 3; i++)
+		rows[i] = row(NS_OTHER + i, R_NO_SOCKET, A_UDP4, 0, (__u64)(i + 1) * 10);
+	w->wl = calloc(2, sizeof(*w->wl));
+	assert_non_null(w->wl);
+	w->wl[0] = (struct ns_workload){ .netns = NS_OTHER + 2 };
+	snprintf(w->wl[0].name, sizeof(w->wl[0].name), "ipnetns=pod\x1b-a");
+	w->wl[1] = (struct ns_workload){ .netns = NS_OTHER + 1 };
+	snprintf(w->wl[1].name, sizeof(w->wl[1].name), "-"); /* nothing known */
+	w->nwl = 2;
+	r = run(w, rows, 3);
+	assert_int_equal(r->nf, 1);
+	txt = printed(w, r, true);
+	/* escaped for a terminal */
+	snprintf(line, sizeof(line), "ipnetns=pod\\x1b-a (netns %u): 30 (6.0/s)", NS_OTHER + 2);
+	assert_non_null(strstr(txt, line));
+	snprintf(line, sizeof(line), "             netns %u: 20 (4.0/s)", NS_OTHER + 1);
+	assert_non_null(strstr(txt, line));
+	json = printed(w, r, false);
+	snprintf(line, sizeof(line),
+		 "{\"netns\":%u,\"count\":30,\"rate_per_s\":6.0,\"workload\":"
+		 "\"ipnetns=pod\\u001b-a\"",
+		 NS_OTHER + 2);
+	assert_non_null(strstr(json, line));
+	snprintf(line, sizeof(line),
+		 "{\"netns\":%u,\"count\":20,\"rate_per_s\":4.0,\"workload\":null", NS_OTHER + 1);
+	assert_non_null(strstr(json, line));
+	free(txt);
+	free(json);
 	done(r, w);
 }
 
@@ -963,6 +1147,8 @@ int main(void)
 		cmocka_unit_test(test_sample_destinations),
 		cmocka_unit_test(test_nft_candidates_split),
 		cmocka_unit_test(test_veth_peer),
+		cmocka_unit_test(test_veth_receiver),
+		cmocka_unit_test(test_workload_column),
 		cmocka_unit_test(test_tc_programs_named),
 		cmocka_unit_test(test_driver_counters),
 		cmocka_unit_test(test_xdp_drop_reconciled),
