@@ -285,6 +285,19 @@ static const struct knowledge table[] = {
 	  .direction = "check",
 	  .counters = { "IpExtInNoRoutes" },
 	  .source = "net/ipv4/route.c: ip_route_input_slow" },
+	{ .name = "IP_INHDR",
+	  .why = "an IP header was not usable: its TTL (hop limit) ran out while forwarding (an "
+		 "ICMP time exceeded went back to the sender), or its version, length or options "
+		 "were wrong",
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_DESTS,
+	  .change = "a TTL that runs out: look for a routing loop (`ip route get ADDR` on each "
+		    "hop) or a sender whose TTL is too low (its net.ipv4.ip_default_ttl, IP_TTL); "
+		    "else a broken sender or path",
+	  .direction = "check",
+	  .counters = { "IpInHdrErrors", "Ip6InHdrErrors" },
+	  .counters_note = "the header counters also count header checksum errors (IP_CSUM)",
+	  .source = "net/ipv4/ip_forward.c: ip_forward; net/ipv4/ip_input.c: ip_rcv_core; "
+		    "net/ipv6/ip6_output.c: ip6_forward" },
 	{ .name = "IP_NOPROTO",
 	  .why = "no handler for the packet's IP protocol (a protocol not built in or its module "
 		 "not "
@@ -368,6 +381,8 @@ static const struct knowledge table[] = {
 	  .change = "check the link and the NIC (ethtool -S)",
 	  .direction = "check",
 	  .counters = { "IpExtInCsumErrors" },
+	  /* ip_rcv_core counts a bad checksum as a header error too. */
+	  .overlaps = { "IpInHdrErrors" },
 	  .source = "net/ipv4/ip_input.c: ip_rcv_core" },
 
 	/* The device and the CPU backlog */
