@@ -346,6 +346,17 @@ static const struct knowledge table[] = {
 	  .source = "net/core/dev.c: __dev_forward_skb2 (is_skb_forwardable); "
 		    "drivers/net/veth.c: veth_xmit" },
 
+	{ .name = "cause:error_route",
+	  .why = "the packet's destination has an error route (blackhole, prohibit, or an "
+		 "unreachable route without its own reason): it is dropped on purpose and counted "
+		 "by no counter (prohibit sends an ICMP error back)",
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_DESTS,
+	  .change = "if the destination should be reachable, remove or replace that route (`ip "
+		    "route get ADDR` shows it: blackhole answers Invalid argument, prohibit "
+		    "Permission denied)",
+	  .direction = "check",
+	  .source = "net/ipv4/route.c: ip_route_input_slow, ip_error" },
+
 	{ .name = "NEIGH_FAILED",
 	  .why = "address resolution (ARP or neighbour discovery) of the next hop failed: it does "
 		 "not answer",

@@ -15,7 +15,8 @@
 #   blackhole  `ip route add blackhole` in R: the kernel gives no reason
 #              (NOT_SPECIFIED at ip_error) and counts no drop anywhere, so
 #              the check is what R received (IpInReceives) minus what it
-#              forwarded or delivered (none)
+#              forwarded or delivered (none); diagnose names the cause (an
+#              error route) and the destination with `ip route get`'s answer
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -141,6 +142,8 @@ fi
 pair b
 nsx "$NR" sysctl -qw net.ipv4.ip_forward=1 || die "ip_forward"
 ip -n "$NR" route add blackhole 10.212.9.0/24 || die "blackhole route"
+nsx "$NR" ip route get "$DST" >"$T/rg" 2>&1 && die "R's lookup of $DST succeeds: $(cat "$T/rg")"
+rg_err=$(sed -n 's/^RTNETLINK answers: //p' "$T/rg")
 snmp_all "$NR" "$T/b0"
 watch b
 nsx "$NS" "$UDPSEND" -n $N "$DST" 7004 >/dev/null || fail "udpsend"
@@ -154,5 +157,12 @@ check_eq "blackhole: summary at ip_error (NOT_SPECIFIED) = received - passed on"
 	"$(rows b ip_error NOT_SPECIFIED)"
 dg_one "blackhole: NOT_SPECIFIED" "$(dg_select main '.name == "NOT_SPECIFIED"')"
 check_eq "blackhole: count" $N "$(fv '.count')"
+check_eq "blackhole: cause" error_route "$(fv '.cause')"
+check_eq "blackhole: known" true "$(fv '.known')"
+D=$(fv -c --arg a "$DST" '[.evidence.destinations[]? | select(.address == $a)]')
+check_eq "blackhole: evidence: the destination $DST, all sampled" $N "$(jq -r '.[0].count' <<<"$D")" ||
+	log "evidence: $(fv -c .evidence)"
+check_eq "blackhole: the route lookup's answer = ip route get ($rg_err)" "$rg_err" \
+	"$(jq -r '.[0].route.error' <<<"$D")"
 dg_check_total "blackhole" $N
 finish
