@@ -291,7 +291,8 @@ static const struct knowledge table[] = {
 		 "were wrong",
 	  .evidence = EV_DEVICE | EV_SENDERS | EV_DESTS,
 	  .change = "a TTL that runs out: look for a routing loop (`ip route get ADDR` on each "
-		    "hop) or a sender whose TTL is too low (its net.ipv4.ip_default_ttl, IP_TTL); "
+		    "hop) or a sender whose TTL is too low (its net.ipv4.ip_default_ttl or "
+		    "net.ipv6.conf.DEV.hop_limit, IP_TTL); "
 		    "else a broken sender or path",
 	  .direction = "check",
 	  .counters = { "IpInHdrErrors", "Ip6InHdrErrors" },
