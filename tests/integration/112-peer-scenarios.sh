@@ -9,6 +9,8 @@
 #              ip_forward = IpInHdrErrors = the ICMP time exceeded R sent
 #              back; diagnose tells it once (known, agrees), not again as a
 #              counter finding of its own
+#   hoplimit   the same over IPv6 (S's hop_limit 1): IP_INHDR at ip6_forward
+#              = Ip6InHdrErrors, diagnose agrees
 #   iptables   an iptables-legacy DROP rule in R's INPUT: NETFILTER_DROP at
 #              nf_hook_slow = the rule's counter (iptables -nvxL); diagnose
 #              says the hook and that no nftables rule holds the drop
@@ -110,6 +112,37 @@ check_eq "ttl: reconcile agrees" true "$(fv '.reconcile[0].agrees')"
 check_eq "ttl: IpInHdrErrors not a finding of its own" 0 \
 	"$(jq '[.findings[] | select(.name == "IpInHdrErrors")] | length' "$T/main.json")"
 dg_check_total "ttl" "$d"
+ip netns del "$NS"
+ip netns del "$NR"
+
+# --- IPv6 hop limit runs out on the router
+pair h
+for n in "$NS:ds$$s" "$NR:ds$$r"; do
+	nsx "${n%%:*}" sysctl -qw "net.ipv6.conf.${n#*:}.disable_ipv6=0" \
+		"net.ipv6.conf.${n#*:}.accept_dad=0" || die "ipv6 on ${n#*:}"
+done
+ip -n "$NS" addr add 2001:db8:1::2/64 dev "ds$$s" nodad || die "addr6 S"
+ip -n "$NR" addr add 2001:db8:1::1/64 dev "ds$$r" nodad || die "addr6 R"
+nsx "$NR" sysctl -qw net.ipv6.conf.all.forwarding=1 || die "forwarding"
+ip -n "$NS" -6 route add default via 2001:db8:1::1 || die "route6 S"
+ip -n "$NR" -6 route add 2001:db8:9::/64 dev "ds$$r" || die "route6 R"
+nsx "$NS" ip -6 neigh replace 2001:db8:1::1 lladdr "$(mac_of "$NR" "ds$$r")" dev "ds$$s" ||
+	die "neigh6 S"
+nsx "$NS" sysctl -qw "net.ipv6.conf.ds$$s.hop_limit=1" || die "hop_limit"
+h0=$(snmp "$NR" Ip6InHdrErrors)
+watch h
+nsx "$NS" "$UDPSEND" -n $N 2001:db8:9::9 7005 >/dev/null || fail "udpsend"
+dg_in_window main
+settle h
+d=$(($(snmp "$NR" Ip6InHdrErrors) - h0))
+check_eq "hoplimit: Ip6InHdrErrors delta = datagrams" $N "$d"
+check_eq "hoplimit: summary at ip6_forward (IP_INHDR) = Ip6InHdrErrors" "$d" \
+	"$(rows h ip6_forward IP_INHDR)"
+dg_one "hoplimit: IP_INHDR" "$(dg_select main '.name == "IP_INHDR"')"
+check_eq "hoplimit: count = Ip6InHdrErrors delta" "$d" "$(fv '.count')"
+check_eq "hoplimit: reconcile agrees" true "$(fv '.reconcile[0].agrees')"
+# No total here: IPv6 coming up on the veths sends MLD reports that R
+# drops at ip6_mc_input (NOT_SPECIFIED, no counter), in the window or not.
 ip netns del "$NS"
 ip netns del "$NR"
 
