@@ -163,6 +163,8 @@ if command -v iptables-legacy >/dev/null; then
 	check_eq "iptables: hook input" input "$(fv '.evidence.hook')"
 	check_eq "iptables: no nftables rule claimed" 0 "$(fv '[.evidence.nft[]?] | length')" ||
 		log "evidence: $(fv -c .evidence)"
+	check_true "iptables: points to iptables-legacy's own counters" \
+		grep -qF 'iptables-legacy -nvxL' "$T/main.json"
 	dg_check_total "iptables" "$d"
 	nsx "$NR" iptables-legacy -F INPUT
 	ip netns del "$NS"
