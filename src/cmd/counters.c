@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "counters/counters.h"
 #include "render/exposition.h"
+#include "cmd/options.h"
 #include "lib/escape.h"
 #include "lib/msg.h"
 
@@ -35,7 +36,7 @@ int cmd_counters(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			netns = optarg;
@@ -46,15 +47,19 @@ int cmd_counters(int argc, char **argv)
 		case 'h':
 			fputs(use, stdout);
 			return 0;
+		case ':':
+			msg_error("invalid option '%s': needs a value (usage: dropscope counters "
+				  "--help)",
+				  ESC(argv[optind - 1]));
+			return 2;
 		default:
-			fprintf(stderr, "dropscope: counters: unknown option '%s'\n%s",
-				ESC(argv[optind - 1]), use);
+			option_error(longopts, argv[optind - 1], optopt, "counters");
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "dropscope: counters: unexpected argument '%s'\n%s",
-			ESC(argv[optind]), use);
+		msg_error("invalid argument '%s': unexpected (usage: dropscope counters --help)",
+			  ESC(argv[optind]));
 		return 2;
 	}
 	rc = counter_src_open(&src, netns, err, sizeof(err));

@@ -526,8 +526,9 @@ static __u64 drops_counted(struct counts *c)
 	return sum;
 }
 
-/* The closing line on stderr: every drop counted, accounted for. */
-static void say_accounting(const struct ev_ctx *x, __u64 lines)
+/* The closing line on stderr: every drop counted, accounted for. gone:
+ * the reader of our output went away (what was not written is its). */
+static void say_accounting(const struct ev_ctx *x, __u64 lines, bool gone)
 {
 	const struct monitor *m = x->m;
 	__u64 st[STAT_MAX], counted, unread, printed;
@@ -556,8 +557,9 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines)
 		n += snprintf(more + n, sizeof(more) - n, ", %llu hidden by --class",
 			      (unsigned long long)x->class_filtered);
 	if (x->handled > printed && n < sizeof(more))
-		n += snprintf(more + n, sizeof(more) - n, ", %llu not written (output error)",
-			      (unsigned long long)(x->handled - printed));
+		n += snprintf(more + n, sizeof(more) - n, ", %llu not written (%s)",
+			      (unsigned long long)(x->handled - printed),
+			      gone ? "the reader went away" : "output error");
 	if (unread && n < sizeof(more))
 		snprintf(more + n, sizeof(more) - n, ", %llu not read", (unsigned long long)unread);
 	msg_info("%llu drops counted: %llu events printed, %llu filtered by expression, "
@@ -576,7 +578,7 @@ int cmd_events(struct config *cfg)
 	__u64 st[STAT_MAX], lost_reported = 0, lines0;
 	struct monitor m = { .sigfd = -1 };
 	double start, next_report, end;
-	bool stop;
+	bool stop, gone;
 	int rc;
 
 	rc = compile_filter(&x);
@@ -654,9 +656,16 @@ int cmd_events(struct config *cfg)
 		x.write_err = pcapng__flush(x.pc);
 	if (x.out)
 		output_failed();
-	say_accounting(&x, output_lines() - lines0);
-	/* A reader that went away (`| head`, tshark quitting) ends the run
-	 * quietly, as in summary mode. */
+	/*
+	 * A reader that went away (`| head`, tshark quitting) is how a
+	 * pipeline ends: quietly, exit 0, as in summary mode and as tools
+	 * killed by SIGPIPE are. Its tally would only say that what came after
+	 * was not written; -v still says it. A real write error (a full disk)
+	 * is said, with the tally, and is exit 1.
+	 */
+	gone = x.write_err == -EPIPE || (x.out && output_error() == EPIPE);
+	if (!gone || cfg->verbose)
+		say_accounting(&x, output_lines() - lines0, gone);
 	if (x.write_err && x.write_err != -EPIPE) {
 		msg_error("-w %s: %s", ESC(cfg->write), strerror(-x.write_err));
 		if (pcapng__cut_error(x.pc))

@@ -150,15 +150,20 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
  */
 static char *read_small_file(const char *opt, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/*
+	 * The user names it and we only read it: links are followed, as
+	 * Kubernetes mounts a Secret (tls.crt -> ..data/tls.crt) and certbot
+	 * its live/ directory. What is opened must be a regular file of a
+	 * bounded size; O_NONBLOCK so a FIFO is refused, not waited on.
+	 */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	const char *why = NULL;
 	char *buf = NULL;
 	ssize_t n;
 
 	if (fd < 0)
-		why = errno == ELOOP ? "it is a symbolic link (not followed); give the file itself"
-				     : strerror(errno);
+		why = strerror(errno);
 	else if (fstat(fd, &st))
 		why = strerror(errno);
 	else if (!S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX)
@@ -616,8 +621,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	e->mhd_said[n] = 0;
 	if (!e->cfg->verbose)
 		return;
-	fputs("dropscope: http: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	/* Its first line, escaped: it may quote what a client sent. */
+	msg_info("http: %s", ESC(e->mhd_said));
 }
 
 static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
@@ -725,8 +730,8 @@ int cmd_exporter(struct config *cfg)
 
 	/* A stack is no label: unbounded, and not what a dashboard sums. */
 	if (cfg->by & DIM_STACK) {
-		fprintf(stderr, "dropscope exporter: --stacks/--by stack make no labels; "
-				"use `dropscope --folded` for stacks\n");
+		msg_error("exporter: --stacks/--by stack make no labels; "
+			  "use `dropscope --folded` for stacks");
 		return 2;
 	}
 	/* The ready file says "scrapes work": written once we listen. */
@@ -766,7 +771,7 @@ int cmd_exporter(struct config *cfg)
 		goto out_free;
 	}
 	if (mhd_load(&e.mhd, err, sizeof(err))) {
-		fprintf(stderr, "dropscope exporter: %s\n", err);
+		msg_error("exporter: %s", err);
 		rc = 1;
 		goto out;
 	}

@@ -79,9 +79,7 @@ static int cmd_symbols(int argc, char **argv)
 			msg_error("option '%s' needs a value", ESC(argv[optind - 1]));
 			return 2;
 		default:
-			option_error(longopts, argv[optind - 1], optopt, NULL);
-			fprintf(stderr, "Usage: dropscope symbols [--stats] [--system-map FILE] "
-					"[--kaslr-offset HEX] [ADDRESS...]\n");
+			option_error(longopts, argv[optind - 1], optopt, "symbols");
 			return 2;
 		}
 	}
@@ -124,7 +122,7 @@ static int cmd_reasons(int argc, char **argv)
 	(void)argv;
 
 	if (argc > 1) {
-		fprintf(stderr, "Usage: dropscope reasons\n");
+		msg_error("invalid argument '%s': reasons takes none", ESC(argv[1]));
 		return 2;
 	}
 	rs = reasons__load(NULL);
@@ -238,8 +236,10 @@ static int dispatch(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	msg_error("unknown command '%s'", ESC(argv[1]));
-	usage(stderr);
+	/* One line, as for any bad input (the usage would bury it). */
+	msg_error("unknown command '%s' (commands: summary, events, top, exporter, counters, "
+		  "diagnose, symbols, reasons, help, version; usage: dropscope help)",
+		  ESC(argv[1]));
 	return 2;
 }
 

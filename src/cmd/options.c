@@ -33,14 +33,26 @@ enum {
 	C_ALL = C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER | C_DIAGNOSE,
 };
 
+/* Of --by's keys, what top can toggle and what makes an exporter label
+ * (a stack is unbounded and no label); events carry only a stack. */
+#define KEYS_ALL                                                                                   \
+	((__u32)(DIMS_BASE | DIMS_USER | DIM_DEV | DIM_NETNS | DIM_COMM | DIM_CGROUP |             \
+		 DIM_CALLER | DIM_STACK))
+#define KEYS_TOP      ((__u32)(DIMS_BASE | DIM_DEV | DIM_NETNS | DIM_COMM | DIM_WORKLOAD))
+#define KEYS_EXPORTER (KEYS_ALL & ~(__u32)DIM_STACK)
+
 static const struct command {
 	const char *name;
 	unsigned bit;
+	/* The --by keys it takes (0: no --by): the parser refuses the others
+	 * and its --help lists exactly these. */
+	__u32 keys;
+	const char *by_note; /* after the keys in --help, or NULL */
 	const char *synopsis;
 	const char *about; /* what --help says before the options */
 	const char *notes; /* and after them, or NULL */
 } commands[] = {
-	{ "summary", C_SUMMARY, "dropscope [summary] [OPTIONS]",
+	{ "summary", C_SUMMARY, KEYS_ALL, "(see below)", "dropscope [summary] [OPTIONS]",
 	  "Counts skb:kfree_skb hits in the kernel per code location and prints them\n"
 	  "every interval, most first.\n",
 	  "Grouping (--by): reason = the kernel's drop reason; proto = skb->protocol;\n"
@@ -52,24 +64,28 @@ static const struct command {
 	  "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks;\n"
 	  "class = drop or close (as --class); workload = the pod, container, service or\n"
 	  "named namespace behind the netns and cgroup (sources: dropscope(8)).\n" },
-	{ "events", C_EVENTS, "dropscope events [OPTIONS] [PCAP-FILTER]",
+	{ "events", C_EVENTS, DIM_STACK | DIM_WORKLOAD, "(fields an event carries, not groupings)",
+	  "dropscope events [OPTIONS] [PCAP-FILTER]",
 	  "One line per dropped packet: time, cpu, task, namespace, device, the packet,\n"
 	  "its drop reason and location. PCAP-FILTER (tcpdump syntax) picks packets.\n",
 	  "--by stack adds each event's stack, --by workload its workload (the pod,\n"
 	  "container, service or named namespace, as summary's --by workload) to the\n"
 	  "line, the JSON object (\"workload\") and the pcapng comment.\n" },
-	{ "top", C_TOP, "dropscope top [OPTIONS]",
+	{ "top", C_TOP, KEYS_TOP, "(the first grouping; the keys toggle it)",
+	  "dropscope top [OPTIONS]",
 	  "A live view in the terminal, refreshed every -i seconds (default 1):\n"
 	  "keys 1/2/3 sort by rate/total/name; r, P, d, n, c, w, l toggle grouping by\n"
 	  "reason, protocol, device, namespace, comm, workload, location; / filters rows;\n"
 	  "s symbol style; p pause; ? help; q quit. --by sets the first grouping (of\n"
 	  "those keys).\n",
 	  NULL },
-	{ "exporter", C_EXPORTER, "dropscope exporter [--listen ADDR:PORT] [OPTIONS]",
+	{ "exporter", C_EXPORTER, KEYS_EXPORTER, "(labels; see the man page)",
+	  "dropscope exporter [--listen ADDR:PORT] [OPTIONS]",
 	  "Serves the drop counts and the kernel's own counters as Prometheus /metrics.\n"
 	  "--netns also selects whose device, qdisc, softnet and SNMP counters are read.\n",
 	  NULL },
-	{ "diagnose", C_DIAGNOSE, "dropscope diagnose [-d SEC] [--netns PATH|INODE] [--json]",
+	{ "diagnose", C_DIAGNOSE, 0, NULL,
+	  "dropscope diagnose [-d SEC] [--netns PATH|INODE] [--json]",
 	  "Findings, largest first: what dropped, why, the live evidence and what to\n"
 	  "change; reads only, changes nothing. One window of -d SEC (default 5); --netns\n"
 	  "picks the namespace whose counters, sockets, sysctls and nftables ruleset are\n"
@@ -78,6 +94,11 @@ static const struct command {
 	  "report, events and exporter options are refused (exit 2).\n",
 	  NULL },
 };
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Columns of an option's help text (after the 27 of its name). */
+#define HELP_WIDTH 52
 
 /* Where an option is listed in --help. */
 enum section { S_REPORT, S_FILTER, S_KERNEL, S_EVENTS, S_EXPORTER, S_N };
@@ -229,17 +250,82 @@ SETTER(set_kaslr)
 	return NULL;
 }
 
+static const struct command *command_of(const char *name);
+
+/* "a, b, c": the --by names of the keys in mask, in keys.c's order;
+ * location marked as the default when mark_default. */
+static void keys_list(__u32 mask, bool mark_default, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (__u32 bit = 1; bit && bit <= KEYS_ALL && n < len; bit <<= 1)
+		if ((mask & bit) && keys_name(bit))
+			n += snprintf(buf + n, len - n, "%s%s%s", n ? ", " : "", keys_name(bit),
+				      mark_default && bit == DIM_LOCATION ? " (default)" : "");
+}
+
 SETTER(set_by)
 {
-	char word[64];
-	__u32 dims;
+	const struct command *c = command_of(cfg->cmd);
+	char word[64], keys[160];
+	__u32 dims, extra;
 
 	if (keys_parse(arg, &dims, word, sizeof(word))) {
 		snprintf(why, len, "unknown key '%s' (expected %s)", word, keys_names());
 		return why;
 	}
+	/* A key the command cannot show is refused, never silently dropped. */
+	extra = dims & ~c->keys;
+	if (extra) {
+		keys_list(c->keys, false, keys, sizeof(keys));
+		snprintf(why, len, "%s takes only %s as a key, not %s", c->name, keys,
+			 keys_name(extra & -extra));
+		return why;
+	}
 	cfg->by |= dims;
 	return NULL;
+}
+
+/*
+ * --by's help: the keys of the commands in mask (all of them in `dropscope
+ * help`), so each command's --help lists exactly what it takes; wrapped at
+ * the width of the other help lines.
+ */
+static const char *by_help(unsigned mask, char *buf, size_t len)
+{
+	char line[320], keys[200];
+	const char *note = NULL, *p;
+	__u32 all = 0;
+	size_t n = 0, col = 0;
+
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (!(mask & commands[i].bit) || !commands[i].keys)
+			continue;
+		all |= commands[i].keys;
+		if (!note)
+			note = commands[i].by_note;
+	}
+	keys_list(all, all != DIM_STACK, keys, sizeof(keys));
+	snprintf(line, sizeof(line), "group counts by: %s%s%s", keys, note ? " " : "",
+		 note ? note : "");
+	buf[0] = '\0';
+	for (p = line; *p && n < len; p += strspn(p, " ")) {
+		size_t wl = strcspn(p, " ");
+
+		if (col && col + 1 + wl > HELP_WIDTH) {
+			n += snprintf(buf + n, len - n, "\n");
+			col = 0;
+		} else if (col) {
+			n += snprintf(buf + n, len - n, " ");
+			col++;
+		}
+		if (n < len)
+			n += snprintf(buf + n, len - n, "%.*s", (int)wl, p);
+		col += wl;
+		p += wl;
+	}
+	return buf;
 }
 
 SETTER(set_class)
@@ -305,9 +391,7 @@ static const struct opt opts[] = {
 	  "mode, one in all for diagnose); messages on stderr\n"
 	  "become {\"error\":...}, {\"warning\":...}, {\"info\":...}" },
 	{ "by", 0, C_SUMMARY | C_EVENTS | C_TOP | C_EXPORTER, S_REPORT, set_by, 0, "KEY[,KEY...]",
-	  "group counts by: location (default), reason, proto,\n"
-	  "dev, netns, comm, cgroup, caller, stack, class,\n"
-	  "workload (see below)" },
+	  NULL /* by_help(): the keys of the commands listed */ },
 	{ "class", 0, C_ALL, S_REPORT, set_class, 0, "CLASS",
 	  "drop (what the network refused), close (what\n"
 	  "sockets closing discarded unread) or all (default)" },
@@ -329,8 +413,9 @@ static const struct opt opts[] = {
 	  "1000; 0 = every drop); drops past it are counted\n"
 	  "exactly and shown as \"[not unwound: N]\"" },
 	{ "helper", 0, C_SUMMARY | C_EXPORTER | C_DIAGNOSE, S_REPORT, set_helper, 0, "FUNC[,FUNC]",
-	  "more generic free helpers for --by caller to look\n"
-	  "past" },
+	  "more generic free helpers to look past when naming\n"
+	  "the caller (with --by caller; diagnose always\n"
+	  "names callers)" },
 	{ "netns", 0, C_ALL, S_FILTER, AT(netns), "PATH|INODE",
 	  "only drops in this network namespace\n"
 	  "(/run/netns/NAME, /proc/PID/ns/net or its inode)" },
@@ -391,8 +476,7 @@ static const struct opt opts[] = {
 	{ "tls-key", 0, C_EXPORTER, S_EXPORTER, AT(tls_key), "FILE", "... and this PEM key" },
 };
 
-#define N_OPTS	   (sizeof(opts) / sizeof(opts[0]))
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
 static const struct command *command_of(const char *name)
 {
@@ -402,16 +486,19 @@ static const struct command *command_of(const char *name)
 	return &commands[0];
 }
 
-/* "  -i, --interval SEC       report every ...", continuation lines indented. */
-static void print_opt(FILE *out, const struct opt *o)
+/* "  -i, --interval SEC       report every ...", continuation lines indented;
+ * mask: the commands whose help this is. */
+static void print_opt(FILE *out, const struct opt *o, unsigned mask)
 {
-	char left[64];
+	char left[64], buf[512];
+	/* --by's keys depend on the command (by_help()). */
+	const char *help = o->set == set_by ? by_help(mask, buf, sizeof(buf)) : o->help;
 
 	snprintf(left, sizeof(left), "  %c%c%c --%s%s%s", o->letter ? '-' : ' ',
 		 o->letter ? o->letter : ' ', o->letter ? ',' : ' ', o->name,
 		 o->arg && o->arg[0] != '=' ? " " : "", o->arg ? o->arg : "");
 	fprintf(out, "%-26s ", left);
-	for (const char *p = o->help; *p; p++) {
+	for (const char *p = help; *p; p++) {
 		putc(*p, out);
 		if (*p == '\n')
 			fprintf(out, "%27s", "");
@@ -452,7 +539,7 @@ static void print_opts(FILE *out, unsigned mask)
 			if (!title)
 				fprintf(out, "\n%s:\n", section_title[s]);
 			title = true;
-			print_opt(out, &opts[i]);
+			print_opt(out, &opts[i], mask);
 		}
 	}
 	putc('\n', out);
@@ -561,11 +648,6 @@ static int check_together(int argc, char **argv, struct config *cfg)
 	/* diagnose groups by caller itself: --helper is for it too. */
 	if (cfg->helpers && !(cfg->by & DIM_CALLER) && strcmp(cfg->cmd, "diagnose"))
 		return bad(cfg->cmd, "option", "--helper", "needs --by caller");
-	/* Events: of the keys, only what an event carries (its stack and
-	 * workload: fields of every output, not groupings). */
-	if (events && (cfg->by & ~(DIM_STACK | DIM_WORKLOAD)))
-		return bad(cfg->cmd, "option", "--by",
-			   "events take only stack and workload (the others group counts)");
 	if (!cfg->tls_cert != !cfg->tls_key)
 		return bad(cfg->cmd, "option", cfg->tls_cert ? "--tls-cert" : "--tls-key",
 			   "needs --tls-key and --tls-cert together");

@@ -576,17 +576,16 @@ static int check_terminal(void)
 	int err = 0;
 
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
-		fprintf(stderr,
-			"dropscope top: needs a terminal (standard %s is not one); "
-			"for a log use `dropscope -i 1`\n",
-			isatty(STDOUT_FILENO) ? "input" : "output");
+		msg_error("top needs a terminal (standard %s is not one); "
+			  "for a log use `dropscope -i 1`",
+			  isatty(STDOUT_FILENO) ? "input" : "output");
 		return 2;
 	}
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
 		const char *term = getenv("TERM");
 
-		fprintf(stderr, "dropscope top: cannot use the terminal (TERM=%s%s)\n",
-			term ? ESC(term) : "", term ? " is unknown" : " is not set");
+		msg_error("top cannot use the terminal (TERM=%s%s)", term ? ESC(term) : "",
+			  term ? " is unknown" : " is not set");
 		return 2;
 	}
 	del_curterm(cur_term);
@@ -685,7 +684,7 @@ int cmd_top(struct config *cfg)
 
 	scr = screen_open(&tty);
 	if (!scr) {
-		fprintf(stderr, "dropscope top: cannot start the terminal\n");
+		msg_error("top cannot start the terminal");
 		rc = 2;
 		goto out;
 	}

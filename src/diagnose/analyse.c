@@ -276,6 +276,16 @@ const char *window_workload(const struct window *w, __u32 netns)
 	return NULL;
 }
 
+/* ip_error frees what an error route (blackhole, prohibit) matched
+ * without a reason: the location says it. */
+static bool error_route(const struct window *w, __u64 addr)
+{
+	char buf[32];
+
+	return w->names.sym_raw &&
+	       !strcmp(w->names.sym_raw(w->names.ctx, addr, buf, sizeof(buf)), "ip_error");
+}
+
 /*
  * A reason that says nothing (NOT_SPECIFIED, or one the knowledge lacks)
  * is one finding per location: there the location is all there is.
@@ -353,6 +363,11 @@ static void finding_finish(const struct window *w, struct finding *f)
 		f->at.ifindex = f->pair.p ? f->pair.p->ifindex : (int)f->at.dev[0].addr;
 		snprintf(f->at.devname, sizeof(f->at.devname), "%s",
 			 f->pair.p ? f->pair.p->name : f->at.dev[0].name);
+	}
+	if (f->at.primary && !strcmp(f->name, "NOT_SPECIFIED") &&
+	    error_route(w, f->at.loc[0].addr)) {
+		f->cause = "error_route";
+		f->k = knowledge_lookup("cause:error_route");
 	}
 	/* A device that is down drops all it is given, whatever reason the kernel names. */
 	dev = f->at.primary && f->at.dev_mine ? dev_by_index(&w->end.snap, (int)f->at.dev[0].addr)

@@ -185,8 +185,9 @@ void nft_collect(struct ev_ctx *c, struct finding *f)
 	candidates_sampled(w, f, e);
 	note(f, e->n ? "no drop rule's counter grew; these drop points have no counter "
 		       "and may be it (add `counter` to tell)"
-		     : "no nftables drop rule or policy matches (iptables-legacy, or a "
-		       "reject/queue verdict?)");
+		     : "no nftables drop rule or policy matches: an iptables-legacy rule "
+		       "(not read here; `iptables-legacy -nvxL` shows its counters), or a "
+		       "reject/queue verdict");
 }
 
 void nft_text(struct print_ctx *p, const struct finding *f)

@@ -285,6 +285,20 @@ static const struct knowledge table[] = {
 	  .direction = "check",
 	  .counters = { "IpExtInNoRoutes" },
 	  .source = "net/ipv4/route.c: ip_route_input_slow" },
+	{ .name = "IP_INHDR",
+	  .why = "an IP header was not usable: its TTL (hop limit) ran out while forwarding (an "
+		 "ICMP time exceeded went back to the sender), or its version, length or options "
+		 "were wrong",
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_DESTS,
+	  .change = "a TTL that runs out: look for a routing loop (`ip route get ADDR` on each "
+		    "hop) or a sender whose TTL is too low (its net.ipv4.ip_default_ttl or "
+		    "net.ipv6.conf.DEV.hop_limit, IP_TTL); "
+		    "else a broken sender or path",
+	  .direction = "check",
+	  .counters = { "IpInHdrErrors", "Ip6InHdrErrors" },
+	  .counters_note = "the header counters also count header checksum errors (IP_CSUM)",
+	  .source = "net/ipv4/ip_forward.c: ip_forward; net/ipv4/ip_input.c: ip_rcv_core; "
+		    "net/ipv6/ip6_output.c: ip6_forward" },
 	{ .name = "IP_NOPROTO",
 	  .why = "no handler for the packet's IP protocol (a protocol not built in or its module "
 		 "not "
@@ -336,6 +350,17 @@ static const struct knowledge table[] = {
 	  .source = "net/core/dev.c: __dev_forward_skb2 (is_skb_forwardable); "
 		    "drivers/net/veth.c: veth_xmit" },
 
+	{ .name = "cause:error_route",
+	  .why = "the packet's destination has an error route (blackhole, prohibit, or an "
+		 "unreachable route without its own reason): it is dropped on purpose and counted "
+		 "by no counter (prohibit sends an ICMP error back)",
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_DESTS,
+	  .change = "if the destination should be reachable, remove or replace that route (`ip "
+		    "route get ADDR` shows it: blackhole answers Invalid argument, prohibit "
+		    "Permission denied)",
+	  .direction = "check",
+	  .source = "net/ipv4/route.c: ip_route_input_slow, ip_error" },
+
 	{ .name = "NEIGH_FAILED",
 	  .why = "address resolution (ARP or neighbour discovery) of the next hop failed: it does "
 		 "not answer",
@@ -371,6 +396,8 @@ static const struct knowledge table[] = {
 	  .change = "check the link and the NIC (ethtool -S)",
 	  .direction = "check",
 	  .counters = { "IpExtInCsumErrors" },
+	  /* ip_rcv_core counts a bad checksum as a header error too. */
+	  .overlaps = { "IpInHdrErrors" },
 	  .source = "net/ipv4/ip_input.c: ip_rcv_core" },
 
 	/* The device and the CPU backlog */

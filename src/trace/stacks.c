@@ -79,13 +79,25 @@ size_t stacks_trim(const __u64 *ips, size_t n, __u64 location, const struct ksym
 	for (i = 0; i < n; i++)
 		if (ips[i] == location)
 			return i;
+	/*
+	 * No location among the frames (or none asked: --by workload,stack
+	 * keeps no location per line): past the last tracing frame above the
+	 * first frame of the drop's own path. A frame without a symbol is
+	 * passed over, not taken for that path: our own BPF program, loaded
+	 * after the symbol table was read, is such a frame at the very top.
+	 */
+	size_t past = 0;
+
 	for (i = 0; i < n; i++) {
 		const struct ksym *sym = ksyms__find(ks, ips[i]);
 
-		if (!sym || !stacks_is_tracing_frame(sym->name, sym->module))
+		if (!sym)
+			continue;
+		if (!stacks_is_tracing_frame(sym->name, sym->module))
 			break;
+		past = i + 1;
 	}
-	return i < n ? i : 0;
+	return past < n ? past : 0;
 }
 
 static struct stack *read_stack(struct stacks *s, __s32 id)

@@ -45,6 +45,31 @@ bad "--helper x without --by caller" "--helper" --helper x -d 1
 bad "--by caller --helper no_such_function_xyz" "no_such_function_xyz" \
 	--by caller --helper no_such_function_xyz -d 1
 bad "events --folded" "--folded" events --folded -c 1
+# Each command takes the keys it can show, refused before anything else
+# (top: before it asks for a terminal).
+bad "top --by cgroup" "--by" top --by cgroup
+bad "exporter --by stack" "--by" exporter --by stack
+bad "diagnose --by dev" "--by" diagnose --by dev -d 1
+
+# Each command's --help lists exactly its keys, and the bash completion
+# offers the same ones. KEYS_OF CMD: the keys in CMD's --by help.
+ALLKEYS="location reason proto dev netns comm cgroup caller stack class workload"
+keys_of()
+{
+	local k
+	"$DROPSCOPE" "$1" --help | awk '/--by KEY/ { on = 1; print; next }
+		on && substr($0, 1, 27) != sprintf("%27s", "") { exit } on { print }' >"$T/byhelp"
+	for k in $ALLKEYS; do
+		grep -qw -- "$k" "$T/byhelp" && printf '%s ' "$k"
+	done
+	echo
+}
+COMPL=$(dirname "$0")/../../contrib/bash-completion/dropscope
+for c in events top exporter; do
+	want=$(sed -n "s/^[[:space:]]*$c) keys=\"\(.*\)\" ;;/\1/p" "$COMPL")
+	check_eq "$c --help lists the keys the completion offers" "$want " "$(keys_of "$c")"
+done
+check_eq "summary --help lists every key" "$ALLKEYS " "$(keys_of summary)"
 
 "$DROPSCOPE" --help >"$T/help.out" 2>&1
 check_eq "--help: exit status" 0 "$?"

@@ -3,7 +3,8 @@
 # (ENOSPC) each says so once on stderr, naming standard output, and exits
 # 1; events mode counts as printed only the lines that were written (none
 # here). A reader that goes away (EPIPE, `| head`) ends the run quietly with
-# exit 0. Ground truth for events: the namespace's UdpNoPorts counter.
+# exit 0: in events mode too, without the closing tally (-v prints it).
+# Ground truth for events: the namespace's UdpNoPorts counter.
 . "$(dirname "$0")/lib.sh"
 require nstat
 [[ $BACKEND == tp_btf ]] || skip "not about the backend: runs once, with tp_btf"
@@ -56,4 +57,35 @@ check_eq "summary | head -1: nothing on stderr" "" "$(cat "$T/pipe.err")"
 "$DROPSCOPE" reasons 2>"$T/rpipe.err" | head -n 1 >/dev/null
 check_eq "reasons | head -1: exit status" 0 "${PIPESTATUS[0]}"
 check_eq "reasons | head -1: nothing on stderr" "" "$(cat "$T/rpipe.err")"
+
+# events | head -1: head takes the first event's line and leaves; the next
+# batch's write sees EPIPE and events ends by itself, quietly, exit 0.
+mkfifo "$T/head.fifo" || die "mkfifo"
+head -n 1 <"$T/head.fifo" >"$T/head.out" &
+HPID=$!
+PIDS+=("$HPID")
+ds_launch evhead "$T/head.fifo" events --netns "/run/netns/$NS" || finish
+send_noport() {
+	local v0
+	v0=$(snmp "$NS" UdpNoPorts)
+	nsx "$NS" "$UDPSEND" -n "$1" -g 2000 127.0.0.1 9 >/dev/null || fail "udpsend"
+	check_eq "$2: UdpNoPorts delta" "$1" $(($(snmp "$NS" UdpNoPorts) - v0))
+}
+send_noport 3 "events | head -1, first batch"
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$HPID" 2>/dev/null || break
+	sleep 0.1
+done
+check_true "head -n 1 took its line and left" bash -c "! kill -0 $HPID 2>/dev/null"
+wait "$HPID" 2>/dev/null
+check_true "head's line is an event (port 9)" grep -q ':9 ' "$T/head.out" || show "$T/head.out"
+# Batches go out per 100 ms poll: drops well apart make a next write.
+for ((i = 0; i < 5; i++)); do
+	kill -0 "${DSPID[evhead]}" 2>/dev/null || break
+	send_noport 1 "events | head -1, after the reader left ($i)"
+	sleep 0.3
+done
+ds_wait_exit evhead 10 || fail "events | head -1: still running 10 s after its reader left"
+check_eq "events | head -1: exit status" 0 "${DSRC[evhead]}"
+check_eq "events | head -1: nothing on stderr (no tally, no error)" "" "$(cat "$T/evhead.err")"
 finish

@@ -6,7 +6,8 @@
 #   live    -w - | tshark -r -: tshark prints the N packets while dropscope
 #           still runs
 #   epipe   the reader goes away: the next batch's write sees EPIPE and
-#           dropscope ends by itself, quietly, exit 0
+#           dropscope ends by itself, quietly, exit 0 (run with -v, which
+#           still prints the closing tally: it must add up)
 # Ground truth: what the test sent, and the namespace's UdpNoPorts counter.
 . "$(dirname "$0")/lib.sh"
 require nstat capinfos tshark
@@ -32,7 +33,7 @@ tshark -o gui.update.enabled:FALSE -l -r - -T fields -e udp.dstport <"$T/fifo" \
 	>"$T/live.txt" 2>"$T/tshark.err" &
 TSPID=$!
 PIDS+=("$TSPID")
-ds_launch live "$T/fifo" events "${NSARG[@]}" -w - || finish
+ds_launch live "$T/fifo" events "${NSARG[@]}" -v -w - || finish
 send $N
 # Well past one poll interval; nothing else happens meanwhile.
 sleep 1
@@ -70,7 +71,7 @@ check_true "live: no error message for EPIPE" \
 # (1 <= k <= 5); the rest came after detach and are not counted. What must
 # hold: printed = N, and counted - N = k = not written.
 line=$(grep -E "^dropscope: [0-9]+ drops counted:" "$T/live.err")
-if [[ $line =~ ^dropscope:\ ([0-9]+)\ drops\ counted:\ ([0-9]+)\ events\ printed,.*,\ ([0-9]+)\ not\ written ]]; then
+if [[ $line =~ ^dropscope:\ ([0-9]+)\ drops\ counted:\ ([0-9]+)\ events\ printed,.*,\ ([0-9]+)\ not\ written\ \(the\ reader\ went\ away\) ]]; then
 	c=${BASH_REMATCH[1]} p=${BASH_REMATCH[2]} w=${BASH_REMATCH[3]}
 	check_eq "live: events printed = what the pipe took" $N "$p"
 	check_eq "live: counted - printed = not written" $((c - N)) "$w"

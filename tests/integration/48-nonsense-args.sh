@@ -12,6 +12,8 @@
 #   exporter -i 1, exporter --json, ...   exit 2, one line naming who takes it
 #   --json -i 0                           the error as JSON on stderr
 #   --by workload --workload-root NOTDIR  exit 2, "invalid --workload-root"
+#   nosuchcmd, counters -x, symbols -x,   exit 2, one "dropscope: " line each
+#   reasons x                             (no usage page burying it)
 # Ground truth: the namespaces and interfaces that exist (ip, stat).
 . "$(dirname "$0")/lib.sh"
 require
@@ -94,6 +96,16 @@ run jsonerr --json -i 0
 check_eq "--json -i 0: exit status" 2 "$RC"
 check_eq "--json -i 0: one JSON error" "invalid --interval '0': expected seconds >= 0.01 (usage: dropscope summary --help)" \
 	"$(jq -r .error "$T/jsonerr.err" 2>/dev/null)" || show "$T/jsonerr.err"
+# The commands' own parsers and messages: one line, exit 2, no usage page.
+for words in "nosuchcmd" "counters -x" "counters --netns" "counters extra" "symbols -x" \
+	"reasons x"; do
+	# shellcheck disable=SC2086 # the words of the command line
+	run own $words
+	check_eq "$words: exit status" 2 "$RC"
+	check_eq "$words: one line on stderr" 1 "$(wc -l <"$T/own.err")" || show "$T/own.err"
+	check_true "$words: a dropscope error" grep -q "^dropscope: " "$T/own.err" ||
+		show "$T/own.err"
+done
 run jsonerr2 diagnose --json -c 3
 check_eq "diagnose --json -c 3: one JSON error naming the cause" 1 \
 	"$(jq -r .error "$T/jsonerr2.err" 2>/dev/null | grep -c "'-c': .*not for diagnose")" || show "$T/jsonerr2.err"

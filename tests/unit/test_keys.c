@@ -154,6 +154,8 @@ static void test_stacks_trim(void **state)
 	const __u64 tracing_only[] = { T_RAW, FIRE, DELIVER, FINISH };
 	const __u64 nothing_to_trim[] = { DELIVER, FINISH };
 	const __u64 all_tracing[] = { T_RAW, T_BPF };
+	/* A program loaded after the symbols were read: no symbol, on top. */
+	const __u64 unnamed_prog[] = { 0x10, T_RUN, FIRE, UDP, DELIVER };
 
 	(void)state;
 	/* The location is a frame: the drop's part starts there. */
@@ -165,6 +167,10 @@ static void test_stacks_trim(void **state)
 	/* Nothing but tracing frames: keep them rather than show nothing. */
 	assert_int_equal(stacks_trim(all_tracing, 2, UDP, ks), 0);
 	assert_int_equal(stacks_trim(full, 0, UDP, ks), 0);
+	/* Without the location (--by workload,stack): past the unnamed
+	 * program and the tracing frames under it, to the drop's path. */
+	assert_int_equal(stacks_trim(unnamed_prog, 5, 0, ks), 3);
+	assert_int_equal(stacks_trim(unnamed_prog, 5, UDP, ks), 3);
 	/* Without symbols only the location can be found. */
 	assert_int_equal(stacks_trim(full, 7, UDP, NULL), 4);
 	assert_int_equal(stacks_trim(full, 7, 0x1234, NULL), 0);

@@ -800,6 +800,80 @@ static void test_help_per_command(void **state)
 	}
 }
 
+/*
+ * Each command takes the --by keys it can show, refuses the others with a
+ * line naming what it takes, and its --help lists exactly its keys.
+ */
+static void test_by_per_command(void **state)
+{
+	static const char *const all[] = { "location", "reason", "proto",   "dev",
+					   "netns",    "comm",	 "cgroup",  "caller",
+					   "stack",    "class",	 "workload" };
+	static const struct {
+		const char *cmd, *takes; /* takes: " key key " */
+	} cases[] = {
+		{ "summary", " location reason proto dev netns comm cgroup caller stack class "
+			     "workload " },
+		{ "events", " stack workload " },
+		{ "top", " location reason proto dev netns comm workload " },
+		{ "exporter",
+		  " location reason proto dev netns comm cgroup caller class workload " },
+	};
+	struct config cfg;
+	struct printed p;
+	char key[32], block[1024];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *b, *e;
+
+		defaults(&cfg, cases[i].cmd);
+		assert_int_equal(parse(&cfg, &p, "--help", NULL), 1);
+		/* The --by entry: its line and the continuation lines (27
+		 * columns indented) under it. */
+		b = strstr(p.out, "--by KEY[,KEY...]");
+		assert_non_null(b);
+		e = strchr(b, '\n');
+		while (e && strspn(e + 1, " ") >= 27)
+			e = strchr(e + 1, '\n');
+		assert_non_null(e);
+		snprintf(block, sizeof(block), "%.*s", (int)(e - b), b);
+		for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+			bool takes;
+			const char *w;
+
+			snprintf(key, sizeof(key), " %s ", all[k]);
+			takes = strstr(cases[i].takes, key);
+			/* Listed in the help as a word of its own. */
+			w = block;
+			while ((w = strstr(w, all[k])) &&
+			       ((w > block && (w[-1] >= 'a' && w[-1] <= 'z')) ||
+				(w[strlen(all[k])] >= 'a' && w[strlen(all[k])] <= 'z')))
+				w++;
+			if (takes != (w != NULL))
+				fail_msg("%s --help %s '%s':\n%s", cases[i].cmd,
+					 takes ? "lacks" : "lists", all[k], block);
+			if (takes) {
+				parse_ok(&cfg, cases[i].cmd, "--by", all[k], NULL);
+				continue;
+			}
+			defaults(&cfg, cases[i].cmd);
+			assert_int_equal(parse(&cfg, &p, "--by", all[k], NULL), 2);
+			/* One line naming the command, what it takes and the key. */
+			if (!strstr(p.err, cases[i].cmd) || !strstr(p.err, " takes only ") ||
+			    !strstr(p.err, all[k]) ||
+			    strchr(p.err, '\n') != p.err + strlen(p.err) - 1)
+				fail_msg("%s --by %s: %s", cases[i].cmd, all[k], p.err);
+		}
+	}
+	/* diagnose takes no --by, and --helper names callers there too. */
+	parse_bad("diagnose", "--by", "dev", NULL);
+	defaults(&cfg, "diagnose");
+	assert_int_equal(parse(&cfg, &p, "--help", NULL), 1);
+	assert_null(strstr(p.out, "--by caller to look"));
+	assert_non_null(strstr(p.out, "diagnose always"));
+}
+
 /* Messages turn JSON only for a command that takes --json, and only for a
  * --json that is an option (not after "--"). */
 static void test_want_json(void **state)
@@ -868,6 +942,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_not_for_command),
 		cmocka_unit_test(test_help_per_command),
+		cmocka_unit_test(test_by_per_command),
 		cmocka_unit_test(test_want_json),
 		cmocka_unit_test(test_parses_again),
 	};
