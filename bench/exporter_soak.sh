@@ -107,7 +107,7 @@ for tag in "${TAGS[@]}"; do
 	unset "LOOP_PID[$tag]"
 done
 
-declare -A RSS HWM DMED DMAX AMED AMAX ROWS
+declare -A RSS HWM ANON FILE DMED DMAX AMED AMAX ROWS
 for tag in "${TAGS[@]}"; do
 	read -r DMED[$tag] DMAX[$tag] < <(stats <"$WORK/$tag.during")
 	for ((i = 0; i < 100; i++)); do
@@ -117,6 +117,9 @@ for tag in "${TAGS[@]}"; do
 	curl -s "$(url "$tag")" >"$WORK/$tag.m"
 	RSS[$tag]=$(awk '$1 == "VmRSS:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
 	HWM[$tag]=$(awk '$1 == "VmHWM:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	ANON[$tag]=$(awk '$1 == "RssAnon:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	FILE[$tag]=$(awk '$1 == "RssFile:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	[[ -z ${BENCH_SOAK_SMAPS:-} ]] || cp /proc/"${EXP_PID[$tag]}"/smaps "$BENCH_SOAK_SMAPS.$tag"
 	ROWS[$tag]=$(kernel_rows "${EXP_PID[$tag]}")
 done
 val() { awk -v m="$2" '$1 == m { print $2 }' "$WORK/$1.m"; }
@@ -125,7 +128,7 @@ val() { awk -v m="$2" '$1 == m { print $2 }' "$WORK/$1.m"; }
 	echo "$(cat "$WORK/churn.txt") in ${secs} s (64 alive at once), --by location,reason,netns, scraped every 0.5 s."
 	for tag in "${TAGS[@]}"; do
 		[[ ${#TAGS[@]} -eq 1 ]] || echo "[$tag] $([[ $tag == new ]] && echo "$DS" || echo "$BASE")"
-		echo "after the churn: RSS $(mb "${RSS[$tag]}") MB (peak $(mb "${HWM[$tag]}") MB), kernel table rows ${ROWS[$tag]}, series $(val "$tag" dropscope_series)"
+		echo "after the churn: RSS $(mb "${RSS[$tag]}") MB (peak $(mb "${HWM[$tag]}") MB; anonymous $(mb "${ANON[$tag]}"), files $(mb "${FILE[$tag]}")), kernel table rows ${ROWS[$tag]}, series $(val "$tag" dropscope_series)"
 		echo "rows freed $(val "$tag" dropscope_table_rows_freed_total), series evicted $(val "$tag" dropscope_series_evicted_total), folded $(val "$tag" dropscope_series_folded_total), table overflow $(val "$tag" dropscope_table_overflow_total)"
 		echo "scrape ms during the churn ($(wc -l <"$WORK/$tag.during")): median ${DMED[$tag]}, max ${DMAX[$tag]}; after (100): median ${AMED[$tag]}, max ${AMAX[$tag]}"
 	done
