@@ -8,21 +8,27 @@
 # 3 NO_SOCKET drops, exit; 64 alive at once) churn; then its RSS, the
 # in-kernel table's rows (bpftool), the series it exposes, and the median
 # and max of the scrapes during the churn and of 100 after it.
-# Targets (reported, not enforced): RSS < 12 MB, scrape < 10 ms.
+# Targets (reported, not enforced): RSS < 12 MB, scrape during the churn < 10 ms.
+#
+# BENCH_SOAK_BASELINE=PATH: a second dropscope binary (e.g. main's, built in
+# another worktree) run side by side through the same churn, scraped the
+# same way, and reported the same way with the ratios: on a shared or loaded
+# machine the ratio is the figure that means something.
 # Writes $BENCH_OUT/exporter-soak.txt (default bench/results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-DS=$ROOT/dropscope
+DS=${BENCH_SOAK_DS:-$ROOT/dropscope}
+BASE=${BENCH_SOAK_BASELINE:-}
 CHURN=$ROOT/build/tools/nschurn
 OUT=${BENCH_OUT:-$ROOT/bench/results}
 NSN=${BENCH_SOAK_NS:-10000}
 WORK=$(mktemp -d /tmp/dssoak.XXXXXX)
-EXP_PID= LOOP_PID=
+declare -A EXP_PID=() EXP_PORT=() LOOP_PID=()
 
 cleanup() {
 	local p
-	for p in $LOOP_PID $EXP_PID; do
+	for p in "${LOOP_PID[@]}" "${EXP_PID[@]}"; do
 		kill -TERM "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
@@ -31,6 +37,7 @@ cleanup() {
 trap cleanup EXIT
 [[ $EUID -eq 0 ]] || { echo "bench/exporter_soak.sh: needs root" >&2; exit 1; }
 [[ -x $CHURN ]] || { echo "bench/exporter_soak.sh: $CHURN missing (make test-bins)" >&2; exit 1; }
+[[ -z $BASE || -x $BASE ]] || { echo "bench/exporter_soak.sh: $BASE is not executable" >&2; exit 1; }
 mkdir -p "$OUT"
 
 free_port() {
@@ -40,53 +47,95 @@ free_port() {
 	done
 }
 stats() { sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "%.2f %.2f\n", v[int((NR + 1) / 2)], v[NR] }'; }
-EP=$(free_port)
-"$DS" exporter --by location,reason,netns --listen "127.0.0.1:$EP" --ready-file "$WORK/ready" \
-	2>"$WORK/exp.err" &
-EXP_PID=$!
-for ((i = 0; i < 100; i++)); do
-	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$EP/metrics" && break
-	sleep 0.1
-done
-(
-	while :; do
-		curl -s -o /dev/null -w '%{time_total}\n' --max-time 5 "http://127.0.0.1:$EP/metrics"
-		sleep 0.5
+url() { echo "http://127.0.0.1:${EXP_PORT[$1]}/metrics"; }
+
+# start TAG BINARY
+start() {
+	local tag=$1 bin=$2 i
+	EXP_PORT[$tag]=$(free_port)
+	"$bin" exporter --by location,reason,netns --listen "127.0.0.1:${EXP_PORT[$tag]}" \
+		2>"$WORK/$tag.err" &
+	EXP_PID[$tag]=$!
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null --max-time 1 "$(url "$tag")" && return 0
+		sleep 0.1
 	done
-) >"$WORK/during.txt" &
-LOOP_PID=$!
+	echo "bench/exporter_soak.sh: $tag exporter did not answer" >&2
+	cat "$WORK/$tag.err" >&2
+	exit 1
+}
+
+# The drops map's rows in the kernel, found through the exporter's descriptors.
+kernel_rows() {
+	local f id rows=?
+	for f in /proc/"$1"/fdinfo/*; do
+		id=$(awk '$1 == "map_id:" { print $2 }' "$f" 2>/dev/null)
+		[[ -n $id ]] || continue
+		if bpftool -j map show id "$id" 2>/dev/null | jq -e '.name == "drops"' >/dev/null; then
+			rows=$(bpftool -j map dump id "$id" 2>/dev/null | jq length)
+		fi
+	done
+	echo "$rows"
+}
+
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+met() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "met" : "MISSED" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+
+TAGS=(new)
+start new "$DS"
+if [[ -n $BASE ]]; then
+	TAGS+=(baseline)
+	start baseline "$BASE"
+fi
+for tag in "${TAGS[@]}"; do
+	(
+		while :; do
+			curl -s -o /dev/null -w '%{time_total}\n' --max-time 5 "$(url "$tag")"
+			sleep 0.5
+		done
+	) >"$WORK/$tag.during" &
+	LOOP_PID[$tag]=$!
+done
 t0=$(date +%s)
 "$CHURN" -n "$NSN" -d 3 -P 64 -t 1200 | tail -n 1 >"$WORK/churn.txt"
 secs=$(($(date +%s) - t0))
 sleep 2
-kill -TERM "$LOOP_PID" 2>/dev/null || true
-wait "$LOOP_PID" 2>/dev/null || true
-LOOP_PID=
-read -r dmed dmax < <(stats <"$WORK/during.txt")
-for ((i = 0; i < 100; i++)); do
-	curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$EP/metrics"
-done >"$WORK/after.txt"
-read -r amed amax < <(stats <"$WORK/after.txt")
-curl -s "http://127.0.0.1:$EP/metrics" >"$WORK/m.txt"
-rss=$(awk '$1 == "VmRSS:" { print $2 }' /proc/"$EXP_PID"/status)
-hwm=$(awk '$1 == "VmHWM:" { print $2 }' /proc/"$EXP_PID"/status)
-rows=?
-for f in /proc/"$EXP_PID"/fdinfo/*; do
-	id=$(awk '$1 == "map_id:" { print $2 }' "$f" 2>/dev/null)
-	[[ -n $id ]] || continue
-	if bpftool -j map show id "$id" 2>/dev/null | jq -e '.name == "drops"' >/dev/null; then
-		rows=$(bpftool -j map dump id "$id" 2>/dev/null | jq length)
-	fi
+for tag in "${TAGS[@]}"; do
+	kill -TERM "${LOOP_PID[$tag]}" 2>/dev/null || true
+	wait "${LOOP_PID[$tag]}" 2>/dev/null || true
+	unset "LOOP_PID[$tag]"
 done
-val() { awk -v m="$1" '$1 == m { print $2 }' "$WORK/m.txt"; }
-met() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "met" : "MISSED" }'; }
+
+declare -A RSS HWM ANON FILE DMED DMAX AMED AMAX ROWS
+for tag in "${TAGS[@]}"; do
+	read -r DMED[$tag] DMAX[$tag] < <(stats <"$WORK/$tag.during")
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null -w '%{time_total}\n' "$(url "$tag")"
+	done >"$WORK/$tag.after"
+	read -r AMED[$tag] AMAX[$tag] < <(stats <"$WORK/$tag.after")
+	curl -s "$(url "$tag")" >"$WORK/$tag.m"
+	RSS[$tag]=$(awk '$1 == "VmRSS:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	HWM[$tag]=$(awk '$1 == "VmHWM:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	ANON[$tag]=$(awk '$1 == "RssAnon:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	FILE[$tag]=$(awk '$1 == "RssFile:" { print $2 }' /proc/"${EXP_PID[$tag]}"/status)
+	[[ -z ${BENCH_SOAK_SMAPS:-} ]] || cp /proc/"${EXP_PID[$tag]}"/smaps "$BENCH_SOAK_SMAPS.$tag"
+	ROWS[$tag]=$(kernel_rows "${EXP_PID[$tag]}")
+done
+val() { awk -v m="$2" '$1 == m { print $2 }' "$WORK/$1.m"; }
 {
-	echo "dropscope exporter soak, $(date -u +%Y-%m-%dT%H:%M:%SZ): kernel $(uname -r), $(nproc) CPUs."
+	echo "dropscope exporter soak, $(date -u +%Y-%m-%dT%H:%M:%SZ): kernel $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo "$(cat "$WORK/churn.txt") in ${secs} s (64 alive at once), --by location,reason,netns, scraped every 0.5 s."
-	echo "after the churn: RSS $((rss / 1024)).$(((rss % 1024) * 10 / 1024)) MB (peak $((hwm / 1024)).$(((hwm % 1024) * 10 / 1024)) MB), kernel table rows ${rows}, series $(val dropscope_series)"
-	echo "rows freed $(val dropscope_table_rows_freed_total), series evicted $(val dropscope_series_evicted_total), folded $(val dropscope_series_folded_total), table overflow $(val dropscope_table_overflow_total)"
-	echo "scrape ms during the churn ($(wc -l <"$WORK/during.txt")): median $dmed, max $dmax; after (100): median $amed, max $amax"
+	for tag in "${TAGS[@]}"; do
+		[[ ${#TAGS[@]} -eq 1 ]] || echo "[$tag] $([[ $tag == new ]] && echo "$DS" || echo "$BASE")"
+		echo "after the churn: RSS $(mb "${RSS[$tag]}") MB (peak $(mb "${HWM[$tag]}") MB; anonymous $(mb "${ANON[$tag]}"), files $(mb "${FILE[$tag]}")), kernel table rows ${ROWS[$tag]}, series $(val "$tag" dropscope_series)"
+		echo "rows freed $(val "$tag" dropscope_table_rows_freed_total), series evicted $(val "$tag" dropscope_series_evicted_total), folded $(val "$tag" dropscope_series_folded_total), table overflow $(val "$tag" dropscope_table_overflow_total)"
+		echo "scrape ms during the churn ($(wc -l <"$WORK/$tag.during")): median ${DMED[$tag]}, max ${DMAX[$tag]}; after (100): median ${AMED[$tag]}, max ${AMAX[$tag]}"
+	done
+	if [[ -n $BASE ]]; then
+		echo "new / baseline, same machine, same churn: RSS $(ratio "${RSS[new]}" "${RSS[baseline]}"), scrape median during $(ratio "${DMED[new]}" "${DMED[baseline]}"), after $(ratio "${AMED[new]}" "${AMED[baseline]}")"
+	fi
 	echo "Targets (reported, not enforced):"
-	echo "  [$(met "$rss" 12288)] RSS after the churn < 12 MB: $rss kB"
-	echo "  [$(met "$dmed" 10)] scrape during the churn < 10 ms (median): $dmed ms (max $dmax)"
+	echo "  [$(met "${RSS[new]}" 12288)] RSS after the churn < 12 MB: ${RSS[new]} kB"
+	echo "  [$(met "${DMED[new]}" 10)] scrape during the churn < 10 ms (median): ${DMED[new]} ms (max ${DMAX[new]})"
 } | tee "$OUT/exporter-soak.txt"

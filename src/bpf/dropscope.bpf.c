@@ -16,7 +16,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load; the verifier sees them as constants and
  * drops the code of every filter that is off. */
-const volatile __u32 filter_netns = 0; /* netns inode, 0 = any */
+/* --netns: on; the namespace's inode is in `netns_inum`, which user space
+ * changes when the --netns path is deleted (0: matches nothing) and made
+ * again (the new namespace's inode). */
+const volatile bool filter_netns = false;
 /* --dev: on; the ifindex is in `dev_ifindex`, which user space changes
  * when the device is deleted (-1) and made again under its name. */
 const volatile bool filter_dev = false;
@@ -57,6 +60,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __s32);
 } dev_ifindex SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} netns_inum SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -481,8 +491,13 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 		return true;
 	if (filter_reasons && !bpf_map_lookup_elem(&reason_filter, &reason))
 		return true;
-	if (filter_netns && skb_netns(skb, rx_sk, direct) != filter_netns)
-		return true;
+	if (filter_netns) {
+		__u32 zero = 0;
+		__u32 *want = bpf_map_lookup_elem(&netns_inum, &zero);
+
+		if (!want || !*want || skb_netns(skb, rx_sk, direct) != *want)
+			return true;
+	}
 	if (filter_dev) {
 		__u32 zero = 0;
 		__s32 *want = bpf_map_lookup_elem(&dev_ifindex, &zero);

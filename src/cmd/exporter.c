@@ -70,14 +70,18 @@ struct exporter {
 	struct counter_src src;
 	struct drop_series *series;
 	struct http_guard *guard;
-	__u64 netns_ino;  /* --netns PATH: the namespace followed, by its inode */
-	bool netns_gone;  /* the path no longer names it: its counters were released */
-	__u64 trimmed_at; /* series evicted when the heap was last trimmed */
+	__u64 netns_ino;    /* --netns PATH: the namespace followed, by its inode */
+	bool netns_gone;    /* the path no longer names it: its counters were released */
+	__u32 netns_failed; /* the new namespace we failed to enter (said once) */
+	__u64 trimmed_at;   /* series evicted when the heap was last trimmed */
 	double netns_checked;
 	int dev_ifindex; /* --dev NAME: the ifindex the filter matches now (-1 none, -2 unknown) */
 	char kernel[65];
 	bool keep_syslog; /* CAP_SYSLOG stays permitted: raised only to re-read kallsyms */
 	bool keep_ptrace; /* CAP_SYS_PTRACE too, raised only to read /proc/PID/ns/net */
+	/* CAP_SYS_ADMIN too, with --netns PATH (raised only to enter it again)
+	 * or --by netns/workload (raised only to ask nsfs handles, objects.c) */
+	bool keep_sysadmin;
 	char listen_desc[96];
 	char mhd_said[256]; /* libmicrohttpd's last message: why it did not start */
 };
@@ -283,10 +287,24 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
  * /proc files, none of which needs a capability. What stays: CAP_SYSLOG in
  * the permitted set only (CapEff 0), raised for the moment a module load
  * makes us re-read /proc/kallsyms, which hides addresses without it.
+ *
+ * CAP_SYS_ADMIN, when we were given it, stays permitted only for two
+ * things, raised only around them:
+ * - with --netns PATH, entering a namespace made again under the path: it
+ *   can only be read from inside (its /proc/net files and rtnetlink have
+ *   no other door; one made by `ip netns add` has no process whose
+ *   /proc/PID/net we could read), and entering is setns(). The other way,
+ *   a restart by the supervisor, loses every counter's history; a helper
+ *   process holding the capability to enter for us would keep it as long.
+ * - with --by netns or workload, the poll's liveness check by nsfs file
+ *   handle (objects.c), the only one that sees a namespace held by an open
+ *   descriptor: a live namespace opens by handle only with it (6.18).
+ * Without it (the DaemonSet in contrib/ does not grant it) those fall back:
+ * exit for a restart, and /proc plus mounts.
  */
 static int drop_privileges(struct exporter *e)
 {
-	cap_value_t syslog = CAP_SYSLOG, ptrace = CAP_SYS_PTRACE;
+	cap_value_t syslog = CAP_SYSLOG, ptrace = CAP_SYS_PTRACE, sysadmin = CAP_SYS_ADMIN;
 	cap_t caps;
 	int rc = 0;
 
@@ -296,10 +314,15 @@ static int drop_privileges(struct exporter *e)
 	 * it (objects.c). */
 	e->keep_ptrace =
 		caps_effective(CAP_SYS_PTRACE) && (e->cfg->by & (DIM_NETNS | DIM_WORKLOAD));
+	e->keep_sysadmin = caps_effective(CAP_SYS_ADMIN) &&
+			   ((e->cfg->netns && !netns_is_inode(e->cfg->netns)) ||
+			    (e->cfg->by & (DIM_NETNS | DIM_WORKLOAD)));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_get_bound(c) >= 0; c++) {
-		if ((c == CAP_SYSLOG && e->keep_syslog) || (c == CAP_SYS_PTRACE && e->keep_ptrace))
+		if ((c == CAP_SYSLOG && e->keep_syslog) ||
+		    (c == CAP_SYS_PTRACE && e->keep_ptrace) ||
+		    (c == CAP_SYS_ADMIN && e->keep_sysadmin))
 			continue;
 		if (cap_get_bound(c) < 0)
 			break;
@@ -314,6 +337,8 @@ static int drop_privileges(struct exporter *e)
 		cap_set_flag(caps, CAP_PERMITTED, 1, &syslog, CAP_SET);
 	if (e->keep_ptrace)
 		cap_set_flag(caps, CAP_PERMITTED, 1, &ptrace, CAP_SET);
+	if (e->keep_sysadmin)
+		cap_set_flag(caps, CAP_PERMITTED, 1, &sysadmin, CAP_SET);
 	if (cap_set_proc(caps))
 		rc = -errno;
 	cap_free(caps);
@@ -354,11 +379,50 @@ static void follow_dev(struct exporter *e, const struct counter_snapshot *snap)
 }
 
 /*
- * --netns PATH deleted (ip netns del): say so once and release what holds
- * the namespace (the counter readers' socket and files), so that it and
- * its devices go. Made again under that path: a new namespace, which the
- * exporter, without privileges now, cannot enter: it says so and exits 1
- * for its supervisor to start it again there. Returns -1 then.
+ * --netns PATH made again: enter the new namespace for its counter readers
+ * and point the in-kernel filter at its inode. Entering takes
+ * CAP_SYS_ADMIN, which the exporter keeps in its permitted set only for
+ * this (see drop_privileges()) and raises for this one call. Returns 0,
+ * -EPERM when it may not (the caller exits for a restart), or another
+ * -errno (tried again at the next check).
+ */
+static int follow_netns(struct exporter *e, __u32 ino)
+{
+	const char *path = e->cfg->netns;
+	char err[512];
+	int rc;
+
+	if (!e->keep_sysadmin)
+		return -EPERM;
+	set_cap(CAP_SYS_ADMIN, true, CAP_SET);
+	rc = counter_src_open(&e->src, path, err, sizeof(err));
+	set_cap(CAP_SYS_ADMIN, true, CAP_CLEAR);
+	if (rc) {
+		/* Tried again each second (deleted again meanwhile, say): said once. */
+		if (e->netns_failed != ino)
+			msg_warn("--netns %s: made again, but %s; trying again", ESC(path), err);
+		e->netns_failed = ino;
+		return rc;
+	}
+	rc = loader__set_netns(e->m.loader, ino);
+	if (rc) {
+		counter_src_close(&e->src);
+		return rc;
+	}
+	e->netns_ino = ino;
+	e->netns_gone = false;
+	msg_info("--netns %s: made again (inode %u), counted from now on", ESC(path), ino);
+	return 0;
+}
+
+/*
+ * --netns PATH deleted (ip netns del): say so once, release what holds the
+ * namespace (the counter readers' socket and files), so that it and its
+ * devices go, and let the in-kernel filter match nothing (another
+ * namespace may be given the inode). Made again under that path: a new
+ * namespace (a new cookie, so its series are new ones), followed
+ * (follow_netns()). Without the privilege to enter it, the exporter says
+ * so and exits 1 for its supervisor to start it again there: returns -1.
  */
 static int check_netns(struct exporter *e)
 {
@@ -375,6 +439,7 @@ static int check_netns(struct exporter *e)
 	if (!e->netns_gone) {
 		e->netns_gone = true;
 		counter_src_close(&e->src);
+		loader__set_netns(e->m.loader, 0);
 		msg_warn("--netns %s: the namespace was deleted; its counters are "
 			 "released (dropscope_netns_present 0)",
 			 ESC(path));
@@ -383,13 +448,12 @@ static int check_netns(struct exporter *e)
 	/* A namespace there (not the empty file `ip netns add` mounts on);
 	 * a new one, whatever its inode: ours was released, so the kernel
 	 * may give its number to the next. */
-	if (!netns_resolve(path, &ino)) {
-		msg_error("--netns %s: a new namespace is there; exiting for a restart to "
-			  "follow it",
-			  ESC(path));
-		return -1;
-	}
-	return 0;
+	if (netns_resolve(path, &ino) || follow_netns(e, ino) != -EPERM)
+		return 0;
+	msg_error("--netns %s: a new namespace is there, which this exporter may not "
+		  "enter (no CAP_SYS_ADMIN); exiting for a restart to follow it",
+		  ESC(path));
+	return -1;
 }
 
 static void scrape(struct exporter *e, struct expo *x)
@@ -407,7 +471,10 @@ static void scrape(struct exporter *e, struct expo *x)
 	/* Deltas, not totals: rows of gone objects are deleted in the kernel
 	 * once read, and the series keep the sums. */
 	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
+	set_cap(CAP_SYS_ADMIN, e->keep_sysadmin && (e->cfg->by & (DIM_NETNS | DIM_WORKLOAD)),
+		CAP_SET);
 	n = counts__poll(e->m.counts, &rows, &ist);
+	set_cap(CAP_SYS_ADMIN, e->keep_sysadmin, CAP_CLEAR);
 	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(e->m.ks, rows[i].key.location);
@@ -491,7 +558,7 @@ static void scrape(struct exporter *e, struct expo *x)
 		expo_family(
 			x, "dropscope_netns_present", "gauge",
 			"1 while the --netns path names the namespace the exporter follows; 0 once "
-			"it was deleted (its counters released).");
+			"it was deleted (its counters released) until one is made again there.");
 		expo_u64(x, "dropscope_netns_present", "", !e->netns_gone);
 	}
 
@@ -788,6 +855,12 @@ int cmd_exporter(struct config *cfg)
 		    (rc = check_listen(listen, &ss, sl, dual)))
 			goto out;
 	}
+	/*
+	 * One malloc arena: the threads that enter namespaces (lib/netns) live
+	 * for one call each, and an arena of their own per CPU would keep its
+	 * pages for the months the exporter runs.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
@@ -821,6 +894,9 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+	/* What attaching parsed (BTF, kallsyms, ELF) is freed: give its pages back
+	 * now rather than keep the start's peak resident. */
+	malloc_trim(0);
 	msg_info("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
 		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));

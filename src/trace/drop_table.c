@@ -24,7 +24,7 @@ struct slot {
 struct counts {
 	int drops_fd, stats_fd, prog_fd;
 	int ncpus;
-	size_t nslots;
+	size_t nslots, nused, maxslots;
 	struct slot *slots;
 	__u64 *percpu;		 /* one lookup's worth of per-CPU values */
 	struct drop_delta *rows; /* this poll's result */
@@ -129,6 +129,7 @@ static void slot_delete(struct counts *c, struct slot *s)
 {
 	size_t mask = c->nslots - 1, i = (size_t)(s - c->slots), j = i;
 
+	c->nused--;
 	for (;;) {
 		size_t h;
 
@@ -145,6 +146,39 @@ static void slot_delete(struct counts *c, struct slot *s)
 		c->slots[i] = c->slots[j];
 		i = j;
 	}
+}
+
+/*
+ * The slots grow with the rows seen (at most half full), up to twice
+ * --max-keys: a table sized for the worst case from the start (3.4 MiB at
+ * the default) ends up wholly resident once a churning node's keys have
+ * hashed all over it, though only the live rows' few slots are in use.
+ * Returns false when there is no room for one more (the row is then
+ * counted at a later poll).
+ */
+static bool slot_room(struct counts *c)
+{
+	size_t cap = c->nslots * 2;
+	struct slot *v, *old = c->slots;
+
+	if ((c->nused + 1) * 2 <= c->nslots || c->nslots >= c->maxslots)
+		return c->nused + 1 < c->nslots;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return c->nused + 1 < c->nslots;
+	for (size_t i = 0; i < c->nslots; i++) {
+		size_t j;
+
+		if (!old[i].used)
+			continue;
+		for (j = keys_hash(&old[i].key) & (cap - 1); v[j].used; j = (j + 1) & (cap - 1))
+			;
+		v[j] = old[i];
+	}
+	free(old);
+	c->slots = v;
+	c->nslots = cap;
+	return true;
 }
 
 struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_keys)
@@ -168,9 +202,10 @@ struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_k
 		    info.key_size <= sizeof(struct drop_key))
 			c->key_size = info.key_size;
 	}
-	c->nslots = 16;
-	while (c->nslots < 2 * max_keys)
-		c->nslots <<= 1;
+	c->maxslots = 16;
+	while (c->maxslots < 2 * max_keys)
+		c->maxslots <<= 1;
+	c->nslots = c->maxslots < 256 ? c->maxslots : 256;
 	c->max_rows = max_keys;
 	c->slots = calloc(c->nslots, sizeof(*c->slots));
 	c->percpu = calloc(c->ncpus, sizeof(*c->percpu));
@@ -340,9 +375,13 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		total = sum_percpu(c);
 		note_cookie(c, &key);
 		if (!s->used) {
+			if (!slot_room(c))
+				continue;
+			s = slot_of(c, &key); /* the table may have grown */
 			s->used = true;
 			s->key = key;
 			s->total = 0;
+			c->nused++;
 		}
 		/* The slot is keyed without the class (key.cls is 0 here): a
 		 * class that changes with a symbol reload must not look like a

@@ -54,9 +54,18 @@ static struct bpf_program *backend_prog(struct dropscope_bpf *skel, enum backend
 	}
 }
 
+static int set_netns_inum(struct dropscope_bpf *skel, __u32 inum)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf_map__fd(skel->maps.netns_inum), &zero, &inum, BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
 static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
 {
-	skel->rodata->filter_netns = f->netns;
+	skel->rodata->filter_netns = f->netns != 0;
 	skel->rodata->filter_dev = f->ifindex != 0;
 	skel->rodata->filter_ethertype = f->ethertype;
 	skel->rodata->filter_loc_start = f->loc_start;
@@ -207,6 +216,11 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	err = fill_reason_filter(skel, &opts->filters);
 	if (err)
 		goto fail;
+	if (opts->filters.netns) {
+		err = set_netns_inum(skel, opts->filters.netns);
+		if (err)
+			goto fail;
+	}
 	if (opts->filters.ifindex) {
 		__u32 zero = 0;
 		__s32 ifindex = opts->filters.ifindex;
@@ -369,6 +383,13 @@ int loader__set_dev_ifindex(struct loader *l, int ifindex)
 	return bpf_map_update_elem(bpf_map__fd(l->skel->maps.dev_ifindex), &zero, &v, BPF_ANY)
 		       ? -errno
 		       : 0;
+}
+
+int loader__set_netns(struct loader *l, __u32 inum)
+{
+	if (!l->skel->rodata->filter_netns)
+		return -EINVAL;
+	return set_netns_inum(l->skel, inum);
 }
 
 int loader__prog_fd(const struct loader *l)

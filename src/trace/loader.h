@@ -79,6 +79,12 @@ int loader__prog_fd(const struct loader *l);
  * loader holds: no privilege needed after attaching.
  */
 int loader__set_dev_ifindex(struct loader *l, int ifindex);
+/*
+ * --netns: the namespace inode the filter matches from now on (0: none),
+ * for a --netns path deleted and made again. Only when the loader was
+ * started with a --netns filter (-EINVAL otherwise).
+ */
+int loader__set_netns(struct loader *l, __u32 inum);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
 /* the stack table, -1 without --stacks or --by caller */
 int loader__stacks_fd(const struct loader *l);

@@ -1,21 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "counters/cgroups.h"
+#include "lib/caps.h"
 #include "trace/objects.h"
 
-/* An open-addressing set of namespace inodes (0 = empty). */
-struct u32set {
-	__u32 *v;
+/* An open-addressing set of namespace inodes or cookies (0 = empty). */
+struct u64set {
+	__u64 *v;
 	size_t n, cap;
+};
+
+/*
+ * nsfs file handles (6.18+): name_to_handle_at() on a namespace file
+ * gives {ns_id, type, inode}, and open_by_handle_at() of it fails with
+ * ESTALE once the namespace is gone, whatever held it (a process, a bind
+ * mount, an open descriptor or a socket), when asked with CAP_SYS_ADMIN.
+ * The network namespace's ns_id is its cookie, which every row has:
+ * probed, not assumed (see probe_handles()).
+ */
+#ifndef FILEID_NSFS
+#define FILEID_NSFS 0xf1
+#endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+#define NS_HANDLE_MAX 64
+
+struct ns_handle { /* the kernel's struct nsfs_file_handle, version 0 */
+	__u64 ns_id;
+	__u32 ns_type;
+	__u32 ns_inum;
+};
+
+enum handles {
+	HANDLES_UNPROBED,
+	HANDLES_NO,  /* older kernel, or not the cookie: /proc and mounts */
+	HANDLES_YES, /* with CAP_SYS_ADMIN: a live namespace opens, a gone one is ESTALE */
+};
+
+union ns_fh {
+	struct file_handle fh;
+	char buf[sizeof(struct file_handle) + NS_HANDLE_MAX];
 };
 
 struct dev {
@@ -28,8 +65,13 @@ struct objects {
 	__u32 self_netns; /* ours: its devices can be checked, it lives */
 	struct cgroups *cg;
 	double since; /* monotonic start of this poll */
-	struct u32set netns;
+	struct u64set netns;
 	bool netns_read;
+	enum handles handles;
+	int nsfs_fd;		   /* our own namespace's file: where handles are opened */
+	union ns_fh tmpl;	   /* our namespace's handle: the layout others are built on */
+	bool may_open;		   /* CAP_SYS_ADMIN now: without it a live one is ESTALE too */
+	struct u64set alive, dead; /* cookies answered by handle this poll */
 	struct dev *devs;
 	size_t ndevs;
 	bool devs_read;
@@ -59,6 +101,7 @@ struct objects *objects__new(__u32 dims, struct cgroups *cg)
 	o->dims = dims & DIMS_OBJECT;
 	o->cg = cg;
 	o->self_netns = ino_of("/proc/self/ns/net");
+	o->nsfs_fd = -1;
 	return o;
 }
 
@@ -67,21 +110,23 @@ void objects__free(struct objects *o)
 	if (!o)
 		return;
 	free(o->netns.v);
+	free(o->alive.v);
+	free(o->dead.v);
+	if (o->nsfs_fd >= 0)
+		close(o->nsfs_fd);
 	free(o->devs);
 	free(o);
 }
 
-void objects__begin(struct objects *o)
+static size_t hash64(__u64 x, size_t cap)
 {
-	o->netns_read = false;
-	o->devs_read = false;
-	o->since = now_secs();
+	return (size_t)(((x ^ (x >> 32)) * 2654435761u) & (cap - 1));
 }
 
-static bool set_grow(struct u32set *s)
+static bool set_grow(struct u64set *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 1024;
-	__u32 *v = calloc(cap, sizeof(*v)), *old = s->v;
+	__u64 *v = calloc(cap, sizeof(*v)), *old = s->v;
 	size_t oldcap = s->cap;
 
 	if (!v)
@@ -91,7 +136,7 @@ static bool set_grow(struct u32set *s)
 	s->n = 0;
 	for (size_t i = 0; i < oldcap; i++) {
 		if (old[i]) {
-			size_t j = (old[i] * 2654435761u) & (cap - 1);
+			size_t j = hash64(old[i], cap);
 
 			while (v[j])
 				j = (j + 1) & (cap - 1);
@@ -103,27 +148,45 @@ static bool set_grow(struct u32set *s)
 	return true;
 }
 
-static void set_add(struct u32set *s, __u32 x)
+static void set_add(struct u64set *s, __u64 x)
 {
 	size_t j;
 
 	if (!x || ((s->n + 1) * 2 > s->cap && !set_grow(s)))
 		return;
-	for (j = (x * 2654435761u) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
+	for (j = hash64(x, s->cap); s->v[j]; j = (j + 1) & (s->cap - 1))
 		if (s->v[j] == x)
 			return;
 	s->v[j] = x;
 	s->n++;
 }
 
-static bool set_has(const struct u32set *s, __u32 x)
+static bool set_has(const struct u64set *s, __u64 x)
 {
 	if (!s->cap)
 		return false;
-	for (size_t j = (x * 2654435761u) & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
+	for (size_t j = hash64(x, s->cap); s->v[j]; j = (j + 1) & (s->cap - 1))
 		if (s->v[j] == x)
 			return true;
 	return false;
+}
+
+static void set_clear(struct u64set *s)
+{
+	if (s->n) /* before the first add the set has no storage */
+		memset(s->v, 0, s->cap * sizeof(*s->v));
+	s->n = 0;
+}
+
+void objects__begin(struct objects *o)
+{
+	o->netns_read = false;
+	o->devs_read = false;
+	set_clear(&o->alive);
+	set_clear(&o->dead);
+	/* One capget per poll: the exporter raises CAP_SYS_ADMIN around it. */
+	o->may_open = (o->dims & (DIM_NETNS | DIM_WORKLOAD)) && caps_effective(CAP_SYS_ADMIN);
+	o->since = now_secs();
 }
 
 /* "net:[4026531840]" (a /proc/PID/ns/net link, an nsfs mount's root). */
@@ -139,11 +202,11 @@ static __u32 parse_net(const char *s)
 
 /*
  * The namespaces something holds: a process in it (/proc/PID/ns/net) or
- * a bind mount of it (ip netns add: an nsfs mount in mountinfo). One held
- * only by an open descriptor or a socket is missed: its row is then freed
- * after its last count was reported, and a later drop starts a new one.
- * A process we may not inspect (another user's, without CAP_SYS_PTRACE)
- * is missed the same way.
+ * a bind mount of it (ip netns add: an nsfs mount in mountinfo): the way
+ * before nsfs file handles (< 6.18). One held only by an open descriptor
+ * or a socket is missed: its row is then freed after its last count was
+ * reported, and a later drop starts a new one. A process we may not
+ * inspect (another user's, without CAP_SYS_PTRACE) is missed the same way.
  */
 static void read_netns(struct objects *o)
 {
@@ -152,9 +215,7 @@ static void read_netns(struct objects *o)
 	FILE *f;
 	char buf[64], line[8192];
 
-	if (o->netns.cap) /* before the first add the set has no storage */
-		memset(o->netns.v, 0, o->netns.cap * sizeof(*o->netns.v));
-	o->netns.n = 0;
+	set_clear(&o->netns);
 	set_add(&o->netns, o->self_netns);
 	while (d && (de = readdir(d))) {
 		char path[64];
@@ -186,10 +247,99 @@ static void read_netns(struct objects *o)
 	o->netns_read = true;
 }
 
+/*
+ * Whether nsfs file handles tell a namespace's life here, decided once:
+ * our own namespace's handle must hold our cookie and inode, and a handle
+ * of an id no namespace has must say ESTALE. Measured on 6.18: a live
+ * namespace other than ours opens only with CAP_SYS_ADMIN; without it the
+ * answer is ESTALE as for a gone one, so handles are asked only while we
+ * have it (objects__begin()).
+ */
+static void probe_handles(struct objects *o)
+{
+	__u64 cookie = 0;
+	socklen_t len = sizeof(cookie);
+	union ns_fh h = {};
+	struct ns_handle nh;
+	int mnt, sock, fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	o->handles = HANDLES_NO;
+	if (fd < 0)
+		return;
+	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock >= 0) {
+		if (getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+			cookie = 0;
+		close(sock);
+	}
+	h.fh.handle_bytes = NS_HANDLE_MAX;
+	if (!cookie || name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH) ||
+	    h.fh.handle_type != FILEID_NSFS || h.fh.handle_bytes < sizeof(nh))
+		goto no;
+	memcpy(&nh, h.fh.f_handle, sizeof(nh));
+	if (nh.ns_id != cookie || nh.ns_inum != o->self_netns)
+		goto no;
+	o->tmpl = h;
+	/* An id no namespace has: gone. */
+	nh.ns_id = ~0ULL;
+	memcpy(o->tmpl.fh.f_handle, &nh, sizeof(nh));
+	sock = open_by_handle_at(fd, &o->tmpl.fh, O_RDONLY | O_CLOEXEC);
+	if (sock >= 0)
+		close(sock);
+	if (sock >= 0 || errno != ESTALE)
+		goto no;
+	/* Ours, alive. */
+	sock = open_by_handle_at(fd, &h.fh, O_RDONLY | O_CLOEXEC);
+	if (sock < 0)
+		goto no;
+	close(sock);
+	o->handles = HANDLES_YES;
+	o->nsfs_fd = fd;
+	return;
+no:
+	close(fd);
+}
+
+/* 1: the namespace with this cookie and inode exists; 0: gone; -1: cannot tell. */
+static int handle_alive(struct objects *o, __u64 cookie, __u32 inum)
+{
+	struct ns_handle nh = { .ns_id = cookie, .ns_type = CLONE_NEWNET, .ns_inum = inum };
+	int fd;
+
+	memcpy(o->tmpl.fh.f_handle, &nh, sizeof(nh));
+	fd = open_by_handle_at(o->nsfs_fd, &o->tmpl.fh, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == ESTALE ? 0 : -1;
+}
+
+/*
+ * Gone: no namespace with the row's cookie and inode (by handle, with
+ * CAP_SYS_ADMIN: it sees one held only by a descriptor or a socket);
+ * without handles or the capability, or for a row without a cookie, no
+ * process in it and no bind mount of it.
+ */
 static bool netns_gone(struct objects *o, const struct drop_key *k)
 {
 	if (!k->netns || k->netns == o->self_netns)
 		return false;
+	if (o->handles == HANDLES_UNPROBED)
+		probe_handles(o);
+	if (o->handles == HANDLES_YES && o->may_open && k->netns_cookie) {
+		int alive;
+
+		if (set_has(&o->alive, k->netns_cookie))
+			return false;
+		if (set_has(&o->dead, k->netns_cookie))
+			return true;
+		alive = handle_alive(o, k->netns_cookie, k->netns);
+		if (alive >= 0) {
+			set_add(alive ? &o->alive : &o->dead, k->netns_cookie);
+			return !alive;
+		}
+	}
 	if (!o->netns_read)
 		read_netns(o);
 	return !set_has(&o->netns, k->netns);

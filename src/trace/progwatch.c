@@ -16,6 +16,7 @@
 #include "bpf/dropscope.h"
 #include "counters/bpfhooks.h"
 #include "symbols/ksyms.h"
+#include "lib/caps.h"
 #include "lib/netns.h"
 #include "trace/progwatch.h"
 
@@ -222,7 +223,7 @@ static void unwatch(struct progwatch *pw, size_t i)
 	pw->inst[i] = pw->inst[--pw->ninst];
 }
 
-static void scan_ns(struct progwatch *pw, int fd, bool own, __u32 *seen, size_t *nseen,
+static void scan_ns(struct progwatch *pw, int fd, bool own, bool enter, __u32 *seen, size_t *nseen,
 		    const struct bpf_hook *old, size_t nold)
 {
 	size_t n0 = pw->nhooks;
@@ -235,7 +236,8 @@ static void scan_ns(struct progwatch *pw, int fd, bool own, __u32 *seen, size_t 
 			return;
 	seen[(*nseen)++] = (__u32)st.st_ino;
 	/* Our own namespace needs no setns(), hence no CAP_SYS_ADMIN. */
-	if (!bpfhooks_read(own ? -1 : fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks))
+	if ((own || enter) &&
+	    !bpfhooks_read(own ? -1 : fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks))
 		return;
 	/* Not readable now (the exporter has dropped the privilege to enter
 	 * a namespace): its last listing stands. */
@@ -263,6 +265,10 @@ static void scan(struct progwatch *pw)
 	struct dirent *de;
 	DIR *d;
 	int fd;
+	/* Without CAP_SYS_ADMIN (the exporter once it listens) setns() fails:
+	 * not trying spares a thread per namespace per scrape, which on a node
+	 * with a /run/netns entry per pod is most of a scrape. */
+	bool enter = caps_effective(CAP_SYS_ADMIN);
 
 	if (!seen)
 		return;
@@ -270,13 +276,13 @@ static void scan(struct progwatch *pw)
 	pw->nhooks = pw->caphooks = 0;
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		scan_ns(pw, fd, true, seen, &nseen, old, nold);
+		scan_ns(pw, fd, true, true, seen, &nseen, old, nold);
 		close(fd);
 	}
 	if (pw->netns) {
 		fd = netns_open(pw->netns);
 		if (fd >= 0) {
-			scan_ns(pw, fd, false, seen, &nseen, old, nold);
+			scan_ns(pw, fd, false, enter, seen, &nseen, old, nold);
 			close(fd);
 		}
 	}
@@ -287,7 +293,7 @@ static void scan(struct progwatch *pw)
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		if (fd < 0)
 			continue;
-		scan_ns(pw, fd, false, seen, &nseen, old, nold);
+		scan_ns(pw, fd, false, enter, seen, &nseen, old, nold);
 		close(fd);
 	}
 	if (d)

@@ -53,7 +53,7 @@ check_eq "HEAD" 200 "$(http_code main /metrics -I)"
 
 pid=${DSPID[main]}
 check_eq "CapEff (documented: none)" 0000000000000000 "$(awk '$1 == "CapEff:" { print $2 }' /proc/"$pid"/status)"
-check_eq "CapPrm (documented: CAP_SYSLOG only)" 0000000400000000 "$(awk '$1 == "CapPrm:" { print $2 }' /proc/"$pid"/status)"
+check_eq "CapPrm (documented: CAP_SYSLOG, and CAP_SYS_ADMIN with --netns PATH)" 0000000400200000 "$(awk '$1 == "CapPrm:" { print $2 }' /proc/"$pid"/status)"
 check_eq "NoNewPrivs" 1 "$(awk '$1 == "NoNewPrivs:" { print $2 }' /proc/"$pid"/status)"
 # After the drop a scrape still reads everything.
 scrape main >"$T/m2.txt"

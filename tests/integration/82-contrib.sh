@@ -6,9 +6,10 @@
 #   network and PID, capabilities dropped but BPF, PERFMON, SYSLOG and
 #   SYS_PTRACE, no privilege escalation, read-only root, every host path
 #   mounted read-only, probes on /metrics;
-# - its container's exact arguments run here: the exporter serves, the
-#   probes' requests answer 200, and it keeps no effective capability and
-#   only SYSLOG and SYS_PTRACE permitted;
+# - its container's exact arguments run here with exactly the manifest's
+#   capabilities (setpriv: its add list as the bounding set): the exporter
+#   serves, the probes' requests answer 200, and it keeps no effective
+#   capability and only SYSLOG and SYS_PTRACE permitted;
 # - a real Prometheus with the rules scrapes it, and every query of every
 #   Grafana dashboard panel (and its variable) returns data; each metric a
 #   query names is in the exposition, each label it groups by too.
@@ -39,6 +40,7 @@ sc = c.get("securityContext", {})
 caps = sc.get("capabilities", {})
 say(caps.get("drop") == ["ALL"], "capabilities: drop ALL")
 say(sorted(caps.get("add", [])) == ["BPF", "PERFMON", "SYSLOG", "SYS_PTRACE"], "capabilities: add exactly BPF PERFMON SYSLOG SYS_PTRACE")
+open(sys.argv[2] + ".caps", "w").write(",".join("+" + a.lower() for a in caps.get("add", [])))
 say(sc.get("privileged") is False, "not privileged")
 say(sc.get("allowPrivilegeEscalation") is False, "no privilege escalation")
 say(sc.get("readOnlyRootFilesystem") is True, "read-only root")
@@ -64,8 +66,11 @@ log "container args: ${ARGS[*]}"
 
 PORT=19100
 ss -Htln "sport = :$PORT" | grep -q . && skip "port $PORT (the manifest's) is in use here"
-# Exactly the container's arguments (the binary is the one under test).
-"$DROPSCOPE" "${ARGS[@]}" >"$T/ds.out" 2>"$T/ds.err" &
+# Exactly the container's arguments (the binary is the one under test) and
+# capabilities: as root, a process's capabilities are its bounding set.
+require setpriv
+setpriv --bounding-set "-all,$(cat "$T/args.bin.caps")" --inh-caps -all \
+	"$DROPSCOPE" "${ARGS[@]}" >"$T/ds.out" 2>"$T/ds.err" &
 dspid=$!
 PIDS+=("$dspid")
 for ((i = 0; i < 100; i++)); do

@@ -1,0 +1,79 @@
+#!/bin/bash
+# A namespace held only by an open descriptor is alive
+# (--by location,reason,netns, --series-ttl 2): a namespace made by
+# unshare whose only process then exits, held by a descriptor this test
+# keeps open (no process in it, no bind mount of it: checked in /proc and
+# mountinfo). Its 7 drops (UdpNoPorts read inside it through that
+# descriptor) stay exposed under its cookie (SO_NETNS_COOKIE) for 8
+# scrapes, 4 times the grace a gone namespace gets; a row taken for gone
+# would be freed and its series dropped after 2. Once the descriptor is
+# closed the kernel frees the namespace and its series goes (bounded wait).
+# Needs nsfs file handles whose id is the namespace's cookie (6.18+):
+# skipped otherwise (the exporter then falls back to /proc and mounts,
+# which cannot see such a namespace; README's limit).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/exporter_lib.sh"
+[[ $BACKEND == tp_btf ]] || skip "runs once"
+require curl unshare nsenter nstat
+UDPSEND=$(tool udpsend) || exit 1
+NSCOOKIE=$(tool nscookie) || exit 1
+NSHANDLE=$(tool nshandle) || exit 1
+
+"$NSHANDLE" /proc/self/ns/net >"$T/id" || skip "no nsfs file handles on this kernel"
+own=$("$NSCOOKIE") || skip "no SO_NETNS_COOKIE on this kernel"
+[[ $(cat "$T/id") == "$own" ]] || skip "the nsfs handle's id is not the netns cookie here"
+
+ex_start main --by location,reason,netns --series-ttl 2 || finish
+
+unshare -n sleep 60 &
+holder=$!
+PIDS+=("$holder")
+self=$(stat -L -c %i /proc/self/ns/net)
+for ((i = 0; i < 50; i++)); do
+	ino=$(stat -L -c %i "/proc/$holder/ns/net" 2>/dev/null)
+	[[ -n $ino && $ino != "$self" ]] && break
+	sleep 0.1
+done
+[[ -n $ino && $ino != "$self" ]] || die "unshare -n made no namespace"
+exec {NSFD}<"/proc/$holder/ns/net" || die "cannot open the namespace"
+IN=(nsenter "--net=/proc/$$/fd/$NSFD")
+"${IN[@]}" ip link set lo up || fail "lo up"
+cookie=$("${IN[@]}" "$NSCOOKIE") || fail "nscookie"
+check_eq "the handle's id is its cookie" "$cookie" "$("$NSHANDLE" "/proc/$$/fd/$NSFD")"
+"${IN[@]}" "$UDPSEND" -n 7 127.0.0.1 9 >/dev/null || fail "udpsend"
+kill "$holder"
+wait "$holder" 2>/dev/null
+no_process_in()
+{
+	! find /proc/[0-9]*/ns/net -maxdepth 0 -printf '%l\n' 2>/dev/null | grep -qx "net:\[$1\]"
+}
+no_mount_of()
+{
+	! grep -q " net:\[$1\] .* - nsfs " /proc/self/mountinfo
+}
+check_true "no process is in it" no_process_in "$ino"
+check_true "no mount holds it" no_mount_of "$ino"
+check_eq "kernel: UdpNoPorts in it" 7 \
+	"$("${IN[@]}" nstat -asz UdpNoPorts | awk '$1 == "UdpNoPorts" { print $2 }')"
+
+for ((i = 0; i < 8; i++)); do
+	scrape main >"$T/held$i.txt" || fail "scrape $i"
+	sleep 0.5
+done
+for i in 1 7; do
+	check_eq "scrape $i: its series, exactly" 7 \
+		"$(msum "$T/held$i.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
+done
+
+exec {NSFD}<&-
+gone=
+for ((i = 0; i < 40; i++)); do
+	scrape main >"$T/after.txt" || fail "scrape after"
+	if [[ $(msum "$T/after.txt" dropscope_drops_total "netns_cookie=\"$cookie\"") == 0 ]]; then
+		gone=$i
+		break
+	fi
+	sleep 0.5
+done
+check_true "its series went once the descriptor was closed (after ${gone:-?} scrapes)" test -n "$gone"
+finish
