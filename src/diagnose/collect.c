@@ -357,11 +357,15 @@ static void peer_namespaces(struct collector *c, const struct drop_delta *rows, 
 		    !peer_ifindex(w, k->ifindex) || !window_veth_forward(w, k->location))
 			continue;
 		if (!nscheck_find_netns(k->netns, path, sizeof(path))) {
+			struct stat st;
+
 			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
+			/* The task found may have exited and its pid gone to another
+			 * in between: ask only for the namespace of the row. */
+			if (fd >= 0 && !fstat(fd, &st) && st.st_ino == k->netns)
 				nsid = linkpeer_nsid(c->src.nl, &c->src.seq, fd);
+			if (fd >= 0)
 				close(fd);
-			}
 		}
 		w->nsids[w->nnsids++] = (struct nsid_map){ k->netns, nsid < 0 ? -1 : nsid };
 	}
