@@ -16,7 +16,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load; the verifier sees them as constants and
  * drops the code of every filter that is off. */
-const volatile __u32 filter_netns = 0; /* netns inode, 0 = any */
+const volatile __u32 filter_netns = 0;	       /* netns inode, 0 = any */
+const volatile bool filter_netns_also = false; /* and those in `netns_filter` */
 /* --dev: on; the ifindex is in `dev_ifindex`, which user space changes
  * when the device is deleted (-1) and made again under its name. */
 const volatile bool filter_dev = false;
@@ -64,6 +65,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } reason_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_NETNS_FILTER);
+	__type(key, __u32);
+	__type(value, __u8);
+} netns_filter SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -481,8 +489,13 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 		return true;
 	if (filter_reasons && !bpf_map_lookup_elem(&reason_filter, &reason))
 		return true;
-	if (filter_netns && skb_netns(skb, rx_sk, direct) != filter_netns)
-		return true;
+	if (filter_netns) {
+		__u32 ns = skb_netns(skb, rx_sk, direct);
+
+		if (ns != filter_netns &&
+		    (!filter_netns_also || !bpf_map_lookup_elem(&netns_filter, &ns)))
+			return true;
+	}
 	if (filter_dev) {
 		__u32 zero = 0;
 		__s32 *want = bpf_map_lookup_elem(&dev_ifindex, &zero);
