@@ -19,6 +19,7 @@ require nstat jq
 UDPSEND=$(tool udpsend) || exit 1
 
 N=20
+FLOOD=12000
 ns_add NA a
 ns_add NB b
 veth_add "$NA" dsva0 "$NB" dsvb0
@@ -44,9 +45,26 @@ snmp_all "$NA" "$T/snmp0"
 snmp_all "$NB" "$T/snmpb0"
 dg_start main "$NA" || finish
 dg_start rcv "$NB" || finish
+# A third namespace, paired with neither, floods its loopback with
+# datagrams to a closed port (NO_SOCKET) around the sends: far more than
+# the 2000 samples a second diagnose takes. Counting only A, B and their
+# pairs' peers, neither report may lose a sample to it (every one of the
+# N datagrams is sampled below); counting every namespace, it took them.
+ns_add NC c
+snmp_all "$NC" "$T/snmpc0"
+nsx "$NC" "$UDPSEND" -n $FLOOD -g 100 -t 20 127.0.0.1 9 >/dev/null &
+FPID=$!
+# 4-10k datagrams a second: the samples' one-second burst (2000) is spent
+# before the sends.
+sleep 0.8
 nsx "$NA" "$UDPSEND" -n $N -l 1472 10.204.1.2 7020 >/dev/null || fail "udpsend"
+check_true "the flood in C ran through the sends" kill -0 "$FPID"
 dg_in_window main
 dg_in_window rcv
+wait "$FPID" || fail "udpsend (flood)"
+snmp_all "$NC" "$T/snmpc1"
+check_eq "nstat in C: UdpNoPorts delta = the flood" $FLOOD \
+	"$(snmp_delta "$T/snmpc0" "$T/snmpc1" UdpNoPorts)"
 dg_end main "$NA" || finish
 dg_end rcv "$NB" || finish
 snmp_all "$NA" "$T/snmp1"
