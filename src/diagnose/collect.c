@@ -317,6 +317,7 @@ static int peer_filter(struct collector *c)
 
 	if (n < 0)
 		return -1;
+	memset(c->peer_ns, 0, sizeof(c->peer_ns));
 	for (int i = 0; i < n; i++) {
 		bool dup = lp[i].peer_nsid < 0;
 
