@@ -20,6 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
  * changes when the --netns path is deleted (0: matches nothing) and made
  * again (the new namespace's inode). */
 const volatile bool filter_netns = false;
+const volatile bool filter_netns_also = false; /* and those in `netns_filter` */
 /* --dev: on; the ifindex is in `dev_ifindex`, which user space changes
  * when the device is deleted (-1) and made again under its name. */
 const volatile bool filter_dev = false;
@@ -74,6 +75,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } reason_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_NETNS_FILTER);
+	__type(key, __u32);
+	__type(value, __u8);
+} netns_filter SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -494,8 +502,10 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 	if (filter_netns) {
 		__u32 zero = 0;
 		__u32 *want = bpf_map_lookup_elem(&netns_inum, &zero);
+		__u32 ns = skb_netns(skb, rx_sk, direct);
 
-		if (!want || !*want || skb_netns(skb, rx_sk, direct) != *want)
+		if ((!want || !*want || ns != *want) &&
+		    (!filter_netns_also || !bpf_map_lookup_elem(&netns_filter, &ns)))
 			return true;
 	}
 	if (filter_dev) {

@@ -50,6 +50,9 @@ struct helper_table {
 #define DEFAULT_STACK_BUDGET 1000
 /* Size of the in-kernel --reason table: more names are refused up front. */
 #define MAX_REASON_FILTER 256
+/* Namespaces a --netns filter may pass besides its own (diagnose: the
+ * namespaces of its veth/netkit peers). */
+#define MAX_NETNS_FILTER 64
 
 /*
  * The dimensions a count can be grouped by (--by). The kernel fills only

@@ -115,20 +115,33 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* One request and its one answer (or error), bounded by the socket's receive timeout. */
+/* Answers to earlier requests skipped before ours: more would be a flood, not a late answer. */
+#define STALE_MAX 64
+
+/*
+ * One request and its one answer (or error), bounded by the socket's
+ * receive timeout. An answer that came after its request timed out is
+ * still queued: it is skipped, not taken for this one's (the request is
+ * built in buf, which the answer overwrites: its seq is kept first).
+ */
 static int request(struct mnl_socket *nl, struct nlmsghdr *nlh, char *buf, mnl_cb_t cb, void *data)
 {
-	unsigned portid = mnl_socket_get_portid(nl);
+	unsigned portid = mnl_socket_get_portid(nl), seq = nlh->nlmsg_seq;
 	ssize_t n;
 	int ret;
 
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	n = mnl_socket_recvfrom(nl, buf, REQ_BUF);
-	if (n < 0)
-		return -errno;
+	for (int i = 0;; i++) {
+		n = mnl_socket_recvfrom(nl, buf, REQ_BUF);
+		if (n < 0)
+			return -errno;
+		if ((size_t)n < sizeof(struct nlmsghdr) ||
+		    ((struct nlmsghdr *)buf)->nlmsg_seq == seq || i == STALE_MAX)
+			break;
+	}
 	errno = 0;
-	ret = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
+	ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 	if (ret < 0)
 		return errno ? -errno : -EIO;
 	return 0;

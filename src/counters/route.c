@@ -9,7 +9,8 @@
 
 #include "counters/route.h"
 
-#define ROUTE_BUF 8192
+#define ROUTE_STALE_MAX 64 /* late answers skipped before ours */
+#define ROUTE_BUF	8192
 
 const char *route_type_name(__u8 type)
 {
@@ -95,14 +96,22 @@ int route_get(struct mnl_socket *nl, unsigned *seq, int family, const void *addr
 		ret = -errno;
 		goto out;
 	}
-	/* One answer (or an error) for a plain request; the socket's receive
-	 * timeout bounds the wait. */
-	ret = (int)mnl_socket_recvfrom(nl, buf, ROUTE_BUF);
-	if (ret < 0) {
-		ret = -errno;
-		goto out;
+	/*
+	 * One answer (or an error) for a plain request; the socket's receive
+	 * timeout bounds the wait. An earlier request's late answer is
+	 * skipped, not taken for ours: matched by *seq, as the answer
+	 * overwrites the request in buf.
+	 */
+	for (int i = 0;; i++) {
+		ret = (int)mnl_socket_recvfrom(nl, buf, ROUTE_BUF);
+		if (ret < 0) {
+			ret = -errno;
+			goto out;
+		}
+		if ((size_t)ret < sizeof(*nlh) || nlh->nlmsg_seq == *seq || i == ROUTE_STALE_MAX)
+			break;
 	}
-	ret = mnl_cb_run(buf, (size_t)ret, nlh->nlmsg_seq, portid, route_cb, &ra);
+	ret = mnl_cb_run(buf, (size_t)ret, *seq, portid, route_cb, &ra);
 	if (ret < 0)
 		ret = -errno;
 	else

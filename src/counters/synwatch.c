@@ -50,25 +50,30 @@ static int open_here(void *arg)
 {
 	struct sock_fprog prog = { .len = sizeof(syn_filter) / sizeof(syn_filter[0]),
 				   .filter = syn_filter };
-	int one = 1, fd, *out = arg;
-	char junk[SNAP];
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	int one = 1, fd, e, *out = arg;
 
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	/*
+	 * Protocol 0: not hooked to any device yet, so nothing is queued until
+	 * bind(), and by then the filter is there. A socket made with
+	 * ETH_P_ALL takes every frame of the namespace from socket() on, which
+	 * no drain afterwards can bound on a busy node.
+	 */
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog))) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		goto fail;
 	/* Only what arrives: our own SYNs out are not a peer's (4.20+; older: checked below). */
 	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
-	/* What came in before the filter was attached is anything: drop it. */
-	for (int i = 0; i < 4096 && recv(fd, junk, sizeof(junk), 0) >= 0; i++)
-		;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		goto fail;
 	*out = fd;
 	return 0;
+fail:
+	e = -errno;
+	close(fd);
+	return e;
 }
 
 int synwatch_open(const char *netns)

@@ -369,6 +369,17 @@ static void finding_finish(const struct window *w, struct finding *f)
 		f->cause = "error_route";
 		f->k = knowledge_lookup("cause:error_route");
 	}
+	/*
+	 * Host-wide, the same drops in another namespace: its pairs are not
+	 * read here, but the function says the cause, and the note that
+	 * follows (--netns of it) where the pair and both MTUs are shown; not
+	 * "not known" and stacks.
+	 */
+	if (!f->at.primary && !w->netns_arg && !strcmp(f->name, "NOT_SPECIFIED") &&
+	    window_veth_forward(w, f->at.loc[0].addr)) {
+		f->cause = "veth_peer";
+		f->k = knowledge_lookup("cause:veth_peer");
+	}
 	/* A device that is down drops all it is given, whatever reason the kernel names. */
 	dev = f->at.primary && f->at.dev_mine ? dev_by_index(&w->end.snap, (int)f->at.dev[0].addr)
 					      : NULL;

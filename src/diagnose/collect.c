@@ -231,6 +231,120 @@ static __u32 own_netns(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : (__u32)st.st_ino;
 }
 
+#define PEER_SCAN_MAX (1 << 16) /* entries of /run/netns and /proc looked at for the peers */
+#define PEER_SEEN_MAX 256	/* namespaces remembered as asked, so a task's is asked once */
+#define RUN_NETNS_MAX 1024	/* entries of /run/netns looked at */
+
+/* The peers' ids (as the watched namespace numbers them) and, once found, their inodes. */
+struct peer_scan {
+	struct collector *c;
+	int want[MAX_NETNS_FILTER];
+	int nwant, left, scanned;
+	__u32 seen[PEER_SEEN_MAX];
+	int nseen;
+};
+
+/* One candidate namespace (an open fd): is it one of the peers'? */
+static void peer_try(struct peer_scan *s, int fd)
+{
+	struct window *w = s->c->w;
+	struct stat st;
+	int nsid;
+
+	s->scanned++;
+	if (fstat(fd, &st) || (__u32)st.st_ino == w->netns)
+		return;
+	for (int i = 0; i < s->nseen; i++)
+		if (s->seen[i] == (__u32)st.st_ino)
+			return;
+	if (s->nseen < PEER_SEEN_MAX)
+		s->seen[s->nseen++] = (__u32)st.st_ino;
+	nsid = linkpeer_nsid(s->c->src.nl, &s->c->src.seq, fd);
+	for (int i = 0; i < s->nwant && nsid >= 0; i++) {
+		if (s->want[i] != nsid || s->c->peer_ns[i])
+			continue;
+		s->c->peer_ns[i] = (__u32)st.st_ino;
+		s->left--;
+		/* Named now, so the rows need not be looked up after the window. */
+		if (w->nnsids < NSID_SLOTS)
+			w->nsids[w->nnsids++] = (struct nsid_map){ (__u32)st.st_ino, nsid };
+	}
+}
+
+static void peer_scan_dir(struct peer_scan *s, const char *dir, bool tasks)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	char path[64];
+	int fd;
+
+	while (d && s->left && s->scanned < PEER_SCAN_MAX && (de = readdir(d))) {
+		if (tasks && (de->d_name[0] < '1' || de->d_name[0] > '9'))
+			continue;
+		if (!tasks && de->d_name[0] == '.')
+			continue;
+		if (tasks) {
+			snprintf(path, sizeof(path), "/proc/%.16s/ns/net", de->d_name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		} else {
+			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		}
+		if (fd < 0)
+			continue;
+		peer_try(s, fd);
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * --netns: the namespaces of the watched one's veth/netkit peers, so that
+ * the kernel counts those beside it (a frame that cannot cross into the
+ * watched namespace is charged to the sender's) and not every namespace of
+ * the node, whose drops would crowd the samples and the count table. The
+ * peers' ids are matched against namespaces we can open: ours and init's
+ * first (a container's peer is usually the host), then /run/netns, then
+ * every task's, bounded. Returns how many, or -1 when a peer's namespace
+ * was not found (or there are too many): then every namespace is counted.
+ */
+static int peer_filter(struct collector *c)
+{
+	struct peer_scan s = { .c = c };
+	static const char *const first[] = { "/proc/self/ns/net", "/proc/1/ns/net" };
+	struct link_peer *lp;
+	int n = linkpeer_read(c->src.nl, &c->src.seq, &lp), fd;
+
+	if (n < 0)
+		return -1;
+	memset(c->peer_ns, 0, sizeof(c->peer_ns));
+	for (int i = 0; i < n; i++) {
+		bool dup = lp[i].peer_nsid < 0;
+
+		for (int j = 0; j < s.nwant && !dup; j++)
+			dup = s.want[j] == lp[i].peer_nsid;
+		if (dup)
+			continue;
+		if (s.nwant == MAX_NETNS_FILTER) {
+			free(lp);
+			return -1;
+		}
+		s.want[s.nwant++] = lp[i].peer_nsid;
+	}
+	free(lp);
+	s.left = s.nwant;
+	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]) && s.left; i++) {
+		fd = open(first[i], O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			peer_try(&s, fd);
+			close(fd);
+		}
+	}
+	peer_scan_dir(&s, "/run/netns", false);
+	peer_scan_dir(&s, "/proc", true);
+	return s.left ? -1 : s.nwant;
+}
+
 int collect_open(struct collector *c, const struct config *cfg, struct window *w)
 {
 	struct config *mcfg = &c->mcfg;
@@ -273,13 +387,24 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 	*mcfg = *cfg;
 	mcfg->by = DIAG_DIMS;
 	/*
-	 * Every namespace is counted, and the rows are chosen after the
-	 * window (collect_watch): a frame that cannot cross a veth into the
-	 * watched namespace is charged to the sending one, which the filter
-	 * would leave out.
+	 * The watched namespace and its pairs' peers' are counted, and the
+	 * rows are chosen after the window (collect_watch): a frame that
+	 * cannot cross a veth into the watched namespace is charged to the
+	 * sending one. When a peer's namespace cannot be found, every one is
+	 * counted. A --dev NAME is named in --netns's namespace: filtered there.
 	 */
-	if (!cfg->dev) /* a --dev NAME is named in --netns's namespace: filtered there */
-		mcfg->netns = NULL;
+	if (cfg->netns && !cfg->dev) {
+		rc = peer_filter(c);
+		if (rc >= 0) {
+			mcfg->netns_also = c->peer_ns;
+			mcfg->n_netns_also = rc;
+		} else {
+			if (cfg->verbose)
+				msg_info("--netns: a veth peer's namespace was not found: "
+					 "counting every namespace");
+			mcfg->netns = NULL;
+		}
+	}
 	/*
 	 * The netfilter hook is the function that called into netfilter: look
 	 * past the hook runner and the nftables chain walkers (6.x drops in
@@ -357,11 +482,15 @@ static void peer_namespaces(struct collector *c, const struct drop_delta *rows, 
 		    !peer_ifindex(w, k->ifindex) || !window_veth_forward(w, k->location))
 			continue;
 		if (!nscheck_find_netns(k->netns, path, sizeof(path))) {
+			struct stat st;
+
 			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd >= 0) {
+			/* The task found may have exited and its pid gone to another
+			 * in between: ask only for the namespace of the row. */
+			if (fd >= 0 && !fstat(fd, &st) && st.st_ino == k->netns)
 				nsid = linkpeer_nsid(c->src.nl, &c->src.seq, fd);
+			if (fd >= 0)
 				close(fd);
-			}
 		}
 		w->nsids[w->nnsids++] = (struct nsid_map){ k->netns, nsid < 0 ? -1 : nsid };
 	}
@@ -389,8 +518,6 @@ static bool peer_unnamed(const struct window *w, const struct drop_delta *rows, 
 	}
 	return false;
 }
-
-#define RUN_NETNS_MAX 1024 /* entries of /run/netns looked at */
 
 /*
  * The sending side's peer namespace: the ids say which, not its inode.

@@ -24,6 +24,8 @@ struct collector {
 	struct ring_buffer *rb;
 	struct window *w;
 	int synfd; /* synwatch's packet socket, -1: none */
+	/* --netns: its veth/netkit peers' namespaces, counted beside it */
+	__u32 peer_ns[MAX_NETNS_FILTER];
 	struct drop_delta
 		*kept; /* --netns: the rows of the watched namespace, and those crossing into it */
 };

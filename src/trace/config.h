@@ -36,11 +36,15 @@ struct config {
 	unsigned max_keys;
 	const char *btf;
 	const char *ready_file;
-	bool force; /* -w and --ready-file may replace an existing file */
+	bool force;  /* -w and --ready-file may replace an existing file */
 	bool no_xdp; /* --no-xdp: no fexit on XDP programs, no XDP_DROP/XDP_ABORTED rows */
 	struct symbols_opts syms;
 	/* filters, resolved by filters_resolve() */
 	const char *netns;
+	/* Not an option: namespaces --netns's filter passes too (diagnose
+	 * sets its veth peers'), at most MAX_NETNS_FILTER */
+	const __u32 *netns_also;
+	int n_netns_also;
 	const char *dev;
 	const char *proto;
 	const char *reasons;

@@ -102,6 +102,8 @@ int filters_resolve(const struct config *cfg, const struct reasons *rs, const st
 	f->ipproto = -1;
 	*reason_buf = NULL;
 	if (cfg->netns) {
+		f->netns_also = cfg->netns_also;
+		f->n_netns_also = cfg->n_netns_also;
 		rc = netns_resolve(cfg->netns, &f->netns);
 		if (rc) {
 			msg_error("--netns %s: %s", ESC(cfg->netns),

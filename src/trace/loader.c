@@ -66,13 +66,15 @@ static int set_netns_inum(struct dropscope_bpf *skel, __u32 inum)
 static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
 {
 	skel->rodata->filter_netns = f->netns != 0;
+	skel->rodata->filter_netns_also = f->netns && f->n_netns_also > 0;
 	skel->rodata->filter_dev = f->ifindex != 0;
 	skel->rodata->filter_ethertype = f->ethertype;
 	skel->rodata->filter_loc_start = f->loc_start;
 	skel->rodata->filter_loc_end = f->loc_end;
 	skel->rodata->filter_reasons = f->reasons != NULL;
 	skel->rodata->filter_ipproto = (__s16)f->ipproto;
-	if (f->n_reasons > (int)bpf_map__max_entries(skel->maps.reason_filter))
+	if (f->n_reasons > (int)bpf_map__max_entries(skel->maps.reason_filter) ||
+	    f->n_netns_also > (int)bpf_map__max_entries(skel->maps.netns_filter))
 		return -E2BIG;
 	return 0;
 }
@@ -149,13 +151,17 @@ int loader__set_helpers(struct loader *l, const __u64 *start, const __u64 *end, 
 	return 0;
 }
 
-static int fill_reason_filter(struct dropscope_bpf *skel, const struct filters *f)
+static int fill_filter_maps(struct dropscope_bpf *skel, const struct filters *f)
 {
 	int fd = bpf_map__fd(skel->maps.reason_filter);
 	__u8 yes = 1;
 
 	for (int i = 0; i < f->n_reasons; i++)
 		if (bpf_map_update_elem(fd, &f->reasons[i], &yes, BPF_ANY))
+			return -errno;
+	fd = bpf_map__fd(skel->maps.netns_filter);
+	for (int i = 0; f->netns && i < f->n_netns_also; i++)
+		if (bpf_map_update_elem(fd, &f->netns_also[i], &yes, BPF_ANY))
 			return -errno;
 	return 0;
 }
@@ -213,7 +219,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	err = dropscope_bpf__load(skel);
 	if (err)
 		goto fail;
-	err = fill_reason_filter(skel, &opts->filters);
+	err = fill_filter_maps(skel, &opts->filters);
 	if (err)
 		goto fail;
 	if (opts->filters.netns) {

@@ -18,7 +18,10 @@ enum backend {
 };
 
 struct filters {
-	__u32 netns;	 /* inode, 0 = any */
+	__u32 netns; /* inode, 0 = any */
+	/* With netns: more namespaces that pass (at most MAX_NETNS_FILTER) */
+	const __u32 *netns_also;
+	int n_netns_also;
 	int ifindex;	 /* 0 = any */
 	__u16 ethertype; /* host order, 0 = any */
 	__u64 loc_start; /* [start, end) address range, end 0 = any */

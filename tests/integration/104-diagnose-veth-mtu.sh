@@ -13,12 +13,17 @@
 # one finding on B's end of the pair (rx_dropped grew there, as ip -s -s
 # link in B says, merged into it), and each report names the pair (its
 # end, the peer, both MTUs as ip link in each namespace says) and its side
-# (A: sender, B: receiver, with A's namespace inode).
+# (A: sender, B: receiver, with A's namespace inode). A third namespace
+# floods drops of its own meanwhile: counting only A, B and their peers,
+# neither report loses a sample of the 20 to it. Host-wide (a third
+# diagnose in the same window) A's drops have the veth cause and the
+# --netns of A to run, not "not known".
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq
 UDPSEND=$(tool udpsend) || exit 1
 
 N=20
+FLOOD=12000
 ns_add NA a
 ns_add NB b
 veth_add "$NA" dsva0 "$NB" dsvb0
@@ -44,11 +49,34 @@ snmp_all "$NA" "$T/snmp0"
 snmp_all "$NB" "$T/snmpb0"
 dg_start main "$NA" || finish
 dg_start rcv "$NB" || finish
+# And host-wide: A's drops are in another namespace than ours, whose pairs
+# it does not read; the function still says the cause, with the --netns
+# that shows the pair (not "not known" and stacks).
+ds_launch host "$T/host.json" diagnose --json -d "$DIAG_SECONDS" || finish
+# A third namespace, paired with neither, floods its loopback with
+# datagrams to a closed port (NO_SOCKET) around the sends: far more than
+# the 2000 samples a second diagnose takes. Counting only A, B and their
+# pairs' peers, neither report may lose a sample to it (every one of the
+# N datagrams is sampled below); counting every namespace, it took them.
+ns_add NC c
+snmp_all "$NC" "$T/snmpc0"
+nsx "$NC" "$UDPSEND" -n $FLOOD -g 100 -t 20 127.0.0.1 9 >/dev/null &
+FPID=$!
+# 4-10k datagrams a second: the samples' one-second burst (2000) is spent
+# before the sends.
+sleep 0.8
 nsx "$NA" "$UDPSEND" -n $N -l 1472 10.204.1.2 7020 >/dev/null || fail "udpsend"
+check_true "the flood in C ran through the sends" kill -0 "$FPID"
 dg_in_window main
 dg_in_window rcv
+wait "$FPID" || fail "udpsend (flood)"
+snmp_all "$NC" "$T/snmpc1"
+check_eq "nstat in C: UdpNoPorts delta = the flood" $FLOOD \
+	"$(snmp_delta "$T/snmpc0" "$T/snmpc1" UdpNoPorts)"
 dg_end main "$NA" || finish
 dg_end rcv "$NB" || finish
+ds_wait_exit host $((DIAG_SECONDS + 20)) || fail "diagnose (host) still running: killed"
+check_eq "diagnose (host): exit status" 0 "${DSRC[host]}" || show "$T/host.err" 20
 snmp_all "$NA" "$T/snmp1"
 snmp_all "$NB" "$T/snmpb1"
 tx=$(($(txd) - t0))
@@ -111,4 +139,14 @@ check_eq "receiver: no finding dev:rx_dropped" 0 "$(dg_select rcv '.name == "dev
 check_eq "receiver: the findings add up to the drops made" "$rx" \
 	"$(jq '[.findings[].count] | add // 0' "$T/rcv.json")" ||
 	log "findings: $(jq -c '[.findings[] | [.source, .name, .count]]' "$T/rcv.json")"
+IA=$(netns_inode "$NA")
+HF=$(jq -c --argjson a "$IA" '[.findings[] | select((.location // "" | test("^__dev_forward_skb")) and
+	any(.namespaces[]?; .netns == $a))]' "$T/host.json")
+check_eq "host: one finding with A's drops at the pair" 1 "$(jq length <<<"$HF")" ||
+	log "host findings: $(jq -c '[.findings[] | [.name, .location, .count]]' "$T/host.json")"
+check_eq "host: A's count there = A's tx_dropped delta" "$tx" \
+	"$(jq --argjson a "$IA" '[.[0].namespaces[] | select(.netns == $a) | .count][0]' <<<"$HF")"
+check_eq "host: the veth cause" veth_peer "$(jq -r '.[0].cause' <<<"$HF")"
+check_true "host: says --netns of A for the pair" \
+	jq -e --arg n "--netns $IA" '.[0].evidence.notes | any(contains($n))' <<<"$HF"
 finish

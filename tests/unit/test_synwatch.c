@@ -22,6 +22,7 @@
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <linux/if_packet.h>
 
 #include "counters/synwatch.h"
 
@@ -122,6 +123,50 @@ static void test_live(void **state)
 	close(fd);
 }
 
+/*
+ * Only SYNs reach the socket: it is bound to every protocol (the filter went
+ * on before bind), and UDP and a non-SYN TCP segment over loopback sent
+ * beside one SYN leave exactly one packet to read.
+ */
+static void test_filtered(void **state)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_ll sll = {};
+	socklen_t sl = sizeof(sll);
+	struct syn_sample s = {};
+	int fd = synwatch_open(NULL), u, c, got = 0;
+	char a[32];
+	(void)state;
+
+	if (fd == -EPERM || fd == -EACCES)
+		skip();
+	assert_true(fd >= 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sll, &sl), 0);
+	assert_int_equal(sll.sll_protocol, htons(ETH_P_ALL));
+	snprintf(a, sizeof(a), "127.%d.%d.2", 100 + getpid() % 150, getpid() / 150 % 250);
+	inet_pton(AF_INET, a, &to.sin_addr);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(u >= 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(sendto(u, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	close(u);
+	/* One SYN, refused: the RST back is TCP without SYN, filtered too. */
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(c >= 0);
+	assert_int_equal(bind(c, (struct sockaddr *)&to, sizeof(to)) == 0 ? 0 : errno, 0);
+	to.sin_port = htons(7);
+	assert_int_equal(connect(c, (struct sockaddr *)&to, sizeof(to)), -1);
+	close(c);
+	for (int i = 0; i < 50 && !got; i++) {
+		got += synwatch_read(fd, &s, 1000);
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	got += synwatch_read(fd, &s, 1000);
+	assert_int_equal(got, 1);
+	assert_non_null(peer_of(&s, AF_INET, a));
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -129,6 +174,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_filtered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
