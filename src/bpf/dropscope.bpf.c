@@ -237,17 +237,18 @@ static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, 
 }
 
 /*
- * tp_btf: the skb's device and socket, read once at the top of the
- * program. Every load of a pointer from the skb (a trusted argument)
- * costs the verifier name lookups through the whole kernel BTF (is the
- * field marked trusted or RCU-safe?), once per path that reaches it:
- * loaded where each function needed them, they were most of the
- * verifier's time, which start-to-attached pays. Unused (NULL) by the
- * backends that probe-read.
+ * tp_btf: the skb's device, read once at the top of the program. Every
+ * load of a pointer from the skb (a trusted argument) costs the verifier
+ * four name lookups through the whole kernel BTF (is the field marked
+ * trusted or RCU-safe?), once per path that reaches it: loaded where
+ * each function needed them, they were most of the verifier's time,
+ * which start-to-attached pays. skb->sk, needed only for a namespace
+ * without a device and for queue purges, is probe-read where it is
+ * needed instead (no lookup at all). Unused (NULL) by the backends that
+ * probe-read.
  */
 struct skb_refs {
 	struct net_device *dev;
-	struct sock *sk;
 };
 
 /*
@@ -282,13 +283,13 @@ static __always_inline struct net *skb_net(struct sk_buff *skb, const struct skb
 		if (*inum)
 			return net;
 	}
-	sk = direct ? r->sk : BPF_CORE_READ(skb, sk);
+	sk = BPF_CORE_READ(skb, sk);
 	if (!sk) {
 		*inum = 0;
 		return NULL;
 	}
-	net = direct ? sk->__sk_common.skc_net.net : BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	*inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	*inum = BPF_CORE_READ(net, ns.inum);
 	return net;
 }
 
@@ -681,10 +682,10 @@ static __always_inline __u16 skb_family(struct sk_buff *skb, const struct skb_re
 		return 0;
 	if (rx_sk)
 		return BPF_CORE_READ(rx_sk, __sk_common.skc_family);
-	sk = direct ? r->sk : BPF_CORE_READ(skb, sk);
+	sk = BPF_CORE_READ(skb, sk);
 	if (!sk)
 		return 0;
-	return direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
+	return BPF_CORE_READ(sk, __sk_common.skc_family);
 }
 
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
@@ -699,11 +700,9 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		return 0;
 	if (direct) {
 		r.dev = skb->dev;
-		r.sk = skb->sk;
 		/* Here, on the one path there is so far, and not copied by
-		 * the compiler into each branch that reads them. */
+		 * the compiler into each branch that reads it. */
 		barrier_var(r.dev);
-		barrier_var(r.sk);
 	}
 	if (xdp_sites_on && xdp_drop_site(skb, &location, &reason))
 		return 0;
