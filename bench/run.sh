@@ -210,7 +210,7 @@ tool_count() {
 		# "frames COUNT" lines; table overflow is a line of its own.
 		awk '$NF ~ /^[0-9]+$/ { s += $NF } END { print s + 0 }' "$f"
 		;;
-	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller)
+	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller | ds-netns | ds-workload)
 		# One JSON object per interval; drops that overflowed the table count too.
 		grep -a '^{' "$f" | jq -s '[.[] | ([.entries[].count] | add // 0) +
 			(.not_counted // 0)] | add // 0' 2>/dev/null || true

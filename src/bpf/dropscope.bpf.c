@@ -41,6 +41,10 @@ const volatile __u32 key_dims = DIMS_BASE; /* enum key_dim: what --by asked for 
 const volatile __u32 n_helper_slots = 0;
 /* --stack-budget: stack unwinds per second per CPU, 0 = every drop. */
 const volatile __u32 stack_budget = 0;
+/* User space may put XDP drop sites in `xdp_sites` (progwatch.c): off with
+ * --no-xdp and wherever a filter keeps XDP rows out, and then the verifier
+ * drops xdp_drop_site()'s four lookups from every drop's path. */
+const volatile bool xdp_sites_on = false;
 
 /*
  * --rate's token bucket, shared by all CPUs. Updates race between CPUs
@@ -52,6 +56,15 @@ struct {
 	__u64 last_ns;
 	__s64 tokens;
 } bucket;
+
+/*
+ * DS_REASON_XDP_DROP, set by the loader: a variable, not the constant, so
+ * that the verifier sees a value it does not know on this path as on the
+ * kernel's own, and the paths after xdp_drop_site() prune as one (with the
+ * constant, --by caller's stack walk was verified twice: 66k instructions
+ * instead of 34k).
+ */
+__u32 xdp_drop_reason;
 
 #include "bpf/count_maps.h"
 
@@ -237,10 +250,25 @@ static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, 
 		prog = BPF_CORE_READ(dev, xdp_prog);
 	if (prog) {
 		*location = (__u64)BPF_CORE_READ(prog, bpf_func);
-		*reason = DS_REASON_XDP_DROP;
+		*reason = xdp_drop_reason;
 	}
 	return false;
 }
+
+/*
+ * tp_btf: the skb's device, read once at the top of the program. Every
+ * load of a pointer from the skb (a trusted argument) costs the verifier
+ * four name lookups through the whole kernel BTF (is the field marked
+ * trusted or RCU-safe?), once per path that reaches it: loaded where
+ * each function needed them, they were most of the verifier's time,
+ * which start-to-attached pays. skb->sk, needed only for a namespace
+ * without a device and for queue purges, is probe-read where it is
+ * needed instead (no lookup at all). Unused (NULL) by the backends that
+ * probe-read.
+ */
+struct skb_refs {
+	struct net_device *dev;
+};
 
 /*
  * The namespace a drop belongs to. First the receiving socket the
@@ -254,8 +282,8 @@ static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, 
  * read as zero); the others must use probe reads. Returns the namespace
  * (NULL = none) and its inode in *inum.
  */
-static __always_inline struct net *skb_net(struct sk_buff *skb, struct sock *rx_sk, bool direct,
-					   __u32 *inum)
+static __always_inline struct net *skb_net(struct sk_buff *skb, const struct skb_refs *r,
+					   struct sock *rx_sk, bool direct, __u32 *inum)
 {
 	struct net_device *dev;
 	struct net *net;
@@ -267,28 +295,29 @@ static __always_inline struct net *skb_net(struct sk_buff *skb, struct sock *rx_
 		*inum = BPF_CORE_READ(net, ns.inum);
 		return net;
 	}
-	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
+	dev = direct ? r->dev : BPF_CORE_READ(skb, dev);
 	if (dev) {
 		net = direct ? dev->nd_net.net : BPF_CORE_READ(dev, nd_net.net);
 		*inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
 		if (*inum)
 			return net;
 	}
-	sk = direct ? skb->sk : BPF_CORE_READ(skb, sk);
+	sk = BPF_CORE_READ(skb, sk);
 	if (!sk) {
 		*inum = 0;
 		return NULL;
 	}
-	net = direct ? sk->__sk_common.skc_net.net : BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	*inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	*inum = BPF_CORE_READ(net, ns.inum);
 	return net;
 }
 
-static __always_inline __u32 skb_netns(struct sk_buff *skb, struct sock *rx_sk, bool direct)
+static __always_inline __u32 skb_netns(struct sk_buff *skb, const struct skb_refs *r,
+				       struct sock *rx_sk, bool direct)
 {
 	__u32 inum;
 
-	skb_net(skb, rx_sk, direct, &inum);
+	skb_net(skb, r, rx_sk, direct, &inum);
 	return inum;
 }
 
@@ -301,21 +330,18 @@ static __always_inline __u64 net_cookie(struct net *net)
 	return BPF_CORE_READ(net, net_cookie);
 }
 
-static __always_inline int skb_ifindex(struct sk_buff *skb, bool direct)
+static __always_inline int skb_ifindex(struct sk_buff *skb, const struct skb_refs *r, bool direct)
 {
-	struct net_device *dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
+	struct net_device *dev = direct ? r->dev : BPF_CORE_READ(skb, dev);
 
 	if (!dev)
 		return 0;
 	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
-static __noinline int is_helper(__u64 ip)
+/* t: the helper table, looked up once per stack walk by the caller. */
+static __noinline int is_helper(const struct helper_table *t, __u64 ip)
 {
-	const struct helper_table *t;
-	__u32 zero = 0;
-
-	t = bpf_map_lookup_elem(&helpers, &zero);
 	if (!t)
 		return 0;
 	for (__u32 i = 0; i < MAX_HELPERS; i++) {
@@ -342,7 +368,7 @@ static __always_inline __u64 find_caller(void *ctx, __u64 location, const struct
 	__u32 zero = 0, start = CALLER_DEPTH, i;
 	long n;
 
-	if (!is_helper(location))
+	if (!is_helper(t, location))
 		return location;
 	f = bpf_map_lookup_elem(&caller_scratch, &zero);
 	if (!f)
@@ -362,7 +388,7 @@ static __always_inline __u64 find_caller(void *ctx, __u64 location, const struct
 	for (i = start + 1; i < CALLER_DEPTH; i++) {
 		if (i >= n)
 			break;
-		if (!is_helper(f->ip[i]))
+		if (!is_helper(t, f->ip[i]))
 			return f->ip[i];
 	}
 	return 0;
@@ -426,7 +452,7 @@ static __always_inline bool unwind_allowed(void)
 }
 
 static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk_buff *skb,
-				      struct sock *rx_sk, bool direct)
+				      const struct skb_refs *r, struct sock *rx_sk, bool direct)
 {
 	struct net_device *dev;
 
@@ -438,7 +464,7 @@ static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk
 		}
 	}
 	if (key_dims & DIM_NETNS)
-		key->netns_cookie = net_cookie(skb_net(skb, rx_sk, direct, &key->netns));
+		key->netns_cookie = net_cookie(skb_net(skb, r, rx_sk, direct, &key->netns));
 	if (key_dims & DIM_COMM)
 		bpf_get_current_comm(key->comm, sizeof(key->comm));
 	if (key_dims & DIM_CGROUP)
@@ -490,8 +516,9 @@ static __always_inline int skb_ipproto(struct sk_buff *skb, __u16 proto)
 	return p;
 }
 
-static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __u32 reason,
-					 struct sock *rx_sk, __u16 proto, bool direct)
+static __always_inline bool filtered_out(struct sk_buff *skb, const struct skb_refs *r,
+					 __u64 location, __u32 reason, struct sock *rx_sk,
+					 __u16 proto, bool direct)
 {
 	if (filter_loc_end && (location < filter_loc_start || location >= filter_loc_end))
 		return true;
@@ -502,7 +529,7 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 	if (filter_netns) {
 		__u32 zero = 0;
 		__u32 *want = bpf_map_lookup_elem(&netns_inum, &zero);
-		__u32 ns = skb_netns(skb, rx_sk, direct);
+		__u32 ns = skb_netns(skb, r, rx_sk, direct);
 
 		if ((!want || !*want || ns != *want) &&
 		    (!filter_netns_also || !bpf_map_lookup_elem(&netns_filter, &ns)))
@@ -512,7 +539,7 @@ static __always_inline bool filtered_out(struct sk_buff *skb, __u64 location, __
 		__u32 zero = 0;
 		__s32 *want = bpf_map_lookup_elem(&dev_ifindex, &zero);
 
-		if (!want || skb_ifindex(skb, direct) != *want)
+		if (!want || skb_ifindex(skb, r, direct) != *want)
 			return true;
 	}
 	if (filter_ipproto >= 0 && skb_ipproto(skb, proto) != filter_ipproto)
@@ -609,8 +636,8 @@ static __always_inline void copy_packet(struct sk_buff *skb, struct drop_event *
  * for a moment lost events; sized per packet (a few classes), the program
  * took 90-110 ms to verify instead of 10.
  */
-static __always_inline void emit_event(struct sk_buff *skb, const struct drop_key *key,
-				       struct sock *rx_sk, bool direct)
+static __always_inline void emit_event(struct sk_buff *skb, const struct skb_refs *r,
+				       const struct drop_key *key, struct sock *rx_sk, bool direct)
 {
 	const __u32 room = MAX_SNAPLEN + ETH_HLEN_;
 	__u64 size;
@@ -636,13 +663,13 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
 	e->cpu = bpf_get_smp_processor_id();
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->netns_cookie = net_cookie(skb_net(skb, rx_sk, direct, &e->netns));
+	e->netns_cookie = net_cookie(skb_net(skb, r, rx_sk, direct, &e->netns));
 	/* Read for the event itself, not keyed: in events mode the count
 	 * table only accounts, and keying it by netns and cgroup cost
 	 * 310-840 ns a drop more (bpf_stats, side by side) than this. */
 	e->cgroup = events_cgroup ? drop_cgroup(skb, rx_sk) : 0;
 	e->flags = 0;
-	dev = direct ? skb->dev : BPF_CORE_READ(skb, dev);
+	dev = direct ? r->dev : BPF_CORE_READ(skb, dev);
 	e->ifindex = !dev ? 0 : direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 	if (!dev || bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name) < 0)
 		e->ifname[0] = 0;
@@ -675,8 +702,8 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct drop_ke
  * reads; a kernel without QUEUE_PURGE (its purges say NOT_SPECIFIED or
  * nothing) reads it for every drop.
  */
-static __always_inline __u16 skb_family(struct sk_buff *skb, __u32 reason, struct sock *rx_sk,
-					bool direct)
+static __always_inline __u16 skb_family(struct sk_buff *skb, const struct skb_refs *r, __u32 reason,
+					struct sock *rx_sk, bool direct)
 {
 	struct sock *sk;
 
@@ -685,25 +712,32 @@ static __always_inline __u16 skb_family(struct sk_buff *skb, __u32 reason, struc
 		return 0;
 	if (rx_sk)
 		return BPF_CORE_READ(rx_sk, __sk_common.skc_family);
-	sk = direct ? skb->sk : BPF_CORE_READ(skb, sk);
+	sk = BPF_CORE_READ(skb, sk);
 	if (!sk)
 		return 0;
-	return direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
+	return BPF_CORE_READ(sk, __sk_common.skc_family);
 }
 
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
 	struct drop_key key = {};
+	struct skb_refs r = {};
 	__u64 one = 1, *val;
 	__u16 proto;
 
 	if (!skb)
 		return 0;
-	if (xdp_drop_site(skb, &location, &reason))
+	if (direct) {
+		r.dev = skb->dev;
+		/* Here, on the one path there is so far, and not copied by
+		 * the compiler into each branch that reads it. */
+		barrier_var(r.dev);
+	}
+	if (xdp_sites_on && xdp_drop_site(skb, &location, &reason))
 		return 0;
 	proto = bpf_ntohs(direct ? skb->protocol : BPF_CORE_READ(skb, protocol));
-	if (filtered_out(skb, location, reason, rx_sk, proto, direct)) {
+	if (filtered_out(skb, &r, location, reason, rx_sk, proto, direct)) {
 		stat_inc(STAT_FILTERED);
 		return 0;
 	}
@@ -711,9 +745,9 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	key.location = location;
 	key.reason = reason;
 	key.protocol = proto;
-	key.family = skb_family(skb, reason, rx_sk, direct);
+	key.family = skb_family(skb, &r, reason, rx_sk, direct);
 	if (key_dims & ~DIMS_BASE)
-		fill_dims(ctx, &key, skb, rx_sk, direct);
+		fill_dims(ctx, &key, skb, &r, rx_sk, direct);
 
 	/*
 	 * The add is atomic although the value is per CPU: on kernels without
@@ -733,7 +767,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 			stat_inc(STAT_OVERFLOW);
 	}
 	if (events_enabled)
-		emit_event(skb, &key, rx_sk, direct);
+		emit_event(skb, &r, &key, rx_sk, direct);
 	return 0;
 }
 

@@ -50,7 +50,7 @@ int cmd_summary(struct config *cfg)
 	struct monitor m;
 	double start, next, end, last;
 	long intervals = 0;
-	bool stopped = false;
+	bool stopped = false, reported = false;
 	int rc;
 
 	rc = monitor_start(&m, cfg, &lopts);
@@ -95,6 +95,7 @@ int cmd_summary(struct config *cfg)
 		rc = report_rows(&m, &rep, mono_now() - last);
 		if (rc)
 			goto out;
+		reported = true;
 		last = mono_now();
 		next += cfg->interval;
 		if (cfg->count && ++intervals >= cfg->count)
@@ -109,7 +110,10 @@ int cmd_summary(struct config *cfg)
 	 */
 	loader__detach(m.loader);
 	progwatch__detach(m.pw);
-	if (mono_now() - last >= 0.001) {
+	/* Always when nothing was reported yet: a SIGINT that came during
+	 * the start after attaching is read only now, and the drops since
+	 * attaching are in this read alone. */
+	if (!reported || mono_now() - last >= 0.001) {
 		rc = report_rows(&m, &rep, mono_now() - last);
 		if (rc)
 			goto out;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -76,6 +77,12 @@ static int set_filters(struct dropscope_bpf *skel, const struct filters *f)
 	if (f->n_reasons > (int)bpf_map__max_entries(skel->maps.reason_filter) ||
 	    f->n_netns_also > (int)bpf_map__max_entries(skel->maps.netns_filter))
 		return -E2BIG;
+	/* Each map is a syscall and kernel memory before attaching: only
+	 * those a filter that is on reads. */
+	if (!f->reasons)
+		bpf_map__set_autocreate(skel->maps.reason_filter, false);
+	if (!f->ifindex)
+		bpf_map__set_autocreate(skel->maps.dev_ifindex, false);
 	return 0;
 }
 
@@ -167,10 +174,29 @@ static int fill_filter_maps(struct dropscope_bpf *skel, const struct filters *f)
 }
 
 /*
+ * May a tracing program use a hash map that allocates its elements as they
+ * are inserted (BPF_F_NO_PREALLOC)? Since 6.1 (the BPF memory allocator);
+ * before, the verifier refuses it. Preallocating the count table costs
+ * one per-CPU allocation per entry (DEFAULT_MAX_KEYS of them) before the
+ * program can attach, while a run fills a few dozen rows. A kernel that
+ * says 6.1 or later and refuses anyway (a backport) gets a second attempt
+ * with the preallocated table.
+ */
+static bool lazy_tables_allowed(void)
+{
+	unsigned int major = 0, minor = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 1);
+}
+
+/*
  * One attempt with one backend: a fresh skeleton each time, because an
  * object whose load failed cannot be loaded again.
  */
-static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b)
+static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b, bool lazy)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
 	struct dropscope_bpf *skel;
@@ -192,8 +218,18 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	err = set_keys(skel, &opts->keys);
 	if (err)
 		goto fail;
+	skel->rodata->xdp_sites_on = opts->xdp_sites;
+	skel->bss->xdp_drop_reason = DS_REASON_XDP_DROP;
+	if (!opts->xdp_sites)
+		bpf_map__set_autocreate(skel->maps.xdp_sites, false);
 	if (opts->max_keys) {
 		err = bpf_map__set_max_entries(skel->maps.drops, opts->max_keys);
+		if (err)
+			goto fail;
+	}
+	if (lazy) {
+		err = bpf_map__set_map_flags(
+			skel->maps.drops, bpf_map__map_flags(skel->maps.drops) | BPF_F_NO_PREALLOC);
 		if (err)
 			goto fail;
 	}
@@ -279,7 +315,7 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		return NULL;
 	}
 
-	bool tp_denied = false;
+	bool tp_denied = false, lazy = lazy_tables_allowed();
 
 	used = snprintf(err, errlen, "cannot attach to skb:kfree_skb:");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -288,7 +324,9 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
-		rc = try_backend(l, opts, b);
+		rc = try_backend(l, opts, b, lazy);
+		if (rc && lazy)
+			rc = try_backend(l, opts, b, false);
 		if (!rc)
 			return l;
 		/* The classic tracepoint's id is read from tracefs (mode 0700). */
@@ -368,7 +406,7 @@ int loader__stacks_fd(const struct loader *l)
 
 int loader__xdp_sites_fd(const struct loader *l)
 {
-	return bpf_map__fd(l->skel->maps.xdp_sites);
+	return l->skel->rodata->xdp_sites_on ? bpf_map__fd(l->skel->maps.xdp_sites) : -1;
 }
 
 int loader__xdp_pending_fd(const struct loader *l)

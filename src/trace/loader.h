@@ -57,6 +57,7 @@ struct loader_opts {
 	struct key_opts keys;
 	__u32 max_keys;	      /* 0 = DEFAULT_MAX_KEYS */
 	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
+	bool xdp_sites;	      /* progwatch may set XDP drop sites (else none are looked at) */
 	bool verbose;
 };
 

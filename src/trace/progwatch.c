@@ -466,7 +466,7 @@ void progwatch__refresh(struct progwatch *pw)
 	follow(pw);
 }
 
-struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, size_t errlen)
+struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, size_t errlen)
 {
 	struct progwatch *pw = calloc(1, sizeof(*pw));
 	int rc;
@@ -477,8 +477,6 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 	}
 	pw->o = *o;
 	pw->o.netns = pw->netns;
-	/* The sites before anything counts, so no XDP verdict is counted twice. */
-	progwatch__set_symbols(pw, o->ks);
 	pw->o.ks = NULL;
 	pw->o.filters = NULL; /* only the values below outlive the caller */
 	pw->ncpu = libbpf_num_possible_cpus();
@@ -502,16 +500,34 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 		snprintf(err, errlen, "loading the program-verdict object: %s", strerror(-rc));
 		goto fail;
 	}
-	if (pw->o.xdp && !(pw->l_exc = bpf_program__attach(pw->base->progs.xdp_exception))) {
-		snprintf(err, errlen, "attaching to xdp:xdp_exception: %s", strerror(errno));
-		goto fail;
-	}
-	pw->tc_loaded = pw->o.tc;
-	progwatch__refresh(pw);
 	return pw;
 fail:
 	progwatch__free(pw);
 	return NULL;
+}
+
+int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, size_t errlen)
+{
+	/* The sites before anything counts, so no XDP verdict is counted twice. */
+	progwatch__set_symbols(pw, ks);
+	if (pw->o.xdp && !(pw->l_exc = bpf_program__attach(pw->base->progs.xdp_exception))) {
+		snprintf(err, errlen, "attaching to xdp:xdp_exception: %s", strerror(errno));
+		return -1;
+	}
+	pw->tc_loaded = pw->o.tc;
+	progwatch__refresh(pw);
+	return 0;
+}
+
+struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, size_t errlen)
+{
+	struct progwatch *pw = progwatch__load(o, err, errlen);
+
+	if (pw && progwatch__begin(pw, o->ks, err, errlen)) {
+		progwatch__free(pw);
+		return NULL;
+	}
+	return pw;
 }
 
 void progwatch__detach(struct progwatch *pw)

@@ -211,15 +211,36 @@ static void say_fexit(struct monitor *m)
 }
 
 /*
- * The verdicts of tc and XDP programs (progwatch.h): after the ready file,
- * the reasons and the symbols (it needs the TC reasons' values and where
- * the XDP drop sites are); its own object and the namespace scan would
- * otherwise delay the ready file by a BTF parse and more.
+ * Whether XDP programs' drops are looked for: not with --no-xdp, nor when
+ * a filter could pass no XDP row (--location and --proto look into the
+ * skb, which an XDP frame is not; a --reason list without XDP_DROP or
+ * XDP_ABORTED). Known before loading, so that the program does not look
+ * at XDP drop sites at all when none will ever be set.
  */
-static int start_progwatch(struct monitor *m, const struct config *cfg,
+static bool xdp_wanted(const struct config *cfg, const struct filters *f)
+{
+	bool x = false;
+
+	if (cfg->no_xdp || cfg->location || f->ipproto >= 0)
+		return false;
+	if (!f->reasons)
+		return true;
+	for (int i = 0; i < f->n_reasons; i++)
+		x |= f->reasons[i] == DS_REASON_XDP_DROP || f->reasons[i] == DS_REASON_XDP_ABORTED;
+	return x;
+}
+
+/*
+ * The verdicts of tc and XDP programs (progwatch.h): loaded after the
+ * ready file and the reasons (it needs the TC reasons' values), attached
+ * once the symbols say where the XDP drop sites are (begin_progwatch());
+ * its own object and the namespace scan would otherwise delay the ready
+ * file by a BTF parse and more.
+ */
+static void load_progwatch(struct monitor *m, const struct config *cfg,
 			   const struct loader_opts *lopts)
 {
-	struct progwatch_opts o = { .xdp = !cfg->no_xdp,
+	struct progwatch_opts o = { .xdp = lopts->xdp_sites,
 				    .tc = true,
 				    .drops_fd = loader__drops_fd(m->loader),
 				    .stats_fd = loader__stats_fd(m->loader),
@@ -227,42 +248,46 @@ static int start_progwatch(struct monitor *m, const struct config *cfg,
 				    .xdp_pending_fd = loader__xdp_pending_fd(m->loader),
 				    .dims = lopts->keys.dims,
 				    .filters = &lopts->filters,
-				    .netns = cfg->netns,
-				    .ks = m->ks };
+				    .netns = cfg->netns };
 	char err[512];
 
-	/* Rows no --location or --proto (an IP protocol) filter could pass:
-	 * those filters look into the skb, which an XDP frame is not. */
-	if (cfg->location || lopts->filters.ipproto >= 0)
-		o.xdp = false;
 	if (m->rs) {
 		reasons__value(m->rs, "TC_INGRESS", &o.reason_tc_ingress);
 		reasons__value(m->rs, "TC_EGRESS", &o.reason_tc_egress);
 		reasons__value(m->rs, "NOT_SPECIFIED", &o.reason_not_specified);
 	}
-	/* A --reason list keeps only what it names. */
+	/* A --reason list keeps only what it names (XDP: xdp_wanted()). */
 	if (lopts->filters.reasons) {
-		bool x = false, tci = false, tce = false;
+		bool tci = false, tce = false;
 
 		for (int i = 0; i < lopts->filters.n_reasons; i++) {
 			__u32 r = lopts->filters.reasons[i];
 
-			x |= r == DS_REASON_XDP_DROP || r == DS_REASON_XDP_ABORTED;
 			tci |= r && r == o.reason_tc_ingress;
 			tce |= r && r == o.reason_tc_egress;
 		}
-		o.xdp &= x;
 		if (!tci)
 			o.reason_tc_ingress = 0;
 		if (!tce)
 			o.reason_tc_egress = 0;
 	}
-	m->pw = progwatch__start(&o, err, sizeof(err));
+	m->pw = progwatch__load(&o, err, sizeof(err));
 	/* Counting drops does not depend on it: said, not fatal. */
 	if (!m->pw)
 		msg_warn("tc/XDP program verdicts not counted: %s", err);
+}
+
+/* Once the symbols are read: the XDP drop sites, then attach. */
+static void begin_progwatch(struct monitor *m)
+{
+	char err[512];
+
+	if (m->pw && progwatch__begin(m->pw, m->ks, err, sizeof(err))) {
+		msg_warn("tc/XDP program verdicts not counted: %s", err);
+		progwatch__free(m->pw);
+		m->pw = NULL;
+	}
 	say_fexit(m);
-	return 0;
 }
 
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
@@ -333,11 +358,24 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		lopts->btf_path = m->btf_path;
 	}
 	lopts->verbose = cfg->verbose;
+	lopts->xdp_sites = xdp_wanted(cfg, &lopts->filters);
 	m->loader = loader__start(lopts, err, sizeof(err));
 	if (!m->loader) {
 		msg_error("%s", err);
 		return 1;
 	}
+	if (cfg->verbose)
+		msg_info("attached with %s", loader__backend(m->loader));
+	if (cfg->ready_file) {
+		rc = monitor_write_ready(cfg->ready_file, cfg->force);
+		if (rc) {
+			msg_error("--ready-file %s: %s", ESC(cfg->ready_file),
+				  outfile_strerror(rc));
+			return 1;
+		}
+	}
+
+	/* Everything from here on only reads or names what is counted. */
 	m->counts = counts__new(loader__drops_fd(m->loader), loader__stats_fd(m->loader),
 				loader__prog_fd(m->loader),
 				cfg->max_keys ? cfg->max_keys : DEFAULT_MAX_KEYS);
@@ -372,17 +410,6 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
-	if (cfg->verbose)
-		msg_info("attached with %s", loader__backend(m->loader));
-	if (cfg->ready_file) {
-		rc = monitor_write_ready(cfg->ready_file, cfg->force);
-		if (rc) {
-			msg_error("--ready-file %s: %s", ESC(cfg->ready_file),
-				  outfile_strerror(rc));
-			return 1;
-		}
-	}
-
 	/*
 	 * Reasons before symbols: parsing BTF briefly takes ~10 MB that is
 	 * given back once the names are copied out, so the peak stays lower
@@ -395,6 +422,14 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	}
 	if (cfg->verbose && !monitor_has_reasons(m))
 		msg_info("this kernel passes no drop reason (< 5.17)");
+	/*
+	 * After the ready file, as reasons and symbols: counting drops does
+	 * not wait for the program verdicts, which need both. Loaded before
+	 * the symbol table is read: the load parses the kernel's BTF (~11 MB
+	 * while it lasts), which with the symbol table resident made the
+	 * run's peak RSS (18.0 MB against 14.5 at attaching).
+	 */
+	load_progwatch(m, cfg, lopts);
 	if (!m->ks) {
 		m->ks = load_symbols(m);
 		m->last_reload = mono_now();
@@ -404,9 +439,8 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		if (rc)
 			return rc;
 	}
-	/* After the ready file, as reasons and symbols: counting drops does
-	 * not wait for the program verdicts, which need both. */
-	return start_progwatch(m, cfg, lopts);
+	begin_progwatch(m);
+	return 0;
 }
 
 bool monitor_wait(struct monitor *m, double until, int extra_fd)
