@@ -16,6 +16,7 @@
 #include "cmd/commands.h"
 #include "counters/workload.h"
 #include "trace/drop_table.h"
+#include "trace/evring.h"
 #include "lib/escape.h"
 #include "lib/json.h"
 #include "render/naming.h"
@@ -484,7 +485,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 		if (err) {
 			x->write_err = err;
-			return err; /* stops ring_buffer__consume */
+			return err; /* stops evring__consume */
 		}
 	}
 	if (x->out) {
@@ -604,7 +605,7 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines)
 int cmd_events(struct config *cfg)
 {
 	struct loader_opts lopts = {};
-	struct ring_buffer *rb = NULL;
+	struct evring *rb = NULL;
 	struct ev_ctx x = { .cfg = cfg };
 	__u64 st[STAT_MAX], lost_reported = 0, lines0;
 	struct monitor m = { .sigfd = -1 };
@@ -634,7 +635,7 @@ int cmd_events(struct config *cfg)
 		goto out;
 	x.m = &m;
 	wallclock__init(&x.clock);
-	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
+	rb = evring__new(loader__events_fd(m.loader), handle_event, &x);
 	if (!rb) {
 		msg_error("ring buffer: %s", strerror(errno));
 		rc = 1;
@@ -651,10 +652,10 @@ int cmd_events(struct config *cfg)
 		/* The kernel wakes us only for a batch: look anyway this often. */
 		if (until > mono_now() + EVENTS_POLL_MS / 1e3)
 			until = mono_now() + EVENTS_POLL_MS / 1e3;
-		stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
+		stop = monitor_wait(&m, until, evring__fd(rb));
 
 		resync_clock(&x);
-		if (ring_buffer__consume(rb) < 0 && x.write_err)
+		if (evring__consume(rb) < 0 && x.write_err)
 			break;
 		/* Out per batch: a live reader sees it, a kill loses at most this. */
 		if (x.pc && (x.write_err = pcapng__flush(x.pc)))
@@ -681,7 +682,7 @@ int cmd_events(struct config *cfg)
 	loader__detach(m.loader);
 	if (!x.write_err && !x.done && !(x.out && output_error())) {
 		resync_clock(&x);
-		ring_buffer__consume(rb);
+		evring__consume(rb);
 	}
 	if (x.pc && !x.write_err)
 		x.write_err = pcapng__flush(x.pc);
@@ -699,7 +700,7 @@ int cmd_events(struct config *cfg)
 		rc = 1;
 	}
 out:
-	ring_buffer__free(rb);
+	evring__free(rb);
 	if (x.pc) {
 		int err = pcapng__close(x.pc);
 
