@@ -86,6 +86,12 @@ struct ev_ctx {
 	int n_ifaces;
 	time_t cached_sec; /* the last second formatted, and its text */
 	char cached_hms[16];
+	/* The last task and device names printed, raw and escaped: a flood
+	 * repeats them, and escaping both per line was a tenth of the
+	 * reader's time. */
+	char last_comm[16], last_comm_esc[ESCAPED_SIZE(16)];
+	char last_dev[16], last_dev_esc[ESCAPED_SIZE(16)];
+	bool have_comm, have_dev;
 	int write_err;
 	bool done;	 /* -c reached */
 	bool sym_missed; /* a location had no symbol this interval */
@@ -298,7 +304,7 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char pkt[PKT_FORMAT_MAX], buf[1024], name[ESCAPED_SIZE(64)];
+	char pkt[PKT_FORMAT_MAX], buf[1024];
 	struct line l = { .p = buf, .cap = sizeof(buf) };
 
 	packet__format(&v->p, pkt, sizeof(pkt));
@@ -315,7 +321,12 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	/* Softirq work runs on whatever task it interrupted; pid 0 is idle.
 	 * Any user can name a task "x\n\x1b[31m": names are escaped. */
 	if (e->pid) {
-		put_str(&l, escape_name(name, sizeof(name), e->comm, 16));
+		if (!x->have_comm || memcmp(x->last_comm, e->comm, sizeof(x->last_comm))) {
+			memcpy(x->last_comm, e->comm, sizeof(x->last_comm));
+			escape_name(x->last_comm_esc, sizeof(x->last_comm_esc), e->comm, 16);
+			x->have_comm = true;
+		}
+		put_str(&l, x->last_comm_esc);
 		put_mem(&l, "/", 1);
 		put_u64(&l, e->pid, 0);
 	} else {
@@ -324,7 +335,17 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	put_mem(&l, " netns ", 7);
 	put_u64(&l, e->netns, 0);
 	put_mem(&l, " ", 1);
-	put_str(&l, naming_device(e->ifname, name, sizeof(name)));
+	if (!x->have_dev || memcmp(x->last_dev, e->ifname, sizeof(x->last_dev))) {
+		const char *d;
+
+		memcpy(x->last_dev, e->ifname, sizeof(x->last_dev));
+		d = naming_device(e->ifname, x->last_dev_esc, sizeof(x->last_dev_esc));
+		/* "-" for none is a constant, not written into the buffer. */
+		if (d != x->last_dev_esc)
+			snprintf(x->last_dev_esc, sizeof(x->last_dev_esc), "%s", d);
+		x->have_dev = true;
+	}
+	put_str(&l, x->last_dev_esc);
 	put_mem(&l, " ", 1);
 	put_str(&l, pkt);
 	put_mem(&l, " len ", 5);
