@@ -129,7 +129,7 @@ enum drop_stat {
  * also polls every EVENTS_POLL_MS, so a lone event waits at most that long.
  * Waking per event would cost an irq_work and a context switch per drop.
  */
-#define EVENTS_WAKEUP_BYTES (64 << 10)
+#define EVENTS_WAKEUP_BYTES (256 << 10)
 #define EVENTS_POLL_MS	    100
 
 /* Largest --snaplen: a power of two so the BPF side can bound copies. */

@@ -16,6 +16,7 @@
 #include "cmd/commands.h"
 #include "counters/workload.h"
 #include "trace/drop_table.h"
+#include "trace/evring.h"
 #include "lib/escape.h"
 #include "lib/json.h"
 #include "render/naming.h"
@@ -50,6 +51,19 @@ struct loc_slot {
 	unsigned gen; /* monitor's ks_gen when filled; 0 = empty */
 	const struct ksym *sym;
 	char text[NAMING_LOCATION_LEN];
+	/* The last reason and family seen here and what they name: a flood
+	 * repeats one (location, reason), and working out the class (a
+	 * symbol lookup and a walk of the class table's strings) and the
+	 * reason's escaped name per event cost the reader a fifth of its
+	 * time. */
+	bool have_reason;
+	const struct reasons *rs; /* the names it was worked out with */
+	__u32 reason;
+	__u16 family;
+	enum drop_class cls;
+	const char *reason_name; /* reason's text: rbuf or the names table */
+	char rbuf[32];
+	char reason_esc[ESCAPED_SIZE(64)];
 };
 
 struct ev_ctx {
@@ -72,6 +86,12 @@ struct ev_ctx {
 	int n_ifaces;
 	time_t cached_sec; /* the last second formatted, and its text */
 	char cached_hms[16];
+	/* The last task and device names printed, raw and escaped: a flood
+	 * repeats them, and escaping both per line was a tenth of the
+	 * reader's time. */
+	char last_comm[16], last_comm_esc[ESCAPED_SIZE(16)];
+	char last_dev[16], last_dev_esc[ESCAPED_SIZE(16)];
+	bool have_comm, have_dev;
 	int write_err;
 	bool done;	 /* -c reached */
 	bool sym_missed; /* a location had no symbol this interval */
@@ -114,8 +134,10 @@ static void location_text(const struct ev_ctx *x, __u64 addr, char *buf, size_t 
 		naming_location(x->m->ks, x->cfg->sym, addr, buf, len);
 }
 
+static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, size_t len);
+
 /* The symbol and text of a location, from a small cache keyed by address. */
-static const struct loc_slot *location(struct ev_ctx *x, __u64 addr)
+static struct loc_slot *location(struct ev_ctx *x, __u64 addr)
 {
 	struct loc_slot *l = &x->locs[(addr ^ addr >> 7) % LOC_CACHE];
 	unsigned gen = x->m->ks_gen + 1; /* never 0, the empty mark */
@@ -125,8 +147,24 @@ static const struct loc_slot *location(struct ev_ctx *x, __u64 addr)
 		l->gen = gen;
 		l->sym = ksyms__find(x->m->ks, addr);
 		location_text(x, addr, l->text, sizeof(l->text));
+		l->have_reason = false;
 	}
 	return l;
+}
+
+/* The class and reason names of an event at location slot l, cached in it
+ * (refilled with the slot when the symbols are reloaded). */
+static void location_reason(struct ev_ctx *x, struct loc_slot *l, const struct drop_event *e)
+{
+	if (l->have_reason && l->reason == e->reason && l->family == e->family && l->rs == x->m->rs)
+		return;
+	l->rs = x->m->rs;
+	l->reason = e->reason;
+	l->family = e->family;
+	l->reason_name = reason_text(x, e->reason, l->rbuf, sizeof(l->rbuf));
+	escape_str(l->reason_esc, sizeof(l->reason_esc), l->reason_name);
+	l->cls = classes_of(x->m->rs, x->m->ks, e->reason, e->location, e->family);
+	l->have_reason = true;
 }
 
 static const char *reason_text(const struct ev_ctx *x, __u32 reason, char *buf, size_t len)
@@ -216,8 +254,8 @@ struct ev_view {
 	struct pkt_info p;
 	__s64 wall_ns;
 	const struct ksym *sym; /* NULL: no symbol for the location */
-	const char *reason;
-	char rbuf[32];
+	const char *reason;	/* its name, raw */
+	const char *reason_esc; /* and escaped */
 	enum drop_class cls;
 	const char *loc;
 	const __u64 *frames; /* --stacks: from the location down, NULL: none */
@@ -266,7 +304,7 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char pkt[PKT_FORMAT_MAX], buf[1024], name[ESCAPED_SIZE(64)];
+	char pkt[PKT_FORMAT_MAX], buf[1024];
 	struct line l = { .p = buf, .cap = sizeof(buf) };
 
 	packet__format(&v->p, pkt, sizeof(pkt));
@@ -283,7 +321,12 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	/* Softirq work runs on whatever task it interrupted; pid 0 is idle.
 	 * Any user can name a task "x\n\x1b[31m": names are escaped. */
 	if (e->pid) {
-		put_str(&l, escape_name(name, sizeof(name), e->comm, 16));
+		if (!x->have_comm || memcmp(x->last_comm, e->comm, sizeof(x->last_comm))) {
+			memcpy(x->last_comm, e->comm, sizeof(x->last_comm));
+			escape_name(x->last_comm_esc, sizeof(x->last_comm_esc), e->comm, 16);
+			x->have_comm = true;
+		}
+		put_str(&l, x->last_comm_esc);
 		put_mem(&l, "/", 1);
 		put_u64(&l, e->pid, 0);
 	} else {
@@ -292,7 +335,17 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	put_mem(&l, " netns ", 7);
 	put_u64(&l, e->netns, 0);
 	put_mem(&l, " ", 1);
-	put_str(&l, naming_device(e->ifname, name, sizeof(name)));
+	if (!x->have_dev || memcmp(x->last_dev, e->ifname, sizeof(x->last_dev))) {
+		const char *d;
+
+		memcpy(x->last_dev, e->ifname, sizeof(x->last_dev));
+		d = naming_device(e->ifname, x->last_dev_esc, sizeof(x->last_dev_esc));
+		/* "-" for none is a constant, not written into the buffer. */
+		if (d != x->last_dev_esc)
+			snprintf(x->last_dev_esc, sizeof(x->last_dev_esc), "%s", d);
+		x->have_dev = true;
+	}
+	put_str(&l, x->last_dev_esc);
 	put_mem(&l, " ", 1);
 	put_str(&l, pkt);
 	put_mem(&l, " len ", 5);
@@ -300,7 +353,7 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	if (e->flags & EV_NONLINEAR)
 		put_mem(&l, " (nonlinear)", 12);
 	put_mem(&l, " ", 1);
-	put_str(&l, escape_str(name, sizeof(name), v->reason));
+	put_str(&l, v->reason_esc);
 	put_mem(&l, " ", 1);
 	put_str(&l, v->loc);
 	/* As the summary's rows: "pod=NS/NAME container=C" words, or "-". */
@@ -403,7 +456,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct ev_ctx *x = ctx;
 	const struct drop_event *e = data;
-	const struct loc_slot *loc;
+	struct loc_slot *loc;
 	struct ev_view v;
 
 	if (x->done)
@@ -425,8 +478,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	v.loc = loc->text;
 	if (!v.sym)
 		x->sym_missed = true;
-	v.reason = reason_text(x, e->reason, v.rbuf, sizeof(v.rbuf));
-	v.cls = classes_of(x->m->rs, x->m->ks, e->reason, e->location, e->family);
+	location_reason(x, loc, e);
+	v.reason = loc->reason_name;
+	v.reason_esc = loc->reason_esc;
+	v.cls = loc->cls;
 	if (!classes_shown(x->cfg->classes, v.cls)) {
 		x->class_filtered++;
 		return 0;
@@ -451,7 +506,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 		if (err) {
 			x->write_err = err;
-			return err; /* stops ring_buffer__consume */
+			return err; /* stops evring__consume */
 		}
 	}
 	if (x->out) {
@@ -573,7 +628,7 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines, bool gone)
 int cmd_events(struct config *cfg)
 {
 	struct loader_opts lopts = {};
-	struct ring_buffer *rb = NULL;
+	struct evring *rb = NULL;
 	struct ev_ctx x = { .cfg = cfg };
 	__u64 st[STAT_MAX], lost_reported = 0, lines0;
 	struct monitor m = { .sigfd = -1 };
@@ -603,7 +658,7 @@ int cmd_events(struct config *cfg)
 		goto out;
 	x.m = &m;
 	wallclock__init(&x.clock);
-	rb = ring_buffer__new(loader__events_fd(m.loader), handle_event, &x, NULL);
+	rb = evring__new(loader__events_fd(m.loader), handle_event, &x);
 	if (!rb) {
 		msg_error("ring buffer: %s", strerror(errno));
 		rc = 1;
@@ -620,10 +675,10 @@ int cmd_events(struct config *cfg)
 		/* The kernel wakes us only for a batch: look anyway this often. */
 		if (until > mono_now() + EVENTS_POLL_MS / 1e3)
 			until = mono_now() + EVENTS_POLL_MS / 1e3;
-		stop = monitor_wait(&m, until, ring_buffer__epoll_fd(rb));
+		stop = monitor_wait(&m, until, evring__fd(rb));
 
 		resync_clock(&x);
-		if (ring_buffer__consume(rb) < 0 && x.write_err)
+		if (evring__consume(rb) < 0 && x.write_err)
 			break;
 		/* Out per batch: a live reader sees it, a kill loses at most this. */
 		if (x.pc && (x.write_err = pcapng__flush(x.pc)))
@@ -650,7 +705,7 @@ int cmd_events(struct config *cfg)
 	loader__detach(m.loader);
 	if (!x.write_err && !x.done && !(x.out && output_error())) {
 		resync_clock(&x);
-		ring_buffer__consume(rb);
+		evring__consume(rb);
 	}
 	if (x.pc && !x.write_err)
 		x.write_err = pcapng__flush(x.pc);
@@ -675,7 +730,7 @@ int cmd_events(struct config *cfg)
 		rc = 1;
 	}
 out:
-	ring_buffer__free(rb);
+	evring__free(rb);
 	if (x.pc) {
 		int err = pcapng__close(x.pc);
 

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The events ring's reader. See evring.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+
+#include "trace/evring.h"
+
+/* The record header's flags in its length word, and its size (the
+ * kernel's BPF_RINGBUF_BUSY_BIT, _DISCARD_BIT and _HDR_SZ). */
+#define REC_BUSY    (1U << 31)
+#define REC_DISCARD (1U << 30)
+#define REC_HDR	    8U
+
+struct evring *evring__new(int map_fd, evring_fn fn, void *ctx)
+{
+	struct bpf_map_info info = {};
+	__u32 ilen = sizeof(info);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct evring *r;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &ilen))
+		return NULL;
+	if (info.type != BPF_MAP_TYPE_RINGBUF || !info.max_entries ||
+	    (info.max_entries & (info.max_entries - 1))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->fd = map_fd;
+	r->fn = fn;
+	r->ctx = ctx;
+	r->mask = info.max_entries - 1;
+	r->cons_map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (r->cons_map == MAP_FAILED)
+		goto fail;
+	/* The producer's page, then the data twice: read-only for us. */
+	r->prod_len = page + 2 * (size_t)info.max_entries;
+	r->prod_map = mmap(NULL, r->prod_len, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
+	if (r->prod_map == MAP_FAILED)
+		goto fail;
+	r->consumer_pos = r->cons_map;
+	r->producer_pos = r->prod_map;
+	r->data = (const uint8_t *)r->prod_map + page;
+	return r;
+fail:
+	err = errno;
+	evring__free(r);
+	errno = err;
+	return NULL;
+}
+
+int evring__consume(struct evring *r)
+{
+	uint64_t cons = __atomic_load_n(r->consumer_pos, __ATOMIC_RELAXED);
+	uint64_t released = cons, prod;
+	int n = 0, err;
+
+	for (;;) {
+		prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+		if (cons >= prod)
+			break;
+		while (cons < prod) {
+			const uint32_t *hdr = (const uint32_t *)(r->data + (cons & r->mask));
+			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			uint32_t size = len & ~(REC_BUSY | REC_DISCARD);
+
+			/* Reserved but not yet submitted: the rest waits. */
+			if (len & REC_BUSY)
+				goto out;
+			cons += (size + REC_HDR + 7) & ~7ULL;
+			if (!(len & REC_DISCARD)) {
+				err = r->fn(r->ctx, (void *)(hdr + 2), size);
+				if (err < 0) {
+					__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+					return err;
+				}
+				n++;
+			}
+			if (cons - released >= EVRING_RELEASE_BYTES) {
+				__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+				released = cons;
+			}
+		}
+	}
+out:
+	if (cons != released)
+		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+	return n;
+}
+
+int evring__fd(const struct evring *r)
+{
+	return r->fd;
+}
+
+void evring__free(struct evring *r)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (!r)
+		return;
+	if (r->cons_map && r->cons_map != MAP_FAILED)
+		munmap(r->cons_map, page);
+	if (r->prod_map && r->prod_map != MAP_FAILED)
+		munmap(r->prod_map, r->prod_len);
+	free(r);
+}
