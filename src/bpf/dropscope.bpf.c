@@ -67,20 +67,7 @@ struct {
 __u32 xdp_drop_reason;
 
 #include "bpf/count_maps.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __s32);
-} dev_ifindex SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} netns_inum SEC(".maps");
+#include "bpf/filter_maps.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -41,10 +41,13 @@ struct bpf_prog {
 
 /* Set by user space before load. */
 const volatile __u32 key_dims = DIMS_BASE; /* as dropscope.bpf.c's */
-const volatile __u32 filter_netns;	   /* 0 = any */
-const volatile __u32 filter_ifindex;	   /* 0 = any */
-const volatile __u16 filter_ethertype;	   /* 0 = any */
-const volatile __u32 reason_tc_ingress;	   /* the running kernel's values */
+/* --netns, --dev: on; the values are dropscope.bpf.c's `netns_inum` and
+ * `dev_ifindex`, shared by fd, which user space changes when the
+ * namespace or device is made again (filter_maps.h). */
+const volatile bool filter_netns;
+const volatile bool filter_dev;
+const volatile __u16 filter_ethertype;	/* 0 = any */
+const volatile __u32 reason_tc_ingress; /* the running kernel's values */
 const volatile __u32 reason_tc_egress;
 /* Per watched program (one object each): its id and JIT address. */
 const volatile __u32 target_id;
@@ -52,6 +55,7 @@ const volatile __u64 target_loc;
 
 /* dropscope.bpf.c's count table, stats and xdp_pending, by fd. */
 #include "bpf/count_maps.h"
+#include "bpf/filter_maps.h"
 
 /* The last TC_ACT_SHOT on this CPU: the skb is freed right after the
  * program returns, on the same CPU, before anything else runs there. */
@@ -103,6 +107,26 @@ static __always_inline void mark_pending(struct net_device *dev)
 	}
 }
 
+/* As filtered_out() in dropscope.bpf.c, from the same maps. */
+static __always_inline bool filtered_out(__u32 netns, int ifindex)
+{
+	__u32 zero = 0;
+
+	if (filter_netns) {
+		__u32 *want = bpf_map_lookup_elem(&netns_inum, &zero);
+
+		if (!want || !*want || netns != *want)
+			return true;
+	}
+	if (filter_dev) {
+		__s32 *want = bpf_map_lookup_elem(&dev_ifindex, &zero);
+
+		if (!want || ifindex != *want)
+			return true;
+	}
+	return false;
+}
+
 /* One XDP verdict as a row of the count table, with the dimensions asked for. */
 static __always_inline void count_xdp(struct net_device *dev, __u64 loc, __u32 reason, __u16 proto)
 {
@@ -114,9 +138,7 @@ static __always_inline void count_xdp(struct net_device *dev, __u64 loc, __u32 r
 		ifindex = BPF_CORE_READ(dev, ifindex);
 		netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
 	}
-	if ((filter_netns && netns != filter_netns) ||
-	    (filter_ifindex && ifindex != (int)filter_ifindex) ||
-	    (filter_ethertype && proto != filter_ethertype)) {
+	if (filtered_out(netns, ifindex) || (filter_ethertype && proto != filter_ethertype)) {
 		stat_inc(STAT_FILTERED);
 		mark_pending(dev); /* the skb path's kfree_skb must not count it either */
 		return;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
+#include "lib/caps.h"
 #include "lib/netns.h"
 
 static int parse_u32(const char *s, __u32 *v)
@@ -134,6 +135,7 @@ struct ns_call {
 	int nsfd;
 	int (*fn)(void *arg);
 	void *arg;
+	bool lower; /* CAP_SYS_ADMIN given up between setns() and fn */
 	int rc;
 };
 
@@ -141,13 +143,19 @@ static void *ns_thread(void *p)
 {
 	struct ns_call *c = p;
 
-	c->rc = setns(c->nsfd, CLONE_NEWNET) ? -errno : c->fn(c->arg);
+	if (setns(c->nsfd, CLONE_NEWNET))
+		c->rc = -errno;
+	else if (c->lower && caps_effective(CAP_SYS_ADMIN) &&
+		 caps_set_effective(CAP_SYS_ADMIN, false))
+		c->rc = -EPERM; /* fn is not run with it */
+	else
+		c->rc = c->fn(c->arg);
 	return NULL;
 }
 
-int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg)
+static int run_in(int nsfd, int (*fn)(void *arg), void *arg, bool lower)
 {
-	struct ns_call c = { .nsfd = nsfd, .fn = fn, .arg = arg };
+	struct ns_call c = { .nsfd = nsfd, .fn = fn, .arg = arg, .lower = lower };
 	pthread_t t;
 	int err;
 
@@ -156,4 +164,14 @@ int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg)
 		return -err;
 	pthread_join(t, NULL);
 	return c.rc;
+}
+
+int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg)
+{
+	return run_in(nsfd, fn, arg, false);
+}
+
+int netns_run_in_lowered(int nsfd, int (*fn)(void *arg), void *arg)
+{
+	return run_in(nsfd, fn, arg, true);
 }

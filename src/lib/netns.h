@@ -37,6 +37,15 @@ int netns_open(const char *arg);
  */
 int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg);
 
+/*
+ * netns_run_in() whose thread gives up CAP_SYS_ADMIN (effective) once it
+ * has entered: fn runs without it. For a caller that raised it only for
+ * the setns() (the exporter re-entering --netns PATH), so no code but the
+ * switch runs with it. Capabilities are per thread: the caller's are
+ * untouched (it lowers its own). -EPERM if it could not be given up.
+ */
+int netns_run_in_lowered(int nsfd, int (*fn)(void *arg), void *arg);
+
 /* netns_run_in() in the namespace at path (/run/netns/x, /proc/PID/ns/net).
  * Every namespace switch of dropscope goes through these two. */
 int netns_call(const char *path, int (*fn)(void *arg), void *arg);

@@ -414,6 +414,16 @@ int loader__xdp_pending_fd(const struct loader *l)
 	return bpf_map__fd(l->skel->maps.xdp_pending);
 }
 
+int loader__netns_inum_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.netns_inum);
+}
+
+int loader__dev_ifindex_fd(const struct loader *l)
+{
+	return bpf_map__fd(l->skel->maps.dev_ifindex);
+}
+
 __u32 loader__key_size(const struct loader *l)
 {
 	return bpf_map__key_size(l->skel->maps.drops);

@@ -101,6 +101,9 @@ int loader__set_helpers(struct loader *l, const __u64 *start, const __u64 *end, 
 /* Where XDP programs' skbs are freed, and the verdict just counted (progwatch.h). */
 int loader__xdp_sites_fd(const struct loader *l);
 int loader__xdp_pending_fd(const struct loader *l);
+/* The --netns and --dev filter values (bpf/filter_maps.h), for progwatch. */
+int loader__netns_inum_fd(const struct loader *l);
+int loader__dev_ifindex_fd(const struct loader *l);
 /* Bytes of struct drop_key the count table's keys hold (BASE_KEY_SIZE
  * or the whole struct). */
 __u32 loader__key_size(const struct loader *l);

@@ -41,6 +41,7 @@ struct proginfo {
 
 struct progwatch {
 	struct progwatch_opts o;
+	struct filters filters; /* o.filters points here */
 	char *netns;
 	struct progverdict_bpf *base;
 	struct bpf_link *l_tc, *l_exc;
@@ -135,8 +136,9 @@ static int cached_info(struct progwatch *pw, __u32 id, struct proginfo *pi)
 static void set_rodata(struct progverdict_bpf *s, const struct progwatch_opts *o)
 {
 	s->rodata->key_dims = o->dims;
-	s->rodata->filter_netns = o->filters ? o->filters->netns : 0;
-	s->rodata->filter_ifindex = o->filters ? (__u32)o->filters->ifindex : 0;
+	/* The values themselves are in the main object's maps (reuse_maps()). */
+	s->rodata->filter_netns = o->filters && o->filters->netns;
+	s->rodata->filter_dev = o->filters && o->filters->ifindex;
 	s->rodata->filter_ethertype = o->filters ? o->filters->ethertype : 0;
 	s->rodata->reason_tc_ingress = o->reason_tc_ingress;
 	s->rodata->reason_tc_egress = o->reason_tc_egress;
@@ -151,6 +153,10 @@ static int reuse_maps(struct progverdict_bpf *s, const struct progwatch_opts *o,
 		err = bpf_map__reuse_fd(s->maps.stats, o->stats_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(s->maps.xdp_pending, o->xdp_pending_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(s->maps.netns_inum, o->netns_inum_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(s->maps.dev_ifindex, o->dev_ifindex_fd);
 	if (!err && base)
 		err = bpf_map__reuse_fd(s->maps.last_shot, bpf_map__fd(base->maps.last_shot));
 	if (!err && base)
@@ -478,7 +484,13 @@ struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, siz
 	pw->o = *o;
 	pw->o.netns = pw->netns;
 	pw->o.ks = NULL;
-	pw->o.filters = NULL; /* only the values below outlive the caller */
+	/* Ours: each program watched later is loaded with these filters. */
+	if (o->filters) {
+		pw->filters = *o->filters;
+		pw->filters.reasons = NULL; /* not the verdict programs' concern */
+		pw->filters.n_reasons = 0;
+		pw->o.filters = &pw->filters;
+	}
 	pw->ncpu = libbpf_num_possible_cpus();
 	pw->base = progverdict_bpf__open();
 	if (!pw->base || pw->ncpu <= 0) {

@@ -24,6 +24,9 @@ struct progwatch_opts {
 	int drops_fd, stats_fd; /* the count table to add XDP rows to */
 	int xdp_sites_fd;	/* dropscope.bpf.c's xdp_sites and xdp_pending */
 	int xdp_pending_fd;
+	/* Its --netns and --dev filter values, changed while counting: the
+	 * verdict programs read the same (filter_maps.h). */
+	int netns_inum_fd, dev_ifindex_fd;
 	__u32 dims; /* what its key holds */
 	const struct filters *filters;
 	__u32 reason_tc_ingress; /* the running kernel's values, 0 = unknown */

@@ -246,6 +246,8 @@ static void load_progwatch(struct monitor *m, const struct config *cfg,
 				    .stats_fd = loader__stats_fd(m->loader),
 				    .xdp_sites_fd = loader__xdp_sites_fd(m->loader),
 				    .xdp_pending_fd = loader__xdp_pending_fd(m->loader),
+				    .netns_inum_fd = loader__netns_inum_fd(m->loader),
+				    .dev_ifindex_fd = loader__dev_ifindex_fd(m->loader),
 				    .dims = lopts->keys.dims,
 				    .filters = &lopts->filters,
 				    .netns = cfg->netns };

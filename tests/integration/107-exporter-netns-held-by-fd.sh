@@ -8,6 +8,8 @@
 # scrapes, 4 times the grace a gone namespace gets; a row taken for gone
 # would be freed and its series dropped after 2. Once the descriptor is
 # closed the kernel frees the namespace and its series goes (bounded wait).
+# Then the fallback without CAP_SYS_ADMIN (no handles asked): a namespace a
+# process is in keeps its series, one held by a descriptor loses it.
 # Needs nsfs file handles whose id is the namespace's cookie (6.18+):
 # skipped otherwise (the exporter then falls back to /proc and mounts,
 # which cannot see such a namespace; README's limit).
@@ -76,4 +78,61 @@ for ((i = 0; i < 40; i++)); do
 	sleep 0.5
 done
 check_true "its series went once the descriptor was closed (after ${gone:-?} scrapes)" test -n "$gone"
+ds_stop main TERM
+
+# The fallback: without CAP_SYS_ADMIN (the DaemonSet's set) no handle is
+# asked (a live namespace would answer ESTALE as a gone one): /proc and
+# mounts. A namespace a process is in keeps its 4 for every scrape; one
+# held only by a descriptor is taken for gone and its 6 go after the
+# grace (README's limit). Taking live ones for gone would free the 4.
+if ! command -v setpriv >/dev/null; then
+	log "no setpriv: the fallback without CAP_SYS_ADMIN not checked"
+	finish
+fi
+DS_ENV+=(setpriv --bounding-set -sys_admin --inh-caps -all)
+ex_start fb --by location,reason,netns --series-ttl 2 || finish
+check_eq "fallback: no CAP_SYS_ADMIN permitted" 0 \
+	$((0x$(awk '$1 == "CapPrm:" { print $2 }' "/proc/${DSPID[fb]}/status") >> 21 & 1))
+unshare -n sleep 60 &
+live=$!
+PIDS+=("$live")
+unshare -n sleep 60 &
+holder=$!
+PIDS+=("$holder")
+for ((i = 0; i < 50; i++)); do
+	a=$(stat -L -c %i "/proc/$live/ns/net" 2>/dev/null)
+	b=$(stat -L -c %i "/proc/$holder/ns/net" 2>/dev/null)
+	[[ -n $a && -n $b && $a != "$self" && $b != "$self" ]] && break
+	sleep 0.1
+done
+[[ -n $a && -n $b && $a != "$self" && $b != "$self" ]] || die "unshare -n made no namespaces"
+exec {NSFD}<"/proc/$holder/ns/net" || die "cannot open the namespace"
+IN=(nsenter "--net=/proc/$$/fd/$NSFD")
+LV=(nsenter "--net=/proc/$live/ns/net")
+"${IN[@]}" ip link set lo up || fail "lo up"
+"${LV[@]}" ip link set lo up || fail "lo up (live)"
+cookie=$("${IN[@]}" "$NSCOOKIE") || fail "nscookie"
+lcookie=$("${LV[@]}" "$NSCOOKIE") || fail "nscookie (live)"
+"${IN[@]}" "$UDPSEND" -n 6 127.0.0.1 9 >/dev/null || fail "udpsend"
+"${LV[@]}" "$UDPSEND" -n 4 127.0.0.1 9 >/dev/null || fail "udpsend (live)"
+kill "$holder"
+wait "$holder" 2>/dev/null
+check_true "fallback: no process is in the held one" no_process_in "$b"
+check_eq "kernel: UdpNoPorts in the held one" 6 \
+	"$("${IN[@]}" nstat -asz UdpNoPorts | awk '$1 == "UdpNoPorts" { print $2 }')"
+check_eq "kernel: UdpNoPorts in the live one" 4 \
+	"$("${LV[@]}" nstat -asz UdpNoPorts | awk '$1 == "UdpNoPorts" { print $2 }')"
+for ((i = 0; i < 8; i++)); do
+	scrape fb >"$T/fb$i.txt" || fail "fallback scrape $i"
+	sleep 0.5
+done
+check_eq "fallback: scrape 0 has the held one's 6" 6 \
+	"$(msum "$T/fb0.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
+for i in 0 7; do
+	check_eq "fallback: scrape $i, the live one's 4" 4 \
+		"$(msum "$T/fb$i.txt" dropscope_drops_total "netns_cookie=\"$lcookie\"")"
+done
+check_eq "fallback: the held one taken for gone, its series went" 0 \
+	"$(msum "$T/fb7.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
+exec {NSFD}<&-
 finish

@@ -4,8 +4,8 @@
 # skbs (veth_xdp_rcv_skb), and on a veth fed xdp_frames by XDP_REDIRECT
 # whose far end drops and aborts (frames that never become skbs). Counts
 # against what was sent and `ethtool -S` rx_queue_0_xdp_drops; the
-# program's name and tag as `bpftool prog show` says; --no-xdp leaves the
-# kernel's own rows.
+# program's name and tag as `bpftool prog show` says; --netns of another
+# namespace counts none of them; --no-xdp leaves the kernel's own rows.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bpfprog_lib.sh"
 . "$(dirname "$0")/exporter_lib.sh"
@@ -62,6 +62,20 @@ check_eq "ethtool: dsb0 rx_queue_0_xdp_drops = dropped + aborted" $((N_DROP + N_
 check_eq "skb path: the program's XDP_DROP row" $N_DROP "$(row "$T/s.out" XDP_DROP)"
 check_eq "skb path: the program's XDP_ABORTED row" $N_ABORT "$(row "$T/s.out" XDP_ABORTED)"
 check_eq "skb path: none left at veth_xdp_rcv_skb" "" "$(grep -a "at veth_xdp_rcv_skb" "$T/s.out")"
+
+# --netns of another namespace: the program's drops are not counted, by
+# the fexit either (its programs were once loaded with no filter at all).
+ds_start o -r -i 3600 --netns "/run/netns/$NA" || finish
+wait_progwatch o
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009"
+sleep 0.3
+ds_stop o
+xdpd2=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+check_eq "ethtool: dsb0 dropped and aborted again" $((2 * (N_DROP + N_ABORT))) "$xdpd2"
+check_eq "--netns of the sender: no XDP_DROP row of the receiver's program" "" \
+	"$(row "$T/o.out" XDP_DROP)"
+check_eq "--netns of the sender: no XDP_ABORTED row either" "" "$(row "$T/o.out" XDP_ABORTED)"
 
 # The same rows in the exporter's table.
 ex_start ex || finish

@@ -3,6 +3,11 @@
 # --dev NAME follows the name: 11 OTHERHOST frames into the device are
 # counted; the veth is deleted and made again (a new ifindex): the
 # exporter says so, and 13 more are counted, exactly (ip -s -s link).
+# Then (with clang) an XDP program on the new device drops and aborts UDP:
+# the verdict programs (progverdict, xdp:xdp_exception) filter by the same
+# ifindex map, so both are counted exactly (ethtool -S xdp_drops), and
+# the same program on the peer (another device, another namespace) adds
+# nothing.
 # --netns PATH deleted: said once, the namespace released (its veth's
 # peer in another namespace goes with it), dropscope_netns_present 0 and
 # every collector 0; made again under that path: followed (said once,
@@ -12,6 +17,7 @@
 # with the 5 of the deleted one, whose series keeps its own value.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/exporter_lib.sh"
+. "$(dirname "$0")/bpfprog_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "runs once"
 require curl jq
 INJECT=$(tool inject) || exit 1
@@ -44,6 +50,46 @@ sleep 0.2
 check_eq "kernel: otherhost on the new dsr0" 13 "$(otherhost "$A" dsr0)"
 scrape dev >"$T/d2.txt" || fail "scrape 2"
 check_eq "drops: 11 before, 13 on the new device" 24 "$(msum "$T/d2.txt" dropscope_drops_total)"
+if command -v clang >/dev/null && command -v ethtool >/dev/null &&
+	[[ -r /usr/include/bpf/bpf_helpers.h ]]; then
+	wait_progwatch dev
+	bpf_build verdict <<EOT
+$BPF_HEAD
+SEC("xdp") int ds84_verdict(struct xdp_md *c)
+{
+	int p = udp_dport((void *)(long)c->data, (void *)(long)c->data_end);
+
+	return p == 7001 ? XDP_DROP : p == 7009 ? XDP_ABORTED : XDP_PASS;
+}
+EOT
+	ip -n "$NI" addr add 10.84.0.1/24 dev dsi0 || die addr
+	ip -n "$A" addr add 10.84.0.2/24 dev dsr0 || die addr
+	ip -n "$NI" neigh add 10.84.0.2 lladdr "$(mac_of "$A" dsr0)" dev dsi0 || die neigh
+	ip -n "$A" neigh add 10.84.0.1 lladdr "$(mac_of "$NI" dsi0)" dev dsr0 || die neigh
+	ip -n "$A" link set dev dsr0 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsr0"
+	ip -n "$NI" link set dev dsi0 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsi0"
+	nsx "$NI" "$UDPSEND" -n 7 10.84.0.2 7001 >/dev/null || fail "udpsend 7001"
+	nsx "$NI" "$UDPSEND" -n 5 10.84.0.2 7009 >/dev/null || fail "udpsend 7009"
+	nsx "$A" "$UDPSEND" -n 3 10.84.0.1 7001 >/dev/null || fail "udpsend 7001 back"
+	nsx "$A" "$UDPSEND" -n 2 10.84.0.1 7009 >/dev/null || fail "udpsend 7009 back"
+	sleep 0.2
+	check_eq "ethtool: the new dsr0's xdp_drops (dropped + aborted)" 12 \
+		"$(nsx "$A" ethtool -S dsr0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')"
+	check_eq "ethtool: the peer's xdp_drops" 5 \
+		"$(nsx "$NI" ethtool -S dsi0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')"
+	scrape dev >"$T/d3.txt" || fail "scrape 3"
+	# (Attaching XDP to a veth may free an skb of its own there: not checked.)
+	check_eq "XDP_ABORTED: the new dsr0's 5 (xdp:xdp_exception), none of the peer's 2" 5 \
+		"$(msum "$T/d3.txt" dropscope_drops_total 'reason="XDP_ABORTED"')"
+	check_eq "XDP_DROP: the new dsr0's 7, none of the peer's 3" 7 \
+		"$(msum "$T/d3.txt" dropscope_drops_total 'reason="XDP_DROP"')"
+	check_eq "OTHERHOST: still 24" 24 \
+		"$(msum "$T/d3.txt" dropscope_drops_total 'reason="OTHERHOST"')"
+	ip -n "$A" link set dev dsr0 xdpdrv off
+	ip -n "$NI" link set dev dsi0 xdpdrv off
+else
+	log "no clang, ethtool or bpf/bpf_helpers.h: the XDP verdicts after re-creation not checked"
+fi
 check_eq "said deleted" 1 "$(grep -c 'dsr0: deleted' "$T/dev.err")"
 check_eq "said made again" 1 "$(grep -c 'dsr0: made again' "$T/dev.err")"
 ds_stop dev

@@ -55,6 +55,13 @@ say "btf $(ls /sys/kernel/btf/vmlinux 2>&1)"
 for b in $BACKENDS; do
 	case $b in
 	auto) run auto ;;
+	filters)
+		# --netns and --dev on: the filters that read their values from
+		# maps (filter_maps.h), in the main program and in the XDP/tc
+		# verdict one, through this kernel's verifier. The drops are on
+		# lo in our namespace: all counted.
+		run filters --netns /proc/1/ns/net --dev lo
+		;;
 	tracepoint+tracefs)
 		# The classic tracepoint again, with tracefs mounted as a
 		# normal system has it (the runs above had none).

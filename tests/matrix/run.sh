@@ -35,9 +35,9 @@ COUNT=${MATRIX_COUNT:-23}
 PORT=9
 TIMEOUT=${MATRIX_TIMEOUT:-300}
 READY_WAIT=60
-BACKENDS="auto tp_btf raw_tp tracepoint tracepoint+tracefs"
+BACKENDS="auto tp_btf raw_tp tracepoint tracepoint+tracefs filters"
 # Oldest kernel that has each backend for skb:kfree_skb.
-declare -A MIN_KERNEL=([tp_btf]=5.5 [raw_tp]=4.17 [tracepoint]=0 [tracepoint+tracefs]=0 [auto]=0)
+declare -A MIN_KERNEL=([tp_btf]=5.5 [raw_tp]=4.17 [tracepoint]=0 [tracepoint+tracefs]=0 [auto]=0 [filters]=0)
 
 PASS=0
 FAIL=0
@@ -269,8 +269,11 @@ check()
 	funcs=$(cut -f2 <<<"$rows" | sed '/^$/d' | sort -u | paste -sd, -)
 	reasons=$(cut -f3 <<<"$rows" | sed '/^$/d' | sort -u | paste -sd, -)
 	printf -v cell '%s\t%s\t%s\t%s\t' "$backend" "$total" "${funcs:--}" "${reasons:--}"
-	if [ "$b" != auto ] && [ "$backend" != "${b%+*}" ]; then
+	if [ "$b" != auto ] && [ "$b" != filters ] && [ "$backend" != "${b%+*}" ]; then
 		printf 'FAIL\t%swrong backend: asked for %s\n' "$cell" "${b%+*}"
+	elif grep -q '^err: dropscope: .*program verdicts not counted' <<<"$text"; then
+		printf 'FAIL\t%sthe XDP/tc verdict object did not load: %s\n' "$cell" \
+			"$(grep -m1 'program verdicts not counted' <<<"$text" | sed 's/^err: //')"
 	elif [ "$sent" != "$COUNT" ]; then
 		printf 'FAIL\t%ssender: sent %s of %s\n' "$cell" "${sent:-0}" "$COUNT"
 	elif [ "$total" != "$COUNT" ]; then
