@@ -153,9 +153,11 @@ static int reuse_maps(struct progverdict_bpf *s, const struct progwatch_opts *o,
 		err = bpf_map__reuse_fd(s->maps.stats, o->stats_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(s->maps.xdp_pending, o->xdp_pending_fd);
-	if (!err)
+	/* The loader creates a filter's map only when the filter is on (no
+	 * fd otherwise): then ours is never read either. */
+	if (!err && o->netns_inum_fd >= 0)
 		err = bpf_map__reuse_fd(s->maps.netns_inum, o->netns_inum_fd);
-	if (!err)
+	if (!err && o->dev_ifindex_fd >= 0)
 		err = bpf_map__reuse_fd(s->maps.dev_ifindex, o->dev_ifindex_fd);
 	if (!err && base)
 		err = bpf_map__reuse_fd(s->maps.last_shot, bpf_map__fd(base->maps.last_shot));
