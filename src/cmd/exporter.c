@@ -272,8 +272,17 @@ static int check_listen(const char *listen, const struct sockaddr_storage *ss, s
 /* Raise or lower c in our effective set, if it was kept permitted. */
 static void set_cap(cap_value_t c, bool keep, cap_flag_value_t v)
 {
-	if (keep)
-		caps_set_effective(c, v == CAP_SET);
+	int err;
+
+	if (!keep)
+		return;
+	err = caps_set_effective(c, v == CAP_SET);
+	/* A capability we cannot lower again would stay effective for every
+	 * later scrape: better no exporter (its supervisor restarts it). */
+	if (err && v == CAP_CLEAR) {
+		msg_error("cannot lower capability %d again: %s", (int)c, strerror(-err));
+		exit(1);
+	}
 }
 
 static void set_syslog(struct exporter *e, cap_flag_value_t v)
