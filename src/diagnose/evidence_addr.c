@@ -164,6 +164,33 @@ void dests_collect(struct ev_ctx *c, struct finding *f)
 		note(f, "no sampled packet had an IP destination");
 }
 
+/* A route lookup's answer as `ip route get` gives it: "TYPE via dev DEV". */
+static void route_text(const struct print_ctx *p, const struct route_info *r)
+{
+	const struct dev_stats *o = dev_by_index(&p->w->end.snap, r->oif);
+
+	fprintf(p->out, "%s", route_type_name(r->type));
+	if (o)
+		fprintf(p->out, " via dev %s", ESC(o->name));
+}
+
+/* The same as a JSON object under key: type, device and gateway, or error. */
+static void route_json(struct json *j, const struct print_ctx *p, const char *key,
+		       const struct route_info *r, int err)
+{
+	json_object_begin(j, key);
+	if (err) {
+		json_str(j, "error", strerror(-err));
+	} else {
+		const struct dev_stats *o = dev_by_index(&p->w->end.snap, r->oif);
+
+		json_str(j, "type", route_type_name(r->type));
+		json_str(j, "device", o ? o->name : "");
+		json_str(j, "gateway", r->gateway);
+	}
+	json_object_end(j);
+}
+
 void dests_text(struct print_ctx *p, const struct finding *f)
 {
 	const struct ev_dests *e = &f->ev.dests;
@@ -176,11 +203,8 @@ void dests_text(struct print_ctx *p, const struct finding *f)
 		fprintf(p->out, "to %s: %llu sampled, up to %u bytes", a,
 			(unsigned long long)e->hit[j].n, e->hit[j].len_max);
 		if (e->route_err[j] == 0) {
-			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
-
-			fprintf(p->out, "; the route is %s", route_type_name(e->routes[j].type));
-			if (o)
-				fprintf(p->out, " via dev %s", ESC(o->name));
+			fprintf(p->out, "; the route is ");
+			route_text(p, &e->routes[j]);
 		} else {
 			fprintf(p->out, "; no route (%s)", strerror(-e->route_err[j]));
 		}
@@ -203,16 +227,7 @@ void dests_json(struct json *j, const struct print_ctx *p, const struct finding 
 		json_str(j, "address", a);
 		json_u64(j, "count", e->hit[i].n);
 		json_u64(j, "length_max", e->hit[i].len_max);
-		json_object_begin(j, "route");
-		if (e->route_err[i] == 0) {
-			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
-
-			json_str(j, "type", route_type_name(e->routes[i].type));
-			json_str(j, "device", o ? o->name : "");
-		} else {
-			json_str(j, "error", strerror(-e->route_err[i]));
-		}
-		json_object_end(j);
+		route_json(j, p, "route", &e->routes[i], e->route_err[i]);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -280,11 +295,8 @@ void synpeers_text(struct print_ctx *p, const struct finding *f)
 			fprintf(p->out, "no route back: `ip route get %s` answers \"%s\"\n", a,
 				strerror(-e->route_err[j]));
 		} else {
-			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[j].oif);
-
-			fprintf(p->out, "the route back is %s", route_type_name(e->routes[j].type));
-			if (o)
-				fprintf(p->out, " via dev %s", ESC(o->name));
+			fprintf(p->out, "the route back is ");
+			route_text(p, &e->routes[j]);
 			fprintf(p->out, "\n");
 		}
 	}
@@ -308,17 +320,7 @@ void synpeers_json(struct json *j, const struct print_ctx *p, const struct findi
 		json_object_begin(j, NULL);
 		json_str(j, "address", a);
 		json_u64(j, "count", e->hit[i].n);
-		json_object_begin(j, "route_back");
-		if (e->route_err[i]) {
-			json_str(j, "error", strerror(-e->route_err[i]));
-		} else {
-			const struct dev_stats *o = dev_by_index(&p->w->end.snap, e->routes[i].oif);
-
-			json_str(j, "type", route_type_name(e->routes[i].type));
-			json_str(j, "device", o ? o->name : "");
-			json_str(j, "gateway", e->routes[i].gateway);
-		}
-		json_object_end(j);
+		route_json(j, p, "route_back", &e->routes[i], e->route_err[i]);
 		json_object_end(j);
 	}
 	json_array_end(j);
