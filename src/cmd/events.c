@@ -261,10 +261,9 @@ struct ev_view {
 	const __u64 *frames; /* --stacks: from the location down, NULL: none */
 	size_t n_frames;     /* at most EVENT_FRAMES */
 	bool stacks;	     /* --stacks is on (a stack may still be unavailable) */
-	/* --by workload: its name (raw, for JSON) and its escaped form (text
-	 * and pcapng), else NULL */
+	/* --by workload: its name, else NULL (its values escaped where it was
+	 * made: printed as it is in text, JSON and pcapng) */
 	const char *workload;
-	char workload_text[ESCAPED_SIZE(WORKLOAD_NAME_LEN)];
 };
 
 static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
@@ -298,7 +297,7 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 		e->netns, naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
 		escape_str(reason, sizeof(reason), v->reason), v->loc, v->workload ? " " : "",
-		v->workload ? v->workload_text : "");
+		v->workload ? v->workload : "");
 }
 
 static void print_text(struct ev_ctx *x, const struct ev_view *v)
@@ -359,7 +358,7 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 	/* As the summary's rows: "pod=NS/NAME container=C" words, or "-". */
 	if (v->workload) {
 		put_mem(&l, " ", 1);
-		put_str(&l, v->workload_text);
+		put_str(&l, v->workload);
 	}
 	put_mem(&l, "\n", 1);
 	if (l.over)
@@ -436,7 +435,7 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 	/* Its words are key=value already; none is "workload=-". */
 	if (v->workload && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " %s%s",
-				strcmp(v->workload, "-") ? "" : "workload=", v->workload_text);
+				strcmp(v->workload, "-") ? "" : "workload=", v->workload);
 	if (v->stacks && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
 				v->n_frames			   ? ""
@@ -493,7 +492,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (x->m->workloads) {
 		v.workload = workloads__name(x->m->workloads, x->m->cgroups, e->netns,
 					     e->netns_cookie, e->cgroup);
-		escape_str(v.workload_text, sizeof(v.workload_text), v.workload);
 	}
 	v.stacks = x->m->stacks != NULL;
 	v.n_frames =

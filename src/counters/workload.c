@@ -16,6 +16,7 @@
 
 #include "counters/cgroups.h"
 #include "counters/workload.h"
+#include "lib/escape.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
@@ -32,6 +33,13 @@
 #define NAME_LEN       256
 #define WL_LEN	       WORKLOAD_NAME_LEN
 _Static_assert(WL_LEN >= 4 * NAME_LEN, "room for a pod, its namespace and a container");
+/*
+ * Every value in a workload's name is in the text escape form with space
+ * and '=' escaped too: the name is "key=value" words that every view prints
+ * as they are (text, JSON string, label), and no name from a runtime's file
+ * or `ip netns add` can add a word.
+ */
+#define WORD(v) escape_word((char[ESCAPED_SIZE(NAME_LEN)]){ 0 }, ESCAPED_SIZE(NAME_LEN), (v))
 
 static double now_secs(void)
 {
@@ -392,17 +400,17 @@ static bool container_workload(const struct workloads *w, const struct wl_cgroup
 		}
 	}
 	if (nm.pod_ns[0] && nm.pod[0])
-		snprintf(out, len, "pod=%s/%s", nm.pod_ns, nm.pod);
+		snprintf(out, len, "pod=%s/%s", WORD(nm.pod_ns), WORD(nm.pod));
 	else if (c->pod_uid[0])
-		snprintf(out, len, "pod=uid:%s", c->pod_uid);
+		snprintf(out, len, "pod=uid:%s", WORD(c->pod_uid));
 	else
 		out[0] = 0;
 	if (nm.container[0])
 		snprintf(out + strlen(out), len - strlen(out), "%scontainer=%s", out[0] ? " " : "",
-			 nm.container);
+			 WORD(nm.container));
 	else if (c->id[0])
 		snprintf(out + strlen(out), len - strlen(out), "%scontainer=%s:%.12s",
-			 out[0] ? " " : "", runtime_name(c->runtime), c->id);
+			 out[0] ? " " : "", runtime_name(c->runtime), WORD(c->id));
 	return true;
 }
 
@@ -629,7 +637,7 @@ static bool netns_name(struct workloads *w, __u32 inode, __u64 cookie, char *out
 	for (; !found && lo < w->nnamed && w->named[lo].inode == inode; lo++) {
 		if (dfd >= 0 && other_namespace(dfd, w->named[lo].name, cookie, false))
 			continue;
-		snprintf(out, len, "ipnetns=%s", w->named[lo].name);
+		snprintf(out, len, "ipnetns=%s", WORD(w->named[lo].name));
 		found = true;
 	}
 	if (dfd >= 0)
@@ -656,7 +664,7 @@ static bool proc_workload(struct workloads *w, __u32 inode, __u64 cookie, char *
 		comm[strcspn(comm, "\n")] = 0;
 		close(fd);
 	}
-	snprintf(out, len, "proc=%d/%s", pid, comm[0] ? comm : "-");
+	snprintf(out, len, "proc=%d/%s", pid, comm[0] ? WORD(comm) : "-");
 	return true;
 }
 
@@ -736,7 +744,7 @@ void workloads__resolve(struct workloads *w, const char *path, __u32 inode, __u6
 	if (c.unit[0]) {
 		snprintf(out, len, "%s=%s",
 			 ends_with(c.unit, strlen(c.unit), ".service") ? "service" : "unit",
-			 c.unit);
+			 WORD(c.unit));
 		return;
 	}
 	snprintf(out, len, "-");

@@ -391,7 +391,7 @@ static void text_where(const struct print_ctx *p, const struct finding *f)
 	if (f->at.netns)
 		fprintf(p->out, ", netns %u", f->at.netns);
 	if (f->at.netns && window_workload(p->w, f->at.netns))
-		fprintf(p->out, " (%s)", ESC(window_workload(p->w, f->at.netns)));
+		fprintf(p->out, " (%s)", window_workload(p->w, f->at.netns));
 }
 
 /* Where, when more than one namespace: the largest, then the rest summed (a screen). */
@@ -413,8 +413,8 @@ static void text_namespaces(const struct print_ctx *p, const struct finding *f)
 		const char *wl = window_workload(p->w, c->netns);
 
 		if (wl)
-			fprintf(p->out, "%s%s (netns %u): %llu (%.1f/s)", EV_INDENT, ESC(wl),
-				c->netns, (unsigned long long)c->n, rate(p->w, c->n));
+			fprintf(p->out, "%s%s (netns %u): %llu (%.1f/s)", EV_INDENT, wl, c->netns,
+				(unsigned long long)c->n, rate(p->w, c->n));
 		else
 			fprintf(p->out, "%snetns %u: %llu (%.1f/s)", EV_INDENT, c->netns,
 				(unsigned long long)c->n, rate(p->w, c->n));
@@ -500,7 +500,7 @@ static void text_pair(const struct print_ctx *p, const struct finding *f)
 	else
 		fprintf(p->out, " in netnsid %d", lp->peer_nsid);
 	if (lp->peer_nsid >= 0 && f->pair.peer_netns && window_workload(p->w, f->pair.peer_netns))
-		fprintf(p->out, " (%s)", ESC(window_workload(p->w, f->pair.peer_netns)));
+		fprintf(p->out, " (%s)", window_workload(p->w, f->pair.peer_netns));
 	fprintf(p->out, " %s\n", f->pair.receiver ? "sent them" : "was to receive them");
 }
 

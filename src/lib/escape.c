@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <string.h>
 
 #include "lib/escape.h"
@@ -37,8 +38,11 @@ size_t utf8_seq_len(const unsigned char *s)
 	return n;
 }
 
-/* The escaped form of the unit at s in out (at most 5 bytes); its input length. */
-static size_t escape_unit(const unsigned char *s, char *out, size_t *outlen)
+/*
+ * The escaped form of the unit at s in out (at most 5 bytes); its input
+ * length. word: space and '=' are escaped too (escape_word()).
+ */
+static size_t escape_unit(const unsigned char *s, char *out, size_t *outlen, bool word)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n;
@@ -48,7 +52,7 @@ static size_t escape_unit(const unsigned char *s, char *out, size_t *outlen)
 		*outlen = 2;
 		return 1;
 	}
-	if (*s >= 0x20 && *s < 0x7f) {
+	if (*s >= 0x20 && *s < 0x7f && !(word && (*s == ' ' || *s == '='))) {
 		out[0] = (char)*s;
 		*outlen = 1;
 		return 1;
@@ -67,7 +71,7 @@ static size_t escape_unit(const unsigned char *s, char *out, size_t *outlen)
 	return 1;
 }
 
-char *escape_str(char *dst, size_t len, const char *src)
+static char *escape_into(char *dst, size_t len, const char *src, bool word)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t used = 0;
@@ -76,7 +80,7 @@ char *escape_str(char *dst, size_t len, const char *src)
 		return dst;
 	while (*s) {
 		char unit[5];
-		size_t ulen, in = escape_unit(s, unit, &ulen);
+		size_t ulen, in = escape_unit(s, unit, &ulen, word);
 
 		if (used + ulen >= len)
 			break;
@@ -86,6 +90,16 @@ char *escape_str(char *dst, size_t len, const char *src)
 	}
 	dst[used] = '\0';
 	return dst;
+}
+
+char *escape_str(char *dst, size_t len, const char *src)
+{
+	return escape_into(dst, len, src, false);
+}
+
+char *escape_word(char *dst, size_t len, const char *src)
+{
+	return escape_into(dst, len, src, true);
 }
 
 int escape_fputs(const char *s, FILE *f)
@@ -104,7 +118,7 @@ int escape_fputs(const char *s, FILE *f)
 			return EOF;
 		if (!*p)
 			break;
-		p += escape_unit(p, unit, &ulen);
+		p += escape_unit(p, unit, &ulen, false);
 		if (fwrite(unit, 1, ulen, f) != ulen)
 			return EOF;
 	}

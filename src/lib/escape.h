@@ -29,6 +29,14 @@ size_t utf8_seq_len(const unsigned char *s);
  */
 char *escape_str(char *dst, size_t len, const char *src);
 
+/*
+ * The same for one value of a "key=value key=value" text (a workload's
+ * name): space and '=' become \x20 and \x3d as well, so a name from a
+ * file or a user (`ip netns add "x container=y"`) cannot make words of its
+ * own. The result is printed as it is, never escaped again.
+ */
+char *escape_word(char *dst, size_t len, const char *src);
+
 /* Write the escaped form of s to f; returns EOF on a write error. */
 int escape_fputs(const char *s, FILE *f);
 

@@ -178,14 +178,13 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	}
 	if (dims & DIM_CLASS)
 		fprintf(r->out, "%sclass=%s%s", lead, classes_name((enum drop_class)k->cls), trail);
-	/* Already "key=value" words (pod=NS/NAME container=C): as they are. */
-	if (dims & DIM_WORKLOAD) {
-		fputs(lead, r->out);
-		escape_fputs(workloads__name(r->workloads, r->cgroups, k->netns, k->netns_cookie,
-					     k->cgroup),
-			     r->out);
-		fputs(trail, r->out);
-	}
+	/* Already "key=value" words (pod=NS/NAME container=C), their values
+	 * escaped where they were made (escape_word()): as they are. */
+	if (dims & DIM_WORKLOAD)
+		fprintf(r->out, "%s%s%s", lead,
+			workloads__name(r->workloads, r->cgroups, k->netns, k->netns_cookie,
+					k->cgroup),
+			trail);
 	if (dims & DIM_CGROUP) {
 		const char *path = cgroups__path(r->cgroups, k->cgroup);
 

@@ -20,6 +20,8 @@ CG=$(cgroup2_root)
 [[ -n $CG && -w $CG ]] || skip "no writable cgroup v2 mount"
 ROOT=$T/root
 ns_add NS w
+# A name with a space and '=': it must not read as a word of its own.
+ns_add_named NS2 "dstest-$$-x container=evil"
 B=$CG/dstest-wl-$$
 mkdir "$B" && CGROUPS+=("$B") || die "cannot create $B"
 
@@ -138,6 +140,9 @@ send "$CG_EVIL" "$NS" 3
 send "$CG_BIG" "$NS" 4
 send "$CG_LOOP" "$NS" 5
 un=$(($(snmp "$NS" UdpNoPorts) - u0))
+v0=$(snmp "$NS2" UdpNoPorts)
+send "$CG_PLAIN" "$NS2" 7
+vn=$(($(snmp "$NS2" UdpNoPorts) - v0))
 send "$CG_SVC" "" 18
 (echo "$BASHPID" >"$CG_PLAIN/cgroup.procs" && exec nsenter -t "$HOLDER" -n "$UDPSEND" -n 19 127.0.0.1 9) >/dev/null ||
 	fail "udpsend in the holder's namespace"
@@ -191,11 +196,14 @@ workload "hostile name, escaped" 3 'container=evil\x1b[31m\x0aX\xff'
 for f in w.out et.out ej.comments; do
 	check_eq "no raw control byte in $f" 0 "$(LC_ALL=C grep -c $'\x1b' "$T/$f")"
 done
+check_eq "UdpNoPorts in the namespace named with a space and '='" 7 "$vn"
+workload "a name with a space and '=': one word" 7 "ipnetns=dstest-$$-x\x20container\x3devil"
 workload "10 MB state file skipped" 4 "container=docker:${BIG_ID:0:12}"
 workload "symlink loop skipped" 5 "container=docker:${LOOP_ID:0:12}"
 check_eq "JSON: the pod" 11 "$(jq -s '[.[].entries[] | select(.workload == "pod=team-a/web-0 container=nginx") | .count] | add // 0' "$T/j.out")"
-# Events' JSON: the same string as the summary's, unescaped (JSON escapes
-# it; a byte that is not UTF-8 is \u00XX). WANT is a jq string literal.
+# Events' JSON: the same string as the summary's (its values already in
+# the text escape form, so a hostile name reads the same in every output).
+# WANT is a jq string literal.
 evj()
 {
 	jq -s "[.[] | select(.workload == $1)] | length" "$T/ej.out"
@@ -203,5 +211,7 @@ evj()
 check_eq "events JSON: the pod" 11 "$(evj '"pod=team-a/web-0 container=nginx"')" || show "$T/ej.out" 5
 check_eq "events JSON: the service" 18 "$(evj "\"service=foo-$$.service\"")"
 check_eq "events JSON: the hostile name as a JSON string" 3 \
-	"$(evj '"container=evil\u001b[31m\nX\u00ff"')"
+	"$(evj '"container=evil\\x1b[31m\\x0aX\\xff"')"
+check_eq "events JSON: the name with a space and '='" 7 \
+	"$(evj "\"ipnetns=dstest-$$-x\\\\x20container\\\\x3devil\"")"
 finish

@@ -86,6 +86,21 @@ static void test_utf8(void **state)
 }
 
 /* A short buffer cuts before an escape or character, never inside one. */
+/* A value of a key=value word: space and '=' escaped too, the rest as escape_str. */
+static void test_word(void **state)
+{
+	char out[64];
+	(void)state;
+
+	assert_string_equal(escape_word(out, sizeof(out), "x container=evil"),
+			    "x\\x20container\\x3devil");
+	assert_string_equal(escape_word(out, sizeof(out), "a\\b\x1b\xc3\xa9"),
+			    "a\\\\b\\x1b\xc3\xa9");
+	assert_string_equal(escape_str(out, sizeof(out), "a b=c"), "a b=c");
+	/* cut before an escape that does not fit, never inside one */
+	assert_string_equal(escape_word(out, 6, "ab cd"), "ab");
+}
+
 static void test_truncation(void **state)
 {
 	char buf[6];
@@ -116,7 +131,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),	   cmocka_unit_test(test_hostile_comm),
 		cmocka_unit_test(test_every_byte), cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_truncation), cmocka_unit_test(test_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

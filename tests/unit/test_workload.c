@@ -31,6 +31,7 @@
 #define IDB ID64("b")
 #define IDC ID64("c")
 #define IDD ID64("d")
+#define IDE ID64("e")
 
 static void test_cgroup_layouts(void **state)
 {
@@ -255,9 +256,12 @@ static void test_hostile(void **state)
 	FILE *f;
 
 	(void)state;
-	/* Control bytes and invalid UTF-8: returned raw for the caller to escape. */
+	/* Control bytes and invalid UTF-8: escaped where the name is made. */
 	put_file("var/lib/docker/containers/" IDA "/config.v2.json",
 		 "{\"Name\":\"/x\\u001b[31m\\nevil\xff\"}");
+	/* A space and '=' in a value: escaped too, or they would make a word. */
+	put_file("var/lib/docker/containers/" IDE "/config.v2.json",
+		 "{\"Name\":\"/x container=evil\\\\\"}");
 	/* 10 MB: skipped whole, not cut. */
 	snprintf(big_rel, sizeof(big_rel), "var/lib/docker/containers/%s/config.v2.json", IDB);
 	put_file(big_rel, "");
@@ -287,7 +291,10 @@ static void test_hostile(void **state)
 	}
 	w = workloads__new(root);
 	assert_non_null(w);
-	assert_string_equal(resolve(w, "/docker-" IDA ".scope"), "container=x\x1b[31m\nevil\xff");
+	assert_string_equal(resolve(w, "/docker-" IDA ".scope"),
+			    "container=x\\x1b[31m\\x0aevil\\xff");
+	assert_string_equal(resolve(w, "/docker-" IDE ".scope"),
+			    "container=x\\x20container\\x3devil\\\\");
 	assert_string_equal(resolve(w, "/docker-" IDB ".scope"), "container=docker:bbbbbbbbbbbb");
 	assert_string_equal(resolve(w, "/docker-" IDC ".scope"), "container=docker:cccccccccccc");
 	assert_string_equal(resolve(w, "/docker-" IDD ".scope"), "container=docker:dddddddddddd");
