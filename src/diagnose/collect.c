@@ -66,10 +66,12 @@ static void port_add(struct sample *s, __u32 netns, __u32 reason, __u8 proto, __
 	s->ports_unsampled++;
 }
 
-static void sender_add(struct sample *s, __u32 netns, __u32 reason, const struct pkt_info *p)
+static void sender_add(struct sample *s, __u32 netns, __u32 reason, __u64 location,
+		       const struct pkt_info *p)
 {
 	__u8 family = p->l3 == PKT_L3_IPV4 ? AF_INET : AF_INET6;
-	size_t alen = family == AF_INET ? 4 : 16, h = (size_t)netns * 31 + reason;
+	size_t alen = family == AF_INET ? 4 : 16,
+	       h = ((size_t)netns * 31 + reason) * 131 + (size_t)location;
 
 	for (size_t i = 0; i < alen; i++)
 		h = h * 131 + p->src[i];
@@ -77,15 +79,18 @@ static void sender_add(struct sample *s, __u32 netns, __u32 reason, const struct
 		struct sender_hit *x = &s->senders[(h + i) % SENDER_SLOTS];
 
 		if (!x->family) {
-			*x = (struct sender_hit){
-				.netns = netns, .reason = reason, .family = family, .n = 1
-			};
+			*x = (struct sender_hit){ .netns = netns,
+						  .reason = reason,
+						  .location = location,
+						  .family = family,
+						  .n = 1 };
 			memcpy(x->addr, p->src, alen);
 			memcpy(x->mac, p->src_mac, sizeof(x->mac));
 			return;
 		}
-		if (x->netns == netns && x->reason == reason && x->family == family &&
-		    !memcmp(x->addr, p->src, alen) && !memcmp(x->mac, p->src_mac, sizeof(x->mac))) {
+		if (x->netns == netns && x->reason == reason && x->location == location &&
+		    x->family == family && !memcmp(x->addr, p->src, alen) &&
+		    !memcmp(x->mac, p->src_mac, sizeof(x->mac))) {
 			x->n++;
 			return;
 		}
@@ -130,7 +135,7 @@ void sample_packet(struct sample *s, __u32 netns, __u32 reason, __u64 location,
 		   const struct pkt_info *p)
 {
 	if ((p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) && p->has_addrs) {
-		sender_add(s, netns, reason, p);
+		sender_add(s, netns, reason, location, p);
 		dest_add(s, netns, reason, location, p);
 	}
 	if (p->l4 == PKT_L4_UDP || p->l4 == PKT_L4_TCP)

@@ -42,6 +42,15 @@ static void keep_top(void *hits, int *len, size_t size, size_t count_off, const 
 	memcpy(h + k * size, x, size);
 }
 
+/* A drop location among the finding's (a reason's drops elsewhere are another finding's). */
+static bool of_finding(const struct finding *f, __u64 location)
+{
+	for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++)
+		if (f->at.loc[i].addr == location)
+			return true;
+	return false;
+}
+
 /* Who sent what was dropped, most first: for drops a sender must fix. */
 void senders_collect(struct ev_ctx *c, struct finding *f)
 {
@@ -50,7 +59,8 @@ void senders_collect(struct ev_ctx *c, struct finding *f)
 	for (int i = 0; i < SENDER_SLOTS; i++) {
 		const struct sender_hit *x = &c->w->sample.senders[i];
 
-		if (!x->family || x->netns != f->at.netns || x->reason != f->reason)
+		if (!x->family || x->netns != f->at.netns || x->reason != f->reason ||
+		    !of_finding(f, x->location))
 			continue;
 		keep_top(e->hit, &e->n, sizeof(*x), offsetof(struct sender_hit, n), x);
 	}
@@ -130,15 +140,6 @@ void senders_json(struct json *j, const struct print_ctx *p, const struct findin
 		json_object_end(j);
 	}
 	json_array_end(j);
-}
-
-/* A drop location among the finding's (a reason's drops elsewhere are another finding's). */
-static bool of_finding(const struct finding *f, __u64 location)
-{
-	for (int i = 0; i < TOP_WHERE && f->at.loc[i].n; i++)
-		if (f->at.loc[i].addr == location)
-			return true;
-	return false;
 }
 
 /* Where what was dropped was going, most first, and the route to each: forwarding drops. */

@@ -35,7 +35,8 @@ struct port_hit {
 /* One sender of the sampled drops: its address and the frame's source MAC. */
 struct sender_hit {
 	__u32 netns, reason;
-	__u8 family; /* AF_INET, AF_INET6; 0 = empty slot */
+	__u64 location; /* of the drop: a finding takes its own locations' */
+	__u8 family;	/* AF_INET, AF_INET6; 0 = empty slot */
 	__u8 addr[16];
 	__u8 mac[6];
 	__u64 n;

@@ -653,28 +653,40 @@ static void test_sample_destinations(void **state)
 		.l3 = PKT_L3_IPV4, .l4 = PKT_L4_UDP, .has_addrs = true, .dport = 7014
 	};
 	const __u8 dst[4] = { 10, 203, 9, 9 }, src[4] = { 10, 203, 1, 2 };
-	int dests = 0, ports = 0;
+	int dests = 0, ports = 0, senders = 0;
 	(void)state;
 
 	memcpy(p.dst, dst, 4);
 	memcpy(p.src, src, 4);
 	for (int i = 0; i < 3; i++)
 		sample_packet(&w->sample, NS_MAIN, R_IP_INNOROUTES, A_FWD, &p);
+	/* The same sender and reason at another location: its own slot (a
+	 * finding takes only its own locations' senders). */
+	sample_packet(&w->sample, NS_MAIN, R_IP_INNOROUTES, A_IPRCV, &p);
+	for (int i = 0; i < SENDER_SLOTS; i++)
+		if (w->sample.senders[i].family) {
+			senders++;
+			assert_memory_equal(w->sample.senders[i].addr, src, 4);
+			assert_int_equal(w->sample.senders[i].n,
+					 w->sample.senders[i].location == A_FWD ? 3 : 1);
+		}
+	assert_int_equal(senders, 2);
 	for (int i = 0; i < DEST_SLOTS; i++)
 		if (w->sample.dests[i].family) {
 			dests++;
 			assert_int_equal(w->sample.dests[i].family, AF_INET);
 			assert_memory_equal(w->sample.dests[i].addr, dst, 4);
-			assert_int_equal(w->sample.dests[i].n, 3);
+			assert_int_equal(w->sample.dests[i].n,
+					 w->sample.dests[i].location == A_FWD ? 3 : 1);
 			assert_int_equal(w->sample.dests[i].reason, R_IP_INNOROUTES);
 		}
 	for (int i = 0; i < PORT_SLOTS; i++)
 		if (w->sample.ports[i].proto) {
 			ports++;
 			assert_int_equal(w->sample.ports[i].port, 7014);
-			assert_int_equal(w->sample.ports[i].n, 3);
+			assert_int_equal(w->sample.ports[i].n, 4);
 		}
-	assert_int_equal(dests, 1);
+	assert_int_equal(dests, 2);
 	assert_int_equal(ports, 1);
 	fx_free(w);
 }
