@@ -33,6 +33,7 @@
 #include "lib/netns.h"
 #include "lib/microhttpd.h"
 #include "trace/progwatch.h"
+#include "trace/objects.h"
 #include "lib/tls_keypair.h"
 #include "trace/session.h"
 #include "lib/version.h"
@@ -479,12 +480,16 @@ static void scrape(struct exporter *e, struct expo *x)
 
 	/* Deltas, not totals: rows of gone objects are deleted in the kernel
 	 * once read, and the series keep the sums. */
+	/* CAP_SYS_ADMIN is not raised here: objects.c raises it around each
+	 * nsfs handle open only, the one call that needs it. */
 	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
-	set_cap(CAP_SYS_ADMIN, e->keep_sysadmin && (e->cfg->by & (DIM_NETNS | DIM_WORKLOAD)),
-		CAP_SET);
 	n = counts__poll(e->m.counts, &rows, &ist);
-	set_cap(CAP_SYS_ADMIN, e->keep_sysadmin, CAP_CLEAR);
 	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
+	if (objects__cap_stuck(e->m.objects)) {
+		msg_error("cannot lower capability %d again after a namespace check",
+			  (int)CAP_SYS_ADMIN);
+		exit(1);
+	}
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(e->m.ks, rows[i].key.location);
 	set_syslog(e, CAP_SET);

@@ -3,17 +3,27 @@
 
 #include "lib/caps.h"
 
-bool caps_effective(cap_value_t cap)
+static bool caps_in(cap_value_t cap, cap_flag_t set)
 {
 	cap_flag_value_t v = CAP_CLEAR;
 	cap_t caps = cap_get_proc();
 
 	if (!caps)
 		return false;
-	if (cap_get_flag(caps, cap, CAP_EFFECTIVE, &v))
+	if (cap_get_flag(caps, cap, set, &v))
 		v = CAP_CLEAR;
 	cap_free(caps);
 	return v == CAP_SET;
+}
+
+bool caps_effective(cap_value_t cap)
+{
+	return caps_in(cap, CAP_EFFECTIVE);
+}
+
+bool caps_permitted(cap_value_t cap)
+{
+	return caps_in(cap, CAP_PERMITTED);
 }
 
 int caps_set_effective(cap_value_t cap, bool on)

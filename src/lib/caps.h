@@ -17,6 +17,9 @@
 /* Is cap in our effective set now? false when it cannot be told. */
 bool caps_effective(cap_value_t cap);
 
+/* Is cap in our permitted set (may be raised)? false when it cannot be told. */
+bool caps_permitted(cap_value_t cap);
+
 /* Raise (on) or lower cap in our effective set; it must be permitted.
  * Returns 0 or -errno. */
 int caps_set_effective(cap_value_t cap, bool on);

@@ -70,7 +70,10 @@ struct objects {
 	enum handles handles;
 	int nsfs_fd;		   /* our own namespace's file: where handles are opened */
 	union ns_fh tmpl;	   /* our namespace's handle: the layout others are built on */
-	bool may_open;		   /* CAP_SYS_ADMIN now: without it a live one is ESTALE too */
+	bool may_open;		   /* CAP_SYS_ADMIN effective or permitted: without it a
+				    * live one is ESTALE too */
+	bool raise;		   /* permitted only: raised around each handle open */
+	bool cap_stuck;		   /* it could not be lowered again after one */
 	struct u64set alive, dead; /* cookies answered by handle this poll */
 	struct dev *devs;
 	size_t ndevs;
@@ -184,8 +187,15 @@ void objects__begin(struct objects *o)
 	o->devs_read = false;
 	set_clear(&o->alive);
 	set_clear(&o->dead);
-	/* One capget per poll: the exporter raises CAP_SYS_ADMIN around it. */
-	o->may_open = (o->dims & (DIM_NETNS | DIM_WORKLOAD)) && caps_effective(CAP_SYS_ADMIN);
+	/*
+	 * Asked once per poll. The exporter keeps CAP_SYS_ADMIN permitted but
+	 * not effective: it is raised around each open_by_handle_at() only
+	 * (nsfs_open()), never for the rest of the poll (map reads, /proc).
+	 */
+	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->cap_stuck) {
+		o->raise = !caps_effective(CAP_SYS_ADMIN);
+		o->may_open = !o->raise || caps_permitted(CAP_SYS_ADMIN);
+	}
 	o->since = now_secs();
 }
 
@@ -248,6 +258,35 @@ static void read_netns(struct objects *o)
 }
 
 /*
+ * open_by_handle_at() with CAP_SYS_ADMIN effective for this call only when
+ * it is merely permitted. Returns the descriptor or -1 with errno set. A
+ * capability that cannot be lowered again stops the handle checks for good
+ * (objects__cap_stuck(): the exporter then exits).
+ */
+static int nsfs_open(struct objects *o, int mnt_fd, struct file_handle *fh)
+{
+	int fd, err;
+
+	if (o->raise && caps_set_effective(CAP_SYS_ADMIN, true)) {
+		errno = EPERM;
+		return -1;
+	}
+	fd = open_by_handle_at(mnt_fd, fh, O_RDONLY | O_CLOEXEC);
+	err = errno;
+	if (o->raise && caps_set_effective(CAP_SYS_ADMIN, false)) {
+		o->cap_stuck = true;
+		o->may_open = false;
+	}
+	errno = err;
+	return fd;
+}
+
+bool objects__cap_stuck(const struct objects *o)
+{
+	return o && o->cap_stuck;
+}
+
+/*
  * Whether nsfs file handles tell a namespace's life here, decided once:
  * our own namespace's handle must hold our cookie and inode, and a handle
  * of an id no namespace has must say ESTALE. Measured on 6.18: a live
@@ -283,13 +322,13 @@ static void probe_handles(struct objects *o)
 	/* An id no namespace has: gone. */
 	nh.ns_id = ~0ULL;
 	memcpy(o->tmpl.fh.f_handle, &nh, sizeof(nh));
-	sock = open_by_handle_at(fd, &o->tmpl.fh, O_RDONLY | O_CLOEXEC);
+	sock = nsfs_open(o, fd, &o->tmpl.fh);
 	if (sock >= 0)
 		close(sock);
 	if (sock >= 0 || errno != ESTALE)
 		goto no;
 	/* Ours, alive. */
-	sock = open_by_handle_at(fd, &h.fh, O_RDONLY | O_CLOEXEC);
+	sock = nsfs_open(o, fd, &h.fh);
 	if (sock < 0)
 		goto no;
 	close(sock);
@@ -307,7 +346,7 @@ static int handle_alive(struct objects *o, __u64 cookie, __u32 inum)
 	int fd;
 
 	memcpy(o->tmpl.fh.f_handle, &nh, sizeof(nh));
-	fd = open_by_handle_at(o->nsfs_fd, &o->tmpl.fh, O_RDONLY | O_CLOEXEC);
+	fd = nsfs_open(o, o->nsfs_fd, &o->tmpl.fh);
 	if (fd >= 0) {
 		close(fd);
 		return 1;

@@ -39,4 +39,10 @@ void objects__begin(struct objects *o);
  */
 bool objects__gone(void *o, const struct drop_key *k);
 
+/*
+ * CAP_SYS_ADMIN, raised around an nsfs handle check, could not be lowered
+ * again: it stays effective. The caller should end (the exporter exits 1).
+ */
+bool objects__cap_stuck(const struct objects *o);
+
 #endif /* DROPSCOPE_OBJECTS_H */

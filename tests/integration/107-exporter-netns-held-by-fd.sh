@@ -8,7 +8,8 @@
 # scrapes, 4 times the grace a gone namespace gets; a row taken for gone
 # would be freed and its series dropped after 2. Once the descriptor is
 # closed the kernel frees the namespace and its series goes (bounded wait).
-# Then the fallback without CAP_SYS_ADMIN (no handles asked): a namespace a
+# CAP_SYS_ADMIN is effective only around that check (strace: no other
+# system call while it is). Then the fallback without CAP_SYS_ADMIN (no handles asked): a namespace a
 # process is in keeps its series, one held by a descriptor loses it.
 # Needs nsfs file handles whose id is the namespace's cookie (6.18+):
 # skipped otherwise (the exporter then falls back to /proc and mounts,
@@ -66,6 +67,50 @@ for i in 1 7; do
 	check_eq "scrape $i: its series, exactly" 7 \
 		"$(msum "$T/held$i.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
 done
+
+# CAP_SYS_ADMIN is effective only around the handle check: every system
+# call the exporter makes while it is effective (strace, 2 scrapes) is
+# open_by_handle_at or the capget/capset that raise and lower it. A poll
+# that kept it raised would show bpf(), openat(), readlink... in between.
+if command -v strace >/dev/null; then
+	strace -f -qq -p "${DSPID[main]}" -o "$T/strace.txt" &
+	st=$!
+	PIDS+=("$st")
+	for ((i = 0; i < 50; i++)); do
+		[[ -s $T/strace.txt ]] && break
+		grep -q "^TracerPid:[[:space:]]*$st\$" "/proc/${DSPID[main]}/status" && break
+		sleep 0.1
+	done
+	for ((i = 0; i < 2; i++)); do
+		scrape main >/dev/null || fail "scrape under strace $i"
+		sleep 0.2
+	done
+	kill "$st"
+	wait "$st" 2>/dev/null
+	awk '
+	/ capset\(/ && / = 0$/ {
+		eff = $0; sub(/.*effective=/, "", eff); sub(/,.*/, "", eff)
+		adm = eff ~ /CAP_SYS_ADMIN/
+		if (adm) raised++
+		next
+	}
+	{
+		name = $2; sub(/\(.*/, "", name)
+		if (!adm || name ~ /^(capget|capset)$/ || $0 ~ /resumed>|exited|killed/) next
+		if (name == "open_by_handle_at") { opened++; next }
+		bad++
+		if (bad <= 3) print "with CAP_SYS_ADMIN effective: " $0 > "/dev/stderr"
+	}
+	END { printf "%d %d %d\n", raised, opened, bad }' "$T/strace.txt" >"$T/capwin.txt"
+	read -r raised opened bad <"$T/capwin.txt"
+	check_true "CAP_SYS_ADMIN was raised for handle checks (strace: $raised)" test "${raised:-0}" -gt 0
+	check_true "open_by_handle_at ran with it ($opened)" test "${opened:-0}" -gt 0
+	check_eq "other system calls while it was effective" 0 "${bad:-?}"
+	check_eq "CapEff after the polls" 0000000000000000 \
+		"$(awk '$1 == "CapEff:" { print $2 }' "/proc/${DSPID[main]}/status")"
+else
+	log "no strace: the capability's window not checked"
+fi
 
 exec {NSFD}<&-
 gone=
