@@ -39,3 +39,11 @@ int caps_set_effective(cap_value_t cap, bool on)
 	cap_free(caps);
 	return rc;
 }
+
+int caps_apply_effective(cap_t caps, cap_value_t cap, bool on)
+{
+	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &cap, on ? CAP_SET : CAP_CLEAR) ||
+	    cap_set_proc(caps))
+		return -errno;
+	return 0;
+}

@@ -24,4 +24,11 @@ bool caps_permitted(cap_value_t cap);
  * Returns 0 or -errno. */
 int caps_set_effective(cap_value_t cap, bool on);
 
+/*
+ * The same on a copy of our sets the caller keeps (cap_get_proc() once):
+ * one capset(2) per call, for a capability raised and lowered around many
+ * single calls. Returns 0 or -errno.
+ */
+int caps_apply_effective(cap_t caps, cap_value_t cap, bool on);
+
 #endif /* DROPSCOPE_CAPS_H */

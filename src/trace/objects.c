@@ -73,6 +73,7 @@ struct objects {
 	bool may_open;		   /* CAP_SYS_ADMIN effective or permitted: without it a
 				    * live one is ESTALE too */
 	bool raise;		   /* permitted only: raised around each handle open */
+	cap_t caps;		   /* with raise: our sets as of objects__begin() */
 	bool cap_stuck;		   /* it could not be lowered again after one */
 	struct u64set alive, dead; /* cookies answered by handle this poll */
 	struct dev *devs;
@@ -117,6 +118,8 @@ void objects__free(struct objects *o)
 	free(o->dead.v);
 	if (o->nsfs_fd >= 0)
 		close(o->nsfs_fd);
+	if (o->caps)
+		cap_free(o->caps);
 	free(o->devs);
 	free(o);
 }
@@ -195,6 +198,11 @@ void objects__begin(struct objects *o)
 	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->cap_stuck) {
 		o->raise = !caps_effective(CAP_SYS_ADMIN);
 		o->may_open = !o->raise || caps_permitted(CAP_SYS_ADMIN);
+		if (o->caps)
+			cap_free(o->caps);
+		o->caps = o->raise && o->may_open ? cap_get_proc() : NULL;
+		if (o->raise && !o->caps)
+			o->may_open = false;
 	}
 	o->since = now_secs();
 }
@@ -267,13 +275,13 @@ static int nsfs_open(struct objects *o, int mnt_fd, struct file_handle *fh)
 {
 	int fd, err;
 
-	if (o->raise && caps_set_effective(CAP_SYS_ADMIN, true)) {
+	if (o->raise && caps_apply_effective(o->caps, CAP_SYS_ADMIN, true)) {
 		errno = EPERM;
 		return -1;
 	}
 	fd = open_by_handle_at(mnt_fd, fh, O_RDONLY | O_CLOEXEC);
 	err = errno;
-	if (o->raise && caps_set_effective(CAP_SYS_ADMIN, false)) {
+	if (o->raise && caps_apply_effective(o->caps, CAP_SYS_ADMIN, false)) {
 		o->cap_stuck = true;
 		o->may_open = false;
 	}
