@@ -39,6 +39,7 @@
 #include "lib/version.h"
 #include "lib/msg.h"
 #include "lib/caps.h"
+#include "lib/sched_hint.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated
@@ -63,6 +64,11 @@
 #define CONN_HARD_LIMIT	   (CONN_LIMIT + CONN_PER_IP)
 #define CONN_MEMORY	   (16 << 10) /* request line + headers must fit */
 #define TLS_FILE_MAX	   (64 << 10)
+/* Gone objects' rows are freed after each scrape, and at least this often
+ * (seconds) when nobody scrapes, so a churning node never fills the table. */
+#define SWEEP_S 5
+/* The EEVDF slice asked for (lib/sched_hint.h): below the default 0.75-3 ms. */
+#define SCHED_SLICE_NS 500000
 
 struct exporter {
 	struct mhd_api mhd;
@@ -75,6 +81,8 @@ struct exporter {
 	bool netns_gone;    /* the path no longer names it: its counters were released */
 	__u32 netns_failed; /* the new namespace we failed to enter (said once) */
 	__u64 trimmed_at;   /* series evicted when the heap was last trimmed */
+	bool sweep_due;	    /* a scrape was answered: sweep() next */
+	double swept;	    /* monotonic time of the last sweep() */
 	double netns_checked;
 	int dev_ifindex; /* --dev NAME: the ifindex the filter matches now (-1 none, -2 unknown) */
 	char kernel[65];
@@ -466,6 +474,58 @@ static int check_netns(struct exporter *e)
 	return -1;
 }
 
+static struct drop_label_ctx label_ctx(const struct exporter *e)
+{
+	return (struct drop_label_ctx){ .ks = e->m.ks,
+					.rs = e->m.rs,
+					.sym = e->cfg->sym,
+					.no_reasons = !monitor_has_reasons(&e->m),
+					.dims = e->cfg->by,
+					.cgroups = e->m.cgroups,
+					.workloads = e->m.workloads };
+}
+
+/*
+ * The exporter's own poll, off the scrape's path: run after each answered
+ * scrape and every SWEEP_S without one. It asks which rows' namespace,
+ * device or cgroup is gone (/proc, nsfs handles, the cgroup tree), deletes
+ * those rows in the kernel and adds their last deltas to the series, and
+ * gives freed memory back. A scrape then only reads counters and writes:
+ * on a node whose pods churn, this is most of the work, and a scrape is
+ * answered before it, not after.
+ */
+static void sweep(struct exporter *e)
+{
+	const struct drop_delta *rows;
+	struct drop_label_ctx ctx;
+	int n;
+
+	e->sweep_due = false;
+	e->swept = mono_now();
+	if (e->m.objects) {
+		/* CAP_SYS_ADMIN is not raised here: objects.c raises it around
+		 * each nsfs handle open only, the one call that needs it. */
+		set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
+		n = counts__sweep(e->m.counts, &rows);
+		set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
+		if (objects__cap_stuck(e->m.objects)) {
+			msg_error("cannot lower capability %d again after a namespace check",
+				  (int)CAP_SYS_ADMIN);
+			exit(1);
+		}
+		ctx = label_ctx(e);
+		/* No idle series is evicted between scrapes (exposition.h). */
+		if (n > 0)
+			drop_series__add(e->series, rows, (size_t)n, &ctx, false);
+	}
+	/* Churn frees many small label strings: give the pages back now and
+	 * then, or the peak of a busy hour stays resident for good. */
+	if (drop_series__evicted(e->series) - e->trimmed_at >= 512) {
+		e->trimmed_at = drop_series__evicted(e->series);
+		malloc_trim(0);
+	}
+}
+
 static void scrape(struct exporter *e, struct expo *x)
 {
 	double t0 = mono_now();
@@ -479,29 +539,15 @@ static void scrape(struct exporter *e, struct expo *x)
 	int n;
 
 	/* Deltas, not totals: rows of gone objects are deleted in the kernel
-	 * once read, and the series keep the sums. */
-	/* CAP_SYS_ADMIN is not raised here: objects.c raises it around each
-	 * nsfs handle open only, the one call that needs it. */
-	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
-	n = counts__poll(e->m.counts, &rows, &ist);
-	set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
-	if (objects__cap_stuck(e->m.objects)) {
-		msg_error("cannot lower capability %d again after a namespace check",
-			  (int)CAP_SYS_ADMIN);
-		exit(1);
-	}
+	 * once read (by sweep(), after the answer), and the series keep the
+	 * sums. A scrape only reads the counters. */
+	n = counts__read(e->m.counts, &rows, &ist);
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(e->m.ks, rows[i].key.location);
 	set_syslog(e, CAP_SET);
 	monitor_refresh_symbols(&e->m, missed);
 	set_syslog(e, CAP_CLEAR);
-	ctx = (struct drop_label_ctx){ .ks = e->m.ks,
-				       .rs = e->m.rs,
-				       .sym = e->cfg->sym,
-				       .no_reasons = !monitor_has_reasons(&e->m),
-				       .dims = e->cfg->by,
-				       .cgroups = e->m.cgroups,
-				       .workloads = e->m.workloads };
+	ctx = label_ctx(e);
 
 	expo_family(x, "dropscope_up", "gauge", "1 when the in-kernel counts could be read.");
 	expo_u64(x, "dropscope_up", "", n >= 0);
@@ -513,18 +559,13 @@ static void scrape(struct exporter *e, struct expo *x)
 	expo_u64(x, "dropscope_build_info", l.p, 1);
 	mbuf_free(&l);
 
-	if (n >= 0)
-		drop_series__write(e->series, x, rows, (size_t)n, &ctx);
+	if (n >= 0 && !drop_series__add(e->series, rows, (size_t)n, &ctx, true))
+		drop_series__expose(e->series, x, &ctx);
+	e->sweep_due = true;
 	expo_family(
 		x, "dropscope_series_folded_total", "counter",
 		"Label sets summed into the series with location other (--max-series), so far.");
 	expo_u64(x, "dropscope_series_folded_total", "", drop_series__folded(e->series));
-	/* Churn frees many small label strings: give the pages back now and
-	 * then, or the peak of a busy hour stays resident for good. */
-	if (drop_series__evicted(e->series) - e->trimmed_at >= 512) {
-		e->trimmed_at = drop_series__evicted(e->series);
-		malloc_trim(0);
-	}
 	expo_family(x, "dropscope_series_evicted_total", "counter",
 		    "drops_total series no longer exposed: their namespace, device or cgroup "
 		    "was gone for --series-ttl scrapes, or they were idle when the budget "
@@ -796,6 +837,10 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		/* Cut before the run, which then sees the end and closes them. */
 		http_guard__expire(e->guard, mono_now());
 		e->mhd.run(d);
+		/* After the run that sent the answer: the sweep's work is not
+		 * the scraper's wait. */
+		if (e->sweep_due || mono_now() - e->swept >= SWEEP_S)
+			sweep(e);
 	}
 }
 
@@ -911,6 +956,14 @@ int cmd_exporter(struct config *cfg)
 	/* What attaching parsed (BTF, kallsyms, ELF) is freed: give its pages back
 	 * now rather than keep the start's peak resident. */
 	malloc_trim(0);
+	/*
+	 * A scrape is a short burst after a long sleep: on a node whose
+	 * CPUs are kept busy (pods starting and stopping), the default slice
+	 * lets it wait behind every busy task's. A short slice is a latency
+	 * hint only (same weight, same CPU share, no privilege); refused or
+	 * ignored by older kernels, which is harmless.
+	 */
+	sched_hint_slice(SCHED_SLICE_NS);
 	msg_info("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
 		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));

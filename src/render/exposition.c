@@ -279,6 +279,12 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
  */
 struct series {
 	char *labels; /* NULL: a free slot */
+	/* Its exposition line as last written, made again only when the sum
+	 * moved: a scrape of mostly idle series copies them. */
+	char *line;
+	size_t line_len, line_cap;
+	__u64 line_sum;
+	bool line_ok;
 	size_t hash;
 	__u64 sum;
 	__u64 changed;	/* scrape number of the last growth */
@@ -321,6 +327,7 @@ struct drop_series *drop_series__new(size_t max_series, unsigned ttl)
 		return NULL;
 	s->max_series = max_series;
 	s->ttl = ttl ? ttl : 1;
+	s->scrape = 1; /* the number of the next exposure; gone_at 0 means alive */
 	return s;
 }
 
@@ -328,8 +335,10 @@ void drop_series__free(struct drop_series *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].labels);
+		free(s->v[i].line);
+	}
 	free(s->v);
 	free(s->free_slots);
 	free(s->index);
@@ -429,8 +438,11 @@ static int add_series(struct drop_series *s, const char *labels, size_t h, bool 
 		}
 		slot = s->n++;
 		s->v[slot].gen = 0;
+		s->v[slot].line = NULL;
+		s->v[slot].line_cap = 0;
 	}
 	e = &s->v[slot];
+	e->line_ok = false;
 	e->labels = strdup(labels);
 	if (!e->labels) {
 		s->free_slots[s->nfree++] = slot;
@@ -460,6 +472,11 @@ static void evict(struct drop_series *s, size_t slot)
 
 	free(e->labels);
 	e->labels = NULL;
+	/* Freed with it: a churning node's evicted series keep no memory. */
+	free(e->line);
+	e->line = NULL;
+	e->line_cap = 0;
+	e->line_ok = false;
 	e->gen++;
 	s->nobject--;
 	s->evicted++;
@@ -567,7 +584,7 @@ static void key_delete(struct drop_series *s, struct key_ent *ent)
 /* The series a row's key is given at first sight: its own, its labels
  * with the object "other", or the one with every label "other". */
 static int assign(struct drop_series *s, const struct drop_key *k, const struct drop_label_ctx *ctx,
-		  bool only_existing)
+		  bool only_existing, bool may_evict)
 {
 	struct drop_label_ctx folded = *ctx;
 	bool object = ctx->dims & DIMS_OBJECT;
@@ -585,7 +602,7 @@ static int assign(struct drop_series *s, const struct drop_key *k, const struct 
 	if (only_existing)
 		return -EAGAIN;
 	if (object) {
-		if (s->nobject < s->max_series || evict_one(s))
+		if (s->nobject < s->max_series || (may_evict && evict_one(s)))
 			return add_series(s, s->scratch.p, h, true);
 		/* The object budget is spent: the drop keeps its location,
 		 * reason and protocol, only the object is "other". */
@@ -625,7 +642,7 @@ static int by_count_desc(const void *a, const void *b)
  * have one (returns 1 otherwise, nothing done).
  */
 static int account(struct drop_series *s, const struct drop_delta *r,
-		   const struct drop_label_ctx *ctx, bool only_existing)
+		   const struct drop_label_ctx *ctx, bool only_existing, bool may_evict)
 {
 	struct key_ent *ent = key_find(s, &r->key);
 	int slot;
@@ -638,7 +655,7 @@ static int account(struct drop_series *s, const struct drop_delta *r,
 	if (!ent) {
 		if (r->gone && !r->count)
 			return 0;
-		slot = assign(s, &r->key, ctx, only_existing);
+		slot = assign(s, &r->key, ctx, only_existing, may_evict);
 		if (slot == -EAGAIN)
 			return 1;
 		if (slot < TO_OTHER)
@@ -666,36 +683,71 @@ static int account(struct drop_series *s, const struct drop_delta *r,
 	return 0;
 }
 
-int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
-		       size_t n, const struct drop_label_ctx *ctx)
+int drop_series__add(struct drop_series *s, const struct drop_delta *rows, size_t n,
+		     const struct drop_label_ctx *ctx, bool may_evict)
 {
 	const struct drop_delta **order = calloc(n ? n : 1, sizeof(*order));
-	struct mbuf other = {};
-	bool evicted = false;
 	size_t nnew = 0;
 	int err = 0;
 
 	if (!order)
 		return -ENOMEM;
-	s->scrape++;
 	/*
 	 * First what has a series (the key's, or one with its labels, as a
-	 * namespace inode the kernel reused), so that what grew in this scrape
-	 * is known before anything is evicted, and no label set is evicted and
-	 * made anew in one scrape (a counter going down); then the new label
-	 * sets, the largest first to the free series.
+	 * namespace inode the kernel reused), so that what grew since the
+	 * last scrape is known before anything is evicted, and no label set is
+	 * evicted and made anew between two scrapes (a counter going down);
+	 * then the new label sets, the largest first to the free series.
 	 */
 	for (size_t i = 0; i < n && err >= 0; i++) {
-		err = account(s, &rows[i], ctx, true);
+		err = account(s, &rows[i], ctx, true, may_evict);
 		if (err == 1)
 			order[nnew++] = &rows[i];
 	}
 	qsort(order, nnew, sizeof(*order), by_count_desc);
 	for (size_t i = 0; i < nnew && err >= 0; i++)
-		err = account(s, order[i], ctx, false);
+		err = account(s, order[i], ctx, false, may_evict);
 	free(order);
-	if (err < 0)
-		return err;
+	return err < 0 ? err : 0;
+}
+
+/* "dropscope_drops_total{labels} sum\n", kept for the next scrape. */
+static void write_series(struct expo *e, struct series *v)
+{
+	static const char name[] = "dropscope_drops_total";
+
+	if (!v->line_ok || v->line_sum != v->sum) {
+		size_t want = sizeof(name) + strlen(v->labels) + 32;
+		int len;
+
+		if (want > v->line_cap) {
+			char *p = realloc(v->line, want);
+
+			if (!p) {
+				e->b.failed = true;
+				return;
+			}
+			v->line = p;
+			v->line_cap = want;
+		}
+		len = snprintf(v->line, v->line_cap, "%s{%s} %llu\n", name, v->labels,
+			       (unsigned long long)v->sum);
+		if (len < 0 || (size_t)len >= v->line_cap) {
+			e->b.failed = true;
+			return;
+		}
+		v->line_len = (size_t)len;
+		v->line_sum = v->sum;
+		v->line_ok = true;
+	}
+	mbuf_put(&e->b, v->line, v->line_len);
+}
+
+int drop_series__expose(struct drop_series *s, struct expo *e, const struct drop_label_ctx *ctx)
+{
+	struct mbuf other = {};
+	bool evicted = false;
+
 	/* A gone object's series stays ttl scrapes (counting the one that saw
 	 * it go), so the server reads its last value, then goes. */
 	for (size_t i = 0; i < s->n; i++) {
@@ -715,7 +767,7 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 	for (size_t i = 0; i < s->n; i++) {
 		if (!s->v[i].labels)
 			continue;
-		expo_u64(e, "dropscope_drops_total", s->v[i].labels, s->v[i].sum);
+		write_series(e, &s->v[i]);
 		s->v[i].scraped = true;
 	}
 	labels_add(&other, "location", "other");
@@ -735,7 +787,17 @@ int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_
 			labels_add(&other, extra[i].label, "other");
 	expo_u64(e, "dropscope_drops_total", other.p ? other.p : "", s->other_sum);
 	mbuf_free(&other);
+	/* What is accounted from now on belongs to the next scrape. */
+	s->scrape++;
 	return e->b.failed ? -ENOMEM : 0;
+}
+
+int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
+		       size_t n, const struct drop_label_ctx *ctx)
+{
+	int err = drop_series__add(s, rows, n, ctx, true);
+
+	return err ? err : drop_series__expose(s, e, ctx);
 }
 
 static void dev_families(struct expo *e, const struct counter_snapshot *snap)

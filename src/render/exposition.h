@@ -96,7 +96,22 @@ struct drop_series;
 
 struct drop_series *drop_series__new(size_t max_series, unsigned ttl);
 void drop_series__free(struct drop_series *s);
-/* Add these deltas and write the family. Returns 0 or -ENOMEM. */
+/*
+ * Add these deltas (from counts__read or counts__sweep) to their series.
+ * may_evict false: between scrapes (a sweep), no idle series is evicted
+ * for a new label set, which then folds if the budget is full: a series
+ * evicted there could grow again before the next scrape and reappear
+ * smaller. Returns 0 or -ENOMEM.
+ */
+int drop_series__add(struct drop_series *s, const struct drop_delta *rows, size_t n,
+		     const struct drop_label_ctx *ctx, bool may_evict);
+/*
+ * Write the family as it stands (each series' line is kept and made again
+ * only when its sum moved) and end this scrape: series of gone objects past
+ * their ttl are dropped first. Returns 0 or -ENOMEM.
+ */
+int drop_series__expose(struct drop_series *s, struct expo *e, const struct drop_label_ctx *ctx);
+/* drop_series__add (evicting when needed), then drop_series__expose. */
 int drop_series__write(struct drop_series *s, struct expo *e, const struct drop_delta *rows,
 		       size_t n, const struct drop_label_ctx *ctx);
 /* Keys folded into an "other" series so far. */

@@ -338,7 +338,14 @@ static void reap(struct counts *c, const struct drop_key *key, size_t *n)
 		slot_delete(c, s);
 }
 
-int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st)
+enum poll_mode {
+	POLL_ALL,   /* read every row, free the gone ones */
+	POLL_READ,  /* read every row, ask nothing about objects */
+	POLL_SWEEP, /* only free the gone ones (their last deltas) */
+};
+
+static int poll_rows(struct counts *c, const struct drop_delta **rows, struct interval_stats *st,
+		     enum poll_mode mode)
 {
 	/* The kernel fills only the map's key size (the base key in the
 	 * default mode): the rest must read as zero, as it is in the kernel. */
@@ -347,8 +354,10 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 	size_t n = 0;
 	int err;
 
+	bool check = c->gone && mode != POLL_READ;
+
 	c->ndoomed = 0;
-	if (c->gone_begin)
+	if (check && c->gone_begin)
 		c->gone_begin(c->gone_arg);
 	/*
 	 * Rows are deleted only after the walk, so walking with get_next_key
@@ -366,10 +375,13 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		/* Only a row seen at an earlier poll, so before the object
 		 * check re-read the host: a row of an object made since is
 		 * never taken for one that is gone. */
-		if (s->used && c->gone && c->ndoomed < c->max_rows && c->gone(c->gone_arg, &key)) {
+		if (s->used && check && c->ndoomed < c->max_rows && c->gone(c->gone_arg, &key)) {
 			c->doomed[c->ndoomed++] = key;
 			continue;
 		}
+		/* A sweep leaves live rows to the next read: no lookup at all. */
+		if (mode == POLL_SWEEP)
+			continue;
 		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
 			continue;
 		total = sum_percpu(c);
@@ -399,9 +411,25 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 		return err;
 	for (size_t i = 0; i < c->ndoomed; i++)
 		reap(c, &c->doomed[i], &n);
-	poll_stats(c, st);
+	if (st)
+		poll_stats(c, st);
 	*rows = c->rows;
 	return (int)rekey_rows(c, n);
+}
+
+int counts__poll(struct counts *c, const struct drop_delta **rows, struct interval_stats *st)
+{
+	return poll_rows(c, rows, st, POLL_ALL);
+}
+
+int counts__read(struct counts *c, const struct drop_delta **rows, struct interval_stats *st)
+{
+	return poll_rows(c, rows, st, POLL_READ);
+}
+
+int counts__sweep(struct counts *c, const struct drop_delta **rows)
+{
+	return poll_rows(c, rows, NULL, POLL_SWEEP);
 }
 
 /*

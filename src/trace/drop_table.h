@@ -67,6 +67,16 @@ int counts__poll(struct counts *c, const struct drop_delta **rows, struct interv
 typedef bool (*counts_gone_fn)(void *arg, const struct drop_key *k);
 /* begin: called once before each poll's walk (may be NULL). */
 void counts__set_gone(struct counts *c, counts_gone_fn gone, void (*begin)(void *arg), void *arg);
+/*
+ * counts__poll() in two halves, for a reader that must answer fast (the
+ * exporter's scrape): counts__read() reads every row and asks nothing
+ * about objects; counts__sweep() (later, off the answer's path) only
+ * checks which rows' objects are gone and deletes those, returning their
+ * last deltas with gone set (live rows are left to the next read). Each
+ * delta is returned once, by whichever call saw it.
+ */
+int counts__read(struct counts *c, const struct drop_delta **rows, struct interval_stats *st);
+int counts__sweep(struct counts *c, const struct drop_delta **rows);
 /* Rows deleted as gone so far. */
 __u64 counts__freed(const struct counts *c);
 
