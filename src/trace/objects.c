@@ -67,6 +67,8 @@ struct objects {
 	double since; /* monotonic start of this poll */
 	struct u64set netns;
 	bool netns_read;
+	struct u64set held; /* namespaces open as a file in some process */
+	bool held_read;
 	enum handles handles;
 	int nsfs_fd;		   /* our own namespace's file: where handles are opened */
 	union ns_fh tmpl;	   /* our namespace's handle: the layout others are built on */
@@ -114,6 +116,7 @@ void objects__free(struct objects *o)
 	if (!o)
 		return;
 	free(o->netns.v);
+	free(o->held.v);
 	free(o->alive.v);
 	free(o->dead.v);
 	if (o->nsfs_fd >= 0)
@@ -187,6 +190,7 @@ static void set_clear(struct u64set *s)
 void objects__begin(struct objects *o)
 {
 	o->netns_read = false;
+	o->held_read = false;
 	o->devs_read = false;
 	set_clear(&o->alive);
 	set_clear(&o->dead);
@@ -221,8 +225,9 @@ static __u32 parse_net(const char *s)
 /*
  * The namespaces something holds: a process in it (/proc/PID/ns/net) or
  * a bind mount of it (ip netns add: an nsfs mount in mountinfo): the way
- * before nsfs file handles (< 6.18). One held only by an open descriptor
- * or a socket is missed: its row is then freed after its last count was
+ * before nsfs file handles (< 6.18) or without CAP_SYS_ADMIN; then, for
+ * one found in neither, open descriptors (read_held()). One held only by a
+ * socket is missed: its row is then freed after its last count was
  * reported, and a later drop starts a new one. A process we may not
  * inspect (another user's, without CAP_SYS_PTRACE) is missed the same way.
  */
@@ -292,6 +297,59 @@ static int nsfs_open(struct objects *o, int mnt_fd, struct file_handle *fh)
 bool objects__cap_stuck(const struct objects *o)
 {
 	return o && o->cap_stuck;
+}
+
+/*
+ * The namespaces processes hold open as files (/proc/PID/fd/N ->
+ * "net:[N]"): the way without CAP_SYS_ADMIN to see a namespace held only
+ * by a descriptor (a runtime's, or `exec {fd}<.../ns/net`). Reading another
+ * user's fd links takes CAP_SYS_PTRACE (the DaemonSet grants it); one we
+ * may not read is skipped. Read only when a namespace was found in no
+ * process and no mount, once per poll: its cost is one readlink per open
+ * descriptor on the host. A namespace held only by a socket (made in it,
+ * then the process left) is still missed: a socket's link names the
+ * socket, and its namespace can be asked only from inside or with the
+ * socket itself (pidfd_getfd, a ptrace attach per socket).
+ */
+static void read_held(struct objects *o)
+{
+	DIR *d = opendir("/proc"), *fds;
+	struct dirent *de, *fe;
+	char path[64], buf[64];
+
+	set_clear(&o->held);
+	o->held_read = true;
+	while (d && (de = readdir(d))) {
+		int dfd;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%.20s/fd", de->d_name);
+		dfd = openat(dirfd(d), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		fds = fdopendir(dfd);
+		if (!fds) {
+			close(dfd);
+			continue;
+		}
+		while ((fe = readdir(fds))) {
+			ssize_t n;
+
+			if (fe->d_name[0] < '0' || fe->d_name[0] > '9')
+				continue;
+			n = readlinkat(dirfd(fds), fe->d_name, buf, sizeof(buf) - 1);
+			/* "net:[" is short: most links (files, sockets) are
+			 * told apart by their first bytes. */
+			if (n <= 5 || memcmp(buf, "net:[", 5))
+				continue;
+			buf[n] = 0;
+			set_add(&o->held, parse_net(buf));
+		}
+		closedir(fds);
+	}
+	if (d)
+		closedir(d);
 }
 
 /*
@@ -389,7 +447,11 @@ static bool netns_gone(struct objects *o, const struct drop_key *k)
 	}
 	if (!o->netns_read)
 		read_netns(o);
-	return !set_has(&o->netns, k->netns);
+	if (set_has(&o->netns, k->netns))
+		return false;
+	if (!o->held_read)
+		read_held(o);
+	return !set_has(&o->held, k->netns);
 }
 
 /* Our namespace's devices: the only ones we can see without entering another. */

@@ -9,11 +9,12 @@
 # would be freed and its series dropped after 2. Once the descriptor is
 # closed the kernel frees the namespace and its series goes (bounded wait).
 # CAP_SYS_ADMIN is effective only around that check (strace: no other
-# system call while it is). Then the fallback without CAP_SYS_ADMIN (no handles asked): a namespace a
-# process is in keeps its series, one held by a descriptor loses it.
+# system call while it is). Then the fallback without CAP_SYS_ADMIN (no
+# handles asked; /proc/PID/ns, mounts, then /proc/PID/fd): a namespace a
+# process is in and one held by a descriptor both keep their series; the
+# latter's goes once the descriptor is closed.
 # Needs nsfs file handles whose id is the namespace's cookie (6.18+):
-# skipped otherwise (the exporter then falls back to /proc and mounts,
-# which cannot see such a namespace; README's limit).
+# skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/exporter_lib.sh"
 [[ $BACKEND == tp_btf ]] || skip "runs once"
@@ -126,10 +127,12 @@ check_true "its series went once the descriptor was closed (after ${gone:-?} scr
 ds_stop main TERM
 
 # The fallback: without CAP_SYS_ADMIN (the DaemonSet's set) no handle is
-# asked (a live namespace would answer ESTALE as a gone one): /proc and
-# mounts. A namespace a process is in keeps its 4 for every scrape; one
-# held only by a descriptor is taken for gone and its 6 go after the
-# grace (README's limit). Taking live ones for gone would free the 4.
+# asked (a live namespace would answer ESTALE as a gone one): /proc/PID/ns,
+# mounts, then the processes' open descriptors (/proc/PID/fd, with
+# CAP_SYS_PTRACE). A namespace a process is in keeps its 4 for every
+# scrape, one held only by this test's descriptor its 6; once the
+# descriptor is closed its series goes. Taking live ones for gone would
+# free them after the grace (2 scrapes).
 if ! command -v setpriv >/dev/null; then
 	log "no setpriv: the fallback without CAP_SYS_ADMIN not checked"
 	finish
@@ -171,13 +174,23 @@ for ((i = 0; i < 8; i++)); do
 	scrape fb >"$T/fb$i.txt" || fail "fallback scrape $i"
 	sleep 0.5
 done
-check_eq "fallback: scrape 0 has the held one's 6" 6 \
-	"$(msum "$T/fb0.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
 for i in 0 7; do
 	check_eq "fallback: scrape $i, the live one's 4" 4 \
 		"$(msum "$T/fb$i.txt" dropscope_drops_total "netns_cookie=\"$lcookie\"")"
+	check_eq "fallback: scrape $i, the one held by a descriptor (/proc/PID/fd) keeps its 6" 6 \
+		"$(msum "$T/fb$i.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
 done
-check_eq "fallback: the held one taken for gone, its series went" 0 \
-	"$(msum "$T/fb7.txt" dropscope_drops_total "netns_cookie=\"$cookie\"")"
 exec {NSFD}<&-
+gone=
+for ((i = 0; i < 40; i++)); do
+	scrape fb >"$T/fbafter.txt" || fail "fallback scrape after"
+	if [[ $(msum "$T/fbafter.txt" dropscope_drops_total "netns_cookie=\"$cookie\"") == 0 ]]; then
+		gone=$i
+		break
+	fi
+	sleep 0.5
+done
+check_true "fallback: its series went once the descriptor was closed (after ${gone:-?} scrapes)" test -n "$gone"
+check_eq "fallback: the live one's 4 still" 4 \
+	"$(msum "$T/fbafter.txt" dropscope_drops_total "netns_cookie=\"$lcookie\"")"
 finish
