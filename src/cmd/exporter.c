@@ -318,7 +318,7 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
  *   handle (objects.c), the only one that sees a namespace held by an open
  *   descriptor: a live namespace opens by handle only with it (6.18).
  * Without it (the DaemonSet in contrib/ does not grant it) those fall back:
- * exit for a restart, and /proc plus mounts.
+ * exit for a restart, and /proc (processes, their descriptors) plus mounts.
  */
 static int drop_privileges(struct exporter *e)
 {
