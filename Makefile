@@ -50,7 +50,8 @@ LIBS        := -lbpf -lelf -lz -ldl -lmnl -lcap -lncursesw -ltinfo
 # need libmnl.
 EXPORTER_SRCS := src/cmd/exporter.c src/cmd/counters.c src/counters/counters.c \
 		 src/counters/devstats.c src/counters/qdiscstats.c src/lib/netlink.c \
-		 src/render/exposition.c src/lib/microhttpd.c src/lib/http_guard.c src/counters/sockdiag.c \
+		 src/render/exposition.c src/render/drop_series.c src/render/counter_families.c \
+		 src/lib/microhttpd.c src/lib/http_guard.c src/counters/sockdiag.c \
 		 $(wildcard src/diagnose/*.c) src/cmd/diagnose.c src/counters/ethtool.c src/counters/neigh.c \
 		 src/counters/route.c src/counters/delta.c src/lib/tls_keypair.c src/counters/drvstats.c \
 		 src/counters/linkpeer.c src/counters/synwatch.c

@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "counters/counters.h"
 #include "render/exposition.h"
+#include "render/counter_families.h"
 #include "cmd/options.h"
 #include "lib/escape.h"
 #include "lib/msg.h"

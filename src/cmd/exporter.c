@@ -3,7 +3,7 @@
  * `dropscope exporter`: the in-kernel drop counts and the counter readers
  * on /metrics, read at scrape time (no cache, no reset). A thin view: the
  * monitor attaches, counts.c reads totals, counters.c reads the kernel's
- * own counters, metrics.c writes the exposition format.
+ * own counters, render/ writes the exposition format.
  *
  * One thread: libmicrohttpd runs on an epoll descriptor polled together
  * with the signal descriptor, so a scrape never races the shutdown.
@@ -28,6 +28,8 @@
 #include "trace/drop_table.h"
 #include "symbols/ksyms.h"
 #include "render/exposition.h"
+#include "render/drop_series.h"
+#include "render/counter_families.h"
 #include "lib/escape.h"
 #include "lib/http_guard.h"
 #include "lib/netns.h"
