@@ -41,7 +41,6 @@
 #include "lib/version.h"
 #include "lib/msg.h"
 #include "lib/caps.h"
-#include "lib/sched_hint.h"
 
 /*
  * The Prometheus wiki's default-port range 9100-9999 is fully allocated
@@ -69,8 +68,6 @@
 /* Gone objects' rows are freed after each scrape, and at least this often
  * (seconds) when nobody scrapes, so a churning node never fills the table. */
 #define SWEEP_S 5
-/* The EEVDF slice asked for (lib/sched_hint.h): below the default 0.75-3 ms. */
-#define SCHED_SLICE_NS 500000
 
 struct exporter {
 	struct mhd_api mhd;
@@ -958,14 +955,6 @@ int cmd_exporter(struct config *cfg)
 	/* What attaching parsed (BTF, kallsyms, ELF) is freed: give its pages back
 	 * now rather than keep the start's peak resident. */
 	malloc_trim(0);
-	/*
-	 * A scrape is a short burst after a long sleep: on a node whose
-	 * CPUs are kept busy (pods starting and stopping), the default slice
-	 * lets it wait behind every busy task's. A short slice is a latency
-	 * hint only (same weight, same CPU share, no privilege); refused or
-	 * ignored by older kernels, which is harmless.
-	 */
-	sched_hint_slice(SCHED_SLICE_NS);
 	msg_info("serving %s", e.listen_desc);
 	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
 		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));
