@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,8 @@ static int view_cmp_sort(const void *a, const void *b, void *arg)
 static void build_view(struct top *t)
 {
 	size_t slot = t->tick % HIST, n = 0, out = 0;
+	__u32 *shared = NULL;
+	long nshared;
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct row *r = &t->rows[i];
@@ -362,6 +365,14 @@ static void build_view(struct top *t)
 	}
 	n = out;
 	out = 0;
+	/* Two namespaces on one inode (one freed, its inode reused) are told
+	 * apart by their cookies, as the summary does. */
+	if ((t->dims & DIM_NETNS) &&
+	    (nshared = report__netns_shared(t->view, n, sizeof(*t->view),
+					    offsetof(struct view_row, key), &shared)) > 0) {
+		t->rep.netns_shared = shared;
+		t->rep.n_netns_shared = (size_t)nshared;
+	}
 	for (size_t i = 0; i < n; i++) {
 		report__key_text(&t->rep, &t->view[i].key, t->dims, t->view[i].text,
 				 sizeof(t->view[i].text));
@@ -374,6 +385,9 @@ static void build_view(struct top *t)
 			t->view[out] = t->view[i];
 		out++;
 	}
+	t->rep.netns_shared = NULL;
+	t->rep.n_netns_shared = 0;
+	free(shared);
 	/* A workload is keyed by the namespace and cgroup it is named from:
 	 * one container seen through several of them (softirq drops charged
 	 * to whatever task they interrupted) is still one line. */
