@@ -81,7 +81,11 @@ void curses_unload(struct curses_api *api)
 int curses_load(struct curses_api *api, char *err, size_t errlen)
 {
 	memset(api, 0, sizeof(*api));
-	api->handle = dlopen(CURSES_SONAME, RTLD_NOW | RTLD_LOCAL);
+	/* Never unmapped, not even by curses_unload(): after delscreen()
+	 * ncurses still holds the terminal's description from its own
+	 * globals; unmapped, those would read as leaks (LeakSanitizer), and
+	 * top ends with the process anyway. */
+	api->handle = dlopen(CURSES_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!api->handle) {
 		snprintf(err, errlen, "cannot load %s: %s (install libncursesw6)", CURSES_SONAME,
 			 dlerror());
