@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
 #include "cmd/commands.h"
 #ifndef DROPSCOPE_NO_EXPORTER
 #include "counters/counters.h"
