@@ -43,8 +43,9 @@ DS_CPPFLAGS := -D_GNU_SOURCE -Isrc -I$(OUT)
 DS_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror
 DS_LDFLAGS  :=
 # libmicrohttpd is loaded by the exporter at run time (src/lib/microhttpd.h says why),
-# libpcap by events mode when given an expression (src/trace/pcap_filter.c).
-LIBS        := -lbpf -lelf -lz -ldl -lmnl -lcap -lncursesw -ltinfo
+# libpcap by events mode when given an expression (src/trace/pcap_filter.c),
+# ncursesw (with libtinfo) by `top` (src/lib/ncursesw.h).
+LIBS        := -lbpf -lelf -lz -ldl -lmnl -lcap
 # The exporter, diagnose and the netlink counter and socket readers
 # (`dropscope exporter`, `dropscope counters`, `dropscope diagnose`): they
 # need libmnl.
@@ -64,9 +65,12 @@ ifeq ($(STATIC),1)
 # libraries, which it does not ship either: the static build leaves out
 # the exporter, the counters command and diagnose; without libmnl the
 # nftables reader (src/counters/nftstats.c) is a stub answering -EOPNOTSUPP.
+# ncursesw and libtinfo are linked in (a static binary cannot dlopen
+# reliably); src/lib/ncursesw.c fills top's table from them.
 STATIC_LDFLAGS := -static
 LIBS        := -lbpf -lelf -lz -lcap -lncursesw -ltinfo
-DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS
+DS_CPPFLAGS += -DDROPSCOPE_NO_PCAP -DDROPSCOPE_NO_EXPORTER -DDROPSCOPE_NO_NFTSTATS \
+	       -DDROPSCOPE_LINKED_CURSES
 endif
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)

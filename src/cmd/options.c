@@ -51,6 +51,9 @@ static const struct command {
 	const char *synopsis;
 	const char *about; /* what --help says before the options */
 	const char *notes; /* and after them, or NULL */
+	/* --help's words before the --by keys, for a command whose keys do
+	 * not group counts; NULL: "group counts by:". */
+	const char *by_lead;
 } commands[] = {
 	{ "summary", C_SUMMARY, KEYS_ALL, "(see below)", "dropscope [summary] [OPTIONS]",
 	  "Counts skb:kfree_skb hits in the kernel per code location and prints them\n"
@@ -63,14 +66,17 @@ static const struct command {
 	  "skb->sk), else of that task; caller = the first frame from the location up that\n"
 	  "is not a generic free helper (\"at CALLER via HELPER\"); stack = as --stacks;\n"
 	  "class = drop or close (as --class); workload = the pod, container, service or\n"
-	  "named namespace behind the netns and cgroup (sources: dropscope(8)).\n" },
-	{ "events", C_EVENTS, DIM_STACK | DIM_WORKLOAD, "(fields an event carries, not groupings)",
+	  "named namespace behind the netns and cgroup (sources: dropscope(8)).\n",
+	  NULL },
+	{ "events", C_EVENTS, DIM_STACK | DIM_WORKLOAD,
+	  "(fields of its line, JSON and pcapng comment)",
 	  "dropscope events [OPTIONS] [PCAP-FILTER]",
 	  "One line per dropped packet: time, cpu, task, namespace, device, the packet,\n"
 	  "its drop reason and location. PCAP-FILTER (tcpdump syntax) picks packets.\n",
 	  "--by stack adds each event's stack, --by workload its workload (the pod,\n"
 	  "container, service or named namespace, as summary's --by workload) to the\n"
-	  "line, the JSON object (\"workload\") and the pcapng comment.\n" },
+	  "line, the JSON object (\"workload\") and the pcapng comment.\n",
+	  "add to each event:" },
 	{ "top", C_TOP, KEYS_TOP, "(the first grouping; the keys toggle it)",
 	  "dropscope top [OPTIONS]",
 	  "A live view in the terminal, refreshed every -i seconds (default 1):\n"
@@ -78,12 +84,12 @@ static const struct command {
 	  "reason, protocol, device, namespace, comm, workload, location; / filters rows;\n"
 	  "s symbol style; p pause; ? help; q quit. --by sets the first grouping (of\n"
 	  "those keys).\n",
-	  NULL },
+	  NULL, NULL },
 	{ "exporter", C_EXPORTER, KEYS_EXPORTER, "(labels; see the man page)",
 	  "dropscope exporter [--listen ADDR:PORT] [OPTIONS]",
 	  "Serves the drop counts and the kernel's own counters as Prometheus /metrics.\n"
 	  "--netns also selects whose device, qdisc, softnet and SNMP counters are read.\n",
-	  NULL },
+	  NULL, NULL },
 	{ "diagnose", C_DIAGNOSE, 0, NULL,
 	  "dropscope diagnose [-d SEC] [--netns PATH|INODE] [--json]",
 	  "Findings, largest first: what dropped, why, the live evidence and what to\n"
@@ -92,7 +98,7 @@ static const struct command {
 	  "read, and whose drops (with those charged to the other side of its veth pairs)\n"
 	  "are reported; --json prints one object. diagnose groups drops by itself: the\n"
 	  "report, events and exporter options are refused (exit 2).\n",
-	  NULL },
+	  NULL, NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -295,9 +301,9 @@ SETTER(set_by)
 static const char *by_help(unsigned mask, char *buf, size_t len)
 {
 	char line[320], keys[200];
-	const char *note = NULL, *p;
+	const char *note = NULL, *lead = NULL, *p;
 	__u32 all = 0;
-	size_t n = 0, col = 0;
+	size_t n = 0, col = 0, ncmds = 0;
 
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (!(mask & commands[i].bit) || !commands[i].keys)
@@ -305,10 +311,14 @@ static const char *by_help(unsigned mask, char *buf, size_t len)
 		all |= commands[i].keys;
 		if (!note)
 			note = commands[i].by_note;
+		lead = commands[i].by_lead;
+		ncmds++;
 	}
+	/* One command's own words; `dropscope help` lists them all as groupings. */
+	if (ncmds != 1 || !lead)
+		lead = "group counts by:";
 	keys_list(all, all != DIM_STACK, keys, sizeof(keys));
-	snprintf(line, sizeof(line), "group counts by: %s%s%s", keys, note ? " " : "",
-		 note ? note : "");
+	snprintf(line, sizeof(line), "%s %s%s%s", lead, keys, note ? " " : "", note ? note : "");
 	buf[0] = '\0';
 	for (p = line; *p && n < len; p += strspn(p, " ")) {
 		size_t wl = strcspn(p, " ");

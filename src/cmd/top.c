@@ -13,12 +13,11 @@
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <curses.h>
-#include <term.h>
 
 #include "cmd/commands.h"
 #ifndef DROPSCOPE_NO_EXPORTER
@@ -32,6 +31,7 @@
 #include "trace/session.h"
 #include "render/rows.h"
 #include "lib/escape.h"
+#include "lib/ncursesw.h"
 #include "lib/msg.h"
 
 #define HIST	   60 /* intervals of history per row */
@@ -81,13 +81,29 @@ struct top {
 	bool paused, help, editing;
 	char filter[FILTER_LEN], edit[FILTER_LEN];
 	bool color;
-	char moved[512]; /* the kernel's own drop counters that grew since start */
+	const struct curses_api *cs; /* ncursesw, loaded when top starts */
+	char moved[512];	     /* the kernel's own drop counters that grew since start */
 #ifndef DROPSCOPE_NO_EXPORTER
 	struct counter_src src;
 	bool have_src;
 	struct counter_snapshot prev;
 #endif
 };
+
+/* Line y from the left edge, cut at the screen's width. */
+static void put(const struct curses_api *cs, int y, const char *text)
+{
+	if (cs->wmove(*cs->stdscr_p, y, 0) != ERR)
+		cs->waddnstr(*cs->stdscr_p, text, *cs->cols_p);
+}
+
+static void attr(const struct curses_api *cs, bool on, attr_t a)
+{
+	if (on)
+		cs->wattr_on(*cs->stdscr_p, a, NULL);
+	else
+		cs->wattr_off(*cs->stdscr_p, a, NULL);
+}
 
 static struct row *row_of(struct top *t, const struct drop_key *k)
 {
@@ -319,6 +335,8 @@ static int view_cmp_sort(const void *a, const void *b, void *arg)
 static void build_view(struct top *t)
 {
 	size_t slot = t->tick % HIST, n = 0, out = 0;
+	__u32 *shared = NULL;
+	long nshared;
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct row *r = &t->rows[i];
@@ -348,6 +366,14 @@ static void build_view(struct top *t)
 	}
 	n = out;
 	out = 0;
+	/* Two namespaces on one inode (one freed, its inode reused) are told
+	 * apart by their cookies, as the summary does. */
+	if ((t->dims & DIM_NETNS) &&
+	    (nshared = report__netns_shared(t->view, n, sizeof(*t->view),
+					    offsetof(struct view_row, key), &shared)) > 0) {
+		t->rep.netns_shared = shared;
+		t->rep.n_netns_shared = (size_t)nshared;
+	}
 	for (size_t i = 0; i < n; i++) {
 		report__key_text(&t->rep, &t->view[i].key, t->dims, t->view[i].text,
 				 sizeof(t->view[i].text));
@@ -360,6 +386,9 @@ static void build_view(struct top *t)
 			t->view[out] = t->view[i];
 		out++;
 	}
+	t->rep.netns_shared = NULL;
+	t->rep.n_netns_shared = 0;
+	free(shared);
 	/* A workload is keyed by the namespace and cgroup it is named from:
 	 * one container seen through several of them (softirq drops charged
 	 * to whatever task they interrupted) is still one line. */
@@ -398,7 +427,7 @@ static const char *sort_name(enum sort_by s)
 	return s == SORT_RATE ? "rate" : s == SORT_TOTAL ? "total" : "name";
 }
 
-static void draw_help(void)
+static void draw_help(const struct curses_api *cs)
 {
 	static const char *const help[] = {
 		"dropscope top: keys",
@@ -418,33 +447,34 @@ static void draw_help(void)
 		"  q           quit",
 	};
 
-	erase();
-	for (size_t i = 0; i < sizeof(help) / sizeof(help[0]) && (int)i < LINES; i++)
-		mvaddnstr((int)i, 0, help[i], COLS);
-	refresh();
+	cs->werase(*cs->stdscr_p);
+	for (size_t i = 0; i < sizeof(help) / sizeof(help[0]) && (int)i < *cs->lines_p; i++)
+		put(cs, (int)i, help[i]);
+	cs->wrefresh(*cs->stdscr_p);
 }
 
 static void draw(struct top *t)
 {
+	const struct curses_api *cs = t->cs;
 	char line[ROW_TEXT + 128], spark[HIST + 1], group[80];
-	int spark_w, y = 0;
+	int spark_w, y = 0, height = *cs->lines_p, width = *cs->cols_p;
 
 	if (t->help) {
-		draw_help();
+		draw_help(cs);
 		return;
 	}
 	if (!t->paused)
 		build_view(t);
-	erase();
+	cs->werase(*cs->stdscr_p);
 	if (t->color)
-		attron(COLOR_PAIR(1) | A_BOLD);
+		attr(cs, true, COLOR_PAIR(1) | A_BOLD);
 	snprintf(line, sizeof(line),
 		 "dropscope top - %.0f drops/s, %llu since start  (every %gs%s)",
 		 t->last_total / t->interval, (unsigned long long)t->total, t->interval,
 		 t->paused ? ", PAUSED" : "");
-	mvaddnstr(y++, 0, line, COLS);
+	put(cs, y++, line);
 	if (t->color)
-		attroff(COLOR_PAIR(1) | A_BOLD);
+		attr(cs, false, COLOR_PAIR(1) | A_BOLD);
 	group[0] = 0;
 	for (size_t i = 0; i < sizeof(toggle_dims) / sizeof(toggle_dims[0]); i++)
 		if (t->dims & toggle_dims[i])
@@ -454,38 +484,37 @@ static void draw(struct top *t)
 		 "sort: %s  group: %s  filter: %s  not counted: %llu  missed: %llu",
 		 sort_name(t->sort), group[0] ? group : "-", t->filter[0] ? t->filter : "-",
 		 (unsigned long long)t->overflow, (unsigned long long)t->missed);
-	mvaddnstr(y++, 0, line, COLS);
+	put(cs, y++, line);
 	snprintf(line, sizeof(line), "counters since start: %s", t->moved[0] ? t->moved : "-");
-	mvaddnstr(y++, 0, line, COLS);
+	put(cs, y++, line);
 	/* The history shrinks first on a narrow terminal. */
-	spark_w = COLS >= 100 ? 30 : COLS >= 80 ? 16 : COLS >= 60 ? 8 : 0;
+	spark_w = width >= 100 ? 30 : width >= 80 ? 16 : width >= 60 ? 8 : 0;
 	snprintf(line, sizeof(line), "%9s %11s %-5s %-*s %s", "RATE/s", "TOTAL", "CLASS", spark_w,
 		 spark_w ? "HISTORY" : "", "WHERE");
 	if (t->color)
-		attron(A_REVERSE);
-	mvaddnstr(y++, 0, line, COLS);
+		attr(cs, true, A_REVERSE);
+	put(cs, y++, line);
 	if (t->color)
-		attroff(A_REVERSE);
-	for (size_t i = 0; i < t->nview && y < LINES - 1; i++, y++) {
+		attr(cs, false, A_REVERSE);
+	for (size_t i = 0; i < t->nview && y < height - 1; i++, y++) {
 		const struct view_row *v = &t->view[i];
 
 		sparkline(t, v->hist, spark, spark_w);
 		snprintf(line, sizeof(line), "%9.0f %11llu %-5s %-*s %s", v->last / t->interval,
 			 (unsigned long long)v->total, classes_name((enum drop_class)v->key.cls),
 			 spark_w, spark, v->text);
-		mvaddnstr(y, 0, line, COLS);
+		put(cs, y, line);
 	}
-	if (!t->nview && y < LINES - 1)
-		mvaddnstr(y, 0, t->total ? "(no row matches the filter)" : "(no drops yet)", COLS);
+	if (!t->nview && y < height - 1)
+		put(cs, y, t->total ? "(no row matches the filter)" : "(no drops yet)");
 	if (t->editing) {
 		snprintf(line, sizeof(line), "filter: %s", t->edit);
-		mvaddnstr(LINES - 1, 0, line, COLS);
+		put(cs, height - 1, line);
 	} else {
-		mvaddnstr(LINES - 1, 0,
-			  "? help  q quit  1/2/3 sort  r/P/d/n/c/w/l group  / filter  p pause",
-			  COLS);
+		put(cs, height - 1,
+		    "? help  q quit  1/2/3 sort  r/P/d/n/c/w/l group  / filter  p pause");
 	}
-	refresh();
+	cs->wrefresh(*cs->stdscr_p);
 }
 
 static void toggle(struct top *t, __u32 dim)
@@ -571,7 +600,7 @@ static bool on_key(struct top *t, int ch)
 }
 
 /* curses would exit() on a terminal it cannot drive: ask first. */
-static int check_terminal(void)
+static int check_terminal(const struct curses_api *cs)
 {
 	int err = 0;
 
@@ -581,39 +610,39 @@ static int check_terminal(void)
 			  isatty(STDOUT_FILENO) ? "input" : "output");
 		return 2;
 	}
-	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+	if (cs->setupterm(NULL, STDOUT_FILENO, &err) != OK) {
 		const char *term = getenv("TERM");
 
 		msg_error("top cannot use the terminal (TERM=%s%s)", term ? ESC(term) : "",
 			  term ? " is unknown" : " is not set");
 		return 2;
 	}
-	del_curterm(cur_term);
+	cs->del_curterm(*cs->cur_term_p);
 	return 0;
 }
 
 /* curses on the terminal behind stdout; *tty is the stream it writes. */
-static SCREEN *screen_open(FILE **tty)
+static SCREEN *screen_open(const struct curses_api *cs, FILE **tty)
 {
 	setlocale(LC_ALL, "");
 	/* curses needs a stream with a descriptor; stdout is the watched
 	 * stream of output.c (no descriptor of its own). */
 	*tty = fdopen(dup(STDOUT_FILENO), "w");
-	return *tty ? newterm(NULL, *tty, stdin) : NULL;
+	return *tty ? cs->newterm(NULL, *tty, stdin) : NULL;
 }
 
 /* Keys at once, no echo, no cursor; true when the terminal has colours. */
-static bool screen_setup(void)
+static bool screen_setup(const struct curses_api *cs)
 {
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	if (!has_colors() || start_color() != OK)
+	cs->cbreak();
+	cs->noecho();
+	cs->keypad(*cs->stdscr_p, TRUE);
+	cs->nodelay(*cs->stdscr_p, TRUE);
+	cs->curs_set(0);
+	if (!cs->has_colors() || cs->start_color() != OK)
 		return false;
-	use_default_colors();
-	init_pair(1, COLOR_CYAN, -1);
+	cs->use_default_colors();
+	cs->init_pair(1, COLOR_CYAN, -1);
 	return true;
 }
 
@@ -622,14 +651,13 @@ int cmd_top(struct config *cfg)
 	struct loader_opts lopts = {};
 	struct top t = { .dims = DIM_LOCATION | DIM_REASON, .interval = cfg->interval };
 	struct monitor m = { .sigfd = -1 };
+	struct curses_api cs;
 	SCREEN *scr = NULL;
 	FILE *tty = NULL;
 	double next, end;
+	char err[256];
 	int rc;
 
-	rc = check_terminal();
-	if (rc)
-		return rc;
 	/* --json, --folded and -t the option table refuses for top; of --by's
 	 * keys top has only those it can toggle. */
 	if (cfg->by & ~TOP_DIMS) {
@@ -637,6 +665,15 @@ int cmd_top(struct config *cfg)
 			  "proto, dev, netns, comm, workload");
 		return 2;
 	}
+	/* Before the terminal is asked: without the library top can do nothing. */
+	if (curses_load(&cs, err, sizeof(err))) {
+		msg_error("top: %s", err);
+		return 1;
+	}
+	t.cs = &cs;
+	rc = check_terminal(&cs);
+	if (rc)
+		goto unload;
 	if (cfg->by)
 		t.dims = cfg->by;
 	if (cfg->by_reason)
@@ -644,8 +681,6 @@ int cmd_top(struct config *cfg)
 	cfg->by = TOP_DIMS;
 #ifndef DROPSCOPE_NO_EXPORTER
 	{
-		char err[256];
-
 		/* The same namespace's counters as the drops top watches, first
 		 * read before attaching: "since start" then covers every drop
 		 * counted. Without them the header says "-" and top still works. */
@@ -682,13 +717,13 @@ int cmd_top(struct config *cfg)
 		.workloads = m.workloads,
 	};
 
-	scr = screen_open(&tty);
+	scr = screen_open(&cs, &tty);
 	if (!scr) {
 		msg_error("top cannot start the terminal");
 		rc = 2;
 		goto out;
 	}
-	t.color = screen_setup();
+	t.color = screen_setup(&cs);
 	t.start = mono_now();
 	next = t.start + t.interval;
 	end = cfg->duration > 0 ? t.start + cfg->duration : 1e300;
@@ -698,7 +733,7 @@ int cmd_top(struct config *cfg)
 
 		if (monitor_wait(&m, next < end ? next : end, STDIN_FILENO) || mono_now() >= end)
 			break; /* SIGINT, SIGTERM, --duration */
-		while ((ch = getch()) != ERR) {
+		while ((ch = cs.wgetch(*cs.stdscr_p)) != ERR) {
 			if (ch == KEY_RESIZE)
 				continue;
 			if (!on_key(&t, ch))
@@ -707,7 +742,7 @@ int cmd_top(struct config *cfg)
 		if (mono_now() >= next) {
 			rc = poll_counts(&t);
 			if (rc) {
-				endwin();
+				cs.endwin();
 				msg_error("reading counts: %s", strerror(-rc));
 				rc = 1;
 				goto out;
@@ -729,8 +764,8 @@ quit:
 	rc = 0;
 out:
 	if (scr) {
-		endwin();
-		delscreen(scr);
+		cs.endwin();
+		cs.delscreen(scr);
 	}
 	if (tty)
 		fclose(tty);
@@ -742,5 +777,7 @@ out:
 		counter_src_close(&t.src);
 #endif
 	monitor_end(&m);
+unload:
+	curses_unload(&cs);
 	return rc;
 }

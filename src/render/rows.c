@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +91,7 @@ static int group_by_count(const void *a, const void *b)
  * grouped per shown key. lines and groups have room for n each.
  */
 static size_t fold(const struct report *r, const struct drop_delta *rows, size_t n,
-		   struct line *lines, struct group *groups)
+		   struct line *lines, size_t *nlines, struct group *groups)
 {
 	__u32 dims = shown_dims(r);
 	size_t nl = 0, ng = 0, m = 0;
@@ -131,7 +132,69 @@ static size_t fold(const struct report *r, const struct drop_delta *rows, size_t
 			groups[i].sym = NULL;
 	}
 	qsort(groups, ng, sizeof(*groups), group_by_count);
+	*nlines = nl;
 	return ng;
+}
+
+struct ns_id {
+	__u32 inode;
+	__u64 cookie;
+};
+
+static int ns_id_cmp(const void *a, const void *b)
+{
+	const struct ns_id *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
+}
+
+long report__netns_shared(const void *rows, size_t n, size_t size, size_t key_off, __u32 **out)
+{
+	struct ns_id *ids = malloc((n ? n : 1) * sizeof(*ids));
+	__u32 *shared = malloc((n ? n : 1) * sizeof(*shared));
+	size_t ns = 0;
+
+	*out = NULL;
+	if (!ids || !shared) {
+		free(ids);
+		free(shared);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct drop_key *k =
+			(const struct drop_key *)((const char *)rows + i * size + key_off);
+
+		ids[i] = (struct ns_id){ .inode = k->netns, .cookie = k->netns_cookie };
+	}
+	qsort(ids, n, sizeof(*ids), ns_id_cmp);
+	/* Sorted by inode, then cookie: an inode is shared when a run of it
+	 * holds two cookies. */
+	for (size_t i = 1; i < n; i++)
+		if (ids[i].inode == ids[i - 1].inode && ids[i].cookie != ids[i - 1].cookie &&
+		    (!ns || shared[ns - 1] != ids[i].inode))
+			shared[ns++] = ids[i].inode;
+	free(ids);
+	if (!ns) {
+		free(shared);
+		return 0;
+	}
+	*out = shared;
+	return (long)ns;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool netns_shared(const struct report *r, __u32 inode)
+{
+	return r->n_netns_shared &&
+	       bsearch(&inode, r->netns_shared, r->n_netns_shared, sizeof(inode), u32_cmp);
 }
 
 static void print_addr(const struct report *r, __u64 addr, __u32 reason)
@@ -169,8 +232,12 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 		escape_fputs(k->dev[0] ? k->dev : "-", r->out);
 		fputs(trail, r->out);
 	}
-	if (dims & DIM_NETNS)
-		fprintf(r->out, "%snetns=%u%s", lead, k->netns, trail);
+	if (dims & DIM_NETNS) {
+		fprintf(r->out, "%snetns=%u", lead, k->netns);
+		if (netns_shared(r, k->netns))
+			fprintf(r->out, "/%llu", (unsigned long long)k->netns_cookie);
+		fputs(trail, r->out);
+	}
 	if (dims & DIM_COMM) {
 		fprintf(r->out, "%scomm=", lead);
 		escape_fputs(k->comm[0] ? k->comm : "-", r->out);
@@ -617,8 +684,11 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 {
 	struct line *lines = calloc(n ? n : 1, sizeof(*lines));
 	struct group *groups = calloc(n ? n : 1, sizeof(*groups));
-	size_t shown;
+	struct report sub = *r;
+	__u32 *shared = NULL;
+	size_t shown, nlines;
 	__u64 closed = 0;
+	long nshared;
 
 	if (!lines || !groups) {
 		free(lines);
@@ -628,7 +698,18 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 	for (size_t i = 0; i < n && r->class_note; i++)
 		if (rows[i].key.cls == CLASS_CLOSE)
 			closed += rows[i].count;
-	shown = fold(r, rows, n, lines, groups);
+	shown = fold(r, rows, n, lines, &nlines, groups);
+	/* Over every row of the interval, --top or not: a row's name does
+	 * not depend on how many are shown. */
+	if (!r->json && (shown_dims(r) & DIM_NETNS)) {
+		nshared = report__netns_shared(lines, nlines, sizeof(*lines),
+					       offsetof(struct line, key), &shared);
+		if (nshared > 0) {
+			sub.netns_shared = shared;
+			sub.n_netns_shared = (size_t)nshared;
+			r = &sub;
+		}
+	}
 	/* Folded output is a profile: every row, or the sums would be short. */
 	if (r->top > 0 && shown > (size_t)r->top && !r->folded)
 		shown = r->top;
@@ -639,6 +720,7 @@ void report__interval(const struct report *r, const struct drop_delta *rows, siz
 	else
 		text_interval(r, groups, shown, st, closed);
 	fflush(r->out);
+	free(shared);
 	free(lines);
 	free(groups);
 }

@@ -45,6 +45,12 @@ struct report {
 	 * (progwatch__tc_poll; their delta is this interval's). */
 	const struct tc_attr *tc;
 	size_t ntc;
+	/* Inodes that more than one namespace holds among the rows shown
+	 * together (report__netns_shared): text names those rows
+	 * netns=INODE/COOKIE. Sorted; NULL when none. report__interval
+	 * finds its own; views that place rows themselves (top) set it. */
+	const __u32 *netns_shared;
+	size_t n_netns_shared;
 };
 
 void report__start(const struct report *r);
@@ -60,6 +66,17 @@ void report__stop(const struct report *r);
 struct drop_key;
 void report__key_text(const struct report *r, const struct drop_key *k, __u32 dims, char *buf,
 		      size_t len);
+
+/*
+ * A namespace's inode is reused once it is freed; its cookie never is, and
+ * --by netns keys by the cookie. So that two such rows never look alike,
+ * text names a namespace netns=INODE, and netns=INODE/COOKIE when another
+ * namespace among the rows shown with it has the same inode (JSON always
+ * has both). The inodes more than one cookie holds among n rows of `size`
+ * bytes each, with a struct drop_key at key_off in each: sorted, into *out
+ * (free() it; NULL when none). Their number, or -1 when out of memory.
+ */
+long report__netns_shared(const void *rows, size_t n, size_t size, size_t key_off, __u32 **out);
 
 /* "symbol","offset","size","module" members for addr (nulls without a symbol). */
 void report__json_symbol(struct json *j, const struct ksym *s, __u64 addr);

@@ -28,7 +28,8 @@
 struct inst {
 	__u32 prog_id;
 	struct progverdict_bpf *skel;
-	struct bpf_link *link;
+	struct bpf_link *link; /* NULL: loaded, attached by progwatch__begin() */
+	bool tc;	       /* tc_verdict, else xdp_verdict */
 };
 
 struct proginfo {
@@ -66,6 +67,10 @@ struct progwatch {
 	 * kernels and LSM policies refuse every trampoline): not retried. */
 	int fexit_err;
 	bool tc_loaded; /* tc_drops is counted (stays readable after detach) */
+	/* Load the fexits, attach them later: progwatch__load() loads those
+	 * the programs already on hooks need before the symbol table is read,
+	 * since each load parses the kernel's BTF (~11 MB for a moment). */
+	bool defer_attach;
 };
 
 static double now_s(void)
@@ -171,7 +176,7 @@ static int watch(struct progwatch *pw, __u32 id, bool tc)
 {
 	struct progverdict_bpf *s = NULL;
 	struct bpf_program *want, *p;
-	struct bpf_link *link;
+	struct bpf_link *link = NULL;
 	struct proginfo pi;
 	int fd = -1, err;
 	void *grown;
@@ -203,10 +208,12 @@ static int watch(struct progwatch *pw, __u32 id, bool tc)
 		err = progverdict_bpf__load(s);
 	if (err)
 		goto out;
-	link = bpf_program__attach_trace(want);
-	if (!link) {
-		err = -errno;
-		goto out;
+	if (!pw->defer_attach) {
+		link = bpf_program__attach_trace(want);
+		if (!link) {
+			err = -errno;
+			goto out;
+		}
 	}
 	grown = realloc(pw->inst, (pw->ninst + 1) * sizeof(*pw->inst));
 	if (!grown) {
@@ -215,7 +222,7 @@ static int watch(struct progwatch *pw, __u32 id, bool tc)
 		goto out;
 	}
 	pw->inst = grown;
-	pw->inst[pw->ninst++] = (struct inst){ id, s, link };
+	pw->inst[pw->ninst++] = (struct inst){ id, s, link, tc };
 	s = NULL;
 out:
 	progverdict_bpf__destroy(s);
@@ -369,11 +376,51 @@ static void follow_tc(struct progwatch *pw)
 	}
 }
 
+/* An fexit the kernel would not take: for this program, or for any. */
+static void watch_failed(struct progwatch *pw, __u32 id, int rc)
+{
+	/* Refused as such (not this program's fault): no fexit at all. */
+	if (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524 /* ENOTSUPP */ || rc == -EACCES) {
+		pw->fexit_err = rc;
+		return;
+	}
+	if (pw->nfailed < MAX_WATCHED) {
+		void *p = realloc(pw->failed, (pw->nfailed + 1) * sizeof(*pw->failed));
+
+		if (p) {
+			pw->failed = p;
+			pw->failed[pw->nfailed++] = id;
+		}
+	}
+}
+
+/* The fexits progwatch__load() loaded, attached now. */
+static void attach_deferred(struct progwatch *pw)
+{
+	for (size_t i = 0; i < pw->ninst;) {
+		struct inst *in = &pw->inst[i];
+		struct bpf_program *p =
+			in->tc ? in->skel->progs.tc_verdict : in->skel->progs.xdp_verdict;
+		__u32 id = in->prog_id;
+		int rc;
+
+		if (in->link || (in->link = bpf_program__attach_trace(p))) {
+			i++;
+			continue;
+		}
+		rc = -errno;
+		unwatch(pw, i);
+		watch_failed(pw, id, rc);
+	}
+}
+
 static void follow(struct progwatch *pw)
 {
 	struct proginfo pi;
 
-	follow_tc(pw);
+	/* Loading only (progwatch__load()): nothing attached yet. */
+	if (!pw->defer_attach)
+		follow_tc(pw);
 
 	for (size_t i = 0; i < pw->nhooks; i++)
 		if (pw->hooks[i].prog_id)
@@ -397,22 +444,8 @@ static void follow(struct progwatch *pw)
 		if (!w)
 			continue;
 		rc = watch(pw, id, w == 2);
-		if (!rc)
-			continue;
-		/* Refused as such (not this program's fault): no fexit at all. */
-		if (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524 /* ENOTSUPP */ ||
-		    rc == -EACCES) {
-			pw->fexit_err = rc;
-			continue;
-		}
-		if (pw->nfailed < MAX_WATCHED) {
-			void *p = realloc(pw->failed, (pw->nfailed + 1) * sizeof(*pw->failed));
-
-			if (p) {
-				pw->failed = p;
-				pw->failed[pw->nfailed++] = id;
-			}
-		}
+		if (rc)
+			watch_failed(pw, id, rc);
 	}
 }
 
@@ -514,6 +547,14 @@ struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, siz
 		snprintf(err, errlen, "loading the program-verdict object: %s", strerror(-rc));
 		goto fail;
 	}
+	/* The programs on hooks now: their fexits loaded while the symbol
+	 * table is not resident (with it, each load's BTF parse made the
+	 * peak: 18 MB against 14.4), attached by progwatch__begin(). */
+	pw->defer_attach = true;
+	pw->last_scan = now_s();
+	scan(pw);
+	follow(pw);
+	pw->defer_attach = false;
 	return pw;
 fail:
 	progwatch__free(pw);
@@ -529,7 +570,10 @@ int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, si
 		return -1;
 	}
 	pw->tc_loaded = pw->o.tc;
-	progwatch__refresh(pw);
+	/* What progwatch__load() saw, attached; what came since is seen by
+	 * the next rescan, as anything that comes later. */
+	attach_deferred(pw);
+	follow_tc(pw);
 	return 0;
 }
 

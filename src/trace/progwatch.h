@@ -43,10 +43,12 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 
 struct ksyms;
 /*
- * progwatch__start() in two steps: load (parses the kernel's BTF, so it is
- * done before the symbol table is read, which keeps the two off the peak
- * RSS together; o->ks is not used), then once the symbols are there set
- * the XDP drop sites, attach and scan (-1 with a message in err).
+ * progwatch__start() in two steps: load (its object and, after a first scan
+ * of the hooks, the fexit objects of the programs found there: each load
+ * parses the kernel's BTF, so it is done before the symbol table is read,
+ * which keeps the two off the peak RSS together; o->ks is not used), then
+ * once the symbols are there set the XDP drop sites and attach
+ * (-1 with a message in err).
  */
 struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, size_t errlen);
 int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, size_t errlen);

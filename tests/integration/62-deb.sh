@@ -23,8 +23,10 @@ for f in ./usr/sbin/dropscope ./usr/share/man/man8/dropscope.8.gz \
 	./usr/share/bash-completion/completions/dropscope ./lib/systemd/system/dropscope-exporter.service; do
 	check_true "the package holds $f" grep -qxF "$f" "$T/contents.txt"
 done
-check_true "Depends names libmicrohttpd12 (loaded at run time)" \
-	bash -c "dpkg-deb -f '$DEB' Depends | grep -q libmicrohttpd12"
+for p in libmicrohttpd12 libncursesw6 libpcap0.8; do
+	check_true "Depends names $p (loaded at run time)" \
+		bash -c "dpkg-deb -f '$DEB' Depends | grep -qw $p"
+done
 
 if dpkg -s dropscope >/dev/null 2>&1; then
 	log "dropscope is installed on this machine already: not installing over it"

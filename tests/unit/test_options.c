@@ -811,13 +811,16 @@ static void test_by_per_command(void **state)
 					   "stack",    "class",	 "workload" };
 	static const struct {
 		const char *cmd, *takes; /* takes: " key key " */
+		const char *lead;	 /* what the help says they do */
 	} cases[] = {
-		{ "summary", " location reason proto dev netns comm cgroup caller stack class "
-			     "workload " },
-		{ "events", " stack workload " },
-		{ "top", " location reason proto dev netns comm workload " },
-		{ "exporter",
-		  " location reason proto dev netns comm cgroup caller class workload " },
+		{ "summary",
+		  " location reason proto dev netns comm cgroup caller stack class workload ",
+		  "group counts by: " },
+		/* An event is one packet: its keys are fields, no grouping. */
+		{ "events", " stack workload ", "add to each event: " },
+		{ "top", " location reason proto dev netns comm workload ", "group counts by: " },
+		{ "exporter", " location reason proto dev netns comm cgroup caller class workload ",
+		  "group counts by: " },
 	};
 	struct config cfg;
 	struct printed p;
@@ -838,6 +841,12 @@ static void test_by_per_command(void **state)
 			e = strchr(e + 1, '\n');
 		assert_non_null(e);
 		snprintf(block, sizeof(block), "%.*s", (int)(e - b), b);
+		if (strncmp(block + strspn(block + 17, " ") + 17, cases[i].lead,
+			    strlen(cases[i].lead)))
+			fail_msg("%s --help: --by should say '%s':\n%s", cases[i].cmd,
+				 cases[i].lead, block);
+		if (strcmp(cases[i].lead, "group counts by: ") && strstr(p.out, "group counts"))
+			fail_msg("%s --help says its keys group counts:\n%s", cases[i].cmd, p.out);
 		for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
 			bool takes;
 			const char *w;

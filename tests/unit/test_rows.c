@@ -488,6 +488,82 @@ static void test_top(void **state)
 		      "1 packets dropped at tcp_v4_rcv\n");
 }
 
+/* ---- namespaces that share an inode ---- */
+
+#define NS_ROW(ino, cookie, n)                                                                     \
+	{                                                                                          \
+		.key = { .location = A_TCP,                                                        \
+			 .reason = R_NO_SOCKET,                                                    \
+			 .protocol = P_IPV4,                                                       \
+			 .netns = (ino),                                                           \
+			 .netns_cookie = (cookie) },                                               \
+		.count = (n)                                                                       \
+	}
+
+/* Inode 4026532000 was freed and handed to a second namespace: the two are
+ * keyed apart by cookie, and their rows must not read alike. */
+static const struct drop_delta netns_rows[] = {
+	NS_ROW(4026532000U, 5, 13), NS_ROW(4026532001U, 6, 4), NS_ROW(4026532000U, 9, 21),
+	NS_ROW(4026532002U, 7, 0), /* a freed row with no drops: not shown */
+};
+
+static void test_netns_shared_inode(void **state)
+{
+	struct capture c;
+	struct report *r = cap_open(&c, state);
+
+	r->dims = DIM_LOCATION | DIM_NETNS;
+	interval(r, netns_rows, NROWS(netns_rows));
+	cap_check(&c, "\n"
+		      "21 packets dropped at tcp_v4_rcv netns=4026532000/9\n"
+		      "13 packets dropped at tcp_v4_rcv netns=4026532000/5\n"
+		      "4 packets dropped at tcp_v4_rcv netns=4026532001\n");
+
+	/* Only within what is shown together: alone, the plain inode. */
+	r = cap_open(&c, state);
+	r->dims = DIM_LOCATION | DIM_NETNS;
+	interval(r, netns_rows, 2);
+	cap_check(&c, "\n"
+		      "13 packets dropped at tcp_v4_rcv netns=4026532000\n"
+		      "4 packets dropped at tcp_v4_rcv netns=4026532001\n");
+
+	/* Folded: the same pseudo-frame. */
+	r = cap_open(&c, state);
+	r->dims = DIM_NETNS;
+	r->folded = true;
+	interval(r, netns_rows, NROWS(netns_rows));
+	cap_check(&c, "netns=4026532000/9;[stack unavailable];tcp_v4_rcv 21\n"
+		      "netns=4026532000/5;[stack unavailable];tcp_v4_rcv 13\n"
+		      "netns=4026532001;[stack unavailable];tcp_v4_rcv 4\n");
+}
+
+static void test_netns_shared_list(void **state)
+{
+	struct drop_delta rows[] = {
+		NS_ROW(30, 1, 1), NS_ROW(10, 2, 1), NS_ROW(30, 3, 1), NS_ROW(10, 2, 1),
+		NS_ROW(20, 4, 1), NS_ROW(30, 5, 1), NS_ROW(10, 6, 1),
+	};
+	__u32 *shared;
+
+	(void)state;
+	/* 10 (cookies 2 and 6) and 30 (1, 3, 5), each once, sorted; a repeated
+	 * (inode, cookie) is one namespace. */
+	assert_int_equal(report__netns_shared(rows, NROWS(rows), sizeof(rows[0]),
+					      offsetof(struct drop_delta, key), &shared),
+			 2);
+	assert_int_equal(shared[0], 10);
+	assert_int_equal(shared[1], 30);
+	free(shared);
+	assert_int_equal(report__netns_shared(rows, 2, sizeof(rows[0]),
+					      offsetof(struct drop_delta, key), &shared),
+			 0);
+	assert_null(shared);
+	assert_int_equal(report__netns_shared(rows, 0, sizeof(rows[0]),
+					      offsetof(struct drop_delta, key), &shared),
+			 0);
+	assert_null(shared);
+}
+
 /* ---- loss lines ---- */
 
 static void test_overflow_and_missed(void **state)
@@ -764,6 +840,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_by_reason_with_style),
 		cmocka_unit_test(test_by_reason_no_names),
 		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_netns_shared_inode),
+		cmocka_unit_test(test_netns_shared_list),
 		cmocka_unit_test(test_overflow_and_missed),
 		cmocka_unit_test(test_json_interval),
 		cmocka_unit_test(test_json_session),
