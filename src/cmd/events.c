@@ -668,6 +668,12 @@ int cmd_events(struct config *cfg)
 		goto out;
 	x.m = &m;
 	wallclock__init(&x.clock);
+	if (cfg->verbose)
+		msg_info(loader__events_batched(m.loader) ? "events batched per CPU, %d KiB a batch"
+							  : "events not batched: one ring record "
+							    "each (this kernel cannot run "
+							    "the flush program on a chosen CPU)",
+			 EV_BATCH_BYTES >> 10);
 	rb = evring__new(loader__events_fd(m.loader), handle_record, &x);
 	if (!rb) {
 		msg_error("ring buffer: %s", strerror(errno));

@@ -429,6 +429,11 @@ int loader__events_fd(const struct loader *l)
 	return l->skel->rodata->events_enabled ? bpf_map__fd(l->skel->maps.events) : -1;
 }
 
+bool loader__events_batched(const struct loader *l)
+{
+	return l->skel->rodata->events_enabled && l->skel->bss->ev_flush_at;
+}
+
 int loader__events_flush(struct loader *l)
 {
 	if (!l->skel->rodata->events_enabled || !l->skel->bss->ev_flush_at)

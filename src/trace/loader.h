@@ -94,6 +94,9 @@ int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless eve
  * EV_BATCH_BYTES). Returns how many CPUs were mid-append and kept theirs
  * (call again), or -errno. */
 int loader__events_flush(struct loader *l);
+/* Whether events are batched (else one ring record per event: the kernel
+ * cannot run the flush program on a chosen CPU, < 5.10). */
+bool loader__events_batched(const struct loader *l);
 /* the stack table, -1 without --stacks or --by caller */
 int loader__stacks_fd(const struct loader *l);
 /*
