@@ -195,28 +195,30 @@ static bool lazy_tables_allowed(void)
 /*
  * Runs the flush program on every CPU (see flush_events() in
  * dropscope.bpf.c). Returns how many CPUs were mid-append (to try again),
- * or -errno. An offline CPU (ENXIO) is skipped: a partial batch of a CPU
- * taken offline while events run waits until it is back online.
+ * or the first -errno, once every CPU was tried. An offline CPU (ENXIO) is
+ * skipped: a partial batch of a CPU taken offline while events run waits
+ * until it is back online.
  */
 static int flush_on_cpus(struct dropscope_bpf *skel)
 {
 	int fd = bpf_program__fd(skel->progs.flush_events), ncpus = libbpf_num_possible_cpus();
-	int busy = 0;
+	int busy = 0, err = 0;
 
 	if (fd < 0 || ncpus < 0)
 		return fd < 0 ? fd : ncpus;
+	/* Every CPU, even past one that failed: the others' events go out. */
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
 
 		if (bpf_prog_test_run_opts(fd, &o)) {
-			if (errno == ENXIO)
-				continue;
-			return -errno;
+			if (errno != ENXIO && !err)
+				err = -errno;
+			continue;
 		}
 		if (o.retval == EV_FLUSH_BUSY)
 			busy++;
 	}
-	return busy;
+	return err ? err : busy;
 }
 
 /*
