@@ -120,17 +120,44 @@ enum drop_stat {
 	STAT_FILTERED, /* drops seen but excluded by a filter */
 	STAT_EV_SENT,  /* events written to the ring buffer */
 	STAT_EV_LOST,  /* events the ring buffer had no room for */
-	STAT_EV_RATE,  /* events held back by --rate (still counted in `drops`) */
+	STAT_EV_RATE,  /* events held back by --rate (still counted, in STAT_EV_COUNTED) */
+	/* Events mode: every drop that passed the filters. There the count
+	 * table is not updated (no per-key counts are shown): a per-CPU
+	 * counter costs a fraction of a hash update per drop. */
+	STAT_EV_COUNTED,
 	STAT_MAX,
 };
 
 /*
  * The BPF side wakes the reader only once this much is waiting; user space
- * also polls every EVENTS_POLL_MS, so a lone event waits at most that long.
- * Waking per event would cost an irq_work and a context switch per drop.
+ * also looks every EVENTS_POLL_MS. Waking per event would cost an
+ * irq_work and a context switch per drop.
  */
 #define EVENTS_WAKEUP_BYTES (256 << 10)
-#define EVENTS_POLL_MS	    100
+#define EVENTS_POLL_MS	    50
+
+/*
+ * Events are batched per CPU (dropscope.bpf.c, emit_event()): each CPU
+ * appends its events to a buffer of its own and puts the buffer in the
+ * ring as one record once EV_BATCH_BYTES are in it, so the ring's lock
+ * and record header are paid once per batch instead of once per drop.
+ * User space has a partial batch flushed after EVENTS_FLUSH_MS
+ * (loader__events_flush()), which bounds how long an event waits at a
+ * low rate, and flushes every CPU's after detaching, so none is lost.
+ *
+ * A ring record is a struct ev_batch_hdr, then `n` events, each a struct
+ * drop_event's header and caplen bytes of packet, starting at a multiple
+ * of 8 (EV_SIZE()).
+ */
+#define EV_BATCH_BYTES	(16 << 10)
+#define EVENTS_FLUSH_MS 50
+struct ev_batch_hdr {
+	__u32 n;   /* events in the record */
+	__u32 pad; /* 0 */
+};
+#define EV_SIZE(caplen) ((__builtin_offsetof(struct drop_event, data) + (caplen) + 7) & ~7UL)
+/* What the flush program returns for a CPU caught mid-append: try again. */
+#define EV_FLUSH_BUSY 1
 
 /* Largest --snaplen: a power of two so the BPF side can bound copies. */
 #define MAX_SNAPLEN 1024

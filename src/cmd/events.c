@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cmd/commands.h"
 #include "counters/workload.h"
 #include "trace/drop_table.h"
+#include "trace/evbatch.h"
 #include "trace/evring.h"
 #include "lib/escape.h"
 #include "lib/json.h"
@@ -451,7 +453,7 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 	return pcapng__write_packet(x->pc, id, v->wall_ns, e->data, e->caplen, e->len, comment);
 }
 
-static int handle_event(void *ctx, void *data, size_t size)
+static int handle_event(void *ctx, const void *data, size_t size)
 {
 	struct ev_ctx *x = ctx;
 	const struct drop_event *e = data;
@@ -523,6 +525,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* One ring record: a CPU's batch of events. */
+static int handle_record(void *ctx, void *data, size_t size)
+{
+	struct ev_ctx *x = ctx;
+
+	return evbatch__each(data, size, handle_event, x, &x->malformed);
+}
+
 /*
  * Before each batch: a step of the realtime clock (NTP, a VM resumed) shows
  * in the times of the events after it, and is said, since times on either
@@ -564,16 +574,18 @@ static int compile_filter(struct ev_ctx *x)
 	return 0;
 }
 
-/* Every drop the program counted, from the count table: the ground the
- * event accounting must add up to. */
-static __u64 drops_counted(struct counts *c)
+/* Every drop counted: the ground the event accounting must add up to. The
+ * program counts events mode's drops in STAT_EV_COUNTED; rows in the
+ * table are the tc/XDP verdicts' (progverdict.bpf.c), which have no
+ * events. */
+static __u64 drops_counted(struct counts *c, const __u64 *stats)
 {
 	const struct drop_delta *rows;
 	struct interval_stats st;
 	__u64 sum;
 	int n = counts__poll(c, &rows, &st);
 
-	sum = st.overflow;
+	sum = stats[STAT_EV_COUNTED] + st.overflow;
 	for (int i = 0; i < n; i++)
 		sum += rows[i].count;
 	return sum;
@@ -589,7 +601,7 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines, bool gone)
 	size_t n = 0;
 
 	counts__stat_totals(m->counts, st);
-	counted = drops_counted(m->counts);
+	counted = drops_counted(m->counts, st);
 	/* Printed means written to every output: lines that reached stdout,
 	 * and packets whose block reached the capture whole (after a write
 	 * error, those the file was cut back to). Both are in event order, so
@@ -630,7 +642,7 @@ int cmd_events(struct config *cfg)
 	struct ev_ctx x = { .cfg = cfg };
 	__u64 st[STAT_MAX], lost_reported = 0, lines0;
 	struct monitor m = { .sigfd = -1 };
-	double start, next_report, end;
+	double start, next_report, next_flush, end;
 	bool stop, gone;
 	int rc;
 
@@ -656,7 +668,13 @@ int cmd_events(struct config *cfg)
 		goto out;
 	x.m = &m;
 	wallclock__init(&x.clock);
-	rb = evring__new(loader__events_fd(m.loader), handle_event, &x);
+	if (cfg->verbose)
+		msg_info(loader__events_batched(m.loader) ? "events batched per CPU, %d KiB a batch"
+							  : "events not batched: one ring record "
+							    "each (this kernel cannot run "
+							    "the flush program on a chosen CPU)",
+			 EV_BATCH_BYTES >> 10);
+	rb = evring__new(loader__events_fd(m.loader), handle_record, &x);
 	if (!rb) {
 		msg_error("ring buffer: %s", strerror(errno));
 		rc = 1;
@@ -666,6 +684,7 @@ int cmd_events(struct config *cfg)
 	lines0 = output_lines();
 	start = mono_now();
 	next_report = start + cfg->interval;
+	next_flush = start + EVENTS_FLUSH_MS / 1e3;
 	end = cfg->duration > 0 ? start + cfg->duration : 1e300;
 	for (;;) {
 		double until = next_report < end ? next_report : end;
@@ -676,6 +695,12 @@ int cmd_events(struct config *cfg)
 		stop = monitor_wait(&m, until, evring__fd(rb));
 
 		resync_clock(&x);
+		/* A CPU's partial batch goes to the ring after EVENTS_FLUSH_MS
+		 * at most: at a low rate, an event is not held for the next. */
+		if (mono_now() >= next_flush) {
+			loader__events_flush(m.loader);
+			next_flush = mono_now() + EVENTS_FLUSH_MS / 1e3;
+		}
 		if (evring__consume(rb) < 0 && x.write_err)
 			break;
 		/* Out per batch: a live reader sees it, a kill loses at most this. */
@@ -699,8 +724,19 @@ int cmd_events(struct config *cfg)
 		}
 	}
 
-	/* Detach, then drain: every event the program wrote gets handled. */
+	/* Detach, then drain: every event the program wrote gets handled,
+	 * the CPUs' partial batches too. A CPU caught mid-append (a run that
+	 * began before the detach) is asked again. */
 	loader__detach(m.loader);
+	for (int i = 0; i < 100; i++) {
+		rc = loader__events_flush(m.loader);
+		if (rc < 0)
+			msg_warn("cannot flush the CPUs' last events: %s", strerror(-rc));
+		if (rc <= 0)
+			break;
+		usleep(1000);
+	}
+	rc = 0;
 	if (!x.write_err && !x.done && !(x.out && output_error())) {
 		resync_clock(&x);
 		evring__consume(rb);

@@ -193,6 +193,35 @@ static bool lazy_tables_allowed(void)
 }
 
 /*
+ * Runs the flush program on every CPU (see flush_events() in
+ * dropscope.bpf.c). Returns how many CPUs were mid-append (to try again),
+ * or the first -errno, once every CPU was tried. An offline CPU (ENXIO) is
+ * skipped: a partial batch of a CPU taken offline while events run waits
+ * until it is back online.
+ */
+static int flush_on_cpus(struct dropscope_bpf *skel)
+{
+	int fd = bpf_program__fd(skel->progs.flush_events), ncpus = libbpf_num_possible_cpus();
+	int busy = 0, err = 0;
+
+	if (fd < 0 || ncpus < 0)
+		return fd < 0 ? fd : ncpus;
+	/* Every CPU, even past one that failed: the others' events go out. */
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+		if (bpf_prog_test_run_opts(fd, &o)) {
+			if (errno != ENXIO && !err)
+				err = -errno;
+			continue;
+		}
+		if (o.retval == EV_FLUSH_BUSY)
+			busy++;
+	}
+	return err ? err : busy;
+}
+
+/*
  * One attempt with one backend: a fresh skeleton each time, because an
  * object whose load failed cannot be loaded again.
  */
@@ -239,6 +268,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		skel->rodata->snaplen = opts->events.snaplen;
 		skel->rodata->rate_per_sec = opts->events.rate;
 		skel->rodata->events_cgroup = opts->events.cgroup;
+		bpf_program__set_autoload(skel->progs.flush_events, true);
 		if (opts->events.ring_bytes) {
 			err = bpf_map__set_max_entries(skel->maps.events, opts->events.ring_bytes);
 			if (err)
@@ -248,8 +278,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		/* Summary mode needs neither: kernels without ring buffers (< 5.8)
 		 * can still count. */
 		bpf_map__set_autocreate(skel->maps.events, false);
-		bpf_map__set_autocreate(skel->maps.unwoken, false);
-		bpf_map__set_autocreate(skel->maps.scratch, false);
+		bpf_map__set_autocreate(skel->maps.ev_batches, false);
 	}
 
 	err = dropscope_bpf__load(skel);
@@ -258,6 +287,11 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	err = fill_filter_maps(skel, &opts->filters);
 	if (err)
 		goto fail;
+	/* Batch events only where user space can flush a CPU's batch (the
+	 * flush program runs on a chosen CPU since 5.10): else one record
+	 * per event, as before batching. */
+	if (opts->events.enabled && flush_on_cpus(skel) >= 0)
+		skel->bss->ev_flush_at = EV_BATCH_BYTES;
 	if (opts->filters.netns) {
 		err = set_netns_inum(skel, opts->filters.netns);
 		if (err)
@@ -395,6 +429,18 @@ int loader__stats_fd(const struct loader *l)
 int loader__events_fd(const struct loader *l)
 {
 	return l->skel->rodata->events_enabled ? bpf_map__fd(l->skel->maps.events) : -1;
+}
+
+bool loader__events_batched(const struct loader *l)
+{
+	return l->skel->rodata->events_enabled && l->skel->bss->ev_flush_at;
+}
+
+int loader__events_flush(struct loader *l)
+{
+	if (!l->skel->rodata->events_enabled || !l->skel->bss->ev_flush_at)
+		return 0;
+	return flush_on_cpus(l->skel);
 }
 
 int loader__stacks_fd(const struct loader *l)

@@ -90,6 +90,13 @@ int loader__set_dev_ifindex(struct loader *l, int ifindex);
  */
 int loader__set_netns(struct loader *l, __u32 inum);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
+/* Events mode: puts every CPU's partial batch of events in the ring (see
+ * EV_BATCH_BYTES). Returns how many CPUs were mid-append and kept theirs
+ * (call again), or -errno. */
+int loader__events_flush(struct loader *l);
+/* Whether events are batched (else one ring record per event: the kernel
+ * cannot run the flush program on a chosen CPU, < 5.10). */
+bool loader__events_batched(const struct loader *l);
 /* the stack table, -1 without --stacks or --by caller */
 int loader__stacks_fd(const struct loader *l);
 /*

@@ -11,7 +11,8 @@
  *
  * What it cannot know is when, within a batch's wait, the clock stepped:
  * an event that happened before a step but is read after it (at most
- * EVENTS_POLL_MS, 100 ms, later) shows the new time.
+ * about 100 ms later: a batch waits EVENTS_FLUSH_MS, then a poll) shows
+ * the new time.
  */
 #ifndef DROPSCOPE_WALLCLOCK_H
 #define DROPSCOPE_WALLCLOCK_H

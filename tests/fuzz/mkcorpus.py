@@ -259,3 +259,23 @@ put("workload", "cri", b'{"annotations":{"io.kubernetes.cri.sandbox-name":"web-\
 put("workload", "storage", b'[{"id":"x","names":["a"]},{"id":"abc","names":["cache","b"],"f":{}}]')
 put("workload", "cgroup", b"/kubepods.slice/kubepods-pod11111111_2222_4333_8444_555555555555.slice/"
     b"cri-containerd-" + b"a" * 64 + b".scope")
+
+# ---------------------------------------------------------------- evbatch
+def ev(location, caplen):
+    """One event as the BPF side writes it: struct drop_event's 104-byte
+    header (location at 8, caplen at 36) and caplen bytes, padded to 8."""
+    head = bytearray(104)
+    struct.pack_into("<QQ", head, 0, 1000 + location, location)
+    struct.pack_into("<H", head, 36, caplen)
+    body = bytes(head) + bytes([location & 0xFF]) * caplen
+    return body + bytes(-len(body) % 8)
+
+
+def batch(events):
+    return struct.pack("<II", len(events), 0) + b"".join(events)
+
+
+put("evbatch", "one", batch([ev(1, 74)]))
+put("evbatch", "several", batch([ev(i, (i * 37) % 140) for i in range(12)]))
+put("evbatch", "claims_more", struct.pack("<II", 9, 0) + ev(2, 60) + ev(3, 61))
+put("evbatch", "empty", batch([]))

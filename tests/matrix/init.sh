@@ -72,6 +72,36 @@ for b in $BACKENDS; do
 	*) run "$b" --backend="$b" ;;
 	esac
 done
+# Events mode through this kernel's verifier: the per-CPU batches and the
+# flush program run on a chosen CPU (or, where that cannot run, one ring
+# record per event). -c COUNT ends the run once all COUNT events are out,
+# which needs the CPU's partial batch flushed while it runs.
+rm -f /tmp/r /tmp/out /tmp/err /tmp/sent
+/dropscope events --ready-file /tmp/r -c "$COUNT" -v >/tmp/out 2>/tmp/err &
+pid=$!
+ready=no
+i=0
+while [ $i -lt $((READY_WAIT * 10)) ]; do
+	[ -e /tmp/r ] && ready=yes && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ $ready = yes ] && /udpburst "$COUNT" "$PORT" >/tmp/sent 2>&1
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 $pid 2>/dev/null && kill $pid
+wait $pid
+rc=$?
+say "BEGIN events"
+say "rc=$rc ready=$ready $(cat /tmp/sent 2>/dev/null)"
+sed 's/^/out: /' /tmp/out
+sed 's/^/err: /' /tmp/err
+say "END events"
+
 # The kernel's own record of the drops: a stacktrace trigger on kfree_skb
 # in a private tracefs instance (sym-offset: frames as %pS prints them).
 trace_on()

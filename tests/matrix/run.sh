@@ -377,6 +377,32 @@ check_module()
 	fi
 }
 
+# check_events KVER SECTION-TEXT: "PASS|FAIL<TAB>note". Events mode with
+# -c COUNT: exit 0 at --count with one line per datagram at the UDP
+# receive drop, and the events batched where the kernel can run the flush
+# program on a chosen CPU (5.10+).
+check_events()
+{
+	local kver=$1 text=$2 rc n batched
+
+	rc=$(sed -n 's/^@@MATRIX rc=\([0-9]*\).*/\1/p' <<<"$text")
+	n=$(grep -cE "^out: .* UDP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$PORT len [0-9]+ .*(__udp4_lib_rcv|udp_rcv)\+" <<<"$text")
+	batched=$(grep -c '^err: dropscope: events batched per CPU' <<<"$text")
+	if [ "$rc" != 0 ]; then
+		printf 'FAIL\texit %s: %s\n' "${rc:-none}" \
+			"$(grep '^err: ' <<<"$text" | tail -n 2 | paste -sd' ' -)"
+	elif [ "$n" != "$COUNT" ]; then
+		printf 'FAIL\t%s event lines at the UDP receive drop, sent %s\n' "$n" "$COUNT"
+	elif ! grep -q '^err: dropscope: .*(stopped at --count)' <<<"$text"; then
+		printf 'FAIL\tno "(stopped at --count)" accounting line\n'
+	elif version_ge "$kver" 5.10 && [ "$batched" != 1 ]; then
+		printf 'FAIL\tevents not batched on a 5.10+ kernel\n'
+	else
+		printf 'PASS\t%s events, exit 0 at --count%s\n' "$n" \
+			"$([ "$batched" = 1 ] && echo ', batched' || echo ', one record each')"
+	fi
+}
+
 main()
 {
 	local kernels=() k pkg log kver b text res verdict table=() failures=""
@@ -447,6 +473,15 @@ $(grep -E '^(@@MATRIX rc=|err: )' <<<"$text" | sed 's/^/    /')"
 --- $pkg / --by caller: $res"
 		fi
 		table+=("$(sed -n 's/.*@@MATRIX uname //p' "$log")	--by caller	$verdict	-	-	-	-	$res")
+		IFS=$'\t' read -r verdict res <<<"$(check_events "$kver" "$(section "$log" events)")"
+		if [ "$verdict" = PASS ]; then
+			PASS=$((PASS + 1))
+		else
+			FAIL=$((FAIL + 1))
+			failures+="
+--- $pkg / events: $res"
+		fi
+		table+=("$(sed -n 's/.*@@MATRIX uname //p' "$log")	events	$verdict	-	-	-	-	$res")
 		IFS=$'\t' read -r verdict res <<<"$(check_module "$(section "$log" module)")"
 		if [ "$verdict" = PASS ]; then
 			PASS=$((PASS + 1))
