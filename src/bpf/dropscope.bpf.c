@@ -35,9 +35,8 @@ const volatile __u64 rate_per_sec = 0;	   /* events per second, 0 = no cap */
 const volatile bool events_cgroup = false; /* events carry the drop's cgroup */
 const volatile __u32 key_dims = DIMS_BASE; /* enum key_dim: what --by asked for */
 /* --by caller: how many entries the helper table can have (the built-in
- * names and --helper's): a constant bound for is_helper()'s loop, which
- * keeps verifying the nested loops of find_caller() at ~4 ms instead of
- * the ~40 ms that MAX_HELPERS iterations take. */
+ * names and --helper's): a constant bound for is_helper()'s loop, so the
+ * verifier walks only the slots there can be. */
 const volatile __u32 n_helper_slots = 0;
 /* --stack-budget: stack unwinds per second per CPU, 0 = every drop. */
 const volatile __u32 stack_budget = 0;
@@ -344,9 +343,23 @@ static __always_inline int skb_ifindex(struct sk_buff *skb, const struct skb_ref
 	return direct ? dev->ifindex : BPF_CORE_READ(dev, ifindex);
 }
 
-/* t: the helper table, looked up once per stack walk by the caller. */
-static __noinline int is_helper(const struct helper_table *t, __u64 ip)
+/*
+ * --by caller's two loops are global functions: the verifier checks each
+ * once, on its own, for any argument, and a call of one is a single
+ * instruction to it wherever it is called. As static functions, each
+ * call (one per frame walked) was checked with its loop again: ~17k
+ * verified instructions, the most of --by caller's start to attached
+ * (issue 20). Scalars only as arguments (kernels before 5.12 take no
+ * pointers here): each looks its map up itself.
+ */
+
+/* Is ip inside one of the generic free/drop helpers? */
+__noinline int is_helper(__u64 ip)
 {
+	const struct helper_table *t;
+	__u32 zero = 0;
+
+	t = bpf_map_lookup_elem(&helpers, &zero);
 	if (!t)
 		return 0;
 	for (__u32 i = 0; i < MAX_HELPERS; i++) {
@@ -360,20 +373,43 @@ static __noinline int is_helper(const struct helper_table *t, __u64 ip)
 }
 
 /*
- * --by caller: the first frame, from the location up, that is not a
- * generic free/drop helper. The location is itself a frame of the stack
- * (the return address into the function that freed the skb), so the
- * tracing frames above it are skipped by finding it. 0 when it is not
- * among the top frames or everything there is a helper: unknown, never
- * a guess.
+ * The frame after the location among the n in caller_scratch, skipping
+ * helpers. The location is itself a frame of the stack (the return
+ * address into the function that freed the skb), so the tracing frames
+ * above it are skipped by finding it. 0 when it is not among the top
+ * frames or everything there is a helper: unknown, never a guess.
  */
-static __always_inline __u64 find_caller(void *ctx, __u64 location, const struct helper_table *t)
+__noinline __u64 caller_walk(__u64 location, __s64 n)
 {
 	struct caller_frames *f;
-	__u32 zero = 0, start = CALLER_DEPTH, i;
+	__u32 zero = 0, i;
+	bool found = false;
+
+	f = bpf_map_lookup_elem(&caller_scratch, &zero);
+	if (!f)
+		return 0;
+	for (i = 0; i < CALLER_DEPTH; i++) {
+		if (i >= n)
+			break;
+		if (!found) {
+			found = f->ip[i] == location;
+			continue;
+		}
+		if (!is_helper(f->ip[i]))
+			return f->ip[i];
+	}
+	return 0;
+}
+
+/* --by caller: the first frame, from the location up, that is not a
+ * generic free/drop helper. */
+static __always_inline __u64 find_caller(void *ctx, __u64 location)
+{
+	struct caller_frames *f;
+	__u32 zero = 0;
 	long n;
 
-	if (!is_helper(t, location))
+	if (!is_helper(location))
 		return location;
 	f = bpf_map_lookup_elem(&caller_scratch, &zero);
 	if (!f)
@@ -381,22 +417,7 @@ static __always_inline __u64 find_caller(void *ctx, __u64 location, const struct
 	n = bpf_get_stack(ctx, f->ip, sizeof(f->ip), 0);
 	if (n <= 0)
 		return 0;
-	n /= sizeof(__u64);
-	for (i = 0; i < CALLER_DEPTH; i++) {
-		if (i >= n)
-			return 0;
-		if (f->ip[i] == location) {
-			start = i;
-			break;
-		}
-	}
-	for (i = start + 1; i < CALLER_DEPTH; i++) {
-		if (i >= n)
-			break;
-		if (!is_helper(t, f->ip[i]))
-			return f->ip[i];
-	}
-	return 0;
+	return caller_walk(location, n / sizeof(__u64));
 }
 
 /* The cgroup (v2 id) a drop is charged to: the socket that owns the skb
@@ -481,7 +502,7 @@ static __always_inline void fill_dims(void *ctx, struct drop_key *key, struct sk
 
 		t = bpf_map_lookup_elem(&helpers, &zero);
 		if (t && t->ready) {
-			key->caller = find_caller(ctx, key->location, t);
+			key->caller = find_caller(ctx, key->location);
 		} else {
 			/* The first milliseconds: the stack, for user space to
 			 * find the caller in (it doubles as --stacks' stack). */

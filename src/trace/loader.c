@@ -124,10 +124,13 @@ static int set_keys(struct dropscope_bpf *skel, const struct key_opts *k)
 	}
 	skel->rodata->n_helper_slots =
 		k->helper_slots > MAX_HELPERS ? MAX_HELPERS : k->helper_slots;
-	if (!(dims & DIM_CALLER)) {
-		bpf_map__set_autocreate(skel->maps.caller_scratch, false);
-		bpf_map__set_autocreate(skel->maps.helpers, false);
-	}
+	/*
+	 * caller_scratch and helpers are created in every mode: the caller
+	 * walk's global functions look them up, and kernels before 6.8
+	 * verify global functions whether or not anything calls them (a
+	 * function referring to a map that was not created fails the load).
+	 * Two one-entry arrays.
+	 */
 	return 0;
 }
 
