@@ -18,6 +18,30 @@ say()
 	echo "@@MATRIX $*"
 }
 
+# wait_ready: sets ready=yes once dropscope ($pid) made /tmp/r, ready=no
+# if it exited or READY_WAIT seconds passed first.
+wait_ready()
+{
+	ready=no
+	i=0
+	while [ $i -lt $((READY_WAIT * 10)) ]; do
+		[ -e /tmp/r ] && ready=yes && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# section NAME RC: what one run printed, between markers.
+section()
+{
+	say "BEGIN $1"
+	say "rc=$2 ready=$ready $(cat /tmp/sent 2>/dev/null)"
+	sed 's/^/out: /' /tmp/out
+	sed 's/^/err: /' /tmp/err
+	say "END $1"
+}
+
 # run NAME [dropscope options...]
 run()
 {
@@ -27,25 +51,13 @@ run()
 	/dropscope --ready-file /tmp/r -i 1 -c 3 -r --symbols=data -v "$@" \
 		>/tmp/out 2>/tmp/err &
 	pid=$!
-	ready=no
-	i=0
-	while [ $i -lt $((READY_WAIT * 10)) ]; do
-		[ -e /tmp/r ] && ready=yes && break
-		kill -0 $pid 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_ready
 	[ $ready = yes ] && /udpburst "$COUNT" "$PORT" >/tmp/sent 2>&1
 	if [ $ready = no ] && kill -0 $pid 2>/dev/null; then
 		kill $pid
 	fi
 	wait $pid
-	rc=$?
-	say "BEGIN $name"
-	say "rc=$rc ready=$ready $(cat /tmp/sent 2>/dev/null)"
-	sed 's/^/out: /' /tmp/out
-	sed 's/^/err: /' /tmp/err
-	say "END $name"
+	section "$name" $?
 }
 
 # The firmware's last line may lack its newline: start on a fresh one.
@@ -79,14 +91,7 @@ done
 rm -f /tmp/r /tmp/out /tmp/err /tmp/sent
 /dropscope events --ready-file /tmp/r -c "$COUNT" -v >/tmp/out 2>/tmp/err &
 pid=$!
-ready=no
-i=0
-while [ $i -lt $((READY_WAIT * 10)) ]; do
-	[ -e /tmp/r ] && ready=yes && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_ready
 [ $ready = yes ] && /udpburst "$COUNT" "$PORT" >/tmp/sent 2>&1
 i=0
 while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do
@@ -95,12 +100,7 @@ while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do
 done
 kill -0 $pid 2>/dev/null && kill $pid
 wait $pid
-rc=$?
-say "BEGIN events"
-say "rc=$rc ready=$ready $(cat /tmp/sent 2>/dev/null)"
-sed 's/^/out: /' /tmp/out
-sed 's/^/err: /' /tmp/err
-say "END events"
+section events $?
 
 # The kernel's own record of the drops: a stacktrace trigger on kfree_skb
 # in a private tracefs instance (sym-offset: frames as %pS prints them).
@@ -136,12 +136,8 @@ traced_run()
 	rm -f /tmp/r /tmp/out /tmp/err /tmp/sent
 	/dropscope --ready-file /tmp/r -v $opts >/tmp/out 2>/tmp/err &
 	pid=$!
-	i=0
-	while [ ! -e /tmp/r ] && [ $i -lt $((READY_WAIT * 10)) ] && kill -0 $pid 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -e /tmp/r ] && "$@" >/tmp/sent 2>&1
+	wait_ready
+	[ $ready = yes ] && "$@" >/tmp/sent 2>&1
 	wait $pid
 	rc=$?
 	echo 0 >$t/instances/m/events/skb/kfree_skb/enable
