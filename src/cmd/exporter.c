@@ -314,8 +314,9 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
  *   a restart by the supervisor, loses every counter's history; a helper
  *   process holding the capability to enter for us would keep it as long.
  * - with --by netns or workload, the poll's liveness check by nsfs file
- *   handle (objects.c), the only one that sees a namespace held by an open
- *   descriptor: a live namespace opens by handle only with it (6.18).
+ *   handle (objects.c), the only one that sees a namespace held only by a
+ *   socket (the fallback sees processes, mounts and open descriptors): a
+ *   live namespace opens by handle only with it (6.18).
  * Without it (the DaemonSet in contrib/ does not grant it) those fall back:
  * exit for a restart, and /proc (processes, their descriptors) plus mounts.
  */
