@@ -293,9 +293,12 @@ static void set_cap(cap_value_t c, bool keep, cap_flag_value_t v)
 	}
 }
 
-static void set_syslog(struct exporter *e, cap_flag_value_t v)
+/* monitor.syslog: CAP_SYSLOG effective around a kallsyms re-read only. */
+static void raise_syslog(void *arg, bool on)
 {
-	set_cap(CAP_SYSLOG, e->keep_syslog, v);
+	struct exporter *e = arg;
+
+	set_cap(CAP_SYSLOG, e->keep_syslog, on ? CAP_SET : CAP_CLEAR);
 }
 
 /*
@@ -314,8 +317,9 @@ static void set_syslog(struct exporter *e, cap_flag_value_t v)
  *   a restart by the supervisor, loses every counter's history; a helper
  *   process holding the capability to enter for us would keep it as long.
  * - with --by netns or workload, the poll's liveness check by nsfs file
- *   handle (objects.c), the only one that sees a namespace held by an open
- *   descriptor: a live namespace opens by handle only with it (6.18).
+ *   handle (objects.c), the only one that sees a namespace held only by a
+ *   socket (the fallback sees processes, mounts and open descriptors): a
+ *   live namespace opens by handle only with it (6.18).
  * Without it (the DaemonSet in contrib/ does not grant it) those fall back:
  * exit for a restart, and /proc (processes, their descriptors) plus mounts.
  */
@@ -543,9 +547,7 @@ static void scrape(struct exporter *e, struct expo *x)
 	n = counts__read(e->m.counts, &rows, &ist);
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(e->m.ks, rows[i].key.location);
-	set_syslog(e, CAP_SET);
 	monitor_refresh_symbols(&e->m, missed);
-	set_syslog(e, CAP_CLEAR);
 	ctx = label_ctx(e);
 
 	expo_family(x, "dropscope_up", "gauge", "1 when the in-kernel counts could be read.");
@@ -952,6 +954,8 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+	e.m.syslog = raise_syslog;
+	e.m.syslog_arg = &e;
 	/* What attaching parsed (BTF, kallsyms, ELF) is freed: give its pages back
 	 * now rather than keep the start's peak resident. */
 	malloc_trim(0);

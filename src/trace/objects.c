@@ -14,6 +14,7 @@
 
 #include "counters/cgroups.h"
 #include "lib/caps.h"
+#include "lib/held_netns.h"
 #include "trace/objects.h"
 
 /* An open-addressing set of namespace inodes or cookies (0 = empty). */
@@ -299,6 +300,11 @@ bool objects__cap_stuck(const struct objects *o)
 	return o && o->cap_stuck;
 }
 
+static void held_add(void *arg, __u32 inode)
+{
+	set_add(arg, inode);
+}
+
 /*
  * The namespaces processes hold open as files (/proc/PID/fd/N ->
  * "net:[N]"): the way without CAP_SYS_ADMIN to see a namespace held only
@@ -306,50 +312,21 @@ bool objects__cap_stuck(const struct objects *o)
  * user's fd links takes CAP_SYS_PTRACE (the DaemonSet grants it); one we
  * may not read is skipped. Read only when a namespace was found in no
  * process and no mount, once per poll: its cost is one readlink per open
- * descriptor on the host. A namespace held only by a socket (made in it,
- * then the process left) is still missed: a socket's link names the
- * socket, and its namespace can be asked only from inside or with the
- * socket itself (pidfd_getfd, a ptrace attach per socket).
+ * descriptor on the host, bounded (lib/held_netns.h) so that a process
+ * with a huge descriptor table cannot stall every poll; a holder past the
+ * bound is missed like one held by a socket. A namespace held only by a
+ * socket (made in it, then the process left) is still missed: a socket's
+ * link names the socket, and its namespace can be asked only from inside
+ * or with the socket itself (pidfd_getfd, a ptrace attach per socket).
  */
 static void read_held(struct objects *o)
 {
-	DIR *d = opendir("/proc"), *fds;
-	struct dirent *de, *fe;
-	char path[64], buf[64];
+	bool cut;
 
 	set_clear(&o->held);
 	o->held_read = true;
-	while (d && (de = readdir(d))) {
-		int dfd;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "%.20s/fd", de->d_name);
-		dfd = openat(dirfd(d), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			continue;
-		fds = fdopendir(dfd);
-		if (!fds) {
-			close(dfd);
-			continue;
-		}
-		while ((fe = readdir(fds))) {
-			ssize_t n;
-
-			if (fe->d_name[0] < '0' || fe->d_name[0] > '9')
-				continue;
-			n = readlinkat(dirfd(fds), fe->d_name, buf, sizeof(buf) - 1);
-			/* "net:[" is short: most links (files, sockets) are
-			 * told apart by their first bytes. */
-			if (n <= 5 || memcmp(buf, "net:[", 5))
-				continue;
-			buf[n] = 0;
-			set_add(&o->held, parse_net(buf));
-		}
-		closedir(fds);
-	}
-	if (d)
-		closedir(d);
+	held_netns_scan("/proc", held_add, &o->held, HELD_NETNS_PER_PROC, HELD_NETNS_MAX_LINKS,
+			&cut);
 }
 
 /*

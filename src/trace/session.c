@@ -484,7 +484,11 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	if (m->ks && !missed && !ksyms__modules_changed(m->ks))
 		return;
 	m->last_reload = now;
+	if (m->syslog)
+		m->syslog(m->syslog_arg, true);
 	fresh = load_symbols(m);
+	if (m->syslog)
+		m->syslog(m->syslog_arg, false);
 	if (fresh) {
 		ksyms__free(m->ks);
 		m->ks = fresh;

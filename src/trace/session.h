@@ -41,6 +41,15 @@ struct monitor {
 	bool fexit_said;    /* the refused fexit is said once */
 	int btf_fd;	    /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
 	char btf_path[32];  /* /proc/self/fd/N of it, for the loader */
+	/*
+	 * Called with true just before and false just after a symbol table
+	 * re-read (monitor_refresh_symbols()): kallsyms shows zeros without
+	 * CAP_SYSLOG, which the exporter keeps permitted and raises for that
+	 * moment only, not for the rest of the refresh (netlink dumps, program
+	 * queries, /proc). NULL: nothing to raise.
+	 */
+	void (*syslog)(void *arg, bool on);
+	void *syslog_arg;
 };
 
 /* Seconds on CLOCK_MONOTONIC / CLOCK_REALTIME. */

@@ -280,6 +280,49 @@ static void test_sweep_never_evicts(void **state)
 	drop_series__free(s);
 }
 
+/*
+ * A row taken for gone (freed in the kernel) whose key comes back with the
+ * same labels: within the ttl it continues its series (never smaller) and
+ * the kept line follows the new sum; past the ttl the series is gone and
+ * a new one starts, its line written afresh (no stale kept line).
+ */
+static void test_swept_row_comes_back(void **state)
+{
+	struct drop_label_ctx ctx = { .sym = SYM_NAME, .dims = DIM_NETNS };
+	struct drop_series *s = drop_series__new(10, 2);
+	struct drop_delta r[1] = { nsrow(0xa, 7, 5, false) };
+	struct expo e = {};
+	(void)state;
+
+	scrape(s, &e, r, 1, &ctx);
+	assert_int_equal(sample(e.b.p, N(a, 7)), 5);
+	r[0] = nsrow(0xa, 7, 0, true);
+	assert_int_equal(drop_series__add(s, r, 1, &ctx, false), 0);
+	/* Back before the next scrape (a new kernel row: its total is the
+	 * delta), and once more after it. */
+	r[0] = nsrow(0xa, 7, 3, false);
+	scrape(s, &e, r, 1, &ctx);
+	assert_int_equal(sample(e.b.p, N(a, 7)), 8);
+	r[0] = nsrow(0xa, 7, 1, false);
+	scrape(s, &e, r, 1, &ctx);
+	assert_int_equal(sample(e.b.p, N(a, 7)), 9);
+	/* Gone for good: exposed ttl scrapes, then not. */
+	r[0] = nsrow(0xa, 7, 0, true);
+	scrape(s, &e, r, 1, &ctx);
+	scrape(s, &e, NULL, 0, &ctx);
+	assert_int_equal(sample(e.b.p, N(a, 7)), 9);
+	scrape(s, &e, NULL, 0, &ctx);
+	assert_int_equal(sample(e.b.p, N(a, 7)), -1);
+	/* The same labels again, after a scrape without them: a new series
+	 * with its own value, in a reused slot. */
+	r[0] = nsrow(0xa, 7, 2, false);
+	scrape(s, &e, r, 1, &ctx);
+	assert_int_equal(sample(e.b.p, N(a, 7)), 2);
+	assert_int_equal(drop_series__count(s), 1);
+	mbuf_free(&e.b);
+	drop_series__free(s);
+}
+
 int main(int argc, char **argv)
 {
 	/* A test-name pattern (* and ? wildcards): run only those cases. */
@@ -293,6 +336,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_never_relabelled),
 		cmocka_unit_test(test_sweep_between_scrapes),
 		cmocka_unit_test(test_sweep_never_evicts),
+		cmocka_unit_test(test_swept_row_comes_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
