@@ -30,6 +30,9 @@ const volatile __u64 filter_loc_end = 0;
 const volatile bool filter_reasons = false; /* only reasons in `reason_filter` */
 const volatile __s16 filter_ipproto = -1;   /* IPPROTO_* of IPv4/IPv6, -1 = any */
 const volatile bool events_enabled = false; /* events mode: copy each drop out */
+/* ... and count them per CPU only, not per key (events mode prints no
+ * counts; diagnose, which samples events too, needs its table). */
+const volatile bool events_only = false;
 const volatile __u32 snaplen = 128;
 const volatile __u64 rate_per_sec = 0;	   /* events per second, 0 = no cap */
 const volatile bool events_cgroup = false; /* events carry the drop's cgroup */
@@ -826,7 +829,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	if (key_dims & ~DIMS_BASE)
 		fill_dims(ctx, &key, skb, &r, rx_sk, direct);
 
-	if (events_enabled) {
+	if (events_only) {
 		/* Events mode shows no per-key counts: what the count table
 		 * did there (accounting for every drop) a per-CPU counter does
 		 * for ~40 ns a drop less (bench/README.md). */
@@ -852,6 +855,9 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		else
 			stat_inc(STAT_OVERFLOW);
 	}
+	/* A sample beside the counts (diagnose). */
+	if (events_enabled)
+		emit_event(skb, &r, &key, rx_sk, direct);
 	return 0;
 }
 

@@ -661,8 +661,9 @@ int cmd_events(struct config *cfg)
 	/* With the capture on stdout, lines would corrupt it. */
 	x.out = cfg->write && !strcmp(cfg->write, "-") ? NULL : stdout;
 
-	lopts.events =
-		(struct event_opts){ .enabled = true, .snaplen = cfg->snaplen, .rate = cfg->rate };
+	lopts.events = (struct event_opts){
+		.enabled = true, .only = true, .snaplen = cfg->snaplen, .rate = cfg->rate
+	};
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;

@@ -268,6 +268,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 
 	if (opts->events.enabled) {
 		skel->rodata->events_enabled = true;
+		skel->rodata->events_only = opts->events.only;
 		skel->rodata->snaplen = opts->events.snaplen;
 		skel->rodata->rate_per_sec = opts->events.rate;
 		skel->rodata->events_cgroup = opts->events.cgroup;

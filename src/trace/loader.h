@@ -37,6 +37,7 @@ struct event_opts {
 	__u64 rate;	  /* events per second, 0 = no cap */
 	__u32 ring_bytes; /* ring buffer size, a power of two; 0 = default */
 	bool cgroup;	  /* each event carries its cgroup (--by workload) */
+	bool only;	  /* events instead of per-key counts (events mode); else both */
 };
 
 /* What the count key holds (--by, --stacks). */

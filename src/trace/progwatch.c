@@ -570,10 +570,14 @@ int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, si
 		return -1;
 	}
 	pw->tc_loaded = pw->o.tc;
-	/* What progwatch__load() saw, attached; what came since is seen by
-	 * the next rescan, as anything that comes later. */
+	/* What progwatch__load() saw, attached; then a rescan, so a program
+	 * put on a hook while the symbol table was read is watched from now,
+	 * not a second later (its object is the only one loaded with the
+	 * table resident). */
 	attach_deferred(pw);
-	follow_tc(pw);
+	pw->last_scan = now_s();
+	scan(pw);
+	follow(pw);
 	return 0;
 }
 
