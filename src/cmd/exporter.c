@@ -518,8 +518,9 @@ static void sweep(struct exporter *e)
 		}
 		ctx = label_ctx(e);
 		/* No idle series is evicted between scrapes (exposition.h). */
-		if (n > 0)
-			drop_series__add(e->series, rows, (size_t)n, &ctx, false);
+		if (n > 0 && drop_series__add(e->series, rows, (size_t)n, &ctx, false))
+			msg_warn("out of memory: drops of gone namespaces, devices or "
+				 "cgroups not added to their series");
 	}
 	/* Churn frees many small label strings: give the pages back now and
 	 * then, or the peak of a busy hour stays resident for good. */
@@ -560,8 +561,11 @@ static void scrape(struct exporter *e, struct expo *x)
 	expo_u64(x, "dropscope_build_info", l.p, 1);
 	mbuf_free(&l);
 
-	if (n >= 0 && !drop_series__add(e->series, rows, (size_t)n, &ctx, true))
-		drop_series__expose(e->series, x, &ctx);
+	/* Out of memory: a 500 (the server marks the target down), not an
+	 * answer without drops_total that reads as every series gone. */
+	if (n >= 0 && (drop_series__add(e->series, rows, (size_t)n, &ctx, true) ||
+		       drop_series__expose(e->series, x, &ctx)))
+		x->b.failed = true;
 	e->sweep_due = true;
 	expo_family(
 		x, "dropscope_series_folded_total", "counter",

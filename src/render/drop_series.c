@@ -379,6 +379,22 @@ static void key_delete(struct drop_series *s, struct key_ent *ent)
 	}
 }
 
+/* The key's labels, written into s->scratch, and their series if there is
+ * one: its slot, -ENOENT if none yet (*hash set for add_series()), -ENOMEM. */
+static int lookup(struct drop_series *s, const struct drop_key *k, const struct drop_label_ctx *ctx,
+		  size_t *hash)
+{
+	int slot;
+
+	s->scratch.len = 0;
+	drop_labels(&s->scratch, k, ctx);
+	if (s->scratch.failed)
+		return -ENOMEM;
+	*hash = str_hash(s->scratch.p);
+	slot = find_labels(s, s->scratch.p, *hash);
+	return slot >= 0 ? slot : -ENOENT;
+}
+
 /* The series a row's key is given at first sight: its own, its labels
  * with the object "other", or the one with every label "other". */
 static int assign(struct drop_series *s, const struct drop_key *k, const struct drop_label_ctx *ctx,
@@ -389,13 +405,8 @@ static int assign(struct drop_series *s, const struct drop_key *k, const struct 
 	size_t h;
 	int slot;
 
-	s->scratch.len = 0;
-	drop_labels(&s->scratch, k, ctx);
-	if (s->scratch.failed)
-		return -ENOMEM;
-	h = str_hash(s->scratch.p);
-	slot = find_labels(s, s->scratch.p, h);
-	if (slot >= 0)
+	slot = lookup(s, k, ctx, &h);
+	if (slot != -ENOENT)
 		return slot;
 	if (only_existing)
 		return -EAGAIN;
@@ -406,13 +417,8 @@ static int assign(struct drop_series *s, const struct drop_key *k, const struct 
 		 * reason and protocol, only the object is "other". */
 		s->folded++;
 		folded.fold_objects = true;
-		s->scratch.len = 0;
-		drop_labels(&s->scratch, k, &folded);
-		if (s->scratch.failed)
-			return -ENOMEM;
-		h = str_hash(s->scratch.p);
-		slot = find_labels(s, s->scratch.p, h);
-		if (slot >= 0)
+		slot = lookup(s, k, &folded, &h);
+		if (slot != -ENOENT)
 			return slot;
 		if (s->nbase < s->max_series)
 			return add_series(s, s->scratch.p, h, false);

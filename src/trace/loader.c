@@ -292,9 +292,10 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	if (err)
 		goto fail;
 	/* Batch events only where user space can flush a CPU's batch (the
-	 * flush program runs on a chosen CPU since 5.10): else one record
-	 * per event, as before batching. */
-	if (opts->events.enabled && flush_on_cpus(skel) >= 0)
+	 * flush program runs on a chosen CPU since 5.10), and only for
+	 * events mode, which flushes them: else one record per event, as
+	 * before batching (diagnose's 2,000/s sample). */
+	if (opts->events.enabled && opts->events.only && flush_on_cpus(skel) >= 0)
 		skel->bss->ev_flush_at = EV_BATCH_BYTES;
 	if (opts->filters.netns) {
 		err = set_netns_inum(skel, opts->filters.netns);
