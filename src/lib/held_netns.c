@@ -7,8 +7,9 @@
 
 #include "lib/held_netns.h"
 
-/* "net:[4026531840]": 0 when the link is anything else. */
-static __u32 parse_net(const char *s)
+/* "net:[4026531840]" (a /proc/PID/ns/net or fd link, an nsfs mount's
+ * root): its inode, 0 when it is anything else. */
+__u32 held_netns_parse(const char *s)
 {
 	unsigned long long v;
 	char end;
@@ -67,7 +68,7 @@ size_t held_netns_scan(const char *proc, void (*add)(void *arg, __u32 inode), vo
 			if (n <= 5 || memcmp(buf, "net:[", 5))
 				continue;
 			buf[n] = 0;
-			ino = parse_net(buf);
+			ino = held_netns_parse(buf);
 			if (ino)
 				add(arg, ino);
 		}

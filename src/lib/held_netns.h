@@ -23,6 +23,9 @@
  * ~0.16 s; a 20,000-descriptor process alone took 0.1 s unbounded). */
 #define HELD_NETNS_MAX_LINKS 32768
 
+/* The inode a "net:[INODE]" link names; 0 for any other text. */
+__u32 held_netns_parse(const char *s);
+
 /*
  * Walk the processes under proc ("/proc", or a tree laid out as it in
  * tests) and call add(arg, inode) for each namespace

@@ -212,17 +212,6 @@ void objects__begin(struct objects *o)
 	o->since = now_secs();
 }
 
-/* "net:[4026531840]" (a /proc/PID/ns/net link, an nsfs mount's root). */
-static __u32 parse_net(const char *s)
-{
-	unsigned long long v;
-	char end;
-
-	if (sscanf(s, "net:[%llu%c", &v, &end) != 2 || end != ']' || v > 0xffffffffULL)
-		return 0;
-	return (__u32)v;
-}
-
 /*
  * The namespaces something holds: a process in it (/proc/PID/ns/net) or
  * a bind mount of it (ip netns add: an nsfs mount in mountinfo): the way
@@ -252,7 +241,7 @@ static void read_netns(struct objects *o)
 		if (n <= 0)
 			continue;
 		buf[n] = 0;
-		set_add(&o->netns, parse_net(buf));
+		set_add(&o->netns, held_netns_parse(buf));
 	}
 	if (d)
 		closedir(d);
@@ -264,7 +253,7 @@ static void read_netns(struct objects *o)
 		if (!sep || sscanf(sep, " - %15s", type) != 1 || strcmp(type, "nsfs") ||
 		    sscanf(line, "%*s %*s %*s %63s", root) != 1)
 			continue;
-		set_add(&o->netns, parse_net(root));
+		set_add(&o->netns, held_netns_parse(root));
 	}
 	if (f)
 		fclose(f);

@@ -109,6 +109,20 @@ static void test_links_parsed(void **state)
 }
 
 /* One process's huge table costs at most per_proc reads. */
+/* The one parser of "net:[N]" (fd links, ns links, nsfs mount roots). */
+static void test_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(held_netns_parse("net:[4026531840]"), 4026531840u);
+	assert_int_equal(held_netns_parse("net:[1]"), 1);
+	assert_int_equal(held_netns_parse("net:[4294967296]"), 0); /* past 32 bits */
+	assert_int_equal(held_netns_parse("net:[12"), 0);	   /* unterminated */
+	assert_int_equal(held_netns_parse("net:[12]x"), 12);	   /* as the kernel never writes */
+	assert_int_equal(held_netns_parse("mnt:[4026531840]"), 0);
+	assert_int_equal(held_netns_parse("socket:[123]"), 0);
+	assert_int_equal(held_netns_parse(""), 0);
+}
+
 static void test_per_process_bound(void **state)
 {
 	static struct found f;
@@ -175,7 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_links_parsed), cmocka_unit_test(test_per_process_bound),
 		cmocka_unit_test(test_total_bound),  cmocka_unit_test(test_missing_root),
-		cmocka_unit_test(test_real_proc),
+		cmocka_unit_test(test_real_proc),    cmocka_unit_test(test_parse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
