@@ -25,6 +25,18 @@
 # another worktree) run side by side through the same churn, scraped the
 # same way, and reported the same way with the ratios: on a shared or loaded
 # machine the ratio is the figure that means something.
+# Two layouts, one after the other, each with fresh exporters:
+#  - "node": as on a Kubernetes node running the exporter as its systemd
+#    unit (contrib/dropscope-exporter.service): the pods (the churn) in one
+#    cgroup, kubepods.slice, the exporter in another, system.slice, both at
+#    the default weight, as systemd and the kubelet make them. The scheduler
+#    shares the CPUs between the two groups, then between the tasks in each.
+#  - "one cgroup": every task in the bench's own cgroup, so the exporter
+#    competes one by one with the 64 namespace makers and gets ~1/32 of a
+#    CPU however little it needs (the worst case; reported, as before).
+# The cgroups are made for the run (cgroup v2 with the cpu controller, or
+# v1's cpu hierarchy) and removed; with neither, only "one cgroup" runs.
+# The target is reported for both.
 # Writes $BENCH_OUT/exporter-soak.txt (default bench/results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,13 +48,32 @@ OUT=${BENCH_OUT:-$ROOT/bench/results}
 NSN=${BENCH_SOAK_NS:-10000}
 WORK=$(mktemp -d /tmp/dssoak.XXXXXX)
 declare -A EXP_PID=() EXP_PORT=() LOOP_PID=()
+CG=          # the run's parent cgroup, when one was made
+CG_ENABLED=  # the cgroup v2 file we wrote "+cpu" to, to undo
 
-cleanup() {
+stop_all() {
 	local p
 	for p in "${LOOP_PID[@]}" "${EXP_PID[@]}"; do
 		kill -TERM "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
+	LOOP_PID=()
+	EXP_PID=()
+}
+cleanup() {
+	local d i
+	stop_all
+	if [[ -n $CG ]]; then
+		for d in "$CG"/*/ "$CG"; do
+			[[ -d $d ]] || continue
+			# A child that just exited may still be counted for a moment.
+			for ((i = 0; i < 50; i++)); do
+				rmdir "$d" 2>/dev/null && break
+				sleep 0.1
+			done
+		done
+	fi
+	[[ -z $CG_ENABLED ]] || echo "-cpu" >"$CG_ENABLED" 2>/dev/null || true
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -93,11 +124,45 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 met() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "met" : "MISSED" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 
+# cg_setup: make $CG/system.slice and $CG/kubepods.slice with the cpu
+# controller; returns 1 when this machine cannot.
+cg_setup() {
+	local m
+	if [[ -f /sys/fs/cgroup/cpu/cpu.shares ]]; then
+		CG=/sys/fs/cgroup/cpu/dssoak-$$
+	else
+		m=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)
+		[[ -n $m ]] && grep -qw cpu "$m/cgroup.controllers" 2>/dev/null || return 1
+		if ! grep -qw cpu "$m/cgroup.subtree_control"; then
+			echo "+cpu" >"$m/cgroup.subtree_control" 2>/dev/null || return 1
+			CG_ENABLED=$m/cgroup.subtree_control
+		fi
+		CG=$m/dssoak-$$
+	fi
+	mkdir "$CG" || { CG=; return 1; }
+	[[ ! -f $CG/cgroup.subtree_control ]] || echo "+cpu" >"$CG/cgroup.subtree_control" || return 1
+	mkdir "$CG/system.slice" "$CG/kubepods.slice" || return 1
+}
+# cg_put PID NAME: move a process into one of the run's cgroups.
+cg_put() { echo "$1" >"$CG/$2/cgroup.procs"; }
+
+chrt -f 50 true 2>/dev/null || { echo "bench/exporter_soak.sh: chrt -f refused (needs SCHED_FIFO)" >&2; exit 1; }
+
+# soak LAYOUT (node | one): fresh exporters, one churn, one report section.
+soak() {
+local layout=$1 tag k n c0 c1 w0 w1 secs t0 i
+local -a churn_pre=()
 TAGS=(new)
 start new "$DS"
 if [[ -n $BASE ]]; then
 	TAGS+=(baseline)
 	start baseline "$BASE"
+fi
+if [[ $layout == node ]]; then
+	for tag in "${TAGS[@]}"; do
+		cg_put "${EXP_PID[$tag]}" system.slice
+	done
+	churn_pre=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG/kubepods.slice")
 fi
 # scrape_once TAG KIND: one timed scrape, plain or fifo (chrt -f 50 curl):
 # "KIND curl-seconds handler-seconds".
@@ -110,9 +175,7 @@ scrape_once() {
 }
 # schedstat PID: CPU ns, run-queue wait ns.
 schedstat() { awk '{ print $1, $2 }' /proc/"$1"/schedstat; }
-chrt -f 50 true 2>/dev/null || { echo "bench/exporter_soak.sh: chrt -f refused (needs SCHED_FIFO)" >&2; exit 1; }
-
-declare -A S0
+declare -gA S0=()
 for tag in "${TAGS[@]}"; do
 	(
 		k=plain
@@ -126,9 +189,9 @@ for tag in "${TAGS[@]}"; do
 	S0[$tag]=$(schedstat "${EXP_PID[$tag]}")
 done
 t0=$(date +%s)
-"$CHURN" -n "$NSN" -d 3 -P 64 -t 1200 | tail -n 1 >"$WORK/churn.txt"
+"${churn_pre[@]}" "$CHURN" -n "$NSN" -d 3 -P 64 -t 1200 | tail -n 1 >"$WORK/churn.txt"
 secs=$(($(date +%s) - t0))
-declare -A CPU WAIT
+declare -gA CPU=() WAIT=()
 for tag in "${TAGS[@]}"; do
 	kill -TERM "${LOOP_PID[$tag]}" 2>/dev/null || true
 	wait "${LOOP_PID[$tag]}" 2>/dev/null || true
@@ -141,7 +204,7 @@ for tag in "${TAGS[@]}"; do
 done
 sleep 2
 
-declare -A RSS HWM ANON FILE DMED DMAX AMED AMAX ROWS FMED FMAX HMED HMAX NP NF
+declare -gA RSS=() HWM=() ANON=() FILE=() DMED=() DMAX=() AMED=() AMAX=() ROWS=() FMED=() FMAX=() HMED=() HMAX=() NP=() NF=()
 for tag in "${TAGS[@]}"; do
 	read -r DMED[$tag] DMAX[$tag] < <(awk '$1 == "plain" { print $2 }' "$WORK/$tag.during" | stats)
 	read -r FMED[$tag] FMAX[$tag] < <(awk '$1 == "fifo" { print $2 }' "$WORK/$tag.during" | stats)
@@ -160,10 +223,13 @@ for tag in "${TAGS[@]}"; do
 	[[ -z ${BENCH_SOAK_SMAPS:-} ]] || cp /proc/"${EXP_PID[$tag]}"/smaps "$BENCH_SOAK_SMAPS.$tag"
 	ROWS[$tag]=$(kernel_rows "${EXP_PID[$tag]}")
 done
-val() { awk -v m="$2" '$1 == m { print $2 }' "$WORK/$1.m"; }
 {
-	echo "dropscope exporter soak, $(date -u +%Y-%m-%dT%H:%M:%SZ): kernel $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)."
-	echo "$(cat "$WORK/churn.txt") in ${secs} s (64 alive at once), --by location,reason,netns, scraped every 0.5 s."
+	if [[ $layout == node ]]; then
+		echo "== node layout: the churn in $CG/kubepods.slice, the exporter in $CG/system.slice (default weights)"
+	else
+		echo "== one cgroup: the exporter and the churn's tasks side by side in the bench's own cgroup"
+	fi
+	echo "$(cat "$WORK/churn.txt") in ${secs} s (64 alive at once), load average $(cut -d' ' -f1-3 /proc/loadavg)."
 	for tag in "${TAGS[@]}"; do
 		[[ ${#TAGS[@]} -eq 1 ]] || echo "[$tag] $([[ $tag == new ]] && echo "$DS" || echo "$BASE")"
 		echo "after the churn: RSS $(mb "${RSS[$tag]}") MB (peak $(mb "${HWM[$tag]}") MB; anonymous $(mb "${ANON[$tag]}"), files $(mb "${FILE[$tag]}")), kernel table rows ${ROWS[$tag]}, series $(val "$tag" dropscope_series)"
@@ -174,7 +240,26 @@ val() { awk -v m="$2" '$1 == m { print $2 }' "$WORK/$1.m"; }
 	if [[ -n $BASE ]]; then
 		echo "new / baseline, same machine, same churn: RSS $(ratio "${RSS[new]}" "${RSS[baseline]}"), scrape median during: plain $(ratio "${DMED[new]}" "${DMED[baseline]}"), FIFO client $(ratio "${FMED[new]}" "${FMED[baseline]}"), handler $(ratio "${HMED[new]}" "${HMED[baseline]}"), CPU per scrape $(ratio "${CPU[new]}" "${CPU[baseline]}"); after $(ratio "${AMED[new]}" "${AMED[baseline]}")"
 	fi
+	TARGETS+=("  [$(met "${RSS[new]}" 12288)] RSS after the churn < 12 MB ($LNAME): ${RSS[new]} kB")
+	TARGETS+=("  [$(met "${FMED[new]}" 10)] scrape during the churn < 10 ms (median, SCHED_FIFO client; $LNAME): ${FMED[new]} ms (max ${FMAX[new]}; plain curl: median ${DMED[new]}, max ${DMAX[new]})")
+} >>"$WORK/report"
+stop_all
+}
+
+val() { awk -v m="$2" '$1 == m { print $2 }' "$WORK/$1.m"; }
+TARGETS=()
+echo "dropscope exporter soak, $(date -u +%Y-%m-%dT%H:%M:%SZ): kernel $(uname -r), $(nproc) CPUs." >"$WORK/report"
+echo "namespaces per layout $NSN (64 alive at once), --by location,reason,netns, scraped every 0.5 s." >>"$WORK/report"
+if cg_setup; then
+	LNAME="node layout"
+	soak node
+else
+	echo "== node layout: not run (no cgroup cpu controller to make the two groups with)" >>"$WORK/report"
+fi
+LNAME="one cgroup"
+soak one
+{
+	cat "$WORK/report"
 	echo "Targets (reported, not enforced):"
-	echo "  [$(met "${RSS[new]}" 12288)] RSS after the churn < 12 MB: ${RSS[new]} kB"
-	echo "  [$(met "${FMED[new]}" 10)] scrape during the churn < 10 ms (median, SCHED_FIFO client): ${FMED[new]} ms (max ${FMAX[new]}; plain curl: median ${DMED[new]}, max ${DMAX[new]})"
+	printf '%s\n' "${TARGETS[@]}"
 } | tee "$OUT/exporter-soak.txt"
