@@ -740,7 +740,7 @@ int cmd_events(struct config *cfg)
 	rc = 0;
 	if (!x.write_err && !x.done && !(x.out && output_error())) {
 		resync_clock(&x);
-		evring__consume(rb);
+		evring__drain(rb);
 	}
 	if (x.pc && !x.write_err)
 		x.write_err = pcapng__flush(x.pc);

@@ -63,36 +63,54 @@ int evring__consume(struct evring *r)
 	uint64_t released = cons, prod;
 	int n = 0, err;
 
-	for (;;) {
-		prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
-		if (cons >= prod)
-			break;
-		while (cons < prod) {
-			const uint32_t *hdr = (const uint32_t *)(r->data + (cons & r->mask));
-			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-			uint32_t size = len & ~(REC_BUSY | REC_DISCARD);
+	/*
+	 * What is there now, and at most EVRING_CONSUME_BYTES of it: under a
+	 * flood the ring refills as fast as it is read, and a reader that
+	 * looped until it found it empty would never get back to its signals
+	 * (a SIGINT waited for the flood to end).
+	 */
+	prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+	if (prod - cons > EVRING_CONSUME_BYTES)
+		prod = cons + EVRING_CONSUME_BYTES;
+	while (cons < prod) {
+		const uint32_t *hdr = (const uint32_t *)(r->data + (cons & r->mask));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint32_t size = len & ~(REC_BUSY | REC_DISCARD);
 
-			/* Reserved but not yet submitted: the rest waits. */
-			if (len & REC_BUSY)
-				goto out;
-			cons += (size + REC_HDR + 7) & ~7ULL;
-			if (!(len & REC_DISCARD)) {
-				err = r->fn(r->ctx, (void *)(hdr + 2), size);
-				if (err < 0) {
-					__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-					return err;
-				}
-				n++;
-			}
-			if (cons - released >= EVRING_RELEASE_BYTES) {
+		/* Reserved but not yet submitted: the rest waits. */
+		if (len & REC_BUSY)
+			break;
+		cons += (size + REC_HDR + 7) & ~7ULL;
+		if (!(len & REC_DISCARD)) {
+			err = r->fn(r->ctx, (void *)(hdr + 2), size);
+			if (err < 0) {
 				__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-				released = cons;
+				return err;
 			}
+			n++;
+		}
+		if (cons - released >= EVRING_RELEASE_BYTES) {
+			__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+			released = cons;
 		}
 	}
-out:
 	if (cons != released)
 		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+	return n;
+}
+
+int evring__drain(struct evring *r)
+{
+	uint64_t before;
+	int n = 0, k;
+
+	do {
+		before = __atomic_load_n(r->consumer_pos, __ATOMIC_RELAXED);
+		k = evring__consume(r);
+		if (k < 0)
+			return k;
+		n += k;
+	} while (__atomic_load_n(r->consumer_pos, __ATOMIC_RELAXED) != before);
 	return n;
 }
 

@@ -20,6 +20,9 @@
 
 /* Read space given back to the producer at least this often. */
 #define EVRING_RELEASE_BYTES (64 << 10)
+/* At most this much is read per evring__consume() call (a record that
+ * starts below it is read whole): the caller gets back to its loop. */
+#define EVRING_CONSUME_BYTES (256 << 10)
 
 /* Called per record; a negative return stops the batch (that record is
  * consumed) and is returned by evring__consume(). */
@@ -43,9 +46,13 @@ struct evring {
 
 /* Maps the ring of map_fd (a BPF_MAP_TYPE_RINGBUF). NULL with errno. */
 struct evring *evring__new(int map_fd, evring_fn fn, void *ctx);
-/* Every whole record ready now, in order. Returns how many were handed to
- * fn, or fn's negative return. */
+/* The whole records ready now, in order, up to EVRING_CONSUME_BYTES (call
+ * again for more). Returns how many were handed to fn (0: none ready), or
+ * fn's negative return. */
 int evring__consume(struct evring *r);
+/* evring__consume() until it reads nothing more: everything, for a ring
+ * whose producer has stopped (a running one could keep it going). */
+int evring__drain(struct evring *r);
 /* The fd to poll for POLLIN: readable when records are waiting. */
 int evring__fd(const struct evring *r);
 void evring__free(struct evring *r);

@@ -172,13 +172,66 @@ static void releases_during_batch(void **state)
 			put(&f, 120, (uint32_t)n, 0);
 			n++;
 		}
-		evring__consume(&f.r);
+		evring__drain(&f.r);
 		assert_int_equal(f.cons, f.prod);
 	}
 	assert_int_equal(f.n, n);
 	/* At most one record past the release step; and it did hold some. */
 	assert_true(f.max_unreleased < EVRING_RELEASE_BYTES + 128);
 	assert_true(f.max_unreleased >= EVRING_RELEASE_BYTES - 128);
+	free(f.data);
+}
+
+/* A producer as fast as the reader: each record read makes another. */
+static int refill(void *ctx, void *data, size_t size)
+{
+	struct fake *f = ctx;
+
+	(void)data;
+	(void)size;
+	f->n++;
+	put(f, 120, (uint32_t)f->n, 0);
+	return 0;
+}
+
+static void flood_returns(void **state)
+{
+	struct fake f;
+	int n;
+	(void)state;
+
+	fake_init(&f);
+	f.r.fn = refill;
+	/* A backlog of more than one call's worth, growing while read. */
+	for (int i = 0; i < 3000; i++)
+		put(&f, 120, 0, 0);
+	/* One call reads what was there, at most EVRING_CONSUME_BYTES, and
+	 * returns; it would otherwise never see the ring empty. */
+	n = evring__consume(&f.r);
+	assert_int_equal(n, f.n);
+	assert_true(n >= (int)(EVRING_CONSUME_BYTES / 128));
+	assert_true(n <= (int)(EVRING_CONSUME_BYTES / 128) + 1);
+	assert_true(f.cons < f.prod);
+	/* The next call goes on where it stopped, as bounded. */
+	assert_int_equal(evring__consume(&f.r), n);
+	assert_true(f.cons < f.prod);
+	free(f.data);
+}
+
+static void drain_reads_all(void **state)
+{
+	struct fake f;
+	uint64_t n = 0;
+	(void)state;
+
+	fake_init(&f);
+	/* More than one call's worth (2,500 records of 128 bytes). */
+	for (; n < 2500; n++)
+		put(&f, 120, (uint32_t)n, 0);
+	assert_int_equal(evring__drain(&f.r), (int)n);
+	assert_int_equal(f.first_word[2499], 2499);
+	assert_int_equal(f.cons, f.prod);
+	assert_int_equal(evring__drain(&f.r), 0);
 	free(f.data);
 }
 
@@ -189,6 +242,8 @@ int main(void)
 		cmocka_unit_test(busy_stops_discard_skips),
 		cmocka_unit_test(error_consumes_that_record),
 		cmocka_unit_test(releases_during_batch),
+		cmocka_unit_test(flood_returns),
+		cmocka_unit_test(drain_reads_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
