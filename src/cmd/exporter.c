@@ -582,6 +582,21 @@ static void scrape(struct exporter *e, struct expo *x)
 		    "In-kernel table rows deleted because their namespace, device or cgroup "
 		    "was gone (after their last count was read).");
 	expo_u64(x, "dropscope_table_rows_freed_total", "", counts__freed(e->m.counts));
+	{
+		__u64 cut_links, cut_proc;
+
+		objects__walk_cut(e->m.objects, &cut_links, &cut_proc);
+		expo_family(
+			x, "dropscope_netns_walk_cut_total", "counter",
+			"Sweeps whose /proc/PID/fd walk (a namespace held only by a descriptor) "
+			"was stopped short by its bound. bound=\"sweep\": 32768 links a sweep; the "
+			"walk goes on at the next sweep and no namespace is taken for gone until "
+			"it "
+			"is complete. bound=\"process\": a process had more than 4096 descriptors; "
+			"a namespace held only past them is taken for gone.");
+		expo_u64(x, "dropscope_netns_walk_cut_total", "bound=\"sweep\"", cut_links);
+		expo_u64(x, "dropscope_netns_walk_cut_total", "bound=\"process\"", cut_proc);
+	}
 
 	{
 		const struct tc_attr *tc;
