@@ -76,7 +76,8 @@ struct objects {
 	bool may_open;		   /* CAP_SYS_ADMIN effective or permitted: without it a
 				    * live one is ESTALE too */
 	bool raise;		   /* permitted only: raised around each handle open */
-	cap_t caps;		   /* with raise: our sets as of objects__begin() */
+	cap_t caps;		   /* with raise: our sets, as the first poll found them */
+	bool caps_read;		   /* raise, may_open and caps are set */
 	bool cap_stuck;		   /* it could not be lowered again after one */
 	struct u64set alive, dead; /* cookies answered by handle this poll */
 	struct dev *devs;
@@ -196,15 +197,19 @@ void objects__begin(struct objects *o)
 	set_clear(&o->alive);
 	set_clear(&o->dead);
 	/*
-	 * Asked once per poll. The exporter keeps CAP_SYS_ADMIN permitted but
-	 * not effective: it is raised around each open_by_handle_at() only
-	 * (nsfs_open()), never for the rest of the poll (map reads, /proc).
+	 * The exporter keeps CAP_SYS_ADMIN permitted but not effective: it is
+	 * raised around each open_by_handle_at() only (nsfs_open()), never for
+	 * the rest of the poll (map reads, /proc). Our sets are asked once, at
+	 * the first poll that may check a namespace: they do not change while
+	 * we run, and asking each poll was three capget(2) a poll. Not at
+	 * objects__new(): the exporter drops its privileges after creating us
+	 * and before its first sweep, and a copy from before would raise what
+	 * is no longer permitted.
 	 */
-	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->cap_stuck) {
+	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->caps_read) {
+		o->caps_read = true;
 		o->raise = !caps_effective(CAP_SYS_ADMIN);
 		o->may_open = !o->raise || caps_permitted(CAP_SYS_ADMIN);
-		if (o->caps)
-			cap_free(o->caps);
 		o->caps = o->raise && o->may_open ? cap_get_proc() : NULL;
 		if (o->raise && !o->caps)
 			o->may_open = false;
