@@ -90,6 +90,7 @@ struct exporter {
 	/* CAP_SYS_ADMIN too, with --netns PATH (raised only to enter it again)
 	 * or --by netns/workload (raised only to ask nsfs handles, objects.c) */
 	bool keep_sysadmin;
+	cap_t caps; /* our sets after drop_privileges(), for set_cap(); NULL before */
 	char listen_desc[96];
 	char mhd_said[256]; /* libmicrohttpd's last message: why it did not start */
 };
@@ -277,14 +278,19 @@ static int check_listen(const char *listen, const struct sockaddr_storage *ss, s
 	}
 }
 
-/* Raise or lower c in our effective set, if it was kept permitted. */
-static void set_cap(cap_value_t c, bool keep, cap_flag_value_t v)
+/*
+ * Raise or lower c in our effective set, if it was kept permitted. On the
+ * copy of our sets taken after dropping privileges (they do not change
+ * after): one capset(2), no capget(2) each time.
+ */
+static void set_cap(struct exporter *e, cap_value_t c, bool keep, cap_flag_value_t v)
 {
 	int err;
 
 	if (!keep)
 		return;
-	err = caps_set_effective(c, v == CAP_SET);
+	err = e->caps ? caps_apply_effective(e->caps, c, v == CAP_SET)
+		      : caps_set_effective(c, v == CAP_SET);
 	/* A capability we cannot lower again would stay effective for every
 	 * later scrape: better no exporter (its supervisor restarts it). */
 	if (err && v == CAP_CLEAR) {
@@ -298,7 +304,7 @@ static void raise_syslog(void *arg, bool on)
 {
 	struct exporter *e = arg;
 
-	set_cap(CAP_SYSLOG, e->keep_syslog, on ? CAP_SET : CAP_CLEAR);
+	set_cap(e, CAP_SYSLOG, e->keep_syslog, on ? CAP_SET : CAP_CLEAR);
 }
 
 /*
@@ -415,9 +421,9 @@ static int follow_netns(struct exporter *e, __u32 ino)
 
 	if (!e->keep_sysadmin)
 		return -EPERM;
-	set_cap(CAP_SYS_ADMIN, true, CAP_SET);
+	set_cap(e, CAP_SYS_ADMIN, true, CAP_SET);
 	rc = counter_src_open(&e->src, path, err, sizeof(err));
-	set_cap(CAP_SYS_ADMIN, true, CAP_CLEAR);
+	set_cap(e, CAP_SYS_ADMIN, true, CAP_CLEAR);
 	if (rc) {
 		/* Tried again each second (deleted again meanwhile, say): said once. */
 		if (e->netns_failed != ino)
@@ -508,9 +514,9 @@ static void sweep(struct exporter *e)
 	if (e->m.objects) {
 		/* CAP_SYS_ADMIN is not raised here: objects.c raises it around
 		 * each nsfs handle open only, the one call that needs it. */
-		set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
+		set_cap(e, CAP_SYS_PTRACE, e->keep_ptrace, CAP_SET);
 		n = counts__sweep(e->m.counts, &rows);
-		set_cap(CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
+		set_cap(e, CAP_SYS_PTRACE, e->keep_ptrace, CAP_CLEAR);
 		if (objects__cap_stuck(e->m.objects)) {
 			msg_error("cannot lower capability %d again after a namespace check",
 				  (int)CAP_SYS_ADMIN);
@@ -582,6 +588,21 @@ static void scrape(struct exporter *e, struct expo *x)
 		    "In-kernel table rows deleted because their namespace, device or cgroup "
 		    "was gone (after their last count was read).");
 	expo_u64(x, "dropscope_table_rows_freed_total", "", counts__freed(e->m.counts));
+	{
+		__u64 cut_links, cut_proc;
+
+		objects__walk_cut(e->m.objects, &cut_links, &cut_proc);
+		expo_family(
+			x, "dropscope_netns_walk_cut_total", "counter",
+			"Sweeps whose /proc/PID/fd walk (a namespace held only by a descriptor) "
+			"was stopped short by its bound. bound=\"sweep\": 32768 links a sweep; the "
+			"walk goes on at the next sweep and no namespace is taken for gone until "
+			"it "
+			"is complete. bound=\"process\": a process had more than 4096 descriptors; "
+			"a namespace held only past them is taken for gone.");
+		expo_u64(x, "dropscope_netns_walk_cut_total", "bound=\"sweep\"", cut_links);
+		expo_u64(x, "dropscope_netns_walk_cut_total", "bound=\"process\"", cut_proc);
+	}
 
 	{
 		const struct tc_attr *tc;
@@ -958,6 +979,9 @@ int cmd_exporter(struct config *cfg)
 		rc = 1;
 		goto out;
 	}
+	/* Asked once: NULL (out of memory) asks at each set_cap() instead. */
+	e.caps = cap_get_proc();
+	progwatch__caps_changed(e.m.pw);
 	e.m.syslog = raise_syslog;
 	e.m.syslog_arg = &e;
 	/* What attaching parsed (BTF, kallsyms, ELF) is freed: give its pages back
@@ -978,6 +1002,8 @@ out:
 		counter_src_close(&e.src);
 	monitor_end(&e.m);
 	drop_series__free(e.series);
+	if (e.caps)
+		cap_free(e.caps);
 out_free:
 	http_guard__free(e.guard);
 	free(cert);

@@ -29,6 +29,7 @@ static int report_rows(struct monitor *m, struct report *rep, double interval)
 	for (int i = 0; i < n && !missed; i++)
 		missed = !ksyms__find(m->ks, rows[i].key.location);
 	monitor_refresh_symbols(m, missed);
+	monitor_objects_said(m);
 	rep->ks = m->ks;
 	{
 		const struct tc_attr *tc;

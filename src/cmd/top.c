@@ -769,6 +769,9 @@ out:
 	}
 	if (tty)
 		fclose(tty);
+	/* Said after the screen is closed, not over it. */
+	if (t.m)
+		monitor_objects_said(&m);
 	free(t.rows);
 	free(t.view);
 #ifndef DROPSCOPE_NO_EXPORTER

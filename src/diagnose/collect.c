@@ -168,13 +168,17 @@ static int sample_event(void *ctx, const void *data, size_t size)
 /* A ring record holds a batch of events (trace/evbatch.h): diagnose asks
  * for no batching (one event a record, at once), the layout is the same.
  * A malformed record is the program's bug, not the sample's: the sample
- * is a sample and the counts come from the table. */
+ * is a sample and the counts come from the table, but it is counted and
+ * said (print.c), as events mode does. */
+int sample_record(struct window *w, const void *data, size_t size)
+{
+	evbatch__each(data, size, sample_event, w, &w->sample.malformed);
+	return 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
-	__u64 malformed = 0;
-
-	evbatch__each(data, size, sample_event, ctx, &malformed);
-	return 0;
+	return sample_record(ctx, data, size);
 }
 
 /* ---- reading the counters ----------------------------------------------- */

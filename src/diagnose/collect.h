@@ -51,6 +51,10 @@ void sample_packet(struct sample *s, __u32 netns, __u32 reason, __u64 location,
 		   const struct pkt_info *p);
 
 /* Read one namespace's counters, sockets and nftables drop points. */
+/* One record of the events ring into w's sample (its malformed events
+ * counted in w->sample.malformed). Returns 0. */
+int sample_record(struct window *w, const void *data, size_t size);
+
 void side_read(struct counter_src *src, struct side *s);
 void side_free(struct side *s);
 

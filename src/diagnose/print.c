@@ -312,6 +312,21 @@ static void json_finding(struct json *j, const struct print_ctx *p, const struct
 	"freed by sockets closing with data their owners never read: no network drop, "            \
 	"nothing to tune (--class drop hides them)"
 
+/*
+ * Without a finding, what was seen: nothing, or only sockets closing (rows
+ * of class close; "no drops seen" would read as if nothing was freed at
+ * all while the close line below it counts hundreds). One wording for
+ * text and JSON.
+ */
+static const char *verdict(const struct report *r, char *buf, size_t len)
+{
+	if (!r->closed.count)
+		return "no drops seen";
+	snprintf(buf, len, "no drops; %llu packets freed by sockets closing (not drops)",
+		 (unsigned long long)r->closed.count);
+	return buf;
+}
+
 /* The close rows: one object after the findings, as the text's one line. */
 static void json_closed(struct json *j, const struct print_ctx *p, const struct report *r)
 {
@@ -351,8 +366,11 @@ void print_json(FILE *out, const struct window *w, const struct report *r)
 	json_array_end(&j);
 	if (r->closed.count)
 		json_closed(&j, &p, r);
-	if (!r->nf)
-		json_str(&j, "verdict", "no drops seen");
+	if (!r->nf) {
+		char v[96];
+
+		json_str(&j, "verdict", verdict(r, v, sizeof(v)));
+	}
 	if (r->folded)
 		json_u64(&j, "not_shown", r->folded);
 	/* Never silent: drops counted without their key, runs the kernel skipped. */
@@ -360,6 +378,8 @@ void print_json(FILE *out, const struct window *w, const struct report *r)
 	json_u64(&j, "missed", w->missed);
 	if (w->sample.ports_unsampled)
 		json_u64(&j, "ports_unsampled", w->sample.ports_unsampled);
+	if (w->sample.malformed)
+		json_u64(&j, "malformed_events", w->sample.malformed);
 	json_object_end(&j);
 	json_newline(&j);
 }
@@ -560,9 +580,11 @@ void print_text(FILE *out, const struct window *w, const struct report *r)
 
 	fprintf(out, "dropscope diagnose: %.1f s, netns %s", w->seconds,
 		w->netns_arg ? ESC(w->netns_arg) : "(all; counters of our own)");
-	if (!r->nf)
-		fprintf(out, ": no drops seen\n");
-	else
+	if (!r->nf) {
+		char v[96];
+
+		fprintf(out, ": %s\n", verdict(r, v, sizeof(v)));
+	} else
 		fprintf(out, ": %d finding%s\n", r->nf, r->nf == 1 ? "" : "s");
 	for (int i = 0; i < r->nf; i++)
 		text_finding(&p, &r->f[i], i);
@@ -580,4 +602,9 @@ void print_text(FILE *out, const struct window *w, const struct report *r)
 			"\n%llu program runs skipped by the kernel (nested): their drops are not "
 			"counted\n",
 			(unsigned long long)w->missed);
+	if (w->sample.malformed)
+		fprintf(out,
+			"\n%llu events malformed (not in the sample of dropped packets; the counts "
+			"are the table's)\n",
+			(unsigned long long)w->sample.malformed);
 }

@@ -60,6 +60,9 @@ struct sample {
 	struct sender_hit senders[SENDER_SLOTS];
 	struct dest_hit dests[DEST_SLOTS];
 	__u64 ports_unsampled;
+	/* Events the ring's records claimed and did not hold (trace/evbatch.h):
+	 * the program's bug, never expected; counted, not silently skipped. */
+	__u64 malformed;
 };
 
 /* One namespace's counters and sockets at the start or the end. */

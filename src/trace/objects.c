@@ -68,7 +68,7 @@ struct objects {
 	double since; /* monotonic start of this poll */
 	struct u64set netns;
 	bool netns_read;
-	struct u64set held; /* namespaces open as a file in some process */
+	struct held_walk *held; /* namespaces open as a file in some process */
 	bool held_read;
 	enum handles handles;
 	int nsfs_fd;		   /* our own namespace's file: where handles are opened */
@@ -76,7 +76,8 @@ struct objects {
 	bool may_open;		   /* CAP_SYS_ADMIN effective or permitted: without it a
 				    * live one is ESTALE too */
 	bool raise;		   /* permitted only: raised around each handle open */
-	cap_t caps;		   /* with raise: our sets as of objects__begin() */
+	cap_t caps;		   /* with raise: our sets, as the first poll found them */
+	bool caps_read;		   /* raise, may_open and caps are set */
 	bool cap_stuck;		   /* it could not be lowered again after one */
 	struct u64set alive, dead; /* cookies answered by handle this poll */
 	struct dev *devs;
@@ -117,7 +118,7 @@ void objects__free(struct objects *o)
 	if (!o)
 		return;
 	free(o->netns.v);
-	free(o->held.v);
+	held_walk__free(o->held);
 	free(o->alive.v);
 	free(o->dead.v);
 	if (o->nsfs_fd >= 0)
@@ -196,15 +197,19 @@ void objects__begin(struct objects *o)
 	set_clear(&o->alive);
 	set_clear(&o->dead);
 	/*
-	 * Asked once per poll. The exporter keeps CAP_SYS_ADMIN permitted but
-	 * not effective: it is raised around each open_by_handle_at() only
-	 * (nsfs_open()), never for the rest of the poll (map reads, /proc).
+	 * The exporter keeps CAP_SYS_ADMIN permitted but not effective: it is
+	 * raised around each open_by_handle_at() only (nsfs_open()), never for
+	 * the rest of the poll (map reads, /proc). Our sets are asked once, at
+	 * the first poll that may check a namespace: they do not change while
+	 * we run, and asking each poll was three capget(2) a poll. Not at
+	 * objects__new(): the exporter drops its privileges after creating us
+	 * and before its first sweep, and a copy from before would raise what
+	 * is no longer permitted.
 	 */
-	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->cap_stuck) {
+	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->caps_read) {
+		o->caps_read = true;
 		o->raise = !caps_effective(CAP_SYS_ADMIN);
 		o->may_open = !o->raise || caps_permitted(CAP_SYS_ADMIN);
-		if (o->caps)
-			cap_free(o->caps);
 		o->caps = o->raise && o->may_open ? cap_get_proc() : NULL;
 		if (o->raise && !o->caps)
 			o->may_open = false;
@@ -289,33 +294,35 @@ bool objects__cap_stuck(const struct objects *o)
 	return o && o->cap_stuck;
 }
 
-static void held_add(void *arg, __u32 inode)
-{
-	set_add(arg, inode);
-}
-
 /*
  * The namespaces processes hold open as files (/proc/PID/fd/N ->
  * "net:[N]"): the way without CAP_SYS_ADMIN to see a namespace held only
  * by a descriptor (a runtime's, or `exec {fd}<.../ns/net`). Reading another
  * user's fd links takes CAP_SYS_PTRACE (the DaemonSet grants it); one we
  * may not read is skipped. Read only when a namespace was found in no
- * process and no mount, once per poll: its cost is one readlink per open
- * descriptor on the host, bounded (lib/held_netns.h) so that a process
- * with a huge descriptor table cannot stall every poll; a holder past the
- * bound is missed like one held by a socket. A namespace held only by a
- * socket (made in it, then the process left) is still missed: a socket's
- * link names the socket, and its namespace can be asked only from inside
- * or with the socket itself (pidfd_getfd, a ptrace attach per socket).
+ * process and no mount, one step per poll: its cost is one readlink per
+ * open descriptor on the host, bounded (lib/held_netns.h) so that a host
+ * with many descriptors cannot stall every poll. A walk the bound stops
+ * goes on at the next poll, and until it is complete a namespace it has
+ * not found is kept, not taken for gone (objects__walk_cut() counts
+ * those polls). A namespace held only by a socket (made in it, then the
+ * process left) is still missed: a socket's link names the socket, and its
+ * namespace can be asked only from inside or with the socket itself
+ * (pidfd_getfd, a ptrace attach per socket).
  */
 static void read_held(struct objects *o)
 {
-	bool cut;
-
-	set_clear(&o->held);
 	o->held_read = true;
-	held_netns_scan("/proc", held_add, &o->held, HELD_NETNS_PER_PROC, HELD_NETNS_MAX_LINKS,
-			&cut);
+	if (!o->held)
+		o->held = held_walk__new("/proc", HELD_NETNS_PER_PROC, HELD_NETNS_MAX_LINKS);
+	if (o->held)
+		held_walk__step(o->held);
+}
+
+void objects__walk_cut(const struct objects *o, __u64 *links, __u64 *proc)
+{
+	*links = o ? held_walk__cut_links(o->held) : 0;
+	*proc = o ? held_walk__cut_proc(o->held) : 0;
 }
 
 /*
@@ -417,7 +424,8 @@ static bool netns_gone(struct objects *o, const struct drop_key *k)
 		return false;
 	if (!o->held_read)
 		read_held(o);
-	return !set_has(&o->held, k->netns);
+	/* Out of memory, or a walk not complete yet: cannot tell, kept. */
+	return o->held && held_walk__held(o->held, k->netns) == HELD_NO;
 }
 
 /* Our namespace's devices: the only ones we can see without entering another. */

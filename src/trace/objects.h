@@ -45,4 +45,14 @@ bool objects__gone(void *o, const struct drop_key *k);
  */
 bool objects__cap_stuck(const struct objects *o);
 
+/*
+ * Polls whose /proc/PID/fd walk (a namespace held only by a descriptor,
+ * lib/held_netns.h) was stopped short: *links by the bound on one poll's
+ * reads (the walk goes on at the next poll; meanwhile no namespace is taken
+ * for gone on its word), *proc by the bound on one process's descriptors
+ * (those past it are not read: a namespace held only there is taken for
+ * gone). Both 0 while no walk was needed. o may be NULL.
+ */
+void objects__walk_cut(const struct objects *o, __u64 *links, __u64 *proc);
+
 #endif /* DROPSCOPE_OBJECTS_H */

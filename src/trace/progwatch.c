@@ -67,6 +67,9 @@ struct progwatch {
 	 * kernels and LSM policies refuse every trampoline): not retried. */
 	int fexit_err;
 	bool tc_loaded; /* tc_drops is counted (stays readable after detach) */
+	/* scan(): whether setns() may work (CAP_SYS_ADMIN effective), asked
+	 * once and again after progwatch__caps_changed(), not at every scan. */
+	bool enter, enter_known;
 	/* Load the fexits, attach them later: progwatch__load() loads those
 	 * the programs already on hooks need before the symbol table is read,
 	 * since each load parses the kernel's BTF (~11 MB for a moment). */
@@ -283,10 +286,15 @@ static void scan(struct progwatch *pw)
 	/* Without CAP_SYS_ADMIN (the exporter once it listens) setns() fails:
 	 * not trying spares a thread per namespace per scrape, which on a node
 	 * with a /run/netns entry per pod is most of a scrape. */
-	bool enter = caps_effective(CAP_SYS_ADMIN);
+	bool enter;
 
 	if (!seen)
 		return;
+	if (!pw->enter_known) {
+		pw->enter = caps_effective(CAP_SYS_ADMIN);
+		pw->enter_known = true;
+	}
+	enter = pw->enter;
 	pw->hooks = NULL;
 	pw->nhooks = pw->caphooks = 0;
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -471,6 +479,12 @@ static int site_of(const char *name)
 }
 
 /* From the symbols the monitor has read anyway: no kallsyms read of our own. */
+void progwatch__caps_changed(struct progwatch *pw)
+{
+	if (pw)
+		pw->enter_known = false;
+}
+
 void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks)
 {
 	struct xdp_site s[MAX_XDP_SITES] = {};

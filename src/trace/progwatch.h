@@ -58,6 +58,9 @@ int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, si
  * a module).
  */
 void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks);
+/* Our capabilities changed (the exporter dropped its privileges): the next
+ * scan asks again whether it may enter namespaces. pw may be NULL. */
+void progwatch__caps_changed(struct progwatch *pw);
 
 /* Rescan the hooks (at most once a second) and follow what changed. */
 void progwatch__refresh(struct progwatch *pw);

@@ -527,6 +527,30 @@ static void objects_begin(void *o)
 	objects__begin(o);
 }
 
+void monitor_objects_said(struct monitor *m)
+{
+	__u64 links, proc;
+
+	if (!m->objects)
+		return;
+	if (!m->cap_stuck_said && objects__cap_stuck(m->objects)) {
+		m->cap_stuck_said = true;
+		msg_warn("cannot lower capability %d again after a namespace check: it stays "
+			 "effective; namespaces held only by a socket are taken for gone from now",
+			 (int)CAP_SYS_ADMIN);
+	}
+	objects__walk_cut(m->objects, &links, &proc);
+	if (m->cfg->verbose && !m->walk_cut_said && (links || proc)) {
+		m->walk_cut_said = true;
+		msg_info("the /proc/PID/fd walk for namespaces held by a descriptor was cut by "
+			 "its bound (%s): %s",
+			 links ? "32768 links a poll" : "4096 descriptors of a process",
+			 links ? "it goes on at the next poll, and no namespace is taken for "
+				 "gone until it is complete"
+			       : "a namespace held only past them is taken for gone");
+	}
+}
+
 int monitor_free_gone(struct monitor *m)
 {
 	if (!(m->cfg->by & DIMS_OBJECT) || m->objects)

@@ -39,8 +39,10 @@ struct monitor {
 	double last_reload; /* monotonic seconds of the last symbol reload */
 	bool sym_note_said; /* the symbol source's note is said once */
 	bool fexit_said;    /* the refused fexit is said once */
-	int btf_fd;	    /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
-	char btf_path[32];  /* /proc/self/fd/N of it, for the loader */
+	bool walk_cut_said; /* monitor_objects_said(): each said once */
+	bool cap_stuck_said;
+	int btf_fd;	   /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
+	char btf_path[32]; /* /proc/self/fd/N of it, for the loader */
 	/*
 	 * Called with true just before and false just after a symbol table
 	 * re-read (monitor_refresh_symbols()): kallsyms shows zeros without
@@ -91,6 +93,15 @@ bool monitor_has_reasons(const struct monitor *m);
  * 0 or -ENOMEM; nothing to do without a per-object dimension.
  */
 int monitor_free_gone(struct monitor *m);
+
+/*
+ * After a poll that freed gone rows (summary, top): say once on stderr
+ * what the object checks could not do. A capability that could not be
+ * lowered again (a warning: handle checks stop, and namespaces held only by
+ * a socket are then taken for gone); with -v, a /proc/PID/fd walk cut by
+ * its bound (objects__walk_cut()).
+ */
+void monitor_objects_said(struct monitor *m);
 
 /* Create path holding our pid: the --ready-file. Returns 0 or -errno. */
 int monitor_write_ready(const char *path, bool force);

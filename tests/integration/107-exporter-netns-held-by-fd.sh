@@ -10,10 +10,13 @@
 # closed the kernel frees the namespace and its series goes (bounded wait).
 # CAP_SYS_ADMIN is effective only around that check (strace: no other
 # system call while it is), CAP_SYSLOG only around a kallsyms re-read (no
-# netlink, bpf() or directory walk while it is). Then the fallback without CAP_SYS_ADMIN (no
+# netlink, bpf() or directory walk while it is); no capget(2) at all then
+# (the sets are asked once, after dropping privileges). Then the fallback without CAP_SYS_ADMIN (no
 # handles asked; /proc/PID/ns, mounts, then /proc/PID/fd): a namespace a
 # process is in and one held by a descriptor both keep their series; the
-# latter's goes once the descriptor is closed.
+# latter's goes once the descriptor is closed. And the walk's bound: a holder
+# past 32768 descriptors (in pid order) is not taken for gone, the cut is
+# counted (dropscope_netns_walk_cut_total), the walk goes on and finds it.
 # Needs nsfs file handles whose id is the namespace's cookie (6.18+):
 # skipped otherwise.
 . "$(dirname "$0")/lib.sh"
@@ -101,6 +104,7 @@ if command -v strace >/dev/null; then
 	}
 	{
 		name = $2; sub(/\(.*/, "", name)
+		if (name == "capget") capget++
 		if (name ~ /^(capget|capset)$/ || $0 ~ /resumed>|exited|killed/) next
 		# kallsyms read: open, read, stat, close and the allocator
 		if (sys && !(name ~ /^(read|write|close|fstat|newfstatat|lseek|mmap|munmap|brk|mremap|madvise)$/ ||
@@ -113,12 +117,15 @@ if command -v strace >/dev/null; then
 		bad++
 		if (bad <= 3) print "with CAP_SYS_ADMIN effective: " $0 > "/dev/stderr"
 	}
-	END { printf "%d %d %d %d\n", raised, opened, bad, sysbad }' "$T/strace.txt" >"$T/capwin.txt"
-	read -r raised opened bad sysbad <"$T/capwin.txt"
+	END { printf "%d %d %d %d %d\n", raised, opened, bad, sysbad, capget }' "$T/strace.txt" >"$T/capwin.txt"
+	read -r raised opened bad sysbad capget <"$T/capwin.txt"
 	check_true "CAP_SYS_ADMIN was raised for handle checks (strace: $raised)" test "${raised:-0}" -gt 0
 	check_true "open_by_handle_at ran with it ($opened)" test "${opened:-0}" -gt 0
 	check_eq "other system calls while it was effective" 0 "${bad:-?}"
 	check_eq "system calls but a kallsyms read while CAP_SYSLOG was effective" 0 "${sysbad:-?}"
+	# Our sets do not change after the exporter dropped its privileges:
+	# asked once then, not at each raise or poll (it was 5 capget a sweep).
+	check_eq "capget(2) during 3 scrapes and their sweeps" 0 "${capget:-?}"
 	check_eq "CapEff after the polls" 0000000000000000 \
 		"$(awk '$1 == "CapEff:" { print $2 }' "/proc/${DSPID[main]}/status")"
 else
@@ -205,4 +212,100 @@ done
 check_true "fallback: its series went once the descriptor was closed (after ${gone:-?} scrapes)" test -n "$gone"
 check_eq "fallback: the live one's 4 still" 4 \
 	"$(msum "$T/fbafter.txt" dropscope_drops_total "netns_cookie=\"$lcookie\"")"
+
+# The walk's bound: processes with more than 32768 descriptors in all
+# (HOGS x 4000, each under the 4096 a process) come before, in pid order,
+# the one process that holds a namespace open (fd 3 of a sleep). A sweep's
+# walk stops before reaching it: the namespace must not be taken for gone
+# (its 5 drops stay for 8 scrapes, 4 times the grace), the cut is counted
+# (dropscope_netns_walk_cut_total{bound="sweep"}), and the walk, going on at
+# the next sweep, finds it; once it is closed its series goes.
+if ! command -v python3 >/dev/null; then
+	log "no python3: the walk's bound not checked"
+	finish
+fi
+HOGS=9
+hogpids=()
+for ((h = 0; h < HOGS; h++)); do
+	python3 -c '
+import os, resource, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (4200, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(4000)]
+open(sys.argv[1], "w").write("ready")
+time.sleep(90)' "$T/hog$h.ready" &
+	hogpids+=($!)
+	PIDS+=($!)
+done
+for ((i = 0; i < 100; i++)); do
+	n=0
+	for ((h = 0; h < HOGS; h++)); do [[ -s $T/hog$h.ready ]] && n=$((n + 1)); done
+	((n == HOGS)) && break
+	sleep 0.1
+done
+((n == HOGS)) || die "descriptor hogs not ready ($n of $HOGS)"
+unshare -n sleep 60 &
+nsproc=$!
+PIDS+=("$nsproc")
+for ((i = 0; i < 50; i++)); do
+	c=$(stat -L -c %i "/proc/$nsproc/ns/net" 2>/dev/null)
+	[[ -n $c && $c != "$self" ]] && break
+	sleep 0.1
+done
+[[ -n $c && $c != "$self" ]] || die "unshare -n made no namespace"
+sleep 90 3<"/proc/$nsproc/ns/net" &
+far=$!
+PIDS+=("$far")
+# Its shell opens fd 3 after the fork: wait for it before the namespace's
+# one process goes.
+for ((i = 0; i < 50; i++)); do
+	[[ $(readlink "/proc/$far/fd/3" 2>/dev/null) == "net:[$c]" ]] && break
+	sleep 0.1
+done
+[[ $(readlink "/proc/$far/fd/3" 2>/dev/null) == "net:[$c]" ]] || die "the holder has no fd 3 of it"
+kill "$nsproc"
+wait "$nsproc" 2>/dev/null
+FAR=(nsenter "--net=/proc/$far/fd/3")
+"${FAR[@]}" ip link set lo up || fail "lo up (far)"
+fcookie=$("${FAR[@]}" "$NSCOOKIE") || fail "nscookie (far)"
+"${FAR[@]}" "$UDPSEND" -n 5 127.0.0.1 9 >/dev/null || fail "udpsend (far)"
+check_eq "kernel: UdpNoPorts in the far-held one" 5 \
+	"$("${FAR[@]}" nstat -asz UdpNoPorts | awk '$1 == "UdpNoPorts" { print $2 }')"
+check_true "walk: no process is in it" no_process_in "$c"
+# Descriptors the walk reads before the holder (each process's first 4096).
+before=$(for d in /proc/[0-9]*; do
+	p=${d#/proc/}
+	((p < far)) || continue
+	n=$(ls "$d/fd" 2>/dev/null | wc -l)
+	echo $((n < 4096 ? n : 4096))
+done | awk '{ s += $1 } END { print s + 0 }')
+if ((before <= 32768)); then
+	log "walk: only $before descriptors before the holder (pids wrapped?): the bound not checked"
+else
+	log "walk: $before descriptors before the holder (pid $far)"
+	for ((i = 0; i < 8; i++)); do
+		scrape fb >"$T/walk$i.txt" || fail "walk scrape $i"
+		sleep 0.5
+	done
+	for i in 0 7; do
+		check_eq "walk: scrape $i, the one held past the bound keeps its 5" 5 \
+			"$(msum "$T/walk$i.txt" dropscope_drops_total "netns_cookie=\"$fcookie\"")"
+	done
+	check_true "walk: cut walks counted (bound=\"sweep\": $(msum "$T/walk7.txt" \
+		dropscope_netns_walk_cut_total 'bound="sweep"'))" \
+		test "$(msum "$T/walk7.txt" dropscope_netns_walk_cut_total 'bound="sweep"')" -gt 0
+	check_true "walk: the metric has HELP" grep -q '^# HELP dropscope_netns_walk_cut_total ' "$T/walk7.txt"
+	kill "$far"
+	wait "$far" 2>/dev/null
+	gone=
+	for ((i = 0; i < 40; i++)); do
+		scrape fb >"$T/walkafter.txt" || fail "walk scrape after"
+		if [[ $(msum "$T/walkafter.txt" dropscope_drops_total "netns_cookie=\"$fcookie\"") == 0 ]]; then
+			gone=$i
+			break
+		fi
+		sleep 0.5
+	done
+	check_true "walk: its series went once its holder exited (after ${gone:-?} scrapes)" test -n "$gone"
+fi
+kill "${hogpids[@]}" "$far" 2>/dev/null
 finish

@@ -1132,12 +1132,70 @@ static void test_close_rows_last(void **state)
 	free(txt);
 	done(r, w);
 
-	/* Only close rows (--class close): no finding, the one line. */
+	/* Only close rows (--class close): no finding, and the verdict says
+	 * what was freed ("no drops seen" read as if nothing was), the one
+	 * line after it; JSON's verdict in the same words. */
 	w = fx_window();
 	r = run(w, rows, 1);
 	assert_int_equal(r->nf, 0);
 	txt = printed(w, r, true);
-	assert_non_null(strstr(txt, ": no drops seen\n\nclose: 200 packets"));
+	assert_null(strstr(txt, "no drops seen"));
+	assert_non_null(strstr(txt, ": no drops; 200 packets freed by sockets closing "
+				    "(not drops)\n\nclose: 200 packets"));
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"verdict\":\"no drops; 200 packets freed by sockets "
+				    "closing (not drops)\""));
+	assert_non_null(strstr(txt, "\"closed\":{\"class\":\"close\",\"count\":200,"));
+	free(txt);
+	done(r, w);
+
+	/* Nothing at all: as before. */
+	w = fx_window();
+	r = run(w, rows, 0);
+	assert_int_equal(r->nf, 0);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, ": no drops seen\n"));
+	assert_null(strstr(txt, "close"));
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"verdict\":\"no drops seen\""));
+	free(txt);
+	done(r, w);
+}
+
+/*
+ * A ring record that claims events it does not hold (the batch splitter's
+ * malformed count) is counted in the window and said in both outputs, as
+ * events mode says it; the well-formed event before it is sampled.
+ */
+static void test_malformed_record_said(void **state)
+{
+	struct window *w = fx_window();
+	union {
+		struct ev_batch_hdr h;
+		unsigned char b[sizeof(struct ev_batch_hdr) + sizeof(struct drop_event) + 64];
+		__u64 align;
+	} rec = { .h = { .n = 3 } };
+	struct drop_event *e = (struct drop_event *)(rec.b + sizeof(rec.h));
+	struct report *r;
+	char *txt;
+	(void)state;
+
+	/* One event with no packet bytes, then two the record is too short for. */
+	e->caplen = 0;
+	e->netns = NS_MAIN;
+	assert_int_equal(sample_record(w, &rec, sizeof(rec.h) + EV_SIZE(0)), 0);
+	assert_int_equal(w->sample.malformed, 2);
+	/* No room even for the header: one more. */
+	assert_int_equal(sample_record(w, &rec, 4), 0);
+	assert_int_equal(w->sample.malformed, 3);
+	r = run(w, NULL, 0);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "\n3 events malformed (not in the sample"));
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"malformed_events\":3"));
 	free(txt);
 	done(r, w);
 }
@@ -1146,6 +1204,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp_noport_agrees),
+		cmocka_unit_test(test_malformed_record_said),
 		cmocka_unit_test(test_listen_overflow_counter),
 		cmocka_unit_test(test_sorted_and_unknown),
 		cmocka_unit_test(test_print_to_stream),

@@ -17,28 +17,6 @@
 
 #include "lib/held_netns.h"
 
-struct found {
-	__u32 v[HELD_NETNS_MAX_LINKS];
-	size_t n;
-};
-
-static void add(void *arg, __u32 inode)
-{
-	struct found *f = arg;
-
-	if (f->n < sizeof(f->v) / sizeof(f->v[0]))
-		f->v[f->n++] = inode;
-}
-
-static size_t count_of(const struct found *f, __u32 inode)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->n; i++)
-		n += f->v[i] == inode;
-	return n;
-}
-
 static char root[64];
 
 static void mkfd(const char *pid, int fd, const char *target)
@@ -77,6 +55,8 @@ static int setup(void **state)
 	/* pid 2: a descriptor table larger than the per-process bound */
 	for (int i = 0; i < 200; i++)
 		mkfd("2", i, "net:[222]");
+	/* a process after pid 2 in pid order, whatever the directory's */
+	mkfd("30", 0, "net:[555]");
 	/* not processes */
 	mkfd("self", 0, "net:[333]");
 	mkfd("0", 0, "net:[444]");
@@ -92,23 +72,33 @@ static int teardown(void **state)
 	return system(cmd) ? -1 : 0;
 }
 
-static void test_links_parsed(void **state)
+static struct held_walk *walk(const char *proc, size_t per_proc, size_t max_links)
 {
-	static struct found f;
-	bool cut = true;
-	size_t links;
-	(void)state;
+	struct held_walk *w = held_walk__new(proc, per_proc, max_links);
 
-	f.n = 0;
-	links = held_netns_scan(root, add, &f, 1000, 100000, &cut);
-	assert_false(cut);
-	assert_int_equal(links, 7 + 200);
-	assert_int_equal(count_of(&f, 111), 1);
-	assert_int_equal(count_of(&f, 222), 200);
-	assert_int_equal(f.n, 201);
+	assert_non_null(w);
+	return w;
 }
 
-/* One process's huge table costs at most per_proc reads. */
+static void test_links_parsed(void **state)
+{
+	struct held_walk *w = walk(root, 1000, 100000);
+	(void)state;
+
+	assert_true(held_walk__step(w));
+	assert_int_equal(held_walk__last_links(w), 7 + 200 + 1);
+	assert_int_equal(held_walk__held(w, 111), HELD_YES);
+	assert_int_equal(held_walk__held(w, 222), HELD_YES);
+	assert_int_equal(held_walk__held(w, 555), HELD_YES);
+	/* "self" and "0" are not processes; malformed links name nothing */
+	assert_int_equal(held_walk__held(w, 333), HELD_NO);
+	assert_int_equal(held_walk__held(w, 444), HELD_NO);
+	assert_int_equal(held_walk__held(w, 12), HELD_NO);
+	assert_int_equal(held_walk__cut_links(w), 0);
+	assert_int_equal(held_walk__cut_proc(w), 0);
+	held_walk__free(w);
+}
+
 /* The one parser of "net:[N]" (fd links, ns links, nsfs mount roots). */
 static void test_parse(void **state)
 {
@@ -123,73 +113,117 @@ static void test_parse(void **state)
 	assert_int_equal(held_netns_parse(""), 0);
 }
 
+/* One process's huge table costs at most per_proc reads, and says so. */
 static void test_per_process_bound(void **state)
 {
-	static struct found f;
-	bool cut = false;
-	size_t links;
+	struct held_walk *w = walk(root, 10, 100000);
 	(void)state;
 
-	f.n = 0;
-	links = held_netns_scan(root, add, &f, 10, 100000, &cut);
-	assert_true(cut);
-	assert_int_equal(links, 7 + 10);
-	assert_int_equal(count_of(&f, 111), 1);
-	assert_int_equal(count_of(&f, 222), 10);
+	assert_true(held_walk__step(w));
+	assert_int_equal(held_walk__last_links(w), 7 + 10 + 1);
+	assert_int_equal(held_walk__held(w, 111), HELD_YES);
+	assert_int_equal(held_walk__held(w, 222), HELD_YES);
+	assert_int_equal(held_walk__held(w, 555), HELD_YES);
+	assert_int_equal(held_walk__cut_proc(w), 1);
+	assert_int_equal(held_walk__cut_links(w), 0);
+	held_walk__free(w);
 }
 
-/* And the whole walk at most max_links. */
-static void test_total_bound(void **state)
+/*
+ * A step reads at most max_links; a walk it stops short is not complete:
+ * a namespace not found yet is "cannot tell" (a holder past the bound was
+ * taken for gone before), and the walk goes on at the next step.
+ */
+static void test_total_bound_goes_on(void **state)
 {
-	static struct found f;
-	bool cut = false;
-	size_t links;
+	struct held_walk *w = walk(root, 1000, 50);
 	(void)state;
 
-	f.n = 0;
-	links = held_netns_scan(root, add, &f, 1000, 50, &cut);
-	assert_true(cut);
-	assert_int_equal(links, 50);
-	assert_true(f.n <= 50);
+	/* pid 1 (7 links), then pid 2 is cut by the budget: read again next */
+	assert_false(held_walk__step(w));
+	assert_true(held_walk__last_links(w) <= 50);
+	assert_int_equal(held_walk__held(w, 111), HELD_YES);
+	assert_int_equal(held_walk__held(w, 555), HELD_UNKNOWN);
+	assert_int_equal(held_walk__held(w, 999), HELD_UNKNOWN);
+	assert_int_equal(held_walk__cut_links(w), 1);
+	/* pid 2 alone is a whole step: taken as cut by the process bound */
+	assert_false(held_walk__step(w));
+	assert_int_equal(held_walk__last_links(w), 50);
+	assert_int_equal(held_walk__held(w, 222), HELD_YES);
+	assert_int_equal(held_walk__held(w, 555), HELD_UNKNOWN);
+	assert_int_equal(held_walk__cut_links(w), 2);
+	assert_int_equal(held_walk__cut_proc(w), 1);
+	/* pid 30: the walk is complete, with what every step found */
+	assert_true(held_walk__step(w));
+	assert_int_equal(held_walk__last_links(w), 1);
+	assert_int_equal(held_walk__held(w, 111), HELD_YES);
+	assert_int_equal(held_walk__held(w, 222), HELD_YES);
+	assert_int_equal(held_walk__held(w, 555), HELD_YES);
+	assert_int_equal(held_walk__held(w, 999), HELD_NO);
+	assert_int_equal(held_walk__cut_links(w), 2);
+	held_walk__free(w);
 }
 
+/* After a complete walk the next step begins a new one: a holder that
+ * closed its descriptor is no longer counted. */
+static void test_next_walk_forgets(void **state)
+{
+	struct held_walk *w = walk(root, 1000, 100000);
+	char p[256];
+	(void)state;
+
+	assert_true(held_walk__step(w));
+	assert_int_equal(held_walk__held(w, 555), HELD_YES);
+	snprintf(p, sizeof(p), "%s/30/fd/0", root);
+	assert_int_equal(unlink(p), 0);
+	assert_true(held_walk__step(w));
+	assert_int_equal(held_walk__held(w, 555), HELD_NO);
+	assert_int_equal(held_walk__held(w, 111), HELD_YES);
+	assert_int_equal(symlink("net:[555]", p), 0);
+	held_walk__free(w);
+}
+
+/* No /proc: nothing can be said, never "not held". */
 static void test_missing_root(void **state)
 {
-	static struct found f;
-	bool cut = true;
+	struct held_walk *w = walk("/nonexistent-held-netns", 10, 10);
 	(void)state;
 
-	f.n = 0;
-	assert_int_equal(held_netns_scan("/nonexistent-held-netns", add, &f, 10, 10, &cut), 0);
-	assert_false(cut);
-	assert_int_equal(f.n, 0);
+	assert_false(held_walk__step(w));
+	assert_int_equal(held_walk__held(w, 111), HELD_UNKNOWN);
+	held_walk__free(w);
 }
 
 /* The real /proc: a descriptor of our namespace, by the kernel's inode. */
 static void test_real_proc(void **state)
 {
-	static struct found f;
+	struct held_walk *w = walk("/proc", HELD_NETNS_PER_PROC, HELD_NETNS_MAX_LINKS);
 	struct stat st;
-	bool cut;
 	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	bool complete;
 	(void)state;
 
-	f.n = 0;
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
-	held_netns_scan("/proc", add, &f, HELD_NETNS_PER_PROC, HELD_NETNS_MAX_LINKS, &cut);
+	/* a host with more descriptors than one step: the walk goes on */
+	for (int i = 0; i < 64 && !(complete = held_walk__step(w)); i++)
+		;
 	close(fd);
-	if (cut)
-		skip(); /* a host with more descriptors than the bound before us */
-	assert_true(count_of(&f, (__u32)st.st_ino) >= 1);
+	assert_true(complete);
+	assert_int_equal(held_walk__held(w, (__u32)st.st_ino), HELD_YES);
+	held_walk__free(w);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_links_parsed), cmocka_unit_test(test_per_process_bound),
-		cmocka_unit_test(test_total_bound),  cmocka_unit_test(test_missing_root),
-		cmocka_unit_test(test_real_proc),    cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_links_parsed),
+		cmocka_unit_test(test_per_process_bound),
+		cmocka_unit_test(test_total_bound_goes_on),
+		cmocka_unit_test(test_next_walk_forgets),
+		cmocka_unit_test(test_missing_root),
+		cmocka_unit_test(test_real_proc),
+		cmocka_unit_test(test_parse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
