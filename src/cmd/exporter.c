@@ -988,7 +988,7 @@ int cmd_exporter(struct config *cfg)
 	 * now rather than keep the start's peak resident. */
 	malloc_trim(0);
 	msg_info("serving %s", e.listen_desc);
-	if (cfg->ready_file && (rc = monitor_write_ready(cfg->ready_file, cfg->force))) {
+	if (cfg->ready_file && (rc = monitor_write_ready(&e.m, cfg->ready_file, cfg->force))) {
 		msg_error("--ready-file %s: %s", cfg->ready_file, strerror(-rc));
 		rc = 1;
 		goto out;

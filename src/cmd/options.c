@@ -453,7 +453,7 @@ static const struct opt opts[] = {
 	  "KASLR offset to add to System.map addresses" },
 	{ "ready-file", 0, C_ALL, S_KERNEL, AT(ready_file), "FILE",
 	  "create FILE (mode 0644, our pid in it) once the\n"
-	  "program is attached" },
+	  "program is attached; removed when dropscope exits" },
 	{ "force", 0, C_ALL, S_KERNEL, AT(force), NULL,
 	  "-w and --ready-file may replace an existing file" },
 	{ "no-xdp", 0, C_ALL, S_KERNEL, AT(no_xdp), NULL,

@@ -75,8 +75,9 @@ static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list
 	return vfprintf(stderr, fmt, ap);
 }
 
-int monitor_write_ready(const char *path, bool force)
+int monitor_write_ready(struct monitor *m, const char *path, bool force)
 {
+	struct stat st;
 	char buf[32];
 	int fd, n;
 
@@ -88,8 +89,34 @@ int monitor_write_ready(const char *path, bool force)
 		close(fd);
 		return -EIO;
 	}
-	close(fd);
+	/*
+	 * Only a regular file is ours to remove (not a FIFO or /dev/null). Its
+	 * descriptor stays open until then, so that its inode number cannot
+	 * name another file by the time we compare.
+	 */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && m->ready_fd <= 0) {
+		m->ready_path = path;
+		m->ready_fd = fd;
+		return 0;
+	}
+	if (close(fd))
+		return -errno;
 	return 0;
+}
+
+/* The ready file goes with us, if the path still names the file we made
+ * (lstat: a link put in its place is not followed, nor removed). */
+static void remove_ready(struct monitor *m)
+{
+	struct stat ours, now;
+
+	if (m->ready_fd <= 0)
+		return;
+	if (!fstat(m->ready_fd, &ours) && !lstat(m->ready_path, &now) && S_ISREG(now.st_mode) &&
+	    now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
+		unlink(m->ready_path);
+	close(m->ready_fd);
+	m->ready_fd = 0;
 }
 
 static struct ksyms *load_symbols(struct monitor *m)
@@ -369,7 +396,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	if (cfg->verbose)
 		msg_info("attached with %s", loader__backend(m->loader));
 	if (cfg->ready_file) {
-		rc = monitor_write_ready(cfg->ready_file, cfg->force);
+		rc = monitor_write_ready(m, cfg->ready_file, cfg->force);
 		if (rc) {
 			msg_error("--ready-file %s: %s", ESC(cfg->ready_file),
 				  outfile_strerror(rc));
@@ -504,6 +531,7 @@ bool monitor_has_reasons(const struct monitor *m)
 
 void monitor_end(struct monitor *m)
 {
+	remove_ready(m);
 	counts__free(m->counts);
 	stacks__free(m->stacks);
 	objects__free(m->objects);

@@ -7,6 +7,7 @@
 #define DROPSCOPE_MONITOR_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "bpf/dropscope.h"
 #include "trace/loader.h"
 #include "trace/config.h"
@@ -42,6 +43,8 @@ struct monitor {
 	bool walk_cut_said; /* monitor_objects_said(): each said once */
 	bool cap_stuck_said;
 	int btf_fd;	   /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
+	const char *ready_path; /* the --ready-file we made, to remove at the end */
+	int ready_fd;		/* kept open: its inode cannot be reused meanwhile */
 	char btf_path[32]; /* /proc/self/fd/N of it, for the loader */
 	/*
 	 * Called with true just before and false just after a symbol table
@@ -103,8 +106,13 @@ int monitor_free_gone(struct monitor *m);
  */
 void monitor_objects_said(struct monitor *m);
 
-/* Create path holding our pid: the --ready-file. Returns 0 or -errno. */
-int monitor_write_ready(const char *path, bool force);
+/*
+ * Create path holding our pid: the --ready-file. monitor_end() removes it
+ * again, if it is still the file we made (it says "attached", which stops
+ * being true; a next run with the same path would otherwise be refused).
+ * Returns 0 or -errno.
+ */
+int monitor_write_ready(struct monitor *m, const char *path, bool force);
 
 void monitor_end(struct monitor *m);
 

@@ -8,6 +8,10 @@
 #   -w EXISTING --force          truncated and rewritten, mode kept (0644)
 #   -w NEW                       created 0600
 #   -w /dev/null, -w FIFO        written to without --force
+#   --ready-file NEW             made while attached (our pid in it) and
+#                                removed at the exit; one that was replaced
+#                                meanwhile by another file is left alone;
+#                                --ready-file /dev/null stays
 # Ground truth: stat and cmp of the files, capinfos.
 . "$(dirname "$0")/lib.sh"
 require capinfos setpriv
@@ -78,4 +82,37 @@ run fifo -w "$T/fifo"
 check_eq "-w FIFO: exit status" 0 "$RC" || show "$T/fifo.err"
 wait "${PIDS[-1]}"
 check_true "-w FIFO: a capture came through" bash -c "capinfos '$T/fifo.pcapng' >/dev/null 2>&1"
+
+# The ready file lives as long as the run: a next run with the same path
+# must not find it.
+"$DROPSCOPE" events --backend="$BACKEND" --ready-file "$T/r1" >/dev/null 2>"$T/r1.err" &
+pid=$!
+PIDS+=($pid)
+for ((i = 0; i < 100; i++)); do
+	[[ -e $T/r1 ]] && break
+	sleep 0.1
+done
+check_eq "--ready-file: made while attached, our pid in it" "$pid" "$(cat "$T/r1" 2>/dev/null)"
+kill -INT "$pid"
+wait "$pid"
+check_eq "--ready-file: exit status after SIGINT" 0 "$?" || show "$T/r1.err"
+check_true "--ready-file: removed at the exit" test ! -e "$T/r1"
+run again --ready-file "$T/r1"
+check_eq "--ready-file: the same path works again (exit status)" 0 "$RC" || show "$T/again.err"
+check_true "--ready-file: removed after -d too" test ! -e "$T/r1"
+# Replaced while running: not ours any more, left alone.
+"$DROPSCOPE" events --backend="$BACKEND" --ready-file "$T/r2" >/dev/null 2>"$T/r2.err" &
+pid=$!
+PIDS+=($pid)
+for ((i = 0; i < 100; i++)); do
+	[[ -e $T/r2 ]] && break
+	sleep 0.1
+done
+rm -f "$T/r2" && echo other >"$T/r2"
+kill -INT "$pid"
+wait "$pid"
+check_eq "--ready-file replaced meanwhile: the other file stays" other "$(cat "$T/r2" 2>/dev/null)"
+run rnull --ready-file /dev/null
+check_eq "--ready-file /dev/null: exit status" 0 "$RC" || show "$T/rnull.err"
+check_true "--ready-file /dev/null: still there" test -c /dev/null
 finish
