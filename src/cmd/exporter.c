@@ -946,6 +946,15 @@ int cmd_exporter(struct config *cfg)
 	 * pages for the months the exporter runs.
 	 */
 	mallopt(M_ARENA_MAX, 1);
+	/* Where the counters are read: a --netns that names nothing is bad
+	 * input, said once and before anything is attached. */
+	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
+	if (rc) {
+		msg_error("%s", err);
+		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
+		e.netns_gone = true; /* nothing to close */
+		goto out;
+	}
 	rc = monitor_start(&e.m, &mcfg, &lopts);
 	if (rc)
 		goto out;
@@ -960,12 +969,6 @@ int cmd_exporter(struct config *cfg)
 
 		if (!stat(cfg->netns, &st))
 			e.netns_ino = st.st_ino;
-	}
-	rc = counter_src_open(&e.src, cfg->netns, err, sizeof(err));
-	if (rc) {
-		msg_error("%s", err);
-		rc = rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;
-		goto out;
 	}
 	d = start_http(&e, cert, key);
 	if (!d) {

@@ -121,6 +121,12 @@ static int cmd_reasons(int argc, char **argv)
 	struct reasons *rs;
 	(void)argv;
 
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: dropscope reasons\n\n"
+		       "The drop reasons of the running kernel (from its BTF, or the\n"
+		       "tracepoint's format in tracefs): the names --reason accepts.\n");
+		return 0;
+	}
 	if (argc > 1) {
 		msg_error("invalid argument '%s': reasons takes none", ESC(argv[1]));
 		return 2;

@@ -151,7 +151,8 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
 
-	if (*s == '-' || !*s)
+	/* Digits only: strtoul would also take leading blanks and a sign. */
+	if (!*s || strspn(s, "0123456789") != strlen(s))
 		return -1;
 	errno = 0;
 	*v = strtoul(s, &end, 10);
@@ -169,14 +170,15 @@ SETTER(set_interval)
 	UNUSED_WHY;
 	/* Below 10 ms the report would be all reading, no counting. */
 	if (parse_seconds(arg, &cfg->interval) || cfg->interval < 0.01)
-		return "expected seconds >= 0.01";
+		return "expected seconds, 0.01..10000000";
 	return NULL;
 }
 
 SETTER(set_duration)
 {
 	UNUSED_WHY;
-	return parse_seconds(arg, &cfg->duration) ? "expected seconds > 0" : NULL;
+	return parse_seconds(arg, &cfg->duration) ? "expected seconds, more than 0 and at most 10000000" :
+						    NULL;
 }
 
 /* An unsigned option in [1, max] stored as T at cfg's field F. */
@@ -190,11 +192,11 @@ SETTER(set_duration)
 		cfg->F = (T)n;                                                                     \
 		return NULL;                                                                       \
 	}
-SET_ULONG(set_count, count, long, 1UL << 31, "expected a positive integer")
-SET_ULONG(set_top, top, int, 1UL << 30, "expected a positive integer")
+SET_ULONG(set_count, count, long, 1UL << 31, "expected 1..2147483648")
+SET_ULONG(set_top, top, int, 1UL << 30, "expected 1..1073741824")
 SET_ULONG(set_max_keys, max_keys, unsigned, 1UL << 24, "expected 1..16777216")
 SET_ULONG(set_snaplen, snaplen, unsigned, MAX_SNAPLEN, "expected 1..1024")
-SET_ULONG(set_rate, rate, unsigned, 1UL << 30, "expected a positive integer")
+SET_ULONG(set_rate, rate, unsigned, 1UL << 30, "expected 1..1073741824")
 SET_ULONG(set_max_stacks, max_stacks, unsigned, 1UL << 18, "expected 1..262144")
 SET_ULONG(set_max_series, max_series, unsigned, 1UL << 20, "expected 1..1048576")
 SET_ULONG(set_series_ttl, series_ttl, unsigned, 1000, "expected 1..1000 scrapes")
@@ -721,6 +723,13 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				return bad(cfg->cmd, name, optarg, err);
 			}
 		} else if (o->arg) {
+			/* A name, a path or an address: never nothing. */
+			if (!*optarg) {
+				char name[32];
+
+				snprintf(name, sizeof(name), "--%s", o->name);
+				return bad(cfg->cmd, name, optarg, "expected a value, not nothing");
+			}
 			*(const char **)((char *)cfg + o->off) = optarg;
 		} else {
 			*(bool *)((char *)cfg + o->off) = true;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -45,8 +46,21 @@ int netns_resolve(const char *arg, __u32 *inode)
 	if (!parse_u32(arg, inode))
 		return *inode ? 0 : -EINVAL;
 	fd = open(arg, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		int err = -errno;
+		char link[64];
+		ssize_t n;
+
+		/* Another process's namespace of another type may not open
+		 * (ptrace rules), yet its link says what it is: not ours. */
+		n = readlink(arg, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			if (strchr(link, ':') && strncmp(link, "net:[", 5))
+				return -EINVAL;
+		}
+		return err;
+	}
 	/* A bind mount of anything else would give a meaningless inode. */
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type < 0 || type != CLONE_NEWNET || fstat(fd, &st)) {

@@ -14,6 +14,11 @@
 #   --by workload --workload-root NOTDIR  exit 2, "invalid --workload-root"
 #   nosuchcmd, counters -x, symbols -x,   exit 2, one "dropscope: " line each
 #   reasons x                             (no usage page burying it)
+#   -w '', --ready-file '', --netns ''    exit 2, "expected a value"
+#   -c ' 5', --max-keys +5                exit 2 (digits only, as -i)
+#   -i 1e8 (past the bound)               exit 2, the message names the bound
+#   exporter --netns INODE-of-nothing     exit 2, one line, nothing attached
+#   reasons --help                        its usage on stdout, exit 0
 # Ground truth: the namespaces and interfaces that exist (ip, stat).
 . "$(dirname "$0")/lib.sh"
 require
@@ -94,7 +99,7 @@ done
 # Under --json a refused option is said as JSON on stderr, one object.
 run jsonerr --json -i 0
 check_eq "--json -i 0: exit status" 2 "$RC"
-check_eq "--json -i 0: one JSON error" "invalid --interval '0': expected seconds >= 0.01 (usage: dropscope summary --help)" \
+check_eq "--json -i 0: one JSON error" "invalid --interval '0': expected seconds, 0.01..10000000 (usage: dropscope summary --help)" \
 	"$(jq -r .error "$T/jsonerr.err" 2>/dev/null)" || show "$T/jsonerr.err"
 # The commands' own parsers and messages: one line, exit 2, no usage page.
 for words in "nosuchcmd" "counters -x" "counters --netns" "counters extra" "symbols -x" \
@@ -106,6 +111,21 @@ for words in "nosuchcmd" "counters -x" "counters --netns" "counters extra" "symb
 	check_true "$words: a dropscope error" grep -q "^dropscope: " "$T/own.err" ||
 		show "$T/own.err"
 done
+bad "-w ''" "invalid --write '': expected a value" events -w ''
+bad "--ready-file ''" "invalid --ready-file '': expected a value" --ready-file ''
+bad "--netns ''" "invalid --netns '': expected a value" --netns ''
+bad "-c ' 5'" "invalid --count ' 5'" -c ' 5'
+bad "--max-keys +5" "invalid --max-keys '+5'" --max-keys +5
+bad "-i 100000000" "expected seconds, 0.01..10000000" -i 100000000
+if "$DROPSCOPE" exporter --help >/dev/null 2>&1; then
+	run expnetns exporter --netns $INO --listen 127.0.0.1:0
+	check_eq "exporter --netns $INO: exit status" 2 "$RC"
+	check_eq "exporter --netns $INO: one line on stderr" 1 "$(wc -l <"$T/expnetns.err")" ||
+		show "$T/expnetns.err"
+fi
+run rhelp reasons --help
+check_eq "reasons --help: exit status" 0 "$RC" || show "$T/rhelp.err"
+check_true "reasons --help: its usage on stdout" grep -q "^Usage: dropscope reasons" "$T/rhelp.out"
 run jsonerr2 diagnose --json -c 3
 check_eq "diagnose --json -c 3: one JSON error naming the cause" 1 \
 	"$(jq -r .error "$T/jsonerr2.err" 2>/dev/null | grep -c "'-c': .*not for diagnose")" || show "$T/jsonerr2.err"
