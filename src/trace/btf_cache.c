@@ -112,8 +112,8 @@ static int open_dir(struct btf_cache *c)
 
 		if (err == -ENOTDIR || err == -ELOOP) {
 			c->state = BTF_CACHE_REFUSED;
-			snprintf(c->note, sizeof(c->note), "%s refused: a symbolic link or not a directory",
-				 c->dir);
+			snprintf(c->note, sizeof(c->note),
+				 "%s refused: a symbolic link or not a directory", c->dir);
 		}
 		return err;
 	}
@@ -150,7 +150,8 @@ void btf_cache_open(struct btf_cache *c, const char *dir, const void *obj, size_
 		return;
 	}
 	if (read_notes(id, sizeof(id)) < 0) {
-		snprintf(c->note, sizeof(c->note), "no kernel build id in /sys/kernel/notes: no cache");
+		snprintf(c->note, sizeof(c->note),
+			 "no kernel build id in /sys/kernel/notes: no cache");
 		return;
 	}
 	snprintf(c->name, sizeof(c->name), "vmlinux-%s-%016llx.btf", id,
@@ -178,11 +179,11 @@ void btf_cache_open(struct btf_cache *c, const char *dir, const void *obj, size_
 		return;
 	}
 	close(dfd);
-	why = fstat(fd, &st)		? strerror(errno)
-	      : !S_ISREG(st.st_mode)	? "not a regular file"
-	      : st.st_size <= 0		? "empty"
+	why = fstat(fd, &st)			 ? strerror(errno)
+	      : !S_ISREG(st.st_mode)		 ? "not a regular file"
+	      : st.st_size <= 0			 ? "empty"
 	      : st.st_size > BTF_CACHE_MAX_BYTES ? "too large"
-						   : unsafe(&st);
+						 : unsafe(&st);
 	if (why) {
 		close(fd);
 		c->state = BTF_CACHE_REFUSED;
@@ -355,7 +356,8 @@ static int add_type(struct btf *out, const struct btf *v, const __u32 *newid, __
 		err = btf__add_enum(out, name, t->size);
 		for (__u16 i = 0; err > 0 && i < btf_vlen(t); i++) {
 			__s64 val = sign ? (__s64)(__s32)e[i].val : (__s64)(__u32)e[i].val;
-			int rc = btf__add_enum_value(out, btf__name_by_offset(v, e[i].name_off), val);
+			int rc = btf__add_enum_value(out, btf__name_by_offset(v, e[i].name_off),
+						     val);
 
 			if (rc)
 				return rc;
@@ -367,8 +369,8 @@ static int add_type(struct btf *out, const struct btf *v, const __u32 *newid, __
 
 		err = btf__add_enum64(out, name, t->size, btf_kflag(t));
 		for (__u16 i = 0; err > 0 && i < btf_vlen(t); i++) {
-			int rc = btf__add_enum64_value(
-				out, btf__name_by_offset(v, e[i].name_off), btf_enum64_value(&e[i]));
+			int rc = btf__add_enum64_value(out, btf__name_by_offset(v, e[i].name_off),
+						       btf_enum64_value(&e[i]));
 
 			if (rc)
 				return rc;
@@ -383,10 +385,9 @@ static int add_type(struct btf *out, const struct btf *v, const __u32 *newid, __
 				       : btf__add_union(out, name, t->size);
 		for (__u16 i = 0; err > 0 && i < btf_vlen(t); i++) {
 			const char *mn = btf__name_by_offset(v, m[i].name_off);
-			int rc = btf__add_field(out, mn && *mn ? mn : NULL,
-						map_id(v, newid, m[i].type, ptr_id),
-						btf_member_bit_offset(t, i),
-						btf_member_bitfield_size(t, i));
+			int rc = btf__add_field(
+				out, mn && *mn ? mn : NULL, map_id(v, newid, m[i].type, ptr_id),
+				btf_member_bit_offset(t, i), btf_member_bitfield_size(t, i));
 
 			if (rc)
 				return rc;
@@ -577,8 +578,8 @@ int btf_cache_make(struct btf_cache *c, const struct btf *local)
 			 strerror(-err));
 		goto out;
 	}
-	snprintf(c->note, sizeof(c->note), "made %s/%s (%u bytes, %u types)", c->dir, c->name,
-		 size, btf__type_cnt(min) - 1);
+	snprintf(c->note, sizeof(c->note), "made %s/%s (%u bytes, %u types)", c->dir, c->name, size,
+		 btf__type_cnt(min) - 1);
 out:
 	btf__free(min);
 	if (dfd >= 0)

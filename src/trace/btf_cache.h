@@ -37,10 +37,10 @@ enum btf_cache_state {
 struct btf_cache {
 	enum btf_cache_state state;
 	char dir[256];
-	char name[96];	 /* vmlinux-BUILDID-OBJHASH.btf */
-	char path[64];	 /* /proc/self/fd/N of the open file, for libbpf */
-	int fd;		 /* the cache file while HIT, else -1 */
-	char note[512];	 /* what happened, for -v */
+	char name[96];	/* vmlinux-BUILDID-OBJHASH.btf */
+	char path[64];	/* /proc/self/fd/N of the open file, for libbpf */
+	int fd;		/* the cache file while HIT, else -1 */
+	char note[512]; /* what happened, for -v */
 };
 
 /* The GNU build id in an ELF note area (as /sys/kernel/notes holds),

@@ -554,7 +554,7 @@ const char *loader__btf_cache_note(const struct loader *l)
 int loader__btf_cache_make(struct loader *l)
 {
 	if (l->cache_used || l->cache.state != BTF_CACHE_MISS)
-		return 0;
+		return 1;
 	return btf_cache_make(&l->cache, bpf_object__btf(l->skel->obj));
 }
 

@@ -122,7 +122,8 @@ __u32 loader__key_size(const struct loader *l);
  * The cached minimized BTF for CO-RE (trace/btf_cache.h): whether this
  * start used it, what happened to it (one line for -v), and making it
  * once attached when this start did not use one (it must not delay
- * attaching). Returns 0 or -errno; the note says what was done.
+ * attaching). Returns 0 (made), 1 (nothing to make: used, refused, off)
+ * or -errno; the note says what was done.
  */
 bool loader__btf_cache_used(const struct loader *l);
 const char *loader__btf_cache_note(const struct loader *l);

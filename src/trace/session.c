@@ -382,10 +382,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	/* Counting has started: the next start's CO-RE relocation can be
 	 * made cheap now, at no cost to this one's. A failure only means
 	 * the next start relocates against the whole kernel BTF again. */
-	if (!loader__btf_cache_used(m->loader) && !loader__btf_cache_make(m->loader) &&
-	    cfg->verbose)
-		msg_info("BTF cache: %s", ESC(loader__btf_cache_note(m->loader)));
-	else if (!loader__btf_cache_used(m->loader) && cfg->verbose)
+	if (loader__btf_cache_make(m->loader) <= 0 && cfg->verbose)
 		msg_info("BTF cache: %s", ESC(loader__btf_cache_note(m->loader)));
 
 	/* Everything from here on only reads or names what is counted. */
