@@ -96,6 +96,9 @@ done
 command -v jq >/dev/null || die "jq missing: run 'make bench' (it installs the test deps)"
 PROGS_BEFORE=$(bpftool prog show -j 2>/dev/null | jq -c '[.[].id]' 2>/dev/null || echo '[]')
 WORK=$(mktemp -d /tmp/dsbench.XXXXXX)
+# dropscope's BTF cache in the bench's own directory (removed at the end),
+# not the machine's /var/cache; the attach section's first start makes it.
+export DROPSCOPE_BTF_CACHE_DIR=$WORK/btfcache
 mkdir -p "$OUT"
 
 # --- the sandbox: lo for udp, a veth pair for otherhost, IPv6 off so that no
@@ -372,8 +375,8 @@ done
 # configuration, ATTACH_STARTS starts each, alternating (floor A B ... floor A
 # B ...) so that a slow moment of a shared machine hits all alike; the harness
 # polls at 1 ms. One unrecorded start first makes dropscope's BTF cache
-# (/var/cache/dropscope) as any first start on a kernel does; ds-nocache is
-# the summary without it.
+# (in $WORK), as any first start on a kernel does; ds-nocache is the
+# summary without it.
 attach_section() {
 	local cfgs=(floor) c i rec
 	for c in ds ds-r ds-stacks ds-caller ds-folded ds-netns ds-workload ds-events; do
@@ -408,7 +411,7 @@ attach_section() {
 	done
 	# Median and max per configuration; each dropscope row against the
 	# floor's median + 5 ms.
-	jq -rs --argjson n "$ATTACH_STARTS" '
+	jq -rs --argjson n "$ATTACH_STARTS" --argjson order "$(printf '%s\n' "${cfgs[@]}" | jq -R . | jq -sc .)" '
 		def med: sort | if length % 2 == 1 then .[length / 2 | floor]
 			else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 		group_by(.config) | map({key: .[0].config, value: {med: (map(.attach_ms) | med),
@@ -416,7 +419,7 @@ attach_section() {
 		($s.floor // null) as $f |
 		"start-to-attached, no flood (ms, exec to ready file; \($n) alternating starts each)",
 		(if $f then "  floor                 median \($f.med * 10 | round / 10)  max \($f.max * 10 | round / 10)  (n=\($f.n))" else empty end),
-		($s | to_entries[] | select(.key != "floor") | .key as $k | .value as $v |
+		($order[] | select(. != "floor" and $s[.] != null) | . as $k | $s[$k] as $v |
 			(if $f == null then "[MISSED]" elif $v.med <= $f.med + 5 then "[met]" else "[MISSED]" end) +
 			" start-to-attached <= floor + 5 ms (median of \($v.n) alternating starts, no flood): " +
 			"\($k) median \($v.med * 10 | round / 10) ms, max \($v.max * 10 | round / 10) ms" +

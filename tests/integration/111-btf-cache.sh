@@ -13,8 +13,7 @@ UDPSEND=$(tool udpsend) || exit 1
 [[ -r /sys/kernel/btf/vmlinux ]] || skip "no /sys/kernel/btf/vmlinux"
 ns_add NS a
 
-CACHE=$T/btfcache
-export DROPSCOPE_BTF_CACHE_DIR=$CACHE
+CACHE=$DROPSCOPE_BTF_CACHE_DIR # $T/btfcache (lib.sh)
 
 # xlated TAG: the instructions of every program that dropscope holds, as
 # the kernel has them after verification, map ids masked (they differ
