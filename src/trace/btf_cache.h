@@ -78,7 +78,12 @@ void btf_cache_close(struct btf_cache *c);
  * and everything those embed by value (members, array elements, typedef
  * and modifier targets), with each pointer turned into one pointer to
  * void (a field relocation takes any two pointers as compatible and never
- * looks past one). NULL with errno on failure.
+ * looks past one; libbpf 1.1's relo_core.c: "any two PTRs are always
+ * compatible"). Enough for field and enum value relocations, the only kinds
+ * dropscope.bpf.c has; a type-based one (bpf_core_type_*) compares what
+ * pointers point to and would need their targets kept: test 111 compares
+ * the programs loaded with and without the cache. NULL with errno on
+ * failure.
  */
 struct btf *btf_minimize(const struct btf *vmlinux, const struct btf *local);
 
