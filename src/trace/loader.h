@@ -56,11 +56,11 @@ struct loader_opts {
 	struct filters filters;
 	struct event_opts events;
 	struct key_opts keys;
-	__u32 max_keys;	      /* 0 = DEFAULT_MAX_KEYS */
-	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
-	bool no_btf_cache;	       /* --no-btf-cache: no cached minimized BTF (btf_cache.h) */
-	const char *btf_cache_dir;     /* NULL: $DROPSCOPE_BTF_CACHE_DIR or the default */
-	bool xdp_sites;	      /* progwatch may set XDP drop sites (else none are looked at) */
+	__u32 max_keys;		   /* 0 = DEFAULT_MAX_KEYS */
+	const char *btf_path;	   /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
+	bool no_btf_cache;	   /* --no-btf-cache: no cached minimized BTF (btf_cache.h) */
+	const char *btf_cache_dir; /* NULL: $DROPSCOPE_BTF_CACHE_DIR or the default */
+	bool xdp_sites;		   /* progwatch may set XDP drop sites (else none are looked at) */
 	bool verbose;
 };
 
