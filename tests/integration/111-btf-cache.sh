@@ -131,6 +131,14 @@ head -c 4096 /dev/urandom >"$FILE"
 count_run garbage 'did not load .*removed'
 check_true "garbage file made again" cmp -s "$FILE" "$T/good.btf"
 
+# A valid BTF that is not this kernel's (one int, no sk_buff): libbpf takes
+# it, the relocations find nothing and the verifier refuses the program; so
+# loaded without it, removed and made again, on every backend.
+printf '\x9f\xeb\x01\x00\x18\0\0\0\0\0\0\0\x10\0\0\0\x10\0\0\0\x05\0\0\0\x01\0\0\0\0\0\0\x01\x04\0\0\0\x20\0\0\0\0int\0' >"$FILE"
+check_true "foreign file is a valid BTF" bpftool btf dump file "$FILE" >/dev/null
+count_run foreign 'did not load .*removed'
+check_true "foreign file made again" cmp -s "$FILE" "$T/good.btf"
+
 # No cache at all under --no-btf-cache: nothing made.
 rm -f "$FILE"
 count_run off 'off' --no-btf-cache
