@@ -162,6 +162,7 @@ describe() {
 	ds-netns) echo "dropscope --by netns" ;;
 	ds-workload) echo "dropscope --by workload" ;;
 	ds-nocache) echo "dropscope (summary) --no-btf-cache" ;;
+	ds-rawtp) echo "dropscope (summary) --backend raw_tp" ;;
 	ds-events) echo "dropscope events >/dev/null" ;;
 	ds-events-rate) echo "dropscope events --rate $RATE_LIMIT >/dev/null" ;;
 	bt-count) echo "bpftrace count[location,reason]" ;;
@@ -190,6 +191,7 @@ setup_config() {
 	ds-netns) TOOL=("$DS" --by netns --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-workload) TOOL=("$DS" --by workload --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-nocache) TOOL=("$DS" --no-btf-cache --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-rawtp) TOOL=("$DS" --backend raw_tp --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-events)
 		TOOL=("$DS" events --netns "$NSPATH" --ready-file "$ready")
 		HARGS+=(--tool-stdout /dev/null)
@@ -377,7 +379,8 @@ done
 # B ...) so that a slow moment of a shared machine hits all alike; the harness
 # polls at 1 ms. One unrecorded start first makes dropscope's BTF cache
 # (in $WORK), as any first start on a kernel does; ds-nocache is the
-# summary without it.
+# summary without it, ds-rawtp the summary on raw_tp (whose attach needs no
+# kernel BTF id: with the cache, no kernel BTF is parsed at all).
 attach_section() {
 	local cfgs=(floor) c i rec
 	for c in ds ds-r ds-stacks ds-caller ds-folded ds-netns ds-workload ds-events; do
@@ -386,7 +389,7 @@ attach_section() {
 		cfgs+=("$c")
 	done
 	if [[ -x $DS ]] && "$DS" --help 2>&1 | grep -q -- --no-btf-cache; then
-		cfgs+=(ds-nocache)
+		cfgs+=(ds-nocache ds-rawtp)
 	fi
 	local res=$WORK/attach.jsonl
 	: >"$res"
@@ -427,7 +430,9 @@ attach_section() {
 			"\($k) median \($v.med * 10 | round / 10) ms, max \($v.max * 10 | round / 10) ms" +
 			(if $f then "; floor median \($f.med * 10 | round / 10), max \($f.max * 10 | round / 10)" else "" end) +
 			"; CPU until attached median \($v.cpu * 10 | round / 10) ms" +
-			(if $k == "ds-nocache" then " (without the BTF cache: for comparison)" else "" end))
+			(if $k == "ds-nocache" then " (without the BTF cache: for comparison)"
+			 elif $k == "ds-rawtp" then " (raw_tp: with the cache, libbpf never reads the kernel BTF; for comparison)"
+			 else "" end))
 	' "$res" | tee "$OUT/attach.txt"
 }
 attach_section
