@@ -9,7 +9,8 @@
  * 2. waits until it is attached: --ready-file F appears, or a line of its output
  *    contains --ready-line S, or it holds --ready-perf-fds N perf event fds
  *    (perf stat prints nothing when its counters are open); the time from fork to
- *    that moment is attach_ms;
+ *    that moment is attach_ms, the tool's time on CPU until then attach_cpu_ms
+ *    (its main thread's; schedstat);
  * 3. waits --settle-ms more, then runs LOAD to completion (stdout inherited, so
  *    flood's result line goes where the harness's stdout goes);
  * 4. reads the tool's VmHWM and utime+stime from /proc, sends SIGINT, waits up to
@@ -280,6 +281,29 @@ static double read_cpu_s(pid_t pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Time on CPU so far in ms, at nanosecond resolution (the first field of
+ * /proc/PID/schedstat; /proc/PID/stat counts 10 ms ticks); -1 if unknown.
+ * On a busy machine the CPU a tool spends until it is attached varies far
+ * less than the wall clock time it takes. */
+static double read_sched_cpu_ms(pid_t pid)
+{
+	char path[64], buf[128];
+	unsigned long long ns;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return sscanf(buf, "%llu", &ns) == 1 ? ns / 1e6 : -1;
+}
+
 static bool tool_ready(const struct opts *o, struct pump *p, pid_t pid)
 {
 	struct stat st;
@@ -344,7 +368,7 @@ int main(int argc, char **argv)
 	struct rusage ru = { 0 }, load_ru = { 0 };
 	struct pump pump = { .fd = -1, .out = -1 };
 	double t_fork = 0, t_ready = -1, t_load0, t_load1, cpu_ready = -1, cpu_stop = -1;
-	double t_int = 0, t_reaped = -1;
+	double t_int = 0, t_reaped = -1, attach_cpu_ms = -1;
 	long hwm = -1;
 	pid_t tool = 0, load;
 	int load_status, tool_status = 0, ret = 0, stdout_fd = -1;
@@ -399,6 +423,7 @@ int main(int argc, char **argv)
 
 			if (tool_ready(&o, &pump, tool)) {
 				t_ready = now();
+				attach_cpu_ms = read_sched_cpu_ms(tool);
 				break;
 			}
 			if (waitpid(tool, &st, WNOHANG) == tool) {
@@ -483,11 +508,11 @@ int main(int argc, char **argv)
 			fprintf(sf,
 				",\"attach_ms\":%.3f,\"tool_cpu_s\":%.3f,\"tool_cpu_load_s\":%.3f,"
 				"\"tool_hwm_kb\":%ld,\"tool_maxrss_kb\":%ld,\"tool_status\":%d,"
-				"\"stop_retries\":%d,\"stop_ms\":%.3f",
+				"\"stop_retries\":%d,\"stop_ms\":%.3f,\"attach_cpu_ms\":%.3f",
 				(t_ready - t_fork) * 1e3, tool_cpu,
 				cpu_stop >= 0 && cpu_ready >= 0 ? cpu_stop - cpu_ready : -1.0, hwm,
 				ru.ru_maxrss, tool_status, stop_retries,
-				t_reaped >= 0 ? (t_reaped - t_int) * 1e3 : -1.0);
+				t_reaped >= 0 ? (t_reaped - t_int) * 1e3 : -1.0, attach_cpu_ms);
 		fprintf(sf, "}\n");
 		fclose(sf);
 	}

@@ -16,7 +16,9 @@
 # separated names), BENCH_FLOODS ("udp otherhost"), BENCH_OUT (bench/results),
 # BENCH_DROPSCOPE (./dropscope: another build to compare), BENCH_FOREIGN_WAIT
 # (20: seconds a run waits for other programs on skb:kfree_skb to go before it
-# runs anyway, marked unusable).
+# runs anyway, marked unusable), BENCH_ATTACH_STARTS (15: starts of each
+# configuration in the start-to-attached section, no flood), BENCH_ATTACH_ONLY
+# (1: run only that section, then stop).
 # Results: $BENCH_OUT/latest.json (every run plus the summary) and latest.txt.
 set -euo pipefail
 
@@ -35,6 +37,9 @@ NSPATH=/run/netns/$NS
 RATE_LIMIT=10000 # events --rate: a typical "keep the terminal readable" setting
 FOREIGN_WAIT=${BENCH_FOREIGN_WAIT:-20}
 [[ $FOREIGN_WAIT =~ ^[0-9]+$ ]] || die "BENCH_FOREIGN_WAIT: expected whole seconds"
+ATTACH_STARTS=${BENCH_ATTACH_STARTS:-15}
+[[ $ATTACH_STARTS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ATTACH_STARTS: expected a positive number"
+ATTACH_ONLY=${BENCH_ATTACH_ONLY:-0}
 
 BT_COUNT='tracepoint:skb:kfree_skb { @[args->location, args->reason] = count(); }'
 BT_KSTACK='tracepoint:skb:kfree_skb { @[args->location, args->reason, kstack] = count(); }'
@@ -91,6 +96,9 @@ done
 command -v jq >/dev/null || die "jq missing: run 'make bench' (it installs the test deps)"
 PROGS_BEFORE=$(bpftool prog show -j 2>/dev/null | jq -c '[.[].id]' 2>/dev/null || echo '[]')
 WORK=$(mktemp -d /tmp/dsbench.XXXXXX)
+# dropscope's BTF cache in the bench's own directory (removed at the end),
+# not the machine's /var/cache; the attach section's first start makes it.
+export DROPSCOPE_BTF_CACHE_DIR=$WORK/btfcache
 mkdir -p "$OUT"
 
 # --- the sandbox: lo for udp, a veth pair for otherhost, IPv6 off so that no
@@ -153,6 +161,8 @@ describe() {
 	ds-folded) echo "dropscope --folded" ;;
 	ds-netns) echo "dropscope --by netns" ;;
 	ds-workload) echo "dropscope --by workload" ;;
+	ds-nocache) echo "dropscope (summary) --no-btf-cache" ;;
+	ds-rawtp) echo "dropscope (summary) --backend raw_tp" ;;
 	ds-events) echo "dropscope events >/dev/null" ;;
 	ds-events-rate) echo "dropscope events --rate $RATE_LIMIT >/dev/null" ;;
 	bt-count) echo "bpftrace count[location,reason]" ;;
@@ -180,6 +190,8 @@ setup_config() {
 	ds-folded) TOOL=("$DS" --folded --netns "$NSPATH" --ready-file "$ready") ;;
 	ds-netns) TOOL=("$DS" --by netns --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-workload) TOOL=("$DS" --by workload --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-nocache) TOOL=("$DS" --no-btf-cache --netns "$NSPATH" --json --ready-file "$ready") ;;
+	ds-rawtp) TOOL=("$DS" --backend raw_tp --netns "$NSPATH" --json --ready-file "$ready") ;;
 	ds-events)
 		TOOL=("$DS" events --netns "$NSPATH" --ready-file "$ready")
 		HARGS+=(--tool-stdout /dev/null)
@@ -359,6 +371,75 @@ for flood in "${FLOODS[@]}"; do
 	log "bench: warm-up $flood: $(cut -d" " -f4 <<<"$w"), flood got $share% of CPU $FLOOD_CPU" \
 		"$( ((share >= 90)) || echo "(busy machine: expect noise)")"
 done
+
+# --- start-to-attached, no flood ---------------------------------------------------
+# Exec to attached (the ready file) of the floor and of each dropscope
+# configuration, and the CPU time spent until then (less noisy on a shared
+# machine; printed beside, not judged), ATTACH_STARTS starts each, alternating (floor A B ... floor A
+# B ...) so that a slow moment of a shared machine hits all alike; the harness
+# polls at 1 ms. One unrecorded start first makes dropscope's BTF cache
+# (in $WORK), as any first start on a kernel does; ds-nocache is the
+# summary without it, ds-rawtp the summary on raw_tp (whose attach needs no
+# kernel BTF id: with the cache, no kernel BTF is parsed at all).
+attach_section() {
+	local cfgs=(floor) c i rec
+	for c in ds ds-r ds-stacks ds-caller ds-folded ds-netns ds-workload ds-events; do
+		[[ -x $DS ]] || break
+		[[ $c != ds-events ]] || ((HAVE_EVENTS)) || continue
+		cfgs+=("$c")
+	done
+	if [[ -x $DS ]] && "$DS" --help 2>&1 | grep -q -- --no-btf-cache; then
+		cfgs+=(ds-nocache ds-rawtp)
+	fi
+	local res=$WORK/attach.jsonl
+	: >"$res"
+	log "bench: start-to-attached, no flood: ${cfgs[*]}, $ATTACH_STARTS alternating starts each"
+	if [[ -x $DS ]]; then
+		setup_config ds
+		"$B/harness" "${HARGS[@]}" --settle-ms 0 -- "${TOOL[@]}" :: true >/dev/null 2>&1 ||
+			log "bench: warm-up start of dropscope failed"
+	fi
+	for ((i = 1; i <= ATTACH_STARTS; i++)); do
+		for c in "${cfgs[@]}"; do
+			setup_config "$c"
+			rm -f "$WORK/stats.json"
+			if ! "$B/harness" "${HARGS[@]}" --settle-ms 0 --stats "$WORK/stats.json" \
+				-- "${TOOL[@]}" :: true >/dev/null 2>"$WORK/harness.err"; then
+				log "bench: attach $c start $i failed:"
+				sed 's/^/    /' "$WORK/harness.err" >&2 || true
+				continue
+			fi
+			rec=$(jq -c --arg c "$c" '{config:$c, attach_ms, attach_cpu_ms}' "$WORK/stats.json")
+			echo "$rec" >>"$res"
+		done
+	done
+	# Median and max per configuration; each dropscope row against the
+	# floor's median + 5 ms.
+	jq -rs --argjson n "$ATTACH_STARTS" --argjson order "$(printf '%s\n' "${cfgs[@]}" | jq -R . | jq -sc .)" '
+		def med: sort | if length % 2 == 1 then .[length / 2 | floor]
+			else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+		group_by(.config) | map({key: .[0].config, value: {med: (map(.attach_ms) | med),
+			max: (map(.attach_ms) | max), n: length,
+			cpu: (map(.attach_cpu_ms // -1) | med)}}) | from_entries as $s |
+		($s.floor // null) as $f |
+		"start-to-attached, no flood (ms, exec to ready file; \($n) alternating starts each)",
+		(if $f then "  floor: median \($f.med * 10 | round / 10) ms, max \($f.max * 10 | round / 10) ms, CPU until attached median \($f.cpu * 10 | round / 10) ms (n=\($f.n))" else empty end),
+		($order[] | select(. != "floor" and $s[.] != null) | . as $k | $s[$k] as $v |
+			(if $f == null then "[MISSED]" elif $v.med <= $f.med + 5 then "[met]" else "[MISSED]" end) +
+			" start-to-attached <= floor + 5 ms (median of \($v.n) alternating starts, no flood): " +
+			"\($k) median \($v.med * 10 | round / 10) ms, max \($v.max * 10 | round / 10) ms" +
+			(if $f then "; floor median \($f.med * 10 | round / 10), max \($f.max * 10 | round / 10)" else "" end) +
+			"; CPU until attached median \($v.cpu * 10 | round / 10) ms" +
+			(if $k == "ds-nocache" then " (without the BTF cache: for comparison)"
+			 elif $k == "ds-rawtp" then " (raw_tp: with the cache, libbpf never reads the kernel BTF; for comparison)"
+			 else "" end))
+	' "$res" | tee "$OUT/attach.txt"
+}
+attach_section
+if [[ $ATTACH_ONLY == 1 ]]; then
+	log "bench: BENCH_ATTACH_ONLY=1: wrote $OUT/attach.txt; the flood runs are skipped"
+	exit 0
+fi
 
 for ((rep = 1; rep <= REPS; rep++)); do
 	for flood in "${FLOODS[@]}"; do

@@ -36,8 +36,9 @@ struct config {
 	unsigned max_keys;
 	const char *btf;
 	const char *ready_file;
-	bool force;  /* -w and --ready-file may replace an existing file */
-	bool no_xdp; /* --no-xdp: no fexit on XDP programs, no XDP_DROP/XDP_ABORTED rows */
+	bool force;	   /* -w and --ready-file may replace an existing file */
+	bool no_btf_cache; /* --no-btf-cache: CO-RE against the whole kernel BTF (btf_cache.h) */
+	bool no_xdp;	   /* --no-xdp: no fexit on XDP programs, no XDP_DROP/XDP_ABORTED rows */
 	struct symbols_opts syms;
 	/* filters, resolved by filters_resolve() */
 	const char *netns;

@@ -13,6 +13,7 @@
 #include "bpf/dropscope.h"
 #include "dropscope.skel.h"
 #include "trace/loader.h"
+#include "trace/btf_cache.h"
 #include "symbols/reasons.h"
 #include "lib/tracefs.h"
 
@@ -21,6 +22,8 @@ struct loader {
 	struct bpf_link *link;
 	struct bpf_program *prog;
 	enum backend backend;
+	struct btf_cache cache;
+	bool cache_used; /* attached with the cached minimized BTF */
 };
 
 static const char *const backend_names[] = {
@@ -228,9 +231,10 @@ static int flush_on_cpus(struct dropscope_bpf *skel)
  * One attempt with one backend: a fresh skeleton each time, because an
  * object whose load failed cannot be loaded again.
  */
-static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b, bool lazy)
+static int try_backend(struct loader *l, const struct loader_opts *opts, enum backend b, bool lazy,
+		       const char *btf_path)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = btf_path);
 	struct dropscope_bpf *skel;
 	struct bpf_program *prog;
 	int err;
@@ -343,6 +347,18 @@ fail:
 	return err;
 }
 
+/* With and then without the lazily allocated count table (see
+ * lazy_tables_allowed()). */
+static int try_backends(struct loader *l, const struct loader_opts *opts, enum backend b, bool lazy,
+			const char *btf_path)
+{
+	int rc = try_backend(l, opts, b, lazy, btf_path);
+
+	if (rc && lazy)
+		rc = try_backend(l, opts, b, false, btf_path);
+	return rc;
+}
+
 struct loader *loader__start(const struct loader_opts *opts, char *err, size_t errlen)
 {
 	static const enum backend order[] = { BACKEND_TP_BTF, BACKEND_RAW_TP, BACKEND_TRACEPOINT };
@@ -355,6 +371,21 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 	}
 
 	bool tp_denied = false, lazy = lazy_tables_allowed();
+	const char *cached = NULL;
+
+	l->cache.fd = -1;
+	if (opts->btf_path) {
+		snprintf(l->cache.note, sizeof(l->cache.note), "not used with --btf");
+	} else if (opts->no_btf_cache) {
+		snprintf(l->cache.note, sizeof(l->cache.note), "off (--no-btf-cache)");
+	} else {
+		size_t sz = 0;
+		const void *obj = dropscope_bpf__elf_bytes(&sz);
+
+		btf_cache_open(&l->cache, opts->btf_cache_dir, obj, sz);
+		if (l->cache.state == BTF_CACHE_HIT)
+			cached = l->cache.path;
+	}
 
 	used = snprintf(err, errlen, "cannot attach to skb:kfree_skb:");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -363,11 +394,23 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
-		rc = try_backend(l, opts, b, lazy);
-		if (rc && lazy)
-			rc = try_backend(l, opts, b, false);
-		if (!rc)
+		rc = try_backends(l, opts, b, lazy, cached);
+		if (rc && cached) {
+			/* Whatever the cause, a start never fails for the cache:
+			 * without it, and if that works, the file was at fault
+			 * (stale, foreign, damaged) and goes; it is made again
+			 * after attaching. */
+			rc = try_backends(l, opts, b, lazy, NULL);
+			if (!rc) {
+				btf_cache_discard(&l->cache);
+				cached = NULL;
+			}
+		}
+		if (!rc) {
+			l->cache_used = cached != NULL;
+			btf_cache_close(&l->cache);
 			return l;
+		}
 		/* The classic tracepoint's id is read from tracefs (mode 0700). */
 		if (b == BACKEND_TRACEPOINT && (rc == -EACCES || rc == -EPERM))
 			tp_denied = true;
@@ -386,6 +429,7 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 	else if (used < errlen)
 		snprintf(err + used, errlen - used,
 			 " -- kernel too old, BPF disabled, or BTF missing (try --btf FILE)?");
+	btf_cache_close(&l->cache);
 	free(l);
 	return NULL;
 }
@@ -495,6 +539,23 @@ int loader__set_netns(struct loader *l, __u32 inum)
 	if (!l->skel->rodata->filter_netns)
 		return -EINVAL;
 	return set_netns_inum(l->skel, inum);
+}
+
+bool loader__btf_cache_used(const struct loader *l)
+{
+	return l->cache_used;
+}
+
+const char *loader__btf_cache_note(const struct loader *l)
+{
+	return l->cache.note;
+}
+
+int loader__btf_cache_make(struct loader *l)
+{
+	if (l->cache_used || l->cache.state != BTF_CACHE_MISS)
+		return 1;
+	return btf_cache_make(&l->cache, bpf_object__btf(l->skel->obj));
 }
 
 int loader__prog_fd(const struct loader *l)

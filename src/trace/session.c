@@ -387,14 +387,17 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		lopts->btf_path = m->btf_path;
 	}
 	lopts->verbose = cfg->verbose;
+	lopts->no_btf_cache = cfg->no_btf_cache;
 	lopts->xdp_sites = xdp_wanted(cfg, &lopts->filters);
 	m->loader = loader__start(lopts, err, sizeof(err));
 	if (!m->loader) {
 		msg_error("%s", err);
 		return 1;
 	}
-	if (cfg->verbose)
+	if (cfg->verbose) {
 		msg_info("attached with %s", loader__backend(m->loader));
+		msg_info("BTF cache: %s", ESC(loader__btf_cache_note(m->loader)));
+	}
 	if (cfg->ready_file) {
 		rc = monitor_write_ready(m, cfg->ready_file, cfg->force);
 		if (rc) {
@@ -403,6 +406,11 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
+	/* Counting has started: the next start's CO-RE relocation can be
+	 * made cheap now, at no cost to this one's. A failure only means
+	 * the next start relocates against the whole kernel BTF again. */
+	if (loader__btf_cache_make(m->loader) <= 0 && cfg->verbose)
+		msg_info("BTF cache: %s", ESC(loader__btf_cache_note(m->loader)));
 
 	/* Everything from here on only reads or names what is counted. */
 	m->counts = counts__new(loader__drops_fd(m->loader), loader__stats_fd(m->loader),

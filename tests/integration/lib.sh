@@ -38,6 +38,9 @@ if env --default-signal=INT true 2>/dev/null; then
 fi
 
 T=$(mktemp -d /tmp/dstest.XXXXXX) || exit 1
+# dropscope's BTF cache (--no-btf-cache) in the test's own directory: a test
+# never touches the machine's /var/cache, and each test starts without one.
+export DROPSCOPE_BTF_CACHE_DIR=$T/btfcache
 
 log()
 {

@@ -10,6 +10,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null && exec </dev/console >/dev/console 2>&1
 mount -t tmpfs tmpfs /tmp
+# The initramfs has no /var/cache: dropscope's BTF cache in /tmp, so that
+# the first run makes it and every later one loads with it on this kernel.
+export DROPSCOPE_BTF_CACHE_DIR=/tmp/btfcache
 ip link set lo up
 . /etc/matrix.conf
 

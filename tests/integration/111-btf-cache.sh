@@ -1,0 +1,146 @@
+#!/bin/bash
+# The cached minimized kernel BTF (src/trace/btf_cache.c) changes nothing
+# but the time to attach: every configuration's program, loaded with and
+# without it, is the same program (the kernel's xlated instructions, map
+# ids aside, from bpftool). And a cache that must not be trusted never
+# stops dropscope: a directory or file that is a symbolic link, not root's
+# or writable by others is refused; a damaged file is removed and made
+# again; in each case dropscope attaches and counts exactly (UdpNoPorts).
+# The cache lives in this test's own directory (DROPSCOPE_BTF_CACHE_DIR).
+. "$(dirname "$0")/lib.sh"
+require nstat jq bpftool
+UDPSEND=$(tool udpsend) || exit 1
+[[ -r /sys/kernel/btf/vmlinux ]] || skip "no /sys/kernel/btf/vmlinux"
+ns_add NS a
+
+CACHE=$DROPSCOPE_BTF_CACHE_DIR # $T/btfcache (lib.sh)
+
+# xlated TAG: the instructions of every program that dropscope holds, as
+# the kernel has them after verification, map ids masked (they differ
+# between any two loads).
+xlated()
+{
+	local pid=${DSPID[$1]} id
+	for id in $(prog_ids_of "$pid"); do
+		printf '== %s\n' "$(bpftool prog show id "$id" -j | jq -r '.type + " " + (.name // "?")')"
+		bpftool prog dump xlated id "$id" | sed -E 's/map\[id:[0-9]+\]/map[id:*]/g'
+	done
+}
+
+# cache_note TAG: the -v lines about the cache.
+cache_note()
+{
+	grep -a 'BTF cache:' "$T/$1.err" | paste -sd'|'
+}
+
+# --- made once attached, used after --------------------------------------------
+ds_start make -v || finish
+ds_stop make
+check_true "first start: cache made ($(cache_note make))" grep -q 'BTF cache: made' "$T/make.err"
+FILE=$(ls "$CACHE"/vmlinux-*.btf 2>/dev/null | head -1)
+[[ -n $FILE ]] || die "no cache file in $CACHE"
+check_eq "cache directory mode and owner" "700 0" "$(stat -c '%a %u' "$CACHE")"
+check_eq "cache file mode and owner" "600 0" "$(stat -c '%a %u' "$FILE")"
+check_true "cache file parses as BTF" bpftool btf dump file "$FILE" >/dev/null
+cp "$FILE" "$T/good.btf"
+
+# --- identical programs, every configuration ---------------------------------
+CONFIGS=("" "-r" "--stacks" "--by caller" "--folded" "--by netns" "--by workload" "events")
+i=0
+for c in "${CONFIGS[@]}"; do
+	i=$((i + 1))
+	mode=""
+	read -r -a args <<<"$c"
+	if [[ $c == events ]]; then
+		mode=events
+		args=()
+	fi
+	name=${c:-summary}
+	ds_launch "n$i" "$T/n$i.out" "$mode" -v --no-btf-cache "${args[@]}" || continue
+	xlated "n$i" >"$T/n$i.x"
+	ds_stop "n$i"
+	ds_launch "c$i" "$T/c$i.out" "$mode" -v "${args[@]}" || continue
+	xlated "c$i" >"$T/c$i.x"
+	ds_stop "c$i"
+	check_true "$name: loaded with the cache ($(cache_note "c$i"))" \
+		grep -q 'BTF cache: used' "$T/c$i.err"
+	check_true "$name: without the cache it was not used" \
+		grep -q 'BTF cache: off' "$T/n$i.err"
+	check_true "$name: kfree_skb program dumped ($(grep -c . "$T/c$i.x") lines)" \
+		grep -q '^== tracing\|^== raw_tracepoint\|^== tracepoint' "$T/c$i.x"
+	check_true "$name: xlated instructions identical with and without the cache" \
+		cmp -s "$T/n$i.x" "$T/c$i.x" || diff "$T/n$i.x" "$T/c$i.x" | head -20
+done
+
+# The comparison sees the instructions: two configurations differ.
+check_true "summary and --stacks programs differ (the dump is of the program)" \
+	bash -c "! cmp -s '$T/n1.x' '$T/n3.x'"
+
+# count_run TAG EXPECT_NOTE [ARGS...]: dropscope attaches, -v says EXPECT_NOTE (a
+# regular expression) about the cache, and counts exactly what the kernel
+# counted as UdpNoPorts.
+count_run()
+{
+	local tag=$1 want=$2 n=29 v0 v
+	shift 2
+	ds_start "$tag" -v --netns "/run/netns/$NS" -i 3600 "$@" || return
+	v0=$(snmp "$NS" UdpNoPorts)
+	nsx "$NS" "$UDPSEND" -n $n 127.0.0.1 9 >/dev/null || fail "udpsend"
+	v=$(($(snmp "$NS" UdpNoPorts) - v0))
+	sleep 0.3
+	ds_stop "$tag"
+	ds_check_stopped "$tag"
+	check_eq "$tag: UdpNoPorts delta" $n "$v"
+	check_eq "$tag: counted" "$v" "$(ds_total "$T/$tag.out")" || show "$T/$tag.out"
+	check_true "$tag: -v says '$want' ($(cache_note "$tag"))" \
+		grep -Eq "BTF cache: .*$want" "$T/$tag.err"
+}
+
+# --- hostile or damaged caches -------------------------------------------------
+# The directory is a symbolic link (to a good cache): refused, not followed.
+ln -s "$CACHE" "$T/dirlink"
+DROPSCOPE_BTF_CACHE_DIR=$T/dirlink count_run dirlink 'refused: a symbolic link'
+
+# The file is a symbolic link (to a good copy): refused; the link stays.
+mv "$FILE" "$T/moved.btf"
+ln -s "$T/good.btf" "$FILE"
+count_run filelink 'refused: a symbolic link'
+check_true "file link left as it was" test -L "$FILE"
+rm -f "$FILE"
+mv "$T/moved.btf" "$FILE"
+
+# Not root's, or writable by others: refused.
+chown 65534 "$FILE"
+count_run owner 'refused: not owned by root'
+chown 0 "$FILE"
+chmod 0666 "$FILE"
+count_run filemode 'refused: writable by group or others'
+chmod 0600 "$FILE"
+chmod 0777 "$CACHE"
+count_run dirmode 'refused: writable by group or others'
+chmod 0700 "$CACHE"
+count_run restored 'used '
+
+# Truncated, then garbage: loaded without it, removed, made again (the
+# same bytes as the first one made).
+truncate -s 100 "$FILE"
+count_run truncated 'did not load .*removed'
+check_true "truncated file made again" grep -q 'BTF cache: made' "$T/truncated.err"
+check_true "remade file = first made" cmp -s "$FILE" "$T/good.btf"
+head -c 4096 /dev/urandom >"$FILE"
+count_run garbage 'did not load .*removed'
+check_true "garbage file made again" cmp -s "$FILE" "$T/good.btf"
+
+# A valid BTF that is not this kernel's (one int, no sk_buff): libbpf takes
+# it, the relocations find nothing and the verifier refuses the program; so
+# loaded without it, removed and made again, on every backend.
+printf '\x9f\xeb\x01\x00\x18\0\0\0\0\0\0\0\x10\0\0\0\x10\0\0\0\x05\0\0\0\x01\0\0\0\0\0\0\x01\x04\0\0\0\x20\0\0\0\0int\0' >"$FILE"
+check_true "foreign file is a valid BTF" bpftool btf dump file "$FILE" >/dev/null
+count_run foreign 'did not load .*removed'
+check_true "foreign file made again" cmp -s "$FILE" "$T/good.btf"
+
+# No cache at all under --no-btf-cache: nothing made.
+rm -f "$FILE"
+count_run off 'off' --no-btf-cache
+check_eq "nothing made under --no-btf-cache" "" "$(ls "$CACHE")"
+finish

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for src/trace/btf_cache.c: the build id, the object hash, the
+ * minimizer on a small BTF, and the file's refusals in a directory of our own. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <linux/btf.h>
+#include <bpf/btf.h>
+
+#include "trace/btf_cache.h"
+
+/* One ELF note: namesz, descsz, type, name and descriptor padded to 4. */
+static size_t put_note(unsigned char *p, const char *name, __u32 type, const void *desc,
+		       __u32 descsz)
+{
+	__u32 namesz = strlen(name) + 1;
+	size_t off = 12;
+
+	memcpy(p, &namesz, 4);
+	memcpy(p + 4, &descsz, 4);
+	memcpy(p + 8, &type, 4);
+	memset(p + off, 0, (namesz + 3) & ~3u);
+	memcpy(p + off, name, namesz);
+	off += (namesz + 3) & ~3u;
+	memset(p + off, 0, (descsz + 3) & ~3u);
+	memcpy(p + off, desc, descsz);
+	return off + ((descsz + 3) & ~3u);
+}
+
+static void test_build_id(void **state)
+{
+	unsigned char buf[256], id[20];
+	char hex[65];
+	size_t n = 0;
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		id[i] = (unsigned char)(0xa0 + i);
+	/* Another note first (Xen's, Linux's), then the GNU build id. */
+	n += put_note(buf + n, "Linux", 1, "\1\2\3", 3);
+	n += put_note(buf + n, "GNU", 3, id, sizeof(id));
+	assert_int_equal(btf_cache_build_id(buf, n, hex, sizeof(hex)), 20);
+	assert_string_equal(hex, "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3");
+	/* Cut anywhere inside the build id's note (it starts at 24): not
+	 * found, and nothing read past the cut. */
+	assert_int_equal(n, 60);
+	for (size_t cut = 24; cut < n; cut++)
+		assert_int_equal(btf_cache_build_id(buf, cut, hex, sizeof(hex)), -1);
+	/* A size that points past the end. */
+	__u32 big = 0xfffffff0;
+
+	memcpy(buf + 4, &big, 4);
+	assert_int_equal(btf_cache_build_id(buf, n, hex, sizeof(hex)), -1);
+	/* No GNU note. */
+	n = put_note(buf, "Xen", 3, id, sizeof(id));
+	assert_int_equal(btf_cache_build_id(buf, n, hex, sizeof(hex)), -1);
+	/* Too small an output. */
+	n = put_note(buf, "GNU", 3, id, sizeof(id));
+	assert_int_equal(btf_cache_build_id(buf, n, hex, 40), -1);
+}
+
+static void test_obj_hash(void **state)
+{
+	(void)state;
+	/* FNV-1a 64's published values. */
+	assert_true(btf_cache_obj_hash("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(btf_cache_obj_hash("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(btf_cache_obj_hash("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
+static int find(const struct btf *b, const char *name, int kind)
+{
+	return btf__find_by_name_kind(b, name, kind);
+}
+
+/*
+ * "vmlinux": struct sk_buff { int len; struct inner in; struct big *p;
+ * fn_t *f; unsigned int bits:3; u32 arr[4]; }, struct inner { enum e v; },
+ * struct big { int x; } (only behind a pointer), struct sk_buff___old, a
+ * typedef u32, enum e, struct unrelated. "local": struct sk_buff___mine.
+ */
+static void test_minimize(void **state)
+{
+	struct btf *v = btf__new_empty(), *l = btf__new_empty(), *m;
+	int i_int, i_uint, i_inner, i_big, i_e, i_u32, i_skb, i_fn, i_arr;
+
+	(void)state;
+	i_int = btf__add_int(v, "int", 4, BTF_INT_SIGNED);
+	i_uint = btf__add_int(v, "unsigned int", 4, 0);
+	i_e = btf__add_enum(v, "e", 4);
+	assert_int_equal(btf__add_enum_value(v, "E_A", 7), 0);
+	i_inner = btf__add_struct(v, "inner", 4);
+	assert_int_equal(btf__add_field(v, "v", i_e, 0, 0), 0);
+	i_big = btf__add_struct(v, "big", 4);
+	assert_int_equal(btf__add_field(v, "x", i_int, 0, 0), 0);
+	i_u32 = btf__add_typedef(v, "u32", i_uint);
+	i_fn = btf__add_func_proto(v, i_int);
+	i_arr = btf__add_array(v, i_int, i_u32, 4);
+	int p_big = btf__add_ptr(v, i_big), p_fn = btf__add_ptr(v, i_fn);
+
+	i_skb = btf__add_struct(v, "sk_buff", 48);
+	assert_true(i_skb > 0 && i_arr > 0 && i_fn > 0);
+	assert_int_equal(btf__add_field(v, "len", i_int, 0, 0), 0);
+	assert_int_equal(btf__add_field(v, "in", i_inner, 32, 0), 0);
+	assert_int_equal(btf__add_field(v, "p", p_big, 64, 0), 0);
+	assert_int_equal(btf__add_field(v, "f", p_fn, 128, 0), 0);
+	assert_int_equal(btf__add_field(v, "bits", i_uint, 192, 3), 0);
+	assert_int_equal(btf__add_field(v, "arr", i_arr, 224, 0), 0);
+	assert_true(btf__add_struct(v, "sk_buff___old", 8) > 0);
+	assert_true(btf__add_struct(v, "unrelated", 4) > 0);
+	assert_int_equal(btf__add_field(v, "x", i_int, 0, 0), 0);
+
+	assert_true(btf__add_int(l, "int", 4, BTF_INT_SIGNED) > 0);
+	assert_true(btf__add_struct(l, "sk_buff___mine", 4) > 0);
+	assert_int_equal(btf__add_field(l, "len", 1, 0, 0), 0);
+
+	m = btf_minimize(v, l);
+	assert_non_null(m);
+	/* Both flavors of sk_buff, what sk_buff embeds by value... */
+	int skb = find(m, "sk_buff", BTF_KIND_STRUCT);
+
+	assert_true(skb > 0);
+	assert_true(find(m, "sk_buff___old", BTF_KIND_STRUCT) > 0);
+	assert_true(find(m, "inner", BTF_KIND_STRUCT) > 0);
+	assert_true(find(m, "e", BTF_KIND_ENUM) > 0);
+	assert_true(find(m, "u32", BTF_KIND_TYPEDEF) > 0);
+	assert_true(find(m, "unsigned int", BTF_KIND_INT) > 0);
+	/* ...not what is behind a pointer, nor an unrelated type. */
+	assert_true(find(m, "big", BTF_KIND_STRUCT) < 0);
+	assert_true(find(m, "unrelated", BTF_KIND_STRUCT) < 0);
+	/* The layout is the kernel's: offsets, the bitfield, the array. */
+	const struct btf_type *t = btf__type_by_id(m, skb);
+	const struct btf_member *mb = btf_members(t);
+
+	assert_int_equal(btf_vlen(t), 6);
+	assert_int_equal(t->size, 48);
+	assert_int_equal(btf_member_bit_offset(t, 1), 32);
+	assert_int_equal(btf_member_bit_offset(t, 4), 192);
+	assert_int_equal(btf_member_bitfield_size(t, 4), 3);
+	assert_int_equal(btf_member_bit_offset(t, 5), 224);
+	/* Pointers are one pointer to void. */
+	const struct btf_type *p = btf__type_by_id(m, mb[2].type);
+
+	assert_true(btf_is_ptr(p));
+	assert_int_equal(p->type, 0);
+	assert_int_equal(mb[2].type, mb[3].type);
+	const struct btf_type *a = btf__type_by_id(m, mb[5].type);
+
+	assert_true(btf_is_array(a));
+	assert_int_equal(btf_array(a)->nelems, 4);
+	/* u32 elements, int index (btf__add_array takes the index first). */
+	assert_string_equal(
+		btf__name_by_offset(m, btf__type_by_id(m, btf_array(a)->type)->name_off), "u32");
+	assert_string_equal(
+		btf__name_by_offset(m, btf__type_by_id(m, btf_array(a)->index_type)->name_off),
+		"int");
+	/* The enum keeps its values. */
+	const struct btf_type *e = btf__type_by_id(m, find(m, "e", BTF_KIND_ENUM));
+
+	assert_int_equal(btf_enum(e)[0].val, 7);
+	btf__free(m);
+	btf__free(v);
+	btf__free(l);
+}
+
+/* In a directory of our own: a missing file is a miss, a link to a file
+ * is refused, a file writable by others is refused. Needs root (owner 0). */
+static void test_open_refusals(void **state)
+{
+	char dir[] = "/tmp/test_btf_cache.XXXXXX", path[512];
+	struct btf_cache c;
+	FILE *f;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	btf_cache_open(&c, "/nonexistent-dir", "x", 1);
+	if (c.state == BTF_CACHE_NONE)
+		skip(); /* no build id on this kernel */
+	assert_int_equal(c.state, BTF_CACHE_MISS);
+	assert_non_null(mkdtemp(dir));
+	btf_cache_open(&c, dir, "x", 1);
+	assert_int_equal(c.state, BTF_CACHE_MISS);
+	snprintf(path, sizeof(path), "%s/%s", dir, c.name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not btf", f);
+	fclose(f);
+	chmod(path, 0644);
+	btf_cache_open(&c, dir, "x", 1);
+	assert_int_equal(c.state, BTF_CACHE_HIT);
+	assert_non_null(strstr(c.path, "/proc/self/fd/"));
+	/* Not loadable: removed, and made again only after that. */
+	btf_cache_discard(&c);
+	assert_int_equal(c.state, BTF_CACHE_MISS);
+	assert_int_equal(access(path, F_OK), -1);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("x", f);
+	fclose(f);
+	chmod(path, 0664);
+	btf_cache_open(&c, dir, "x", 1);
+	assert_int_equal(c.state, BTF_CACHE_REFUSED);
+	assert_non_null(strstr(c.note, "writable by group or others"));
+	unlink(path);
+	assert_int_equal(symlink("/etc/hostname", path), 0);
+	btf_cache_open(&c, dir, "x", 1);
+	assert_int_equal(c.state, BTF_CACHE_REFUSED);
+	assert_non_null(strstr(c.note, "symbolic link"));
+	unlink(path);
+	btf_cache_close(&c);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	/* A test-name pattern (* and ? wildcards): run only those cases. */
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_id),
+		cmocka_unit_test(test_obj_hash),
+		cmocka_unit_test(test_minimize),
+		cmocka_unit_test(test_open_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
