@@ -112,7 +112,7 @@ ip -n "$NS" link set fl0 up
 ip -n "$NS" link set fl1 up
 
 # --- configurations: name, then how to run it. ---------------------------------
-CONFIGS=(none floor ds ds-r ds-stacks ds-stacks-all ds-caller ds-folded ds-netns ds-workload)
+CONFIGS=(none floor ds ds-rawtp ds-r ds-stacks ds-stacks-all ds-caller ds-folded ds-netns ds-workload)
 HAVE_EVENTS=0
 if [[ -x $DS ]] && "$DS" events --help >/dev/null 2>&1; then
 	HAVE_EVENTS=1
