@@ -36,11 +36,12 @@ struct monitor {
 	struct reasons *rs;
 	__u32 *reason_buf;
 	int sigfd;
-	double last_reload; /* monotonic seconds of the last symbol reload */
-	bool sym_note_said; /* the symbol source's note is said once */
-	bool fexit_said;    /* the refused fexit is said once */
-	int btf_fd;	    /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
-	char btf_path[32];  /* /proc/self/fd/N of it, for the loader */
+	double last_reload;   /* monotonic seconds of the last symbol reload */
+	double last_modcheck; /* ... and of the last look at /proc/modules */
+	bool sym_note_said;   /* the symbol source's note is said once */
+	bool fexit_said;      /* the refused fexit is said once */
+	int btf_fd;	      /* checked copy of --btf; 0 = none (fds 0-2 are always open) */
+	char btf_path[32];    /* /proc/self/fd/N of it, for the loader */
 	/*
 	 * Called with true just before and false just after a symbol table
 	 * re-read (monitor_refresh_symbols()): kallsyms shows zeros without
