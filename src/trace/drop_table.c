@@ -43,6 +43,7 @@ struct counts {
 	/* counts__set_gone(): rows of gone objects, deleted after the walk */
 	counts_gone_fn gone;
 	void (*gone_begin)(void *arg);
+	void (*gone_prepare)(void *arg, const struct drop_key *keys, size_t n);
 	void *gone_arg;
 	struct drop_key *doomed;
 	size_t ndoomed;
@@ -292,6 +293,12 @@ void counts__set_gone(struct counts *c, counts_gone_fn gone, void (*begin)(void 
 	c->gone_arg = arg;
 }
 
+void counts__set_gone_prepare(struct counts *c,
+			      void (*prepare)(void *arg, const struct drop_key *keys, size_t n))
+{
+	c->gone_prepare = prepare;
+}
+
 __u64 counts__freed(const struct counts *c)
 {
 	return c->freed;
@@ -435,6 +442,17 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 	nbatch = c->no_batch ? -EOPNOTSUPP : batch_read(c);
 	if (nbatch < 0 && nbatch != -ENOSPC)
 		c->no_batch = true;
+	/* The rows the loop below will ask about, all at once first (the
+	 * doomed list is free until the loop). */
+	if (check && nbatch > 0 && c->gone_prepare) {
+		for (size_t i = 0; i < (size_t)nbatch; i++) {
+			batch_row(c, i, &key);
+			if (slot_of(c, &key)->used)
+				c->doomed[c->ndoomed++] = key;
+		}
+		c->gone_prepare(c->gone_arg, c->doomed, c->ndoomed);
+		c->ndoomed = 0;
+	}
 	for (size_t i = 0;; i++) {
 		struct slot *s;
 		__u64 total = 0;

@@ -543,5 +543,6 @@ int monitor_free_gone(struct monitor *m)
 	if (!m->objects)
 		return -ENOMEM;
 	counts__set_gone(m->counts, objects__gone, objects_begin, m->objects);
+	counts__set_gone_prepare(m->counts, objects__prepare);
 	return 0;
 }
