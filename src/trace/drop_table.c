@@ -31,10 +31,15 @@ struct counts {
 	size_t max_rows;
 	__u64 stats_prev[STAT_MAX];
 	__u64 missed_prev;
+	bool stats_fresh; /* both were read by the last counts__read/poll */
 	/* counts__totals() batch buffers, allocated at first use */
 	struct drop_key *bkeys;
 	__u64 *bvals;
-	bool no_batch;		 /* the kernel has no batch lookup for this map (< 5.6) */
+	bool no_batch; /* the kernel has no batch lookup for this map (< 5.6) */
+	/* bkeys hold every row of the last counts__read() (nread of them),
+	 * not yet swept: the sweep checks those instead of walking again. */
+	bool read_fresh;
+	size_t nread;
 	__u32 key_size;		 /* of the map's keys: BASE_KEY_SIZE or the whole struct */
 	bool cookie_noted;	 /* the kernel has no netns cookie: said once */
 	struct ksyms *const *ks; /* counts__set_classes(), else NULL */
@@ -283,6 +288,7 @@ static void poll_stats(struct counts *c, struct interval_stats *st)
 	if (!bpf_obj_get_info_by_fd(c->prog_fd, &info, &len)) {
 		st->missed = info.recursion_misses - c->missed_prev;
 		c->missed_prev = info.recursion_misses;
+		c->stats_fresh = true;
 	}
 }
 
@@ -359,6 +365,7 @@ static int batch_read(struct counts *c)
 	bool first = true;
 	int err;
 
+	c->read_fresh = false; /* overwritten from here */
 	if (!c->bkeys) {
 		c->bkeys = calloc(c->max_rows, sizeof(*c->bkeys)); /* room at any key size */
 		c->bvals = calloc(c->max_rows * (size_t)c->ncpus, sizeof(*c->bvals));
@@ -430,6 +437,9 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 
 	bool check = c->gone && mode != POLL_READ;
 
+	if (st)
+		c->stats_fresh = false;
+
 	c->ndoomed = 0;
 	if (check && c->gone_begin)
 		c->gone_begin(c->gone_arg);
@@ -439,9 +449,20 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 	 * the walk may be missed this time and is then seen, with its full
 	 * total, at the next poll.
 	 */
-	nbatch = c->no_batch ? -EOPNOTSUPP : batch_read(c);
+	/*
+	 * A sweep right after a read checks the rows that read saw: the same
+	 * rows a walk now would check, as only rows seen at an earlier poll
+	 * are checked and rows are deleted only by a sweep (a key the read
+	 * saw that is gone since is simply not found to delete).
+	 */
+	if (mode == POLL_SWEEP && c->read_fresh)
+		nbatch = (int)c->nread;
+	else
+		nbatch = c->no_batch ? -EOPNOTSUPP : batch_read(c);
 	if (nbatch < 0 && nbatch != -ENOSPC)
 		c->no_batch = true;
+	c->read_fresh = mode == POLL_READ && nbatch >= 0;
+	c->nread = nbatch >= 0 ? (size_t)nbatch : 0;
 	/* The rows the loop below will ask about, all at once first (the
 	 * doomed list is free until the loop). */
 	if (check && nbatch > 0 && c->gone_prepare) {
@@ -564,6 +585,17 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 	if (err && err != -ENOENT)
 		return err;
 	return (int)rekey_rows(c, n);
+}
+
+void counts__last_stats(struct counts *c, __u64 totals[STAT_MAX], __u64 *missed)
+{
+	if (!c->stats_fresh) {
+		counts__stat_totals(c, totals);
+		*missed = counts__missed_total(c);
+		return;
+	}
+	memcpy(totals, c->stats_prev, sizeof(c->stats_prev));
+	*missed = c->missed_prev;
 }
 
 __u64 counts__missed_total(struct counts *c)

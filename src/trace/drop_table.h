@@ -102,4 +102,11 @@ __u64 counts__missed_total(struct counts *c);
 /* Totals since start of the per-CPU `stats` slots (enum drop_stat). */
 void counts__stat_totals(struct counts *c, __u64 totals[STAT_MAX]);
 
+/*
+ * Both, as the last counts__read() or counts__poll() read them (for a
+ * scrape that just did: the same instant, without asking the kernel
+ * again), or read now when it could not.
+ */
+void counts__last_stats(struct counts *c, __u64 totals[STAT_MAX], __u64 *missed);
+
 #endif /* DROPSCOPE_COUNTS_H */
