@@ -201,13 +201,26 @@ void objects__begin(struct objects *o)
 	 * (nsfs_open()), never for the rest of the poll (map reads, /proc).
 	 */
 	if (o->dims & (DIM_NETNS | DIM_WORKLOAD) && !o->cap_stuck) {
-		o->raise = !caps_effective(CAP_SYS_ADMIN);
-		o->may_open = !o->raise || caps_permitted(CAP_SYS_ADMIN);
+		/* One read of our sets answers both and is the copy kept. */
+		cap_t now = cap_get_proc();
+		cap_flag_value_t eff = CAP_CLEAR, perm = CAP_CLEAR;
+
+		if (now && (cap_get_flag(now, CAP_SYS_ADMIN, CAP_EFFECTIVE, &eff) ||
+			    cap_get_flag(now, CAP_SYS_ADMIN, CAP_PERMITTED, &perm)))
+			eff = perm = CAP_CLEAR;
+		o->raise = eff != CAP_SET;
+		o->may_open = !o->raise || perm == CAP_SET;
 		if (o->caps)
 			cap_free(o->caps);
-		o->caps = o->raise && o->may_open ? cap_get_proc() : NULL;
+		o->caps = NULL;
+		if (o->raise && o->may_open && now) {
+			o->caps = now;
+			now = NULL;
+		}
 		if (o->raise && !o->caps)
 			o->may_open = false;
+		if (now)
+			cap_free(now);
 	}
 	o->since = now_secs();
 }
