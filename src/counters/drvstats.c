@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/sockios.h>
 
 #include "counters/devstats.h"
@@ -87,10 +89,57 @@ struct drv_names {
 	unsigned gen; /* the read that last listed the device */
 };
 
+/*
+ * Where the kernel writes a set's names or values: ETHTOOL_GSTRINGS and
+ * ETHTOOL_GSTATS write as many as the driver has at the time of the call,
+ * whatever length we asked with, so a set that grew since its count was
+ * asked (queues added) would be written past a heap buffer. This buffer
+ * ends where an inaccessible page begins: a longer write fails (EFAULT)
+ * and the device is left out that time.
+ */
+struct guarded {
+	char *map; /* the mapping: len usable bytes, then the guard page */
+	size_t len;
+};
+
+/* need bytes ending at the guard page (grown when needed), or NULL. */
+static void *guarded_get(struct guarded *g, size_t need)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), len = (need + pg - 1) / pg * pg;
+	char *m;
+
+	if (g->map && g->len >= len)
+		return g->map + g->len - need;
+	if (g->map)
+		munmap(g->map, g->len + pg);
+	g->map = NULL;
+	m = mmap(NULL, len + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	if (mprotect(m + len, pg, PROT_NONE)) {
+		munmap(m, len + pg);
+		return NULL;
+	}
+	g->map = m;
+	g->len = len;
+	/* need is a multiple of the struct's alignment (8 for values, 4 for
+	 * names), the end page-aligned: so is the start. */
+	return m + len - need;
+}
+
+static void guarded_free(struct guarded *g)
+{
+	if (g->map)
+		munmap(g->map, g->len + (size_t)sysconf(_SC_PAGESIZE));
+	g->map = NULL;
+	g->len = 0;
+}
+
 struct drv_cache {
 	struct drv_names *d;
 	size_t n, cap;
 	unsigned gen;
+	struct guarded buf; /* for names and values, one call at a time */
 };
 
 struct drv_cache *drv_cache_new(void)
@@ -115,6 +164,7 @@ void drv_cache_free(struct drv_cache *c)
 	for (size_t i = 0; i < c->n; i++)
 		names_clear(&c->d[i]);
 	free(c->d);
+	guarded_free(&c->buf);
 	free(c);
 }
 
@@ -160,15 +210,17 @@ static int stat_count(const struct drv_io *io, const char *dev)
  * counters' are kept. 0, or -errno (e then empty); -ESTALE: the set changed
  * under the call.
  */
-static int read_names(const struct drv_io *io, const struct dev_stats *d, int cnt,
-		      struct drv_names *e)
+static int read_names(const struct drv_io *io, struct guarded *buf, const struct dev_stats *d,
+		      int cnt, struct drv_names *e)
 {
-	struct ethtool_gstrings *gs = calloc(1, sizeof(*gs) + (size_t)cnt * ETH_GSTRING_LEN);
+	size_t need = sizeof(struct ethtool_gstrings) + (size_t)cnt * ETH_GSTRING_LEN;
+	struct ethtool_gstrings *gs = guarded_get(buf, need);
 	int err = -ENOMEM;
 
 	names_clear(e);
 	if (!gs)
 		return err;
+	memset(gs, 0, need);
 	gs->cmd = ETHTOOL_GSTRINGS;
 	gs->string_set = ETH_SS_STATS;
 	gs->len = (__u32)cnt;
@@ -203,8 +255,8 @@ static int read_names(const struct drv_io *io, const struct dev_stats *d, int cn
 	e->dev[IFNAMSIZ - 1] = 0;
 	e->count = (__u32)cnt;
 out:
-	free(gs);
-	return err;
+	/* Written past what we asked for: the set grew under the call. */
+	return err == -EFAULT ? -ESTALE : err;
 }
 
 /* d's entry in the cache (a new, empty one when it has none); NULL: no memory. */
@@ -227,12 +279,13 @@ static struct drv_names *cache_entry(struct drv_cache *c, const struct dev_stats
 }
 
 /* Append the drop counters of one device to *out (n of them, cap). */
-static int read_dev(const struct drv_io *io, struct drv_cache *cache, const struct dev_stats *d,
-		    struct drv_counter **out, size_t *n, size_t *cap)
+static int read_dev(const struct drv_io *io, struct drv_cache *cache, struct guarded *buf,
+		    const struct dev_stats *d, struct drv_counter **out, size_t *n, size_t *cap)
 {
 	struct drv_names tmp = {}, *e = &tmp;
 	struct ethtool_stats *st = NULL;
 	int cnt = stat_count(io, d->name), err = 0;
+	size_t need;
 
 	if (cache && !(e = cache_entry(cache, d)))
 		return -ENOMEM;
@@ -243,7 +296,7 @@ static int read_dev(const struct drv_io *io, struct drv_cache *cache, const stru
 	/* Names of another device, or of another set of this one. */
 	if (e->ifindex != d->ifindex || e->count != (__u32)cnt ||
 	    strncmp(e->dev, d->name, sizeof(e->dev))) {
-		err = read_names(io, d, cnt, e);
+		err = read_names(io, buf, d, cnt, e);
 		if (err)
 			goto out_forget;
 	}
@@ -251,12 +304,16 @@ static int read_dev(const struct drv_io *io, struct drv_cache *cache, const stru
 	if (!e->nkept)
 		goto out;
 	err = -ENOMEM;
-	st = calloc(1, sizeof(*st) + (size_t)cnt * sizeof(__u64));
+	need = sizeof(*st) + (size_t)cnt * sizeof(__u64);
+	st = guarded_get(buf, need);
 	if (!st)
 		goto out;
+	memset(st, 0, need);
 	st->cmd = ETHTOOL_GSTATS;
 	st->n_stats = (__u32)cnt;
 	err = io->fn(io->ctx, d->name, st);
+	if (err == -EFAULT) /* more values than asked for: the set grew */
+		err = -ESTALE;
 	if (err)
 		goto out_forget;
 	/* The set changed since its count was asked (queues added): the
@@ -294,7 +351,6 @@ out_forget:
 out:
 	if (e == &tmp)
 		names_clear(&tmp);
-	free(st);
 	return err;
 }
 
@@ -317,6 +373,7 @@ int drvstats_read_with(drv_ioctl_fn fn, void *ctx, struct drv_cache *cache,
 		       const struct dev_stats *devs, size_t ndev, struct drv_counter **out)
 {
 	struct drv_io io = { fn, ctx };
+	struct guarded own = {}, *buf = cache ? &cache->buf : &own;
 	size_t n = 0, cap = 0;
 	int err = 0;
 
@@ -324,7 +381,7 @@ int drvstats_read_with(drv_ioctl_fn fn, void *ctx, struct drv_cache *cache,
 	if (cache)
 		cache->gen++;
 	for (size_t i = 0; i < ndev; i++) {
-		int rc = read_dev(&io, cache, &devs[i], out, &n, &cap);
+		int rc = read_dev(&io, cache, buf, &devs[i], out, &n, &cap);
 
 		/* One device's failure leaves the others' counters in. */
 		if (rc && !err)
@@ -332,6 +389,7 @@ int drvstats_read_with(drv_ioctl_fn fn, void *ctx, struct drv_cache *cache,
 		if (rc == -ENOMEM)
 			break;
 	}
+	guarded_free(&own);
 	/* Not after running out of memory: devices not reached stay. */
 	if (cache && err != -ENOMEM)
 		cache_prune(cache);

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,6 +96,7 @@ struct fake {
 	__u32 count;
 	int stats_count_delta;	     /* the values call answers count + this */
 	int nsset, nstrings, nstats; /* calls seen */
+	bool faulted;		     /* a write past our buffer was refused */
 };
 
 static int fake_ioctl(void *ctx, const char *dev, void *data)
@@ -125,8 +128,18 @@ static int fake_ioctl(void *ctx, const char *dev, void *data)
 		__u32 n = f->count + (__u32)f->stats_count_delta;
 
 		f->nstats++;
-		/* As the kernel: its own count; here never past the buffer. */
-		for (__u32 i = 0; i < n && i < st->n_stats; i++)
+		/* As the kernel: its own count, written whatever we asked
+		 * for. A set that grew is written as copy_to_user would (a
+		 * read from /dev/zero: a fault is EFAULT, not a crash). */
+		if (n > st->n_stats) {
+			int z = open("/dev/zero", O_RDONLY);
+			ssize_t r = pread(z, st->data, (size_t)n * sizeof(__u64), 0);
+
+			close(z);
+			f->faulted = r != (ssize_t)(n * sizeof(__u64));
+			return f->faulted ? -EFAULT : 0;
+		}
+		for (__u32 i = 0; i < n; i++)
 			st->data[i] = f->values[i];
 		st->n_stats = n;
 		return 0;
@@ -255,6 +268,37 @@ static void test_cache_set_changes_under_values(void **state)
 	drv_cache_free(c);
 }
 
+static void test_set_grows_under_values(void **state)
+{
+	struct fake f = { .names = { "rx_drops", "rx_packets" }, .values = { 2, 8 }, .count = 2 };
+	struct dev_stats d = { .ifindex = 5, .name = "eth9" };
+	struct drv_cache *c = drv_cache_new();
+	struct drv_counter *out;
+	(void)state;
+
+	assert_int_equal(read_fake(&f, c, &d, &out), 1);
+	free(out);
+	/* Queues added between the count and the values: the kernel writes
+	 * 100 more values than we asked for. They meet the guard page, not
+	 * our heap; the device is left out and its names read again. */
+	f.stats_count_delta = 100;
+	assert_int_equal(read_fake(&f, c, &d, &out), 0);
+	free(out);
+	assert_true(f.faulted);
+	f.stats_count_delta = 0;
+	assert_int_equal(read_fake(&f, c, &d, &out), 1);
+	assert_int_equal(out[0].value, 2);
+	free(out);
+	assert_int_equal(f.nstrings, 2);
+	/* The same without a cache (a buffer of its own). */
+	f.stats_count_delta = 1;
+	f.faulted = false;
+	assert_int_equal(read_fake(&f, NULL, &d, &out), 0);
+	free(out);
+	assert_true(f.faulted);
+	drv_cache_free(c);
+}
+
 static void test_cache_no_drop_counter(void **state)
 {
 	struct fake f = { .names = { "rx_packets", "rx_bytes" }, .values = { 1, 2 }, .count = 2 };
@@ -293,6 +337,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cache_device_changes),
 		cmocka_unit_test(test_cache_set_changes_under_values),
 		cmocka_unit_test(test_cache_no_drop_counter),
+		cmocka_unit_test(test_set_grows_under_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
