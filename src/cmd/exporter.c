@@ -812,25 +812,6 @@ static struct MHD_Daemon *start_http(struct exporter *e, char *cert, char *key)
 	return d;
 }
 
-/*
- * How long the loop may sleep. With a connection open, 0.25 s: a request
- * past its deadline is cut within that. With a --netns path to follow,
- * the same (re-created, it is followed within a second). Otherwise nothing
- * is due before the next sweep: a new connection or a signal wakes the
- * poll, and an idle exporter is not woken four times a second (each
- * wake-up costs about what a tenth of a scrape does).
- */
-static int idle_wait_ms(const struct exporter *e)
-{
-	double left = SWEEP_S - (mono_now() - e->swept);
-
-	if (http_guard__open(e->guard) || (e->cfg->netns && !netns_is_inode(e->cfg->netns)))
-		return 250;
-	if (left <= 0)
-		return 0;
-	return left >= SWEEP_S ? SWEEP_S * 1000 : (int)(left * 1000) + 1;
-}
-
 static int serve(struct exporter *e, struct MHD_Daemon *d)
 {
 	const union MHD_DaemonInfo *di = e->mhd.get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
@@ -846,7 +827,8 @@ static int serve(struct exporter *e, struct MHD_Daemon *d)
 		MHD_UNSIGNED_LONG_LONG to;
 		int ms;
 
-		ms = idle_wait_ms(e);
+		/* Often enough that a request past its deadline is cut within 0.25 s. */
+		ms = 250;
 		if (e->mhd.get_timeout(d, &to) == MHD_YES && to < (MHD_UNSIGNED_LONG_LONG)ms)
 			ms = (int)to;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR) {
