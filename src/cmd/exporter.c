@@ -541,7 +541,7 @@ static void scrape(struct exporter *e, struct expo *x)
 	double t0 = mono_now();
 	const struct drop_delta *rows;
 	struct counter_snapshot snap;
-	__u64 st[STAT_MAX] = {};
+	__u64 st[STAT_MAX] = {}, missed_total;
 	struct interval_stats ist;
 	struct drop_label_ctx ctx;
 	struct mbuf l = {};
@@ -610,7 +610,7 @@ static void scrape(struct exporter *e, struct expo *x)
 
 		metrics_tc_programs(x, tc, ntc > 0 ? (size_t)ntc : 0);
 	}
-	counts__stat_totals(e->m.counts, st);
+	counts__last_stats(e->m.counts, st, &missed_total);
 	expo_family(
 		x, "dropscope_table_overflow_total", "counter",
 		"Drops counted without location: the in-kernel table was full (raise --max-keys).");
@@ -620,7 +620,7 @@ static void scrape(struct exporter *e, struct expo *x)
 	expo_u64(x, "dropscope_filtered_total", "", st[STAT_FILTERED]);
 	expo_family(x, "dropscope_missed_total", "counter",
 		    "Program runs the kernel skipped (nested call): drops not seen at all.");
-	expo_u64(x, "dropscope_missed_total", "", counts__missed_total(e->m.counts));
+	expo_u64(x, "dropscope_missed_total", "", missed_total);
 
 	if (e->netns_gone) {
 		/* Released: every reader says it failed (dropscope_collector_success 0). */

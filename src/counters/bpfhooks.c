@@ -253,6 +253,8 @@ static int run(void *arg)
 	nlh->nlmsg_type = RTM_GETLINK;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
+	/* No per-device IPv6 statistics (summed over every CPU): not read. */
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	err = nl_dump(j->nl, &j->seq, nlh, link_cb, j);
 	/* tcx runs before the clsact filters on each hook: listed in that order. */
 	for (size_t d = 0; !err && d < j->ndev; d++)

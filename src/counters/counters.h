@@ -23,7 +23,7 @@ enum proc_net_file {
 	PNF_NETSTAT,
 	PNF_SNMP6,
 	PNF_SOFTNET,
-	PNF_CONNTRACK, /* stat/nf_conntrack: absent without conntrack */
+	PNF_CONNTRACK, /* stat/nf_conntrack: absent without conntrack, or not asked for */
 	PNF_FILES,
 };
 
@@ -42,6 +42,9 @@ struct counter_src {
 	int ethfd;
 	char *buf; /* one /proc file's text */
 	size_t cap;
+	/* The drivers' stat names as last read (drvstats.h); NULL: none kept,
+	 * read every time. Per namespace, as the socket is. */
+	struct drv_cache *drv_cache;
 };
 
 /*
@@ -58,6 +61,9 @@ void counter_src_close(struct counter_src *s);
 enum {
 	COUNTER_SRC_SOCKETS = 1 << 0, /* the NETLINK_SOCK_DIAG socket (diag) */
 	COUNTER_SRC_NFT = 1 << 1,     /* the NETLINK_NETFILTER socket (nft) */
+	/* stat/nf_conntrack (snap->conntrack): per-CPU records formatted on
+	 * every read, so only for who shows them (diagnose). */
+	COUNTER_SRC_CONNTRACK = 1 << 2,
 };
 
 /* counter_src_open() that also opens the extras asked for (diagnose). */
@@ -81,7 +87,7 @@ struct counter_snapshot {
 	struct drv_counter *drv; /* the drivers' own drop counters (ethtool -S) */
 	size_t ndrv;
 	/* 0, or -errno: that reader failed and its part is empty */
-	struct conntrack_stats conntrack; /* .present false: not loaded here */
+	struct conntrack_stats conntrack; /* .present false: not loaded here, or not asked for */
 	int err_dev, err_qdisc, err_softnet, err_snmp, err_drv;
 };
 

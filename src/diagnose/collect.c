@@ -389,8 +389,9 @@ int collect_open(struct collector *c, const struct config *cfg, struct window *w
 		w->netns = own_netns();
 	}
 	/* Without the namespace's counters there is no evidence: refuse, as the exporter does. */
-	rc = counter_src_open_extra(&c->src, cfg->netns, COUNTER_SRC_SOCKETS | COUNTER_SRC_NFT, err,
-				    sizeof(err));
+	rc = counter_src_open_extra(&c->src, cfg->netns,
+				    COUNTER_SRC_SOCKETS | COUNTER_SRC_NFT | COUNTER_SRC_CONNTRACK,
+				    err, sizeof(err));
 	if (rc) {
 		msg_error("%s", err);
 		return rc == -ENOENT || rc == -EINVAL || rc == -ESRCH ? 2 : 1;

@@ -31,10 +31,15 @@ struct counts {
 	size_t max_rows;
 	__u64 stats_prev[STAT_MAX];
 	__u64 missed_prev;
+	bool stats_fresh; /* both were read by the last counts__read/poll */
 	/* counts__totals() batch buffers, allocated at first use */
 	struct drop_key *bkeys;
 	__u64 *bvals;
-	bool no_batch;		 /* the kernel has no batch lookup for this map (< 5.6) */
+	bool no_batch; /* the kernel has no batch lookup for this map (< 5.6) */
+	/* bkeys hold every row of the last counts__read() (nread of them),
+	 * not yet swept: the sweep checks those instead of walking again. */
+	bool read_fresh;
+	size_t nread;
 	__u32 key_size;		 /* of the map's keys: BASE_KEY_SIZE or the whole struct */
 	bool cookie_noted;	 /* the kernel has no netns cookie: said once */
 	struct ksyms *const *ks; /* counts__set_classes(), else NULL */
@@ -43,6 +48,7 @@ struct counts {
 	/* counts__set_gone(): rows of gone objects, deleted after the walk */
 	counts_gone_fn gone;
 	void (*gone_begin)(void *arg);
+	void (*gone_prepare)(void *arg, const struct drop_key *keys, size_t n);
 	void *gone_arg;
 	struct drop_key *doomed;
 	size_t ndoomed;
@@ -282,6 +288,7 @@ static void poll_stats(struct counts *c, struct interval_stats *st)
 	if (!bpf_obj_get_info_by_fd(c->prog_fd, &info, &len)) {
 		st->missed = info.recursion_misses - c->missed_prev;
 		c->missed_prev = info.recursion_misses;
+		c->stats_fresh = true;
 	}
 }
 
@@ -290,6 +297,12 @@ void counts__set_gone(struct counts *c, counts_gone_fn gone, void (*begin)(void 
 	c->gone = gone;
 	c->gone_begin = begin;
 	c->gone_arg = arg;
+}
+
+void counts__set_gone_prepare(struct counts *c,
+			      void (*prepare)(void *arg, const struct drop_key *keys, size_t n))
+{
+	c->gone_prepare = prepare;
 }
 
 __u64 counts__freed(const struct counts *c)
@@ -338,6 +351,74 @@ static void reap(struct counts *c, const struct drop_key *key, size_t *n)
 		slot_delete(c, s);
 }
 
+/*
+ * Every row's key and per-CPU values into c->bkeys/c->bvals, one syscall
+ * per batch of rows instead of two per row (get_next_key and lookup): a
+ * scrape of 1,000 rows costs ~0.2 ms instead of ~4. Returns the rows, or
+ * -errno to walk key by key instead (-ENOSPC: a bucket larger than what
+ * was left; others: no batch ops, < 5.6).
+ */
+static int batch_read(struct counts *c)
+{
+	__u32 token = 0, count;
+	size_t n = 0;
+	bool first = true;
+	int err;
+
+	c->read_fresh = false; /* overwritten from here */
+	if (!c->bkeys) {
+		c->bkeys = calloc(c->max_rows, sizeof(*c->bkeys)); /* room at any key size */
+		c->bvals = calloc(c->max_rows * (size_t)c->ncpus, sizeof(*c->bvals));
+		if (!c->bkeys || !c->bvals)
+			return -ENOMEM;
+	}
+	for (;;) {
+		count = (__u32)(c->max_rows - n);
+		if (!count)
+			break;
+		/* Keys come packed at the map's key size, not the struct's. */
+		err = bpf_map_lookup_batch(c->drops_fd, first ? NULL : &token, &token,
+					   (char *)c->bkeys + n * (size_t)c->key_size,
+					   c->bvals + n * (size_t)c->ncpus, &count, NULL);
+		if (err && err != -ENOENT)
+			return err;
+		n += count;
+		if (err == -ENOENT)
+			break;
+		first = false;
+	}
+	return (int)n;
+}
+
+/* Row i of the last batch_read(): its key (zero past the map's key size) and total. */
+static __u64 batch_row(const struct counts *c, size_t i, struct drop_key *key)
+{
+	const __u64 *v = c->bvals + i * (size_t)c->ncpus;
+	__u64 sum = 0;
+
+	for (int cpu = 0; cpu < c->ncpus; cpu++)
+		sum += v[cpu];
+	memset(key, 0, sizeof(*key));
+	memcpy(key, (char *)c->bkeys + i * (size_t)c->key_size, c->key_size);
+	return sum;
+}
+
+static int totals_batch(struct counts *c)
+{
+	int nrows = batch_read(c);
+	size_t out = 0; /* rows kept (the class filter) */
+
+	if (nrows < 0)
+		return nrows;
+	for (size_t i = 0; i < (size_t)nrows; i++) {
+		c->rows[out].count = batch_row(c, i, &c->rows[out].key);
+		c->rows[out].gone = false;
+		if (classify(c, &c->rows[out].key))
+			out++;
+	}
+	return (int)out;
+}
+
 enum poll_mode {
 	POLL_ALL,   /* read every row, free the gone ones */
 	POLL_READ,  /* read every row, ask nothing about objects */
@@ -352,25 +433,64 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 	struct drop_key key = {}, next = {};
 	struct drop_key *prev = NULL;
 	size_t n = 0;
-	int err;
+	int err, nbatch;
 
 	bool check = c->gone && mode != POLL_READ;
+
+	if (st)
+		c->stats_fresh = false;
 
 	c->ndoomed = 0;
 	if (check && c->gone_begin)
 		c->gone_begin(c->gone_arg);
 	/*
 	 * Rows are deleted only after the walk, so walking with get_next_key
-	 * cannot skip or repeat one; a row inserted during the walk may be
-	 * missed this time and is then seen, with its full total, at the
-	 * next poll.
+	 * (or in batches) cannot skip or repeat one; a row inserted during
+	 * the walk may be missed this time and is then seen, with its full
+	 * total, at the next poll.
 	 */
-	while (!(err = bpf_map_get_next_key(c->drops_fd, prev, &next))) {
+	/*
+	 * A sweep right after a read checks the rows that read saw: the same
+	 * rows a walk now would check, as only rows seen at an earlier poll
+	 * are checked and rows are deleted only by a sweep (a key the read
+	 * saw that is gone since is simply not found to delete).
+	 */
+	if (mode == POLL_SWEEP && c->read_fresh)
+		nbatch = (int)c->nread;
+	else
+		nbatch = c->no_batch ? -EOPNOTSUPP : batch_read(c);
+	if (nbatch < 0 && nbatch != -ENOSPC)
+		c->no_batch = true;
+	c->read_fresh = mode == POLL_READ && nbatch >= 0;
+	c->nread = nbatch >= 0 ? (size_t)nbatch : 0;
+	/* The rows the loop below will ask about, all at once first (the
+	 * doomed list is free until the loop). */
+	if (check && nbatch > 0 && c->gone_prepare) {
+		for (size_t i = 0; i < (size_t)nbatch; i++) {
+			batch_row(c, i, &key);
+			if (slot_of(c, &key)->used)
+				c->doomed[c->ndoomed++] = key;
+		}
+		c->gone_prepare(c->gone_arg, c->doomed, c->ndoomed);
+		c->ndoomed = 0;
+	}
+	for (size_t i = 0;; i++) {
 		struct slot *s;
-		__u64 total;
+		__u64 total = 0;
 
-		key = next;
-		prev = &key;
+		if (nbatch >= 0) {
+			if (i >= (size_t)nbatch) {
+				err = -ENOENT;
+				break;
+			}
+			total = batch_row(c, i, &key);
+		} else {
+			err = bpf_map_get_next_key(c->drops_fd, prev, &next);
+			if (err)
+				break;
+			key = next;
+			prev = &key;
+		}
 		s = slot_of(c, &key);
 		/* Only a row seen at an earlier poll, so before the object
 		 * check re-read the host: a row of an object made since is
@@ -382,9 +502,11 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 		/* A sweep leaves live rows to the next read: no lookup at all. */
 		if (mode == POLL_SWEEP)
 			continue;
-		if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
-			continue;
-		total = sum_percpu(c);
+		if (nbatch < 0) {
+			if (bpf_map_lookup_elem(c->drops_fd, &key, c->percpu))
+				continue;
+			total = sum_percpu(c);
+		}
 		note_cookie(c, &key);
 		if (!s->used) {
 			if (!slot_room(c))
@@ -432,54 +554,6 @@ int counts__sweep(struct counts *c, const struct drop_delta **rows)
 	return poll_rows(c, rows, NULL, POLL_SWEEP);
 }
 
-/*
- * One syscall per batch of rows instead of two per row: a scrape of 1,000
- * rows costs ~0.2 ms instead of ~4. Returns rows, or -errno to fall back.
- */
-static int totals_batch(struct counts *c)
-{
-	__u32 token = 0, count;
-	size_t n = 0, out = 0; /* kernel rows read; rows kept (the class filter) */
-	bool first = true;
-	int err;
-
-	if (!c->bkeys) {
-		c->bkeys = calloc(c->max_rows, sizeof(*c->bkeys)); /* room at any key size */
-		c->bvals = calloc(c->max_rows * (size_t)c->ncpus, sizeof(*c->bvals));
-		if (!c->bkeys || !c->bvals)
-			return -ENOMEM;
-	}
-	for (;;) {
-		count = (__u32)(c->max_rows - n);
-		if (!count)
-			break;
-		/* Keys come packed at the map's key size, not the struct's. */
-		err = bpf_map_lookup_batch(c->drops_fd, first ? NULL : &token, &token,
-					   (char *)c->bkeys + n * (size_t)c->key_size,
-					   c->bvals + n * (size_t)c->ncpus, &count, NULL);
-		if (err && err != -ENOENT)
-			return err;
-		for (__u32 i = 0; i < count; i++, n++) {
-			const __u64 *v = c->bvals + n * (size_t)c->ncpus;
-			__u64 sum = 0;
-
-			for (int cpu = 0; cpu < c->ncpus; cpu++)
-				sum += v[cpu];
-			memset(&c->rows[out].key, 0, sizeof(c->rows[out].key));
-			memcpy(&c->rows[out].key, (char *)c->bkeys + n * (size_t)c->key_size,
-			       c->key_size);
-			c->rows[out].count = sum;
-			c->rows[out].gone = false;
-			if (classify(c, &c->rows[out].key))
-				out++;
-		}
-		if (err == -ENOENT)
-			break;
-		first = false;
-	}
-	return (int)out;
-}
-
 int counts__totals(struct counts *c, const struct drop_delta **rows)
 {
 	/* Zeroed: the kernel fills only the map's key size (see counts__poll). */
@@ -511,6 +585,17 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 	if (err && err != -ENOENT)
 		return err;
 	return (int)rekey_rows(c, n);
+}
+
+void counts__last_stats(struct counts *c, __u64 totals[STAT_MAX], __u64 *missed)
+{
+	if (!c->stats_fresh) {
+		counts__stat_totals(c, totals);
+		*missed = counts__missed_total(c);
+		return;
+	}
+	memcpy(totals, c->stats_prev, sizeof(c->stats_prev));
+	*missed = c->missed_prev;
 }
 
 __u64 counts__missed_total(struct counts *c)

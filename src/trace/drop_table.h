@@ -68,6 +68,14 @@ typedef bool (*counts_gone_fn)(void *arg, const struct drop_key *k);
 /* begin: called once before each poll's walk (may be NULL). */
 void counts__set_gone(struct counts *c, counts_gone_fn gone, void (*begin)(void *arg), void *arg);
 /*
+ * prepare: given, before the checks of a walk read in batches, every row
+ * gone() will be asked about (n of them), so it can answer them together
+ * (objects__prepare: one capability raise for all handle checks). Only an
+ * optimisation: gone() must answer whatever prepare did or did not do.
+ */
+void counts__set_gone_prepare(struct counts *c,
+			      void (*prepare)(void *arg, const struct drop_key *keys, size_t n));
+/*
  * counts__poll() in two halves, for a reader that must answer fast (the
  * exporter's scrape): counts__read() reads every row and asks nothing
  * about objects; counts__sweep() (later, off the answer's path) only
@@ -93,5 +101,12 @@ __u64 counts__missed_total(struct counts *c);
 
 /* Totals since start of the per-CPU `stats` slots (enum drop_stat). */
 void counts__stat_totals(struct counts *c, __u64 totals[STAT_MAX]);
+
+/*
+ * Both, as the last counts__read() or counts__poll() read them (for a
+ * scrape that just did: the same instant, without asking the kernel
+ * again), or read now when it could not.
+ */
+void counts__last_stats(struct counts *c, __u64 totals[STAT_MAX], __u64 *missed);
 
 #endif /* DROPSCOPE_COUNTS_H */

@@ -393,6 +393,73 @@ static int handle_alive(struct objects *o, __u64 cookie, __u32 inum)
 	return errno == ESTALE ? 0 : -1;
 }
 
+void objects__prepare(void *arg, const struct drop_key *keys, size_t n)
+{
+	struct objects *o = arg;
+	struct u64set asked = {};
+	struct {
+		__u64 cookie;
+		__u32 inum;
+		int fd, err;
+	} * q;
+	size_t nq = 0;
+
+	if (!(o->dims & (DIM_NETNS | DIM_WORKLOAD)) || !n)
+		return;
+	if (o->handles == HANDLES_UNPROBED)
+		probe_handles(o);
+	/* Without a raise per check there is nothing to save. */
+	if (o->handles != HANDLES_YES || !o->may_open || !o->raise || o->cap_stuck)
+		return;
+	q = calloc(n, sizeof(*q));
+	if (!q)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct drop_key *k = &keys[i];
+
+		/* Several rows of one namespace: asked once. */
+		if (!k->netns || k->netns == o->self_netns || !k->netns_cookie ||
+		    set_has(&o->alive, k->netns_cookie) || set_has(&o->dead, k->netns_cookie) ||
+		    set_has(&asked, k->netns_cookie))
+			continue;
+		set_add(&asked, k->netns_cookie);
+		q[nq].cookie = k->netns_cookie;
+		q[nq].inum = k->netns;
+		q[nq].fd = -1;
+		nq++;
+	}
+	if (!nq || caps_apply_effective(o->caps, CAP_SYS_ADMIN, true))
+		goto out;
+	/* Only the opens while it is effective: their descriptors are closed
+	 * after it is lowered. */
+	for (size_t j = 0; j < nq; j++) {
+		struct ns_handle nh = { .ns_id = q[j].cookie,
+					.ns_type = CLONE_NEWNET,
+					.ns_inum = q[j].inum };
+
+		memcpy(o->tmpl.fh.f_handle, &nh, sizeof(nh));
+		q[j].fd = open_by_handle_at(o->nsfs_fd, &o->tmpl.fh, O_RDONLY | O_CLOEXEC);
+		q[j].err = errno;
+	}
+	if (caps_apply_effective(o->caps, CAP_SYS_ADMIN, false)) {
+		o->cap_stuck = true;
+		o->may_open = false;
+	}
+	/* As handle_alive() answers: open, alive; ESTALE, gone; else unknown
+	 * (objects__gone() asks again, alone). */
+	for (size_t j = 0; j < nq; j++) {
+		if (q[j].fd >= 0) {
+			close(q[j].fd);
+			set_add(&o->alive, q[j].cookie);
+		} else if (q[j].err == ESTALE) {
+			set_add(&o->dead, q[j].cookie);
+		}
+	}
+out:
+	free(asked.v);
+	free(q);
+}
+
 /*
  * Gone: no namespace with the row's cookie and inode (by handle, with
  * CAP_SYS_ADMIN: it sees one held only by a descriptor or a socket);

@@ -11,6 +11,7 @@
 #define DROPSCOPE_OBJECTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dropscope.h"
 
@@ -38,6 +39,16 @@ void objects__begin(struct objects *o);
  * (it goes with its namespace). A counts_gone_fn (trace/drop_table.h).
  */
 bool objects__gone(void *o, const struct drop_key *k);
+
+/*
+ * Check the namespaces of rows (n of them) by handle together, before
+ * objects__gone() asks about each: where CAP_SYS_ADMIN is permitted but
+ * not effective it is raised once around all their open_by_handle_at()
+ * calls, nothing else running while it is, instead of a raise and a
+ * lower per namespace. What it could not tell, objects__gone() asks
+ * alone. For counts__set_gone_prepare().
+ */
+void objects__prepare(void *o, const struct drop_key *keys, size_t n);
 
 /*
  * CAP_SYS_ADMIN, raised around an nsfs handle check, could not be lowered

@@ -59,6 +59,10 @@ struct progwatch {
 	struct proginfo *pc;
 	size_t npc;
 	double last_scan;
+	/* Our own namespace's listing was refused (EPERM: BPF_PROG_QUERY of
+	 * tcx wants CAP_NET_ADMIN or CAP_SYS_ADMIN, which the exporter gave
+	 * up): not asked again, with its link dump, until one is effective. */
+	bool own_refused;
 	bool have_veth;
 	bool fresh;
 	/* a program not seen before is on a hook: symbols are stale */ /* veth_xdp_rcv_skb found (veth is a module) */
@@ -253,10 +257,20 @@ static void scan_ns(struct progwatch *pw, int fd, bool own, bool enter, __u32 *s
 		if (seen[i] == (__u32)st.st_ino)
 			return;
 	seen[(*nseen)++] = (__u32)st.st_ino;
-	/* Our own namespace needs no setns(), hence no CAP_SYS_ADMIN. */
-	if ((own || enter) &&
-	    !bpfhooks_read(own ? -1 : fd, (__u32)st.st_ino, &pw->hooks, &pw->nhooks, &pw->caphooks))
-		return;
+	/* Our own namespace needs no setns(), hence no CAP_SYS_ADMIN; once
+	 * refused, it is asked again only when it would not be. */
+	if (own && pw->own_refused)
+		enter = caps_effective(CAP_NET_ADMIN) || caps_effective(CAP_SYS_ADMIN);
+	if (own || enter) {
+		int rc = enter ? bpfhooks_read(own ? -1 : fd, (__u32)st.st_ino, &pw->hooks,
+					       &pw->nhooks, &pw->caphooks)
+			       : -EPERM;
+
+		if (own)
+			pw->own_refused = rc == -EPERM;
+		if (!rc)
+			return;
+	}
 	/* Not readable now (the exporter has dropped the privilege to enter
 	 * a namespace): its last listing stands. */
 	pw->nhooks = n0;

@@ -516,8 +516,16 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 	 * symbol at all would otherwise cost a full parse per interval. */
 	if (now - m->last_reload < 2.0)
 		return;
-	if (m->ks && !missed && !ksyms__modules_changed(m->ks))
-		return;
+	/* /proc/modules is read and hashed at most as often as a reload may
+	 * happen: not on every scrape of a node with many modules. A drop in
+	 * a module loaded since has no symbol (missed) and reloads at once. */
+	if (m->ks && !missed) {
+		if (now - m->last_modcheck < 2.0)
+			return;
+		m->last_modcheck = now;
+		if (!ksyms__modules_changed(m->ks))
+			return;
+	}
 	m->last_reload = now;
 	if (m->syslog)
 		m->syslog(m->syslog_arg, true);
@@ -595,5 +603,6 @@ int monitor_free_gone(struct monitor *m)
 	if (!m->objects)
 		return -ENOMEM;
 	counts__set_gone(m->counts, objects__gone, objects_begin, m->objects);
+	counts__set_gone_prepare(m->counts, objects__prepare);
 	return 0;
 }
