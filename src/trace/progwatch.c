@@ -63,9 +63,9 @@ struct progwatch {
 	 * tcx wants CAP_NET_ADMIN or CAP_SYS_ADMIN, which the exporter gave
 	 * up): not asked again, with its link dump, until one is effective. */
 	bool own_refused;
-	bool have_veth;
+	bool have_veth; /* veth_xdp_rcv_skb found (veth is a module) */
+	/* a program not seen before is on a hook: symbols are stale */
 	bool fresh;
-	/* a program not seen before is on a hook: symbols are stale */ /* veth_xdp_rcv_skb found (veth is a module) */
 	int ncpu;
 	/* 0, or why the kernel refused an fexit on a BPF program (some
 	 * kernels and LSM policies refuse every trampoline): not retried. */
@@ -74,6 +74,7 @@ struct progwatch {
 	/* scan(): whether setns() may work (CAP_SYS_ADMIN effective), asked
 	 * once and again after progwatch__caps_changed(), not at every scan. */
 	bool enter, enter_known;
+	bool own_enter; /* may list our own namespace's hooks (NET_ADMIN or SYS_ADMIN) */
 	/* Load the fexits, attach them later: progwatch__load() loads those
 	 * the programs already on hooks need before the symbol table is read,
 	 * since each load parses the kernel's BTF (~11 MB for a moment). */
@@ -260,7 +261,7 @@ static void scan_ns(struct progwatch *pw, int fd, bool own, bool enter, __u32 *s
 	/* Our own namespace needs no setns(), hence no CAP_SYS_ADMIN; once
 	 * refused, it is asked again only when it would not be. */
 	if (own && pw->own_refused)
-		enter = caps_effective(CAP_NET_ADMIN) || caps_effective(CAP_SYS_ADMIN);
+		enter = pw->own_enter;
 	if (own || enter) {
 		int rc = enter ? bpfhooks_read(own ? -1 : fd, (__u32)st.st_ino, &pw->hooks,
 					       &pw->nhooks, &pw->caphooks)
@@ -306,6 +307,7 @@ static void scan(struct progwatch *pw)
 		return;
 	if (!pw->enter_known) {
 		pw->enter = caps_effective(CAP_SYS_ADMIN);
+		pw->own_enter = pw->enter || caps_effective(CAP_NET_ADMIN);
 		pw->enter_known = true;
 	}
 	enter = pw->enter;
