@@ -69,6 +69,8 @@ struct reconcile {
 	__u64 seen;  /* the tracepoint's count of every finding that names it */
 	/* Not compared: the finding's protocol (IPPROTO_TCP), which the counters do not count. */
 	__u8 other_proto;
+	/* Not compared: no counter counts these drops ("tcx programs"). */
+	const char *uncounted;
 };
 
 /* A counter that grew as a consequence of a finding's drops, said in it. */

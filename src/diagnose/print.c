@@ -258,11 +258,11 @@ static void json_reconcile(struct json *j, const struct finding *f)
 
 		json_object_begin(j, NULL);
 		json_str(j, "counter", r->name);
-		if (r->other_proto) {
+		if (r->other_proto || r->uncounted) {
 			char note[96];
 
 			snprintf(note, sizeof(note), "no counter for %s",
-				 proto_upper(r->other_proto));
+				 r->uncounted ?: proto_upper(r->other_proto));
 			json_null(j, "agrees");
 			json_str(j, "note", note);
 			json_object_end(j);
@@ -483,7 +483,10 @@ static void text_reconcile(FILE *out, const struct finding *f)
 	for (int j = 0; j < f->nrec; j++) {
 		const struct reconcile *r = &f->rec[j];
 
-		if (r->other_proto)
+		if (r->uncounted)
+			fprintf(out, "   counters: no counter for %s (%s counts none of theirs)\n",
+				r->uncounted, r->name);
+		else if (r->other_proto)
 			fprintf(out, "   counters: no counter for %s (%s count %s only)\n",
 				proto_upper(r->other_proto), r->name,
 				proto_upper(f->k->counters_proto));
