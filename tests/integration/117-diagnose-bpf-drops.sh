@@ -10,9 +10,13 @@
 #     drops nowhere: no counter, not DIFFERS;
 #   - the same in native mode (xdpdrv): veth counts them (`ethtool -S`
 #     rx_queue_0_xdp_drops), XDP_DROP agrees with that growth.
+# And a clsact egress filter in A (--netns A): TC_EGRESS agrees with the
+# qdisc's growth, and the UdpSndbufErrors the same datagrams grow (the
+# drop is ENOBUFS to the sender; nstat) are not a finding of their own.
 . "$(dirname "$0")/diagnose_lib.sh"
 . "$(dirname "$0")/bpfprog_lib.sh"
 bpf_require
+require nstat
 UDPSEND=$(tool udpsend) || exit 1
 TCX=$(tool tcx) || exit 1
 N=25
@@ -44,20 +48,39 @@ tc -n "$NB" qdisc add dev dsb0 clsact || die clsact
 tc -n "$NB" filter add dev dsb0 ingress pref 7 bpf da obj "$T/tcdrop.o" sec tc || die "tc filter add"
 tcx_attach "$NB" ingress dsb1 tcdrop
 ip -n "$NB" link set dev dsb2 xdpgeneric obj "$T/xdpdrop.o" sec xdp || die "xdpgeneric on dsb2"
+tc -n "$NA" qdisc add dev dsa0 clsact || die "clsact A"
+tc -n "$NA" filter add dev dsa0 egress pref 7 bpf da obj "$T/tcdrop.o" sec tc || die "tc filter add egress"
 ip -n "$NB" link set dev dsb3 xdpdrv obj "$T/xdpdrop.o" sec xdp || die "xdpdrv on dsb3"
 
-clsact_drops() { tc -n "$NB" -s -j qdisc show dev dsb0 | jq '[.[] | select(.kind == "clsact")][0].drops'; }
+clsact_drops() { tc -n "${2:-$NB}" -s -j qdisc show dev "${1:-dsb0}" | jq '[.[] | select(.kind == "clsact")][0].drops'; }
 xdp_drops() { nsx "$NB" ethtool -S "$1" | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }'; }
 
-# window TAG I: a diagnose window of B while A sends N datagrams to 7001 over pair I.
+# window TAG I [NS]: a diagnose window of NS (B) while A sends N datagrams to 7001 over pair I.
 window()
 {
-	dg_start "$1" "$NB" || finish
+	dg_start "$1" "${3:-$NB}" || finish
 	wait_progwatch "$1"
 	nsx "$NA" "$UDPSEND" -n $N 10.117.$2.2 7001 >"$T/$1.send" || fail "udpsend: $(cat "$T/$1.send")"
 	dg_in_window "$1"
-	dg_end "$1" "$NB" || finish
+	dg_end "$1" "${3:-$NB}" || finish
 }
+
+# 0. clsact egress in A: the qdisc counts them; UdpSndbufErrors is the same datagrams.
+q0=$(clsact_drops dsa0 "$NA")
+u0=$(snmp "$NA" UdpSndbufErrors)
+window egr 0 "$NA"
+dq=$(($(clsact_drops dsa0 "$NA") - q0))
+du=$(($(snmp "$NA" UdpSndbufErrors) - u0))
+check_eq "tc -s: dsa0's clsact qdisc dropped the datagrams" $N $dq
+check_eq "nstat: UdpSndbufErrors grew by as many" $dq $du
+dg_one "egress: TC_EGRESS" "$(dg_select egr '.source == "drops" and .name == "TC_EGRESS"')" ||
+	show "$T/egr.json" 60
+check_eq "egress: count = tc -s drops" $dq "$(fv '.count')"
+check_eq "egress: reconciled with the qdisc counter" '[{"counter":"qdisc:drops","delta":'$dq',"agrees":true}]' \
+	"$(fv -c '[.reconcile[] | {counter, delta, agrees}]')"
+check_eq "egress: the findings add up to the datagrams dropped" $dq \
+	"$(jq '[.findings[].count] | add // 0' "$T/egr.json")"
+tc -n "$NA" qdisc del dev dsa0 clsact || die "tc qdisc del clsact A"
 
 # 1. clsact: the qdisc counts them; TC_INGRESS agrees with its growth.
 q0=$(clsact_drops)
