@@ -350,6 +350,12 @@ static void finding_finish(const struct window *w, struct finding *f)
 	qsort(f->at.caller, TOP_WHERE, sizeof(struct where), where_cmp);
 	qsort(f->at.dev, TOP_WHERE, sizeof(struct where), where_cmp);
 	devs_of(&f->at);
+	/* A device is the finding's only when all its drops were on it: drops
+	 * spread over several (or partly on none) name none of them alone. */
+	f->at.ndev = 0;
+	for (int i = 0; i < TOP_WHERE && f->at.dev[i].n; i++)
+		f->at.ndev++;
+	f->at.one_dev = f->at.ndev == 1 && f->at.dev[0].n == f->count;
 	f->k = knowledge_lookup(f->name);
 	tc_programs(w, f);
 	/*

@@ -52,6 +52,8 @@ struct finding_at {
 	int ifindex; /* counter findings of one device */
 	char devname[IFNAMSIZ];
 	int dev_mine; /* dev[0..dev_mine) are devices of netns; the rest of others */
+	int ndev;     /* devices in dev[] (all of them unless more than TOP_WHERE) */
+	bool one_dev; /* every drop of the finding was on dev[0]: it is named alone */
 };
 
 /* The veth/netkit pair a finding's drops crossed, as the watched namespace sees it. */

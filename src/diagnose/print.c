@@ -100,8 +100,21 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 	/* A frame that came to us over a pair: our end (the kernel's is the sender's, in pair). */
 	if (f->pair.receiver)
 		json_str(j, "device", f->pair.p->name);
-	else if (f->at.dev[0].n)
+	else if (f->at.one_dev)
 		json_str(j, "device", f->at.dev[0].name);
+	else if (f->at.ndev)
+		json_null(j, "device");
+	/* The devices its drops were on (the finding's namespace's first, most first). */
+	if (f->at.ndev && !f->pair.receiver) {
+		json_array_begin(j, "devices");
+		for (int i = 0; i < f->at.ndev; i++) {
+			json_object_begin(j, NULL);
+			json_str(j, "device", f->at.dev[i].name);
+			json_u64(j, "count", f->at.dev[i].n);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
 	if (f->at.netns) {
 		json_u64(j, "netns", f->at.netns);
 		json_str(j, "workload", window_workload(p->w, f->at.netns));
@@ -403,8 +416,14 @@ static void text_where(const struct print_ctx *p, const struct finding *f)
 		}
 		if (f->pair.receiver)
 			fprintf(p->out, ", dev %s", ESC(f->pair.p->name));
-		else if (f->at.dev[0].n)
+		else if (f->at.one_dev)
 			fprintf(p->out, ", dev %s", ESC(f->at.dev[0].name));
+		else if (f->at.ndev > 1)
+			fprintf(p->out, ", on %s%d devices",
+				f->at.ndev == TOP_WHERE ? "at least " : "", f->at.ndev);
+		else if (f->at.ndev)
+			fprintf(p->out, ", %llu of them on dev %s",
+				(unsigned long long)f->at.dev[0].n, ESC(f->at.dev[0].name));
 	} else if (f->at.devname[0]) {
 		fprintf(p->out, ", dev %s", ESC(f->at.devname));
 	}

@@ -13,6 +13,10 @@
 # And a clsact egress filter in A (--netns A): TC_EGRESS agrees with the
 # qdisc's growth, and the UdpSndbufErrors the same datagrams grow (the
 # drop is ENOBUFS to the sender; nstat) are not a finding of their own.
+# Last, drops spread over devices name none of them alone: datagrams to a
+# closed port (7009, which no program drops) over three of the pairs, 10,
+# 8 and 2: one NO_SOCKET finding of 20 (UdpNoPorts in B, nstat) with no
+# "device" and the three in "devices"; the text says "on 3 devices".
 . "$(dirname "$0")/diagnose_lib.sh"
 . "$(dirname "$0")/bpfprog_lib.sh"
 bpf_require
@@ -123,4 +127,25 @@ dg_one "xdpdrv: XDP_DROP" "$(dg_select drv '.source == "drops" and .name == "XDP
 check_eq "xdpdrv: count = ethtool -S growth" $dx "$(fv '.count')"
 check_eq "xdpdrv: reconciled with the driver's counter" '[{"counter":"driver:xdp_drop","delta":'$dx',"agrees":true}]' \
 	"$(fv -c '[.reconcile[] | {counter, delta, agrees}]')"
+
+# 5. one finding over three devices.
+u0=$(snmp "$NB" UdpNoPorts)
+dg_start multi "$NB" || finish
+ds_launch mtxt "$T/mtxt.out" diagnose --netns "/run/netns/$NB" -d "$DIAG_SECONDS" || finish
+nsx "$NA" "$UDPSEND" -n 10 10.117.0.2 7009 >/dev/null || fail "udpsend 0"
+nsx "$NA" "$UDPSEND" -n 8 10.117.1.2 7009 >/dev/null || fail "udpsend 1"
+nsx "$NA" "$UDPSEND" -n 2 10.117.2.2 7009 >/dev/null || fail "udpsend 2"
+dg_in_window multi
+dg_end multi "$NB" || finish
+ds_wait_exit mtxt $((DIAG_SECONDS + 20)) || fail "diagnose (text) did not end"
+du=$(($(snmp "$NB" UdpNoPorts) - u0))
+check_eq "nstat: UdpNoPorts grew by the datagrams" 20 $du
+dg_one "three devices: NO_SOCKET" "$(dg_select multi '.source == "drops" and .name == "NO_SOCKET"')" ||
+	show "$T/multi.json" 60
+check_eq "three devices: count = UdpNoPorts delta" $du "$(fv '.count')"
+check_eq "three devices: no one device named" null "$(fv '.device')"
+check_eq "three devices: devices, as sent over each" '[["dsb0",10],["dsb1",8],["dsb2",2]]' \
+	"$(fv -c '[.devices[]? | [.device, .count]] | sort_by(-.[1])')"
+check_true "text: says on 3 devices" grep -q "NO_SOCKET.*, on 3 devices" "$T/mtxt.out" ||
+	show "$T/mtxt.out" 20
 finish
