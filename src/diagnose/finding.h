@@ -122,6 +122,9 @@ struct ev_knobs {
 	struct sysctl_val v[KNOWLEDGE_KNOBS];
 	char names[KNOWLEDGE_KNOBS][96];
 	int n;
+	/* The sockets set their own limit far below this knob (SO_RCVBUF, a
+	 * listen() backlog): turning the knob changes nothing for them. */
+	bool app_set[KNOWLEDGE_KNOBS];
 };
 
 struct ev_netfilter {

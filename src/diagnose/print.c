@@ -46,6 +46,9 @@ const char *finding_why(const struct finding *f)
  * unless a {dev} knob was skipped for want of a device: then the entry's). */
 static const char *knob_dir(const struct finding *f, int i)
 {
+	/* The application's own limit is far below it: turning it changes nothing. */
+	if (f->ev.knobs.app_set[i])
+		return "check";
 	for (int k = 0; k < KNOWLEDGE_KNOBS && f->k->knobs[k]; k++)
 		if (!strcmp(f->k->knobs[k], f->ev.knobs.v[i].name))
 			return f->k->knob_dirs[k] ?: f->k->direction;
@@ -255,6 +258,8 @@ static void json_change(struct json *j, const struct finding *f)
 				continue;
 			}
 			json_str(j, "direction", knob_dir(f, i));
+			if (e->app_set[i])
+				json_bool(j, "application_set", true);
 			if (e->v[i].host)
 				json_bool(j, "host_wide", true);
 			json_object_end(j);
