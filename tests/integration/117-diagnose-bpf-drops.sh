@@ -64,7 +64,7 @@ window()
 {
 	dg_start "$1" "${3:-$NB}" || finish
 	wait_progwatch "$1"
-	nsx "$NA" "$UDPSEND" -n $N 10.117.$2.2 7001 >"$T/$1.send" || fail "udpsend: $(cat "$T/$1.send")"
+	nsx "$NA" "$UDPSEND" -n $N "10.117.$2.2" 7001 >"$T/$1.send" || fail "udpsend: $(cat "$T/$1.send")"
 	dg_in_window "$1"
 	dg_end "$1" "${3:-$NB}" || finish
 }
