@@ -57,13 +57,18 @@ static void qdisc_moves(const struct counter_snapshot *a, const struct counter_s
 {
 	for (size_t i = 0; i < b->nqdisc; i++) {
 		const struct qdisc_stats *q = &b->qdisc[i], *p = counter_qdisc_match(a, q);
-		struct counter_move m = { .family = CF_QDISC,
-					  .dev = counters_dev_name(b, q->ifindex),
-					  .name = q->kind,
-					  .qdisc = q,
-					  .root = q->parent == TC_H_ROOT,
-					  .delta = p ? counter_grew32(p->drops, q->drops)
-						     : q->drops };
+		struct counter_move m = {
+			.family = CF_QDISC,
+			.dev = counters_dev_name(b, q->ifindex),
+			.name = q->kind,
+			.qdisc = q,
+			/* ingress and clsact sit at the top of
+					   * their own hook, counting their
+					   * filters' drops (TC_ACT_SHOT, both
+					   * directions), which no root sees */
+			.root = q->parent == TC_H_ROOT || q->parent == TC_H_INGRESS,
+			.delta = p ? counter_grew32(p->drops, q->drops) : q->drops
+		};
 
 		if (m.delta)
 			fn(ctx, &m);

@@ -9,7 +9,10 @@
  *     modulo 2^32; a 64-bit counter that went back (device re-created)
  *     grew by 0;
  *   - a classful qdisc counts its children's drops again: sums take the
- *     root qdiscs only, the children are reported as such;
+ *     root qdiscs only, the children are reported as such; an ingress or
+ *     clsact qdisc (parent ffff:fff1) is the top of its own hook and
+ *     counts its filters' drops, which no root qdisc counts: it is summed
+ *     as a root;
  *   - a qdisc that appeared in between grew by all it has; a device that
  *     appeared (no start to compare with) is not counted.
  */
@@ -32,7 +35,8 @@ struct counter_move {
 			   * CF_SOFTNET: "dropped" or "flow_limit"; CF_SNMP: the nstat name;
 			   * CF_DRV: the driver's counter name (ethtool -S), raw */
 	const struct qdisc_stats *qdisc; /* CF_QDISC: the qdisc, in the later snapshot */
-	bool root; /* CF_QDISC: a root qdisc (its drops include its children's) */
+	bool root; /* CF_QDISC: a root qdisc (its drops include its children's), or
+		    * an ingress/clsact one (its filters') */
 	__u64 delta;
 };
 
@@ -53,7 +57,7 @@ void counter_moves(const struct counter_snapshot *a, const struct counter_snapsh
 
 /*
  * The growth of one counter by name: an nstat name ("UdpRcvbufErrors"),
- * "qdisc:drops" (root qdiscs), "dev:FIELD" (all devices), "softnet:dropped"
+ * "qdisc:drops" (root, ingress and clsact qdiscs), "dev:FIELD" (all devices), "softnet:dropped"
  * or "softnet:flow_limit" (all CPUs) or "driver:CLASS" (every device's,
  * as counter_driver_delta()). false when a snapshot could not read
  * it or the name is unknown.

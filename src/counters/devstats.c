@@ -90,6 +90,16 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 			if (mnl_attr_get_payload_len(a) >= sizeof(__u32))
 				d.mtu = mnl_attr_get_u32(a);
 			break;
+		case IFLA_XDP: {
+			const struct nlattr *x;
+
+			/* How its XDP program runs: generic XDP's drops are counted by no counter. */
+			mnl_attr_for_each_nested(x,
+						 a) if (mnl_attr_get_type(x) == IFLA_XDP_ATTACHED &&
+							mnl_attr_get_payload_len(x) >= sizeof(__u8))
+				d.xdp_attached = mnl_attr_get_u8(x);
+			break;
+		}
 		case IFLA_STATS64:
 			devstats_from_stats64(&d, mnl_attr_get_payload(a),
 					      mnl_attr_get_payload_len(a));

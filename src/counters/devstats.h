@@ -38,6 +38,7 @@ struct dev_stats {
 	__u32 mtu;		 /* IFLA_MTU */
 	__u8 addr[DEV_ADDR_MAX]; /* IFLA_ADDRESS, addr_len bytes */
 	__u8 addr_len;
+	__u8 xdp_attached; /* IFLA_XDP_ATTACHED: XDP_ATTACHED_NONE, _DRV, _SKB, _HW, _MULTI */
 };
 
 /* "rx_dropped", "rx_otherhost_dropped"...: the kernel's field names. */

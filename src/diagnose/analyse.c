@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_link.h>
 #include <linux/pkt_sched.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -349,6 +350,12 @@ static void finding_finish(const struct window *w, struct finding *f)
 	qsort(f->at.caller, TOP_WHERE, sizeof(struct where), where_cmp);
 	qsort(f->at.dev, TOP_WHERE, sizeof(struct where), where_cmp);
 	devs_of(&f->at);
+	/* A device is the finding's only when all its drops were on it: drops
+	 * spread over several (or partly on none) name none of them alone. */
+	f->at.ndev = 0;
+	for (int i = 0; i < TOP_WHERE && f->at.dev[i].n; i++)
+		f->at.ndev++;
+	f->at.one_dev = f->at.ndev == 1 && f->at.dev[0].n == f->count;
 	f->k = knowledge_lookup(f->name);
 	tc_programs(w, f);
 	/*
@@ -493,6 +500,41 @@ static bool same_counters(const struct finding *f, const struct finding *g)
 	return f->at.ifindex == g->at.ifindex;
 }
 
+/*
+ * Drops that the finding's counters cannot see: those of tcx programs on
+ * devices with no clsact or ingress qdisc (the qdisc is what counts a
+ * filter's drops; tcx has no counter), those of XDP programs run in
+ * generic mode (drivers count only their own, native, XDP's). Only when
+ * every device of the namespace the drops were on is such: else part of
+ * them is counted and the comparison stands, with its note.
+ */
+static const char *uncounted(const struct window *w, const struct finding *f)
+{
+	const struct counter_snapshot *s = &w->end.snap;
+	bool tc = !strcmp(f->k->name, "TC_INGRESS") || !strcmp(f->k->name, "TC_EGRESS");
+	bool xdp = !strcmp(f->k->counters[0], "driver:xdp_drop");
+	int n = 0;
+
+	/* dev[0..dev_mine) are of at.netns, by ifindex (devs_of()). */
+	if ((!tc && !xdp) || f->cause || s->err_dev || (tc && s->err_qdisc) ||
+	    f->at.netns != w->netns)
+		return NULL;
+	for (int i = 0; i < f->at.dev_mine && i < TOP_WHERE && f->at.dev[i].n; i++) {
+		int ifindex = (int)(__u32)f->at.dev[i].addr;
+		const struct dev_stats *d = dev_by_index(s, ifindex);
+
+		if (!d)
+			return NULL;
+		if (xdp && d->xdp_attached != XDP_ATTACHED_SKB)
+			return NULL;
+		for (size_t q = 0; tc && q < s->nqdisc; q++)
+			if (s->qdisc[q].ifindex == ifindex && s->qdisc[q].parent == TC_H_INGRESS)
+				return NULL;
+		n++;
+	}
+	return !n ? NULL : tc ? "tcx programs" : "generic XDP";
+}
+
 static void reconcile_one(const struct window *w, struct report *r, struct finding *f)
 {
 	struct reconcile *rc = &f->rec[0];
@@ -520,6 +562,12 @@ static void reconcile_one(const struct window *w, struct report *r, struct findi
 	if (other) {
 		/* "no counter for TCP": nothing to agree or differ with. */
 		rc->other_proto = f->at.proto;
+		rc->delta = 0;
+		f->nrec = 1;
+		return;
+	}
+	rc->uncounted = uncounted(w, f);
+	if (rc->uncounted) {
 		rc->delta = 0;
 		f->nrec = 1;
 		return;

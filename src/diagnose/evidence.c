@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/neighbour.h>
 #include <linux/pkt_sched.h>
@@ -642,6 +643,75 @@ static const struct ev_kind kinds[] = {
 	{ EV_SOFTNET, softnet_collect, softnet_text, softnet_json },
 };
 
+/* The value of knob name as read for the finding, or -1. */
+static long long knob_value(const struct finding *f, const char *name, int *idx)
+{
+	const struct ev_knobs *e = &f->ev.knobs;
+	char *end;
+	long long v;
+
+	for (int i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, name) || e->v[i].err)
+			continue;
+		errno = 0;
+		v = strtoll(e->v[i].value, &end, 10);
+		if (errno || end == e->v[i].value || v <= 0)
+			return -1;
+		*idx = i;
+		return v;
+	}
+	return -1;
+}
+
+/*
+ * A socket's own limit far below the sysctl that would be its default
+ * (under a quarter) was set by the application: SO_RCVBUF (a socket
+ * that sets none gets rmem_default), a listen() backlog (capped, not
+ * set, by somaxconn). Advising to raise the sysctl would change nothing:
+ * said, and the knob turned to "check".
+ */
+static void app_limits(struct finding *f)
+{
+	const struct ev_sockets *e = &f->ev.sockets;
+	struct ev_knobs *k = &f->ev.knobs;
+	long long def;
+	__u32 most = 0;
+	int idx, n = 0;
+
+	if ((f->k->evidence & EV_UDP_SOCKETS) &&
+	    (def = knob_value(f, "net.core.rmem_default", &idx)) > 0) {
+		for (int i = 0; i < e->nudp; i++, n++)
+			if (e->udp[i].si->rcvbuf > most)
+				most = e->udp[i].si->rcvbuf;
+		if (n && (long long)most * 4 <= def) {
+			k->app_set[idx] = true;
+			if (knob_value(f, "net.core.rmem_max", &idx) > 0)
+				k->app_set[idx] = true;
+			note(f,
+			     "the application set the socket's own SO_RCVBUF (%s%u bytes) far "
+			     "below net.core.rmem_default (%lld): the sysctls change nothing for "
+			     "it; give it a larger SO_RCVBUF",
+			     n > 1 ? "the largest of its sockets: " : "", most, def);
+		}
+	}
+	most = 0;
+	n = 0;
+	if ((f->k->evidence & EV_LISTENERS) &&
+	    (def = knob_value(f, "net.core.somaxconn", &idx)) > 0) {
+		for (int i = 0; i < e->nlisteners; i++, n++)
+			if (e->listeners[i].si->wqueue > most)
+				most = e->listeners[i].si->wqueue;
+		if (n && (long long)most * 4 <= def) {
+			k->app_set[idx] = true;
+			note(f,
+			     "the application called listen() with a backlog of %u, far below "
+			     "net.core.somaxconn (%lld), which only caps it: raising the sysctl "
+			     "changes nothing; listen() with a larger backlog",
+			     most, def);
+		}
+	}
+}
+
 const struct ev_kind *ev_kinds(size_t *n)
 {
 	*n = sizeof(kinds) / sizeof(kinds[0]);
@@ -671,4 +741,5 @@ void evidence_collect(struct ev_ctx *c, struct finding *f)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!kinds[i].flag || (f->k->evidence & kinds[i].flag))
 			kinds[i].collect(c, f);
+	app_limits(f);
 }

@@ -52,6 +52,8 @@ struct finding_at {
 	int ifindex; /* counter findings of one device */
 	char devname[IFNAMSIZ];
 	int dev_mine; /* dev[0..dev_mine) are devices of netns; the rest of others */
+	int ndev;     /* devices in dev[] (all of them unless more than TOP_WHERE) */
+	bool one_dev; /* every drop of the finding was on dev[0]: it is named alone */
 };
 
 /* The veth/netkit pair a finding's drops crossed, as the watched namespace sees it. */
@@ -69,6 +71,8 @@ struct reconcile {
 	__u64 seen;  /* the tracepoint's count of every finding that names it */
 	/* Not compared: the finding's protocol (IPPROTO_TCP), which the counters do not count. */
 	__u8 other_proto;
+	/* Not compared: no counter counts these drops ("tcx programs"). */
+	const char *uncounted;
 };
 
 /* A counter that grew as a consequence of a finding's drops, said in it. */
@@ -118,6 +122,9 @@ struct ev_knobs {
 	struct sysctl_val v[KNOWLEDGE_KNOBS];
 	char names[KNOWLEDGE_KNOBS][96];
 	int n;
+	/* The sockets set their own limit far below this knob (SO_RCVBUF, a
+	 * listen() backlog): turning the knob changes nothing for them. */
+	bool app_set[KNOWLEDGE_KNOBS];
 };
 
 struct ev_netfilter {

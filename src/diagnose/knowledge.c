@@ -234,9 +234,28 @@ static const struct knowledge table[] = {
 		  "wrong; if conntrack dropped (its table full), raise "
 		  "net.netfilter.nf_conntrack_max",
 	  .direction = "check",
+	  /* A local sender's packet dropped in an output hook fails
+	   * ip_local_out: ip_send_skb counts it. */
+	  .consequences = { "IpOutDiscards", "Ip6OutDiscards" },
 	  .source = "net/netfilter/core.c: nf_hook_slow" },
 
 	/* IP and the device's link */
+	{ .name = "PKT_TOO_BIG",
+	  .why = "the packet was larger than the MTU of the way out and could not be "
+		 "fragmented (IPv4 with DF set, or IPv6, which only the sender fragments): an "
+		 "ICMP fragmentation-needed / packet-too-big went back to the sender",
+	  .evidence = EV_DEVICE | EV_SENDERS | EV_DESTS,
+	  .change = "check the path MTU: the MTU of the device the packets leave by (`ip link`) "
+		    "and of the route (`ip route get ADDR` shows an mtu) against the size the "
+		    "senders use; make sure the ICMP errors reach the senders (a firewall "
+		    "dropping them breaks path MTU discovery), or lower the senders' MTU/MSS, "
+		    "or raise the link's MTU if the whole path carries it",
+	  .direction = "check",
+	  /* ip_forward and ip6_forward count the packet before they drop it. */
+	  .consequences = { "IpFragFails", "Ip6FragFails" },
+	  .source = "net/ipv4/ip_forward.c: ip_forward; net/ipv6/ip6_output.c: ip6_forward; "
+		    "net/ipv4/ip_output.c: ip_fragment" },
+
 	{ .name = "OTHERHOST",
 	  .why = "the frame was addressed to another host's MAC address: it arrived because the "
 		 "device is promiscuous, a switch or bridge floods it, or a sender has a stale "
@@ -367,7 +386,11 @@ static const struct knowledge table[] = {
 	  .evidence = EV_DEVICE | EV_NEIGH,
 	  .change = "check that the next hop is up and on this link (`ip neigh` shows FAILED)",
 	  .direction = "check",
-	  .source = "net/core/neighbour.c: neigh_invalidate" },
+	  /* Each failed packet's host unreachable comes back to its sender; one
+	   * that closed its socket meanwhile counts it as an ICMP error. */
+	  .consequences = { "IcmpInErrors", "Icmp6InErrors" },
+	  .source = "net/core/neighbour.c: neigh_invalidate; net/ipv4/route.c: "
+		    "ipv4_link_failure" },
 	{ .name = "NEIGH_QUEUEFULL",
 	  .why = "more packets waited for the next hop's address to resolve than its queue holds",
 	  .evidence = EV_DEVICE | EV_NEIGH,
@@ -385,8 +408,10 @@ static const struct knowledge table[] = {
 	{ .name = "IcmpInErrors",
 	  .why = "ICMP messages that could not be used: a bad checksum or length, or an error "
 		 "about a packet whose socket is gone (the sender closed it before the error came)",
-	  .change = "usually a consequence of other drops (an ICMP error for each, e.g. host "
-		    "unreachable after a failed neighbour): look at the findings above",
+	  .change = "when it follows other drops (an ICMP error for each, e.g. host unreachable "
+		    "after a failed neighbour) it is said in their finding; alone, check what "
+		    "sends this host ICMP errors and whether its senders close their sockets "
+		    "early",
 	  .direction = "check",
 	  .source = "net/ipv4/icmp.c: icmp_rcv; net/ipv4/udp.c: __udp4_lib_err" },
 	{ .name = "IP_CSUM",
@@ -497,7 +522,8 @@ static const struct knowledge table[] = {
 	  .counters = { "qdisc:drops" },
 	  .counters_note = "a clsact qdisc counts the drops of its filters (tc -s qdisc); tcx "
 			   "programs have no counter of their own",
-	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards" },
+	  /* NET_XMIT_DROP: ip_send_skb counts it, then udp_send_skb as ENOBUFS. */
+	  .overlaps = { "IpOutDiscards", "Ip6OutDiscards", "UdpSndbufErrors", "Udp6SndbufErrors" },
 	  .source = "net/core/dev.c: sch_handle_egress, tcx_run" },
 	{ .name = "XDP_DROP",
 	  .why = "an XDP program returned XDP_DROP: the frame was dropped in the driver, before "

@@ -46,6 +46,9 @@ const char *finding_why(const struct finding *f)
  * unless a {dev} knob was skipped for want of a device: then the entry's). */
 static const char *knob_dir(const struct finding *f, int i)
 {
+	/* The application's own limit is far below it: turning it changes nothing. */
+	if (f->ev.knobs.app_set[i])
+		return "check";
 	for (int k = 0; k < KNOWLEDGE_KNOBS && f->k->knobs[k]; k++)
 		if (!strcmp(f->k->knobs[k], f->ev.knobs.v[i].name))
 			return f->k->knob_dirs[k] ?: f->k->direction;
@@ -100,8 +103,21 @@ static void json_where(struct json *j, const struct print_ctx *p, const struct f
 	/* A frame that came to us over a pair: our end (the kernel's is the sender's, in pair). */
 	if (f->pair.receiver)
 		json_str(j, "device", f->pair.p->name);
-	else if (f->at.dev[0].n)
+	else if (f->at.one_dev)
 		json_str(j, "device", f->at.dev[0].name);
+	else if (f->at.ndev)
+		json_null(j, "device");
+	/* The devices its drops were on (the finding's namespace's first, most first). */
+	if (f->at.ndev && !f->pair.receiver) {
+		json_array_begin(j, "devices");
+		for (int i = 0; i < f->at.ndev; i++) {
+			json_object_begin(j, NULL);
+			json_str(j, "device", f->at.dev[i].name);
+			json_u64(j, "count", f->at.dev[i].n);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
 	if (f->at.netns) {
 		json_u64(j, "netns", f->at.netns);
 		json_str(j, "workload", window_workload(p->w, f->at.netns));
@@ -242,6 +258,8 @@ static void json_change(struct json *j, const struct finding *f)
 				continue;
 			}
 			json_str(j, "direction", knob_dir(f, i));
+			if (e->app_set[i])
+				json_bool(j, "application_set", true);
 			if (e->v[i].host)
 				json_bool(j, "host_wide", true);
 			json_object_end(j);
@@ -258,11 +276,11 @@ static void json_reconcile(struct json *j, const struct finding *f)
 
 		json_object_begin(j, NULL);
 		json_str(j, "counter", r->name);
-		if (r->other_proto) {
+		if (r->other_proto || r->uncounted) {
 			char note[96];
 
 			snprintf(note, sizeof(note), "no counter for %s",
-				 proto_upper(r->other_proto));
+				 r->uncounted ?: proto_upper(r->other_proto));
 			json_null(j, "agrees");
 			json_str(j, "note", note);
 			json_object_end(j);
@@ -403,8 +421,14 @@ static void text_where(const struct print_ctx *p, const struct finding *f)
 		}
 		if (f->pair.receiver)
 			fprintf(p->out, ", dev %s", ESC(f->pair.p->name));
-		else if (f->at.dev[0].n)
+		else if (f->at.one_dev)
 			fprintf(p->out, ", dev %s", ESC(f->at.dev[0].name));
+		else if (f->at.ndev > 1)
+			fprintf(p->out, ", on %s%d devices",
+				f->at.ndev == TOP_WHERE ? "at least " : "", f->at.ndev);
+		else if (f->at.ndev)
+			fprintf(p->out, ", %llu of them on dev %s",
+				(unsigned long long)f->at.dev[0].n, ESC(f->at.dev[0].name));
 	} else if (f->at.devname[0]) {
 		fprintf(p->out, ", dev %s", ESC(f->at.devname));
 	}
@@ -483,7 +507,10 @@ static void text_reconcile(FILE *out, const struct finding *f)
 	for (int j = 0; j < f->nrec; j++) {
 		const struct reconcile *r = &f->rec[j];
 
-		if (r->other_proto)
+		if (r->uncounted)
+			fprintf(out, "   counters: no counter for %s (%s counts none of theirs)\n",
+				r->uncounted, r->name);
+		else if (r->other_proto)
 			fprintf(out, "   counters: no counter for %s (%s count %s only)\n",
 				proto_upper(r->other_proto), r->name,
 				proto_upper(f->k->counters_proto));

@@ -232,8 +232,10 @@ static void say_fexit(struct monitor *m)
 		return;
 	m->fexit_said = true;
 	msg_warn("the kernel refuses fexit on BPF programs (%s): drops on a tc hook with "
-		 "several programs are said as \"one of\" them, and XDP_DROP is not counted "
-		 "(XDP_ABORTED is; drivers' xdp_drops are in `dropscope counters`)",
+		 "several programs are said as \"one of\" them, and native XDP_DROP of frames "
+		 "never carried as skbs (a NIC's, or redirected into a veth) is not counted "
+		 "(XDP_DROP of skbs and XDP_ABORTED are; drivers' xdp_drops are in `dropscope "
+		 "counters`)",
 		 strerror(-err));
 }
 

@@ -5,6 +5,11 @@
 # (IpExtInNoRoutes). The finding must count the nstat delta, agree with
 # it, and name the destination (all 6 sampled) with the route lookup's
 # answer as `ip route get 10.203.9.9` gives it in R.
+# Then, in a second window, a packet too big for the way on: R forwards
+# to 10.203.2.0/24 over a veth of MTU 1280 and S sends datagrams of 1400
+# bytes (DF set, as Linux sends UDP): R drops them as PKT_TOO_BIG at
+# ip_forward and counts each in IpFragFails (nstat). One finding, with
+# IpFragFails merged into it as its consequence, not one for each.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nstat jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -42,4 +47,26 @@ check_eq "evidence: the destination $DST" 1 "$(jq length <<<"$D")" || log "evide
 check_eq "destination: all sampled" "$d" "$(jq -r '.[0].count' <<<"$D")"
 check_eq "destination: the route lookup's answer = ip route get" "$rg_err" "$(jq -r '.[0].route.error' <<<"$D")"
 dg_check_total report "$d"
+
+ns_add ND d
+veth_add "$NR" dsr1 "$ND" dsd1
+ip -n "$NR" addr add 10.203.2.1/24 dev dsr1 || die "addr R 2"
+ip -n "$ND" addr add 10.203.2.2/24 dev dsd1 || die "addr D"
+ip -n "$NR" link set dev dsr1 mtu 1280 || die "mtu"
+nsx "$NR" ip neigh replace 10.203.2.2 lladdr "$(mac_of "$ND" dsd1)" dev dsr1 || die "neigh R"
+f0=$(snmp "$NR" IpFragFails)
+mv "$T/main.json" "$T/noroute.json"
+dg_start main "$NR" || finish
+nsx "$NS" "$UDPSEND" -n 3 -l 1400 10.203.2.2 7015 >/dev/null || fail "udpsend big"
+dg_in_window main
+dg_end main "$NR" || finish
+df=$(($(snmp "$NR" IpFragFails) - f0))
+check_true "IpFragFails grew in R ($df)" test "$df" -gt 0
+dg_one PKT_TOO_BIG "$(dg_select main '.name == "PKT_TOO_BIG"')" || show "$T/main.json" 60
+check_eq "PKT_TOO_BIG: count = IpFragFails delta" "$df" "$(fv '.count')"
+check_eq "PKT_TOO_BIG: known" true "$(fv '.known')"
+check_eq "PKT_TOO_BIG: at ip_forward" ip_forward "$(fv '.location')"
+check_eq "PKT_TOO_BIG: IpFragFails merged as its consequence" "$df" \
+	"$(fv '[.consequences[]? | select(.counter == "IpFragFails") | .delta] | add // 0')"
+dg_check_total "too big" "$df"
 finish

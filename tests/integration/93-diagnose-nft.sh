@@ -4,6 +4,10 @@
 # NETFILTER_DROP finding counts K = the rule's own counter, says the hook
 # is input, and its nft evidence names that table and chain, the rule's
 # handle and its packets in the window (the counter's growth).
+# Then a second window with a rule in the output hook (chain dsout): each
+# local datagram it drops fails ip_local_out and grows IpOutDiscards
+# (nstat); that is NETFILTER_DROP's consequence, said in it, not a finding
+# of its own.
 . "$(dirname "$0")/diagnose_lib.sh"
 require nft jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -61,4 +65,35 @@ check_eq "nft: handle = nft -a" "$handle" "$(r handle)"
 check_eq "nft: packets = the counter's growth" "$c" "$(r packets)"
 check_eq "nft: the dropping rule comes first" dsin "$(fv '.evidence.nft[0].chain')"
 dg_check_total report "$c"
+
+K2=9
+PORT2=7778
+nsx "$NS" nft add chain inet dsdiag dsout '{ type filter hook output priority 0; policy accept; }' ||
+	die "nft add chain dsout"
+nsx "$NS" nft add rule inet dsdiag dsout udp dport $PORT2 counter drop || die "nft add rule dsout"
+out_packets()
+{
+	nsx "$NS" nft -j list chain inet dsdiag dsout |
+		jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets][0]'
+}
+o0=$(snmp "$NS" IpOutDiscards)
+mv "$T/main.json" "$T/input.json"
+dg_start main "$NS" || finish
+# the drop is EPERM to the sender, which stops there: one datagram each
+for ((i = 0; i < K2; i++)); do
+	nsx "$NS" "$UDPSEND" -n 1 127.0.0.1 $PORT2 >/dev/null 2>&1
+done
+dg_in_window main
+dg_end main "$NS" || finish
+c2=$(out_packets)
+od=$(($(snmp "$NS" IpOutDiscards) - o0))
+check_eq "output: the rule's counter = datagrams sent" $K2 "$c2"
+check_eq "output: IpOutDiscards (nstat) grew by as many" "$c2" "$od"
+dg_one "output: NETFILTER_DROP" "$(dg_select main '.source == "drops" and .name == "NETFILTER_DROP"')" ||
+	show "$T/main.json" 80
+check_eq "output: count = the rule's counter" "$c2" "$(fv '.count')"
+check_eq "output: evidence.hook" output "$(fv '.evidence.hook')"
+check_eq "output: IpOutDiscards merged as its consequence" "$od" \
+	"$(fv '[.consequences[]? | select(.counter == "IpOutDiscards") | .delta] | add // 0')"
+dg_check_total "output" "$c2"
 finish

@@ -5,7 +5,10 @@
 # until resolution fails (retrans_time_ms and mcast_solicit of that device,
 # set low in the namespace, make it fail within the window), then are freed
 # as NEIGH_FAILED. The finding counts the datagrams sent, names the device,
-# and its evidence lists 10.99.0.2 as FAILED, as `ip neigh` says.
+# and its evidence lists 10.99.0.2 as FAILED, as `ip neigh` says. The host
+# unreachable each failure sends back finds the sender's socket closed and
+# grows IcmpInErrors (nstat): that is said in NEIGH_FAILED as a
+# consequence, not as a finding of its own.
 . "$(dirname "$0")/diagnose_lib.sh"
 require jq
 UDPSEND=$(tool udpsend) || exit 1
@@ -21,10 +24,13 @@ nsx "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.dsn0.disable
 nsx "$NS" sysctl -qw net.ipv4.neigh.dsn0.retrans_time_ms=100 net.ipv4.neigh.dsn0.mcast_solicit=2 \
 	net.ipv4.neigh.dsn0.app_solicit=0 || die "neigh sysctls"
 
+require nstat
+i0=$(snmp "$NS" IcmpInErrors)
 dg_start main "$NS" || finish
 nsx "$NS" "$UDPSEND" -n $N 10.99.0.2 9 >"$T/send" || fail "udpsend: $(cat "$T/send")"
 dg_in_window main
 dg_end main "$NS" || finish
+di=$(($(snmp "$NS" IcmpInErrors) - i0))
 state=$(ip -n "$NS" -j neigh show 10.99.0.2 dev dsn0 | jq -r '.[0].state[0] // "none"')
 check_eq "ip neigh: 10.99.0.2 on dsn0" FAILED "$state"
 
@@ -41,4 +47,12 @@ check_eq "evidence.neighbours: its state = ip neigh" "$state" "$(jq -r '.[0].sta
 check_eq "evidence.neighbours: its device" dsn0 "$(jq -r '.[0].device' <<<"$NB")"
 check_eq "evidence.neighbours.entries = ip neigh show nud all" \
 	"$(ip -n "$NS" -j neigh show nud all | jq length)" "$(fv '.evidence.neighbours.entries')"
+log "IcmpInErrors delta (nstat): $di"
+if ((di > 0)); then
+	check_eq "NEIGH_FAILED: IcmpInErrors (nstat delta) merged as its consequence" "$di" \
+		"$(fv '[.consequences[]? | select(.counter == "IcmpInErrors") | .delta] | add // 0')"
+fi
+check_eq "no IcmpInErrors finding of its own" 0 \
+	"$(dg_select main '.source == "counter" and .name == "IcmpInErrors"' | jq length)"
+dg_check_total report $N
 finish

@@ -2,7 +2,7 @@
 /*
  * Unit tests for src/counters/delta.c: what grew between two counter
  * snapshots, the one way top and diagnose compute it (qdisc identity with
- * its kind, 32-bit wrap-around, root qdiscs only in sums).
+ * its kind, 32-bit wrap-around, root, ingress and clsact qdiscs only in sums).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,6 +46,24 @@ static void test_qdisc_root_only(void **state)
 
 	assert_true(counter_delta(&a, &b, "qdisc:drops", &d));
 	assert_int_equal(d, 30);
+}
+
+/* A clsact (or ingress) qdisc counts its filters' drops, which no root
+ * qdisc counts: summed with the roots. */
+static void test_qdisc_clsact(void **state)
+{
+	struct qdisc_stats qa[] = { QD(2, "noqueue", 0, TC_H_ROOT, 0),
+				    QD(2, "clsact", 0xffff0000, TC_H_INGRESS, 4),
+				    QD(3, "pfifo_fast", 0, TC_H_ROOT, 1) };
+	struct qdisc_stats qb[] = { QD(2, "noqueue", 0, TC_H_ROOT, 0),
+				    QD(2, "clsact", 0xffff0000, TC_H_INGRESS, 29),
+				    QD(3, "pfifo_fast", 0, TC_H_ROOT, 3) };
+	struct counter_snapshot a = { .qdisc = qa, .nqdisc = 3 }, b = { .qdisc = qb, .nqdisc = 3 };
+	__u64 d;
+	(void)state;
+
+	assert_true(counter_delta(&a, &b, "qdisc:drops", &d));
+	assert_int_equal(d, 27);
 }
 
 /* The same handle with another kind is another qdisc (replaced): all its
@@ -164,6 +182,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grew),
 		cmocka_unit_test(test_qdisc_root_only),
+		cmocka_unit_test(test_qdisc_clsact),
 		cmocka_unit_test(test_qdisc_kind_and_wrap),
 		cmocka_unit_test(test_dev_softnet_snmp),
 		cmocka_unit_test(test_moves),

@@ -18,6 +18,7 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
 #include "diagnose/analyse.h"
@@ -480,7 +481,8 @@ static void test_reconcile_per_protocol(void **state)
 	assert_int_equal(udp->rec[0].delta, 2);
 	assert_int_equal(udp->rec[0].seen, 2);
 	txt = printed(w, r, true);
-	assert_null(strstr(txt, "DIFFERS"));
+	assert_null(strstr(txt, "DIFFERS:  driver:xdp_drop"));
+	assert_null(strstr(txt, "DIFFERS:  qdisc:drops"));
 	assert_non_null(strstr(txt, "3 packets dropped (0.6/s): NO_SOCKET at tcp_v4_rcv"));
 	assert_non_null(strstr(txt, "counters: no counter for TCP (UdpNoPorts+Udp6NoPorts count "
 				    "UDP only)"));
@@ -1079,6 +1081,67 @@ static void test_xdp_drop_reconciled(void **state)
 	done(r, w);
 }
 
+static struct drop_delta row_dev(__u32 reason, __u64 loc, int ifindex, const char *dev, __u64 n)
+{
+	struct drop_delta d = row(NS_MAIN, reason, loc, 0, n);
+
+	d.key.ifindex = ifindex;
+	snprintf(d.key.dev, sizeof(d.key.dev), "%s", dev);
+	return d;
+}
+
+/*
+ * Drops no counter counts are said so, not compared: a tcx program's on a
+ * device with no clsact qdisc, generic XDP's. A finding over several
+ * devices names none of them alone.
+ */
+static void test_uncounted_and_devices(void **state)
+{
+	struct window *w = fx_window();
+	struct drop_delta rows[] = { row_dev(DS_REASON_XDP_DROP, 0xa000, 3, "veth0", 30),
+				     row_dev(R_TC_INGRESS, A_IPRCV, 4, "veth1", 25),
+				     row_dev(R_NO_SOCKET, A_IPRCV, 3, "veth0", 10),
+				     row_dev(R_NO_SOCKET, A_IPRCV, 4, "veth1", 8) };
+	const struct finding *f;
+	struct report *r;
+	char *txt;
+	(void)state;
+
+	fx_dev(w, 3, "veth0", true, 0);
+	fx_dev(w, 4, "veth1", true, 0);
+	w->start.snap.dev[0].xdp_attached = w->end.snap.dev[0].xdp_attached = XDP_ATTACHED_SKB;
+	fx_drv(w, 3, "veth0", "rx_queue_0_xdp_drops", 0, 0);
+	r = run(w, rows, 4);
+	f = find(r, "XDP_DROP");
+	assert_non_null(f);
+	assert_int_equal(f->nrec, 1);
+	assert_string_equal(f->rec[0].uncounted, "generic XDP");
+	assert_true(f->at.one_dev);
+	f = find(r, "TC_INGRESS");
+	assert_non_null(f);
+	assert_int_equal(f->nrec, 1);
+	assert_string_equal(f->rec[0].uncounted, "tcx programs");
+	f = find(r, "NO_SOCKET");
+	assert_non_null(f);
+	assert_int_equal(f->count, 18);
+	assert_int_equal(f->at.ndev, 2);
+	assert_false(f->at.one_dev);
+	txt = printed(w, r, true);
+	assert_non_null(strstr(txt, "counters: no counter for generic XDP"));
+	assert_non_null(strstr(txt, "counters: no counter for tcx programs"));
+	assert_non_null(strstr(txt, ", on 2 devices"));
+	assert_null(strstr(txt, "DIFFERS:  driver:xdp_drop"));
+	assert_null(strstr(txt, "DIFFERS:  qdisc:drops"));
+	free(txt);
+	txt = printed(w, r, false);
+	assert_non_null(strstr(txt, "\"device\":null"));
+	assert_non_null(strstr(txt, "\"devices\":[{\"device\":\"veth0\",\"count\":10},"
+				    "{\"device\":\"veth1\",\"count\":8}]"));
+	assert_non_null(strstr(txt, "\"note\":\"no counter for tcx programs\""));
+	free(txt);
+	done(r, w);
+}
+
 /*
  * Rows the collection layer classed close (sockets closing unread) are no
  * finding: they are counted apart, said last in one line with where,
@@ -1224,6 +1287,7 @@ int main(void)
 		cmocka_unit_test(test_tc_programs_named),
 		cmocka_unit_test(test_driver_counters),
 		cmocka_unit_test(test_xdp_drop_reconciled),
+		cmocka_unit_test(test_uncounted_and_devices),
 		cmocka_unit_test(test_close_rows_last),
 	};
 
