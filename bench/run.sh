@@ -126,7 +126,7 @@ SKIPPED=()
 usable=()
 for c in "${CONFIGS[@]}"; do
 	case $c in
-	ds | ds-r | ds-stacks | ds-stacks-all | ds-caller | ds-folded | ds-netns | ds-workload) [[ -x $DS ]] || {
+	ds | ds-rawtp | ds-r | ds-stacks | ds-stacks-all | ds-caller | ds-folded | ds-netns | ds-workload) [[ -x $DS ]] || {
 		SKIPPED+=("$c: ./dropscope not built")
 		continue
 	} ;;
