@@ -58,18 +58,25 @@ static int cmd_symbols(int argc, char **argv)
 			stats = true;
 			break;
 		case 'm':
+			if (!*optarg) {
+				msg_error("invalid --system-map '': expected a file");
+				return 2;
+			}
 			so.system_map = optarg;
 			so.force_map = true;
 			break;
-		case 'k':
-			errno = 0;
-			so.kaslr_offset = (int64_t)strtoull(optarg, &end, 16);
-			if (errno || *end || end == optarg) {
-				msg_error("invalid --kaslr-offset '%s'", ESC(optarg));
+		case 'k': {
+			uint64_t v;
+
+			if (options_parse_hex(optarg, &v)) {
+				msg_error("invalid --kaslr-offset '%s': expected a hex number",
+					  ESC(optarg));
 				return 2;
 			}
+			so.kaslr_offset = (int64_t)v;
 			so.have_kaslr = true;
 			break;
+		}
 		case 'h':
 			printf("Usage: dropscope symbols [--stats] [--system-map FILE] "
 			       "[--kaslr-offset HEX] [ADDRESS...]\n"

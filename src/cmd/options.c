@@ -245,15 +245,28 @@ SETTER(set_system_map)
 	return NULL;
 }
 
-SETTER(set_kaslr)
+int options_parse_hex(const char *s, uint64_t *v)
 {
 	char *end;
 
-	UNUSED_WHY;
+	/* Hex digits, 0x optional: strtoull would also take blanks and a sign. */
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		s += 2;
+	if (!*s || strspn(s, "0123456789abcdefABCDEF") != strlen(s))
+		return -1;
 	errno = 0;
-	cfg->syms.kaslr_offset = (int64_t)strtoull(arg, &end, 16);
-	if (errno || end == arg || *end)
+	*v = strtoull(s, &end, 16);
+	return errno || *end ? -1 : 0;
+}
+
+SETTER(set_kaslr)
+{
+	uint64_t v;
+
+	UNUSED_WHY;
+	if (options_parse_hex(arg, &v))
 		return "expected a hex number";
+	cfg->syms.kaslr_offset = (int64_t)v;
 	cfg->syms.have_kaslr = true;
 	return NULL;
 }
@@ -717,6 +730,13 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			usage_cmd(stdout, cmd->name);
 			return 1;
 		}
+		/* A name, a path, an address or a number: never nothing. */
+		if (o->arg && optarg && !*optarg) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "--%s", o->name);
+			return bad(cfg->cmd, name, optarg, "expected a value, not nothing");
+		}
 		if (o->set) {
 			err = o->set(cfg, optarg, why, sizeof(why));
 			if (err) {
@@ -726,13 +746,6 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				return bad(cfg->cmd, name, optarg, err);
 			}
 		} else if (o->arg) {
-			/* A name, a path or an address: never nothing. */
-			if (!*optarg) {
-				char name[32];
-
-				snprintf(name, sizeof(name), "--%s", o->name);
-				return bad(cfg->cmd, name, optarg, "expected a value, not nothing");
-			}
 			*(const char **)((char *)cfg + o->off) = optarg;
 		} else {
 			*(bool *)((char *)cfg + o->off) = true;

@@ -33,4 +33,7 @@ void usage_cmd(FILE *out, const char *cmd);
  */
 void option_error(const struct option *longopts, const char *word, int opt, const char *cmd);
 
+/* A hex number (0x optional, digits only) for --kaslr-offset. 0 or -1. */
+int options_parse_hex(const char *s, uint64_t *v);
+
 #endif /* DROPSCOPE_OPTIONS_H */

@@ -123,6 +123,7 @@ int counter_src_open_extra(struct counter_src *s, const char *netns, unsigned ex
 	s->drv_cache = drv_cache_new();
 	if (!s->buf) {
 		snprintf(err, errlen, "out of memory");
+		counter_src_close(s);
 		return -ENOMEM;
 	}
 	if (!netns) {

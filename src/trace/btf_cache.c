@@ -142,7 +142,7 @@ void btf_cache_open(struct btf_cache *c, const char *dir, const void *obj, size_
 	c->fd = -1;
 	c->state = BTF_CACHE_NONE;
 	if (!dir)
-		dir = getenv(BTF_CACHE_DIR_ENV);
+		dir = secure_getenv(BTF_CACHE_DIR_ENV);
 	if (!dir || !*dir)
 		dir = BTF_CACHE_DIR_DEFAULT;
 	if (snprintf(c->dir, sizeof(c->dir), "%s", dir) >= (int)sizeof(c->dir)) {
@@ -309,7 +309,10 @@ static int mark(const struct btf *v, __u32 *newid, __u32 id, __u32 *stack, __u32
 		for (__u32 i = 0; i < n; i++) {
 			const struct btf_type *rt = btf__type_by_id(v, refs[i]);
 
-			if (!refs[i] || newid[refs[i]] || !rt || btf_is_ptr(rt))
+			/* A function prototype (behind a typedef) is left out
+			 * like a pointer's target: map_id() makes it void. */
+			if (!refs[i] || newid[refs[i]] || !rt || btf_is_ptr(rt) ||
+			    btf_is_func_proto(rt))
 				continue;
 			if (sp >= cap)
 				return -E2BIG;

@@ -77,11 +77,12 @@ static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list
 
 int monitor_write_ready(struct monitor *m, const char *path, bool force)
 {
+	bool existed = false;
 	struct stat st;
 	char buf[32];
 	int fd, n;
 
-	fd = outfile_open(path, 0644, force, NULL);
+	fd = outfile_open(path, 0644, force, &existed);
 	if (fd < 0)
 		return fd;
 	n = snprintf(buf, sizeof(buf), "%d\n", getpid());
@@ -90,11 +91,12 @@ int monitor_write_ready(struct monitor *m, const char *path, bool force)
 		return -EIO;
 	}
 	/*
-	 * Only a regular file is ours to remove (not a FIFO or /dev/null). Its
-	 * descriptor stays open until then, so that its inode number cannot
-	 * name another file by the time we compare.
+	 * Only a regular file we made is ours to remove (not one --force
+	 * rewrote, a FIFO or /dev/null). Its descriptor stays open until then,
+	 * so that its inode number cannot name another file by the time we
+	 * compare; ready_path says there is one (the descriptor may be 0).
 	 */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && m->ready_fd <= 0) {
+	if (!existed && !fstat(fd, &st) && S_ISREG(st.st_mode) && !m->ready_path) {
 		m->ready_path = path;
 		m->ready_fd = fd;
 		return 0;
@@ -110,13 +112,13 @@ static void remove_ready(struct monitor *m)
 {
 	struct stat ours, now;
 
-	if (m->ready_fd <= 0)
+	if (!m->ready_path)
 		return;
 	if (!fstat(m->ready_fd, &ours) && !lstat(m->ready_path, &now) && S_ISREG(now.st_mode) &&
 	    now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
 		unlink(m->ready_path);
 	close(m->ready_fd);
-	m->ready_fd = 0;
+	m->ready_path = NULL;
 }
 
 static struct ksyms *load_symbols(struct monitor *m)

@@ -112,6 +112,11 @@ rm -f "$T/r2" && echo other >"$T/r2"
 kill -INT "$pid"
 wait "$pid"
 check_eq "--ready-file replaced meanwhile: the other file stays" other "$(cat "$T/r2" 2>/dev/null)"
+# An existing file --force rewrote was not made by us: left at the exit.
+echo old >"$T/r3"
+run r3 --ready-file "$T/r3" --force
+check_eq "--ready-file EXISTING --force: exit status" 0 "$RC" || show "$T/r3.err"
+check_true "--ready-file EXISTING --force: left at the exit" test -f "$T/r3"
 run rnull --ready-file /dev/null
 check_eq "--ready-file /dev/null: exit status" 0 "$RC" || show "$T/rnull.err"
 check_true "--ready-file /dev/null: still there" test -c /dev/null

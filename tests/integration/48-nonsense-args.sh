@@ -54,10 +54,12 @@ check_true "--dev 9999: warns that no such device exists now" \
 	"$T/dev.err" || show "$T/dev.err"
 run devok --backend="$BACKEND" -i 0.2 -c 1 --netns "/run/netns/$NS" --dev 1
 check_eq "--netns NS --dev 1: exit status" 0 "$RC"
-check_eq "--netns NS --dev 1: no warning" "" "$(cat "$T/devok.err")"
+# (The refused-fexit warning is about the machine's tc/XDP programs, which
+# tests running beside this one may attach: not about these arguments.)
+check_eq "--netns NS --dev 1: no warning" "" "$(grep -v 'refuses fexit' "$T/devok.err")"
 ino=$(stat -L -c %i "/run/netns/$NS")
 run inook --backend="$BACKEND" -i 0.2 -c 1 --netns "$ino" --dev 1
-check_eq "--netns INODE-of-NS --dev 1: no warning" "" "$(cat "$T/inook.err")"
+check_eq "--netns INODE-of-NS --dev 1: no warning" "" "$(grep -v 'refuses fexit' "$T/inook.err")"
 
 # bad WHAT PATTERN ARGS...: exit 2 and PATTERN on stderr.
 bad()
@@ -117,6 +119,12 @@ bad "--netns ''" "invalid --netns '': expected a value" --netns ''
 bad "-c ' 5'" "invalid --count ' 5'" -c ' 5'
 bad "--max-keys +5" "invalid --max-keys '+5'" --max-keys +5
 bad "-i 100000000" "expected seconds, 0.01..10000000" -i 100000000
+bad "--system-map ''" "invalid --system-map '': expected a value" --system-map ''
+bad "--kaslr-offset ' 5'" "invalid --kaslr-offset ' 5': expected a hex number" --kaslr-offset ' 5'
+bad "--kaslr-offset -1" "invalid --kaslr-offset '-1': expected a hex number" --kaslr-offset -1
+bad "symbols --kaslr-offset -1" "invalid --kaslr-offset '-1': expected a hex number" \
+	symbols --kaslr-offset -1
+bad "symbols --system-map ''" "invalid --system-map ''" symbols --system-map ''
 if "$DROPSCOPE" exporter --help >/dev/null 2>&1; then
 	run expnetns exporter --netns $INO --listen 127.0.0.1:0
 	check_eq "exporter --netns $INO: exit status" 2 "$RC"

@@ -172,6 +172,39 @@ static void test_minimize(void **state)
 	btf__free(l);
 }
 
+/* A typedef of a function prototype (the kernel's proc_handler) named in
+ * our object: kept, as a typedef of void, and the rest still made. */
+static void test_minimize_func_typedef(void **state)
+{
+	struct btf *v = btf__new_empty(), *l = btf__new_empty(), *m;
+	int i_int, i_fn, i_td;
+
+	(void)state;
+	i_int = btf__add_int(v, "int", 4, BTF_INT_SIGNED);
+	i_fn = btf__add_func_proto(v, i_int);
+	assert_int_equal(btf__add_func_param(v, "x", i_int), 0);
+	i_td = btf__add_typedef(v, "proc_handler", i_fn);
+	assert_true(i_td > 0);
+	assert_true(btf__add_struct(v, "sk_buff", 4) > 0);
+	assert_int_equal(btf__add_field(v, "len", i_int, 0, 0), 0);
+
+	assert_true(btf__add_int(l, "int", 4, BTF_INT_SIGNED) > 0);
+	assert_true(btf__add_typedef(l, "proc_handler", 1) > 0);
+	assert_true(btf__add_struct(l, "sk_buff", 4) > 0);
+	assert_int_equal(btf__add_field(l, "len", 1, 0, 0), 0);
+
+	m = btf_minimize(v, l);
+	assert_non_null(m);
+	int td = find(m, "proc_handler", BTF_KIND_TYPEDEF);
+
+	assert_true(td > 0);
+	assert_int_equal(btf__type_by_id(m, td)->type, 0);
+	assert_true(find(m, "sk_buff", BTF_KIND_STRUCT) > 0);
+	btf__free(m);
+	btf__free(v);
+	btf__free(l);
+}
+
 /* In a directory of our own: a missing file is a miss, a link to a file
  * is refused, a file writable by others is refused. Needs root (owner 0). */
 static void test_open_refusals(void **state)
@@ -230,6 +263,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_build_id),
 		cmocka_unit_test(test_obj_hash),
 		cmocka_unit_test(test_minimize),
+		cmocka_unit_test(test_minimize_func_typedef),
 		cmocka_unit_test(test_open_refusals),
 	};
 
