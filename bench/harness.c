@@ -256,23 +256,33 @@ static long read_hwm_kb(pid_t pid)
 	return kb;
 }
 
-/* utime+stime of the process (all its threads) in seconds, -1 if gone. */
-static double read_cpu_s(pid_t pid)
+/* The start of /proc/PID/NAME into buf (NUL-terminated); -1 if gone. */
+static int read_proc(pid_t pid, const char *name, char *buf, size_t len)
 {
-	char path[64], buf[4096], *p;
-	unsigned long long ut, st;
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return 0;
+}
+
+/* utime+stime of the process (all its threads) in seconds, -1 if gone. */
+static double read_cpu_s(pid_t pid)
+{
+	char buf[4096], *p;
+	unsigned long long ut, st;
+
+	if (read_proc(pid, "stat", buf, sizeof(buf)))
+		return -1;
 	/* comm may hold spaces and parentheses: fields start after the last ')'. */
 	p = strrchr(buf, ')');
 	if (!p ||
@@ -287,20 +297,11 @@ static double read_cpu_s(pid_t pid)
  * less than the wall clock time it takes. */
 static double read_sched_cpu_ms(pid_t pid)
 {
-	char path[64], buf[128];
+	char buf[128];
 	unsigned long long ns;
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_proc(pid, "schedstat", buf, sizeof(buf)))
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return sscanf(buf, "%llu", &ns) == 1 ? ns / 1e6 : -1;
 }
 
