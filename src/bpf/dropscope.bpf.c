@@ -875,7 +875,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 #define RX_SK_ARG(ctx)	(HAS_RX_SK ? (struct sock *)(ctx)[3] : NULL)
 
 /* Kernel 5.5+ with BTF: arguments are typed, the skb can be read directly. */
-SEC("tp_btf/kfree_skb")
+SEC("ds_tp_btf/kfree_skb") /* loaded by trace/kbtf.c */
 int BPF_PROG(kfree_skb_btf, struct sk_buff *skb, void *location)
 {
 	return count_drop(ctx, skb, (__u64)location, REASON_ARG(ctx), RX_SK_ARG(ctx), true);

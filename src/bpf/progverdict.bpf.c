@@ -190,7 +190,7 @@ int BPF_PROG(xdp_verdict, struct xdp_buff *xdp, int ret)
 
 /* Any XDP program that returned XDP_ABORTED (or an invalid action: the
  * kernel treats both as aborted and warns). Native and generic. */
-SEC("tp_btf/xdp_exception")
+SEC("ds_tp_btf/xdp_exception") /* loaded by trace/kbtf.c */
 int BPF_PROG(xdp_exception, struct net_device *dev, struct bpf_prog *prog, __u32 act)
 {
 	if (act == XDP_ABORTED_ || act > 4 /* past XDP_REDIRECT: invalid */)
@@ -217,7 +217,7 @@ int BPF_PROG(tc_verdict, struct sk_buff *skb, int ret)
 
 /* Every TC_INGRESS/TC_EGRESS drop, by hook, and by program where an fexit
  * saw the verdict for this very skb. */
-SEC("tp_btf/kfree_skb")
+SEC("ds_tp_btf/kfree_skb") /* loaded by trace/kbtf.c */
 int BPF_PROG(tc_drop, struct sk_buff *skb, void *location, __u32 reason)
 {
 	struct tc_drop_key k = {};

@@ -129,8 +129,7 @@ static void reasons_finish(struct reasons *r)
 static const struct {
 	uint32_t value;
 	const char *name;
-} xdp_verdicts[] = { { DS_REASON_XDP_DROP, "XDP_DROP" },
-		     { DS_REASON_XDP_ABORTED, "XDP_ABORTED" } };
+} xdp_verdicts[] = { { DS_REASON_XDP_DROP, "XDP_DROP" }, { DS_REASON_XDP_ABORTED, "XDP_ABORTED" } };
 
 const char *reasons__name(const struct reasons *r, uint32_t reason)
 {
@@ -386,9 +385,51 @@ static uint32_t subsys_declared(const struct subsys *ss)
 }
 
 /*
+ * Is the module of a subsystem without names loaded? Its enum is then in
+ * that module's BTF. The module is the subsystem's name in lower case, or
+ * a part of it up to an underscore (SKB_DROP_REASON_SUBSYS_MAC80211_UNUSABLE:
+ * mac80211_unusable, then mac80211): looking for those few files saves
+ * parsing the kernel's BTF and every module's when none is loaded.
+ */
+static bool unseen_module_loaded(const struct subsys *ss, uint32_t seen)
+{
+	static const char prefix[] = "SKB_DROP_REASON_SUBSYS_";
+	uint32_t unseen = subsys_declared(ss) & ~seen;
+
+	for (int i = 0; unseen && i < btf_vlen(ss->ids); i++) {
+		char path[sizeof(SYSFS_BTF_DIR) + 80], *mod;
+		const char *name;
+		uint32_t v;
+		size_t n;
+
+		if (!enum_member(ss->btf, ss->ids, i, &name, &v) || v >= 32 ||
+		    !(unseen & (1u << v)))
+			continue;
+		if (strncmp(name, prefix, sizeof(prefix) - 1))
+			return true; /* not the convention: look at every module */
+		n = snprintf(path, sizeof(path), "%s/", SYSFS_BTF_DIR);
+		mod = path + n;
+		snprintf(mod, sizeof(path) - n, "%s", name + sizeof(prefix) - 1);
+		for (char *c = mod; *c; c++)
+			*c = tolower((unsigned char)*c);
+		for (;;) {
+			char *us;
+
+			if (access(path, F_OK) == 0)
+				return true;
+			us = strrchr(mod, '_');
+			if (!us)
+				break;
+			*us = 0;
+		}
+	}
+	return false;
+}
+
+/*
  * *missing (may be NULL) tells whether some subsystem the kernel declares
- * got no names from the BTFs given, i.e. its enum is in a module BTF that
- * was not passed.
+ * got no names from the BTFs given while its module is loaded, i.e. its
+ * enum is in a module BTF that was not passed.
  */
 static struct reasons *build_from_btf(const struct btf *vmlinux, const struct btf *const *extra,
 				      int n_extra, bool *missing)
@@ -429,7 +470,7 @@ static struct reasons *build_from_btf(const struct btf *vmlinux, const struct bt
 		if (err)
 			goto err;
 		if (missing)
-			*missing = (subsys_declared(&ss) & ~seen) != 0;
+			*missing = unseen_module_loaded(&ss, seen);
 	}
 	reasons_finish(r);
 	return r;
@@ -523,6 +564,20 @@ static struct reasons *load_btf_sysfs(bool *have_btf)
 	btf__free(vmlinux);
 	errno = err;
 	return r;
+}
+
+struct reasons *reasons__load_min(const struct btf *min)
+{
+	struct reasons *r;
+	bool missing = true;
+
+	/* Complete only if no subsystem's enum is in a module (split BTFs
+	 * need the whole kernel BTF as their base): else the slow way. */
+	r = min ? build_from_btf(min, NULL, 0, &missing) : NULL;
+	if (r && !missing)
+		return r;
+	reasons__free(r);
+	return reasons__load(NULL);
 }
 
 /* ------------------------------------------------------------ tracefs */

@@ -30,6 +30,13 @@ enum reasons_source {
 struct reasons *reasons__load(const char *format_path);
 
 /*
+ * The same from a minimized kernel BTF that kept the reason enums
+ * (trace/btf_cache.h), without parsing the kernel's: when a subsystem's
+ * enum is in a module, or min is NULL or lacks them, reasons__load(NULL).
+ */
+struct reasons *reasons__load_min(const struct btf *min);
+
+/*
  * Build from one BTF (vmlinux) plus optional extra BTFs (modules) searched
  * for subsystem enums. NULL with errno = ENOENT when the BTF has no
  * enum skb_drop_reason.

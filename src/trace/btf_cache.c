@@ -55,10 +55,9 @@ int btf_cache_build_id(const void *notes, size_t len, char *hex, size_t hexlen)
 	return -1;
 }
 
-__u64 btf_cache_obj_hash(const void *obj, size_t len)
+__u64 btf_cache_obj_hash(__u64 h, const void *obj, size_t len)
 {
 	const unsigned char *p = obj;
-	__u64 h = 0xcbf29ce484222325ULL;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
@@ -131,7 +130,10 @@ static int open_dir(struct btf_cache *c)
 	return fd;
 }
 
-void btf_cache_open(struct btf_cache *c, const char *dir, const void *obj, size_t obj_len)
+/* Bumped whenever what a file holds changes (v2: reason enums, ids). */
+#define BTF_CACHE_FORMAT 2
+
+void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash)
 {
 	char id[65];
 	struct stat st;
@@ -154,8 +156,8 @@ void btf_cache_open(struct btf_cache *c, const char *dir, const void *obj, size_
 			 "no kernel build id in /sys/kernel/notes: no cache");
 		return;
 	}
-	snprintf(c->name, sizeof(c->name), "vmlinux-%s-%016llx.btf", id,
-		 (unsigned long long)btf_cache_obj_hash(obj, obj_len));
+	snprintf(c->name, sizeof(c->name), "vmlinux-%s-%016llx-v%d.btf", id,
+		 (unsigned long long)objs_hash, BTF_CACHE_FORMAT);
 	c->state = BTF_CACHE_MISS;
 	dfd = open_dir(c);
 	if (dfd < 0) {
@@ -417,22 +419,69 @@ static int add_type(struct btf *out, const struct btf *v, const __u32 *newid, __
 	}
 }
 
-struct btf *btf_minimize(const struct btf *v, const struct btf *local)
+/* A root by its own name: the enums the reason names come from. */
+static bool is_reason_enum(const struct btf_type *t, const char *s)
 {
-	__u32 n = btf__type_cnt(v), nl = btf__type_cnt(local), nroots = 0, next, ptr_id = 1;
-	struct name *roots = calloc(nl, sizeof(*roots));
+	return btf_is_any_enum(t) && strstr(s, "drop_reason");
+}
+
+/* The ids enum: each name of ids vmlinux has, valued its vmlinux id. */
+static int add_ids(struct btf *out, const struct btf *v, const char *const *ids, int n_ids)
+{
+	int err = btf__add_enum(out, BTF_CACHE_IDS_ENUM, 4);
+
+	for (int i = 0; err > 0 && i < n_ids; i++) {
+		int id = btf__find_by_name(v, ids[i]);
+		int rc;
+
+		if (id <= 0)
+			continue;
+		rc = btf__add_enum_value(out, ids[i], id);
+		if (rc)
+			return rc;
+	}
+	return err < 0 ? err : 0;
+}
+
+__u32 btf_cache_vmlinux_id(const struct btf *min, const char *name)
+{
+	int id = min ? btf__find_by_name_kind(min, BTF_CACHE_IDS_ENUM, BTF_KIND_ENUM) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(min, id) : NULL;
+
+	for (__u16 i = 0; t && i < btf_vlen(t); i++) {
+		const struct btf_enum *e = &btf_enum(t)[i];
+		const char *s = btf__name_by_offset(min, e->name_off);
+
+		if (s && !strcmp(s, name) && (__s32)e->val > 0)
+			return e->val;
+	}
+	return 0;
+}
+
+struct btf *btf_minimize(const struct btf *v, const struct btf *const *locals, int n_locals,
+			 const char *const *ids, int n_ids)
+{
+	__u32 n = btf__type_cnt(v), nl = 0, nroots = 0, next, ptr_id = 1;
+	struct name *roots = NULL;
 	__u32 *newid = calloc(n, sizeof(*newid)), *stack = calloc(n, sizeof(*stack));
 	struct btf *out = NULL;
 	int err = -ENOMEM;
 
+	for (int i = 0; i < n_locals; i++)
+		nl += btf__type_cnt(locals[i]);
+	roots = calloc(nl + 1, sizeof(*roots));
 	if (!roots || !newid || !stack)
 		goto done;
-	for (__u32 id = 1; id < nl; id++) {
-		const struct btf_type *t = btf__type_by_id(local, id);
-		const char *s = btf__name_by_offset(local, t->name_off);
+	for (int i = 0; i < n_locals; i++) {
+		const struct btf *local = locals[i];
 
-		if (is_root_kind(t) && s && *s)
-			roots[nroots++] = (struct name){ s, essential_len(s) };
+		for (__u32 id = 1; id < btf__type_cnt(local); id++) {
+			const struct btf_type *t = btf__type_by_id(local, id);
+			const char *s = btf__name_by_offset(local, t->name_off);
+
+			if (is_root_kind(t) && s && *s)
+				roots[nroots++] = (struct name){ s, essential_len(s) };
+		}
 	}
 	qsort(roots, nroots, sizeof(*roots), name_cmp);
 	for (__u32 id = 1; id < n; id++) {
@@ -443,7 +492,8 @@ struct btf *btf_minimize(const struct btf *v, const struct btf *local)
 		if (!is_root_kind(t) || !s || !*s)
 			continue;
 		key = (struct name){ s, essential_len(s) };
-		if (!bsearch(&key, roots, nroots, sizeof(*roots), name_cmp))
+		if (!is_reason_enum(t, s) &&
+		    !bsearch(&key, roots, nroots, sizeof(*roots), name_cmp))
 			continue;
 		err = mark(v, newid, id, stack, n);
 		if (err)
@@ -476,7 +526,8 @@ struct btf *btf_minimize(const struct btf *v, const struct btf *local)
 			goto done;
 		}
 	}
-	err = 0;
+	/* Last: no local type has its name, so CO-RE never looks at it. */
+	err = add_ids(out, v, ids, n_ids);
 done:
 	free(roots);
 	free(newid);
@@ -521,15 +572,14 @@ static int make_dir(struct btf_cache *c)
 	return open_dir(c);
 }
 
-int btf_cache_make(struct btf_cache *c, const struct btf *local)
+int btf_cache_make(struct btf_cache *c, const struct btf *min)
 {
-	struct btf *vmlinux = NULL, *min = NULL;
 	char tmp[64], path[96];
 	const void *raw;
 	__u32 size = 0;
 	int dfd = -1, fd = -1, err;
 
-	if (c->state != BTF_CACHE_MISS)
+	if (c->state != BTF_CACHE_MISS || !min)
 		return -EINVAL;
 	dfd = make_dir(c);
 	if (dfd < 0) {
@@ -539,19 +589,10 @@ int btf_cache_make(struct btf_cache *c, const struct btf *local)
 				 strerror(-err));
 		return err;
 	}
-	vmlinux = btf__parse("/sys/kernel/btf/vmlinux", NULL);
-	if (!vmlinux) {
-		err = -errno;
-		snprintf(c->note, sizeof(c->note), "not made: /sys/kernel/btf/vmlinux: %s",
-			 strerror(-err));
-		goto out;
-	}
-	min = btf_minimize(vmlinux, local);
-	btf__free(vmlinux);
-	raw = min ? btf__raw_data(min, &size) : NULL;
+	raw = btf__raw_data(min, &size);
 	if (!raw) {
 		err = -errno;
-		snprintf(c->note, sizeof(c->note), "not made: minimizing: %s", strerror(-err));
+		snprintf(c->note, sizeof(c->note), "not made: %s", strerror(-err));
 		goto out;
 	}
 	/* A new name of our own (O_EXCL, no link followed) in the checked
@@ -584,7 +625,6 @@ int btf_cache_make(struct btf_cache *c, const struct btf *local)
 	snprintf(c->note, sizeof(c->note), "made %s/%s (%u bytes, %u types)", c->dir, c->name, size,
 		 btf__type_cnt(min) - 1);
 out:
-	btf__free(min);
 	if (dfd >= 0)
 		close(dfd);
 	return err;

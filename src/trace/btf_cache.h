@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A minimized kernel BTF, made once per kernel and BPF object and kept on
- * disk, for libbpf's CO-RE relocation (btf_custom_path). libbpf 1.1
+ * A minimized kernel BTF, made once per kernel and set of BPF objects and
+ * kept on disk: for libbpf's CO-RE relocation (btf_custom_path), for the
+ * ids of the tp_btf attach targets (an enum of its own, see
+ * btf_cache_vmlinux_id()) and for the drop-reason names. libbpf 1.1
  * searches every type of the kernel's BTF (~100k) for the candidates of
- * each relocated type, ~1 ms a type; searching a few hundred types makes
- * that time vanish from start-to-attached. (The tp_btf attach target
- * still makes libbpf parse the whole kernel BTF, as any tp_btf loader does.)
+ * each relocated type, ~1 ms a type, and parses all of it (~40 ms, ~11 MB)
+ * to find a tp_btf target; a few hundred types make both vanish from
+ * start-to-attached and from the peak RSS.
  *
  * Key: the kernel's build id (the GNU note in /sys/kernel/notes; none, no
- * cache) and a hash of our BPF object's bytes. Directory:
+ * cache), a hash of our BPF objects' bytes and the file's format version. Directory:
  * $DROPSCOPE_BTF_CACHE_DIR or /var/cache/dropscope, root-owned and not
  * group- or world-writable (else refused); the file likewise. Files are
  * written to a temporary name without following links and renamed.
@@ -37,7 +39,7 @@ enum btf_cache_state {
 struct btf_cache {
 	enum btf_cache_state state;
 	char dir[256];
-	char name[96];	/* vmlinux-BUILDID-OBJHASH.btf */
+	char name[112]; /* vmlinux-BUILDID-OBJHASH-vN.btf */
 	char path[64];	/* /proc/self/fd/N of the open file, for libbpf */
 	int fd;		/* the cache file while HIT, else -1 */
 	char note[512]; /* what happened, for -v */
@@ -47,34 +49,41 @@ struct btf_cache {
  * as lowercase hex into hex. Returns its length in bytes, or -1. */
 int btf_cache_build_id(const void *notes, size_t len, char *hex, size_t hexlen);
 
-/* 64-bit FNV-1a of the object's bytes: which object the file was made for. */
-__u64 btf_cache_obj_hash(const void *obj, size_t len);
+/* 64-bit FNV-1a of the objects' bytes, continued from h (start with
+ * BTF_CACHE_HASH_INIT): which objects the file was made for. */
+#define BTF_CACHE_HASH_INIT 0xcbf29ce484222325ULL
+__u64 btf_cache_obj_hash(__u64 h, const void *obj, size_t len);
 
 /*
- * Look for the file of this kernel and object. Never fails: state says
- * what was found, note why. dir NULL: $DROPSCOPE_BTF_CACHE_DIR or the
- * default.
+ * Look for the file of this kernel and these objects (objs_hash). Never
+ * fails: state says what was found, note why. dir NULL:
+ * $DROPSCOPE_BTF_CACHE_DIR or the default.
  */
-void btf_cache_open(struct btf_cache *c, const char *dir, const void *obj, size_t obj_len);
+void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash);
 
 /* Loading with the file failed: remove it (it is stale or foreign) and
  * forget it. */
 void btf_cache_discard(struct btf_cache *c);
 
 /*
- * Make the file: the kernel BTF from /sys/kernel/btf/vmlinux minimized for
- * local (the object's own BTF), written as a new file and renamed into
- * place; the directory is made (0700) if absent. Only after a MISS.
+ * Make the file: min (btf_minimize()'s) written as a new file and renamed
+ * into place; the directory is made (0700) if absent. Only after a MISS.
  * Returns 0 or -errno; note says what was done.
  */
-int btf_cache_make(struct btf_cache *c, const struct btf *local);
+int btf_cache_make(struct btf_cache *c, const struct btf *min);
+
+/* The enum of a minimized BTF that carries kernel type ids by name. */
+#define BTF_CACHE_IDS_ENUM "dropscope_vmlinux_ids"
+
+/* The kernel's id of the type name (one of btf_minimize()'s ids), or 0. */
+__u32 btf_cache_vmlinux_id(const struct btf *min, const char *name);
 
 void btf_cache_close(struct btf_cache *c);
 
 /*
- * The part of vmlinux that CO-RE relocation of local's types can look at:
- * every type whose essential name (a ___flavor suffix stripped) is that of
- * a named struct, union, enum, typedef or forward declaration of local,
+ * The part of vmlinux that CO-RE relocation of the locals' types can look
+ * at: every type whose essential name (a ___flavor suffix stripped) is that
+ * of a named struct, union, enum, typedef or forward declaration of a local,
  * and everything those embed by value (members, array elements, typedef
  * and modifier targets), with each pointer turned into one pointer to
  * void (a field relocation takes any two pointers as compatible and never
@@ -82,9 +91,12 @@ void btf_cache_close(struct btf_cache *c);
  * compatible"). Enough for field and enum value relocations, the only kinds
  * dropscope.bpf.c has; a type-based one (bpf_core_type_*) compares what
  * pointers point to and would need their targets kept: test 111 compares
- * the programs loaded with and without the cache. NULL with errno on
- * failure.
+ * the programs loaded with and without the cache. Also every enum whose
+ * name has "drop_reason" (the reason names: symbols/reasons.c), and the
+ * enum BTF_CACHE_IDS_ENUM whose values are the vmlinux ids of the types
+ * named in ids (those vmlinux has). NULL with errno on failure.
  */
-struct btf *btf_minimize(const struct btf *vmlinux, const struct btf *local);
+struct btf *btf_minimize(const struct btf *vmlinux, const struct btf *const *locals, int n_locals,
+			 const char *const *ids, int n_ids);
 
 #endif /* DROPSCOPE_BTF_CACHE_H */

@@ -13,7 +13,7 @@
 #include "bpf/dropscope.h"
 #include "dropscope.skel.h"
 #include "trace/loader.h"
-#include "trace/btf_cache.h"
+#include "trace/kbtf.h"
 #include "symbols/reasons.h"
 #include "lib/tracefs.h"
 
@@ -22,8 +22,8 @@ struct loader {
 	struct bpf_link *link;
 	struct bpf_program *prog;
 	enum backend backend;
-	struct btf_cache cache;
-	bool cache_used; /* attached with the cached minimized BTF */
+	struct kbtf *kbtf; /* the caller's; NULL: libbpf parses the kernel's BTF */
+	bool cache_used;   /* attached with the cached minimized BTF */
 };
 
 static const char *const backend_names[] = {
@@ -237,11 +237,25 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = btf_path);
 	struct dropscope_bpf *skel;
 	struct bpf_program *prog;
+	bool hooked = false;
 	int err;
 
+	/* tp_btf needs the minimized BTF's target id (kbtf.h). */
+	if (b == BACKEND_TP_BTF) {
+		if (!l->kbtf || !kbtf_path(l->kbtf))
+			return -ENOENT;
+		err = kbtf_hook_begin(l->kbtf);
+		if (err)
+			return err;
+		hooked = true;
+	}
 	skel = dropscope_bpf__open_opts(&oopts);
-	if (!skel)
-		return -errno;
+	if (!skel) {
+		err = -errno;
+		if (hooked)
+			kbtf_hook_end(l->kbtf);
+		return err;
+	}
 
 	bpf_object__for_each_program (prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
@@ -290,6 +304,9 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	}
 
 	err = dropscope_bpf__load(skel);
+	if (hooked)
+		kbtf_hook_end(l->kbtf);
+	hooked = false;
 	if (err)
 		goto fail;
 	err = fill_filter_maps(skel, &opts->filters);
@@ -332,6 +349,9 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		l->link = bpf_program__attach(prog);
 		err = l->link ? 0 : -errno;
 		tracefs__release(mounted);
+	} else if (b == BACKEND_TP_BTF) {
+		l->link = kbtf_attach(prog);
+		err = l->link ? 0 : -errno;
 	} else {
 		l->link = bpf_program__attach(prog);
 		err = l->link ? 0 : -errno;
@@ -343,6 +363,8 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	l->backend = b;
 	return 0;
 fail:
+	if (hooked)
+		kbtf_hook_end(l->kbtf);
 	dropscope_bpf__destroy(skel);
 	return err;
 }
@@ -371,44 +393,32 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 	}
 
 	bool tp_denied = false, lazy = lazy_tables_allowed();
-	const char *cached = NULL;
 
-	l->cache.fd = -1;
-	if (opts->btf_path) {
-		snprintf(l->cache.note, sizeof(l->cache.note), "not used with --btf");
-	} else if (opts->no_btf_cache) {
-		snprintf(l->cache.note, sizeof(l->cache.note), "off (--no-btf-cache)");
-	} else {
-		size_t sz = 0;
-		const void *obj = dropscope_bpf__elf_bytes(&sz);
-
-		btf_cache_open(&l->cache, opts->btf_cache_dir, obj, sz);
-		if (l->cache.state == BTF_CACHE_HIT)
-			cached = l->cache.path;
-	}
-
+	/* With --btf FILE, that file relocates; tp_btf still finds its
+	 * target in the minimized BTF, if the kernel has BTF at all. */
+	l->kbtf = opts->kbtf;
 	used = snprintf(err, errlen, "cannot attach to skb:kfree_skb:");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		enum backend b = order[i];
+		const char *path = opts->btf_path ? opts->btf_path
+				   : l->kbtf	  ? kbtf_path(l->kbtf)
+						  : NULL;
+		bool cached = !opts->btf_path && l->kbtf && l->kbtf->from_cache;
 		int rc;
 
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
-		rc = try_backends(l, opts, b, lazy, cached);
-		if (rc && cached) {
+		rc = try_backends(l, opts, b, lazy, path);
+		if (rc && cached && !kbtf_remake(l->kbtf)) {
 			/* Whatever the cause, a start never fails for the cache:
-			 * without it, and if that works, the file was at fault
-			 * (stale, foreign, damaged) and goes; it is made again
-			 * after attaching. */
-			rc = try_backends(l, opts, b, lazy, NULL);
-			if (!rc) {
-				btf_cache_discard(&l->cache);
-				cached = NULL;
-			}
+			 * the file goes, and is made again from the kernel's
+			 * BTF; if that loads, the file was at fault (stale,
+			 * foreign, damaged) and is written anew after
+			 * attaching. */
+			rc = try_backends(l, opts, b, lazy, kbtf_path(l->kbtf));
 		}
 		if (!rc) {
-			l->cache_used = cached != NULL;
-			btf_cache_close(&l->cache);
+			l->cache_used = cached && l->kbtf->from_cache;
 			return l;
 		}
 		/* The classic tracepoint's id is read from tracefs (mode 0700). */
@@ -429,7 +439,6 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 	else if (used < errlen)
 		snprintf(err + used, errlen - used,
 			 " -- kernel too old, BPF disabled, or BTF missing (try --btf FILE)?");
-	btf_cache_close(&l->cache);
 	free(l);
 	return NULL;
 }
@@ -541,21 +550,14 @@ int loader__set_netns(struct loader *l, __u32 inum)
 	return set_netns_inum(l->skel, inum);
 }
 
+const void *loader__obj_bytes(size_t *len)
+{
+	return dropscope_bpf__elf_bytes(len);
+}
+
 bool loader__btf_cache_used(const struct loader *l)
 {
 	return l->cache_used;
-}
-
-const char *loader__btf_cache_note(const struct loader *l)
-{
-	return l->cache.note;
-}
-
-int loader__btf_cache_make(struct loader *l)
-{
-	if (l->cache_used || l->cache.state != BTF_CACHE_MISS)
-		return 1;
-	return btf_cache_make(&l->cache, bpf_object__btf(l->skel->obj));
 }
 
 int loader__prog_fd(const struct loader *l)

@@ -58,8 +58,7 @@ struct loader_opts {
 	struct key_opts keys;
 	__u32 max_keys;		   /* 0 = DEFAULT_MAX_KEYS */
 	const char *btf_path;	   /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
-	bool no_btf_cache;	   /* --no-btf-cache: no cached minimized BTF (btf_cache.h) */
-	const char *btf_cache_dir; /* NULL: $DROPSCOPE_BTF_CACHE_DIR or the default */
+	struct kbtf *kbtf;	   /* the minimized kernel BTF (kbtf.h); NULL: none */
 	bool xdp_sites;		   /* progwatch may set XDP drop sites (else none are looked at) */
 	bool verbose;
 };
@@ -118,16 +117,11 @@ int loader__dev_ifindex_fd(const struct loader *l);
  * or the whole struct). */
 __u32 loader__key_size(const struct loader *l);
 
-/*
- * The cached minimized BTF for CO-RE (trace/btf_cache.h): whether this
- * start used it, what happened to it (one line for -v), and making it
- * once attached when this start did not use one (it must not delay
- * attaching). Returns 0 (made), 1 (nothing to make: used, refused, off)
- * or -errno; the note says what was done.
- */
+/* The BPF object's bytes (for kbtf_open()). */
+const void *loader__obj_bytes(size_t *len);
+
+/* Whether this start attached with the cached minimized BTF (kbtf.h). */
 bool loader__btf_cache_used(const struct loader *l);
-const char *loader__btf_cache_note(const struct loader *l);
-int loader__btf_cache_make(struct loader *l);
 
 enum backend backend_parse(const char *name); /* -1 when unknown */
 const char *backend_name(enum backend b);

@@ -19,6 +19,7 @@
 #include "lib/caps.h"
 #include "lib/netns.h"
 #include "trace/progwatch.h"
+#include "trace/kbtf.h"
 
 /* Bounds on what other programs and namespaces can make us hold. */
 #define MAX_WATCHED 256
@@ -146,6 +147,15 @@ static int cached_info(struct progwatch *pw, __u32 id, struct proginfo *pi)
 	return 0;
 }
 
+/* Relocated against the minimized kernel BTF where there is one. */
+static struct progverdict_bpf *open_obj(const struct progwatch_opts *o)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo,
+		    .btf_custom_path = o->kbtf ? kbtf_path(o->kbtf) : NULL);
+
+	return progverdict_bpf__open_opts(&oo);
+}
+
 static void set_rodata(struct progverdict_bpf *s, const struct progwatch_opts *o)
 {
 	s->rodata->key_dims = o->dims;
@@ -199,7 +209,7 @@ static int watch(struct progwatch *pw, __u32 id, bool tc)
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
 		return -errno;
-	s = progverdict_bpf__open();
+	s = open_obj(&pw->o);
 	err = -errno;
 	if (!s)
 		goto out;
@@ -393,7 +403,7 @@ static void follow_tc(struct progwatch *pw)
 	for (size_t i = 0; i < pw->nhooks && !any; i++)
 		any = pw->hooks[i].kind == HOOK_TCX || pw->hooks[i].kind == HOOK_CLSACT;
 	if (any && !pw->l_tc && pw->o.tc)
-		pw->l_tc = bpf_program__attach(pw->base->progs.tc_drop);
+		pw->l_tc = kbtf_attach(pw->base->progs.tc_drop);
 	if (!any && pw->l_tc) {
 		bpf_link__destroy(pw->l_tc);
 		pw->l_tc = NULL;
@@ -537,6 +547,11 @@ void progwatch__refresh(struct progwatch *pw)
 	follow(pw);
 }
 
+const void *progwatch__obj_bytes(size_t *len)
+{
+	return progverdict_bpf__elf_bytes(len);
+}
+
 struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, size_t errlen)
 {
 	struct progwatch *pw = calloc(1, sizeof(*pw));
@@ -557,9 +572,16 @@ struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, siz
 		pw->o.filters = &pw->filters;
 	}
 	pw->ncpu = libbpf_num_possible_cpus();
-	pw->base = progverdict_bpf__open();
+	/* Its tp_btf programs load with the target ids of the minimized
+	 * BTF (kbtf.h): without it they cannot. */
+	if (!o->kbtf || !kbtf_path(o->kbtf) || kbtf_hook_begin(o->kbtf)) {
+		snprintf(err, errlen, "no kernel BTF for the program-verdict object");
+		goto fail;
+	}
+	pw->base = open_obj(o);
 	if (!pw->base || pw->ncpu <= 0) {
 		snprintf(err, errlen, "opening the program-verdict object: %s", strerror(errno));
+		kbtf_hook_end(o->kbtf);
 		goto fail;
 	}
 	set_rodata(pw->base, o);
@@ -573,6 +595,7 @@ struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, siz
 	rc = reuse_maps(pw->base, o, NULL);
 	if (!rc)
 		rc = progverdict_bpf__load(pw->base);
+	kbtf_hook_end(o->kbtf);
 	if (rc) {
 		snprintf(err, errlen, "loading the program-verdict object: %s", strerror(-rc));
 		goto fail;
@@ -595,7 +618,7 @@ int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, si
 {
 	/* The sites before anything counts, so no XDP verdict is counted twice. */
 	progwatch__set_symbols(pw, ks);
-	if (pw->o.xdp && !(pw->l_exc = bpf_program__attach(pw->base->progs.xdp_exception))) {
+	if (pw->o.xdp && !(pw->l_exc = kbtf_attach(pw->base->progs.xdp_exception))) {
 		snprintf(err, errlen, "attaching to xdp:xdp_exception: %s", strerror(errno));
 		return -1;
 	}

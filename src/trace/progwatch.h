@@ -34,9 +34,14 @@ struct progwatch_opts {
 	__u32 reason_not_specified; /* a plain kfree_skb()'s reason, 0 = unknown */
 	const char *netns;	    /* --netns: watched besides our own and /run/netns */
 	const struct ksyms *ks;	    /* where the XDP drop sites are (NULL: not yet) */
+	struct kbtf *kbtf;	    /* the minimized kernel BTF (kbtf.h); NULL: none */
 };
 
 struct progwatch;
+struct kbtf;
+
+/* The BPF object's bytes (for kbtf_open()). */
+const void *progwatch__obj_bytes(size_t *len);
 
 /* Load and attach; NULL with a message in err. Scans once before returning. */
 struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, size_t errlen);
@@ -44,9 +49,10 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 struct ksyms;
 /*
  * progwatch__start() in two steps: load (its object and, after a first scan
- * of the hooks, the fexit objects of the programs found there: each load
- * parses the kernel's BTF, so it is done before the symbol table is read,
- * which keeps the two off the peak RSS together; o->ks is not used), then
+ * of the hooks, the fexit objects of the programs found there: without
+ * o->kbtf each load parses the kernel's BTF, so it is done before the
+ * symbol table is read, which keeps the two off the peak RSS together;
+ * o->ks is not used), then
  * once the symbols are there set the XDP drop sites and attach
  * (-1 with a message in err).
  */

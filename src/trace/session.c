@@ -281,7 +281,8 @@ static void load_progwatch(struct monitor *m, const struct config *cfg,
 				    .dev_ifindex_fd = loader__dev_ifindex_fd(m->loader),
 				    .dims = lopts->keys.dims,
 				    .filters = &lopts->filters,
-				    .netns = cfg->netns };
+				    .netns = cfg->netns,
+				    .kbtf = &m->kbtf };
 	char err[512];
 
 	if (m->rs) {
@@ -331,6 +332,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
 	m->sigfd = -1;
+	kbtf_init(&m->kbtf);
 	libbpf_set_print(cfg->verbose ? verbose_print : quiet_print);
 
 	if (check_privileges())
@@ -357,9 +359,22 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		}
 	}
 
+	/*
+	 * The kernel BTF every load relocates against, the tp_btf targets'
+	 * ids and the reason names: from the cache, or made now (then cached
+	 * once attached). Without it tp_btf cannot load (raw_tp then).
+	 */
+	struct kbtf_obj objs[2];
+
+	objs[0].bytes = loader__obj_bytes(&objs[0].len);
+	objs[1].bytes = progwatch__obj_bytes(&objs[1].len);
+	rc = kbtf_open(&m->kbtf, objs, 2, NULL, !cfg->no_btf_cache);
+	if (rc && cfg->verbose)
+		msg_info("no minimized kernel BTF: %s", strerror(-rc));
+
 	/* Only these filters need names before attaching. */
 	if (cfg->reasons) {
-		m->rs = reasons__load(NULL);
+		m->rs = reasons__load_min(m->kbtf.min);
 		if (!m->rs) {
 			msg_error("--reason: cannot read drop reasons: %s", strerror(errno));
 			return 1;
@@ -391,7 +406,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		lopts->btf_path = m->btf_path;
 	}
 	lopts->verbose = cfg->verbose;
-	lopts->no_btf_cache = cfg->no_btf_cache;
+	lopts->kbtf = &m->kbtf;
 	lopts->xdp_sites = xdp_wanted(cfg, &lopts->filters);
 	m->loader = loader__start(lopts, err, sizeof(err));
 	if (!m->loader) {
@@ -400,7 +415,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	}
 	if (cfg->verbose) {
 		msg_info("attached with %s", loader__backend(m->loader));
-		msg_info("BTF cache: %s", ESC(loader__btf_cache_note(m->loader)));
+		msg_info("BTF cache: %s", ESC(kbtf_note(&m->kbtf)));
 	}
 	if (cfg->ready_file) {
 		rc = monitor_write_ready(m, cfg->ready_file, cfg->force);
@@ -413,8 +428,8 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	/* Counting has started: the next start's CO-RE relocation can be
 	 * made cheap now, at no cost to this one's. A failure only means
 	 * the next start relocates against the whole kernel BTF again. */
-	if (loader__btf_cache_make(m->loader) <= 0 && cfg->verbose)
-		msg_info("BTF cache: %s", ESC(loader__btf_cache_note(m->loader)));
+	if (kbtf_save(&m->kbtf) <= 0 && cfg->verbose)
+		msg_info("BTF cache: %s", ESC(kbtf_note(&m->kbtf)));
 
 	/* Everything from here on only reads or names what is counted. */
 	m->counts = counts__new(loader__drops_fd(m->loader), loader__stats_fd(m->loader),
@@ -457,7 +472,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 	 * when the symbol table is not yet there.
 	 */
 	if (!m->rs) {
-		m->rs = reasons__load(NULL);
+		m->rs = reasons__load_min(m->kbtf.min);
 		if (!m->rs && cfg->verbose)
 			msg_info("no drop-reason names: %s", strerror(errno));
 	}
@@ -559,6 +574,7 @@ void monitor_end(struct monitor *m)
 	progwatch__free(m->pw);
 	workloads__free(m->workloads);
 	loader__free(m->loader);
+	kbtf_close(&m->kbtf);
 	ksyms__free(m->ks);
 	reasons__free(m->rs);
 	free(m->reason_buf);
@@ -568,6 +584,7 @@ void monitor_end(struct monitor *m)
 		close(m->btf_fd);
 	memset(m, 0, sizeof(*m));
 	m->sigfd = -1;
+	kbtf_init(&m->kbtf);
 }
 
 static void objects_begin(void *o)

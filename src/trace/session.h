@@ -11,6 +11,7 @@
 #include "bpf/dropscope.h"
 #include "trace/loader.h"
 #include "trace/config.h"
+#include "trace/kbtf.h"
 
 struct cgroups;
 struct objects;
@@ -32,6 +33,7 @@ struct monitor {
 	__u64 helper_start[MAX_HELPERS], helper_end[MAX_HELPERS]; /* --by caller */
 	int n_helpers;
 	struct progwatch *pw; /* tc/XDP program verdicts, NULL: none */
+	struct kbtf kbtf;     /* the minimized kernel BTF every load uses */
 	struct ksyms *ks;
 	unsigned ks_gen; /* bumped at every symbol reload: caches key on it */
 	struct reasons *rs;

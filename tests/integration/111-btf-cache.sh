@@ -164,6 +164,57 @@ check_true "foreign file is a valid BTF" bpftool btf dump file "$FILE" >/dev/nul
 count_run foreign 'did not load .*removed'
 check_true "foreign file made again" cmp -s "$FILE" "$T/good.btf"
 
+# tp_btf's attach target id comes from the file too (src/trace/kbtf.c).
+if [[ $BACKEND == tp_btf ]] && command -v strace >/dev/null; then
+	# With the file, nothing reads the kernel's BTF, before or after
+	# attaching (libbpf would, for any tp_btf program it loads itself).
+	strace -f -e trace=openat -o "$T/strace.txt" "$DROPSCOPE" -v -d 1 --backend=tp_btf \
+		>"$T/st.out" 2>"$T/st.err"
+	check_true "strace run used the cache ($(grep -a 'BTF cache' "$T/st.err" | head -1))" \
+		grep -q 'BTF cache: used' "$T/st.err"
+	check_eq "kernel BTF files opened with the cache" "" \
+		"$(grep -o '"/sys/kernel/btf[^"]*"' "$T/strace.txt" | sort -u | paste -sd' ')"
+
+	# A file whose id names another tracepoint's typedef: the verifier
+	# refuses the program there (consume_skb has fewer arguments), and
+	# were one accepted, dropscope checks the tracepoint it attached to by
+	# name; the file is removed and made again, drops counted on kfree_skb.
+	other=$(bpftool btf dump file /sys/kernel/btf/vmlinux |
+		sed -nE "s/^\[([0-9]+)\] TYPEDEF 'btf_trace_consume_skb'.*/\1/p" | head -1)
+	mine=$(bpftool btf dump file /sys/kernel/btf/vmlinux |
+		sed -nE "s/^\[([0-9]+)\] TYPEDEF 'btf_trace_kfree_skb'.*/\1/p" | head -1)
+	check_true "ids of btf_trace_kfree_skb ($mine) and consume_skb ($other) found" \
+		test -n "$mine" -a -n "$other"
+	# The ids enum is the file's last type: every member valued the
+	# kfree_skb typedef's id gets consume_skb's.
+	python3 - "$FILE" "$mine" "$other" <<'PY' || fail "forging the id"
+import struct, sys
+path, mine, other = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+b = bytearray(open(path, 'rb').read())
+hdr_len, type_off, type_len = struct.unpack_from('<III', b, 4)
+start, end = hdr_len + type_off, hdr_len + type_off + type_len
+off, last = start, None
+while off < end:  # walk to the last type: only kinds a minimized BTF has
+    info, = struct.unpack_from('<I', b, off + 4)
+    kind, vlen = (info >> 24) & 0x1f, info & 0xffff
+    last = (off, kind, vlen)
+    extra = {1: 4, 3: 12, 4: 12 * vlen, 5: 12 * vlen, 6: 8 * vlen, 19: 12 * vlen}.get(kind, 0)
+    off += 12 + extra
+off, kind, vlen = last
+assert kind == 6, 'last type is not an enum'
+n = 0
+for i in range(vlen):
+    at = off + 12 + 8 * i + 4
+    if struct.unpack_from('<i', b, at)[0] == mine:
+        struct.pack_into('<i', b, at, other)
+        n += 1
+assert n == 1, 'kfree_skb id not found once'
+open(path, 'wb').write(b)
+PY
+	count_run forged 'did not load .*removed'
+	check_true "forged file made again" cmp -s "$FILE" "$T/good.btf"
+fi
+
 # No cache at all under --no-btf-cache: nothing made.
 rm -f "$FILE"
 count_run off 'off' --no-btf-cache

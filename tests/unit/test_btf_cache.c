@@ -72,9 +72,9 @@ static void test_obj_hash(void **state)
 {
 	(void)state;
 	/* FNV-1a 64's published values. */
-	assert_true(btf_cache_obj_hash("", 0) == 0xcbf29ce484222325ULL);
-	assert_true(btf_cache_obj_hash("a", 1) == 0xaf63dc4c8601ec8cULL);
-	assert_true(btf_cache_obj_hash("foobar", 6) == 0x85944171f73967e8ULL);
+	assert_true(btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "", 0) == 0xcbf29ce484222325ULL);
+	assert_true(btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "foobar", 6) == 0x85944171f73967e8ULL);
 }
 
 static int find(const struct btf *b, const char *name, int kind)
@@ -123,7 +123,7 @@ static void test_minimize(void **state)
 	assert_true(btf__add_struct(l, "sk_buff___mine", 4) > 0);
 	assert_int_equal(btf__add_field(l, "len", 1, 0, 0), 0);
 
-	m = btf_minimize(v, l);
+	m = btf_minimize(v, (const struct btf *const *)&l, 1, NULL, 0);
 	assert_non_null(m);
 	/* Both flavors of sk_buff, what sk_buff embeds by value... */
 	int skb = find(m, "sk_buff", BTF_KIND_STRUCT);
@@ -193,7 +193,7 @@ static void test_minimize_func_typedef(void **state)
 	assert_true(btf__add_struct(l, "sk_buff", 4) > 0);
 	assert_int_equal(btf__add_field(l, "len", 1, 0, 0), 0);
 
-	m = btf_minimize(v, l);
+	m = btf_minimize(v, (const struct btf *const *)&l, 1, NULL, 0);
 	assert_non_null(m);
 	int td = find(m, "proc_handler", BTF_KIND_TYPEDEF);
 
@@ -216,12 +216,12 @@ static void test_open_refusals(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	btf_cache_open(&c, "/nonexistent-dir", "x", 1);
+	btf_cache_open(&c, "/nonexistent-dir", btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "x", 1));
 	if (c.state == BTF_CACHE_NONE)
 		skip(); /* no build id on this kernel */
 	assert_int_equal(c.state, BTF_CACHE_MISS);
 	assert_non_null(mkdtemp(dir));
-	btf_cache_open(&c, dir, "x", 1);
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "x", 1));
 	assert_int_equal(c.state, BTF_CACHE_MISS);
 	snprintf(path, sizeof(path), "%s/%s", dir, c.name);
 	f = fopen(path, "w");
@@ -229,7 +229,7 @@ static void test_open_refusals(void **state)
 	fputs("not btf", f);
 	fclose(f);
 	chmod(path, 0644);
-	btf_cache_open(&c, dir, "x", 1);
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "x", 1));
 	assert_int_equal(c.state, BTF_CACHE_HIT);
 	assert_non_null(strstr(c.path, "/proc/self/fd/"));
 	/* Not loadable: removed, and made again only after that. */
@@ -241,12 +241,12 @@ static void test_open_refusals(void **state)
 	fputs("x", f);
 	fclose(f);
 	chmod(path, 0664);
-	btf_cache_open(&c, dir, "x", 1);
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "x", 1));
 	assert_int_equal(c.state, BTF_CACHE_REFUSED);
 	assert_non_null(strstr(c.note, "writable by group or others"));
 	unlink(path);
 	assert_int_equal(symlink("/etc/hostname", path), 0);
-	btf_cache_open(&c, dir, "x", 1);
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "x", 1));
 	assert_int_equal(c.state, BTF_CACHE_REFUSED);
 	assert_non_null(strstr(c.note, "symbolic link"));
 	unlink(path);
