@@ -88,7 +88,7 @@ if command -v strace >/dev/null && command -v bpftrace >/dev/null; then
 	dg_hold lst2 "$NB" "$TCPLISTEN" -b 16 -t 60 10.201.2.1 7011
 	LPID=$HOLDPID
 	saved=("${DS_ENV[@]}")
-	DS_ENV+=(strace -f -qq -xx -o "$T/st.trace" -e trace=membarrier,sendto)
+	DS_ENV+=(strace -f -qq -xx -o "$T/st.trace" -e 'trace=membarrier,sendto')
 	dg_start own "$NB" || finish
 	DS_ENV=("${saved[@]}")
 	dspid=$(cat "$T/own.ready")

@@ -29,7 +29,8 @@ veth_add "$NI" dsi2 "$NB" dsr2
 nsx "$NC" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1 ||
 	die "disable_ipv6 in C"
 ip -n "$NI" link add dsi3 type veth peer name - netns "$NC" || die "a veth named - (the kernel refused it)"
-ip -n "$NI" link set dev dsi3 up && ip -n "$NC" link set dev - up || die "link up dsi3/-"
+ip -n "$NI" link set dev dsi3 up || die "link up dsi3"
+ip -n "$NC" link set dev - up || die "link up -"
 inoA=$(stat -L -c %i "/run/netns/$NA")
 inoB=$(stat -L -c %i "/run/netns/$NB")
 inoC=$(stat -L -c %i "/run/netns/$NC")

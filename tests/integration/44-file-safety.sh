@@ -121,12 +121,14 @@ check_eq "--ready-file replaced meanwhile: the other file stays" other "$(cat "$
 mkdir "$T/d" || die "mkdir d"
 "$DROPSCOPE" events --backend="$BACKEND" --ready-file "$T/d/r" >/dev/null 2>"$T/d.err" &
 pid=$!
-PIDS+=($pid)
+PIDS+=("$pid")
 for ((i = 0; i < 100; i++)); do
 	[[ -e $T/d/r ]] && break
 	sleep 0.1
 done
-mv "$T/d" "$T/d.old" && mkdir "$T/d" && ln "$T/d.old/r" "$T/d/r" || die "swapping d"
+mv "$T/d" "$T/d.old" || die "mv d"
+mkdir "$T/d" || die "mkdir d again"
+ln "$T/d.old/r" "$T/d/r" || die "ln"
 kill -INT "$pid"
 wait "$pid"
 check_eq "--ready-file, its directory swapped: exit status" 0 "$?" || show "$T/d.err"
