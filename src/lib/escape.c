@@ -124,3 +124,19 @@ int escape_fputs(const char *s, FILE *f)
 	}
 	return 0;
 }
+
+int escape_fputs_name(const char *s, FILE *f)
+{
+	if (!*s || !strcmp(s, ESCAPE_NONE))
+		return fputs(*s ? "\\x2d" : ESCAPE_NONE, f) < 0 ? EOF : 0;
+	return escape_fputs(s, f);
+}
+
+const char *escape_name_or_none(char *dst, size_t len, const char *src)
+{
+	if (!*src)
+		return ESCAPE_NONE;
+	if (!strcmp(src, ESCAPE_NONE))
+		return "\\x2d";
+	return escape_str(dst, len, src);
+}

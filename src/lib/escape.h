@@ -40,6 +40,18 @@ char *escape_word(char *dst, size_t len, const char *src);
 /* Write the escaped form of s to f; returns EOF on a write error. */
 int escape_fputs(const char *s, FILE *f);
 
+/*
+ * The text form of a name where "-" stands for none (a drop with no
+ * device, no task): an empty name is "-", a name that is "-" itself (Linux
+ * lets a device be called that) is \x2d, the escape form of its byte, so
+ * the two read apart as JSON's null and "-" do. Else escape_fputs().
+ */
+#define ESCAPE_NONE "-"
+int escape_fputs_name(const char *s, FILE *f);
+
+/* The same for escape_str(): a constant for none and "-", else dst. */
+const char *escape_name_or_none(char *dst, size_t len, const char *src);
+
 /* Room escape_str() needs for any input of n bytes, NUL included. */
 #define ESCAPED_SIZE(n) (4 * (n) + 1)
 

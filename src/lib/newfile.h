@@ -25,6 +25,26 @@
  */
 int outfile_open(const char *path, mode_t mode, bool force, bool *existed);
 
+/* The same for name in the directory dirfd (AT_FDCWD: the current one). */
+int outfile_openat(int dirfd, const char *name, mode_t mode, bool force, bool *existed);
+
+/*
+ * Open (O_PATH) the directory path's last component is in, and point *name
+ * at that component within path: for outfile_openat() and, at the end,
+ * outfile_remove() on the same directory, whatever its path names by then.
+ * Returns a descriptor or -errno (-EISDIR if path ends in '/').
+ */
+int outfile_dir(const char *path, const char **name);
+
+/*
+ * Remove name from the directory dirfd if it still is the file fd is open
+ * on (a link in its place is neither followed nor removed). By the
+ * directory's descriptor, not a path: a directory on the way that was
+ * renamed or replaced meanwhile cannot aim the removal at another one.
+ * Returns 0, -ESTALE if name is another file now, or -errno.
+ */
+int outfile_remove(int dirfd, const char *name, int fd);
+
 /* The cause for a message: "exists (--force replaces it)" for -EEXIST,
  * "is a symbolic link (never followed)" for -ELOOP, else strerror. */
 const char *outfile_strerror(int err);

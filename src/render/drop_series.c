@@ -47,9 +47,9 @@ void drop_labels(struct mbuf *l, const struct drop_key *k, const struct drop_lab
 	if ((ctx->dims & DIM_WORKLOAD) && ctx->fold_objects)
 		labels_add(l, "workload", "other");
 	else if (ctx->dims & DIM_WORKLOAD)
-		labels_add(l, "workload",
-			   workloads__name(ctx->workloads, ctx->cgroups, k->netns, k->netns_cookie,
-					   k->cgroup));
+		labels_add_escaped(l, "workload",
+				   workloads__name(ctx->workloads, ctx->cgroups, k->netns,
+						   k->netns_cookie, k->cgroup));
 	if ((ctx->dims & DIM_CGROUP) && ctx->fold_objects) {
 		labels_add(l, "cgroup", "other");
 	} else if (ctx->dims & DIM_CGROUP) {

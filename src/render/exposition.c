@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/escape.h"
 #include "render/exposition.h"
 
 static bool mbuf_reserve(struct mbuf *b, size_t more)
@@ -69,60 +70,61 @@ void mbuf_free(struct mbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
+/* The characters the formats define an escape for, in a quoted value. */
+static void put_quoted(struct mbuf *l, const char *s, size_t n)
 {
-	size_t n;
-	unsigned min, cp;
-
-	if (*p < 0x80)
-		return 1;
-	if ((*p & 0xe0) == 0xc0)
-		n = 2, min = 0x80, cp = *p & 0x1f;
-	else if ((*p & 0xf0) == 0xe0)
-		n = 3, min = 0x800, cp = *p & 0x0f;
-	else if ((*p & 0xf8) == 0xf0)
-		n = 4, min = 0x10000, cp = *p & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' || s[i] == '"' || s[i] == '\n')
+			mbuf_put(l, s[i] == '\n' ? "\\n" : s[i] == '"' ? "\\\"" : "\\\\", 2);
+		else
+			mbuf_put(l, s + i, 1);
 	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+}
+
+static void label_name(struct mbuf *l, const char *name)
+{
+	if (l->len)
+		mbuf_put(l, ",", 1);
+	mbuf_put(l, name, strlen(name));
+	mbuf_put(l, "=\"", 2);
 }
 
 void labels_add(struct mbuf *l, const char *name, const char *value)
 {
 	const unsigned char *p = (const unsigned char *)value;
 
-	if (l->len)
-		mbuf_put(l, ",", 1);
-	mbuf_put(l, name, strlen(name));
-	mbuf_put(l, "=\"", 2);
+	label_name(l, name);
 	/*
-	 * Values come from the kernel (device names, symbols), and a device
-	 * name may hold any byte: escape the three characters the formats
-	 * define, and write each byte that is not valid UTF-8 as U+FFFD, or
-	 * the scraper would reject the whole scrape.
+	 * Values come from the kernel, packets and files (a device name may
+	 * hold any byte but '/', ':' and white space): the value is the text
+	 * escape form every other output prints (lib/escape.h: a control or
+	 * a byte that is not UTF-8 is \xNN, a backslash \\), so no raw control
+	 * byte reaches a scraper, a dashboard or a terminal, and a scraper
+	 * never rejects the scrape for a byte that is not UTF-8. That form is
+	 * then quoted as the formats define. One unit at a time: no buffer
+	 * to size for a long cgroup path.
 	 */
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n = *p >= 0x80 ? utf8_seq_len(p) : 0;
+		char esc[ESCAPED_SIZE(1)];
 
-		if (!n) {
-			mbuf_put(l, "\xef\xbf\xbd", 3);
-			p++;
-		} else if (*p == '\\' || *p == '"' || *p == '\n') {
-			mbuf_put(l, *p == '\n' ? "\\n" : *p == '"' ? "\\\"" : "\\\\", 2);
-			p++;
-		} else {
-			mbuf_put(l, (const char *)p, n);
+		if (n || (*p >= 0x20 && *p < 0x7f && *p != '\\')) { /* printable */
+			n = n ? n : 1;
+			put_quoted(l, (const char *)p, n);
 			p += n;
+			continue;
 		}
+		escape_str(esc, sizeof(esc), (const char[2]){ (char)*p, 0 });
+		put_quoted(l, esc, strlen(esc));
+		p++;
 	}
+	mbuf_put(l, "\"", 1);
+}
+
+void labels_add_escaped(struct mbuf *l, const char *name, const char *value)
+{
+	label_name(l, name);
+	put_quoted(l, value, strlen(value));
 	mbuf_put(l, "\"", 1);
 }
 

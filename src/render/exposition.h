@@ -25,8 +25,17 @@ void mbuf_free(struct mbuf *b);
 /* n bytes of s, kept NUL-terminated. */
 void mbuf_put(struct mbuf *b, const char *s, size_t n);
 
-/* name="value" (after a comma unless first), the value escaped: \\ \" \n. */
+/*
+ * name="value" (after a comma unless first). The value is written in the
+ * text escape form of lib/escape.h (controls and bytes that are not UTF-8
+ * as \xNN, a backslash as \\), as every other output prints it, then quoted
+ * as the formats define (\\ \" \n).
+ */
 void labels_add(struct mbuf *labels, const char *name, const char *value);
+
+/* The same for a value already in that escape form (a workload's name,
+ * escape_word()): only quoted. */
+void labels_add_escaped(struct mbuf *labels, const char *name, const char *value);
 
 enum expo_format {
 	EXPO_TEXT,	  /* text/plain; version=0.0.4 */

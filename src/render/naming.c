@@ -97,7 +97,5 @@ const char *naming_device(const char *field, char *buf, size_t len)
 
 	memcpy(copy, field, 16);
 	copy[16] = 0;
-	if (!copy[0])
-		return "-";
-	return escape_str(buf, len, copy);
+	return escape_name_or_none(buf, len, copy);
 }

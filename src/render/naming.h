@@ -69,7 +69,8 @@ const char *naming_reason(const struct reasons *rs, bool have_reasons, __u32 rea
 const char *naming_proto(__u16 protocol, char *buf, size_t len);
 
 /* A device name from a fixed 16-byte field (not always NUL-terminated),
- * escaped; "-" when empty. buf: NAMING_DEV_LEN. */
+ * escaped; "-" when empty, \\x2d for a device named "-" (escape_name_or_none()).
+ * buf: NAMING_DEV_LEN. */
 const char *naming_device(const char *field, char *buf, size_t len);
 
 #endif /* DROPSCOPE_NAMING_H */

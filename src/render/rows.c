@@ -229,7 +229,7 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	}
 	if (dims & DIM_DEV) {
 		fprintf(r->out, "%sdev=", lead);
-		escape_fputs(k->dev[0] ? k->dev : "-", r->out);
+		escape_fputs_name(k->dev, r->out);
 		fputs(trail, r->out);
 	}
 	if (dims & DIM_NETNS) {
@@ -240,7 +240,7 @@ static void text_dims(const struct report *r, const struct drop_key *k, __u32 di
 	}
 	if (dims & DIM_COMM) {
 		fprintf(r->out, "%scomm=", lead);
-		escape_fputs(k->comm[0] ? k->comm : "-", r->out);
+		escape_fputs_name(k->comm, r->out);
 		fputs(trail, r->out);
 	}
 	if (dims & DIM_CLASS)

@@ -78,47 +78,58 @@ static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list
 int monitor_write_ready(struct monitor *m, const char *path, bool force)
 {
 	bool existed = false;
+	const char *name;
 	struct stat st;
+	int dirfd, fd, n;
 	char buf[32];
-	int fd, n;
 
-	fd = outfile_open(path, 0644, force, &existed);
-	if (fd < 0)
+	/*
+	 * Made and, at the end, removed in the directory opened here: a
+	 * directory of the path renamed or replaced meanwhile (one holding a
+	 * hard link to our file) cannot aim the removal at another name.
+	 */
+	dirfd = outfile_dir(path, &name);
+	if (dirfd < 0)
+		return dirfd;
+	fd = outfile_openat(dirfd, name, 0644, force, &existed);
+	if (fd < 0) {
+		close(dirfd);
 		return fd;
+	}
 	n = snprintf(buf, sizeof(buf), "%d\n", getpid());
 	if (write(fd, buf, n) != n) {
 		close(fd);
+		close(dirfd);
 		return -EIO;
 	}
 	/*
 	 * Only a regular file we made is ours to remove (not one --force
 	 * rewrote, a FIFO or /dev/null). Its descriptor stays open until then,
 	 * so that its inode number cannot name another file by the time we
-	 * compare; ready_path says there is one (the descriptor may be 0).
+	 * compare; ready_name says there is one (the descriptor may be 0).
 	 */
-	if (!existed && !fstat(fd, &st) && S_ISREG(st.st_mode) && !m->ready_path) {
-		m->ready_path = path;
+	if (!existed && !fstat(fd, &st) && S_ISREG(st.st_mode) && !m->ready_name) {
+		m->ready_name = name;
+		m->ready_dirfd = dirfd;
 		m->ready_fd = fd;
 		return 0;
 	}
+	close(dirfd);
 	if (close(fd))
 		return -errno;
 	return 0;
 }
 
-/* The ready file goes with us, if the path still names the file we made
- * (lstat: a link put in its place is not followed, nor removed). */
+/* The ready file goes with us, if its name in the directory we made it in
+ * is still the file we made. */
 static void remove_ready(struct monitor *m)
 {
-	struct stat ours, now;
-
-	if (!m->ready_path)
+	if (!m->ready_name)
 		return;
-	if (!fstat(m->ready_fd, &ours) && !lstat(m->ready_path, &now) && S_ISREG(now.st_mode) &&
-	    now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
-		unlink(m->ready_path);
+	outfile_remove(m->ready_dirfd, m->ready_name, m->ready_fd);
 	close(m->ready_fd);
-	m->ready_path = NULL;
+	close(m->ready_dirfd);
+	m->ready_name = NULL;
 }
 
 static struct ksyms *load_symbols(struct monitor *m)

@@ -39,14 +39,15 @@ struct monitor {
 	struct reasons *rs;
 	__u32 *reason_buf;
 	int sigfd;
-	double last_reload;	/* monotonic seconds of the last symbol reload */
-	double last_modcheck;	/* ... and of the last look at /proc/modules */
-	bool sym_note_said;	/* the symbol source's note is said once */
-	bool fexit_said;	/* the refused fexit is said once */
-	bool walk_cut_said;	/* monitor_objects_said(): each said once */
+	double last_reload;   /* monotonic seconds of the last symbol reload */
+	double last_modcheck; /* ... and of the last look at /proc/modules */
+	bool sym_note_said;   /* the symbol source's note is said once */
+	bool fexit_said;      /* the refused fexit is said once */
+	bool walk_cut_said;   /* monitor_objects_said(): each said once */
 	bool cap_stuck_said;
 	int btf_fd;		/* checked copy of --btf; 0 = none (fds 0-2 are always open) */
-	const char *ready_path; /* the --ready-file we made, to remove at the end */
+	const char *ready_name; /* the --ready-file we made, to remove at the end */
+	int ready_dirfd;	/* ... its directory, from when we made it (O_PATH) */
 	int ready_fd;		/* kept open: its inode cannot be reused meanwhile */
 	char btf_path[32];	/* /proc/self/fd/N of it, for the loader */
 	/*

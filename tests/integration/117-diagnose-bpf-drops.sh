@@ -50,11 +50,30 @@ for i in 0 1 2 3; do
 done
 tc -n "$NB" qdisc add dev dsb0 clsact || die clsact
 tc -n "$NB" filter add dev dsb0 ingress pref 7 bpf da obj "$T/tcdrop.o" sec tc || die "tc filter add"
-tcx_attach "$NB" ingress dsb1 tcdrop
-ip -n "$NB" link set dev dsb2 xdpgeneric obj "$T/xdpdrop.o" sec xdp || die "xdpgeneric on dsb2"
+tcx_attach "$NB" ingress dsb1 tcdrop || skip_refused
+xdp_attach "$NB" dsb2 xdpgeneric xdpdrop || skip_refused
 tc -n "$NA" qdisc add dev dsa0 clsact || die "clsact A"
 tc -n "$NA" filter add dev dsa0 egress pref 7 bpf da obj "$T/tcdrop.o" sec tc || die "tc filter add egress"
-ip -n "$NB" link set dev dsb3 xdpdrv obj "$T/xdpdrop.o" sec xdp || die "xdpdrv on dsb3"
+xdp_attach "$NB" dsb3 xdpdrv xdpdrop || skip_refused
+
+# The attach helpers skip, not fail, where the kernel refuses a hook or a
+# mode: a bridge has no native XDP, so xdpdrv on one is a refusal (status
+# 2 and the kernel's reason), the path a kernel without tcx (before 6.6)
+# takes in tcx_attach. A failure that is not one stays a failure: a
+# program of type xdp on a tcx hook this kernel has is refused by the
+# attach, not by the hook, and the tcx tool says so with exit 1, not 3.
+ip -n "$NB" link add dsbr0 type bridge || die "bridge"
+rc=0
+xdp_attach "$NB" dsbr0 xdpdrv xdpdrop || rc=$?
+check_eq "xdp_attach: xdpdrv on a bridge is refused (2), not a failure" 2 $rc
+check_true "xdp_attach: the reason is the kernel's ($REFUSED)" \
+	grep -qE '^refused: xdpdrv on dsbr0: .*(does not support XDP|Operation not supported)' <<<"$REFUSED"
+bpftool prog load "$T/xdpdrop.o" "/sys/fs/bpf/dstest-$$-x" type xdp || die "bpftool prog load xdp"
+rc=0
+"$TCX" attach ingress "/run/netns/$NB" dsb0 "/sys/fs/bpf/dstest-$$-x" 2>"$T/tcxwrong.err" || rc=$?
+rm -f "/sys/fs/bpf/dstest-$$-x"
+check_eq "tcx: an xdp program on a tcx hook fails (1), not refused (3)" 1 $rc
+ip -n "$NB" link del dsbr0 || die "bridge del"
 
 clsact_drops() { tc -n "${2:-$NB}" -s -j qdisc show dev "${1:-dsb0}" | jq '[.[] | select(.kind == "clsact")][0].drops'; }
 xdp_drops() { nsx "$NB" ethtool -S "$1" | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }'; }

@@ -11,6 +11,9 @@
 #   --ready-file NEW             made while attached (our pid in it) and
 #                                removed at the exit; one that was replaced
 #                                meanwhile by another file is left alone;
+#                                one whose directory was renamed and
+#                                replaced (a hard link to it there) is
+#                                removed from the directory it was made in;
 #                                --ready-file /dev/null stays
 # Ground truth: stat and cmp of the files, capinfos.
 . "$(dirname "$0")/lib.sh"
@@ -112,6 +115,27 @@ rm -f "$T/r2" && echo other >"$T/r2"
 kill -INT "$pid"
 wait "$pid"
 check_eq "--ready-file replaced meanwhile: the other file stays" other "$(cat "$T/r2" 2>/dev/null)"
+# Its directory renamed meanwhile and another put at its path, holding a
+# hard link to our file (the same inode): the file we made goes, by the
+# directory we made it in; the name in the other directory stays.
+mkdir "$T/d" || die "mkdir d"
+"$DROPSCOPE" events --backend="$BACKEND" --ready-file "$T/d/r" >/dev/null 2>"$T/d.err" &
+pid=$!
+PIDS+=("$pid")
+for ((i = 0; i < 100; i++)); do
+	[[ -e $T/d/r ]] && break
+	sleep 0.1
+done
+mv "$T/d" "$T/d.old" || die "mv d"
+mkdir "$T/d" || die "mkdir d again"
+ln "$T/d.old/r" "$T/d/r" || die "ln"
+kill -INT "$pid"
+wait "$pid"
+check_eq "--ready-file, its directory swapped: exit status" 0 "$?" || show "$T/d.err"
+check_true "--ready-file, its directory swapped: ours removed, in the directory we made it in" \
+	test ! -e "$T/d.old/r"
+check_true "--ready-file, its directory swapped: the link in the new directory stays" \
+	test -f "$T/d/r"
 # An existing file --force rewrote was not made by us: left at the exit.
 echo old >"$T/r3"
 run r3 --ready-file "$T/r3" --force

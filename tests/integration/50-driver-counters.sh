@@ -26,7 +26,7 @@ veth_add "$NA" dsa0 "$NB" dsb0
 ip -n "$NA" addr add 10.50.0.1/24 dev dsa0 || die addr
 ip -n "$NB" addr add 10.50.0.2/24 dev dsb0 || die addr
 ip -n "$NA" neigh add 10.50.0.2 lladdr "$(mac_of "$NB" dsb0)" dev dsa0 || die neigh
-ip -n "$NB" link set dev dsb0 xdpdrv obj "$T/xdpdrop.o" sec xdp || die "xdp attach"
+xdp_attach "$NB" dsb0 xdpdrv xdpdrop || skip_refused
 ex_start ex --netns "/run/netns/$NB" || finish
 
 nsx "$NA" "$UDPSEND" -n $NDROP 10.50.0.2 7001 >/dev/null || fail "udpsend 7001"

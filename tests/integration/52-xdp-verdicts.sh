@@ -39,7 +39,7 @@ veth_add "$NA" dsa0 "$NB" dsb0
 ip -n "$NA" addr add 10.52.0.1/24 dev dsa0 || die addr
 ip -n "$NB" addr add 10.52.0.2/24 dev dsb0 || die addr
 ip -n "$NA" neigh add 10.52.0.2 lladdr "$(mac_of "$NB" dsb0)" dev dsa0 || die neigh
-ip -n "$NB" link set dev dsb0 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsb0"
+xdp_attach "$NB" dsb0 xdpdrv verdict || skip_refused
 ID=$(prog_id_by_name ds52_verdict)
 [[ -n $ID ]] || die "ds52_verdict not in bpftool prog show"
 SYM="bpf_prog_$(prog_tag "$ID")_ds52_verdict"
@@ -102,7 +102,7 @@ check_eq "--no-xdp: the drops at veth_xdp_rcv_skb" $N_DROP \
 
 # Generic XDP on the same device: the stack runs the program on the skb.
 ip -n "$NB" link set dev dsb0 xdpdrv off || fail "xdpdrv off"
-ip -n "$NB" link set dev dsb0 xdpgeneric obj "$T/verdict.o" sec xdp || die "xdpgeneric on dsb0"
+xdp_attach "$NB" dsb0 xdpgeneric verdict || skip_refused
 SYM="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsb0") | .id')")_ds52_verdict"
 ds_start g -r -i 3600 || finish
 wait_progwatch g
@@ -121,9 +121,9 @@ ip -n "$NB" link add dsc0 type veth peer name dsc1 || die "veth dsc"
 ip -n "$NB" link set dsc0 up && ip -n "$NB" link set dsc1 up || die "dsc up"
 ip -n "$NA" addr add 10.52.1.1/24 dev dsa1 || die addr
 ip -n "$NA" neigh add 10.52.1.2 lladdr "$(mac_of "$NB" dsb1)" dev dsa1 || die neigh
-ip -n "$NB" link set dev dsc1 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsc1"
+xdp_attach "$NB" dsc1 xdpdrv verdict || skip_refused
 # dsc0 needs an XDP program of its own to take redirected frames (ndo_xdp_xmit).
-ip -n "$NB" link set dev dsc0 xdpdrv obj "$T/pass.o" sec xdp || die "xdp on dsc0"
+xdp_attach "$NB" dsc0 xdpdrv pass || skip_refused
 IDX=$(ip -n "$NB" -j link show dsc0 | jq '.[0].ifindex')
 # Redirects every UDP datagram to dsc0 (its ifindex built in).
 bpf_build redir <<EOT
@@ -133,7 +133,7 @@ SEC("xdp") int ds52_redir(struct xdp_md *c)
 	return udp_dport((void *)(long)c->data, (void *)(long)c->data_end) ? bpf_redirect($IDX, 0) : XDP_PASS;
 }
 EOT
-ip -n "$NB" link set dev dsb1 xdpdrv obj "$T/redir.o" sec xdp || die "xdp on dsb1"
+xdp_attach "$NB" dsb1 xdpdrv redir || skip_refused
 SYM2="bpf_prog_$(prog_tag "$(nsx "$NB" bpftool net -j | jq -r '.[0].xdp[] | select(.devname == "dsc1") | .id')")_ds52_verdict"
 before=$(nsx "$NB" ethtool -S dsc1 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
 

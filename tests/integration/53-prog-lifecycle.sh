@@ -61,7 +61,7 @@ sleep 2.5
 wait_tc_counter s
 nsx "$NA" "$UDPSEND" -n $N2 10.53.0.2 7001 >/dev/null || fail "udpsend"
 sleep 2.5
-ip -n "$NB" link set dev dsb0 xdpdrv obj "$T/x.o" sec xdp || die "xdp"
+xdp_attach "$NB" dsb0 xdpdrv x || skip_refused
 XSYM="bpf_prog_$(prog_tag "$(prog_id_by_name ds53_x)")_ds53_x"
 sleep 2.5 # a rescan sees it, and the symbols are read again for its name
 nsx "$NA" "$UDPSEND" -n $N3 10.53.0.2 7003 >/dev/null || fail "udpsend"

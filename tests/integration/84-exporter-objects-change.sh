@@ -66,8 +66,8 @@ EOT
 	ip -n "$A" addr add 10.84.0.2/24 dev dsr0 || die addr
 	ip -n "$NI" neigh add 10.84.0.2 lladdr "$(mac_of "$A" dsr0)" dev dsi0 || die neigh
 	ip -n "$A" neigh add 10.84.0.1 lladdr "$(mac_of "$NI" dsi0)" dev dsr0 || die neigh
-	ip -n "$A" link set dev dsr0 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsr0"
-	ip -n "$NI" link set dev dsi0 xdpdrv obj "$T/verdict.o" sec xdp || die "xdp on dsi0"
+	xdp_attach "$A" dsr0 xdpdrv verdict || skip_refused
+	xdp_attach "$NI" dsi0 xdpdrv verdict || skip_refused
 	nsx "$NI" "$UDPSEND" -n 7 10.84.0.2 7001 >/dev/null || fail "udpsend 7001"
 	nsx "$NI" "$UDPSEND" -n 5 10.84.0.2 7009 >/dev/null || fail "udpsend 7009"
 	nsx "$A" "$UDPSEND" -n 3 10.84.0.1 7001 >/dev/null || fail "udpsend 7001 back"

@@ -60,6 +60,21 @@ prog_tag()
 	bpftool prog show id "$1" -j | jq -r '.tag'
 }
 
+# The attach helpers below (tcx_attach, xdp_attach) return 0 once the
+# program is on its hook, die on any failure but one: when the kernel
+# refuses the hook or mode itself (no tcx before 6.6, a driver without
+# native XDP), they set REFUSED to a one-line reason and return 2, for the
+# caller to skip with it:  tcx_attach ... || skip_refused
+REFUSED=
+
+# skip_refused: skip (exit 77) with the reason the kernel refused an attach,
+# unless a check before it failed: a failure is not hidden by a later skip.
+skip_refused()
+{
+	((FAILS == 0)) || finish
+	skip "${REFUSED:-refused}"
+}
+
 # tcx_attach NS DIR IFNAME NAME: load $T/NAME.o (type tc) pinned for a
 # moment and attach it to IFNAME's tcx DIR hook (ingress|egress) in NS,
 # after what is there. The pin goes at once: the hook holds the program,
@@ -71,9 +86,37 @@ tcx_attach()
 		show "$T/$name.load.err"
 		die "bpftool prog load $name"
 	}
-	"$TCX" attach "$dir" "/run/netns/$ns" "$dev" "$pin" || rc=1
+	"$TCX" attach "$dir" "/run/netns/$ns" "$dev" "$pin" 2>"$T/$name.attach.err" || rc=$?
 	rm -f "$pin"
-	((rc == 0)) || die "tcx attach $dir $dev $name"
+	((rc == 0)) && return 0
+	# The tool exits 3 with "refused: ..." only when the kernel does not
+	# know the hook at all (it asks the hook after the failed attach).
+	if ((rc == 3)) && REFUSED=$(grep -m1 '^refused: ' "$T/$name.attach.err"); then
+		REFUSED="tcx $dir on $dev: $REFUSED"
+		log "$REFUSED"
+		return 2
+	fi
+	show "$T/$name.attach.err"
+	die "tcx attach $dir $dev $name"
+}
+
+# xdp_attach NS IFNAME MODE NAME [SEC]: attach section SEC (xdp) of
+# $T/NAME.o to IFNAME in NS in MODE (xdpdrv|xdpgeneric|xdpoffload), with
+# ip link. A mode the kernel or the driver refuses (EOPNOTSUPP: "does not
+# support XDP in native mode", or no such mode at all) returns 2 with
+# REFUSED set; any other failure dies.
+xdp_attach()
+{
+	local ns=$1 dev=$2 mode=$3 name=$4 sec=${5:-xdp}
+	ip -n "$ns" link set dev "$dev" "$mode" obj "$T/$name.o" sec "$sec" 2>"$T/$name.$dev.xdp.err" &&
+		return 0
+	if grep -qE 'does not support XDP|Operation not supported' "$T/$name.$dev.xdp.err"; then
+		REFUSED="refused: $mode on $dev: $(grep -m1 -E 'does not support XDP|Operation not supported' "$T/$name.$dev.xdp.err")"
+		log "$REFUSED"
+		return 2
+	fi
+	show "$T/$name.$dev.xdp.err"
+	die "$mode on $dev ($name)"
 }
 
 # tc_prog_line FILE NAME: the lines of a summary that name program NAME.

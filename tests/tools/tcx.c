@@ -9,6 +9,12 @@
  * without a link held by this process (appended after those there), until
  * `tcx detach` or the device goes. The pin is opened first, then the
  * namespace entered (`ip netns exec` would hide /sys/fs/bpf).
+ *
+ * Exit 3, with a line starting "refused:", when the kernel does not know
+ * the tcx hooks (before 6.6): a test skips then rather than fails. Told
+ * apart from any other failure by asking the hook itself (BPF_PROG_QUERY),
+ * which a kernel without tcx refuses with EINVAL for any device, so an
+ * attach refused for another reason on a tcx kernel stays an error.
  */
 #define TOOL_NAME "tcx"
 #include "tool.h"
@@ -25,6 +31,18 @@
 static long sys_bpf(int cmd, union bpf_attr *a)
 {
 	return syscall(__NR_bpf, cmd, a, sizeof(*a));
+}
+
+/* Whether the kernel knows attach type TYPE on device IFINDEX: a query of
+ * the hook, which holds no program and needs none. */
+static bool hook_known(unsigned ifindex, __u32 type)
+{
+	union bpf_attr q;
+
+	memset(&q, 0, sizeof(q));
+	q.query.target_fd = ifindex;
+	q.query.attach_type = type;
+	return sys_bpf(BPF_PROG_QUERY, &q) == 0 || errno != EINVAL;
 }
 
 int main(int argc, char **argv)
@@ -66,8 +84,15 @@ int main(int argc, char **argv)
 	a.attach_bpf_fd = (__u32)fd;
 	a.attach_type = strcmp(argv[2], "ingress") ? TCX_EGRESS : TCX_INGRESS;
 	if (sys_bpf(attach ? BPF_PROG_ATTACH : BPF_PROG_DETACH, &a)) {
+		int err = errno;
+
+		if (!hook_known(ifindex, a.attach_type)) {
+			fprintf(stderr, "refused: the kernel has no tcx %s hook (6.6+): %s\n",
+				argv[2], strerror(err));
+			return 3;
+		}
 		fprintf(stderr, TOOL_NAME ": %s %s %s: %s\n", argv[1], argv[2], argv[4],
-			strerror(errno));
+			strerror(err));
 		return 1;
 	}
 	close((int)fd);

@@ -101,6 +101,32 @@ static void test_word(void **state)
 	assert_string_equal(escape_word(out, 6, "ab cd"), "ab");
 }
 
+/* A name where "-" means none: none is "-", a name "-" is \x2d. */
+static void assert_name(const char *in, const char *want)
+{
+	char buf[64], *mem = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_string_equal(escape_name_or_none(buf, sizeof(buf), in), want);
+	f = open_memstream(&mem, &len);
+	assert_non_null(f);
+	assert_int_equal(escape_fputs_name(in, f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(mem, want);
+	free(mem);
+}
+
+static void test_name_or_none(void **state)
+{
+	(void)state;
+	assert_name("", "-");
+	assert_name("-", "\\x2d");
+	assert_name("--", "--");
+	assert_name("a-b", "a-b");
+	assert_name("e\x01", "e\\x01");
+}
+
 static void test_truncation(void **state)
 {
 	char buf[6];
@@ -129,9 +155,10 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain),	   cmocka_unit_test(test_hostile_comm),
-		cmocka_unit_test(test_every_byte), cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_truncation), cmocka_unit_test(test_word),
+		cmocka_unit_test(test_plain),	     cmocka_unit_test(test_hostile_comm),
+		cmocka_unit_test(test_every_byte),   cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_truncation),   cmocka_unit_test(test_word),
+		cmocka_unit_test(test_name_or_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

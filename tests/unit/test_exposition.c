@@ -20,22 +20,35 @@ static void test_label_escaping(void **state)
 	struct mbuf l = {};
 	(void)state;
 
+	/* The text escape form (a backslash \\, a newline \x0a), quoted: each
+	 * backslash of it doubled, a quote \". */
 	labels_add(&l, "device", "a\\b\"c\nd");
-	assert_string_equal(l.p, "device=\"a\\\\b\\\"c\\nd\"");
+	assert_string_equal(l.p, "device=\"a\\\\\\\\b\\\"c\\\\x0ad\"");
 	labels_add(&l, "kind", "");
-	assert_string_equal(l.p, "device=\"a\\\\b\\\"c\\nd\",kind=\"\"");
+	assert_string_equal(l.p, "device=\"a\\\\\\\\b\\\"c\\\\x0ad\",kind=\"\"");
 	l.len = 0;
-	/* Other bytes (UTF-8, tabs, '}') pass through: the value is quoted. */
-	labels_add(&l, "x", "é\t}{,=€𝄞");
-	assert_string_equal(l.p, "x=\"é\t}{,=€𝄞\"");
+	/* Printable UTF-8 and ASCII ('}', '=') pass through: the value is
+	 * quoted. A tab, \x01, DEL and a C1 control (U+0085) are escaped as
+	 * every other output escapes them. */
+	labels_add(&l, "x", "é}{,=€𝄞");
+	assert_string_equal(l.p, "x=\"é}{,=€𝄞\"");
+	l.len = 0;
+	labels_add(&l, "x",
+		   "a\tb\x01"
+		   "c\x7f\xc2\x85");
+	assert_string_equal(l.p, "x=\"a\\\\x09b\\\\x01c\\\\x7f\\\\xc2\\\\x85\"");
 	/* Bytes that are not UTF-8 (a lone continuation, a truncated or
-	 * overlong sequence, a surrogate) become U+FFFD, one per byte. */
+	 * overlong sequence, a surrogate) are \xNN, one per byte. */
 	l.len = 0;
 	labels_add(&l, "d",
 		   "a\x80"
 		   "b\xc3\xe2\x82 \xc0\xaf\xed\xa0\x80\xff");
-	assert_string_equal(l.p, "d=\"a\uFFFDb\uFFFD\uFFFD\uFFFD \uFFFD\uFFFD"
-				 "\uFFFD\uFFFD\uFFFD\uFFFD\"");
+	assert_string_equal(l.p, "d=\"a\\\\x80b\\\\xc3\\\\xe2\\\\x82 \\\\xc0\\\\xaf"
+				 "\\\\xed\\\\xa0\\\\x80\\\\xff\"");
+	/* A value already in that form (a workload's name): only quoted. */
+	l.len = 0;
+	labels_add_escaped(&l, "workload", "netns=a\\x20b");
+	assert_string_equal(l.p, "workload=\"netns=a\\\\x20b\"");
 	mbuf_free(&l);
 }
 
