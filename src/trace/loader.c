@@ -242,7 +242,7 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 
 	/* tp_btf needs the minimized BTF's target id (kbtf.h). */
 	if (b == BACKEND_TP_BTF) {
-		if (!l->kbtf || !kbtf_path(l->kbtf))
+		if (!l->kbtf)
 			return -ENOENT;
 		err = kbtf_hook_begin(l->kbtf);
 		if (err)
@@ -409,13 +409,13 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		if (opts->backend != BACKEND_AUTO && opts->backend != b)
 			continue;
 		rc = try_backends(l, opts, b, lazy, path);
-		if (rc && cached && !kbtf_remake(l->kbtf)) {
+		if (rc && cached) {
 			/* Whatever the cause, a start never fails for the cache:
-			 * the file goes, and is made again from the kernel's
-			 * BTF; if that loads, the file was at fault (stale,
-			 * foreign, damaged) and is written anew after
-			 * attaching. */
-			rc = try_backends(l, opts, b, lazy, kbtf_path(l->kbtf));
+			 * the file goes, and the load is tried as without one;
+			 * if that works, the file was at fault (stale, foreign,
+			 * damaged) and is made again once attached. */
+			kbtf_remake(l->kbtf);
+			rc = try_backends(l, opts, b, lazy, NULL);
 		}
 		if (!rc) {
 			l->cache_used = cached && l->kbtf->from_cache;

@@ -56,10 +56,10 @@ struct loader_opts {
 	struct filters filters;
 	struct event_opts events;
 	struct key_opts keys;
-	__u32 max_keys;		   /* 0 = DEFAULT_MAX_KEYS */
-	const char *btf_path;	   /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
-	struct kbtf *kbtf;	   /* the minimized kernel BTF (kbtf.h); NULL: none */
-	bool xdp_sites;		   /* progwatch may set XDP drop sites (else none are looked at) */
+	__u32 max_keys;	      /* 0 = DEFAULT_MAX_KEYS */
+	const char *btf_path; /* custom BTF for kernels without /sys/kernel/btf/vmlinux */
+	struct kbtf *kbtf;    /* the minimized kernel BTF (kbtf.h); NULL: none */
+	bool xdp_sites;	      /* progwatch may set XDP drop sites (else none are looked at) */
 	bool verbose;
 };
 

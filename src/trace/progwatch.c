@@ -574,7 +574,7 @@ struct progwatch *progwatch__load(const struct progwatch_opts *o, char *err, siz
 	pw->ncpu = libbpf_num_possible_cpus();
 	/* Its tp_btf programs load with the target ids of the minimized
 	 * BTF (kbtf.h): without it they cannot. */
-	if (!o->kbtf || !kbtf_path(o->kbtf) || kbtf_hook_begin(o->kbtf)) {
+	if (!o->kbtf || kbtf_hook_begin(o->kbtf)) {
 		snprintf(err, errlen, "no kernel BTF for the program-verdict object");
 		goto fail;
 	}

@@ -372,16 +372,14 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 
 	/*
 	 * The kernel BTF every load relocates against, the tp_btf targets'
-	 * ids and the reason names: from the cache, or made now (then cached
-	 * once attached). Without it tp_btf cannot load (raw_tp then).
+	 * ids and the reason names: from the cache, else the kernel's BTF
+	 * until the file is made, once attached.
 	 */
 	struct kbtf_obj objs[2];
 
 	objs[0].bytes = loader__obj_bytes(&objs[0].len);
 	objs[1].bytes = progwatch__obj_bytes(&objs[1].len);
-	rc = kbtf_open(&m->kbtf, objs, 2, NULL, !cfg->no_btf_cache);
-	if (rc && cfg->verbose)
-		msg_info("no minimized kernel BTF: %s", strerror(-rc));
+	kbtf_open(&m->kbtf, objs, 2, NULL, !cfg->no_btf_cache);
 
 	/* Only these filters need names before attaching. */
 	if (cfg->reasons) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,67 @@ static void test_minimize_func_typedef(void **state)
 	btf__free(l);
 }
 
+/* The walk finds each name at libbpf's id, every kind with trailing data
+ * in between; damaged bytes are -EINVAL, never a wrong id. */
+static void test_raw_find(void **state)
+{
+	struct btf *b = btf__new_empty(), *m;
+	const char *names[] = { "s", "e", "fn", "btf_trace_kfree_skb", "v", "sec", "e64" };
+	int i_int, i_s, i_fp;
+	const void *raw;
+	__u32 size = 0;
+	unsigned char *copy;
+
+	(void)state;
+	i_int = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	i_s = btf__add_struct(b, "s", 8);
+	assert_int_equal(btf__add_field(b, "a", i_int, 0, 0), 0);
+	assert_int_equal(btf__add_field(b, "b", i_int, 32, 0), 0);
+	assert_true(btf__add_array(b, i_int, i_int, 3) > 0);
+	assert_true(btf__add_enum(b, "e", 4) > 0);
+	assert_int_equal(btf__add_enum_value(b, "E1", 1), 0);
+	i_fp = btf__add_func_proto(b, i_int);
+	assert_int_equal(btf__add_func_param(b, "x", i_int), 0);
+	assert_true(btf__add_func(b, "fn", BTF_FUNC_GLOBAL, i_fp) > 0);
+	assert_true(btf__add_typedef(b, "btf_trace_kfree_skb", btf__add_ptr(b, i_fp)) > 0);
+	assert_true(btf__add_var(b, "v", BTF_VAR_GLOBAL_ALLOCATED, i_int) > 0);
+	assert_true(btf__add_datasec(b, "sec", 4) > 0);
+	assert_true(btf__add_enum64(b, "e64", 8, false) > 0);
+	assert_int_equal(btf__add_enum64_value(b, "F1", 1ULL << 40), 0);
+	assert_true(i_s > 0);
+	raw = btf__raw_data(b, &size);
+	assert_non_null(raw);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_int_equal(btf_raw_find(raw, size, names[i]), btf__find_by_name(b, names[i]));
+	assert_int_equal(btf_raw_find(raw, size, "absent"), 0);
+	/* "btf_trace_kfree" is a prefix of a name there, not a name. */
+	assert_int_equal(btf_raw_find(raw, size, "btf_trace_kfree"), 0);
+	/* Cut short, a wrong magic, an unknown kind: -EINVAL. */
+	assert_int_equal(btf_raw_find(raw, size - 40, "e64"), -EINVAL);
+	assert_int_equal(btf_raw_find(raw, 10, "e64"), -EINVAL);
+	copy = malloc(size);
+	assert_non_null(copy);
+	memcpy(copy, raw, size);
+	copy[0] ^= 0xff;
+	assert_int_equal(btf_raw_find(copy, size, "e"), -EINVAL);
+	memcpy(copy, raw, size);
+	/* The first type's info: kind 31 is none. */
+	const struct btf_header *h = raw;
+
+	copy[h->hdr_len + h->type_off + 7] = 31;
+	assert_int_equal(btf_raw_find(copy, size, "e64"), -EINVAL);
+	free(copy);
+	/* A minimized BTF's ids enum reads back. */
+	m = btf__new_empty();
+	assert_true(btf__add_enum(m, BTF_CACHE_IDS_ENUM, 4) > 0);
+	assert_int_equal(btf__add_enum_value(m, "btf_trace_kfree_skb", 38042), 0);
+	assert_int_equal(btf_cache_vmlinux_id(m, "btf_trace_kfree_skb"), 38042);
+	assert_int_equal(btf_cache_vmlinux_id(m, "btf_trace_consume_skb"), 0);
+	assert_int_equal(btf_cache_vmlinux_id(NULL, "btf_trace_kfree_skb"), 0);
+	btf__free(m);
+	btf__free(b);
+}
+
 /* In a directory of our own: a missing file is a miss, a link to a file
  * is refused, a file writable by others is refused. Needs root (owner 0). */
 static void test_open_refusals(void **state)
@@ -260,11 +322,9 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_build_id),
-		cmocka_unit_test(test_obj_hash),
-		cmocka_unit_test(test_minimize),
-		cmocka_unit_test(test_minimize_func_typedef),
-		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_build_id),      cmocka_unit_test(test_obj_hash),
+		cmocka_unit_test(test_minimize),      cmocka_unit_test(test_minimize_func_typedef),
+		cmocka_unit_test(test_open_refusals), cmocka_unit_test(test_raw_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
