@@ -193,9 +193,9 @@ __u32 ev_flush_at;
 /* XDP drop sites and the verdict just counted (see struct xdp_site). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MAX_XDP_SITES);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct xdp_site);
+	__type(value, struct xdp_site_table);
 } xdp_sites SEC(".maps");
 
 /* The fields of the running kernel's net_device and bpf_prog we need here
@@ -217,28 +217,31 @@ struct net_device___xdp {
  * program. Returns true when progverdict.bpf.c has just counted this very
  * verdict (an fexit's XDP_DROP, xdp_exception's XDP_ABORTED): not again.
  */
-static __always_inline bool xdp_site_hit(__u32 i, __u64 location, __u32 reason)
+static __always_inline bool xdp_site_hit(const struct xdp_site *s, __u64 location, __u32 reason)
 {
-	struct xdp_site *s = bpf_map_lookup_elem(&xdp_sites, &i);
-
-	return s && location >= s->start && location < s->end &&
-	       (!s->reason || s->reason == reason);
+	return location >= s->start && location < s->end && (!s->reason || s->reason == reason);
 }
 
 static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, __u32 *reason)
 {
+	const struct xdp_site_table *t;
 	struct net_device___xdp *dev;
 	struct xdp_pending *p;
 	struct bpf_prog *prog;
 	__u32 zero = 0;
 	bool hit = false;
 
+	t = bpf_map_lookup_elem(&xdp_sites, &zero);
+	if (!t)
+		return false;
 	/* Spelt out: a bounded loop here is "infinite loop detected" for the
 	 * verifiers of 6.1 and 6.12 (make matrix), which 6.18's accepts, and
 	 * clang will not unroll it for us. */
 	_Static_assert(MAX_XDP_SITES == 4, "xdp_drop_site() looks at four sites");
-	hit = xdp_site_hit(0, *location, *reason) || xdp_site_hit(1, *location, *reason) ||
-	      xdp_site_hit(2, *location, *reason) || xdp_site_hit(3, *location, *reason);
+	hit = xdp_site_hit(&t->s[0], *location, *reason) ||
+	      xdp_site_hit(&t->s[1], *location, *reason) ||
+	      xdp_site_hit(&t->s[2], *location, *reason) ||
+	      xdp_site_hit(&t->s[3], *location, *reason);
 	if (!hit)
 		return false;
 	dev = (void *)BPF_CORE_READ(skb, dev);
@@ -801,7 +804,7 @@ static __always_inline __u16 skb_family(struct sk_buff *skb, const struct skb_re
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
-	struct drop_key key = {};
+	struct drop_key key;
 	struct skb_refs r = {};
 	__u64 one = 1, *val;
 	__u16 proto;
@@ -822,6 +825,14 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		return 0;
 	}
 
+	/*
+	 * The whole key is zeroed only where a dimension beyond the base is
+	 * asked for: otherwise the loader made the map's keys BASE_KEY_SIZE
+	 * bytes (set_keys(), on the same condition) and nothing reads past
+	 * them, so the other 72 bytes would be 9 stores a drop for nothing.
+	 */
+	if (key_dims & ~DIMS_BASE)
+		__builtin_memset(&key, 0, sizeof(key));
 	key.location = location;
 	key.reason = reason;
 	key.protocol = proto;
