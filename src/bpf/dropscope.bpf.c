@@ -801,10 +801,16 @@ static __always_inline __u16 skb_family(struct sk_buff *skb, const struct skb_re
 	return BPF_CORE_READ(sk, __sk_common.skc_family);
 }
 
+_Static_assert(__builtin_offsetof(struct drop_key, reason) == 8 &&
+		       __builtin_offsetof(struct drop_key, family) + 2 == BASE_KEY_SIZE,
+	       "count_drop() writes reason, protocol and family as one 64-bit word");
+
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
 	struct drop_key key;
+	__u64 tail;
+	__u16 family;
 	struct skb_refs r = {};
 	__u64 one = 1, *val;
 	__u16 proto;
@@ -834,9 +840,19 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	if (key_dims & ~DIMS_BASE)
 		__builtin_memset(&key, 0, sizeof(key));
 	key.location = location;
-	key.reason = reason;
-	key.protocol = proto;
-	key.family = skb_family(skb, &r, reason, rx_sk, direct);
+	/*
+	 * reason, protocol and family in one 64-bit store: the hash reads the
+	 * key in 32-bit words and its compare in 64-bit ones, and a load that
+	 * spans several smaller stores still in the store buffer is not
+	 * forwarded from it but waits for them to reach the cache.
+	 */
+	family = skb_family(skb, &r, reason, rx_sk, direct);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	tail = (__u64)reason | (__u64)proto << 32 | (__u64)family << 48;
+#else
+	tail = (__u64)reason << 32 | (__u64)proto << 16 | family;
+#endif
+	__builtin_memcpy(&key.reason, &tail, sizeof(tail));
 	if (key_dims & ~DIMS_BASE)
 		fill_dims(ctx, &key, skb, &r, rx_sk, direct);
 
