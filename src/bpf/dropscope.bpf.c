@@ -193,9 +193,9 @@ __u32 ev_flush_at;
 /* XDP drop sites and the verdict just counted (see struct xdp_site). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MAX_XDP_SITES);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct xdp_site);
+	__type(value, struct xdp_site_table);
 } xdp_sites SEC(".maps");
 
 /* The fields of the running kernel's net_device and bpf_prog we need here
@@ -217,28 +217,31 @@ struct net_device___xdp {
  * program. Returns true when progverdict.bpf.c has just counted this very
  * verdict (an fexit's XDP_DROP, xdp_exception's XDP_ABORTED): not again.
  */
-static __always_inline bool xdp_site_hit(__u32 i, __u64 location, __u32 reason)
+static __always_inline bool xdp_site_hit(const struct xdp_site *s, __u64 location, __u32 reason)
 {
-	struct xdp_site *s = bpf_map_lookup_elem(&xdp_sites, &i);
-
-	return s && location >= s->start && location < s->end &&
-	       (!s->reason || s->reason == reason);
+	return location >= s->start && location < s->end && (!s->reason || s->reason == reason);
 }
 
 static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, __u32 *reason)
 {
+	const struct xdp_site_table *t;
 	struct net_device___xdp *dev;
 	struct xdp_pending *p;
 	struct bpf_prog *prog;
 	__u32 zero = 0;
 	bool hit = false;
 
+	t = bpf_map_lookup_elem(&xdp_sites, &zero);
+	if (!t)
+		return false;
 	/* Spelt out: a bounded loop here is "infinite loop detected" for the
 	 * verifiers of 6.1 and 6.12 (make matrix), which 6.18's accepts, and
 	 * clang will not unroll it for us. */
 	_Static_assert(MAX_XDP_SITES == 4, "xdp_drop_site() looks at four sites");
-	hit = xdp_site_hit(0, *location, *reason) || xdp_site_hit(1, *location, *reason) ||
-	      xdp_site_hit(2, *location, *reason) || xdp_site_hit(3, *location, *reason);
+	hit = xdp_site_hit(&t->s[0], *location, *reason) ||
+	      xdp_site_hit(&t->s[1], *location, *reason) ||
+	      xdp_site_hit(&t->s[2], *location, *reason) ||
+	      xdp_site_hit(&t->s[3], *location, *reason);
 	if (!hit)
 		return false;
 	dev = (void *)BPF_CORE_READ(skb, dev);
@@ -798,10 +801,16 @@ static __always_inline __u16 skb_family(struct sk_buff *skb, const struct skb_re
 	return BPF_CORE_READ(sk, __sk_common.skc_family);
 }
 
+_Static_assert(__builtin_offsetof(struct drop_key, reason) == 8 &&
+		       __builtin_offsetof(struct drop_key, family) + 2 == BASE_KEY_SIZE,
+	       "count_drop() writes reason, protocol and family as one 64-bit word");
+
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
-	struct drop_key key = {};
+	struct drop_key key;
+	__u64 tail;
+	__u16 family;
 	struct skb_refs r = {};
 	__u64 one = 1, *val;
 	__u16 proto;
@@ -822,10 +831,28 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		return 0;
 	}
 
+	/*
+	 * The whole key is zeroed only where a dimension beyond the base is
+	 * asked for: otherwise the loader made the map's keys BASE_KEY_SIZE
+	 * bytes (set_keys(), on the same condition) and nothing reads past
+	 * them, so the other 72 bytes would be 9 stores a drop for nothing.
+	 */
+	if (key_dims & ~DIMS_BASE)
+		__builtin_memset(&key, 0, sizeof(key));
 	key.location = location;
-	key.reason = reason;
-	key.protocol = proto;
-	key.family = skb_family(skb, &r, reason, rx_sk, direct);
+	/*
+	 * reason, protocol and family in one 64-bit store: the hash reads the
+	 * key in 32-bit words and its compare in 64-bit ones, and a load that
+	 * spans several smaller stores still in the store buffer is not
+	 * forwarded from it but waits for them to reach the cache.
+	 */
+	family = skb_family(skb, &r, reason, rx_sk, direct);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	tail = (__u64)reason | (__u64)proto << 32 | (__u64)family << 48;
+#else
+	tail = (__u64)reason << 32 | (__u64)proto << 16 | family;
+#endif
+	__builtin_memcpy(&key.reason, &tail, sizeof(tail));
 	if (key_dims & ~DIMS_BASE)
 		fill_dims(ctx, &key, skb, &r, rx_sk, direct);
 

@@ -228,6 +228,13 @@ struct xdp_site {
 	__u32 reason;
 	__u32 pad;
 };
+/* All the sites in the one entry of `xdp_sites`: the program looks the
+ * table up once per drop, not once per site (four inlined lookups, each
+ * storing and reloading its index, were a third of the summary program's
+ * own time on an OTHERHOST flood: bench/README.md). */
+struct xdp_site_table {
+	struct xdp_site s[MAX_XDP_SITES];
+};
 /* The device whose XDP verdict was just counted on this CPU, and when:
  * the skb path frees the skb right after, on the same CPU. */
 struct xdp_pending {

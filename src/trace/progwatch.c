@@ -513,8 +513,10 @@ void progwatch__caps_changed(struct progwatch *pw)
 
 void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks)
 {
-	struct xdp_site s[MAX_XDP_SITES] = {};
+	struct xdp_site_table t = {};
+	struct xdp_site *s = t.s;
 	const struct ksym *k;
+	__u32 zero = 0;
 	int n = 0;
 
 	if (!pw || !pw->o.xdp || !ks || pw->have_veth)
@@ -530,10 +532,9 @@ void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks)
 		s[n].end = k->addr + (k->size ? k->size : 1);
 		n++;
 	}
-	for (__u32 i = 0; i < MAX_XDP_SITES; i++) {
+	for (__u32 i = 0; i < MAX_XDP_SITES; i++)
 		s[i].reason = pw->o.reason_not_specified;
-		bpf_map_update_elem(pw->o.xdp_sites_fd, &i, &s[i], BPF_ANY);
-	}
+	bpf_map_update_elem(pw->o.xdp_sites_fd, &zero, &t, BPF_ANY);
 }
 
 void progwatch__refresh(struct progwatch *pw)
@@ -647,13 +648,14 @@ struct progwatch *progwatch__start(const struct progwatch_opts *o, char *err, si
 
 void progwatch__detach(struct progwatch *pw)
 {
-	struct xdp_site none = {};
+	struct xdp_site_table none = {};
+	__u32 zero = 0;
 
 	if (!pw)
 		return;
 	/* The main program's own rows again, should it still run. */
-	for (__u32 i = 0; pw->o.xdp && i < MAX_XDP_SITES; i++)
-		bpf_map_update_elem(pw->o.xdp_sites_fd, &i, &none, BPF_ANY);
+	if (pw->o.xdp)
+		bpf_map_update_elem(pw->o.xdp_sites_fd, &zero, &none, BPF_ANY);
 	while (pw->ninst)
 		unwatch(pw, pw->ninst - 1);
 	bpf_link__destroy(pw->l_tc);
