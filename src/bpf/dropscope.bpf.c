@@ -167,15 +167,6 @@ struct {
  * on this CPU in an IPI (flush_events()), leaves such a slot alone and
  * says so, and user space tries again.
  */
-struct ev_batch {
-	__u32 busy;
-	__u32 len;     /* bytes used in data[], an ev_batch_hdr first */
-	__u32 n;       /* events in data[] */
-	__u32 unwoken; /* bytes this CPU put in the ring since it woke the reader */
-	/* EV_BATCH_BYTES, then room for one more event at its largest, so
-	 * that an event starting below EV_BATCH_BYTES always fits. */
-	__u8 data[EV_BATCH_BYTES + sizeof(struct drop_event)];
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -704,10 +695,10 @@ static __always_inline void flush_batch(struct ev_batch *b, bool from_drop)
 /*
  * The fields of an event that name things (task, namespace, device). tp_btf
  * reads them with plain loads, 8 bytes at a time, where the other backends
- * call a helper per field: at a flood's rate those calls (comm, pid, the
- * device name's string copy, the namespace cookie's probe read) were a
- * fifth of an event's cost on the dropping CPU (bpf_stats, side by side,
- * bench/README.md).
+ * call a helper per field: those calls (comm, pid, the device name's
+ * string copy, the namespace cookie's probe read) cost 11-17 ns a drop
+ * more (bpf_stats run time, both programs attached over one flood, both
+ * orders; bench/README.md).
  */
 static __always_inline void event_task(struct drop_event *e, bool direct)
 {
@@ -785,25 +776,32 @@ static __always_inline void emit_event(struct sk_buff *skb, const struct skb_ref
 	__u32 zero = 0, one = 1, off;
 	bool nested = false;
 
-	if (rate_per_sec && !take_token()) {
-		stat_inc(STAT_EV_RATE);
-		return;
-	}
 	b = bpf_map_lookup_elem(&ev_batches, &zero);
-	if (!b)
-		return;
-	if (b->busy) {
+	if (b && b->busy) {
 		/* This CPU's batch is half written below us: slot 1, sent at
 		 * once. A third level has nowhere to go and is counted lost. */
 		nested = true;
 		b = bpf_map_lookup_elem(&ev_batches, &one);
-		if (!b || b->busy) {
-			stat_inc(STAT_EV_LOST);
-			return;
-		}
+		if (b && b->busy)
+			b = NULL;
+	}
+	if (!b) {
+		if (events_only)
+			stat_inc(STAT_EV_COUNTED);
+		stat_inc(STAT_EV_LOST);
+		return;
 	}
 	b->busy = 1;
 	batch_barrier();
+	/* Counted in the slot we hold: nothing else adds to it meanwhile. */
+	if (events_only)
+		b->counted++;
+	if (rate_per_sec && !take_token()) {
+		stat_inc(STAT_EV_RATE);
+		batch_barrier();
+		b->busy = 0;
+		return;
+	}
 	off = b->len;
 	if (off < sizeof(struct ev_batch_hdr))
 		off = sizeof(struct ev_batch_hdr);
@@ -898,8 +896,8 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	if (events_only) {
 		/* Events mode shows no per-key counts: what the count table
 		 * did there (accounting for every drop) a per-CPU counter does
-		 * for ~40 ns a drop less (bench/README.md). */
-		stat_inc(STAT_EV_COUNTED);
+		 * for ~40 ns a drop less (bench/README.md); emit_event() counts
+		 * the drop in its batch slot, a plain add, no atomic. */
 		emit_event(skb, &r, &key, rx_sk, direct);
 		return 0;
 	}

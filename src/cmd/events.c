@@ -656,17 +656,20 @@ static int compile_filter(struct ev_ctx *x)
 }
 
 /* Every drop counted: the ground the event accounting must add up to. The
- * program counts events mode's drops in STAT_EV_COUNTED; rows in the
- * table are the tc/XDP verdicts' (progverdict.bpf.c), which have no
- * events. */
-static __u64 drops_counted(struct counts *c, const __u64 *stats)
+ * program counts events mode's drops in the CPUs' batch slots and, those
+ * no slot took, in STAT_EV_COUNTED; rows in the table are the tc/XDP
+ * verdicts' (progverdict.bpf.c), which have no events. */
+static __u64 drops_counted(const struct monitor *m, const __u64 *stats)
 {
 	const struct drop_delta *rows;
 	struct interval_stats st;
-	__u64 sum;
-	int n = counts__poll(c, &rows, &st);
+	__u64 sum, in_slots = 0;
+	int n = counts__poll(m->counts, &rows, &st), err;
 
-	sum = stats[STAT_EV_COUNTED] + st.overflow;
+	err = loader__events_counted(m->loader, &in_slots);
+	if (err)
+		msg_warn("cannot read the drops counted per CPU: %s", strerror(-err));
+	sum = stats[STAT_EV_COUNTED] + in_slots + st.overflow;
 	for (int i = 0; i < n; i++)
 		sum += rows[i].count;
 	return sum;
@@ -682,7 +685,7 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines, bool gone)
 	size_t n = 0;
 
 	counts__stat_totals(m->counts, st);
-	counted = drops_counted(m->counts, st);
+	counted = drops_counted(m, st);
 	/* Printed means written to every output: lines that reached stdout,
 	 * and packets whose block reached the capture whole (after a write
 	 * error, those the file was cut back to). Both are in event order, so
