@@ -123,7 +123,9 @@ enum drop_stat {
 	STAT_EV_RATE,  /* events held back by --rate (still counted, in STAT_EV_COUNTED) */
 	/* Events mode: every drop that passed the filters. There the count
 	 * table is not updated (no per-key counts are shown): a per-CPU
-	 * counter costs a fraction of a hash update per drop. */
+	 * counter costs a fraction of a hash update per drop. Most are
+	 * counted in their batch slot instead (struct ev_batch's counted);
+	 * here only the drops no slot took. */
 	STAT_EV_COUNTED,
 	STAT_MAX,
 };
@@ -131,9 +133,12 @@ enum drop_stat {
 /*
  * The BPF side wakes the reader only once this much is waiting; user space
  * also looks every EVENTS_POLL_MS. Waking per event would cost an
- * irq_work and a context switch per drop.
+ * irq_work and a context switch per drop; per 256 KiB it still cost a
+ * flood's CPU ~11 ns a drop (perf, bench/README.md). 1 MiB is an eighth
+ * of events mode's ring (EVENTS_RING_BYTES): the reader is woken with
+ * most of the ring still free. diagnose reads every 0.1 s regardless.
  */
-#define EVENTS_WAKEUP_BYTES (256 << 10)
+#define EVENTS_WAKEUP_BYTES (1 << 20)
 #define EVENTS_POLL_MS	    50
 
 /*
@@ -202,6 +207,23 @@ struct drop_event {
 /* Both compilers lay the header out alike: every hole is a named field. */
 _Static_assert(__builtin_offsetof(struct drop_event, data) == 104,
 	       "struct drop_event's header has implicit padding");
+
+/* One CPU's batch (a slot of the ev_batches per-CPU array; see
+ * dropscope.bpf.c's emit_event()). */
+struct ev_batch {
+	__u32 busy;
+	__u32 len;     /* bytes used in data[], an ev_batch_hdr first */
+	__u32 n;       /* events in data[] */
+	__u32 unwoken; /* bytes this CPU put in the ring since it woke the reader */
+	/* Events mode: drops that came to this slot (STAT_EV_COUNTED's share
+	 * counted here: a plain add on a line the event writes anyway, no
+	 * atomic, since only the slot's holder adds to it). User space sums
+	 * the slots of every CPU (loader__events_counted()). */
+	__u64 counted;
+	/* EV_BATCH_BYTES, then room for one more event at its largest, so
+	 * that an event starting below EV_BATCH_BYTES always fits. */
+	__u8 data[EV_BATCH_BYTES + sizeof(struct drop_event)];
+};
 
 /*
  * The verdicts of XDP programs as rows of the count table (progverdict.bpf.c):

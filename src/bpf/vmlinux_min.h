@@ -98,6 +98,13 @@ struct sock {
 	struct sock_cgroup_data sk_cgrp_data;
 };
 
+/* Events mode's tp_btf path reads the task's names with plain loads
+ * (bpf_get_current_task_btf, 5.11+) instead of two helper calls. */
+struct task_struct {
+	int tgid;
+	char comm[16];
+};
+
 struct sk_buff {
 	struct net_device *dev;
 	struct sock *sk;

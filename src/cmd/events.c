@@ -40,6 +40,19 @@
 #define PCAP_ERRBUF_SIZE_ 512
 #define EVENT_FRAMES	  8 /* --stacks: frames shown per event */
 #define LINE_RING	  4096
+/*
+ * The events ring: ~35 ms of a 1.5M drops/s flood (~170 bytes an event),
+ * for the moments the reader is not running (another task on its CPU, a
+ * wakeup that comes late); at 4 MiB a shared machine's 10-30 ms stalls
+ * lost events. Mapped once (trace/evring.h), it costs its size in
+ * resident memory: what the 4 MiB ring mapped twice did.
+ */
+#define EVENTS_RING_BYTES (8u << 20)
+#define LINE_MAX_	  1024 /* a text line put together by hand (struct line) */
+/* What of an event its text line's tail depends on: its header after the
+ * time, and the packet bytes (a --snaplen at most). */
+#define TAIL_KEY_FROM offsetof(struct drop_event, location)
+#define TAIL_KEY_MAX  (offsetof(struct drop_event, data) - TAIL_KEY_FROM + MAX_SNAPLEN + ETH_HLEN_)
 
 struct iface {
 	__u32 netns;
@@ -94,6 +107,21 @@ struct ev_ctx {
 	char last_comm[16], last_comm_esc[ESCAPED_SIZE(16)];
 	char last_dev[16], last_dev_esc[ESCAPED_SIZE(16)];
 	bool have_comm, have_dev;
+	/*
+	 * The last text line's tail (everything after its time) and what it
+	 * was made from: a flood repeats one drop, whose line differs from
+	 * the last only in its time. Parsing and formatting the packet and
+	 * the numbers again per event was most of the reader's time, and a
+	 * reader that falls behind loses events. Valid while the symbols and
+	 * reason names it was made with are (ks_gen, rs).
+	 */
+	struct {
+		size_t key_len, len; /* len 0: nothing cached */
+		unsigned gen;
+		const struct reasons *rs;
+		unsigned char key[TAIL_KEY_MAX];
+		char text[LINE_MAX_];
+	} tail;
 	int write_err;
 	bool done;	 /* -c reached */
 	bool sym_missed; /* a location had no symbol this interval */
@@ -221,21 +249,20 @@ static void put_str(struct line *l, const char *s)
 	put_mem(l, s, strlen(s));
 }
 
-/* v in decimal, zero-padded to width digits. */
+/* v in decimal, zero-padded to width digits (at most 20). */
 static void put_u64(struct line *l, unsigned long long v, int width)
 {
-	char d[24], out[24];
-	int i = 0, k = 0;
+	char d[20];
+	int i = sizeof(d);
 
+	/* Written from the end: no reversal, one pass. */
 	do {
-		d[i++] = (char)('0' + v % 10);
+		d[--i] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v && i < (int)sizeof(d));
-	while (i < width && i < (int)sizeof(d))
-		d[i++] = '0';
-	while (i)
-		out[k++] = d[--i];
-	put_mem(l, out, (size_t)k);
+	} while (v && i > 0);
+	while (i > 0 && (int)sizeof(d) - i < width)
+		d[--i] = '0';
+	put_mem(l, d + i, sizeof(d) - (size_t)i);
 }
 
 /* The escaped form of a fixed-size name field that may lack its NUL. */
@@ -253,7 +280,8 @@ static char *escape_name(char *buf, size_t len, const char *field, size_t size)
 /* What every output of one event needs, worked out once per event. */
 struct ev_view {
 	const struct drop_event *e;
-	struct pkt_info p;
+	struct pkt_info p; /* once parsed (view_packet()) */
+	bool parsed;
 	__s64 wall_ns;
 	const struct ksym *sym; /* NULL: no symbol for the location */
 	const char *reason;	/* its name, raw */
@@ -267,6 +295,16 @@ struct ev_view {
 	 * made: printed as it is in text, JSON and pcapng) */
 	const char *workload;
 };
+
+/* The packet's decoded headers, parsed when an output first needs them. */
+static const struct pkt_info *view_packet(struct ev_view *v)
+{
+	if (!v->parsed) {
+		packet__parse(v->e->data, v->e->caplen, v->e->len, &v->p);
+		v->parsed = true;
+	}
+	return &v->p;
+}
 
 static void print_text_stack(struct ev_ctx *x, const struct ev_view *v)
 {
@@ -302,13 +340,35 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 		v->workload ? v->workload : "");
 }
 
-static void print_text(struct ev_ctx *x, const struct ev_view *v)
+/* The tail cache's key of an event: NULL when its line is not to be
+ * cached (a --by workload name, which can change under the same key). */
+static const void *tail_key(const struct ev_view *v, size_t *len)
 {
 	const struct drop_event *e = v->e;
-	char pkt[PKT_FORMAT_MAX], buf[1024];
-	struct line l = { .p = buf, .cap = sizeof(buf) };
 
-	packet__format(&v->p, pkt, sizeof(pkt));
+	_Static_assert(offsetof(struct drop_event, ts_ns) == 0 &&
+			       offsetof(struct drop_event, location) == sizeof(e->ts_ns),
+		       "the tail's key is the whole header but the time");
+	*len = offsetof(struct drop_event, data) - TAIL_KEY_FROM + e->caplen;
+	if (v->workload || *len > TAIL_KEY_MAX)
+		return NULL;
+	return (const unsigned char *)e + TAIL_KEY_FROM;
+}
+
+static bool tail_hit(const struct ev_ctx *x, const void *key, size_t len)
+{
+	return key && x->tail.len && x->tail.key_len == len && x->tail.gen == x->m->ks_gen &&
+	       x->tail.rs == x->m->rs && !memcmp(x->tail.key, key, len);
+}
+
+static void print_text(struct ev_ctx *x, struct ev_view *v)
+{
+	const struct drop_event *e = v->e;
+	char pkt[PKT_FORMAT_MAX], buf[LINE_MAX_];
+	struct line l = { .p = buf, .cap = sizeof(buf) };
+	size_t key_len, head;
+	const void *key = tail_key(v, &key_len);
+
 	if (v->wall_ns < 0) {
 		l.over = true;
 	} else {
@@ -316,6 +376,17 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 		put_mem(&l, ".", 1);
 		put_u64(&l, (unsigned long long)(v->wall_ns % 1000000000LL) / 1000, 6);
 	}
+	head = l.n;
+	if (!l.over && tail_hit(x, key, key_len)) {
+		put_mem(&l, x->tail.text, x->tail.len);
+		if (!l.over) {
+			fwrite_unlocked(buf, 1, l.n, x->out);
+			if (v->stacks)
+				print_text_stack(x, v);
+			return;
+		}
+	}
+	packet__format(view_packet(v), pkt, sizeof(pkt));
 	put_mem(&l, " cpu", 4);
 	put_u64(&l, e->cpu, 0);
 	put_mem(&l, " ", 1);
@@ -363,15 +434,25 @@ static void print_text(struct ev_ctx *x, const struct ev_view *v)
 		put_str(&l, v->workload);
 	}
 	put_mem(&l, "\n", 1);
-	if (l.over)
+	if (l.over) {
 		print_text_printf(x, v, pkt);
-	else
-		fwrite(buf, 1, l.n, x->out);
+	} else {
+		fwrite_unlocked(buf, 1, l.n, x->out);
+		x->tail.len = 0;
+		if (key) {
+			memcpy(x->tail.key, key, key_len);
+			x->tail.key_len = key_len;
+			x->tail.gen = x->m->ks_gen;
+			x->tail.rs = x->m->rs;
+			memcpy(x->tail.text, buf + head, l.n - head);
+			x->tail.len = l.n - head;
+		}
+	}
 	if (v->stacks)
 		print_text_stack(x, v);
 }
 
-static void print_json(struct ev_ctx *x, const struct ev_view *v)
+static void print_json(struct ev_ctx *x, struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
 	struct json j;
@@ -400,7 +481,7 @@ static void print_json(struct ev_ctx *x, const struct ev_view *v)
 	json_strf(&j, "address", "0x%llx", (unsigned long long)e->location);
 	json_str(&j, "location", v->loc);
 	report__json_symbol(&j, v->sym, e->location);
-	packet__json(&v->p, &j);
+	packet__json(view_packet(v), &j);
 	if (v->stacks) {
 		char frame[NAMING_FRAME_LEN];
 
@@ -487,7 +568,7 @@ static int handle_event(void *ctx, const void *data, size_t size)
 		x->class_filtered++;
 		return 0;
 	}
-	packet__parse(e->data, e->caplen, e->len, &v.p);
+	v.parsed = false;
 	/* Named from the namespace and cgroup as the summary's rows are,
 	 * through the same cache (a flood of one workload resolves it once). */
 	v.workload = NULL;
@@ -575,17 +656,20 @@ static int compile_filter(struct ev_ctx *x)
 }
 
 /* Every drop counted: the ground the event accounting must add up to. The
- * program counts events mode's drops in STAT_EV_COUNTED; rows in the
- * table are the tc/XDP verdicts' (progverdict.bpf.c), which have no
- * events. */
-static __u64 drops_counted(struct counts *c, const __u64 *stats)
+ * program counts events mode's drops in the CPUs' batch slots and, those
+ * no slot took, in STAT_EV_COUNTED; rows in the table are the tc/XDP
+ * verdicts' (progverdict.bpf.c), which have no events. */
+static __u64 drops_counted(const struct monitor *m, const __u64 *stats)
 {
 	const struct drop_delta *rows;
 	struct interval_stats st;
-	__u64 sum;
-	int n = counts__poll(c, &rows, &st);
+	__u64 sum, in_slots = 0;
+	int n = counts__poll(m->counts, &rows, &st), err;
 
-	sum = stats[STAT_EV_COUNTED] + st.overflow;
+	err = loader__events_counted(m->loader, &in_slots);
+	if (err)
+		msg_warn("cannot read the drops counted per CPU: %s", strerror(-err));
+	sum = stats[STAT_EV_COUNTED] + in_slots + st.overflow;
 	for (int i = 0; i < n; i++)
 		sum += rows[i].count;
 	return sum;
@@ -601,7 +685,7 @@ static void say_accounting(const struct ev_ctx *x, __u64 lines, bool gone)
 	size_t n = 0;
 
 	counts__stat_totals(m->counts, st);
-	counted = drops_counted(m->counts, st);
+	counted = drops_counted(m, st);
 	/* Printed means written to every output: lines that reached stdout,
 	 * and packets whose block reached the capture whole (after a write
 	 * error, those the file was cut back to). Both are in event order, so
@@ -661,9 +745,11 @@ int cmd_events(struct config *cfg)
 	/* With the capture on stdout, lines would corrupt it. */
 	x.out = cfg->write && !strcmp(cfg->write, "-") ? NULL : stdout;
 
-	lopts.events = (struct event_opts){
-		.enabled = true, .only = true, .snaplen = cfg->snaplen, .rate = cfg->rate
-	};
+	lopts.events = (struct event_opts){ .enabled = true,
+					    .only = true,
+					    .snaplen = cfg->snaplen,
+					    .rate = cfg->rate,
+					    .ring_bytes = EVENTS_RING_BYTES };
 	rc = monitor_start(&m, cfg, &lopts);
 	if (rc)
 		goto out;

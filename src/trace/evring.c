@@ -41,8 +41,8 @@ struct evring *evring__new(int map_fd, evring_fn fn, void *ctx)
 	r->cons_map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
 	if (r->cons_map == MAP_FAILED)
 		goto fail;
-	/* The producer's page, then the data twice: read-only for us. */
-	r->prod_len = page + 2 * (size_t)info.max_entries;
+	/* The producer's page, then the data once: read-only for us. */
+	r->prod_len = page + (size_t)info.max_entries;
 	r->prod_map = mmap(NULL, r->prod_len, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
 	if (r->prod_map == MAP_FAILED)
 		goto fail;
@@ -55,6 +55,31 @@ fail:
 	evring__free(r);
 	errno = err;
 	return NULL;
+}
+
+/*
+ * The record of size bytes (its header not included) whose header is at
+ * off: in place, or put together in r->wrap when it runs past the end of
+ * the data. NULL when no buffer can be had for it.
+ */
+static void *record(struct evring *r, uint64_t off, uint32_t size)
+{
+	uint64_t start = (off + REC_HDR) & r->mask, first;
+
+	if (start + size <= r->mask + 1)
+		return (void *)(r->data + start);
+	if (size > r->wrap_cap) {
+		void *p = realloc(r->wrap, size);
+
+		if (!p)
+			return NULL;
+		r->wrap = p;
+		r->wrap_cap = size;
+	}
+	first = r->mask + 1 - start;
+	memcpy(r->wrap, r->data + start, first);
+	memcpy((uint8_t *)r->wrap + first, r->data, size - first);
+	return r->wrap;
 }
 
 int evring__consume(struct evring *r)
@@ -73,16 +98,31 @@ int evring__consume(struct evring *r)
 	if (prod - cons > EVRING_CONSUME_BYTES)
 		prod = cons + EVRING_CONSUME_BYTES;
 	while (cons < prod) {
+		/* Records start at multiples of 8: a header never wraps. */
 		const uint32_t *hdr = (const uint32_t *)(r->data + (cons & r->mask));
 		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
 		uint32_t size = len & ~(REC_BUSY | REC_DISCARD);
+		uint64_t at = cons;
+		void *rec;
 
 		/* Reserved but not yet submitted: the rest waits. */
 		if (len & REC_BUSY)
 			break;
+		/* A length past the ring is none the kernel wrote: what is
+		 * there now is skipped (the tally says it was not read). */
+		if (size > r->mask + 1 - REC_HDR) {
+			cons = prod;
+			err = -EBADMSG;
+			goto out_err;
+		}
 		cons += (size + REC_HDR + 7) & ~7ULL;
 		if (!(len & REC_DISCARD)) {
-			err = r->fn(r->ctx, (void *)(hdr + 2), size);
+			rec = record(r, at, size);
+			if (!rec) {
+				err = -ENOMEM;
+				goto out_err;
+			}
+			err = r->fn(r->ctx, rec, size);
 			if (err < 0) {
 				__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
 				return err;
@@ -97,6 +137,9 @@ int evring__consume(struct evring *r)
 	if (cons != released)
 		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
 	return n;
+out_err:
+	__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+	return err;
 }
 
 int evring__drain(struct evring *r)
@@ -129,5 +172,6 @@ void evring__free(struct evring *r)
 		munmap(r->cons_map, page);
 	if (r->prod_map && r->prod_map != MAP_FAILED)
 		munmap(r->prod_map, r->prod_len);
+	free(r->wrap);
 	free(r);
 }

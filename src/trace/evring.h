@@ -4,6 +4,12 @@
  * libbpf maps it, but giving the space back once per batch instead of once
  * per record.
  *
+ * The data is mapped once, not twice in a row as libbpf maps it (so that a
+ * record that wraps reads as one): the kernel maps every page of such a
+ * mapping at mmap time, so the second copy cost the ring's size again in
+ * resident memory. The few records that wrap are put together in a
+ * buffer of our own instead.
+ *
  * Why: the BPF side reads the ring's consumer position on every reserve
  * (to see whether there is room). libbpf's reader stores that position
  * after each record, so at a flood's rate the cache line holding it moved
@@ -30,14 +36,16 @@ typedef int (*evring_fn)(void *ctx, void *data, size_t size);
 
 struct evring {
 	/* The three pieces the kernel shares (see <linux/bpf.h>'s
-	 * ring buffer layout): ours to write, its to write, and the data,
-	 * mapped twice in a row so a record that wraps reads as one. */
+	 * ring buffer layout): ours to write, its to write, and the data. */
 	uint64_t *consumer_pos;
 	const uint64_t *producer_pos;
 	const uint8_t *data;
 	uint64_t mask; /* data size - 1 (a power of two) */
 	evring_fn fn;
 	void *ctx;
+	/* A record that wraps past the end, put back together. */
+	void *wrap;
+	size_t wrap_cap;
 	/* Internal: the mappings, for evring__free(). */
 	void *cons_map, *prod_map;
 	size_t prod_len;

@@ -489,6 +489,35 @@ int loader__events_fd(const struct loader *l)
 	return l->skel->rodata->events_enabled ? bpf_map__fd(l->skel->maps.events) : -1;
 }
 
+int loader__events_counted(const struct loader *l, __u64 *counted)
+{
+	int fd = bpf_map__fd(l->skel->maps.ev_batches), ncpus = libbpf_num_possible_cpus();
+	struct ev_batch *v;
+	size_t stride = (sizeof(*v) + 7) & ~(size_t)7;
+	int err = 0;
+
+	*counted = 0;
+	if (!l->skel->rodata->events_enabled)
+		return 0;
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	/* A per-CPU value is every CPU's slot in a row. */
+	v = malloc(stride * (size_t)ncpus);
+	if (!v)
+		return -ENOMEM;
+	for (__u32 slot = 0; slot < 2 && !err; slot++) {
+		if (bpf_map_lookup_elem(fd, &slot, v)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			*counted += ((const struct ev_batch *)((const char *)v + stride * cpu))
+					    ->counted;
+	}
+	free(v);
+	return err;
+}
+
 bool loader__events_batched(const struct loader *l)
 {
 	return l->skel->rodata->events_enabled && l->skel->bss->ev_flush_at;

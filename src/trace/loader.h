@@ -92,6 +92,9 @@ int loader__set_dev_ifindex(struct loader *l, int ifindex);
  */
 int loader__set_netns(struct loader *l, __u32 inum);
 int loader__events_fd(const struct loader *l); /* the ring buffer, -1 unless events mode */
+/* Events mode's drops counted in the CPUs' batch slots (struct ev_batch's
+ * counted), summed into *counted; 0 or -errno. */
+int loader__events_counted(const struct loader *l, __u64 *counted);
 /* Events mode: puts every CPU's partial batch of events in the ring (see
  * EV_BATCH_BYTES). Returns how many CPUs were mid-append and kept theirs
  * (call again), or -errno. */

@@ -4,7 +4,9 @@
  * it out: records in order, a record still being written stops the batch,
  * discarded ones are skipped, a callback's error stops it after consuming
  * that record, and the consumer position is given back every
- * EVRING_RELEASE_BYTES and at the end, never past what was read.
+ * EVRING_RELEASE_BYTES and at the end, never past what was read. The
+ * data is there once, as evring maps it: a record that runs past the end
+ * goes on at the start, and the callback gets it whole.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,15 +68,27 @@ static void fake_init(struct fake *f)
 	f->r.ctx = f;
 }
 
-/* Appends a record of size bytes whose first word is tag. */
+/* Writes n bytes at ring position pos, going on at the start past the end. */
+static void ring_write(struct fake *f, uint64_t pos, const void *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		f->data[(pos + i) & (RING_SIZE - 1)] = ((const uint8_t *)src)[i];
+}
+
+/* Appends a record of size bytes whose first word is tag, the rest of its
+ * bytes (i % 251) from its start. */
 static void put(struct fake *f, uint32_t size, uint32_t tag, uint32_t flags)
 {
-	uint8_t *p = f->data + (f->prod & (RING_SIZE - 1));
-	uint32_t len = size | flags;
+	uint32_t len = size | flags, zero = 0;
 
-	memcpy(p, &len, 4);
-	memset(p + 4, 0, 4);
-	memcpy(p + 8, &tag, 4);
+	ring_write(f, f->prod, &len, 4);
+	ring_write(f, f->prod + 4, &zero, 4);
+	for (uint32_t i = 4; i < size; i++) {
+		uint8_t b = (uint8_t)(i % 251);
+
+		ring_write(f, f->prod + 8 + i, &b, 1);
+	}
+	ring_write(f, f->prod + 8, &tag, size < 4 ? size : 4);
 	f->prod += (size + 8 + 7) & ~7ULL;
 }
 
@@ -218,6 +233,64 @@ static void flood_returns(void **state)
 	free(f.data);
 }
 
+/* What the callback saw of one record, past its first word. */
+static uint8_t seen[4096];
+static size_t seen_size;
+
+static int keep_record(void *ctx, void *data, size_t size)
+{
+	struct fake *f = ctx;
+
+	memcpy(seen, data, size < sizeof(seen) ? size : sizeof(seen));
+	seen_size = size;
+	f->n++;
+	return 0;
+}
+
+/* A record that runs past the end of the data reaches the callback whole,
+ * and the ones after it are read from the start. */
+static void wrapped_record_whole(void **state)
+{
+	struct fake f;
+	uint32_t w;
+	(void)state;
+
+	fake_init(&f);
+	f.r.fn = keep_record;
+	/* The producer and the reader 64 bytes before the end. */
+	f.prod = f.cons = 3ULL * RING_SIZE - 64;
+	put(&f, 1000, 7, 0);
+	assert_int_equal(evring__consume(&f.r), 1);
+	assert_int_equal(seen_size, 1000);
+	memcpy(&w, seen, 4);
+	assert_int_equal(w, 7);
+	for (uint32_t i = 4; i < 1000; i++)
+		assert_int_equal(seen[i], i % 251);
+	put(&f, 120, 8, 0);
+	assert_int_equal(evring__consume(&f.r), 1);
+	memcpy(&w, seen, 4);
+	assert_int_equal(w, 8);
+	assert_int_equal(f.cons, f.prod);
+	free(f.data);
+}
+
+/* A length no kernel writes (more than the ring holds) is not read past:
+ * what is there is skipped and said. */
+static void impossible_length(void **state)
+{
+	struct fake f;
+	uint32_t len = RING_SIZE;
+	(void)state;
+
+	fake_init(&f);
+	ring_write(&f, 0, &len, 4);
+	f.prod = 64;
+	assert_int_equal(evring__consume(&f.r), -EBADMSG);
+	assert_int_equal(f.cons, f.prod);
+	assert_int_equal(f.n, 0);
+	free(f.data);
+}
+
 static void drain_reads_all(void **state)
 {
 	struct fake f;
@@ -244,6 +317,8 @@ int main(void)
 		cmocka_unit_test(releases_during_batch),
 		cmocka_unit_test(flood_returns),
 		cmocka_unit_test(drain_reads_all),
+		cmocka_unit_test(wrapped_record_whole),
+		cmocka_unit_test(impossible_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
