@@ -156,16 +156,38 @@ int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const cha
 
 int kbtf_remake(struct kbtf *k)
 {
-	btf__free(k->min);
+	struct btf *old = k->min;
+	int old_memfd = k->memfd, err;
+
+	/* The file stays until a load without it shows it was at fault
+	 * (kbtf_discard): a load can fail for reasons of its own. */
 	k->min = NULL;
-	k->path[0] = 0;
-	if (k->from_cache)
-		btf_cache_discard(&k->cache);
-	k->from_cache = false;
-	if (k->memfd >= 0)
-		close(k->memfd);
 	k->memfd = -1;
-	return make_min(k);
+	err = make_min(k);
+	if (err) {
+		k->min = old;
+		k->memfd = old_memfd;
+		return err;
+	}
+	btf__free(old);
+	if (old_memfd >= 0)
+		close(old_memfd);
+	k->from_cache = false;
+	return 0;
+}
+
+void kbtf_discard(struct kbtf *k)
+{
+	btf_cache_discard(&k->cache);
+}
+
+void kbtf_keep(struct kbtf *k, const char *what)
+{
+	if (k->cache.state != BTF_CACHE_HIT)
+		return;
+	snprintf(k->cache.note, sizeof(k->cache.note),
+		 "%s/%s kept: %s failed without it too (not the file's fault)", k->cache.dir,
+		 k->cache.name, what);
 }
 
 const char *kbtf_path(const struct kbtf *k)

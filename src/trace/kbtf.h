@@ -60,9 +60,21 @@ void kbtf_init(struct kbtf *k);
 int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
 	      bool use_cache);
 
-/* A load with the cache file failed: it goes, and min is made anew from
- * the kernel's BTF. Returns 0 or -errno. */
+/* A load with the cache file failed: min is made anew from the kernel's
+ * BTF (in a memfd), for a retry without the file. The file is left as it
+ * is: the load may have failed for a reason that is not the file's (a
+ * kernel or policy refusing tp_btf), and a good file removed on every
+ * start would mean the kernel's BTF parsed on every start. Returns 0 or
+ * -errno (then nothing changed). */
 int kbtf_remake(struct kbtf *k);
+
+/* The retry without the file loaded: the file was at fault (stale,
+ * foreign, damaged); it goes, and kbtf_save writes it anew. */
+void kbtf_discard(struct kbtf *k);
+
+/* The retry failed too: the file stays (the -v note says so); WHAT names
+ * the backend. */
+void kbtf_keep(struct kbtf *k, const char *what);
 
 /* For bpf_object_open_opts.btf_custom_path: NULL when there is none. */
 const char *kbtf_path(const struct kbtf *k);

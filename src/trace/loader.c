@@ -411,11 +411,17 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		rc = try_backends(l, opts, b, lazy, path);
 		if (rc && cached && !kbtf_remake(l->kbtf)) {
 			/* Whatever the cause, a start never fails for the cache:
-			 * the file goes, and is made again from the kernel's
-			 * BTF; if that loads, the file was at fault (stale,
-			 * foreign, damaged) and is written anew after
-			 * attaching. */
+			 * min is made again from the kernel's BTF; if that loads
+			 * on the same backend, the file was at fault (stale,
+			 * foreign, damaged): it goes, and is written anew after
+			 * attaching. If not, the cause was not the file (e.g. a
+			 * kernel refusing tp_btf): it stays, or every start
+			 * would remove and rewrite a good file. */
 			rc = try_backends(l, opts, b, lazy, kbtf_path(l->kbtf));
+			if (!rc)
+				kbtf_discard(l->kbtf);
+			else
+				kbtf_keep(l->kbtf, backend_name(b));
 		}
 		if (!rc) {
 			l->cache_used = cached && l->kbtf->from_cache;
