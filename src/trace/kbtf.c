@@ -276,6 +276,16 @@ int kbtf_save(struct kbtf *k)
 	return btf_cache_make(&k->cache, k->min);
 }
 
+void kbtf_btf_given(struct kbtf *k)
+{
+	char was[sizeof(k->cache.note)];
+
+	snprintf(was, sizeof(was), "%s", k->cache.note);
+	snprintf(k->cache.note, sizeof(k->cache.note),
+		 "--btf FILE relocates; only tp_btf's target ids from the minimized BTF: %.400s",
+		 was[0] ? was : "none");
+}
+
 const char *kbtf_note(const struct kbtf *k)
 {
 	return k->cache.note;

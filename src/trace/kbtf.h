@@ -91,6 +91,10 @@ struct bpf_link *kbtf_attach(struct bpf_program *prog);
  * cache had no file. 1: nothing to do; 0 written; -errno. */
 int kbtf_save(struct kbtf *k);
 
+/* --btf FILE was given: the loads relocate against it, so the note says
+ * what the cache is still used for (tp_btf's target ids). */
+void kbtf_btf_given(struct kbtf *k);
+
 /* What the cache did, for -v. */
 const char *kbtf_note(const struct kbtf *k);
 

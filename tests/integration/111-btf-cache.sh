@@ -237,6 +237,11 @@ if [[ $BACKEND == tp_btf ]]; then
 	DS_ENV=("${saved[@]}")
 fi
 
+# --btf FILE relocates; -v says the cache only gives tp_btf's target ids
+# (it said "used FILE" as if it relocated). Counts exactly.
+count_run btfgiven "--btf FILE relocates; only tp_btf's target ids from the minimized BTF: used " \
+	--btf /sys/kernel/btf/vmlinux
+
 # No cache at all under --no-btf-cache: nothing made.
 rm -f "$FILE"
 count_run off 'off' --no-btf-cache
