@@ -158,12 +158,38 @@ int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const cha
 
 void kbtf_remake(struct kbtf *k)
 {
-	btf__free(k->min);
+	/* Put aside, not freed: the file stays until a load without it shows
+	 * it was at fault (kbtf_discard); a load can fail for reasons of its
+	 * own, and then it is put back (kbtf_keep). */
+	btf__free(k->stash);
+	k->stash = k->min;
+	snprintf(k->stash_path, sizeof(k->stash_path), "%s", k->path);
 	k->min = NULL;
 	k->path[0] = 0;
-	if (k->from_cache)
-		btf_cache_discard(&k->cache);
 	k->from_cache = false;
+}
+
+void kbtf_discard(struct kbtf *k)
+{
+	btf__free(k->stash);
+	k->stash = NULL;
+	k->stash_path[0] = 0;
+	btf_cache_discard(&k->cache);
+}
+
+void kbtf_keep(struct kbtf *k, const char *what)
+{
+	if (!k->stash)
+		return;
+	btf__free(k->min);
+	k->min = k->stash;
+	k->stash = NULL;
+	snprintf(k->path, sizeof(k->path), "%s", k->stash_path);
+	k->stash_path[0] = 0;
+	k->from_cache = true;
+	snprintf(k->cache.note, sizeof(k->cache.note),
+		 "%s/%s kept: %s failed without it too (not the file's fault)", k->cache.dir,
+		 k->cache.name, what);
 }
 
 const char *kbtf_path(const struct kbtf *k)
@@ -305,6 +331,16 @@ int kbtf_save(struct kbtf *k)
 	return btf_cache_make(&k->cache, k->min);
 }
 
+void kbtf_btf_given(struct kbtf *k)
+{
+	char was[sizeof(k->cache.note)];
+
+	snprintf(was, sizeof(was), "%s", k->cache.note);
+	snprintf(k->cache.note, sizeof(k->cache.note),
+		 "--btf FILE relocates; only tp_btf's target ids from the minimized BTF: %.400s",
+		 was[0] ? was : "none");
+}
+
 const char *kbtf_note(const struct kbtf *k)
 {
 	return k->cache.note;
@@ -316,6 +352,8 @@ void kbtf_close(struct kbtf *k)
 	btf_cache_close(&k->cache);
 	btf__free(k->min);
 	k->min = NULL;
+	btf__free(k->stash);
+	k->stash = NULL;
 	if (k->memfd >= 0)
 		close(k->memfd);
 	k->memfd = -1;

@@ -41,13 +41,15 @@ struct kbtf {
 	struct kbtf_obj objs[KBTF_MAX_OBJS]; /* the objects loaded with it */
 	int n_objs;
 	struct btf_cache cache;
-	struct btf *min; /* the minimized kernel BTF; NULL: none */
-	int memfd;	 /* min's bytes when made here, else -1 */
-	char path[64];	 /* btf_custom_path: the cache file or memfd; "" none */
-	bool made;	 /* min was made from the kernel's BTF here */
-	bool from_cache; /* min is the cache file's */
-	int handler;	 /* libbpf program handler during a load, else 0 */
-	char *raw;	 /* the kernel's BTF bytes during a load without min */
+	struct btf *min;   /* the minimized kernel BTF; NULL: none */
+	int memfd;	   /* min's bytes when made here, else -1 */
+	char path[64];	   /* btf_custom_path: the cache file or memfd; "" none */
+	bool made;	   /* min was made from the kernel's BTF here */
+	bool from_cache;   /* min is the cache file's */
+	int handler;	   /* libbpf program handler during a load, else 0 */
+	struct btf *stash; /* min put aside by kbtf_remake() */
+	char stash_path[64];
+	char *raw; /* the kernel's BTF bytes during a load without min */
 	size_t raw_len;
 };
 
@@ -63,9 +65,20 @@ void kbtf_init(struct kbtf *k);
 int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
 	      bool use_cache);
 
-/* A load with the cache file failed: it goes (made again once attached),
- * and loads go on without it. */
+/* A load with the cache file failed: min is put aside, for a retry as
+ * without the file. The file is left as it is: the load may have failed
+ * for a reason that is not the file's (a kernel or policy refusing
+ * tp_btf), and a good file removed on every start would mean the kernel's
+ * BTF parsed on every start. */
 void kbtf_remake(struct kbtf *k);
+
+/* The retry without the file loaded: the file was at fault (stale,
+ * foreign, damaged); it goes, and kbtf_save writes it anew. */
+void kbtf_discard(struct kbtf *k);
+
+/* The retry failed too: the file stays and min is put back (the -v note
+ * says so); WHAT names the backend. */
+void kbtf_keep(struct kbtf *k, const char *what);
 
 /* For bpf_object_open_opts.btf_custom_path: NULL when there is none. */
 const char *kbtf_path(const struct kbtf *k);
@@ -82,6 +95,10 @@ struct bpf_link *kbtf_attach(struct bpf_program *prog);
  * BTF (the later loads and the reason names use it) and write the file.
  * 1: nothing to do; 0 written; -errno. */
 int kbtf_save(struct kbtf *k);
+
+/* --btf FILE was given: the loads relocate against it, so the note says
+ * what the cache is still used for (tp_btf's target ids). */
+void kbtf_btf_given(struct kbtf *k);
 
 /* What the cache did, for -v. */
 const char *kbtf_note(const struct kbtf *k);

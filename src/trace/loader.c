@@ -411,11 +411,18 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 		rc = try_backends(l, opts, b, lazy, path);
 		if (rc && cached) {
 			/* Whatever the cause, a start never fails for the cache:
-			 * the file goes, and the load is tried as without one;
-			 * if that works, the file was at fault (stale, foreign,
-			 * damaged) and is made again once attached. */
+			 * the load is tried as without the file; if that works
+			 * on the same backend, the file was at fault (stale,
+			 * foreign, damaged): it goes, and is made again once
+			 * attached. If not, the cause was not the file (e.g. a
+			 * kernel refusing tp_btf): it stays, or every start
+			 * would remove and rewrite a good file. */
 			kbtf_remake(l->kbtf);
 			rc = try_backends(l, opts, b, lazy, NULL);
+			if (!rc)
+				kbtf_discard(l->kbtf);
+			else
+				kbtf_keep(l->kbtf, backend_name(b));
 		}
 		if (!rc) {
 			l->cache_used = cached && l->kbtf->from_cache;

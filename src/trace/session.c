@@ -413,6 +413,7 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		}
 		snprintf(m->btf_path, sizeof(m->btf_path), "/proc/self/fd/%d", m->btf_fd);
 		lopts->btf_path = m->btf_path;
+		kbtf_btf_given(&m->kbtf);
 	}
 	lopts->verbose = cfg->verbose;
 	lopts->kbtf = &m->kbtf;

@@ -215,6 +215,34 @@ PY
 	check_true "forged file made again" cmp -s "$FILE" "$T/good.btf"
 fi
 
+# A load that fails for a reason that is not the file's (here tp_btf's
+# attach, BPF_LINK_CREATE, refused by a seccomp filter, as a kernel or a
+# policy may refuse it): the retry without the file fails too, so the file
+# is kept as it is (same inode, same bytes), not removed and rewritten on
+# every start; dropscope attaches with raw_tp and counts exactly.
+# (bpfdeny's filter knows x86-64 syscall numbers only.)
+if [[ $BACKEND == tp_btf && $(uname -m) == x86_64 ]]; then
+	BPFDENY=$(tool bpfdeny) || exit 1
+	cp "$T/good.btf" "$FILE.new" && mv "$FILE.new" "$FILE"
+	ino0=$(stat -c %i "$FILE")
+	saved=("${DS_ENV[@]}")
+	DS_ENV+=("$BPFDENY" 28)
+	for r in 1 2; do
+		count_run "refused$r" "kept: tp_btf failed without it too" --backend=auto
+		check_true "refused$r: attached with raw_tp" \
+			grep -q 'attached with raw_tp' "$T/refused$r.err"
+		check_eq "refused$r: file kept (inode)" "$ino0" "$(stat -c %i "$FILE")"
+		check_true "refused$r: file kept (bytes)" cmp -s "$FILE" "$T/good.btf"
+		check_true "refused$r: nothing made" bash -c "! grep -q 'BTF cache: made' '$T/refused$r.err'"
+	done
+	DS_ENV=("${saved[@]}")
+fi
+
+# --btf FILE relocates; -v says the cache only gives tp_btf's target ids
+# (it said "used FILE" as if it relocated). Counts exactly.
+count_run btfgiven "--btf FILE relocates; only tp_btf's target ids from the minimized BTF: used " \
+	--btf /sys/kernel/btf/vmlinux
+
 # No cache at all under --no-btf-cache: nothing made.
 rm -f "$FILE"
 count_run off 'off' --no-btf-cache

@@ -18,6 +18,7 @@
 #include <bpf/btf.h>
 
 #include "trace/btf_cache.h"
+#include "symbols/reasons.h"
 
 /* One ELF note: namesz, descsz, type, name and descriptor padded to 4. */
 static size_t put_note(unsigned char *p, const char *name, __u32 type, const void *desc,
@@ -316,15 +317,72 @@ static void test_open_refusals(void **state)
 	rmdir(dir);
 }
 
+/* The kernel's own BTF, minimized with no local type at all, still names
+ * every drop reason as the whole BTF does (reasons__load, which `dropscope
+ * reasons` prints): the reason enums are kept by name, whatever the
+ * objects use. From the minimized BTF alone (reasons__from_btf, no
+ * fallback): every reason of the kernel's own enums (a module's subsystem,
+ * value >= 1 << 16, may be missing: its enum is in the module's BTF); and
+ * reasons__load_min: all of them, same value -> name pairs. */
+static void test_minimize_keeps_reasons(void **state)
+{
+	struct btf *v = btf__load_vmlinux_btf(), *empty = btf__new_empty(), *min;
+	const struct btf *locals[] = { empty };
+	struct reasons *full, *alone, *viamin;
+	size_t core = 0;
+
+	(void)state;
+	if (!v)
+		skip(); /* no kernel BTF */
+	assert_non_null(empty);
+	min = btf_minimize(v, locals, 1, NULL, 0);
+	assert_non_null(min);
+	assert_true(btf__type_cnt(min) < btf__type_cnt(v) / 10);
+	full = reasons__load(NULL);
+	if (!full || reasons__source(full) != REASONS_BTF)
+		skip(); /* kernel without drop reasons */
+	alone = reasons__from_btf(min, NULL, 0);
+	viamin = reasons__load_min(min);
+	assert_non_null(alone);
+	assert_non_null(viamin);
+	assert_int_equal(reasons__count(viamin), reasons__count(full));
+	for (size_t i = 0; i < reasons__count(full); i++) {
+		uint32_t val;
+		const char *name, *other;
+
+		assert_int_equal(reasons__entry(full, i, &val, &name), 0);
+		other = reasons__name(viamin, val);
+		assert_non_null(other);
+		assert_string_equal(other, name);
+		if (val >= 1u << 16)
+			continue;
+		core++;
+		other = reasons__name(alone, val);
+		assert_non_null(other);
+		assert_string_equal(other, name);
+	}
+	assert_true(core > 50);
+	reasons__free(full);
+	reasons__free(alone);
+	reasons__free(viamin);
+	btf__free(min);
+	btf__free(empty);
+	btf__free(v);
+}
+
 int main(int argc, char **argv)
 {
 	/* A test-name pattern (* and ? wildcards): run only those cases. */
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_build_id),      cmocka_unit_test(test_obj_hash),
-		cmocka_unit_test(test_minimize),      cmocka_unit_test(test_minimize_func_typedef),
-		cmocka_unit_test(test_open_refusals), cmocka_unit_test(test_raw_find),
+		cmocka_unit_test(test_build_id),
+		cmocka_unit_test(test_obj_hash),
+		cmocka_unit_test(test_minimize),
+		cmocka_unit_test(test_minimize_func_typedef),
+		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_raw_find),
+		cmocka_unit_test(test_minimize_keeps_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
