@@ -83,7 +83,17 @@ while read -r probe port path; do
 	check_eq "$probe: GET $path on $port" 200 \
 		"$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")"
 done <"$T/probes.txt"
-check_eq "no effective capability" 0000000000000000 "$(awk '$1 == "CapEff:" { print $2 }' /proc/"$dspid"/status)"
+# At rest, no effective capability: each is raised only around the read
+# that needs it (a sweep of /proc/PID/fd, kallsyms), so a sample can land
+# inside one on a loaded machine. 20 samples, 50 ms apart: most are empty.
+zero=0 seen=""
+for ((i = 0; i < 20; i++)); do
+	eff=$(awk '$1 == "CapEff:" { print $2 }' /proc/"$dspid"/status)
+	[[ $eff == 0000000000000000 ]] && zero=$((zero + 1)) || seen+=" $eff"
+	sleep 0.05
+done
+check_true "no effective capability at rest ($zero of 20 samples empty;${seen:- none other})" \
+	test "$zero" -ge 15
 check_eq "permitted: SYSLOG and SYS_PTRACE only" 0000000400080000 "$(awk '$1 == "CapPrm:" { print $2 }' /proc/"$dspid"/status)"
 
 ns_add A a
