@@ -53,7 +53,9 @@ check_true "events: none of the $N drops claimed as printed" \
 # EPIPE: the reader went away; quiet, exit 0.
 timeout 20 "$DROPSCOPE" --backend="$BACKEND" -i 0.2 -d 3 2>"$T/pipe.err" | head -n 1 >/dev/null
 check_eq "summary | head -1: exit status" 0 "${PIPESTATUS[0]}"
-check_eq "summary | head -1: nothing on stderr" "" "$(cat "$T/pipe.err")"
+# (The refused-fexit warning is about the machine: said when an XDP
+# program is on some hook here, which other tests may have put there.)
+check_eq "summary | head -1: nothing on stderr" "" "$(grep -v 'refuses fexit' "$T/pipe.err")"
 "$DROPSCOPE" reasons 2>"$T/rpipe.err" | head -n 1 >/dev/null
 check_eq "reasons | head -1: exit status" 0 "${PIPESTATUS[0]}"
 check_eq "reasons | head -1: nothing on stderr" "" "$(cat "$T/rpipe.err")"
@@ -87,5 +89,6 @@ for ((i = 0; i < 5; i++)); do
 done
 ds_wait_exit evhead 10 || fail "events | head -1: still running 10 s after its reader left"
 check_eq "events | head -1: exit status" 0 "${DSRC[evhead]}"
-check_eq "events | head -1: nothing on stderr (no tally, no error)" "" "$(cat "$T/evhead.err")"
+check_eq "events | head -1: nothing on stderr (no tally, no error)" "" \
+	"$(grep -v 'refuses fexit' "$T/evhead.err")"
 finish
