@@ -495,11 +495,14 @@ static bool value(const struct nft_text *t, const struct field *f, const __u8 *v
 		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", v[0], v[1], v[2], v[3], v[4],
 			 v[5]);
 		return true;
-	case V_IFNAME:
-		snprintf(buf, len, "\"%.*s\"",
-			 (int)strnlen((const char *)v, vlen < IFNAMSIZ ? vlen : IFNAMSIZ),
-			 (const char *)v);
+	case V_IFNAME: {
+		size_t n = strnlen((const char *)v, vlen < IFNAMSIZ ? vlen : IFNAMSIZ);
+
+		/* `iifname "veth*"` compares the prefix only: no NUL within the value. */
+		snprintf(buf, len, "\"%.*s%s\"", (int)n, (const char *)v,
+			 n == vlen && vlen < IFNAMSIZ ? "*" : "");
 		return true;
+	}
 	case V_PROTO:
 		if (vlen != 1)
 			return false;
@@ -616,9 +619,11 @@ static void cmp(struct nft_text *t, const struct nlattr *data)
 	if (!field_of(t, &f) || (*op && *op != '!' && f.kind != V_NUM && f.kind != V_PORT) ||
 	    (f.kind == V_CTSTATE && t->have_mask && code != NFT_CMP_NEQ) ||
 	    !value(t, &f, v, vlen, val, sizeof(val))) {
+		const char *what = t->lhs == LHS_PAYLOAD ? "payload" : "cmp";
+
 		t->lhs = LHS_NONE;
 		flush_l4(t);
-		unknown(t, t->lhs_a == NFT_PAYLOAD_NETWORK_HEADER ? "payload" : "cmp");
+		unknown(t, what);
 		return;
 	}
 	/* (flags & mask) != 0 is how nft says "any of these flags": no operator. */

@@ -410,6 +410,13 @@ static void test_ct_meta(void **state)
 	nft_text_end(&t);
 	assert_string_equal(t.text, "meta nfproto ipv6 drop");
 
+	/* `iifname "veth*"`: nft compares the 4 bytes without a NUL. */
+	nft_text_init(&t, NFPROTO_INET);
+	meta(&t, NFT_META_IIFNAME);
+	cmp(&t, NFT_CMP_EQ, "veth", 4);
+	verdict(&t, NF_DROP);
+	assert_string_equal(t.text, "iifname \"veth*\" drop");
+
 	/* `ct original saddr`: a direction is not rendered. */
 	nft_text_init(&t, NFPROTO_INET);
 	ct(&t, NFT_CT_SRC, 0);
