@@ -268,6 +268,22 @@ const struct link_peer *window_row_pair(const struct window *w, const struct dro
 	return NULL;
 }
 
+const struct link_peer *window_row_in_peer(const struct window *w, const struct drop_key *k)
+{
+	int nsid;
+
+	if (!k->ifindex || !w->npeers || k->netns == w->netns ||
+	    window_veth_forward(w, k->location))
+		return NULL;
+	nsid = nsid_of(w, k->netns);
+	if (nsid < 0)
+		return NULL;
+	for (int i = 0; i < w->npeers; i++)
+		if (w->peers[i].peer_nsid == nsid && w->peers[i].peer_ifindex == (int)k->ifindex)
+			return &w->peers[i];
+	return NULL;
+}
+
 const char *window_workload(const struct window *w, __u32 netns)
 {
 	for (int i = 0; i < w->nwl; i++)
@@ -443,6 +459,15 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		/* A frame coming to us over a pair is ours too, though charged to its sender. */
 		if (k->netns == w->netns || (pair && receiver))
 			f->at.primary_n += rows[i].count;
+		/* So is one the peer's namespace dropped on its end of our pair. */
+		if (!pair && (pair = window_row_in_peer(w, k))) {
+			f->at.primary_n += rows[i].count;
+			f->pair_in_peer_n += rows[i].count;
+			if (!f->pair.p)
+				f->pair = (struct finding_pair){ .p = pair,
+								 .in_peer = true,
+								 .peer_netns = k->netns };
+		}
 		if (pair && !f->pair.p)
 			f->pair = (struct finding_pair){
 				.p = pair,
