@@ -268,12 +268,33 @@ const struct link_peer *window_row_pair(const struct window *w, const struct dro
 	return NULL;
 }
 
+/*
+ * A drop by the peer's sockets or its transport (no socket, a full
+ * receive buffer, a TCP state): the peer's application's business, in
+ * the peer's own report; what the watched namespace's traffic meets on
+ * the peer's end is its devices, qdiscs, tc, netfilter and routing.
+ */
+static bool socket_reason(const char *name)
+{
+	static const char *const pfx[] = { "NO_SOCKET", "SOCKET_",   "TCP_",
+					   "UDP_",	"PROTO_MEM", "ICMP_CSUM" };
+
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(name, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
 const struct link_peer *window_row_in_peer(const struct window *w, const struct drop_key *k)
 {
+	char name[64];
 	int nsid;
 
 	if (!k->ifindex || !w->npeers || k->netns == w->netns ||
 	    window_veth_forward(w, k->location))
+		return NULL;
+	finding_reason(w, k->reason, name, sizeof(name));
+	if (socket_reason(name))
 		return NULL;
 	nsid = nsid_of(w, k->netns);
 	if (nsid < 0)

@@ -42,9 +42,10 @@ const struct link_peer *window_row_pair(const struct window *w, const struct dro
 					bool *receiver);
 /*
  * A count row of a peer's namespace whose drop was on the peer's end of
- * one of our pairs (its qdisc, its netfilter hooks, its stack: traffic
- * to or from us), not the pair's own forwarding (window_row_pair): our
- * end of that pair, else NULL.
+ * one of our pairs (its qdisc, tc, netfilter hooks, routing: traffic to
+ * or from us), not the pair's own forwarding (window_row_pair) nor the
+ * peer's sockets (no socket, a full buffer): our end of that pair, else
+ * NULL.
  */
 const struct link_peer *window_row_in_peer(const struct window *w, const struct drop_key *k);
 
