@@ -399,6 +399,15 @@ static int parse_expr(const struct nlattr *elem, void *data)
 		return 0;
 	if (!strcmp(name, "immediate"))
 		return parse_immediate(tb[NFTA_EXPR_DATA], r, v);
+	/*
+	 * reject answers (ICMP, TCP reset) and ends the rule with NF_DROP: the
+	 * kernel (6.18) frees the packet as NETFILTER_DROP at the same place a
+	 * drop verdict does, so its rule is a drop point like a drop rule.
+	 */
+	if (!strcmp(name, "reject")) {
+		*v = NFT_RULE_DROP;
+		return 0;
+	}
 	/* Two counters in one rule count the same packets: the first is taken. */
 	if (!strcmp(name, "counter") && !r->have_counter)
 		return parse_counter(tb[NFTA_EXPR_DATA], &r->packets, &r->bytes, &r->have_counter);

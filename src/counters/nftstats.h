@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The nftables ruleset's drop points (rules whose verdict is drop, base
- * chains whose policy is drop) with their counters, read-only, from a
- * NETLINK_NETFILTER socket: where a NETFILTER_DROP can be found without
- * changing the ruleset. Nothing here prints; names are not escaped.
+ * The nftables ruleset's drop points (rules whose verdict is drop or
+ * reject, base chains whose policy is drop) with their counters,
+ * read-only, from a NETLINK_NETFILTER socket: where a NETFILTER_DROP can
+ * be found without changing the ruleset. Nothing here prints; names are
+ * not escaped. A reject rule is told apart by its text (nft_rule_text.h).
  *
- * Not drop points here: `reject` (its own verdict), drops decided by a
- * verdict map's elements (counted in nftstats_info.vmap_rules) and drops
+ * Not drop points here: drops decided by a verdict map's elements (counted in nftstats_info.vmap_rules) and drops
  * by expressions that are not verdicts. Across two reads a rule is the
  * same while family, table, chain and handle are (handles are not reused
  * within a table).
@@ -40,7 +40,7 @@ struct nft_drop_point {
 	char hook[16];
 	int priority;
 	enum nft_drop_kind
-		kind; /* a rule whose verdict is drop, or a base chain whose policy is drop */
+		kind; /* a rule whose verdict is drop or reject, or a base chain whose policy is drop */
 	__u64 handle; /* rule handle (0 for a policy) */
 	/* The rule's counter expression (rule) or the chain's counters
 	 * (policy, when the kernel has them: only for a chain created with
@@ -110,9 +110,9 @@ struct nft_chain_msg {
 };
 
 enum nft_rule_verdict {
-	NFT_RULE_OTHER, /* no final immediate verdict (accept, reject, a statement...) */
-	NFT_RULE_DROP,
-	NFT_RULE_JUMP, /* jump or goto: target names the chain */
+	NFT_RULE_OTHER, /* no final drop verdict (accept, a statement...) */
+	NFT_RULE_DROP,	/* drop, or reject (which drops after answering) */
+	NFT_RULE_JUMP,	/* jump or goto: target names the chain */
 };
 
 struct nft_rule_msg {

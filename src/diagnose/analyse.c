@@ -268,6 +268,43 @@ const struct link_peer *window_row_pair(const struct window *w, const struct dro
 	return NULL;
 }
 
+/*
+ * A drop by the peer's sockets or its transport (no socket, a full
+ * receive buffer, a TCP state): the peer's application's business, in
+ * the peer's own report; what the watched namespace's traffic meets on
+ * the peer's end is its devices, qdiscs, tc, netfilter and routing.
+ */
+static bool socket_reason(const char *name)
+{
+	static const char *const pfx[] = { "NO_SOCKET", "SOCKET_",   "TCP_",
+					   "UDP_",	"PROTO_MEM", "ICMP_CSUM" };
+
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(name, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
+const struct link_peer *window_row_in_peer(const struct window *w, const struct drop_key *k)
+{
+	char name[64];
+	int nsid;
+
+	if (!k->ifindex || !w->npeers || k->netns == w->netns ||
+	    window_veth_forward(w, k->location))
+		return NULL;
+	finding_reason(w, k->reason, name, sizeof(name));
+	if (socket_reason(name))
+		return NULL;
+	nsid = nsid_of(w, k->netns);
+	if (nsid < 0)
+		return NULL;
+	for (int i = 0; i < w->npeers; i++)
+		if (w->peers[i].peer_nsid == nsid && w->peers[i].peer_ifindex == (int)k->ifindex)
+			return &w->peers[i];
+	return NULL;
+}
+
 const char *window_workload(const struct window *w, __u32 netns)
 {
 	for (int i = 0; i < w->nwl; i++)
@@ -443,6 +480,15 @@ static void findings_from_rows(const struct window *w, struct report *r,
 		/* A frame coming to us over a pair is ours too, though charged to its sender. */
 		if (k->netns == w->netns || (pair && receiver))
 			f->at.primary_n += rows[i].count;
+		/* So is one the peer's namespace dropped on its end of our pair. */
+		if (!pair && (pair = window_row_in_peer(w, k))) {
+			f->at.primary_n += rows[i].count;
+			f->pair_in_peer_n += rows[i].count;
+			if (!f->pair.p)
+				f->pair = (struct finding_pair){ .p = pair,
+								 .in_peer = true,
+								 .peer_netns = k->netns };
+		}
 		if (pair && !f->pair.p)
 			f->pair = (struct finding_pair){
 				.p = pair,

@@ -40,6 +40,14 @@ bool window_veth_forward(const struct window *w, __u64 addr);
  */
 const struct link_peer *window_row_pair(const struct window *w, const struct drop_key *k,
 					bool *receiver);
+/*
+ * A count row of a peer's namespace whose drop was on the peer's end of
+ * one of our pairs (its qdisc, tc, netfilter hooks, routing: traffic to
+ * or from us), not the pair's own forwarding (window_row_pair) nor the
+ * peer's sockets (no socket, a full buffer): our end of that pair, else
+ * NULL.
+ */
+const struct link_peer *window_row_in_peer(const struct window *w, const struct drop_key *k);
 
 /* The workload behind a namespace (counters/workload.h's words, raw), NULL: none known. */
 const char *window_workload(const struct window *w, __u32 netns);

@@ -583,7 +583,10 @@ static void peer_namespaces_named(struct collector *c, const struct drop_delta *
 	closedir(d);
 }
 
-/* --netns: the rows of the watched namespace, and those that crossed a pair into it. */
+/*
+ * --netns: the rows of the watched namespace, those that crossed a pair
+ * into it, and those its pairs' peers dropped on their ends.
+ */
 static int keep_rows(struct collector *c, const struct drop_delta **rows, int n)
 {
 	int kept = 0;
@@ -594,7 +597,8 @@ static int keep_rows(struct collector *c, const struct drop_delta **rows, int n)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++)
 		if ((*rows)[i].key.netns == c->w->netns ||
-		    (window_row_pair(c->w, &(*rows)[i].key, &receiver) && receiver))
+		    (window_row_pair(c->w, &(*rows)[i].key, &receiver) && receiver) ||
+		    window_row_in_peer(c->w, &(*rows)[i].key))
 			c->kept[kept++] = (*rows)[i];
 	*rows = c->kept;
 	return kept;

@@ -734,6 +734,17 @@ void evidence_collect(struct ev_ctx *c, struct finding *f)
 			     f->at.netns);
 		return;
 	}
+	if (f->pair.in_peer) {
+		note(f,
+		     "%llu of them were dropped in the pair's peer namespace %u, on its end %s; "
+		     "its counters and rules are not read here: run with --netns %u for them",
+		     (unsigned long long)f->pair_in_peer_n, f->pair.peer_netns,
+		     f->pair.p->peer_err ? "(not readable)" : f->pair.p->peer_name,
+		     f->pair.peer_netns);
+		/* All there: this namespace's counters and rules say nothing of them. */
+		if (f->pair_in_peer_n >= f->at.primary_n)
+			return;
+	}
 	if (!c->w->have_src) {
 		note(f, "the namespace's counters could not be read");
 		return;

@@ -187,7 +187,7 @@ void nft_collect(struct ev_ctx *c, struct finding *f)
 		       "and may be it (add `counter` to tell)"
 		     : "no nftables drop rule or policy matches: an iptables-legacy rule "
 		       "(not read here; `iptables-legacy -nvxL` shows its counters), or a "
-		       "reject/queue verdict");
+		       "queue verdict");
 }
 
 void nft_text(struct print_ctx *p, const struct finding *f)

@@ -60,6 +60,7 @@ struct finding_at {
 struct finding_pair {
 	const struct link_peer *p; /* its end of the pair (in the window's peers); NULL: none */
 	bool receiver;	  /* it received: the kernel charged the drops to the peer's side */
+	bool in_peer;	  /* the peer's namespace dropped them on its end (window_row_in_peer) */
 	__u32 peer_netns; /* the peer's namespace inode; 0: not known (only its id) */
 };
 
@@ -204,6 +205,7 @@ struct finding {
 	const char *cause;	   /* "link_down"...: what the analysis found behind it */
 	struct finding_at at;
 	struct finding_pair pair;
+	__u64 pair_in_peer_n; /* of primary_n, dropped in a peer's namespace on its end of a pair */
 	struct reconcile rec[1];
 	int nrec;
 	struct merged merged[KNOWLEDGE_COUNTERS];

@@ -156,7 +156,8 @@ static void json_pair(struct json *j, const struct print_ctx *p, const struct fi
 	json_str(j, "device", lp->name);
 	json_i64(j, "ifindex", lp->ifindex);
 	json_u64(j, "mtu", lp->mtu);
-	json_str(j, "side", f->pair.receiver ? "receiver" : "sender");
+	/* Dropped in the peer's namespace: traffic either way, the peer's end dropped it. */
+	json_str(j, "side", f->pair.in_peer ? "either" : f->pair.receiver ? "receiver" : "sender");
 	if (lp->peer_err) {
 		json_null(j, "peer");
 		json_str(j, "peer_error", strerror(-lp->peer_err));
@@ -176,7 +177,10 @@ static void json_pair(struct json *j, const struct print_ctx *p, const struct fi
 		json_null(j, "peer_netns");
 	json_str(j, "peer_workload",
 		 f->pair.peer_netns ? window_workload(p->w, f->pair.peer_netns) : NULL);
-	json_str(j, "peer_side", f->pair.receiver ? "sender" : "receiver");
+	json_str(j, "peer_side",
+		 f->pair.in_peer    ? "dropped"
+		 : f->pair.receiver ? "sender"
+				    : "receiver");
 	json_object_end(j);
 }
 
@@ -533,7 +537,10 @@ static void text_pair(const struct print_ctx *p, const struct finding *f)
 	if (!lp)
 		return;
 	fprintf(p->out, "   pair:     %s %s (MTU %u) here is the %s end; its peer ", ESC(lp->kind),
-		ESC(lp->name), lp->mtu, f->pair.receiver ? "receiving" : "sending");
+		ESC(lp->name), lp->mtu,
+		f->pair.in_peer	   ? "other"
+		: f->pair.receiver ? "receiving"
+				   : "sending");
 	if (lp->peer_err)
 		fprintf(p->out, "ifindex %d (not readable: %s)", lp->peer_ifindex,
 			strerror(-lp->peer_err));
@@ -548,7 +555,10 @@ static void text_pair(const struct print_ctx *p, const struct finding *f)
 		fprintf(p->out, " in netnsid %d", lp->peer_nsid);
 	if (lp->peer_nsid >= 0 && f->pair.peer_netns && window_workload(p->w, f->pair.peer_netns))
 		fprintf(p->out, " (%s)", window_workload(p->w, f->pair.peer_netns));
-	fprintf(p->out, " %s\n", f->pair.receiver ? "sent them" : "was to receive them");
+	fprintf(p->out, " %s\n",
+		f->pair.in_peer	   ? "dropped them on its end"
+		: f->pair.receiver ? "sent them"
+				   : "was to receive them");
 }
 
 static void text_finding(struct print_ctx *p, const struct finding *f, int i)

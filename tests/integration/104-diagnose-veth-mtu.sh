@@ -17,9 +17,10 @@
 # floods drops of its own meanwhile: counting only A, B and their peers,
 # neither report loses a sample of the 20 to it. Host-wide (a third
 # diagnose in the same window) A's drops have the veth cause and the
-# --netns of A to run, not "not known".
+# --netns of A to run, not "not known". Part 2: B's nft drops A's
+# datagrams on B's end of the pair; A's report has them (below).
 . "$(dirname "$0")/diagnose_lib.sh"
-require nstat jq
+require nstat jq nft
 UDPSEND=$(tool udpsend) || exit 1
 
 N=20
@@ -149,4 +150,41 @@ check_eq "host: A's count there = A's tx_dropped delta" "$tx" \
 check_eq "host: the veth cause" veth_peer "$(jq -r '.[0].cause' <<<"$HF")"
 check_true "host: says --netns of A for the pair" \
 	jq -e --arg n "--netns $IA" '.[0].evidence.notes | any(contains($n))' <<<"$HF"
+
+# Part 2: the peer's namespace drops A's traffic on its end of the pair
+# (an nft rule in B's input hook, small datagrams). The kernel charges
+# them to B, yet diagnose --netns A must find them, not "no drops": one
+# NETFILTER_DROP finding of B's nft counter growth (= sent), naming the
+# pair with B's end as the one that dropped them, and the --netns of B
+# that reads B's rules.
+K=9
+nsx "$NB" nft -f - <<'EOT' || die "cannot load the nft ruleset in B"
+table inet dspeer {
+	chain dsin {
+		type filter hook input priority 0; policy accept;
+		udp dport 7021 counter drop
+	}
+}
+EOT
+pkb()
+{
+	nsx "$NB" nft -j list chain inet dspeer dsin |
+		jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets][0]'
+}
+p0=$(pkb)
+dg_start peer "$NA" || finish
+nsx "$NA" "$UDPSEND" -n $K 10.204.1.2 7021 >/dev/null || fail "udpsend 7021"
+dg_in_window peer
+dg_end peer "$NA" || finish
+grew=$(($(pkb) - p0))
+check_eq "nft in B: the rule's counter grew by the datagrams" $K "$grew"
+IB=$(netns_inode "$NB")
+dg_one "peer: NETFILTER_DROP in A's report" "$(dg_select peer '.name == "NETFILTER_DROP"')" ||
+	log "findings: $(jq -c '[.findings[] | [.name, .location, .count]]' "$T/peer.json")"
+check_eq "peer: its count = B's nft counter growth" "$grew" "$(fv '.count')"
+check_eq "peer: the pair, B's end dropped them" "dsva0 dsvb0 dropped $IB" \
+	"$(fv '[.pair.device, .pair.peer, .pair.peer_side, (.pair.peer_netns | tostring)] | join(" ")')"
+check_true "peer: says --netns of B for its rules" \
+	jq -e --arg n "--netns $IB" '.evidence.notes | any(contains($n))' <<<"$FIND"
+check_eq "peer: not 'no drops'" false "$(jq '.verdict // "" | test("no drops")' "$T/peer.json")"
 finish

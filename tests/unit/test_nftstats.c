@@ -166,6 +166,27 @@ static void test_parse_rule_verdicts(void **state)
 	rule_head(nlh, "t", "c", 3);
 	assert_int_equal(nftstats_parse_rule(nlh, &r), 0);
 	assert_int_equal(r.verdict, NFT_RULE_OTHER);
+
+	/* `counter reject`: the kernel drops the packet after answering (NETFILTER_DROP). */
+	nlh = msg_start(buf, NFT_MSG_NEWRULE, NFPROTO_IPV4);
+	rule_head(nlh, "t", "c", 4);
+	ex = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	put_counter_expr(nlh, 3, 90);
+	{
+		struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM), *d;
+
+		mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "reject");
+		d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+		mnl_attr_put_u32(nlh, NFTA_REJECT_TYPE, htonl(NFT_REJECT_ICMP_UNREACH));
+		mnl_attr_put_u8(nlh, NFTA_REJECT_ICMP_CODE, 3);
+		mnl_attr_nest_end(nlh, d);
+		mnl_attr_nest_end(nlh, e);
+	}
+	mnl_attr_nest_end(nlh, ex);
+	assert_int_equal(nftstats_parse_rule(nlh, &r), 0);
+	assert_int_equal(r.verdict, NFT_RULE_DROP);
+	assert_true(r.have_counter && r.packets == 3);
+	assert_string_equal(r.text.text, "counter reject");
 }
 
 static void test_parse_malformed(void **state)
