@@ -88,7 +88,9 @@ if command -v strace >/dev/null && command -v bpftrace >/dev/null; then
 	dg_hold lst2 "$NB" "$TCPLISTEN" -b 16 -t 60 10.201.2.1 7011
 	LPID=$HOLDPID
 	saved=("${DS_ENV[@]}")
-	DS_ENV+=(strace -f -qq -xx -o "$T/st.trace" -e 'trace=membarrier,sendto')
+	# LeakSanitizer cannot run under ptrace (the sanitized build's run).
+	DS_ENV+=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+		strace -f -qq -xx -o "$T/st.trace" -e 'trace=membarrier,sendto')
 	dg_start own "$NB" || finish
 	DS_ENV=("${saved[@]}")
 	dspid=$(cat "$T/own.ready")
