@@ -461,8 +461,9 @@ static const struct opt opts[] = {
 	  "kernel BTF for kernels without\n"
 	  "/sys/kernel/btf/vmlinux" },
 	{ "no-btf-cache", 0, C_ALL, S_KERNEL, AT(no_btf_cache), NULL,
-	  "no cached minimized kernel BTF for CO-RE\n"
-	  "(/var/cache/dropscope; dropscope(8))" },
+	  "no cached minimized kernel BTF (CO-RE, tp_btf\n"
+	  "targets, reason names; /var/cache/dropscope;\n"
+	  "dropscope(8))" },
 	{ "max-keys", 0, C_ALL, S_KERNEL, set_max_keys, 0, "N",
 	  "size of the in-kernel count table (default 10240)" },
 	{ "system-map", 0, C_ALL, S_KERNEL, set_system_map, 0, "FILE",
