@@ -247,6 +247,25 @@ static bool enum_member(const struct btf *btf, const struct btf_type *t, int i, 
  * an ENUM without members, which btf__find_by_name_kind() could return
  * first, so look for the one that has them.
  */
+/*
+ * Are a BTF's own types where a struct btf_type may be read? libbpf takes
+ * a type section at any offset, and one at an odd offset puts every type
+ * on a misaligned address (undefined behaviour to read: the fuzzer's find).
+ * The kernel's are aligned; each type is a multiple of 4 bytes long, so
+ * the first of the BTF's own types tells.
+ */
+static bool types_aligned(const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+	__u32 first = base ? btf__type_cnt(base) : 1;
+	const struct btf_type *t;
+
+	if (first >= btf__type_cnt(btf))
+		return true;
+	t = btf__type_by_id(btf, first);
+	return t && !((uintptr_t)t & (__alignof__(struct btf_type) - 1));
+}
+
 static const struct btf_type *find_enum(const struct btf *btf, const char *name)
 {
 	__u32 id, cnt = btf__type_cnt(btf);
@@ -442,7 +461,7 @@ static struct reasons *build_from_btf(const struct btf *vmlinux, const struct bt
 
 	if (missing)
 		*missing = false;
-	if (!vmlinux || n_extra < 0 || (n_extra && !extra)) {
+	if (!vmlinux || n_extra < 0 || (n_extra && !extra) || !types_aligned(vmlinux)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -465,7 +484,7 @@ static struct reasons *build_from_btf(const struct btf *vmlinux, const struct bt
 		ss.shift = __builtin_ctz(ss.mask);
 		err = add_subsys_enums(r, vmlinux, &ss, &seen);
 		for (i = 0; !err && i < n_extra; i++)
-			if (extra[i])
+			if (extra[i] && types_aligned(extra[i]))
 				err = add_subsys_enums(r, extra[i], &ss, &seen);
 		if (err)
 			goto err;
