@@ -181,6 +181,14 @@ struct {
  * it there. A variable: read per event. */
 __u32 ev_flush_at;
 
+/* The default mode's front table (see struct front_slot). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FRONT_SLOTS);
+	__type(key, __u32);
+	__type(value, struct front_slot);
+} front SEC(".maps");
+
 /* XDP drop sites and the verdict just counted (see struct xdp_site). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -930,10 +938,19 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	}
 
 	/*
-	 * The add is atomic although the value is per CPU: on kernels without
-	 * per-program recursion protection, a drop in hard IRQ can interrupt
-	 * this very update on the same CPU.
+	 * The adds are atomic although the values are per CPU: on kernels
+	 * without per-program recursion protection, a drop in hard IRQ can
+	 * interrupt this very update on the same CPU.
 	 */
+	if (!(key_dims & ~DIMS_BASE)) {
+		__u32 i = front_index(location, tail);
+		struct front_slot *f = bpf_map_lookup_elem(&front, &i);
+
+		if (f && f->location == location && f->tail == tail && f->live) {
+			__sync_fetch_and_add(&f->count, 1);
+			goto counted;
+		}
+	}
 	val = bpf_map_lookup_elem(&drops, &key);
 	if (val) {
 		__sync_fetch_and_add(val, 1);
@@ -946,6 +963,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		else
 			stat_inc(STAT_OVERFLOW);
 	}
+counted:
 	/* A sample beside the counts (diagnose). */
 	if (events_enabled)
 		emit_event(skb, &r, &key, rx_sk, direct);

@@ -113,6 +113,40 @@ struct drop_key {
 };
 #define BASE_KEY_SIZE 16
 
+/*
+ * The front table: in the default mode (no --by dimension), the busiest
+ * keys are also given a slot of a per-CPU array, where a drop of that key
+ * is counted without the hash table's lookup (hashing the key, comparing
+ * it: about a third of what a drop costs the program, bench/README.md).
+ * A key's slot is fixed, front_index() of its 16 base bytes; a key whose
+ * slot is taken stays in the hash only. Only user space fills a slot
+ * (drop_table.c, with a key the hash already has a row for), and a slot
+ * once live keeps its key until the program goes, so a row's total is its
+ * hash row's plus its slot's, both monotonic, and every drop is counted
+ * in exactly one of them:
+ *  - the slot is written twice, first with the key and live = 0, then the
+ *    same bytes with live = 1; the program counts into a slot only when
+ *    it sees live set and both key words equal, and the key words hold
+ *    the key in full from the second write's start, so a write seen half
+ *    done never matches a key it does not hold;
+ *  - count is 0 in both writes and nothing adds to it before live is set.
+ */
+#define FRONT_BITS  10
+#define FRONT_SLOTS (1U << FRONT_BITS)
+struct front_slot {
+	__u64 location;
+	__u64 tail; /* the key's reason, protocol and family: bytes 8-15 */
+	__u64 live;
+	__u64 count;
+};
+
+/* Fibonacci hashing of the two key words: a multiply, a shift. */
+static inline __u32 front_index(__u64 location, __u64 tail)
+{
+	return (__u32)(((location ^ (tail * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL) >>
+		       (64 - FRONT_BITS));
+}
+
 /* Slots of the per-CPU `stats` array: what did not make it into `drops`,
  * and what became of each drop in events mode. */
 enum drop_stat {

@@ -57,6 +57,11 @@ struct counts {
 	counts_rekey_fn rekey;
 	void *rekey_ctx;
 	struct drop_delta *moved; /* rekey_rows()' rewritten rows, at first use */
+	/* counts__set_front(): the program's front table, and the key each
+	 * slot was given here (location 0: none yet) */
+	int front_fd;
+	struct front_slot *fkeys;
+	struct front_slot *fbuf; /* one slot's per-CPU values */
 };
 
 /* A namespace without a cookie: the kernel has no net->net_cookie (< 5.14),
@@ -194,6 +199,7 @@ struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_k
 	if (!c)
 		return NULL;
 	c->drops_fd = drops_fd;
+	c->front_fd = -1;
 	c->stats_fd = stats_fd;
 	c->prog_fd = prog_fd;
 	c->ncpus = libbpf_num_possible_cpus();
@@ -253,7 +259,86 @@ void counts__free(struct counts *c)
 	free(c->bkeys);
 	free(c->bvals);
 	free(c->moved);
+	free(c->fkeys);
+	free(c->fbuf);
 	free(c);
+}
+
+void counts__set_front(struct counts *c, int fd)
+{
+	if (fd < 0)
+		return;
+	c->fkeys = calloc(FRONT_SLOTS, sizeof(*c->fkeys));
+	c->fbuf = calloc(c->ncpus, sizeof(*c->fbuf));
+	if (!c->fkeys || !c->fbuf) {
+		/* Without it every drop is still counted, in the hash. */
+		free(c->fkeys);
+		free(c->fbuf);
+		c->fkeys = c->fbuf = NULL;
+		return;
+	}
+	c->front_fd = fd;
+}
+
+/* The key's slot of the front table, the key's base bytes in it. */
+static __u32 front_of(const struct drop_key *k, struct front_slot *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->location = k->location;
+	memcpy(&f->tail, &k->reason, sizeof(f->tail));
+	return front_index(f->location, f->tail);
+}
+
+/* What the key's front slot has counted (0: the key has none). */
+static __u64 front_total(struct counts *c, const struct drop_key *k)
+{
+	struct front_slot f;
+	__u32 i;
+	__u64 sum = 0;
+
+	if (c->front_fd < 0)
+		return 0;
+	i = front_of(k, &f);
+	if (!c->fkeys[i].location || memcmp(&c->fkeys[i], &f, 2 * sizeof(__u64)))
+		return 0;
+	if (bpf_map_lookup_elem(c->front_fd, &i, c->fbuf))
+		return 0;
+	for (int cpu = 0; cpu < c->ncpus; cpu++)
+		sum += c->fbuf[cpu].count;
+	return sum;
+}
+
+/*
+ * Gives a row that grew the front slot of its key, when the slot is free:
+ * its next drops are counted there (see struct front_slot for why no drop
+ * is counted twice or lost). Not where rows are deleted (counts__set_gone):
+ * a slot keeps counting, and its counts are read only beside a hash row.
+ */
+static bool front_promote(struct counts *c, const struct drop_key *k)
+{
+	struct front_slot f;
+	__u32 i;
+	int cpu, err;
+
+	if (c->front_fd < 0 || c->gone || !k->location)
+		return false;
+	i = front_of(k, &f);
+	if (c->fkeys[i].location)
+		return false;
+	for (cpu = 0; cpu < c->ncpus; cpu++)
+		c->fbuf[cpu] = f;
+	err = bpf_map_update_elem(c->front_fd, &i, c->fbuf, BPF_ANY);
+	if (!err) {
+		for (cpu = 0; cpu < c->ncpus; cpu++)
+			c->fbuf[cpu].live = 1;
+		err = bpf_map_update_elem(c->front_fd, &i, c->fbuf, BPF_ANY);
+	}
+	/* Marked taken even when a write failed: a slot half written stays
+	 * unused (live is 0) rather than written again and again. */
+	c->fkeys[i] = f;
+	if (err)
+		c->fkeys[i].location = ~0ULL;
+	return !err;
 }
 
 static __u64 sum_percpu(const struct counts *c)
@@ -412,6 +497,7 @@ static int totals_batch(struct counts *c)
 		return nrows;
 	for (size_t i = 0; i < (size_t)nrows; i++) {
 		c->rows[out].count = batch_row(c, i, &c->rows[out].key);
+		c->rows[out].count += front_total(c, &c->rows[out].key);
 		c->rows[out].gone = false;
 		if (classify(c, &c->rows[out].key))
 			out++;
@@ -507,6 +593,7 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 				continue;
 			total = sum_percpu(c);
 		}
+		total += front_total(c, &key);
 		note_cookie(c, &key);
 		if (!s->used) {
 			if (!slot_room(c))
@@ -525,6 +612,7 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 			c->rows[n].count = total - s->total;
 			c->rows[n].gone = false;
 			s->total = total;
+			front_promote(c, &key);
 			if (classify(c, &c->rows[n].key))
 				n++;
 		}
@@ -578,7 +666,7 @@ int counts__totals(struct counts *c, const struct drop_delta **rows)
 			continue;
 		c->rows[n].key = key;
 		c->rows[n].gone = false;
-		c->rows[n].count = sum_percpu(c);
+		c->rows[n].count = sum_percpu(c) + front_total(c, &c->rows[n].key);
 		if (classify(c, &c->rows[n].key))
 			n++;
 	}
@@ -604,4 +692,22 @@ __u64 counts__missed_total(struct counts *c)
 	__u32 len = sizeof(info);
 
 	return bpf_obj_get_info_by_fd(c->prog_fd, &info, &len) ? 0 : info.recursion_misses;
+}
+
+int counts__promote(struct counts *c)
+{
+	struct drop_key key;
+	int n, filled = 0;
+
+	if (c->front_fd < 0 || c->gone)
+		return -ENOENT;
+	/* One batch read of the hash (a few rows: microseconds); a kernel
+	 * without batch reads (< 5.6) fills slots at polls only. */
+	if (c->no_batch)
+		return 0;
+	n = batch_read(c);
+	for (int i = 0; i < n; i++)
+		if (batch_row(c, (size_t)i, &key) >= FRONT_MIN_DROPS)
+			filled += front_promote(c, &key);
+	return filled;
 }

@@ -48,6 +48,22 @@ void counts__set_classes(struct counts *c, struct ksyms *const *ks, struct reaso
  */
 typedef bool (*counts_rekey_fn)(void *ctx, struct drop_key *key);
 void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx);
+
+/*
+ * The program's front table (loader__front_fd(); fd < 0: none): rows read
+ * add what their key's slot counted, and rows that grow are given a free
+ * slot (struct front_slot in bpf/dropscope.h).
+ */
+void counts__set_front(struct counts *c, int fd);
+
+/*
+ * Gives the rows that counted FRONT_MIN_DROPS or more a free front slot,
+ * between polls, so that a busy key leaves the hash soon after it first
+ * drops. Returns how many slots it filled, or -ENOENT where there is no
+ * front table (none will be).
+ */
+#define FRONT_MIN_DROPS 16
+int counts__promote(struct counts *c);
 void counts__free(struct counts *c);
 
 /*

@@ -105,6 +105,9 @@ static int set_keys(struct dropscope_bpf *skel, const struct key_opts *k)
 		err = bpf_map__set_key_size(skel->maps.drops, BASE_KEY_SIZE);
 		if (err)
 			return err;
+	} else {
+		/* The front table serves the base key only (struct front_slot). */
+		bpf_map__set_autocreate(skel->maps.front, false);
 	}
 	/* The budget's bucket only where there is a budget to keep. */
 	skel->rodata->stack_budget = dims & DIM_STACK ? k->stack_budget : 0;
@@ -287,6 +290,9 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 	if (opts->events.enabled) {
 		skel->rodata->events_enabled = true;
 		skel->rodata->events_only = opts->events.only;
+		/* Events mode counts no key: no front table to read either. */
+		if (opts->events.only)
+			bpf_map__set_autocreate(skel->maps.front, false);
 		skel->rodata->snaplen = opts->events.snaplen;
 		skel->rodata->rate_per_sec = opts->events.rate;
 		skel->rodata->events_cgroup = opts->events.cgroup;
@@ -484,6 +490,11 @@ const char *loader__backend(const struct loader *l)
 int loader__drops_fd(const struct loader *l)
 {
 	return bpf_map__fd(l->skel->maps.drops);
+}
+
+int loader__front_fd(const struct loader *l)
+{
+	return bpf_map__autocreate(l->skel->maps.front) ? bpf_map__fd(l->skel->maps.front) : -1;
 }
 
 int loader__stats_fd(const struct loader *l)

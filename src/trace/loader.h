@@ -77,6 +77,9 @@ void loader__free(struct loader *l);
 
 const char *loader__backend(const struct loader *l);
 int loader__drops_fd(const struct loader *l);
+/* The front table (struct front_slot) the program counts into beside
+ * `drops`, or -1 where it has none (a --by dimension, events mode). */
+int loader__front_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
 /*

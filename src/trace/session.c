@@ -449,6 +449,9 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		msg_error("out of memory");
 		return 1;
 	}
+	counts__set_front(m->counts, loader__front_fd(m->loader));
+	m->front_step = 0.05;
+	m->next_front = mono_now() + m->front_step;
 	/* Classes are named when rows are read: symbols and reasons load
 	 * below, and reload; the counts see them through m. */
 	counts__set_classes(m->counts, &m->ks, &m->rs, cfg->classes);
@@ -516,13 +519,24 @@ bool monitor_wait(struct monitor *m, double until, int extra_fd)
 	struct signalfd_siginfo si;
 
 	for (;;) {
-		double left = until - mono_now();
+		double now = mono_now(), left = until - now;
 		int ms;
 
 		if (read(m->sigfd, &si, sizeof(si)) == sizeof(si))
 			return true;
+		if (m->counts && m->front_step > 0 && now >= m->next_front) {
+			/* A drop's key counts in the hash until it has a slot:
+			 * the first look is 50 ms in, the step doubles to 1 s. */
+			if (counts__promote(m->counts) < 0)
+				m->front_step = 0; /* no front table: never again */
+			m->next_front = now + m->front_step;
+			if (m->front_step < 1.0)
+				m->front_step *= 2;
+		}
 		if (left <= 0)
 			return false;
+		if (m->front_step > 0 && m->next_front - now < left)
+			left = m->next_front - now;
 		ms = (int)ceil(left * 1000);
 		if (poll(pfd, extra_fd >= 0 ? 2 : 1, ms) < 0 && errno != EINTR)
 			return false;

@@ -41,6 +41,8 @@ struct monitor {
 	int sigfd;
 	double last_reload;   /* monotonic seconds of the last symbol reload */
 	double last_modcheck; /* ... and of the last look at /proc/modules */
+	double next_front;    /* when monitor_wait() next fills the front table */
+	double front_step;    /* ... and the step after that */
 	bool sym_note_said;   /* the symbol source's note is said once */
 	bool fexit_said;      /* the refused fexit is said once */
 	bool walk_cut_said;   /* monitor_objects_said(): each said once */
@@ -76,7 +78,9 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 
 /*
  * Sleep until the monotonic time `until` or a SIGINT/SIGTERM/SIGHUP, whichever
- * comes first. Returns true when a signal asked to stop.
+ * comes first. Returns true when a signal asked to stop. Meanwhile, the
+ * keys counting fast are given front slots (counts__promote()): soon after
+ * attaching, then less and less often, at least once a second.
  */
 bool monitor_wait(struct monitor *m, double until, int extra_fd);
 
