@@ -29,6 +29,7 @@
 #include "trace/packet.h"
 #include "render/pcapng.h"
 #include "trace/pcap_filter.h"
+#include "trace/progwatch.h"
 #include "symbols/reasons.h"
 #include "render/rows.h"
 #include "trace/stacks.h"
@@ -294,6 +295,8 @@ struct ev_view {
 	/* --by workload: its name, else NULL (its values escaped where it was
 	 * made: printed as it is in text, JSON and pcapng) */
 	const char *workload;
+	/* A TC_INGRESS/TC_EGRESS drop: the program on its hook, else NULL */
+	const struct tc_attr *tc;
 };
 
 /* The packet's decoded headers, parsed when an output first needs them. */
@@ -333,11 +336,16 @@ static void print_text_printf(struct ev_ctx *x, const struct ev_view *v, const c
 			 e->pid);
 	else
 		snprintf(who, sizeof(who), "-");
-	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s%s%s\n", ts, e->cpu, who,
-		e->netns, naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
+	fprintf(x->out, "%s cpu%u %s netns %u %s %s len %u%s %s %s%s%s", ts, e->cpu, who, e->netns,
+		naming_device(e->ifname, dev, sizeof(dev)), pkt, e->len,
 		e->flags & EV_NONLINEAR ? " (nonlinear)" : "",
 		escape_str(reason, sizeof(reason), v->reason), v->loc, v->workload ? " " : "",
 		v->workload ? v->workload : "");
+	if (v->tc) {
+		fputs(" by tc program ", x->out);
+		escape_fputs(v->tc->who, x->out);
+	}
+	fputc('\n', x->out);
 }
 
 /* The tail cache's key of an event: NULL when its line is not to be
@@ -350,7 +358,7 @@ static const void *tail_key(const struct ev_view *v, size_t *len)
 			       offsetof(struct drop_event, location) == sizeof(e->ts_ns),
 		       "the tail's key is the whole header but the time");
 	*len = offsetof(struct drop_event, data) - TAIL_KEY_FROM + e->caplen;
-	if (v->workload || *len > TAIL_KEY_MAX)
+	if (v->workload || v->tc || *len > TAIL_KEY_MAX)
 		return NULL;
 	return (const unsigned char *)e + TAIL_KEY_FROM;
 }
@@ -433,6 +441,14 @@ static void print_text(struct ev_ctx *x, struct ev_view *v)
 		put_mem(&l, " ", 1);
 		put_str(&l, v->workload);
 	}
+	/* As the summary's tc lines; not cached in the tail (tail_key()):
+	 * the hook's program can change under the same event bytes. */
+	if (v->tc) {
+		char who[ESCAPED_SIZE(sizeof(v->tc->who))];
+
+		put_mem(&l, " by tc program ", 15);
+		put_str(&l, escape_str(who, sizeof(who), v->tc->who));
+	}
 	put_mem(&l, "\n", 1);
 	if (l.over) {
 		print_text_printf(x, v, pkt);
@@ -478,6 +494,17 @@ static void print_json(struct ev_ctx *x, struct ev_view *v)
 	/* As the summary's JSON rows: the name, unescaped (JSON escapes it). */
 	if (v->workload)
 		json_str(&j, "workload", v->workload);
+	/* As the summary's tc_programs: the id where one program is named. */
+	if (v->tc) {
+		json_object_begin(&j, "tc_program");
+		json_str(&j, "hook", v->tc->egress ? "egress" : "ingress");
+		if (v->tc->named_id)
+			json_u64(&j, "prog_id", v->tc->named_id);
+		else
+			json_null(&j, "prog_id");
+		json_str(&j, "program", v->tc->who);
+		json_object_end(&j);
+	}
 	json_strf(&j, "address", "0x%llx", (unsigned long long)e->location);
 	json_str(&j, "location", v->loc);
 	report__json_symbol(&j, v->sym, e->location);
@@ -519,6 +546,12 @@ static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 	if (v->workload && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " %s%s",
 				strcmp(v->workload, "-") ? "" : "workload=", v->workload);
+	if (v->tc && len < sizeof(comment)) {
+		char who[ESCAPED_SIZE(sizeof(v->tc->who))];
+
+		len += snprintf(comment + len, sizeof(comment) - len, " tc_program=\"%s\"",
+				escape_str(who, sizeof(who), v->tc->who));
+	}
 	if (v->stacks && len < sizeof(comment))
 		len += snprintf(comment + len, sizeof(comment) - len, " stack=%s",
 				v->n_frames			   ? ""
@@ -576,6 +609,7 @@ static int handle_event(void *ctx, const void *data, size_t size)
 		v.workload = workloads__name(x->m->workloads, x->m->cgroups, e->netns,
 					     e->netns_cookie, e->cgroup);
 	}
+	v.tc = progwatch__tc_name(x->m->pw, e->netns, (int)e->ifindex, e->reason);
 	v.stacks = x->m->stacks != NULL;
 	v.n_frames =
 		v.stacks ? stacks__get(x->m->stacks, e->stack_id, e->location, x->m->ks, &v.frames)

@@ -80,6 +80,14 @@ struct progwatch {
 	 * the programs already on hooks need before the symbol table is read,
 	 * since each load parses the kernel's BTF (~11 MB for a moment). */
 	bool defer_attach;
+	unsigned int scans; /* scan()s so far: what tc_name's answer was made from */
+	/* progwatch__tc_name()'s last answer: a flood of drops of one hook
+	 * asks the same question each event. */
+	struct {
+		struct tc_attr a;
+		unsigned int scans;
+		bool valid;
+	} tcn;
 };
 
 static double now_s(void)
@@ -302,6 +310,7 @@ static void scan_ns(struct progwatch *pw, int fd, bool own, bool enter, __u32 *s
 /* Our namespace, --netns and the named ones of /run/netns. */
 static void scan(struct progwatch *pw)
 {
+	pw->scans++;
 	__u32 *seen = calloc(MAX_NETNS, sizeof(*seen));
 	struct bpf_hook *old = pw->hooks;
 	size_t nseen = 0, nold = pw->nhooks;
@@ -866,4 +875,38 @@ int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out)
 		qsort(pw->attr, pw->nattr, sizeof(*pw->attr), by_total);
 	*out = pw->attr;
 	return (int)pw->nattr;
+}
+
+const struct tc_attr *progwatch__tc_name(struct progwatch *pw, __u32 netns, int ifindex,
+					 __u32 reason)
+{
+	struct tc_attr *a;
+	bool egress;
+
+	if (!pw || !pw->base || !pw->o.tc || !reason ||
+	    (reason != pw->o.reason_tc_ingress && reason != pw->o.reason_tc_egress))
+		return NULL;
+	a = &pw->tcn.a;
+	egress = reason == pw->o.reason_tc_egress;
+	if (pw->tcn.valid && a->netns == netns && a->ifindex == ifindex && a->egress == egress &&
+	    pw->tcn.scans == pw->scans)
+		return a;
+	memset(a, 0, sizeof(*a));
+	a->netns = netns;
+	a->ifindex = ifindex;
+	a->egress = egress;
+	snprintf(a->dev, sizeof(a->dev), "%d", ifindex);
+	attribute(pw, a);
+	/* A program attached since the last listing (they are a second
+	 * apart at most): looked for again, at most once a second, so that
+	 * a drop of a new program is not said to be of none. */
+	if (!a->named_id && !strncmp(a->who, "unknown", 7) && now_s() - pw->last_scan >= 1.0) {
+		pw->last_scan = now_s();
+		scan(pw);
+		follow(pw);
+		attribute(pw, a);
+	}
+	pw->tcn.scans = pw->scans;
+	pw->tcn.valid = true;
+	return a;
 }

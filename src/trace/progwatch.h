@@ -108,4 +108,16 @@ struct tc_attr {
  */
 int progwatch__tc_poll(struct progwatch *pw, const struct tc_attr **out);
 
+/*
+ * Which tc program a drop with this reason on device ifindex of namespace
+ * netns (inode) came from, from the listing of the hooks (the fexit's
+ * per-program counts are not per event): its who is "NAME id N tag T,
+ * tcx" and named_id the program's id when one program is on that hook,
+ * "one of: ..." when several are (never a guess), "unknown: nothing on
+ * this hook now". NULL when the reason is not TC_INGRESS/TC_EGRESS or tc
+ * drops are not watched. Valid until the next call.
+ */
+const struct tc_attr *progwatch__tc_name(struct progwatch *pw, __u32 netns, int ifindex,
+					 __u32 reason);
+
 #endif /* DROPSCOPE_PROGWATCH_H */

@@ -127,6 +127,32 @@ check_eq "json: the program" \
 	"ds51_clsin id $ID_IN tag $(tag "$ID_IN"), clsact chain 0 pref 7 handle $HANDLE" \
 	"$(jq -rs '[.[] | .tc_programs // [] | .[] | select(.device == "dsb0")][0].program' "$T/j.out")"
 
+# Events: each TC_INGRESS/TC_EGRESS event names the program on its hook,
+# as the summary's line does (text, and JSON with bpftool's id).
+ds_launch ev "$T/ev.out" events --netns "/run/netns/$NB" || finish
+wait_tc_counter ev
+ds_launch evj "$T/evj.out" events --json --netns "/run/netns/$NB" || finish
+wait_tc_counter evj
+nsx "$NA" "$UDPSEND" -n $N_IN 10.51.0.2 7001 >/dev/null || fail "udpsend 7001"
+nsx "$NA" "$UDPSEND" -n $N_PASS 10.51.0.2 7002 >/dev/null || fail "udpsend 7002"
+sleep 0.5
+ds_stop ev
+ds_stop evj
+check_eq "events: exit status" 0 "${DSRC[ev]}" || show "$T/ev.err" 20
+want="by tc program ds51_clsin id $ID_IN tag $(tag "$ID_IN"), clsact chain 0 pref 7 handle $HANDLE"
+check_eq "events: TC_INGRESS lines" $N_IN "$(grep -ac ' TC_INGRESS ' "$T/ev.out")" || show "$T/ev.out" 10
+check_eq "events: TC_INGRESS lines ending with the filter's program" $N_IN \
+	"$(grep -a ' TC_INGRESS ' "$T/ev.out" | grep -acF -- " $want")" || show "$T/ev.out" 5
+check_eq "events: no other line names a tc program" 0 \
+	"$(grep -a -v ' TC_INGRESS ' "$T/ev.out" | grep -ac 'by tc program')"
+check_eq "events --json: TC_INGRESS events with the filter's prog_id (bpftool's)" $N_IN \
+	"$(jq -s --argjson id "$ID_IN" '[.[] | select(.reason == "TC_INGRESS" and .tc_program.prog_id == $id and .tc_program.hook == "ingress")] | length' "$T/evj.out")"
+check_eq "events --json: the program text" \
+	"ds51_clsin id $ID_IN tag $(tag "$ID_IN"), clsact chain 0 pref 7 handle $HANDLE" \
+	"$(jq -rs '[.[] | select(.reason == "TC_INGRESS")][0].tc_program.program' "$T/evj.out")"
+check_eq "events --json: no tc_program on other events" 0 \
+	"$(jq -s '[.[] | select(.reason != "TC_INGRESS" and .tc_program != null)] | length' "$T/evj.out")"
+
 # The exporter (which drops its privileges after starting): the same names
 # as labels, counted since it attached.
 ex_start ex || finish
