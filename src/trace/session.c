@@ -337,6 +337,12 @@ static void begin_progwatch(struct monitor *m)
 
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts)
 {
+	return monitor_start_then(m, cfg, lopts, NULL, NULL);
+}
+
+int monitor_start_then(struct monitor *m, const struct config *cfg, struct loader_opts *lopts,
+		       void (*attached)(void *arg, struct loader *l), void *arg)
+{
 	char err[512];
 	int rc;
 
@@ -435,6 +441,10 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 			return 1;
 		}
 	}
+	/* Before the work below, which the caller's reading of what is
+	 * counted would otherwise wait for. */
+	if (attached)
+		attached(arg, m->loader);
 	/* Counting has started: the next start's CO-RE relocation can be
 	 * made cheap now, at no cost to this one's. A failure only means
 	 * the next start relocates against the whole kernel BTF again. */

@@ -75,6 +75,11 @@ double wall_now(void);
  * exit code (1 system error, 2 bad input) after printing one line.
  */
 int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opts *lopts);
+/* The same, calling attached() as soon as the program is attached, before
+ * the symbols, reason names and the rest are loaded (events mode starts
+ * draining its ring there: trace/evring.h's hold). */
+int monitor_start_then(struct monitor *m, const struct config *cfg, struct loader_opts *lopts,
+		       void (*attached)(void *arg, struct loader *l), void *arg);
 
 /*
  * Sleep until the monotonic time `until` or a SIGINT/SIGTERM/SIGHUP, whichever
