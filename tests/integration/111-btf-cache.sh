@@ -307,7 +307,8 @@ check_true "touched file unchanged" cmp -s "$FILE" "$T/good.btf"
 # Each in a PID namespace of its own, where both are pid 1 (the name a
 # temporary file of .tmp-PID would share): both attach, count exactly
 # (-d: they end by themselves), make the file; one good file is left and no
-# temporary one.
+# temporary one. Whether the two writes overlap is up to the scheduler, so
+# strace also shows the names renamed into place: two writers, two names.
 if unshare --pid --fork true 2>/dev/null; then
 	PIDNS=(unshare --pid --fork)
 else
@@ -317,8 +318,13 @@ fi
 rm -f "$CACHE"/* "$CACHE"/.tmp-*
 declare -A CPID=()
 for r in 1 2; do
-	rm -f "$T/conc$r.ready"
-	"${DS_ENV[@]}" "${PIDNS[@]}" "$DROPSCOPE" -v -d 5 --backend="$BACKEND" \
+	rm -f "$T/conc$r.ready" "$T/conc$r.strace"
+	st=()
+	# (LeakSanitizer cannot run under ptrace: test 101.)
+	command -v strace >/dev/null &&
+		st=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+			strace -f -qq -e trace=renameat,renameat2 -o "$T/conc$r.strace")
+	"${DS_ENV[@]}" "${st[@]}" "${PIDNS[@]}" "$DROPSCOPE" -v -d 5 --backend="$BACKEND" \
 		--netns "/run/netns/$NS" --ready-file "$T/conc$r.ready" \
 		>"$T/conc$r.out" 2>"$T/conc$r.err" &
 	CPID[$r]=$!
@@ -343,6 +349,12 @@ for r in 1 2; do
 	grep -q 'BTF cache: made' "$T/conc$r.err" && made=$((made + 1))
 done
 log "concurrent first starts: $made of 2 made the file"
+if [[ $made == 2 && -s $T/conc1.strace && -s $T/conc2.strace ]]; then
+	tmps=$(cat "$T/conc1.strace" "$T/conc2.strace" |
+		sed -nE 's/.*renameat2?\([0-9]+, "([^"]+)", [0-9]+, "vmlinux-.*/\1/p' | sort -u | paste -sd' ')
+	check_true "concurrent: two temporary names, not pid-derived ($tmps)" \
+		bash -c "[[ '$tmps' =~ ^\.tmp-[0-9a-f]{16}\.btf\ \.tmp-[0-9a-f]{16}\.btf$ ]]"
+fi
 check_eq "concurrent: exactly one file, no temporary one" "$base" "$(ls -A "$CACHE")"
 check_true "concurrent: the file is good" cmp -s "$FILE" "$T/good.btf"
 
