@@ -98,7 +98,12 @@ int btf_cache_make(struct btf_cache *c, const struct btf *min);
  *    touched at most once a day, btf_cache_open()), so a week without a
  *    refresh means no binary has started with it for a week: an upgrade
  *    left it behind. A week, not a day: a binary that starts weekly (a
- *    cron job, a node drained over a weekend) still finds its file.
+ *    cron job, a node drained over a weekend) still finds its file. And no
+ *    ping-pong: a removal needs the other file a week stale, so at worst a
+ *    binary that ran for weeks without restarting remakes its file once
+ *    (one start at the cost of no cache), leaving the other's (fresh) be.
+ *    Not "keep the newest K": with two builds alternating starts, K = 1
+ *    is the ping-pong, and any K lets old builds' files linger forever.
  *  - .tmp-*.btf not modified for an hour: a writer that died before its
  *    rename (with O_TMPFILE only between link and rename); a live writer
  *    takes milliseconds.
