@@ -247,7 +247,10 @@ void btf_cache_discard(struct btf_cache *c)
 	/* Gone: it is made again once attached. */
 	c->state = err ? BTF_CACHE_REFUSED : BTF_CACHE_MISS;
 	snprintf(c->note, sizeof(c->note), "%s/%s did not load (loaded without it); %s%s", c->dir,
-		 c->name, err ? "cannot remove it: " : "removed", err ? strerror(err) : "");
+		 c->name, err ? "cannot remove it: " : "removed",
+		 err == ESTALE ? "another file has its name now"
+		 : err	       ? strerror(err)
+			       : "");
 }
 
 /* --- the minimizer ------------------------------------------------------- */
