@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <bpf/btf.h>
 
@@ -142,6 +144,7 @@ void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash)
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
+	c->dfd = -1;
 	c->state = BTF_CACHE_NONE;
 	if (!dir)
 		dir = secure_getenv(BTF_CACHE_DIR_ENV);
@@ -151,11 +154,12 @@ void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash)
 		snprintf(c->note, sizeof(c->note), "cache directory name too long");
 		return;
 	}
-	if (read_notes(id, sizeof(id)) < 0) {
+	if (read_notes(id, sizeof(id)) <= 0) {
 		snprintf(c->note, sizeof(c->note),
 			 "no kernel build id in /sys/kernel/notes: no cache");
 		return;
 	}
+	snprintf(c->build_id, sizeof(c->build_id), "%s", id);
 	snprintf(c->name, sizeof(c->name), "vmlinux-%s-%016llx-v%d.btf", id,
 		 (unsigned long long)objs_hash, BTF_CACHE_FORMAT);
 	c->state = BTF_CACHE_MISS;
@@ -165,6 +169,10 @@ void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash)
 			snprintf(c->note, sizeof(c->note), "%s/%s not there", c->dir, c->name);
 		return;
 	}
+	/* Kept: a removal or a new file later goes by this descriptor, never
+	 * by the path again (a directory swapped meanwhile cannot redirect
+	 * it). */
+	c->dfd = dfd;
 	fd = openat(dfd, c->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		int err = errno;
@@ -177,10 +185,8 @@ void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash)
 			snprintf(c->note, sizeof(c->note), "%s/%s: %s", c->dir, c->name,
 				 strerror(err));
 		}
-		close(dfd);
 		return;
 	}
-	close(dfd);
 	why = fstat(fd, &st)			 ? strerror(errno)
 	      : !S_ISREG(st.st_mode)		 ? "not a regular file"
 	      : st.st_size <= 0			 ? "empty"
@@ -192,13 +198,19 @@ void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash)
 		snprintf(c->note, sizeof(c->note), "%s/%s refused: %s", c->dir, c->name, why);
 		return;
 	}
+	/* In use: the prune rule of other builds (btf_cache.h) spares a file
+	 * modified within a week, so a file in use is touched, at most once a
+	 * day (not a write per start). Failing (a read-only /var) is harmless:
+	 * the worst is that another build removes it and it is made again. */
+	if (time(NULL) - st.st_mtime > BTF_CACHE_TOUCH_SECS)
+		futimens(fd, NULL);
 	c->fd = fd;
 	c->state = BTF_CACHE_HIT;
 	snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", fd);
 	snprintf(c->note, sizeof(c->note), "used %s/%s", c->dir, c->name);
 }
 
-void btf_cache_close(struct btf_cache *c)
+static void close_file(struct btf_cache *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
@@ -206,22 +218,39 @@ void btf_cache_close(struct btf_cache *c)
 	c->path[0] = 0;
 }
 
+void btf_cache_close(struct btf_cache *c)
+{
+	close_file(c);
+	if (c->dfd >= 0)
+		close(c->dfd);
+	c->dfd = -1;
+}
+
 void btf_cache_discard(struct btf_cache *c)
 {
-	int dfd, err = 0;
+	struct stat was, now;
+	int err = 0;
 
 	if (c->state != BTF_CACHE_HIT)
 		return;
-	btf_cache_close(c);
-	dfd = open_dir(c);
-	if (dfd < 0 || (unlinkat(dfd, c->name, 0) && errno != ENOENT))
-		err = dfd < 0 ? -dfd : errno;
-	if (dfd >= 0)
-		close(dfd);
+	/* The file opened, and the name now: removed only if they are one
+	 * (same device and inode, neither followed through a link). */
+	if (fstat(c->fd, &was))
+		err = errno;
+	else if (fstatat(c->dfd, c->name, &now, AT_SYMLINK_NOFOLLOW))
+		err = errno == ENOENT ? 0 : errno;
+	else if (now.st_dev != was.st_dev || now.st_ino != was.st_ino)
+		err = ESTALE;
+	else if (unlinkat(c->dfd, c->name, 0) && errno != ENOENT)
+		err = errno;
+	close_file(c);
 	/* Gone: it is made again once attached. */
 	c->state = err ? BTF_CACHE_REFUSED : BTF_CACHE_MISS;
 	snprintf(c->note, sizeof(c->note), "%s/%s did not load (loaded without it); %s%s", c->dir,
-		 c->name, err ? "cannot remove it: " : "removed", err ? strerror(err) : "");
+		 c->name, err ? "cannot remove it: " : "removed",
+		 err == ESTALE ? "another file has its name now"
+		 : err	       ? strerror(err)
+			       : "");
 }
 
 /* --- the minimizer ------------------------------------------------------- */
@@ -629,7 +658,7 @@ done:
 	return out;
 }
 
-/* --- making the file ------------------------------------------------------ */
+/* --- writing ------------------------------------------------------------ */
 
 static int write_all(int fd, const void *buf, size_t len)
 {
@@ -651,22 +680,200 @@ static int write_all(int fd, const void *buf, size_t len)
 
 static int make_dir(struct btf_cache *c)
 {
-	int fd = open_dir(c);
+	int fd;
 
+	if (c->dfd >= 0)
+		return c->dfd;
+	fd = open_dir(c);
+	if (fd >= 0)
+		c->dfd = fd;
 	if (fd != -ENOENT)
 		return fd;
 	/* Only the last component: its parent (/var/cache) is the system's. */
 	if (mkdir(c->dir, 0700) && errno != EEXIST)
 		return -errno;
-	return open_dir(c);
+	fd = open_dir(c);
+	if (fd >= 0)
+		c->dfd = fd;
+	return fd;
+}
+
+/* --- pruning (the rule: btf_cache.h) -------------------------------------- */
+
+/* n lowercase hex digits at s (n 0: any number, at least one); the
+ * length matched, or 0. */
+static size_t hex_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))
+		i++;
+	return i && (!n || i == n) ? i : 0;
+}
+
+/* vmlinux-ID-OBJHASH-vN.btf: the length of ID, or 0 if name is not one. */
+static size_t cache_name_id(const char *name)
+{
+	const char *p;
+	size_t id, h;
+
+	if (strncmp(name, "vmlinux-", 8))
+		return 0;
+	p = name + 8;
+	id = hex_run(p, 0);
+	if (!id || id > 64 || p[id] != '-')
+		return 0;
+	h = hex_run(p + id + 1, 16);
+	if (!h || strncmp(p + id + 1 + h, "-v", 2))
+		return 0;
+	p += id + 1 + h + 2;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return strcmp(p, ".btf") ? 0 : id;
+}
+
+/* .tmp-X.btf, X hex (ours: random; older builds': the pid). */
+static bool tmp_name(const char *name)
+{
+	size_t n;
+
+	if (strncmp(name, ".tmp-", 5))
+		return false;
+	n = hex_run(name + 5, 0);
+	return n && n <= 32 && !strcmp(name + 5 + n, ".btf");
+}
+
+enum btf_cache_prune btf_cache_prune_rule(const char *name, const struct stat *st, const char *keep,
+					  const char *build_id, time_t now)
+{
+	size_t id;
+
+	/* Only root's regular files: never a link (neither it nor what it
+	 * points to), a directory, or a file someone else put there. */
+	if (!strcmp(name, keep) || !S_ISREG(st->st_mode) || st->st_uid != 0)
+		return BTF_PRUNE_KEEP;
+	if (tmp_name(name))
+		return now - st->st_mtime > BTF_CACHE_TMP_SECS ? BTF_PRUNE_STALE_TMP
+							       : BTF_PRUNE_KEEP;
+	id = cache_name_id(name);
+	if (!id)
+		return BTF_PRUNE_KEEP;
+	if (strlen(build_id) != id || strncmp(name + 8, build_id, id))
+		return BTF_PRUNE_OTHER_KERNEL;
+	if (now - st->st_mtime > (time_t)BTF_CACHE_KEEP_DAYS * 24 * 3600)
+		return BTF_PRUNE_OTHER_BUILD;
+	return BTF_PRUNE_KEEP;
+}
+
+int btf_cache_prune(int dfd, const char *keep, const char *build_id, time_t now)
+{
+	/* Its own descriptor for reading (closedir closes it); every stat and
+	 * removal goes by dfd, the directory checked when it was opened, so a
+	 * path swapped meanwhile cannot redirect them. */
+	int rfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = rfd >= 0 ? fdopendir(rfd) : NULL;
+	struct dirent *e;
+	int seen = 0, removed = 0;
+
+	if (!d) {
+		if (rfd >= 0)
+			close(rfd);
+		return 0;
+	}
+	while (seen < BTF_CACHE_PRUNE_SCAN && (e = readdir(d))) {
+		struct stat st;
+
+		seen++;
+		if (e->d_name[0] != 'v' && e->d_name[0] != '.')
+			continue;
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (btf_cache_prune_rule(e->d_name, &st, keep, build_id, now) == BTF_PRUNE_KEEP)
+			continue;
+		/* Between fstatat and unlinkat only root can change the entry
+		 * (the directory is root's and no one else's: open_dir()). */
+		if (!unlinkat(dfd, e->d_name, 0))
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* --- making the file ------------------------------------------------------ */
+
+/* A name no other writer holds: random, not the pid (writers in other PID
+ * namespaces share the directory). */
+static int random_tmp(char *tmp, size_t len)
+{
+	unsigned char r[8];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return errno ? -errno : -EIO;
+	snprintf(tmp, len, ".tmp-%02x%02x%02x%02x%02x%02x%02x%02x.btf", r[0], r[1], r[2], r[3],
+		 r[4], r[5], r[6], r[7]);
+	return 0;
+}
+
+/*
+ * Write raw under a new name of its own in dfd, *tmp. With O_TMPFILE the
+ * file has no name while written (a writer killed meanwhile leaves
+ * nothing) and is linked under a random name once complete; where the
+ * filesystem has no O_TMPFILE, the random name is made with
+ * O_EXCL|O_NOFOLLOW (outfile_openat: nothing planted there is written
+ * through). Either way no two writers share a name; EEXIST: draw again.
+ */
+static int write_tmp(int dfd, const void *raw, size_t size, char *tmp, size_t tmplen)
+{
+	int fd, err = 0;
+	bool linked = false;
+
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return -errno;
+	if (fd < 0) {
+		for (int tries = 0; tries < 8; tries++) {
+			err = random_tmp(tmp, tmplen);
+			if (err)
+				return err;
+			fd = outfile_openat(dfd, tmp, 0600, false, NULL);
+			if (fd != -EEXIST)
+				break;
+		}
+		if (fd < 0)
+			return fd;
+		linked = true;
+	}
+	err = write_all(fd, raw, size);
+	if (!err && fsync(fd))
+		err = -errno;
+	if (!err && !linked) {
+		char self[32];
+
+		/* By /proc/self/fd: AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH. */
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		err = -EEXIST;
+		for (int tries = 0; tries < 8 && err == -EEXIST; tries++) {
+			err = random_tmp(tmp, tmplen);
+			if (!err && linkat(AT_FDCWD, self, dfd, tmp, AT_SYMLINK_FOLLOW))
+				err = -errno;
+		}
+		linked = !err;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	if (err && linked)
+		unlinkat(dfd, tmp, 0);
+	return err;
 }
 
 int btf_cache_make(struct btf_cache *c, const struct btf *min)
 {
-	char tmp[64], path[96];
+	char tmp[40] = "";
 	const void *raw;
 	__u32 size = 0;
-	int dfd = -1, fd = -1, err;
+	int dfd, err, pruned;
 
 	if (c->state != BTF_CACHE_MISS || !min)
 		return -EINVAL;
@@ -684,37 +891,29 @@ int btf_cache_make(struct btf_cache *c, const struct btf *min)
 		snprintf(c->note, sizeof(c->note), "not made: %s", strerror(-err));
 		goto out;
 	}
-	/* A new name of our own (O_EXCL, no link followed) in the checked
-	 * directory, reached through its descriptor; renamed into place only
-	 * once complete, so a reader never sees half a file. */
-	snprintf(tmp, sizeof(tmp), ".tmp-%d.btf", (int)getpid());
-	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dfd, tmp);
-	unlinkat(dfd, tmp, 0);
-	fd = outfile_open(path, 0600, false, NULL);
-	if (fd < 0) {
-		err = fd;
-		snprintf(c->note, sizeof(c->note), "not made: %s/%s: %s", c->dir, tmp,
+	/* In the checked directory, reached through its descriptor; renamed
+	 * into place only once complete, so a reader never sees half a file,
+	 * and two first starts at once each rename a whole file of the same
+	 * bytes: the last rename wins, nothing is left behind. */
+	err = write_tmp(dfd, raw, size, tmp, sizeof(tmp));
+	if (!err && renameat(dfd, tmp, dfd, c->name)) {
+		err = -errno;
+		unlinkat(dfd, tmp, 0);
+	}
+	if (err) {
+		snprintf(c->note, sizeof(c->note), "not made: %s/%s: %s", c->dir, c->name,
 			 outfile_strerror(err));
 		goto out;
 	}
-	err = write_all(fd, raw, size);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	fd = -1;
-	if (!err && renameat(dfd, tmp, dfd, c->name))
-		err = -errno;
-	if (err) {
-		unlinkat(dfd, tmp, 0);
-		snprintf(c->note, sizeof(c->note), "not made: %s/%s: %s", c->dir, c->name,
-			 strerror(-err));
-		goto out;
+	pruned = btf_cache_prune(dfd, c->name, c->build_id, time(NULL));
+	snprintf(c->note, sizeof(c->note), "made %s/%s (%u bytes, %u types)%s", c->dir, c->name,
+		 size, btf__type_cnt(min) - 1, pruned ? "; removed " : "");
+	if (pruned) {
+		size_t n = strlen(c->note);
+
+		snprintf(c->note + n, sizeof(c->note) - n, "%d file%s of other kernels or builds",
+			 pruned, pruned == 1 ? "" : "s");
 	}
-	snprintf(c->note, sizeof(c->note), "made %s/%s (%u bytes, %u types)", c->dir, c->name, size,
-		 btf__type_cnt(min) - 1);
 out:
-	if (dfd >= 0)
-		close(dfd);
 	return err;
 }

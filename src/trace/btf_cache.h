@@ -13,13 +13,16 @@
  * cache), a hash of our BPF objects' bytes and the file's format version. Directory:
  * $DROPSCOPE_BTF_CACHE_DIR or /var/cache/dropscope, root-owned and not
  * group- or world-writable (else refused); the file likewise. Files are
- * written to a temporary name without following links and renamed.
+ * written to a name no other writer can hold (O_TMPFILE linked, else a
+ * random name made with O_EXCL|O_NOFOLLOW) and renamed into place; then the
+ * files of other kernels and builds are pruned (btf_cache_prune_rule()).
  */
 #ifndef DROPSCOPE_BTF_CACHE_H
 #define DROPSCOPE_BTF_CACHE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <linux/types.h>
 
 #define BTF_CACHE_DIR_DEFAULT "/var/cache/dropscope"
@@ -28,6 +31,7 @@
 #define BTF_CACHE_MAX_BYTES (4u << 20)
 
 struct btf;
+struct stat;
 
 enum btf_cache_state {
 	BTF_CACHE_NONE,	   /* no key (no build id) or no usable directory yet */
@@ -39,10 +43,12 @@ enum btf_cache_state {
 struct btf_cache {
 	enum btf_cache_state state;
 	char dir[256];
-	char name[112]; /* vmlinux-BUILDID-OBJHASH-vN.btf */
-	char path[64];	/* /proc/self/fd/N of the open file, for libbpf */
-	int fd;		/* the cache file while HIT, else -1 */
-	char note[512]; /* what happened, for -v */
+	char name[112];	   /* vmlinux-BUILDID-OBJHASH-vN.btf */
+	char build_id[65]; /* the kernel's, hex */
+	char path[64];	   /* /proc/self/fd/N of the open file, for libbpf */
+	int fd;		   /* the cache file while HIT, else -1 */
+	int dfd;	   /* the checked directory (open, discard, make, prune), or -1 */
+	char note[512];	   /* what happened, for -v */
 };
 
 /* The GNU build id in an ELF note area (as /sys/kernel/notes holds),
@@ -62,7 +68,8 @@ __u64 btf_cache_obj_hash(__u64 h, const void *obj, size_t len);
 void btf_cache_open(struct btf_cache *c, const char *dir, __u64 objs_hash);
 
 /* Loading with the file failed: remove it (it is stale or foreign) and
- * forget it. */
+ * forget it. Removed by the kept directory descriptor, and only if the name
+ * is still the file that was opened. */
 void btf_cache_discard(struct btf_cache *c);
 
 /*
@@ -71,6 +78,57 @@ void btf_cache_discard(struct btf_cache *c);
  * Returns 0 or -errno; note says what was done.
  */
 int btf_cache_make(struct btf_cache *c, const struct btf *min);
+
+/*
+ * Pruning, after a file is written: at most BTF_CACHE_PRUNE_SCAN entries of
+ * the directory are looked at (a directory filled by someone else costs a
+ * bounded time), and only names of our own patterns, regular files owned by
+ * root (by fstatat without following links) are ever removed, by unlinkat on
+ * the checked directory's descriptor.
+ *
+ *  - vmlinux-ID-*-v*.btf of another kernel build id: removed. That kernel is
+ *    not running; if it is booted again, its first start makes the file
+ *    again (one start at the cost of no cache).
+ *  - vmlinux-ID-*-v*.btf of this kernel but other objects (another dropscope
+ *    build, or format): removed once not modified for BTF_CACHE_KEEP_DAYS.
+ *    Two builds may be in use on one kernel at once (an exporter DaemonSet
+ *    and an operator's newer binary): removing the other's file at once
+ *    would make each start of either re-parse the kernel's BTF and remove
+ *    the other's file again, forever. A file in use is refreshed (its mtime
+ *    touched at most once a day, btf_cache_open()), so a week without a
+ *    refresh means no binary has started with it for a week: an upgrade
+ *    left it behind. A week, not a day: a binary that starts weekly (a
+ *    cron job, a node drained over a weekend) still finds its file. And no
+ *    ping-pong: a removal needs the other file a week stale, so at worst a
+ *    binary that ran for weeks without restarting remakes its file once
+ *    (one start at the cost of no cache), leaving the other's (fresh) be.
+ *    Not "keep the newest K": with two builds alternating starts, K = 1
+ *    is the ping-pong, and any K lets old builds' files linger forever.
+ *  - .tmp-*.btf not modified for an hour: a writer that died before its
+ *    rename (with O_TMPFILE only between link and rename); a live writer
+ *    takes milliseconds.
+ *  - the file just written, anything else: kept.
+ */
+#define BTF_CACHE_PRUNE_SCAN 256
+#define BTF_CACHE_KEEP_DAYS  7
+#define BTF_CACHE_TOUCH_SECS (24 * 3600)
+#define BTF_CACHE_TMP_SECS   3600
+
+enum btf_cache_prune {
+	BTF_PRUNE_KEEP,
+	BTF_PRUNE_OTHER_KERNEL, /* another kernel build id */
+	BTF_PRUNE_OTHER_BUILD,	/* this kernel, other objects, unused a week */
+	BTF_PRUNE_STALE_TMP,	/* a dead writer's temporary file */
+};
+
+/* What the rule above says of the entry name (st: its fstatat without
+ * following links) in a directory where keep was just written for the
+ * kernel build_id (hex), at time now. Pure: no file is touched. */
+enum btf_cache_prune btf_cache_prune_rule(const char *name, const struct stat *st, const char *keep,
+					  const char *build_id, time_t now);
+
+/* Apply the rule to the directory dfd; returns how many were removed. */
+int btf_cache_prune(int dfd, const char *keep, const char *build_id, time_t now);
 
 /* The enum of a minimized BTF that carries kernel type ids by name. */
 #define BTF_CACHE_IDS_ENUM "dropscope_vmlinux_ids"
@@ -87,6 +145,7 @@ __u32 btf_cache_vmlinux_id(const struct btf *min, const char *name);
  */
 int btf_raw_find(const void *raw, size_t len, const char *name);
 
+/* Close the file and the directory. */
 void btf_cache_close(struct btf_cache *c);
 
 /*

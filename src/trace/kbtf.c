@@ -20,6 +20,7 @@ void kbtf_init(struct kbtf *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->cache.fd = -1;
+	k->cache.dfd = -1;
 	k->memfd = -1;
 }
 
@@ -131,32 +132,36 @@ out:
 	return err;
 }
 
-int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
-	      bool use_cache)
+void kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
+	       bool use_cache)
 {
-	if (n_objs < 0 || n_objs > KBTF_MAX_OBJS)
-		return -E2BIG;
+	if (n_objs < 0 || n_objs > KBTF_MAX_OBJS) {
+		/* A caller's mistake; no key for it, so no file is read or
+		 * made (the cache stays NONE, kbtf_save does nothing). */
+		snprintf(k->cache.note, sizeof(k->cache.note), "not used: %d objects (most %d)",
+			 n_objs, KBTF_MAX_OBJS);
+		return;
+	}
 	memcpy(k->objs, objs, n_objs * sizeof(*objs));
 	k->n_objs = n_objs;
 	if (!use_cache) {
 		snprintf(k->cache.note, sizeof(k->cache.note), "off (--no-btf-cache)");
-		return -ENOENT;
+		return;
 	}
 	btf_cache_open(&k->cache, dir, objs_hash(objs, n_objs));
 	if (k->cache.state != BTF_CACHE_HIT)
-		return -ENOENT;
+		return;
 	/* A file that does not parse is one that will not load. */
 	k->min = btf__parse(k->cache.path, NULL);
 	if (!k->min) {
 		btf_cache_discard(&k->cache);
-		return -ENOENT;
+		return;
 	}
 	k->from_cache = true;
 	snprintf(k->path, sizeof(k->path), "%s", k->cache.path);
-	return 0;
 }
 
-void kbtf_remake(struct kbtf *k)
+void kbtf_set_aside(struct kbtf *k)
 {
 	/* Put aside, not freed: the file stays until a load without it shows
 	 * it was at fault (kbtf_discard); a load can fail for reasons of its

@@ -47,7 +47,7 @@ struct kbtf {
 	bool made;	   /* min was made from the kernel's BTF here */
 	bool from_cache;   /* min is the cache file's */
 	int handler;	   /* libbpf program handler during a load, else 0 */
-	struct btf *stash; /* min put aside by kbtf_remake() */
+	struct btf *stash; /* min put aside by kbtf_set_aside() */
 	char stash_path[64];
 	char *raw; /* the kernel's BTF bytes during a load without min */
 	size_t raw_len;
@@ -57,20 +57,27 @@ void kbtf_init(struct kbtf *k);
 
 /*
  * The minimized BTF for the objects (the cache's key, and what it keeps),
- * from the cache (use_cache; dir NULL: the default). Returns 0, or -ENOENT
- * when there is none: loads then relocate against the kernel's BTF as
- * libbpf does, tp_btf targets are found by a walk of its bytes, and
- * kbtf_save() makes the file once attached.
+ * from the cache (use_cache; dir NULL: the default), in min. Without one,
+ * loads relocate against the kernel's BTF as libbpf does, tp_btf targets
+ * are found by a walk of its bytes, and kbtf_save() makes the file once
+ * attached.
+ *
+ * void: no outcome calls for anything of the caller. Every one of them
+ * (no build id, off, refused, a miss, a damaged file removed, too many
+ * objects) means the same to it, a start without the minimized BTF, and
+ * the state it needs is in k: min (reasons__load_min), kbtf_path() (the
+ * loads), the cache's state (kbtf_save); the why is kbtf_note()'s, for -v.
+ * The cache never fails a start.
  */
-int kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
-	      bool use_cache);
+void kbtf_open(struct kbtf *k, const struct kbtf_obj *objs, int n_objs, const char *dir,
+	       bool use_cache);
 
 /* A load with the cache file failed: min is put aside, for a retry as
  * without the file. The file is left as it is: the load may have failed
  * for a reason that is not the file's (a kernel or policy refusing
  * tp_btf), and a good file removed on every start would mean the kernel's
  * BTF parsed on every start. */
-void kbtf_remake(struct kbtf *k);
+void kbtf_set_aside(struct kbtf *k);
 
 /* The retry without the file loaded: the file was at fault (stale,
  * foreign, damaged); it goes, and kbtf_save writes it anew. */

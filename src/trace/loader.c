@@ -423,7 +423,7 @@ struct loader *loader__start(const struct loader_opts *opts, char *err, size_t e
 			 * attached. If not, the cause was not the file (e.g. a
 			 * kernel refusing tp_btf): it stays, or every start
 			 * would remove and rewrite a good file. */
-			kbtf_remake(l->kbtf);
+			kbtf_set_aside(l->kbtf);
 			rc = try_backends(l, opts, b, lazy, NULL);
 			if (!rc)
 				kbtf_discard(l->kbtf);

@@ -379,7 +379,8 @@ int monitor_start_then(struct monitor *m, const struct config *cfg, struct loade
 	/*
 	 * The kernel BTF every load relocates against, the tp_btf targets'
 	 * ids and the reason names: from the cache, else the kernel's BTF
-	 * until the file is made, once attached.
+	 * until the file is made, once attached. Which of them is in
+	 * m->kbtf (min, kbtf_path); why, in its -v note (kbtf.h).
 	 */
 	struct kbtf_obj objs[2];
 

@@ -6,6 +6,10 @@
 # stops dropscope: a directory or file that is a symbolic link, not root's
 # or writable by others is refused; a damaged file is removed and made
 # again; in each case dropscope attaches and counts exactly (UdpNoPorts).
+# Writing a file prunes other kernels' files and week-old files of other
+# builds, never a link or a file not root's; a file in use is touched; two
+# first starts at once (in PID namespaces of their own, both pid 1) both
+# count exactly and leave one good file and no temporary one.
 # The cache lives in this test's own directory (DROPSCOPE_BTF_CACHE_DIR).
 . "$(dirname "$0")/lib.sh"
 require nstat jq bpftool
@@ -237,6 +241,122 @@ if [[ $BACKEND == tp_btf && $(uname -m) == x86_64 ]]; then
 	done
 	DS_ENV=("${saved[@]}")
 fi
+
+# --- pruning, when a file is written (the rule: src/trace/btf_cache.h) --------
+# Names of our pattern for this kernel (its build id from the file's name)
+# and for other ones: another kernel's go, recent or not; this kernel's
+# other builds only when unmodified for a week; a link (and what it points
+# to), a file not root's, a directory, a name not ours: never.
+base=${FILE##*/}
+kid=${base#vmlinux-}
+kid=${kid%%-*}
+check_true "kernel build id from the file name ($kid)" grep -Eq '^[0-9a-f]{2,64}$' <<<"$kid"
+okern=$CACHE/vmlinux-00000000deadbeef00000000deadbeef00000000-0123456789abcdef-v2.btf
+okern1=$CACHE/vmlinux-1111111111111111111111111111111111111111-0123456789abcdef-v1.btf
+recent=$CACHE/vmlinux-$kid-0123456789abcdef-v2.btf
+stale=$CACHE/vmlinux-$kid-fedcba9876543210-v2.btf
+tmpold=$CACHE/.tmp-4242.btf
+tmpnew=$CACHE/.tmp-0123456789abcdef.btf
+plink=$CACHE/vmlinux-2222222222222222222222222222222222222222-0123456789abcdef-v2.btf
+nonroot=$CACHE/vmlinux-3333333333333333333333333333333333333333-0123456789abcdef-v2.btf
+pdir=$CACHE/vmlinux-4444444444444444444444444444444444444444-0123456789abcdef-v2.btf
+notours=$CACHE/notes.btf
+for f in "$okern" "$okern1" "$recent" "$stale" "$tmpold" "$tmpnew" "$nonroot" "$notours"; do
+	cp "$T/good.btf" "$f"
+done
+cp "$T/good.btf" "$T/linktarget.btf"
+ln -s "$T/linktarget.btf" "$plink"
+mkdir "$pdir"
+chown 65534 "$nonroot"
+touch -d '1 day ago' "$okern"
+touch -d '30 days ago' "$okern1" "$nonroot" "$notours" "$T/linktarget.btf" "$pdir"
+touch -h -d '30 days ago' "$plink"
+touch -d '6 days ago' "$recent"
+touch -d '8 days ago' "$stale"
+touch -d '2 hours ago' "$tmpold"
+# A start with the file: it is used and nothing is pruned.
+count_run pruneuse 'used '
+check_eq "nothing pruned while only reading" 11 "$(ls -A "$CACHE" | wc -l)"
+# Written: four go.
+rm -f "$FILE"
+count_run prune 'made .*removed 4 files of other kernels or builds'
+check_true "written file = first made" cmp -s "$FILE" "$T/good.btf"
+for f in "$okern" "$okern1" "$stale" "$tmpold"; do
+	check_true "pruned: ${f##*/}" test ! -e "$f" -a ! -L "$f"
+done
+for f in "$recent" "$tmpnew" "$nonroot" "$notours"; do
+	check_true "kept: ${f##*/}" test -f "$f" -a ! -L "$f"
+done
+check_true "kept: the link" test -L "$plink"
+check_true "kept: the link's target" cmp -s "$T/linktarget.btf" "$T/good.btf"
+check_true "kept: the directory" test -d "$pdir"
+check_eq "the other build's recent file untouched (mtime)" \
+	"$(date -d '6 days ago' +%Y-%m-%d)" "$(date -r "$recent" +%Y-%m-%d)"
+rm -rf "$recent" "$tmpnew" "$plink" "$nonroot" "$pdir" "$notours"
+check_eq "only the file left" "$base" "$(ls -A "$CACHE")"
+
+# A file in use is touched (at most once a day), so another build's
+# pruning spares it: three days old before the start, today's after.
+touch -d '3 days ago' "$FILE"
+count_run touched 'used '
+check_true "file in use touched ($(date -r "$FILE"))" \
+	test "$(($(date +%s) - $(stat -c %Y "$FILE")))" -lt 600
+check_true "touched file unchanged" cmp -s "$FILE" "$T/good.btf"
+
+# --- two first starts at once -------------------------------------------------
+# Each in a PID namespace of its own, where both are pid 1 (the name a
+# temporary file of .tmp-PID would share): both attach, count exactly
+# (-d: they end by themselves), make the file; one good file is left and no
+# temporary one. Whether the two writes overlap is up to the scheduler, so
+# strace also shows the names renamed into place: two writers, two names.
+if unshare --pid --fork true 2>/dev/null; then
+	PIDNS=(unshare --pid --fork)
+else
+	PIDNS=()
+	log "no PID namespaces here: the two starts share one"
+fi
+rm -f "$CACHE"/* "$CACHE"/.tmp-*
+declare -A CPID=()
+for r in 1 2; do
+	rm -f "$T/conc$r.ready" "$T/conc$r.strace"
+	st=()
+	# (LeakSanitizer cannot run under ptrace: test 101.)
+	command -v strace >/dev/null &&
+		st=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+			strace -f -qq -e trace=renameat,renameat2 -o "$T/conc$r.strace")
+	"${DS_ENV[@]}" "${st[@]}" "${PIDNS[@]}" "$DROPSCOPE" -v -d 5 --backend="$BACKEND" \
+		--netns "/run/netns/$NS" --ready-file "$T/conc$r.ready" \
+		>"$T/conc$r.out" 2>"$T/conc$r.err" &
+	CPID[$r]=$!
+	PIDS+=("${CPID[$r]}")
+done
+for ((i = 0; i < 100; i++)); do
+	[[ -e $T/conc1.ready && -e $T/conc2.ready ]] && break
+	sleep 0.1
+done
+check_true "both concurrent starts ready" test -e "$T/conc1.ready" -a -e "$T/conc2.ready"
+v0=$(snmp "$NS" UdpNoPorts)
+nsx "$NS" "$UDPSEND" -n 31 127.0.0.1 9 >/dev/null || fail "udpsend"
+v=$(($(snmp "$NS" UdpNoPorts) - v0))
+check_eq "concurrent: UdpNoPorts delta" 31 "$v"
+made=0
+for r in 1 2; do
+	wait "${CPID[$r]}"
+	check_eq "concurrent $r: exit status" 0 "$?" || show "$T/conc$r.err"
+	check_eq "concurrent $r: counted" "$v" "$(ds_total "$T/conc$r.out")" || show "$T/conc$r.out"
+	check_true "concurrent $r: made or used the file ($(cache_note "conc$r"))" \
+		grep -Eq 'BTF cache: (made|used) ' "$T/conc$r.err"
+	grep -q 'BTF cache: made' "$T/conc$r.err" && made=$((made + 1))
+done
+log "concurrent first starts: $made of 2 made the file"
+if [[ $made == 2 && -s $T/conc1.strace && -s $T/conc2.strace ]]; then
+	tmps=$(cat "$T/conc1.strace" "$T/conc2.strace" |
+		sed -nE 's/.*renameat2?\([0-9]+, "([^"]+)", [0-9]+, "vmlinux-.*/\1/p' | sort -u | paste -sd' ')
+	check_true "concurrent: two temporary names, not pid-derived ($tmps)" \
+		bash -c "[[ '$tmps' =~ ^\.tmp-[0-9a-f]{16}\.btf\ \.tmp-[0-9a-f]{16}\.btf$ ]]"
+fi
+check_eq "concurrent: exactly one file, no temporary one" "$base" "$(ls -A "$CACHE")"
+check_true "concurrent: the file is good" cmp -s "$FILE" "$T/good.btf"
 
 # --btf FILE relocates; -v says the cache only gives tp_btf's target ids
 # (it said "used FILE" as if it relocated). Counts exactly.

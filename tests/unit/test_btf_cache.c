@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests for src/trace/btf_cache.c: the build id, the object hash, the
- * minimizer on a small BTF, and the file's refusals in a directory of our own. */
+ * minimizer on a small BTF, the file's refusals in a directory of our own,
+ * the prune rule and its application, removal by the kept descriptor. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <linux/btf.h>
@@ -317,6 +320,232 @@ static void test_open_refusals(void **state)
 	rmdir(dir);
 }
 
+#define ID   "0123456789abcdef0123456789abcdef01234567"
+#define KEEP "vmlinux-" ID "-1111111111111111-v2.btf"
+#define DAY  (24 * 3600)
+
+static enum btf_cache_prune rule(const char *name, mode_t type, uid_t uid, time_t age)
+{
+	struct stat st = { .st_mode = type | 0600, .st_uid = uid };
+	time_t now = 1800000000;
+
+	st.st_mtime = now - age;
+	return btf_cache_prune_rule(name, &st, KEEP, ID, now);
+}
+
+/* The rule (btf_cache.h), name by name: only our patterns, root's regular
+ * files; another kernel always, another build of this one after a week,
+ * a dead writer's temporary file after an hour, the file written never. */
+static void test_prune_rule(void **state)
+{
+	const char *other_kernel = "vmlinux-00112233-2222222222222222-v2.btf";
+	const char *prefix_kernel = "vmlinux-0123456789abcdef-2222222222222222-v2.btf";
+	const char *same_kernel = "vmlinux-" ID "-2222222222222222-v2.btf";
+	const char *same_old_fmt = "vmlinux-" ID "-1111111111111111-v1.btf";
+
+	(void)state;
+	assert_int_equal(rule(KEEP, S_IFREG, 0, 30 * DAY), BTF_PRUNE_KEEP);
+	assert_int_equal(rule(other_kernel, S_IFREG, 0, 0), BTF_PRUNE_OTHER_KERNEL);
+	/* A build id that is a prefix of ours is another kernel's. */
+	assert_int_equal(rule(prefix_kernel, S_IFREG, 0, 0), BTF_PRUNE_OTHER_KERNEL);
+	assert_int_equal(rule(same_kernel, S_IFREG, 0, 6 * DAY), BTF_PRUNE_KEEP);
+	assert_int_equal(rule(same_kernel, S_IFREG, 0, 8 * DAY), BTF_PRUNE_OTHER_BUILD);
+	assert_int_equal(rule(same_old_fmt, S_IFREG, 0, 8 * DAY), BTF_PRUNE_OTHER_BUILD);
+	assert_int_equal(rule(same_old_fmt, S_IFREG, 0, DAY), BTF_PRUNE_KEEP);
+	/* Never a link, a directory, a file that is not root's. */
+	assert_int_equal(rule(other_kernel, S_IFLNK, 0, 30 * DAY), BTF_PRUNE_KEEP);
+	assert_int_equal(rule(other_kernel, S_IFDIR, 0, 30 * DAY), BTF_PRUNE_KEEP);
+	assert_int_equal(rule(other_kernel, S_IFREG, 65534, 30 * DAY), BTF_PRUNE_KEEP);
+	assert_int_equal(rule(".tmp-1234.btf", S_IFREG, 0, 2 * 3600), BTF_PRUNE_STALE_TMP);
+	assert_int_equal(rule(".tmp-0123456789abcdef.btf", S_IFREG, 0, 60), BTF_PRUNE_KEEP);
+	assert_int_equal(rule(".tmp-1234.btf", S_IFLNK, 0, 2 * 3600), BTF_PRUNE_KEEP);
+	/* Not our names, however old. */
+	static const char *const not_ours[] = {
+		"vmlinux",
+		"vmlinux-.btf",
+		"vmlinux-00112233-2222-v2.btf",
+		"vmlinux-00112233-2222222222222222-v2.btf.bak",
+		"vmlinux-00112233-2222222222222222-v.btf",
+		"vmlinux-0011X233-2222222222222222-v2.btf",
+		"vmlinux-00112233-22222222222222222-v2.btf",
+		"VMLINUX-00112233-2222222222222222-v2.btf",
+		".tmp-.btf",
+		".tmp-xyz.btf",
+		".tmp-12.btfx",
+		"notes",
+		"..",
+		".",
+	};
+	for (size_t i = 0; i < sizeof(not_ours) / sizeof(not_ours[0]); i++)
+		assert_int_equal(rule(not_ours[i], S_IFREG, 0, 30 * DAY), BTF_PRUNE_KEEP);
+}
+
+static void make_file(int dfd, const char *name, time_t age)
+{
+	struct timespec t[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = time(NULL) - age } };
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	assert_int_equal(futimens(fd, t), 0);
+	close(fd);
+}
+
+static bool there(int dfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* In a directory: what the rule says goes, goes; links and files not
+ * root's stay (so does a link's target); at most BTF_CACHE_PRUNE_SCAN
+ * entries are looked at per call. Needs root (owner 0). */
+static void test_prune_dir(void **state)
+{
+	char dir[] = "/tmp/test_btf_cache.XXXXXX", target[64], name[128];
+	int dfd, n, left = 0;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	make_file(dfd, KEEP, 30 * DAY);
+	make_file(dfd, "vmlinux-00112233-2222222222222222-v2.btf", 0);
+	make_file(dfd, "vmlinux-" ID "-2222222222222222-v2.btf", DAY);
+	make_file(dfd, "vmlinux-" ID "-3333333333333333-v2.btf", 8 * DAY);
+	make_file(dfd, ".tmp-77.btf", 2 * 3600);
+	make_file(dfd, "unrelated", 30 * DAY);
+	make_file(dfd, "target", 30 * DAY);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	assert_int_equal(symlinkat(target, dfd, "vmlinux-44444444-2222222222222222-v2.btf"), 0);
+	make_file(dfd, "vmlinux-55555555-2222222222222222-v2.btf", 30 * DAY);
+	assert_int_equal(fchownat(dfd, "vmlinux-55555555-2222222222222222-v2.btf", 65534, 65534, 0),
+			 0);
+	assert_int_equal(btf_cache_prune(dfd, KEEP, ID, time(NULL)), 3);
+	assert_true(there(dfd, KEEP));
+	assert_false(there(dfd, "vmlinux-00112233-2222222222222222-v2.btf"));
+	assert_true(there(dfd, "vmlinux-" ID "-2222222222222222-v2.btf"));
+	assert_false(there(dfd, "vmlinux-" ID "-3333333333333333-v2.btf"));
+	assert_false(there(dfd, ".tmp-77.btf"));
+	assert_true(there(dfd, "unrelated"));
+	assert_true(there(dfd, "target"));
+	assert_true(there(dfd, "vmlinux-44444444-2222222222222222-v2.btf"));
+	assert_true(there(dfd, "vmlinux-55555555-2222222222222222-v2.btf"));
+	assert_int_equal(btf_cache_prune(dfd, KEEP, ID, time(NULL)), 0);
+
+	/* Bounded: of 300 others' files, one call removes fewer than 256
+	 * ("." and ".." and the survivors above are entries too). */
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "vmlinux-%08x-2222222222222222-v2.btf",
+			 0xa0000000 + i);
+		make_file(dfd, name, 0);
+	}
+	n = btf_cache_prune(dfd, KEEP, ID, time(NULL));
+	assert_true(n > 0 && n <= BTF_CACHE_PRUNE_SCAN);
+	assert_true(n < 300);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "vmlinux-%08x-2222222222222222-v2.btf",
+			 0xa0000000 + i);
+		left += there(dfd, name);
+	}
+	assert_int_equal(left, 300 - n);
+	while (btf_cache_prune(dfd, KEEP, ID, time(NULL)) > 0)
+		;
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "vmlinux-%08x-2222222222222222-v2.btf",
+			 0xa0000000 + i);
+		assert_false(there(dfd, name));
+	}
+
+	static const char *const rm[] = {
+		KEEP,
+		"vmlinux-" ID "-2222222222222222-v2.btf",
+		"unrelated",
+		"target",
+		"vmlinux-44444444-2222222222222222-v2.btf",
+		"vmlinux-55555555-2222222222222222-v2.btf",
+	};
+	for (size_t i = 0; i < sizeof(rm) / sizeof(rm[0]); i++)
+		assert_int_equal(unlinkat(dfd, rm[i], 0), 0);
+	close(dfd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* btf_cache_discard goes by the directory descriptor kept from the open,
+ * and removes the name only while it is the file opened: a directory
+ * renamed away and another put at its path loses nothing; a file renamed
+ * over the name is not removed. Needs root. */
+static void test_discard_by_descriptor(void **state)
+{
+	char dir[] = "/tmp/test_btf_cache.XXXXXX", moved[64], path[512], mpath[512];
+	struct btf_cache c;
+	FILE *f;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "y", 1));
+	if (c.state == BTF_CACHE_NONE) {
+		rmdir(dir);
+		skip();
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, c.name);
+	btf_cache_close(&c);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not btf", f);
+	fclose(f);
+	chmod(path, 0600);
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "y", 1));
+	assert_int_equal(c.state, BTF_CACHE_HIT);
+	/* The directory swapped: the one opened is elsewhere now, and a new
+	 * one with a file of the same name is at the path. */
+	snprintf(moved, sizeof(moved), "%s.moved", dir);
+	assert_int_equal(rename(dir, moved), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("someone's", f);
+	fclose(f);
+	btf_cache_discard(&c);
+	assert_int_equal(c.state, BTF_CACHE_MISS);
+	assert_int_equal(access(path, F_OK), 0); /* the new directory's: kept */
+	snprintf(mpath, sizeof(mpath), "%s/%s", moved, c.name);
+	assert_int_equal(access(mpath, F_OK), -1); /* the opened one's: gone */
+	btf_cache_close(&c);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(rmdir(moved), 0);
+
+	/* The name replaced by another file after the open: not removed. */
+	snprintf(dir, sizeof(dir), "/tmp/test_btf_cache.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, c.name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not btf", f);
+	fclose(f);
+	chmod(path, 0600);
+	btf_cache_open(&c, dir, btf_cache_obj_hash(BTF_CACHE_HASH_INIT, "y", 1));
+	assert_int_equal(c.state, BTF_CACHE_HIT);
+	snprintf(mpath, sizeof(mpath), "%s/new", dir);
+	f = fopen(mpath, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(rename(mpath, path), 0);
+	btf_cache_discard(&c);
+	assert_int_equal(c.state, BTF_CACHE_REFUSED);
+	assert_non_null(strstr(c.note, "cannot remove it"));
+	assert_int_equal(access(path, F_OK), 0);
+	btf_cache_close(&c);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* The kernel's own BTF, minimized with no local type at all, still names
  * every drop reason as the whole BTF does (reasons__load, which `dropscope
  * reasons` prints): the reason enums are kept by name, whatever the
@@ -376,13 +605,11 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_build_id),
-		cmocka_unit_test(test_obj_hash),
-		cmocka_unit_test(test_minimize),
-		cmocka_unit_test(test_minimize_func_typedef),
-		cmocka_unit_test(test_open_refusals),
-		cmocka_unit_test(test_raw_find),
-		cmocka_unit_test(test_minimize_keeps_reasons),
+		cmocka_unit_test(test_build_id),      cmocka_unit_test(test_obj_hash),
+		cmocka_unit_test(test_minimize),      cmocka_unit_test(test_minimize_func_typedef),
+		cmocka_unit_test(test_open_refusals), cmocka_unit_test(test_prune_rule),
+		cmocka_unit_test(test_prune_dir),     cmocka_unit_test(test_discard_by_descriptor),
+		cmocka_unit_test(test_raw_find),      cmocka_unit_test(test_minimize_keeps_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
