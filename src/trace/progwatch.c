@@ -886,11 +886,6 @@ const struct tc_attr *progwatch__tc_name(struct progwatch *pw, __u32 netns, int 
 	if (!pw || !pw->base || !pw->o.tc || !reason ||
 	    (reason != pw->o.reason_tc_ingress && reason != pw->o.reason_tc_egress))
 		return NULL;
-	/* Events mode refreshes the listing only once per -i interval (5 s
-	 * by default): a program replaced on the hook since would be named
-	 * with certainty for that long. As for the summary, the listing is at
-	 * most about a second old (refresh is a clock read until then). */
-	progwatch__refresh(pw);
 	a = &pw->tcn.a;
 	egress = reason == pw->o.reason_tc_egress;
 	if (pw->tcn.valid && a->netns == netns && a->ifindex == ifindex && a->egress == egress &&
