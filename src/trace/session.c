@@ -449,7 +449,8 @@ int monitor_start(struct monitor *m, const struct config *cfg, struct loader_opt
 		msg_error("out of memory");
 		return 1;
 	}
-	counts__set_front(m->counts, loader__front_fd(m->loader));
+	counts__set_front(m->counts, loader__front_fd(m->loader),
+			  loader__front_counts_fd(m->loader));
 	m->front_step = 0.05;
 	m->next_front = mono_now() + m->front_step;
 	/* Classes are named when rows are read: symbols and reasons load

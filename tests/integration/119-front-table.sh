@@ -24,23 +24,30 @@ map_ids_of()
 	cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "map_id:" { print $2 }' | sort -un
 }
 
-# front_map PID: the id of the `front` map that process holds, or nothing.
+# front_map PID [NAME]: the id of the map named NAME (default front) that
+# process holds, or nothing. (bpftool shows 15 characters of a name.)
 front_map()
 {
 	local id
 	for id in $(map_ids_of "$1"); do
-		if [[ $(bpftool map show id "$id" -j 2>/dev/null | jq -r '.name // ""') == front ]]; then
+		if [[ $(bpftool map show id "$id" -j 2>/dev/null | jq -r '.name // ""') == "${2:-front}" ]]; then
 			echo "$id"
 			return
 		fi
 	done
 }
 
-# front_live ID: "location count" of each live slot (count summed over CPUs).
+# front_live ID CID: "location count" of each live slot of the front map
+# ID, its count (summed over CPUs) from the counts map CID at the same
+# index.
 front_live()
 {
+	local key loc
 	bpftool map dump id "$1" -j | jq -r '.[].formatted | select(.values | any(.value.live != 0)) |
-		"\(.values[0].value.location) \([.values[].value.count] | add)"'
+		"\(.key) \(.values[0].value.location)"' | while read -r key loc; do
+		echo "$loc $(bpftool map lookup id "$2" key $((key & 255)) $((key >> 8 & 255)) \
+			$((key >> 16 & 255)) $((key >> 24 & 255)) -j | jq '[.formatted.values[].value] | add')"
+	done
 }
 
 # The kallsyms symbol an address (decimal) falls in.
@@ -53,18 +60,19 @@ sym_of()
 ds_start main --netns "/run/netns/$NS" -r --symbols=data -i 3600 || finish
 pid=${DSPID[main]}
 fid=$(front_map "$pid")
-if [[ -z $fid ]]; then
-	fail "the summary's process holds no map named front"
+cid=$(front_map "$pid" front_counts)
+if [[ -z $fid || -z $cid ]]; then
+	fail "the summary's process holds no map named front or front_counts"
 	finish
 fi
-[[ -z $(front_live "$fid") ]] || fail "a front slot is live before any drop"
+[[ -z $(front_live "$fid" "$cid") ]] || fail "a front slot is live before any drop"
 
 v0=$(snmp "$NS" UdpNoPorts)
 nsx "$NS" "$UDPSEND" -n $N1 127.0.0.1 9 >/dev/null || fail "udpsend (first $N1)"
 # Slots are filled 50 ms after attaching, then at most a second apart.
 live=
 for ((i = 0; i < 30; i++)); do
-	live=$(front_live "$fid")
+	live=$(front_live "$fid" "$cid")
 	[[ -n $live ]] && break
 	sleep 0.1
 done
@@ -74,7 +82,7 @@ check_eq "front slot's count before the next drops" 0 "${cnt:-x}"
 check_eq "the front slot's location (kallsyms)" __udp4_lib_rcv "$(sym_of "${loc:-0}")"
 
 nsx "$NS" "$UDPSEND" -n $N2 127.0.0.1 9 >/dev/null || fail "udpsend (next $N2)"
-read -r loc2 cnt2 <<<"$(front_live "$fid")"
+read -r loc2 cnt2 <<<"$(front_live "$fid" "$cid")"
 check_eq "the same slot" "$loc" "$loc2"
 check_eq "front slot's count after $N2 more" $N2 "${cnt2:-x}"
 v=$(($(snmp "$NS" UdpNoPorts) - v0))
@@ -90,6 +98,7 @@ check_only "$OUT" $((N1 + N2))
 # A --by dimension keys more than the slot holds: no front table at all.
 ds_start bynetns --netns "/run/netns/$NS" --by netns -i 3600 || finish
 check_eq "front map with --by netns" "" "$(front_map "${DSPID[bynetns]}")"
+check_eq "front_counts map with --by netns" "" "$(front_map "${DSPID[bynetns]}" front_counts)"
 ds_stop bynetns
 ds_check_stopped bynetns
 finish
