@@ -38,23 +38,26 @@ front_map()
 }
 
 # front_live ID CID: "location count" of each live slot of the front map
-# ID, its count (summed over CPUs) from the counts map CID at the same
-# index.
+# ID, the location in hex from the value's raw bytes (jq 1.6 reads JSON
+# numbers as doubles: a kernel address in bpftool's formatted view comes
+# out rounded to 2 KiB), its count (summed over CPUs) from the counts map
+# CID at the same index.
 front_live()
 {
 	local key loc
-	bpftool map dump id "$1" -j | jq -r '.[].formatted | select(.values | any(.value.live != 0)) |
-		"\(.key) \(.values[0].value.location)"' | while read -r key loc; do
-		echo "$loc $(bpftool map lookup id "$2" key $((key & 255)) $((key >> 8 & 255)) \
-			$((key >> 16 & 255)) $((key >> 24 & 255)) -j | jq '[.formatted.values[].value] | add')"
-	done
+	bpftool map dump id "$1" -j | jq -r '.[] | select(.formatted.values | any(.value.live != 0)) |
+		"\(.formatted.key) \(.values[0].value[0:8] | reverse | map(ltrimstr("0x")) | join(""))"' |
+		while read -r key loc; do
+			echo "$loc $(bpftool map lookup id "$2" key $((key & 255)) $((key >> 8 & 255)) \
+				$((key >> 16 & 255)) $((key >> 24 & 255)) -j | jq '[.formatted.values[].value] | add')"
+		done
 }
 
-# The kallsyms symbol an address (decimal) falls in.
+# The kallsyms symbol an address (16 hex digits) falls in.
 sym_of()
 {
-	awk -v a="$1" '$2 ~ /^[tT]$/ { print $1, $3 }' /proc/kallsyms | sort |
-		awk -v a="$(printf '%016x' "$1")" '$1 <= a { s = $2 } $1 > a { print s; exit }'
+	awk '$2 ~ /^[tT]$/ { print $1, $3 }' /proc/kallsyms | sort |
+		awk -v a="$1" '$1 <= a { s = $2 } $1 > a { print s; exit }'
 }
 
 ds_start main --netns "/run/netns/$NS" -r --symbols=data -i 3600 || finish
