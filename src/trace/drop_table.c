@@ -316,9 +316,9 @@ static __u64 front_total(struct counts *c, const struct drop_key *k)
 }
 
 /*
- * Gives a row that grew the front slot of its key, when the slot is free:
- * its next drops are counted there (see struct front_slot for why no drop
- * is counted twice or lost). Not where rows are deleted (counts__set_gone):
+ * Gives a row that counted FRONT_MIN_DROPS or more the front slot of its
+ * key, when the slot is free: its next drops are counted there (see struct
+ * front_slot for why no drop is counted twice or lost). Not where rows are deleted (counts__set_gone):
  * a slot keeps counting, and its counts are read only beside a hash row.
  */
 static bool front_promote(struct counts *c, const struct drop_key *k)
@@ -619,7 +619,11 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 			c->rows[n].count = total - s->total;
 			c->rows[n].gone = false;
 			s->total = total;
-			front_promote(c, &key);
+			/* The same bar as between reads (counts__promote):
+			 * slots are never given back, and a key that dropped
+			 * once must not take one from a busier key sharing it. */
+			if (total >= FRONT_MIN_DROPS)
+				front_promote(c, &key);
 			if (classify(c, &c->rows[n].key))
 				n++;
 		}

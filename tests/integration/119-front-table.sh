@@ -9,6 +9,9 @@
 # - the N2 drops sent after that are all in that slot (its per-CPU counts
 #   add up to N2), and the summary's total is N1 + N2 = UdpNoPorts' delta:
 #   nothing lost or counted twice across the move;
+# - with short intervals, a key that dropped fewer than 16 times has no
+#   slot after several reads, and gets one after 16; the intervals' counts
+#   add up to UdpNoPorts' delta;
 # - with a --by dimension there is no front table.
 . "$(dirname "$0")/lib.sh"
 require nstat jq bpftool
@@ -97,6 +100,37 @@ check_eq "UdpNoPorts delta" $((N1 + N2)) "$v"
 check_eq "__udp4_lib_rcv NO_SOCKET (hash + front)" "$v" "$(ds_sum "$OUT" __udp4_lib_rcv NO_SOCKET)" ||
 	show "$OUT"
 check_only "$OUT" $((N1 + N2))
+
+# A key gets a slot only once it has dropped FRONT_MIN_DROPS (16) times,
+# at the interval's read as between reads: one that dropped a few times
+# takes no slot for good (slots are never given back) from a busier key
+# sharing it. Intervals of 0.2 s: several reads, and several promote
+# looks (50 ms, then doubling), between the bursts.
+FEW=5 MORE=20
+ds_start poll --netns "/run/netns/$NS" -r --symbols=data -i 0.2 || finish
+pfid=$(front_map "${DSPID[poll]}")
+pcid=$(front_map "${DSPID[poll]}" front_counts)
+v0=$(snmp "$NS" UdpNoPorts)
+nsx "$NS" "$UDPSEND" -n $FEW 127.0.0.1 9 >/dev/null || fail "udpsend ($FEW)"
+sleep 1.2
+check_eq "live front slots after $FEW drops and 1.2 s of 0.2 s intervals" "" \
+	"$(front_live "$pfid" "$pcid")"
+nsx "$NS" "$UDPSEND" -n $MORE 127.0.0.1 9 >/dev/null || fail "udpsend ($MORE)"
+live=
+for ((i = 0; i < 30; i++)); do
+	live=$(front_live "$pfid" "$pcid")
+	[[ -n $live ]] && break
+	sleep 0.1
+done
+check_eq "live front slots after $((FEW + MORE)) drops" 1 "$(grep -c . <<<"$live")"
+v=$(($(snmp "$NS" UdpNoPorts) - v0))
+sleep 0.3
+ds_stop poll
+ds_check_stopped poll
+check_eq "UdpNoPorts delta (intervals)" $((FEW + MORE)) "$v"
+check_eq "__udp4_lib_rcv NO_SOCKET over the intervals" "$v" \
+	"$(ds_sum "$T/poll.out" __udp4_lib_rcv NO_SOCKET)" || show "$T/poll.out"
+check_only "$T/poll.out" $((FEW + MORE))
 
 # A --by dimension keys more than the slot holds: no front table at all.
 ds_start bynetns --netns "/run/netns/$NS" --by netns -i 3600 || finish
