@@ -189,6 +189,14 @@ struct {
 	__type(value, struct front_slot);
 } front SEC(".maps");
 
+/* Its counts, by the same index: written by no one but this program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FRONT_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} front_counts SEC(".maps");
+
 /* XDP drop sites and the verdict just counted (see struct xdp_site). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -947,8 +955,11 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		struct front_slot *f = bpf_map_lookup_elem(&front, &i);
 
 		if (f && f->location == location && f->tail == tail && f->live) {
-			__sync_fetch_and_add(&f->count, 1);
-			goto counted;
+			val = bpf_map_lookup_elem(&front_counts, &i);
+			if (val) {
+				__sync_fetch_and_add(val, 1);
+				goto counted;
+			}
 		}
 	}
 	val = bpf_map_lookup_elem(&drops, &key);

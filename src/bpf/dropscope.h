@@ -122,14 +122,21 @@ struct drop_key {
  * slot is taken stays in the hash only. Only user space fills a slot
  * (drop_table.c, with a key the hash already has a row for), and a slot
  * once live keeps its key until the program goes, so a row's total is its
- * hash row's plus its slot's, both monotonic, and every drop is counted
- * in exactly one of them:
- *  - the slot is written twice, first with the key and live = 0, then the
- *    same bytes with live = 1; the program counts into a slot only when
- *    it sees live set and both key words equal, and the key words hold
- *    the key in full from the second write's start, so a write seen half
- *    done never matches a key it does not hold;
- *  - count is 0 in both writes and nothing adds to it before live is set.
+ * hash row's plus its slot's count, both monotonic, and every drop is
+ * counted in exactly one of them:
+ *  - the slot (`front`) is written twice, first with the key and
+ *    live = 0, then the same bytes with live = 1; the program counts into
+ *    a slot only when it sees live set and both key words equal, and the
+ *    key words hold the key in full from the second write's start, so a
+ *    write seen half done (a per-CPU value is copied word by word, with
+ *    no lock against the program, and on a weakly ordered CPU its stores
+ *    may be seen in any order) never matches a key it does not hold;
+ *  - the slot's count is in another per-CPU array (`front_counts`, same
+ *    index) that user space never writes: a count beside the key would be
+ *    rewritten by the second write, and a drop counted between that
+ *    write's store of live and its store of the count would be lost;
+ *    nothing adds to it before live is set, and the key never changes
+ *    after, so it is that key's alone.
  */
 #define FRONT_BITS  10
 #define FRONT_SLOTS (1U << FRONT_BITS)
@@ -137,7 +144,6 @@ struct front_slot {
 	__u64 location;
 	__u64 tail; /* the key's reason, protocol and family: bytes 8-15 */
 	__u64 live;
-	__u64 count;
 };
 
 /* Fibonacci hashing of the two key words: a multiply, a shift. */

@@ -59,9 +59,10 @@ struct counts {
 	struct drop_delta *moved; /* rekey_rows()' rewritten rows, at first use */
 	/* counts__set_front(): the program's front table, and the key each
 	 * slot was given here (location 0: none yet) */
-	int front_fd;
+	int front_fd, front_counts_fd;
 	struct front_slot *fkeys;
 	struct front_slot *fbuf; /* one slot's per-CPU values */
+	__u64 *fcounts;		 /* ... and its per-CPU counts */
 };
 
 /* A namespace without a cookie: the kernel has no net->net_cookie (< 5.14),
@@ -200,6 +201,7 @@ struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_k
 		return NULL;
 	c->drops_fd = drops_fd;
 	c->front_fd = -1;
+	c->front_counts_fd = -1;
 	c->stats_fd = stats_fd;
 	c->prog_fd = prog_fd;
 	c->ncpus = libbpf_num_possible_cpus();
@@ -261,23 +263,28 @@ void counts__free(struct counts *c)
 	free(c->moved);
 	free(c->fkeys);
 	free(c->fbuf);
+	free(c->fcounts);
 	free(c);
 }
 
-void counts__set_front(struct counts *c, int fd)
+void counts__set_front(struct counts *c, int fd, int counts_fd)
 {
-	if (fd < 0)
+	if (fd < 0 || counts_fd < 0)
 		return;
 	c->fkeys = calloc(FRONT_SLOTS, sizeof(*c->fkeys));
 	c->fbuf = calloc(c->ncpus, sizeof(*c->fbuf));
-	if (!c->fkeys || !c->fbuf) {
+	c->fcounts = calloc(c->ncpus, sizeof(*c->fcounts));
+	if (!c->fkeys || !c->fbuf || !c->fcounts) {
 		/* Without it every drop is still counted, in the hash. */
 		free(c->fkeys);
 		free(c->fbuf);
+		free(c->fcounts);
 		c->fkeys = c->fbuf = NULL;
+		c->fcounts = NULL;
 		return;
 	}
 	c->front_fd = fd;
+	c->front_counts_fd = counts_fd;
 }
 
 /* The key's slot of the front table, the key's base bytes in it. */
@@ -301,17 +308,17 @@ static __u64 front_total(struct counts *c, const struct drop_key *k)
 	i = front_of(k, &f);
 	if (!c->fkeys[i].location || memcmp(&c->fkeys[i], &f, 2 * sizeof(__u64)))
 		return 0;
-	if (bpf_map_lookup_elem(c->front_fd, &i, c->fbuf))
+	if (bpf_map_lookup_elem(c->front_counts_fd, &i, c->fcounts))
 		return 0;
 	for (int cpu = 0; cpu < c->ncpus; cpu++)
-		sum += c->fbuf[cpu].count;
+		sum += c->fcounts[cpu];
 	return sum;
 }
 
 /*
- * Gives a row that grew the front slot of its key, when the slot is free:
- * its next drops are counted there (see struct front_slot for why no drop
- * is counted twice or lost). Not where rows are deleted (counts__set_gone):
+ * Gives a row that counted FRONT_MIN_DROPS or more the front slot of its
+ * key, when the slot is free: its next drops are counted there (see struct
+ * front_slot for why no drop is counted twice or lost). Not where rows are deleted (counts__set_gone):
  * a slot keeps counting, and its counts are read only beside a hash row.
  */
 static bool front_promote(struct counts *c, const struct drop_key *k)
@@ -612,7 +619,11 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 			c->rows[n].count = total - s->total;
 			c->rows[n].gone = false;
 			s->total = total;
-			front_promote(c, &key);
+			/* The same bar as between reads (counts__promote):
+			 * slots are never given back, and a key that dropped
+			 * once must not take one from a busier key sharing it. */
+			if (total >= FRONT_MIN_DROPS)
+				front_promote(c, &key);
 			if (classify(c, &c->rows[n].key))
 				n++;
 		}

@@ -50,11 +50,12 @@ typedef bool (*counts_rekey_fn)(void *ctx, struct drop_key *key);
 void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx);
 
 /*
- * The program's front table (loader__front_fd(); fd < 0: none): rows read
- * add what their key's slot counted, and rows that grow are given a free
- * slot (struct front_slot in bpf/dropscope.h).
+ * The program's front table (loader__front_fd(), its counts
+ * loader__front_counts_fd(); either < 0: none): rows read add what their
+ * key's slot counted, and rows read with FRONT_MIN_DROPS or more are given
+ * a free slot (struct front_slot in bpf/dropscope.h).
  */
-void counts__set_front(struct counts *c, int fd);
+void counts__set_front(struct counts *c, int fd, int counts_fd);
 
 /*
  * Gives the rows that counted FRONT_MIN_DROPS or more a free front slot,

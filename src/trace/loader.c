@@ -108,6 +108,7 @@ static int set_keys(struct dropscope_bpf *skel, const struct key_opts *k)
 	} else {
 		/* The front table serves the base key only (struct front_slot). */
 		bpf_map__set_autocreate(skel->maps.front, false);
+		bpf_map__set_autocreate(skel->maps.front_counts, false);
 	}
 	/* The budget's bucket only where there is a budget to keep. */
 	skel->rodata->stack_budget = dims & DIM_STACK ? k->stack_budget : 0;
@@ -291,8 +292,10 @@ static int try_backend(struct loader *l, const struct loader_opts *opts, enum ba
 		skel->rodata->events_enabled = true;
 		skel->rodata->events_only = opts->events.only;
 		/* Events mode counts no key: no front table to read either. */
-		if (opts->events.only)
+		if (opts->events.only) {
 			bpf_map__set_autocreate(skel->maps.front, false);
+			bpf_map__set_autocreate(skel->maps.front_counts, false);
+		}
 		skel->rodata->snaplen = opts->events.snaplen;
 		skel->rodata->rate_per_sec = opts->events.rate;
 		skel->rodata->events_cgroup = opts->events.cgroup;
@@ -495,6 +498,13 @@ int loader__drops_fd(const struct loader *l)
 int loader__front_fd(const struct loader *l)
 {
 	return bpf_map__autocreate(l->skel->maps.front) ? bpf_map__fd(l->skel->maps.front) : -1;
+}
+
+int loader__front_counts_fd(const struct loader *l)
+{
+	return bpf_map__autocreate(l->skel->maps.front_counts)
+		       ? bpf_map__fd(l->skel->maps.front_counts)
+		       : -1;
 }
 
 int loader__stats_fd(const struct loader *l)

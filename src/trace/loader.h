@@ -80,6 +80,8 @@ int loader__drops_fd(const struct loader *l);
 /* The front table (struct front_slot) the program counts into beside
  * `drops`, or -1 where it has none (a --by dimension, events mode). */
 int loader__front_fd(const struct loader *l);
+/* ... and its counts (`front_counts`), or -1 likewise. */
+int loader__front_counts_fd(const struct loader *l);
 int loader__stats_fd(const struct loader *l);
 int loader__prog_fd(const struct loader *l);
 /*

@@ -460,7 +460,8 @@ int monitor_start_then(struct monitor *m, const struct config *cfg, struct loade
 		msg_error("out of memory");
 		return 1;
 	}
-	counts__set_front(m->counts, loader__front_fd(m->loader));
+	counts__set_front(m->counts, loader__front_fd(m->loader),
+			  loader__front_counts_fd(m->loader));
 	m->front_step = 0.05;
 	m->next_front = mono_now() + m->front_step;
 	/* Classes are named when rows are read: symbols and reasons load
