@@ -234,9 +234,13 @@ static void finish_syms(struct ksyms *ks)
 	size_t i, out = 0;
 
 	for (i = ks->nr; i-- > 0;) {
+		uint64_t end = s[i].size; /* a boundary's, from builder_add() */
+
 		if (i + 1 < ks->nr && s[i + 1].addr != s[i].addr)
 			next = &s[i + 1];
 		s[i].size = sym_extent(&s[i], next);
+		if (end && (!s[i].size || end < s[i].size))
+			s[i].size = end;
 	}
 	for (i = 0; i < ks->nr; i++) {
 		if (!s[i].name)
@@ -303,6 +307,8 @@ struct builder {
 	size_t last_mod; /* offset + 1 of the current module run's name */
 	bool hidden;	 /* a zero address was seen (kptr_restrict) */
 	uint64_t text_start;
+	uint64_t last_addr; /* of the last line added */
+	bool unsorted;	    /* a line came at a lower address than the one before */
 };
 
 #define OFF_PTR(off) ((const char *)(uintptr_t)(off))
@@ -335,6 +341,33 @@ static int builder_add(struct builder *b, const struct sym_line *l, bool named)
 	struct ksyms *ks = b->ks;
 	struct ksym *s;
 	size_t name = 0, mod = 0;
+	bool sorted = !b->unsorted && l->addr >= b->last_addr;
+
+	b->unsorted = !sorted;
+	b->last_addr = l->addr;
+	/*
+	 * A boundary of vmlinux while every line so far came in address
+	 * order (vmlinux's do: kallsyms lists them sorted, modules and BPF
+	 * after, in address ranges of their own): nothing listed later can
+	 * fall between the entry before it and it, so it is that entry's end
+	 * now (finish_syms() keeps the nearer of it and the next entry), and
+	 * no entry of its own. The padding before each function (__pfx_) is
+	 * half of kallsyms: as entries, they doubled the array being built
+	 * (a ~2 MB peak above the finished table, on top of the events ring
+	 * when events mode reads it while starting).
+	 */
+	if (!named && !l->module && sorted && ks->nr && !ks->syms[ks->nr - 1].module) {
+		uint64_t at = ks->syms[ks->nr - 1].addr;
+
+		/* Every alias at that address: the first listed is the one
+		 * lookups find. */
+		for (size_t j = ks->nr; j-- > 0 && ks->syms[j].addr == at;) {
+			s = &ks->syms[j];
+			if (l->addr > s->addr && !s->size && !s->module)
+				s->size = l->addr - s->addr;
+		}
+		return 0;
+	}
 
 	if (ks->nr == b->cap) {
 		size_t want = b->cap ? b->cap * 2 : 16384;
