@@ -885,6 +885,28 @@ _Static_assert(__builtin_offsetof(struct drop_key, reason) == 8 &&
 		       __builtin_offsetof(struct drop_key, family) + 2 == BASE_KEY_SIZE,
 	       "count_drop() writes reason, protocol and family as one 64-bit word");
 
+/* reason, protocol and family as the key's bytes 8-15 hold them. */
+static __always_inline __u64 key_tail(__u32 reason, __u16 proto, __u16 family)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (__u64)reason | (__u64)proto << 32 | (__u64)family << 48;
+#else
+	return (__u64)reason << 32 | (__u64)proto << 16 | family;
+#endif
+}
+
+/* The count of the key's front slot when the key has one (struct
+ * front_slot), else NULL: counted in the hash. */
+static __always_inline __u64 *front_val(__u64 location, __u64 tail)
+{
+	__u32 i = front_index(location, tail);
+	struct front_slot *f = bpf_map_lookup_elem(&front, &i);
+
+	if (!f || f->location != location || f->tail != tail || !f->live)
+		return NULL;
+	return bpf_map_lookup_elem(&front_counts, &i);
+}
+
 static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 location, __u32 reason,
 				      struct sock *rx_sk, bool direct)
 {
@@ -903,9 +925,33 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 		 * the compiler into each branch that reads it. */
 		barrier_var(r.dev);
 	}
+	proto = bpf_ntohs(direct ? skb->protocol : BPF_CORE_READ(skb, protocol));
+	/*
+	 * With XDP drop sites, the default mode looks for the key's front
+	 * slot before the site check: no slot holds a key at a site (user
+	 * space gives none such a slot, and takes its slot back from a key a
+	 * site found later covers: drop_table.c), so a drop its slot counts
+	 * is no XDP verdict, and the check (~30 instructions) is paid only by
+	 * the drops of keys without a slot. The filters see the same
+	 * location and reason as below: only a site's drops are rewritten.
+	 */
+	if (xdp_sites_on && !(key_dims & ~DIMS_BASE) && !events_only) {
+		family = skb_family(skb, &r, reason, rx_sk, direct);
+		tail = key_tail(reason, proto, family);
+		val = front_val(location, tail);
+		if (val) {
+			if (filtered_out(skb, &r, location, reason, rx_sk, proto, direct)) {
+				stat_inc(STAT_FILTERED);
+				return 0;
+			}
+			__sync_fetch_and_add(val, 1);
+			key.location = location;
+			__builtin_memcpy(&key.reason, &tail, sizeof(tail));
+			goto counted;
+		}
+	}
 	if (xdp_sites_on && xdp_drop_site(skb, &location, &reason))
 		return 0;
-	proto = bpf_ntohs(direct ? skb->protocol : BPF_CORE_READ(skb, protocol));
 	if (filtered_out(skb, &r, location, reason, rx_sk, proto, direct)) {
 		stat_inc(STAT_FILTERED);
 		return 0;
@@ -927,11 +973,7 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	 * forwarded from it but waits for them to reach the cache.
 	 */
 	family = skb_family(skb, &r, reason, rx_sk, direct);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	tail = (__u64)reason | (__u64)proto << 32 | (__u64)family << 48;
-#else
-	tail = (__u64)reason << 32 | (__u64)proto << 16 | family;
-#endif
+	tail = key_tail(reason, proto, family);
 	__builtin_memcpy(&key.reason, &tail, sizeof(tail));
 	if (key_dims & ~DIMS_BASE)
 		fill_dims(ctx, &key, skb, &r, rx_sk, direct);
@@ -950,17 +992,9 @@ static __always_inline int count_drop(void *ctx, struct sk_buff *skb, __u64 loca
 	 * without per-program recursion protection, a drop in hard IRQ can
 	 * interrupt this very update on the same CPU.
 	 */
-	if (!(key_dims & ~DIMS_BASE)) {
-		__u32 i = front_index(location, tail);
-		struct front_slot *f = bpf_map_lookup_elem(&front, &i);
-
-		if (f && f->location == location && f->tail == tail && f->live) {
-			val = bpf_map_lookup_elem(&front_counts, &i);
-			if (val) {
-				__sync_fetch_and_add(val, 1);
-				goto counted;
-			}
-		}
+	if (!xdp_sites_on && !(key_dims & ~DIMS_BASE) && (val = front_val(location, tail))) {
+		__sync_fetch_and_add(val, 1);
+		goto counted;
 	}
 	val = bpf_map_lookup_elem(&drops, &key);
 	if (val) {

@@ -60,6 +60,7 @@ struct counts {
 	/* counts__set_front(): the program's front table, and the key each
 	 * slot was given here (location 0: none yet) */
 	int front_fd, front_counts_fd;
+	int sites_fd; /* the program's XDP drop sites (`xdp_sites`), -1: none */
 	struct front_slot *fkeys;
 	struct front_slot *fbuf; /* one slot's per-CPU values */
 	__u64 *fcounts;		 /* ... and its per-CPU counts */
@@ -202,6 +203,7 @@ struct counts *counts__new(int drops_fd, int stats_fd, int prog_fd, size_t max_k
 	c->drops_fd = drops_fd;
 	c->front_fd = -1;
 	c->front_counts_fd = -1;
+	c->sites_fd = -1;
 	c->stats_fd = stats_fd;
 	c->prog_fd = prog_fd;
 	c->ncpus = libbpf_num_possible_cpus();
@@ -267,8 +269,9 @@ void counts__free(struct counts *c)
 	free(c);
 }
 
-void counts__set_front(struct counts *c, int fd, int counts_fd)
+void counts__set_front(struct counts *c, int fd, int counts_fd, int sites_fd)
 {
+	c->sites_fd = sites_fd;
 	if (fd < 0 || counts_fd < 0)
 		return;
 	c->fkeys = calloc(FRONT_SLOTS, sizeof(*c->fkeys));
@@ -316,18 +319,47 @@ static __u64 front_total(struct counts *c, const struct drop_key *k)
 }
 
 /*
+ * Whether drops of this key may be an XDP program's verdict: at one of the
+ * program's XDP drop sites (as they are now), or a verdict row. The
+ * program looks for a slot before it checks the sites (dropscope.bpf.c's
+ * count_drop()), so such a key must never have a live one.
+ */
+static bool at_xdp_site(const struct drop_key *k, const struct xdp_site_table *t)
+{
+	if (k->reason == DS_REASON_XDP_DROP || k->reason == DS_REASON_XDP_ABORTED)
+		return true;
+	for (int i = 0; t && i < MAX_XDP_SITES; i++)
+		if (k->location >= t->s[i].start && k->location < t->s[i].end &&
+		    (!t->s[i].reason || t->s[i].reason == k->reason))
+			return true;
+	return false;
+}
+
+/* The sites now; false where they cannot be read (then no slot is given). */
+static bool read_sites(const struct counts *c, struct xdp_site_table *t, bool *have)
+{
+	__u32 zero = 0;
+
+	*have = c->sites_fd >= 0;
+	if (!*have)
+		return true;
+	return !bpf_map_lookup_elem(c->sites_fd, &zero, t);
+}
+
+/*
  * Gives a row that counted FRONT_MIN_DROPS or more the front slot of its
  * key, when the slot is free: its next drops are counted there (see struct
  * front_slot for why no drop is counted twice or lost). Not where rows are deleted (counts__set_gone):
  * a slot keeps counting, and its counts are read only beside a hash row.
  */
-static bool front_promote(struct counts *c, const struct drop_key *k)
+static bool front_promote(struct counts *c, const struct drop_key *k,
+			  const struct xdp_site_table *sites)
 {
 	struct front_slot f;
 	__u32 i;
 	int cpu, err;
 
-	if (c->front_fd < 0 || c->gone || !k->location)
+	if (c->front_fd < 0 || c->gone || !k->location || at_xdp_site(k, sites))
 		return false;
 	i = front_of(k, &f);
 	if (c->fkeys[i].location)
@@ -343,9 +375,41 @@ static bool front_promote(struct counts *c, const struct drop_key *k)
 	/* Marked taken even when a write failed: a slot half written stays
 	 * unused (live is 0) rather than written again and again. */
 	c->fkeys[i] = f;
+	c->fkeys[i].live = !err;
 	if (err)
 		c->fkeys[i].location = ~0ULL;
 	return !err;
+}
+
+void counts__front_recheck(struct counts *c)
+{
+	struct xdp_site_table sites;
+	bool have, ok;
+
+	if (c->front_fd < 0)
+		return;
+	ok = read_sites(c, &sites, &have);
+	for (__u32 i = 0; i < FRONT_SLOTS; i++) {
+		struct front_slot f = c->fkeys[i];
+		struct drop_key k = { .location = f.location };
+
+		if (!f.live)
+			continue;
+		memcpy(&k.reason, &f.tail, sizeof(f.tail));
+		if (ok && !at_xdp_site(&k, have ? &sites : NULL))
+			continue;
+		/*
+		 * Taken back: the same key words with live 0, so the program
+		 * stops counting there (its drops go to the site check and the
+		 * hash) whichever of the two it sees. The slot stays the key's
+		 * here, so what it counted stays in the row's total.
+		 */
+		f.live = 0;
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			c->fbuf[cpu] = f;
+		if (!bpf_map_update_elem(c->front_fd, &i, c->fbuf, BPF_ANY))
+			c->fkeys[i].live = 0;
+	}
 }
 
 static __u64 sum_percpu(const struct counts *c)
@@ -527,6 +591,10 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 	struct drop_key *prev = NULL;
 	size_t n = 0;
 	int err, nbatch;
+	struct xdp_site_table sites;
+	/* The sites as they are now, for the slots given below (one read). */
+	bool have_sites = false, sites_ok = c->front_fd >= 0 && mode != POLL_SWEEP &&
+					    read_sites(c, &sites, &have_sites);
 
 	bool check = c->gone && mode != POLL_READ;
 
@@ -622,8 +690,8 @@ static int poll_rows(struct counts *c, const struct drop_delta **rows, struct in
 			/* The same bar as between reads (counts__promote):
 			 * slots are never given back, and a key that dropped
 			 * once must not take one from a busier key sharing it. */
-			if (total >= FRONT_MIN_DROPS)
-				front_promote(c, &key);
+			if (total >= FRONT_MIN_DROPS && sites_ok)
+				front_promote(c, &key, have_sites ? &sites : NULL);
 			if (classify(c, &c->rows[n].key))
 				n++;
 		}
@@ -707,8 +775,10 @@ __u64 counts__missed_total(struct counts *c)
 
 int counts__promote(struct counts *c)
 {
+	struct xdp_site_table sites;
 	struct drop_key key;
 	int n, filled = 0;
+	bool have;
 
 	if (c->front_fd < 0 || c->gone)
 		return -ENOENT;
@@ -716,9 +786,11 @@ int counts__promote(struct counts *c)
 	 * without batch reads (< 5.6) fills slots at polls only. */
 	if (c->no_batch)
 		return 0;
+	if (!read_sites(c, &sites, &have))
+		return 0;
 	n = batch_read(c);
 	for (int i = 0; i < n; i++)
 		if (batch_row(c, (size_t)i, &key) >= FRONT_MIN_DROPS)
-			filled += front_promote(c, &key);
+			filled += front_promote(c, &key, have ? &sites : NULL);
 	return filled;
 }

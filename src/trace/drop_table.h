@@ -55,7 +55,13 @@ void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx);
  * key's slot counted, and rows read with FRONT_MIN_DROPS or more are given
  * a free slot (struct front_slot in bpf/dropscope.h).
  */
-void counts__set_front(struct counts *c, int fd, int counts_fd);
+void counts__set_front(struct counts *c, int fd, int counts_fd, int sites_fd);
+/*
+ * After the program's XDP drop sites changed (a module's symbols read):
+ * a slot whose key a site now covers is taken back (the program looks for
+ * a slot before it checks the sites), its counts kept in the row's total.
+ */
+void counts__front_recheck(struct counts *c);
 
 /*
  * Gives the rows that counted FRONT_MIN_DROPS or more a free front slot,

@@ -461,7 +461,7 @@ int monitor_start_then(struct monitor *m, const struct config *cfg, struct loade
 		return 1;
 	}
 	counts__set_front(m->counts, loader__front_fd(m->loader),
-			  loader__front_counts_fd(m->loader));
+			  loader__front_counts_fd(m->loader), loader__xdp_sites_fd(m->loader));
 	m->front_step = 0.05;
 	m->next_front = mono_now() + m->front_step;
 	/* Classes are named when rows are read: symbols and reasons load
@@ -592,6 +592,9 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 		m->ks = fresh;
 		m->ks_gen++;
 		progwatch__set_symbols(m->pw, m->ks);
+		/* A site found only now (veth is a module) takes back the slot
+		 * of a key it covers: the program looks for slots first. */
+		counts__front_recheck(m->counts);
 	}
 }
 

@@ -21,48 +21,6 @@ N1=40
 N2=300
 ns_add NS a
 
-# The map ids the process holds, one per line.
-map_ids_of()
-{
-	cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '$1 == "map_id:" { print $2 }' | sort -un
-}
-
-# front_map PID [NAME]: the id of the map named NAME (default front) that
-# process holds, or nothing. (bpftool shows 15 characters of a name.)
-front_map()
-{
-	local id
-	for id in $(map_ids_of "$1"); do
-		if [[ $(bpftool map show id "$id" -j 2>/dev/null | jq -r '.name // ""') == "${2:-front}" ]]; then
-			echo "$id"
-			return
-		fi
-	done
-}
-
-# front_live ID CID: "location count" of each live slot of the front map
-# ID, the location in hex from the value's raw bytes (jq 1.6 reads JSON
-# numbers as doubles: a kernel address in bpftool's formatted view comes
-# out rounded to 2 KiB), its count (summed over CPUs) from the counts map
-# CID at the same index.
-front_live()
-{
-	local key loc
-	bpftool map dump id "$1" -j | jq -r '.[] | select(.formatted.values | any(.value.live != 0)) |
-		"\(.formatted.key) \(.values[0].value[0:8] | reverse | map(ltrimstr("0x")) | join(""))"' |
-		while read -r key loc; do
-			echo "$loc $(bpftool map lookup id "$2" key $((key & 255)) $((key >> 8 & 255)) \
-				$((key >> 16 & 255)) $((key >> 24 & 255)) -j | jq '[.formatted.values[].value] | add')"
-		done
-}
-
-# The kallsyms symbol an address (16 hex digits) falls in.
-sym_of()
-{
-	awk '$2 ~ /^[tT]$/ { print $1, $3 }' /proc/kallsyms | sort |
-		awk -v a="$1" '$1 <= a { s = $2 } $1 > a { print s; exit }'
-}
-
 ds_start main --netns "/run/netns/$NS" -r --symbols=data -i 3600 || finish
 pid=${DSPID[main]}
 fid=$(front_map "$pid")

@@ -60,6 +60,30 @@ show "$T/s.out"
 xdpd=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
 check_eq "ethtool: dsb0 rx_queue_0_xdp_drops = dropped + aborted" $((N_DROP + N_ABORT)) "$xdpd"
 check_eq "skb path: the program's XDP_DROP row" $N_DROP "$(row "$T/s.out" XDP_DROP)"
+
+# The default mode's front table never takes the key of an XDP verdict nor
+# of an XDP drop site: the program looks for a slot before it checks the
+# sites. Verdicts before and after a tick that fills slots (1 s at most):
+# all are the program's row, as ethtool counts them, and no live slot's
+# location is in the program or in veth_xdp_rcv_skb (kallsyms).
+fx0=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+ds_start fx -r -i 3600 || finish
+wait_progwatch fx
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+sleep 1.3
+nsx "$NA" "$UDPSEND" -n $N_DROP 10.52.0.2 7001 >/dev/null || fail "udpsend 7001"
+sleep 0.3
+fid=$(front_map "${DSPID[fx]}")
+cid=$(front_map "${DSPID[fx]}" front_counts)
+check_true "the summary holds its front table" test -n "$fid" -a -n "$cid"
+slots=$( [[ -n $fid && -n $cid ]] && front_live "$fid" "$cid" | while read -r loc _; do sym_of "$loc"; done)
+log "live front slots: $(tr '\n' ' ' <<<"$slots")"
+ds_stop fx
+fx1=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
+check_eq "ethtool: dsb0 rx_queue_0_xdp_drops grew by both bursts" $((2 * N_DROP)) $((fx1 - fx0))
+check_eq "both bursts in the program's XDP_DROP row" $((2 * N_DROP)) "$(row "$T/fx.out" XDP_DROP)"
+check_eq "no live front slot in the program or at veth_xdp_rcv_skb" 0 \
+	"$(grep -cxE "$SYM|veth_xdp_rcv_skb" <<<"$slots")"
 check_eq "skb path: the program's XDP_ABORTED row" $N_ABORT "$(row "$T/s.out" XDP_ABORTED)"
 check_eq "skb path: none left at veth_xdp_rcv_skb" "" "$(grep -a "at veth_xdp_rcv_skb" "$T/s.out")"
 
@@ -72,7 +96,7 @@ nsx "$NA" "$UDPSEND" -n $N_ABORT 10.52.0.2 7009 >/dev/null || fail "udpsend 7009
 sleep 0.3
 ds_stop o
 xdpd2=$(nsx "$NB" ethtool -S dsb0 | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }')
-check_eq "ethtool: dsb0 dropped and aborted again" $((2 * (N_DROP + N_ABORT))) "$xdpd2"
+check_eq "ethtool: dsb0 dropped and aborted again" $((2 * (N_DROP + N_ABORT) + 2 * N_DROP)) "$xdpd2"
 check_eq "--netns of the sender: no XDP_DROP row of the receiver's program" "" \
 	"$(row "$T/o.out" XDP_DROP)"
 check_eq "--netns of the sender: no XDP_ABORTED row either" "" "$(row "$T/o.out" XDP_ABORTED)"
@@ -156,6 +180,7 @@ if grep -q "the kernel refuses fexit on BPF programs" "$T/f.err"; then
 else
 	check_eq "frames: the program's XDP_DROP row (fexit)" $N_FDROP "$(row "$T/f.out" XDP_DROP)"
 fi
+
 check_eq "no fexit of ours left after SIGINT" "" \
 	"$(bpftool prog show -j | jq -r '.[] | select(.name == "tc_verdict" or .name == "xdp_verdict") | .id')"
 
