@@ -531,7 +531,8 @@ static void print_json(struct ev_ctx *x, struct ev_view *v)
 static int write_pcapng(struct ev_ctx *x, const struct ev_view *v)
 {
 	const struct drop_event *e = v->e;
-	char comment[1024 + ESCAPED_SIZE(WORKLOAD_NAME_LEN) + EVENT_FRAMES * NAMING_FRAME_LEN],
+	char comment[1024 + ESCAPED_SIZE(WORKLOAD_NAME_LEN) + EVENT_FRAMES * NAMING_FRAME_LEN +
+		     ESCAPED_SIZE(sizeof(((struct tc_attr *)0)->who)) + 16],
 		comm[ESCAPED_SIZE(16)], reason[ESCAPED_SIZE(64)];
 	int id = iface_id(x, e);
 	size_t len;
@@ -845,9 +846,13 @@ int cmd_events(struct config *cfg)
 	for (;;) {
 		double until = next_report < end ? next_report : end;
 
-		/* The kernel wakes us only for a batch: look anyway this often. */
+		/* The kernel wakes us only for a batch: look anyway this often;
+		 * at once while records held at the start wait (the ring's fd
+		 * does not say so). */
 		if (until > mono_now() + EVENTS_POLL_MS / 1e3)
 			until = mono_now() + EVENTS_POLL_MS / 1e3;
+		if (evring__has_held(rb))
+			until = mono_now();
 		stop = monitor_wait(&m, until, evring__fd(rb));
 
 		resync_clock(&x);

@@ -381,14 +381,16 @@ static bool front_promote(struct counts *c, const struct drop_key *k,
 	return !err;
 }
 
-void counts__front_recheck(struct counts *c)
+/*
+ * Takes back the live slots of keys the sites t cover (t NULL: the sites
+ * could not be read, so every live slot): the same key words with live 0,
+ * so the program stops counting there (its drops go to the site check and
+ * the hash) whichever of the two it sees. The slot stays the key's here,
+ * so what it counted stays in the row's total. A write that fails is
+ * tried again at the next call (counts__promote(): every second).
+ */
+static void take_back(struct counts *c, const struct xdp_site_table *t, bool have)
 {
-	struct xdp_site_table sites;
-	bool have, ok;
-
-	if (c->front_fd < 0)
-		return;
-	ok = read_sites(c, &sites, &have);
 	for (__u32 i = 0; i < FRONT_SLOTS; i++) {
 		struct front_slot f = c->fkeys[i];
 		struct drop_key k = { .location = f.location };
@@ -396,20 +398,20 @@ void counts__front_recheck(struct counts *c)
 		if (!f.live)
 			continue;
 		memcpy(&k.reason, &f.tail, sizeof(f.tail));
-		if (ok && !at_xdp_site(&k, have ? &sites : NULL))
+		if (t && !at_xdp_site(&k, have ? t : NULL))
 			continue;
-		/*
-		 * Taken back: the same key words with live 0, so the program
-		 * stops counting there (its drops go to the site check and the
-		 * hash) whichever of the two it sees. The slot stays the key's
-		 * here, so what it counted stays in the row's total.
-		 */
 		f.live = 0;
 		for (int cpu = 0; cpu < c->ncpus; cpu++)
 			c->fbuf[cpu] = f;
 		if (!bpf_map_update_elem(c->front_fd, &i, c->fbuf, BPF_ANY))
 			c->fkeys[i].live = 0;
 	}
+}
+
+void counts__front_sites(struct counts *c, const struct xdp_site_table *t)
+{
+	if (c && c->front_fd >= 0)
+		take_back(c, t, true);
 }
 
 static __u64 sum_percpu(const struct counts *c)
@@ -786,8 +788,12 @@ int counts__promote(struct counts *c)
 	 * without batch reads (< 5.6) fills slots at polls only. */
 	if (c->no_batch)
 		return 0;
-	if (!read_sites(c, &sites, &have))
+	/* Also a slot a take-back could not write before (front_sites()). */
+	if (!read_sites(c, &sites, &have)) {
+		take_back(c, NULL, false);
 		return 0;
+	}
+	take_back(c, &sites, have);
 	n = batch_read(c);
 	for (int i = 0; i < n; i++)
 		if (batch_row(c, (size_t)i, &key) >= FRONT_MIN_DROPS)

@@ -57,11 +57,14 @@ void counts__set_rekey(struct counts *c, counts_rekey_fn fn, void *ctx);
  */
 void counts__set_front(struct counts *c, int fd, int counts_fd, int sites_fd);
 /*
- * After the program's XDP drop sites changed (a module's symbols read):
- * a slot whose key a site now covers is taken back (the program looks for
- * a slot before it checks the sites), its counts kept in the row's total.
+ * Before the program's XDP drop sites become t (a module's symbols read):
+ * a slot whose key a site of t covers is taken back (the program looks
+ * for a slot before it checks the sites), its counts kept in the row's
+ * total. Before, not after: meanwhile such a key's drops would skip the
+ * site check. c may be NULL.
  */
-void counts__front_recheck(struct counts *c);
+struct xdp_site_table;
+void counts__front_sites(struct counts *c, const struct xdp_site_table *t);
 
 /*
  * Gives the rows that counted FRONT_MIN_DROPS or more a free front slot,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
@@ -256,6 +257,12 @@ static void *hold_thread(void *arg)
 			h->full = true;
 		if (!h->full && evring__consume(r) > 0)
 			continue;
+		/* Full: the ring stays readable (nobody reads it now), so a
+		 * poll would return at once, again and again. */
+		if (h->full) {
+			nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+			continue;
+		}
 		/* Woken per batch of the program's at most (EVENTS_WAKEUP_BYTES);
 		 * the short timeout bounds how late a stop is seen. */
 		poll(&pfd, 1, 2);
@@ -314,6 +321,11 @@ size_t evring__hold_stop(struct evring *r, int *full)
 		r->hold = NULL;
 	}
 	return len;
+}
+
+bool evring__has_held(const struct evring *r)
+{
+	return r->hold && !r->hold->running && r->hold->off < r->hold->len;
 }
 
 int evring__fd(const struct evring *r)

@@ -21,6 +21,7 @@
 #ifndef DROPSCOPE_EVRING_H
 #define DROPSCOPE_EVRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,8 @@ int evring__hold_start(struct evring *r, size_t max);
  * evring__consume() calls, before anything in the ring. Returns the
  * bytes held; *full: it reached max (the rest waited in the ring). */
 size_t evring__hold_stop(struct evring *r, int *full);
+/* Held records are still to be handed to fn (the fd does not say so). */
+bool evring__has_held(const struct evring *r);
 /* The fd to poll for POLLIN: readable when records are waiting. */
 int evring__fd(const struct evring *r);
 void evring__free(struct evring *r);

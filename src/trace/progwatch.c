@@ -520,7 +520,8 @@ void progwatch__caps_changed(struct progwatch *pw)
 		pw->enter_known = false;
 }
 
-void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks)
+void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks,
+			    void (*before)(void *arg, const struct xdp_site_table *t), void *arg)
 {
 	struct xdp_site_table t = {};
 	struct xdp_site *s = t.s;
@@ -543,6 +544,8 @@ void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks)
 	}
 	for (__u32 i = 0; i < MAX_XDP_SITES; i++)
 		s[i].reason = pw->o.reason_not_specified;
+	if (before)
+		before(arg, &t);
 	bpf_map_update_elem(pw->o.xdp_sites_fd, &zero, &t, BPF_ANY);
 }
 
@@ -627,7 +630,7 @@ fail:
 int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, size_t errlen)
 {
 	/* The sites before anything counts, so no XDP verdict is counted twice. */
-	progwatch__set_symbols(pw, ks);
+	progwatch__set_symbols(pw, ks, NULL, NULL);
 	if (pw->o.xdp && !(pw->l_exc = kbtf_attach(pw->base->progs.xdp_exception))) {
 		snprintf(err, errlen, "attaching to xdp:xdp_exception: %s", strerror(errno));
 		return -1;

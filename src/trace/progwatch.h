@@ -61,9 +61,12 @@ int progwatch__begin(struct progwatch *pw, const struct ksyms *ks, char *err, si
 /*
  * Where the kernel frees the skbs XDP programs drop, from the symbols the
  * monitor read (again after a reload, until veth's site is found: veth is
- * a module).
+ * a module). before(arg, sites), when given, runs just before the
+ * program sees the new sites.
  */
-void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks);
+struct xdp_site_table;
+void progwatch__set_symbols(struct progwatch *pw, const struct ksyms *ks,
+			    void (*before)(void *arg, const struct xdp_site_table *t), void *arg);
 /* Our capabilities changed (the exporter dropped its privileges): the next
  * scan asks again whether it may enter namespaces. pw may be NULL. */
 void progwatch__caps_changed(struct progwatch *pw);

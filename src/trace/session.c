@@ -542,8 +542,7 @@ bool monitor_wait(struct monitor *m, double until, int extra_fd)
 			if (counts__promote(m->counts) < 0)
 				m->front_step = 0; /* no front table: never again */
 			m->next_front = now + m->front_step;
-			if (m->front_step < 1.0)
-				m->front_step *= 2;
+			m->front_step = m->front_step * 2 < 1.0 ? m->front_step * 2 : 1.0;
 		}
 		if (left <= 0)
 			return false;
@@ -555,6 +554,11 @@ bool monitor_wait(struct monitor *m, double until, int extra_fd)
 		if (extra_fd >= 0 && (pfd[1].revents & POLLIN))
 			return false;
 	}
+}
+
+static void front_sites(void *counts, const struct xdp_site_table *t)
+{
+	counts__front_sites(counts, t);
 }
 
 void monitor_refresh_symbols(struct monitor *m, bool missed)
@@ -591,10 +595,9 @@ void monitor_refresh_symbols(struct monitor *m, bool missed)
 		ksyms__free(m->ks);
 		m->ks = fresh;
 		m->ks_gen++;
-		progwatch__set_symbols(m->pw, m->ks);
 		/* A site found only now (veth is a module) takes back the slot
-		 * of a key it covers: the program looks for slots first. */
-		counts__front_recheck(m->counts);
+		 * of a key it covers, before the program sees the site. */
+		progwatch__set_symbols(m->pw, m->ks, front_sites, m->counts);
 	}
 }
 
