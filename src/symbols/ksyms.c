@@ -238,9 +238,13 @@ static void finish_syms(struct ksyms *ks)
 
 		if (i + 1 < ks->nr && s[i + 1].addr != s[i].addr)
 			next = &s[i + 1];
-		s[i].size = sym_extent(&s[i], next);
-		if (end && (!s[i].size || end < s[i].size))
+		/* The boundary would have been the entry after it when no
+		 * entry (of any module) comes before the boundary's address:
+		 * then it sizes it, as it did as an entry. */
+		if (end && (!next || s[i].addr + end <= next->addr))
 			s[i].size = end;
+		else
+			s[i].size = sym_extent(&s[i], next);
 	}
 	for (i = 0; i < ks->nr; i++) {
 		if (!s[i].name)
