@@ -224,11 +224,6 @@ struct net_device___xdp {
  * program. Returns true when progverdict.bpf.c has just counted this very
  * verdict (an fexit's XDP_DROP, xdp_exception's XDP_ABORTED): not again.
  */
-static __always_inline bool xdp_site_hit(const struct xdp_site *s, __u64 location, __u32 reason)
-{
-	return location >= s->start && location < s->end && (!s->reason || s->reason == reason);
-}
-
 static __always_inline bool xdp_drop_site(struct sk_buff *skb, __u64 *location, __u32 *reason)
 {
 	const struct xdp_site_table *t;

@@ -297,6 +297,13 @@ struct xdp_site {
 struct xdp_site_table {
 	struct xdp_site s[MAX_XDP_SITES];
 };
+
+/* Whether a drop at location with reason is at site s: the program's test,
+ * and user space's when it keeps such keys out of the front table. */
+static inline _Bool xdp_site_hit(const struct xdp_site *s, __u64 location, __u32 reason)
+{
+	return location >= s->start && location < s->end && (!s->reason || s->reason == reason);
+}
 /* The device whose XDP verdict was just counted on this CPU, and when:
  * the skb path frees the skb right after, on the same CPU. */
 struct xdp_pending {

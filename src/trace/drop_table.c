@@ -329,8 +329,7 @@ static bool at_xdp_site(const struct drop_key *k, const struct xdp_site_table *t
 	if (k->reason == DS_REASON_XDP_DROP || k->reason == DS_REASON_XDP_ABORTED)
 		return true;
 	for (int i = 0; t && i < MAX_XDP_SITES; i++)
-		if (k->location >= t->s[i].start && k->location < t->s[i].end &&
-		    (!t->s[i].reason || t->s[i].reason == k->reason))
+		if (xdp_site_hit(&t->s[i], k->location, k->reason))
 			return true;
 	return false;
 }
